@@ -1,0 +1,36 @@
+import type { SkipReason } from '../model.js';
+import { InputError } from '../errors.js';
+import { readOpml } from '../opml/read.js';
+import { addSubscriptions } from '../store/feeds.js';
+import type { Context } from './context.js';
+import { displayName, readInput } from './input.js';
+
+/** ImportResult is what an import did to the database. */
+export interface ImportResult {
+  source: string;
+  title: string | null;
+  /** Subscriptions found in the file (after merging duplicates within it). */
+  found: number;
+  added: number;
+  present: number;
+  duplicates: number;
+  skipped: Partial<Record<SkipReason, number>>;
+  /** Ids of the feeds this import added, for the crawl that follows. */
+  addedIds: number[];
+}
+
+/**
+ * importSubscriptions reads an OPML file (or "-" for stdin) and commits its subscriptions in one
+ * transaction. Nothing is written unless the whole file parsed as OPML.
+ */
+export async function importSubscriptions(ctx: Context, file: string): Promise<ImportResult> {
+  const name = displayName(file);
+  const bytes = await readInput(file);
+  if (bytes.length === 0) throw new InputError(name, 'empty file, not an OPML document', 'not-opml');
+  const list = readOpml(bytes, name);
+  const res = addSubscriptions(ctx.store(), list.subscriptions, ctx.now().toISOString());
+  return {
+    source: name, title: list.title, found: list.subscriptions.length, added: res.added.length,
+    present: res.present, duplicates: list.duplicates, skipped: list.skipped, addedIds: res.added.map((f) => f.id),
+  };
+}

@@ -1,0 +1,94 @@
+import type { Feed, Subscription } from '../model.js';
+import type { Store } from './db.js';
+
+interface FeedRow {
+  id: number;
+  url: string;
+  title: string | null;
+  site_url: string | null;
+  category: string;
+  added_at: string;
+  etag: string | null;
+  last_modified: string | null;
+  last_status: number | null;
+  last_fetched_at: string | null;
+  consecutive_errors: number;
+  last_error: string | null;
+  next_check_at: string | null;
+  disabled_reason: string | null;
+}
+
+/** toFeed maps a feeds row to the domain Feed. */
+export function toFeed(r: FeedRow): Feed {
+  return {
+    id: r.id, url: r.url, title: r.title, siteUrl: r.site_url, category: r.category, addedAt: r.added_at,
+    etag: r.etag, lastModified: r.last_modified, lastStatus: r.last_status, lastFetchedAt: r.last_fetched_at,
+    consecutiveErrors: r.consecutive_errors, lastError: r.last_error, nextCheckAt: r.next_check_at,
+    disabledReason: r.disabled_reason,
+  };
+}
+
+/** AddResult says which subscriptions were new and how many the database already had. */
+export interface AddResult {
+  added: Feed[];
+  present: number;
+}
+
+/**
+ * addSubscriptions stores the subscriptions that are not in the database yet, all in one
+ * transaction; a URL already stored is left exactly as it is (its folder and state included).
+ */
+export function addSubscriptions(db: Store, subs: readonly Subscription[], now: string): AddResult {
+  const insert = db.prepare(
+    `INSERT INTO feeds (url, title, site_url, category, added_at) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT(url) DO NOTHING RETURNING *`,
+  );
+  return db.transaction(() => {
+    const result: AddResult = { added: [], present: 0 };
+    for (const s of subs) {
+      const row = insert.get(s.url, s.title, s.siteUrl, s.category, now) as FeedRow | undefined;
+      if (row) result.added.push(toFeed(row));
+      else result.present++;
+    }
+    return result;
+  }).immediate();
+}
+
+/** FeedFilter narrows a feed listing. */
+export interface FeedFilter {
+  /** A category path: that folder and its subfolders. */
+  category?: string;
+  /** Feed id or URL. */
+  feed?: string;
+}
+
+/** categoryClause matches a folder and all folders below it, with bound parameters. */
+export function categoryClause(column: string, category: string): { sql: string; params: string[] } {
+  const c = category.split('/').map((s) => s.trim()).filter(Boolean).join('/');
+  const escaped = c.replace(/[\\%_]/g, (m) => `\\${m}`);
+  return { sql: `(${column} = ? OR ${column} LIKE ? ESCAPE '\\')`, params: [c, `${escaped}/%`] };
+}
+
+/** feedClause matches a feed given as its numeric id or its URL. */
+export function feedClause(column: { id: string; url: string }, feed: string): { sql: string; params: (string | number)[] } {
+  return /^\d+$/.test(feed) ? { sql: `${column.id} = ?`, params: [Number(feed)] } : { sql: `${column.url} = ?`, params: [feed] };
+}
+
+/** listFeeds returns stored feeds ordered by category then title. */
+export function listFeeds(db: Store, filter: FeedFilter = {}): Feed[] {
+  const where: string[] = [];
+  const params: (string | number)[] = [];
+  if (filter.category !== undefined) {
+    const c = categoryClause('category', filter.category);
+    where.push(c.sql);
+    params.push(...c.params);
+  }
+  if (filter.feed !== undefined) {
+    const f = feedClause({ id: 'id', url: 'url' }, filter.feed);
+    where.push(f.sql);
+    params.push(...f.params);
+  }
+  const sql = `SELECT * FROM feeds ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+               ORDER BY category, title COLLATE NOCASE, id`;
+  return (db.prepare(sql).all(...params) as FeedRow[]).map(toFeed);
+}

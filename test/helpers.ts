@@ -1,0 +1,59 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { resolveConfig, type Config } from '../src/config.js';
+import { Output } from '../src/output/output.js';
+import { StdoutWriter } from '../src/output/stdout.js';
+import { createContext, type Context } from '../src/commands/context.js';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const FIXTURES = path.join(ROOT, 'test', 'fixtures');
+export const fixture = (...p: string[]) => path.join(FIXTURES, ...p);
+
+/** tempDir makes a fresh directory removed when the process exits. */
+const dirs: string[] = [];
+process.on('exit', () => { for (const d of dirs) fs.rmSync(d, { recursive: true, force: true }); });
+export function tempDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'inkzee-test-'));
+  dirs.push(dir);
+  return dir;
+}
+
+/** CapturedContext is a Context whose stdout and stderr are kept in strings. */
+export interface CapturedContext extends Context {
+  stdout(): string;
+  stderr(): string;
+}
+
+/** testContext builds a command Context on its own database with captured output. */
+export function testContext(flags: { json?: boolean; quiet?: boolean; db?: string } = {}, now = () => new Date('2026-01-02T03:04:05Z')): CapturedContext {
+  const db = flags.db ?? path.join(tempDir(), 'test.db');
+  const cfg: Config = resolveConfig({ ...flags, db }, { env: {}, stdoutIsTTY: false, stderrIsTTY: false, columns: 100 });
+  const dir = tempDir();
+  const outFile = path.join(dir, 'stdout');
+  const fd = fs.openSync(outFile, 'w+');
+  let err = '';
+  const out = new Output(cfg, new StdoutWriter(fd), { write: (s: string) => (err += s) });
+  const ctx = createContext(cfg, out, now);
+  return { ...ctx, stdout: () => { out.flush(); return fs.readFileSync(outFile, 'utf8'); }, stderr: () => err };
+}
+
+/** CliResult is what a run of the built CLI printed and returned. */
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** cli runs bin/inkzee.js (the compiled program) with arguments, environment and stdin. */
+export function cli(args: string[], opts: { env?: NodeJS.ProcessEnv; input?: string | Buffer; cwd?: string } = {}): Promise<CliResult> {
+  return new Promise((resolve) => {
+    const child = execFile(process.execPath, [path.join(ROOT, 'bin', 'inkzee.js'), ...args],
+      { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...opts.env }, cwd: opts.cwd, maxBuffer: 1 << 26, encoding: 'utf8' },
+      (error, stdout, stderr) => resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }));
+    if (opts.input !== undefined) child.stdin!.end(opts.input);
+    else child.stdin!.end();
+  });
+}
