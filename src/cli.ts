@@ -1,16 +1,10 @@
-import { createRequire } from 'node:module';
 import { Command, CommanderError, Option } from 'commander';
 import { resolveConfig, type Config, type GlobalFlags } from './config.js';
 import { EXIT, InkzeeError, PipeClosed } from './errors.js';
 import { Output } from './output/output.js';
 import { createContext, type Context } from './commands/context.js';
 
-const pkg = createRequire(import.meta.url)('../package.json') as { version: string; homepage: string };
-
-/** VERSION is the package version, shown by --version and sent in the User-Agent. */
-export const VERSION = pkg.version;
-/** HOMEPAGE is the project URL sent in the User-Agent. */
-export const HOMEPAGE = pkg.homepage;
+import { VERSION } from './version.js';
 
 type Action = (ctx: Context, ...args: any[]) => Promise<void> | void;
 
@@ -32,26 +26,60 @@ export function buildProgram(run: (action: Action, cmd: Command, args: unknown[]
       writeErr: (s) => process.stderr.write(s),
       outputError: (s, write) => write(`inkzee: ${s.replace(/^error: /, '')}`),
     })
-    .addHelpText('after', examples('inkzee import scoble.opml', 'inkzee feeds --category Technology', 'inkzee export backup.opml'));
+    .addHelpText('after', examples('inkzee import scoble.opml', 'inkzee refresh --quiet', 'inkzee feeds --category Technology', 'inkzee export backup.opml'));
 
   const wrap = (load: () => Promise<Action>) => async (...args: unknown[]) => {
     const cmd = args.at(-1) as Command;
     await run(await load(), cmd, args.slice(0, -2));
   };
 
-  program.command('import')
+  const crawlFlags = (c: Command) => c
+    .option('-c, --concurrency <n>', 'feeds fetched at once', '16')
+    .option('--per-host <n>', 'requests in flight to one host at once', '2')
+    .option('--timeout <seconds>', 'total time allowed per feed (connect, first byte, body)', '30')
+    .option('--max-size <MiB>', 'largest feed body accepted, after decompression', '15')
+    .option('--wait', 'wait for a running crawl to finish instead of exiting with 75');
+
+  crawlFlags(program.command('import')
     .argument('<file>', 'OPML file, or - for standard input')
-    .description('store the subscriptions of an OPML file (folders become categories)')
-    .option('--no-fetch', 'only store the subscriptions, do not crawl them')
-    .addHelpText('after', examples('inkzee import scoble.opml --no-fetch', 'curl -s https://example.com/subs.opml | inkzee import - --no-fetch'))
+    .description('store the subscriptions of an OPML file (folders become categories), then crawl the new ones')
+    .option('--no-fetch', 'only store the subscriptions, do not crawl them'))
+    .addHelpText('after', examples('inkzee import scoble.opml', 'inkzee import subs.opml --no-fetch',
+      'curl -s https://example.com/subs.opml | inkzee import - --concurrency 32'))
     .action(wrap(async () => (await import('./commands/actions.js')).importAction));
+
+  crawlFlags(program.command('refresh')
+    .description('crawl the feeds that are due: conditional GET, only new items stored')
+    .option('--feed <id|url>', 'only this feed (crawled now, even if disabled or backing off)')
+    .option('--category <path>', 'only feeds in this folder and its subfolders')
+    .option('--force', 'ignore backoff: crawl failing feeds now too'))
+    .addHelpText('after', examples('inkzee refresh', 'inkzee refresh --quiet        # from cron: silent unless something failed',
+      'inkzee refresh --category Technology --force', 'inkzee refresh --json | jq -c \'select(.type == "feed" and .newItems > 0)\''))
+    .action(wrap(async () => (await import('./commands/actions.js')).refreshAction));
 
   program.command('feeds')
     .description('list subscriptions')
     .option('--category <path>', 'only this folder and its subfolders, e.g. Technology/Programming')
+    .option('--failing', 'only feeds whose last fetch failed, and disabled ones')
     .addOption(new Option('--format <format>', 'human output format').choices(['table', 'tsv']).default('table'))
-    .addHelpText('after', examples('inkzee feeds', 'inkzee feeds --category Technology --json | jq -r .url'))
+    .addHelpText('after', examples('inkzee feeds', 'inkzee feeds --failing', 'inkzee feeds --category Technology --json | jq -r .url'))
     .action(wrap(async () => (await import('./commands/actions.js')).feedsAction));
+
+  const itemFlags = (c: Command) => c
+    .option('--feed <id|url>', 'only items of this feed')
+    .option('--category <path>', 'only feeds in this folder and its subfolders')
+    .option('--since <when>', 'published at or after: a duration back (2h, 3d, 1w) or an ISO date')
+    .option('--until <when>', 'published before: a duration back or an ISO date')
+    .option('--label <label>', 'only items the classifier labelled so')
+    .option('--limit <n>', 'at most this many items')
+    .option('--after-id <id>', 'only items stored after this id (for pipelines that remember the last id)')
+    .addOption(new Option('--format <format>', 'human output format').choices(['table', 'tsv']).default('table'));
+
+  itemFlags(program.command('items')
+    .description('list stored items, newest first'))
+    .addHelpText('after', examples('inkzee items --limit 20', 'inkzee items --since 1d --json | jq -r .link',
+      'inkzee items --category Technology --since 2024-05-01 --format tsv'))
+    .action(wrap(async () => (await import('./commands/actions.js')).itemsAction));
 
   program.command('export')
     .argument('[file]', 'write to this file (default: standard output)')
@@ -85,10 +113,19 @@ export async function main(argv: string[]): Promise<void> {
   const env = { env: process.env, stdoutIsTTY: !!process.stdout.isTTY, stderrIsTTY: !!process.stderr.isTTY, columns: process.stdout.columns };
   let cfg = resolveConfig({}, env);
   let out = new Output(cfg);
+  // SIGINT/SIGTERM: the first asks commands to stop starting work and commit what is done;
+  // a second one quits at once.
+  const interrupt = new AbortController();
+  const onSignal = () => {
+    if (interrupt.signal.aborted) process.exit(EXIT.interrupted);
+    interrupt.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   const program = buildProgram(async (action, cmd, args) => {
     cfg = resolveConfig(globalsOf(cmd), env);
     out = new Output(cfg);
-    const ctx = createContext(cfg, out);
+    const ctx = createContext(cfg, out, () => new Date(), interrupt.signal);
     try {
       await action(ctx, ...args, cmd.opts());
     } finally {
@@ -105,5 +142,8 @@ export async function main(argv: string[]): Promise<void> {
       return;
     }
     process.exitCode = report(err, out, cfg);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
 }

@@ -62,3 +62,10 @@ export class PipeClosed extends InkzeeError {
     super('stdout closed', 'pipe-closed', EXIT.ok);
   }
 }
+
+/** PartialFailure ends a crawl in which some feeds failed while the rest were stored (exit 3). */
+export class PartialFailure extends InkzeeError {
+  constructor(message: string) {
+    super(message, 'partial', EXIT.partial);
+  }
+}

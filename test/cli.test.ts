@@ -27,15 +27,16 @@ describe('the inkzee command', () => {
     const feeds = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
     expect(feeds.map((f) => f.url).sort()).toEqual(['https://news.ycombinator.com/rss', 'https://this-week-in-rust.org/rss.xml']);
     expect(Object.keys(feeds[0])).toEqual(['id', 'url', 'title', 'siteUrl', 'category', 'addedAt', 'etag', 'lastModified',
-      'lastStatus', 'lastFetchedAt', 'consecutiveErrors', 'lastError', 'nextCheckAt', 'disabledReason']);
+      'lastStatus', 'lastFetchedAt', 'consecutiveErrors', 'lastError', 'nextCheckAt', 'disabledReason', 'state', 'itemCount']);
+    expect(feeds[0]).toMatchObject({ state: 'never', itemCount: 0, lastFetchedAt: null });
   });
 
   it('prints a plain table and TSV for people and scripts', async () => {
     const table = await cli(['--db', db, 'feeds', '--category', 'Culture & Arts']);
-    expect(table.stdout.split('\n')[0]).toMatch(/^\s*ID\s+CATEGORY\s+TITLE\s+URL$/);
+    expect(table.stdout.split('\n')[0]).toMatch(/^\s*ID\s+STATE\s+HTTP\s+ITEMS\s+FETCHED\s+CATEGORY\s+TITLE\s+URL \/ LAST ERROR$/);
     expect(table.stdout).toContain('Film & TV');
     const tsv = await cli(['--db', db, 'feeds', '--category', 'Culture & Arts', '--format', 'tsv']);
-    expect(tsv.stdout).toMatch(/^\d+\tCulture & Arts\tFilm & TV\thttps:\/\/film\.example\/feed\n$/);
+    expect(tsv.stdout).toMatch(/^\d+\tnever\t\t0\t\tCulture & Arts\tFilm & TV\thttps:\/\/film\.example\/feed\n$/);
   });
 
   it('exports OPML to stdout when no file is given', async () => {

@@ -3,17 +3,53 @@ import type { Context } from './context.js';
 import { importSubscriptions } from './import.js';
 import { feedsCommand } from './feeds.js';
 import { exportCommand } from './export.js';
+import { crawlNew, refreshCommand, type RefreshOptions } from './refresh.js';
+import type { CrawlOptions, CrawlSummary } from './crawl.js';
+import type { FeedResult } from '../crawl/recipe.js';
+import { InterruptedError, PartialFailure } from '../errors.js';
 import { printFeeds, printImport } from '../output/render.js';
+import { crawlListener, printCrawlSummary } from '../output/progress.js';
+import { itemsCommand, type ItemFlags } from './items.js';
+import { printItems } from '../output/items.js';
 
-/** importAction runs `inkzee import FILE`. */
-export async function importAction(ctx: Context, file: string, opts: { fetch: boolean }): Promise<void> {
+type CrawlFlags = { concurrency: string; perHost: string; timeout: string; maxSize: string; wait?: boolean };
+
+function crawlOptions(f: CrawlFlags): CrawlOptions & { wait?: boolean } {
+  return { concurrency: Number(f.concurrency), perHost: Number(f.perHost), timeout: Number(f.timeout), maxSize: Number(f.maxSize), wait: f.wait };
+}
+
+/** finishCrawl prints the summary and turns failures and interruptions into exit codes. */
+function finishCrawl(ctx: Context, s: CrawlSummary, failures: FeedResult[]): void {
+  printCrawlSummary(ctx.out, s, failures);
+  if (ctx.signal.aborted) throw new InterruptedError(`interrupted: ${s.feeds - s.interrupted} of ${s.feeds} feeds crawled and stored; \`inkzee refresh\` finishes the rest`);
+  if (s.failed) throw new PartialFailure(`${s.failed} of ${s.feeds} feeds failed (\`inkzee feeds --failing\` lists them)`);
+}
+
+function listenWithFailures(ctx: Context) {
+  const failures: FeedResult[] = [];
+  const base = crawlListener(ctx.out);
+  return { failures, listen: { ...base, feed: (r: FeedResult) => { if (r.outcome === 'failed') failures.push(r); base.feed(r); } } };
+}
+
+/** importAction runs `inkzee import FILE`: store the subscriptions, then crawl the new ones. */
+export async function importAction(ctx: Context, file: string, opts: CrawlFlags & { fetch: boolean }): Promise<void> {
   const result = await importSubscriptions(ctx, file);
   printImport(ctx.out, result);
+  if (!opts.fetch) return;
+  const { failures, listen } = listenWithFailures(ctx);
+  finishCrawl(ctx, await crawlNew(ctx, result.addedIds, crawlOptions(opts), listen), failures);
+}
+
+/** refreshAction runs `inkzee refresh`. */
+export async function refreshAction(ctx: Context, opts: CrawlFlags & Omit<RefreshOptions, keyof CrawlOptions>): Promise<void> {
+  const { failures, listen } = listenWithFailures(ctx);
+  const summary = await refreshCommand(ctx, { ...crawlOptions(opts), feed: opts.feed, category: opts.category, force: opts.force }, listen);
+  finishCrawl(ctx, summary, failures);
 }
 
 /** feedsAction runs `inkzee feeds`. */
-export function feedsAction(ctx: Context, opts: { category?: string; format: 'table' | 'tsv' }): void {
-  printFeeds(ctx.out, feedsCommand(ctx, { category: opts.category }), opts.format);
+export function feedsAction(ctx: Context, opts: { category?: string; failing?: boolean; format: 'table' | 'tsv' }): void {
+  printFeeds(ctx.out, feedsCommand(ctx, { category: opts.category, failing: opts.failing }), opts.format);
 }
 
 /** exportAction runs `inkzee export [FILE]`. */
@@ -22,4 +58,10 @@ export function exportAction(ctx: Context, file: string | undefined): void {
   if (r.text !== undefined) ctx.out.stdout.write(r.text);
   else if (ctx.cfg.json) ctx.out.record({ type: 'export', file: r.file, feeds: r.feeds });
   else ctx.out.info(`${r.file}: ${r.feeds} feeds exported`);
+}
+
+/** itemsAction runs `inkzee items`. */
+export function itemsAction(ctx: Context, opts: ItemFlags & { format: 'table' | 'tsv' }): void {
+  const n = printItems(ctx.out, itemsCommand(ctx, opts), opts.format);
+  if (n === 0 && !ctx.cfg.json) ctx.out.info('no items match');
 }

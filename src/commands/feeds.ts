@@ -1,8 +1,7 @@
-import type { Feed } from '../model.js';
-import { listFeeds, type FeedFilter } from '../store/feeds.js';
+import { listFeeds, type FeedFilter, type FeedListing } from '../store/feeds.js';
 import type { Context } from './context.js';
 
-/** feedsCommand lists stored subscriptions, optionally within a category. */
-export function feedsCommand(ctx: Context, filter: FeedFilter): Feed[] {
+/** feedsCommand lists stored subscriptions, optionally within a category or only failing ones. */
+export function feedsCommand(ctx: Context, filter: FeedFilter): FeedListing[] {
   return listFeeds(ctx.store(), filter);
 }

@@ -1,4 +1,5 @@
 import type { Feed } from '../model.js';
+import type { FeedListing } from '../store/feeds.js';
 import type { ImportResult } from '../commands/import.js';
 import type { Output } from './output.js';
 import { renderTable, tsvLine, type Column } from './table.js';
@@ -30,16 +31,27 @@ export function feedRecord(f: Feed, extra: object = {}): object {
     disabledReason: f.disabledReason, ...extra };
 }
 
-const feedColumns: Column<Feed>[] = [
+/** feedState names a feed's crawl state: ok, failing, disabled or never fetched. */
+export function feedState(f: Feed): 'ok' | 'failing' | 'disabled' | 'never' {
+  if (f.disabledReason) return 'disabled';
+  if (f.consecutiveErrors > 0) return 'failing';
+  return f.lastFetchedAt ? 'ok' : 'never';
+}
+
+const feedColumns: Column<FeedListing>[] = [
   { header: 'ID', cell: (f) => f.id, align: 'right' },
+  { header: 'STATE', cell: (f) => feedState(f) },
+  { header: 'HTTP', cell: (f) => f.lastStatus ?? '', align: 'right' },
+  { header: 'ITEMS', cell: (f) => f.itemCount, align: 'right' },
+  { header: 'FETCHED', cell: (f) => f.lastFetchedAt?.slice(0, 16).replace('T', ' ') ?? '' },
   { header: 'CATEGORY', cell: (f) => f.category },
   { header: 'TITLE', cell: (f) => f.title ?? '', flex: true },
-  { header: 'URL', cell: (f) => f.url },
+  { header: 'URL / LAST ERROR', cell: (f) => (f.lastError && feedState(f) !== 'ok' ? `${f.url}  ${f.disabledReason ?? f.lastError}` : f.url) },
 ];
 
 /** printFeeds lists feeds as NDJSON, TSV or a table. */
-export function printFeeds(out: Output, feeds: Feed[], format: 'table' | 'tsv'): void {
-  if (out.cfg.json) for (const f of feeds) out.record(feedRecord(f));
+export function printFeeds(out: Output, feeds: FeedListing[], format: 'table' | 'tsv'): void {
+  if (out.cfg.json) for (const f of feeds) out.record(feedRecord(f, { state: feedState(f), itemCount: f.itemCount }));
   else if (format === 'tsv') for (const f of feeds) out.line(tsvLine(feedColumns.map((c) => c.cell(f))));
   else for (const l of renderTable(feeds, feedColumns, out.cfg.stdoutIsTTY ? out.cfg.columns : undefined)) out.line(l);
 }

@@ -1,7 +1,8 @@
 import type { Feed, Subscription } from '../model.js';
 import type { Store } from './db.js';
 
-interface FeedRow {
+/** FeedRow is a row of the feeds table. */
+export interface FeedRow {
   id: number;
   url: string;
   title: string | null;
@@ -60,7 +61,12 @@ export interface FeedFilter {
   category?: string;
   /** Feed id or URL. */
   feed?: string;
+  /** Only feeds whose last fetch failed, or that are disabled. */
+  failing?: boolean;
 }
+
+/** FeedListing is a feed with how many items it has stored. */
+export type FeedListing = Feed & { itemCount: number };
 
 /** categoryClause matches a folder and all folders below it, with bound parameters. */
 export function categoryClause(column: string, category: string): { sql: string; params: string[] } {
@@ -74,8 +80,8 @@ export function feedClause(column: { id: string; url: string }, feed: string): {
   return /^\d+$/.test(feed) ? { sql: `${column.id} = ?`, params: [Number(feed)] } : { sql: `${column.url} = ?`, params: [feed] };
 }
 
-/** listFeeds returns stored feeds ordered by category then title. */
-export function listFeeds(db: Store, filter: FeedFilter = {}): Feed[] {
+/** listFeeds returns stored feeds, with their item counts, ordered by category then title. */
+export function listFeeds(db: Store, filter: FeedFilter = {}): FeedListing[] {
   const where: string[] = [];
   const params: (string | number)[] = [];
   if (filter.category !== undefined) {
@@ -88,7 +94,8 @@ export function listFeeds(db: Store, filter: FeedFilter = {}): Feed[] {
     where.push(f.sql);
     params.push(...f.params);
   }
-  const sql = `SELECT * FROM feeds ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-               ORDER BY category, title COLLATE NOCASE, id`;
-  return (db.prepare(sql).all(...params) as FeedRow[]).map(toFeed);
+  if (filter.failing) where.push('(consecutive_errors > 0 OR disabled_reason IS NOT NULL)');
+  const sql = `SELECT f.*, (SELECT count(*) FROM items i WHERE i.feed_id = f.id) AS item_count FROM feeds f
+               ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY category, title COLLATE NOCASE, id`;
+  return (db.prepare(sql).all(...params) as (FeedRow & { item_count: number })[]).map((r) => ({ ...toFeed(r), itemCount: r.item_count }));
 }

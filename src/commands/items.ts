@@ -1,0 +1,31 @@
+import { iterateItems, type ItemFilter, type StoredItem } from '../store/items.js';
+import type { Context } from './context.js';
+import { parseCount, parseWhen } from './when.js';
+
+/** ItemFlags are the listing filters as typed on the command line. */
+export interface ItemFlags {
+  feed?: string;
+  category?: string;
+  since?: string;
+  until?: string;
+  label?: string;
+  limit?: string;
+  afterId?: string;
+}
+
+/** itemFilter validates the flags into an ItemFilter. */
+export function itemFilter(ctx: Context, f: ItemFlags): ItemFilter {
+  const now = ctx.now();
+  return {
+    feed: f.feed, category: f.category, label: f.label,
+    since: f.since !== undefined ? parseWhen('--since', f.since, now) : undefined,
+    until: f.until !== undefined ? parseWhen('--until', f.until, now) : undefined,
+    limit: parseCount('--limit', f.limit),
+    afterId: parseCount('--after-id', f.afterId),
+  };
+}
+
+/** itemsCommand streams stored items, newest first, matching the filters. */
+export function itemsCommand(ctx: Context, flags: ItemFlags): IterableIterator<StoredItem> {
+  return iterateItems(ctx.store(), itemFilter(ctx, flags));
+}

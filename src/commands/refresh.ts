@@ -1,0 +1,58 @@
+import type { Feed } from '../model.js';
+import { InputError } from '../errors.js';
+import { listFeeds } from '../store/feeds.js';
+import { dueFeeds } from '../store/outcomes.js';
+import { acquireRunLock } from '../store/lock.js';
+import type { Context } from './context.js';
+import { checkCrawlOptions, crawlFeeds, type CrawlListener, type CrawlOptions, type CrawlSummary } from './crawl.js';
+
+/** RefreshOptions select which feeds a refresh crawls, and how. */
+export interface RefreshOptions extends CrawlOptions {
+  /** One feed, by id or URL: crawled now, even if disabled or backing off. */
+  feed?: string;
+  /** A folder and its subfolders. */
+  category?: string;
+  /** Ignore backoff. */
+  force?: boolean;
+  /** Queue behind a running crawl instead of exiting with 75. */
+  wait?: boolean;
+}
+
+function select(ctx: Context, o: RefreshOptions): Feed[] {
+  const db = ctx.store();
+  const now = ctx.now().toISOString();
+  if (o.feed !== undefined) {
+    const named = listFeeds(db, { feed: o.feed });
+    if (named.length === 0) throw new InputError(o.feed, 'no such feed (give an id or URL from `inkzee feeds`)', 'no-feed');
+    return dueFeeds(db, { ids: named.map((f) => f.id), force: true, includeDisabled: true, now });
+  }
+  if (o.category !== undefined) {
+    const inside = listFeeds(db, { category: o.category });
+    if (inside.length === 0) throw new InputError(o.category, 'no feeds in this category', 'no-feed');
+    return dueFeeds(db, { ids: inside.map((f) => f.id), force: o.force, now });
+  }
+  return dueFeeds(db, { force: o.force, now });
+}
+
+/** refreshCommand crawls the feeds that are due, holding the run lock for the whole crawl. */
+export async function refreshCommand(ctx: Context, o: RefreshOptions, listen: CrawlListener): Promise<CrawlSummary> {
+  checkCrawlOptions(o);
+  const lock = await acquireRunLock(ctx.cfg.dbPath, !!o.wait);
+  try {
+    return await crawlFeeds(ctx, select(ctx, o), o, listen, ctx.signal);
+  } finally {
+    lock.release();
+  }
+}
+
+/** crawlNew crawls the feeds an import just added (import's second step). */
+export async function crawlNew(ctx: Context, ids: number[], o: CrawlOptions & { wait?: boolean }, listen: CrawlListener): Promise<CrawlSummary> {
+  checkCrawlOptions(o);
+  const lock = await acquireRunLock(ctx.cfg.dbPath, !!o.wait);
+  try {
+    const feeds = ids.length ? dueFeeds(ctx.store(), { ids, force: true, now: ctx.now().toISOString() }) : [];
+    return await crawlFeeds(ctx, feeds, o, listen, ctx.signal);
+  } finally {
+    lock.release();
+  }
+}

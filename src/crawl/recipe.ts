@@ -1,0 +1,112 @@
+// The per-feed recipe, top to bottom: load the feed row → conditional GET → decode → parse →
+// normalize → store in one transaction → record the outcome on the feed row. A failing feed
+// is an outcome written on its row; nothing here throws for bad servers or bad documents.
+import type { Feed, ParsedFeed } from '../model.js';
+import type { Fetcher, FetchOutcome } from '../fetch/http.js';
+import { decodeDocument } from '../text/charset.js';
+import { parseFeedDocument } from '../parse/feed.js';
+import type { Store } from '../store/db.js';
+import { upsertItems } from '../store/items.js';
+import { moveFeed, recordFailure, recordSuccess } from '../store/outcomes.js';
+
+/** FeedResult is what one feed's crawl did, reported as a progress event. */
+export interface FeedResult {
+  feedId: number;
+  url: string;
+  outcome: 'updated' | 'unchanged' | 'not-modified' | 'failed' | 'interrupted';
+  status: number | null;
+  added: number;
+  updated: number;
+  error: string | null;
+  /** Where the subscription moved (301/308 or autodiscovery), if it did. */
+  movedTo: string | null;
+  disabled: boolean;
+  ms: number;
+}
+
+/** RecipeDeps are what the recipe needs from the crawl. */
+export interface RecipeDeps {
+  db: Store;
+  fetcher: Fetcher;
+  signal: AbortSignal;
+  now: () => Date;
+}
+
+const HOUR = 3600_000;
+const MAX_BACKOFF = 24 * HOUR;
+
+/** backoffMs grows with the error streak (15 min, 30 min, 1 h, …) and is capped at 24 h. */
+export function backoffMs(consecutiveErrors: number, retryAfterSec: number | null = null): number {
+  const exp = Math.min(MAX_BACKOFF, 15 * 60_000 * 2 ** Math.max(0, consecutiveErrors - 1));
+  return Math.min(MAX_BACKOFF, Math.max(exp, (retryAfterSec ?? 0) * 1000));
+}
+
+const charsetOf = (contentType: string) => /charset\s*=\s*"?([^";\s]+)/i.exec(contentType)?.[1];
+
+type Parsed =
+  | { ok: true; feed: ParsedFeed; url: string; recovered: boolean; etag: string | null; lastModified: string | null }
+  | { ok: false; error: string };
+
+async function decodeAndParse(res: Extract<FetchOutcome, { kind: 'ok' }>, d: RecipeDeps, discover: boolean): Promise<Parsed> {
+  const { text } = decodeDocument(res.body, charsetOf(res.contentType));
+  const parsed = await parseFeedDocument(text, res.url, res.contentType);
+  if (parsed.kind === 'feed') {
+    return { ok: true, feed: parsed.feed, url: res.url, recovered: parsed.recovered, etag: res.etag, lastModified: res.lastModified };
+  }
+  if (parsed.kind === 'invalid') return { ok: false, error: `parse: ${parsed.reason}` };
+  if (!discover || parsed.alternates.length === 0) return { ok: false, error: 'parse: an HTML page, not a feed, and it links to no feed' };
+  // Autodiscovery: the page announces its feeds; take the first one that answers.
+  const alt = parsed.alternates[0];
+  const found = await d.fetcher.fetch(alt, { etag: null, lastModified: null }, d.signal);
+  if (found.kind !== 'ok') return { ok: false, error: `discovered feed ${alt}: ${found.kind === 'failed' ? found.error : 'no content'}` };
+  return decodeAndParse(found, d, false);
+}
+
+/** refreshFeed runs the recipe for one feed and returns its result; the feed row records it too. */
+export async function refreshFeed(feed: Feed, d: RecipeDeps): Promise<FeedResult> {
+  const started = Date.now();
+  const result = (r: Partial<FeedResult> & Pick<FeedResult, 'outcome'>): FeedResult => ({
+    feedId: feed.id, url: feed.url, status: null, added: 0, updated: 0, error: null, movedTo: null, disabled: false,
+    ms: Date.now() - started, ...r,
+  });
+  const res: FetchOutcome = await d.fetcher.fetch(feed.url, { etag: feed.etag, lastModified: feed.lastModified }, d.signal);
+  if (d.signal.aborted) return result({ outcome: 'interrupted' });
+  const now = d.now();
+  const iso = now.toISOString();
+
+  const fail = (status: number | null, error: string, retryAfterSec: number | null = null, gone = false) => {
+    const errors = feed.consecutiveErrors + 1;
+    const next = new Date(now.getTime() + backoffMs(errors, retryAfterSec)).toISOString();
+    const disabledReason = gone ? `gone (HTTP 410) since ${iso}` : null;
+    recordFailure(d.db, feed.id, { status, error, nextCheckAt: next, disabledReason }, iso);
+    return result({ outcome: 'failed', status, error, disabled: gone });
+  };
+
+  if (res.kind === 'failed') return fail(res.status, res.error, res.retryAfterSec, res.gone);
+  if (res.kind === 'not-modified') {
+    const movedTo = d.db.transaction(() => {
+      const moved = res.movedTo && moveFeed(d.db, feed.id, res.movedTo) ? res.movedTo : null;
+      recordSuccess(d.db, feed.id, { status: 304, etag: res.etag, lastModified: res.lastModified, error: null, nextCheckAt: null }, iso);
+      return moved;
+    })();
+    return result({ outcome: 'not-modified', status: 304, movedTo });
+  }
+
+  const parsed = await decodeAndParse(res, d, true);
+  if (d.signal.aborted) return result({ outcome: 'interrupted' });
+  if (!parsed.ok) return fail(res.status, parsed.error);
+
+  // A feed found by autodiscovery, or behind permanent redirects, becomes the subscription's URL.
+  const newUrl = parsed.url !== res.url ? parsed.url : res.movedTo;
+  return d.db.transaction(() => {
+    const counts = upsertItems(d.db, feed.id, parsed.feed.items, iso);
+    const movedTo = newUrl && moveFeed(d.db, feed.id, newUrl) ? newUrl : null;
+    recordSuccess(d.db, feed.id, {
+      // Validators of the feed document itself (after autodiscovery, not the HTML page's).
+      status: res.status, etag: parsed.etag, lastModified: parsed.lastModified,
+      error: parsed.recovered ? 'parse: not well-formed XML, recovered what was readable' : null,
+      nextCheckAt: null, title: parsed.feed.title, siteUrl: parsed.feed.siteUrl,
+    }, iso);
+    return result({ outcome: counts.added || counts.updated ? 'updated' : 'unchanged', status: res.status, ...counts, movedTo });
+  })();
+}

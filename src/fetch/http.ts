@@ -1,0 +1,136 @@
+import { request, EnvHttpProxyAgent, type Dispatcher } from 'undici';
+import { HostPools } from './pools.js';
+import { BodyTooLarge, readBody } from './body.js';
+
+/** FetchSettings are the crawl-wide HTTP settings. */
+export interface FetchSettings {
+  userAgent: string;
+  /** Total time allowed for one feed, redirects and body included (ms). */
+  timeoutMs: number;
+  /** Largest decoded body accepted (bytes). */
+  maxBodyBytes: number;
+  concurrency: number;
+  perHost: number;
+}
+
+/** Validators are the stored conditional-GET headers of a feed (RFC 9110 §13.1). */
+export interface Validators {
+  etag: string | null;
+  lastModified: string | null;
+}
+
+/** FetchOutcome is how a feed request ended; failures are values, not exceptions. */
+export type FetchOutcome =
+  | { kind: 'ok'; url: string; status: number; body: Buffer; contentType: string; etag: string | null; lastModified: string | null;
+      /** The final URL when every redirect was permanent (301/308): the subscription should move there. */
+      movedTo: string | null }
+  | { kind: 'not-modified'; url: string; etag: string | null; lastModified: string | null; movedTo: string | null }
+  | { kind: 'failed'; url: string; status: number | null; error: string; retryAfterSec: number | null; gone: boolean };
+
+const MAX_REDIRECTS = 5;
+const ACCEPT = 'application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.5';
+
+/** retryAfterSeconds reads Retry-After as seconds or an HTTP date (RFC 9110 §10.2.3). */
+export function retryAfterSeconds(value: string | undefined, now = Date.now()): number | null {
+  if (!value) return null;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim());
+  const at = Date.parse(value);
+  return Number.isFinite(at) ? Math.max(0, Math.round((at - now) / 1000)) : null;
+}
+
+const header = (h: Record<string, string | string[] | undefined>, name: string) => {
+  const v = h[name];
+  return Array.isArray(v) ? v.join(', ') : v;
+};
+
+function describe(err: unknown, timeoutMs: number): string {
+  const e = err as { code?: string; name?: string; message?: string; cause?: { code?: string; message?: string } };
+  const code = e.code ?? e.cause?.code;
+  if (e.name === 'TimeoutError' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') return `timed out after ${timeoutMs / 1000} s`;
+  if (code === 'UND_ERR_CONNECT_TIMEOUT') return 'connect timed out';
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'host not found';
+  if (code === 'ECONNREFUSED') return 'connection refused';
+  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return 'connection reset by server';
+  if (err instanceof BodyTooLarge) return `response too large (over ${err.limit} bytes after decoding)`;
+  if (e.name === 'AbortError') return 'aborted';
+  return e.message ?? String(err);
+}
+
+/**
+ * Fetcher performs conditional GETs over bounded per-host keep-alive pools, following at most
+ * five redirects itself (to tell 301/308 from 302/307 and to refuse non-http(s) targets).
+ */
+export class Fetcher {
+  private readonly pools: HostPools;
+  private readonly proxy: EnvHttpProxyAgent | null;
+
+  constructor(private readonly s: FetchSettings, env: NodeJS.ProcessEnv = process.env) {
+    this.pools = new HostPools(s.concurrency, s.perHost, Math.min(10_000, s.timeoutMs));
+    const proxied = env.HTTP_PROXY || env.http_proxy || env.HTTPS_PROXY || env.https_proxy;
+    this.proxy = proxied ? new EnvHttpProxyAgent({ connections: s.concurrency }) : null;
+  }
+
+  /** socketHighWater is the most sockets the fetcher ever held open at once. */
+  get socketHighWater(): number {
+    return this.pools.highWater;
+  }
+
+  /** fetch GETs a feed URL with its validators; never throws for network or HTTP trouble. */
+  async fetch(startUrl: string, v: Validators, signal: AbortSignal): Promise<FetchOutcome> {
+    const deadline = AbortSignal.any([signal, AbortSignal.timeout(this.s.timeoutMs)]);
+    const seen = new Set<string>();
+    let url = startUrl;
+    let permanent = true;
+    for (let hop = 0; ; hop++) {
+      const u = new URL(url);
+      if (u.protocol !== 'http:' && u.protocol !== 'https:') {
+        return { kind: 'failed', url, status: null, error: `refused to follow a redirect to ${u.protocol} URL`, retryAfterSec: null, gone: false };
+      }
+      seen.add(url);
+      const headers: Record<string, string> = { 'user-agent': this.s.userAgent, accept: ACCEPT, 'accept-encoding': 'gzip, deflate, br' };
+      if (v.etag) headers['if-none-match'] = v.etag;
+      if (v.lastModified) headers['if-modified-since'] = v.lastModified;
+      const dispatcher: Dispatcher = this.proxy ?? this.pools.acquire(u.origin);
+      try {
+        const res = await request(url, {
+          method: 'GET', headers, dispatcher, signal: deadline,
+          headersTimeout: this.s.timeoutMs, bodyTimeout: this.s.timeoutMs,
+        });
+        const status = res.statusCode;
+        const h = res.headers;
+        if (status >= 300 && status < 400 && status !== 304) {
+          await res.body.dump().catch(() => {});
+          const location = header(h, 'location');
+          if (!location) return { kind: 'failed', url, status, error: `HTTP ${status} without a Location`, retryAfterSec: null, gone: false };
+          const next = new URL(location, url).href;
+          if (seen.has(next)) return { kind: 'failed', url, status, error: `redirect loop at ${next}`, retryAfterSec: null, gone: false };
+          if (hop + 1 > MAX_REDIRECTS) return { kind: 'failed', url, status, error: `more than ${MAX_REDIRECTS} redirects`, retryAfterSec: null, gone: false };
+          if (status !== 301 && status !== 308) permanent = false;
+          url = next;
+          continue;
+        }
+        const movedTo = url !== startUrl && permanent ? url : null;
+        if (status === 304) {
+          await res.body.dump().catch(() => {});
+          return { kind: 'not-modified', url, etag: header(h, 'etag') ?? v.etag, lastModified: header(h, 'last-modified') ?? v.lastModified, movedTo };
+        }
+        if (status < 200 || status >= 300) {
+          await res.body.dump().catch(() => {});
+          return { kind: 'failed', url, status, error: `HTTP ${status}`, retryAfterSec: status === 429 || status === 503 ? retryAfterSeconds(header(h, 'retry-after')) : null, gone: status === 410 };
+        }
+        const body = await readBody(res.body, header(h, 'content-encoding') ?? '', this.s.maxBodyBytes);
+        return { kind: 'ok', url, status, body, contentType: header(h, 'content-type') ?? '', etag: header(h, 'etag') ?? null, lastModified: header(h, 'last-modified') ?? null, movedTo };
+      } catch (err) {
+        return { kind: 'failed', url, status: null, error: describe(signal.aborted ? signal.reason ?? err : err, this.s.timeoutMs), retryAfterSec: null, gone: false };
+      } finally {
+        if (!this.proxy) this.pools.release(u.origin, dispatcher);
+      }
+    }
+  }
+
+  /** close releases every connection. */
+  async close(): Promise<void> {
+    await this.pools.close();
+    await this.proxy?.close().catch(() => {});
+  }
+}

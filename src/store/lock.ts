@@ -1,0 +1,55 @@
+import fs from 'node:fs';
+import { LockedError } from '../errors.js';
+
+/** RunLock is an exclusive lock held for a whole crawl; release it when done. */
+export interface RunLock {
+  release(): void;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'; // exists, owned by someone else
+  }
+}
+
+function tryLock(file: string): RunLock | number {
+  try {
+    fs.writeFileSync(file, `${process.pid}\n`, { flag: 'wx' });
+    let held = true;
+    const release = () => {
+      if (!held) return;
+      held = false;
+      try { if (fs.readFileSync(file, 'utf8').trim() === String(process.pid)) fs.unlinkSync(file); } catch { /* gone */ }
+    };
+    process.once('exit', release);
+    return { release: () => { process.off('exit', release); release(); } };
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    const pid = Number.parseInt(fs.readFileSync(file, 'utf8'), 10);
+    if (Number.isFinite(pid) && pid > 0 && alive(pid)) return pid;
+    // Stale: the holder died without cleaning up. Remove it and race for it again.
+    try {
+      if (Number.parseInt(fs.readFileSync(file, 'utf8'), 10) === pid) fs.unlinkSync(file);
+    } catch { /* someone else took it over first */ }
+    return tryLock(file);
+  }
+}
+
+/**
+ * acquireRunLock takes the database's run lock (a "<db>.lock" file holding our PID), so that two
+ * cron runs never crawl at once. A lock whose process is dead is taken over. Without wait, a live
+ * holder means LockedError (exit 75); with wait, it polls until the holder is gone.
+ */
+export async function acquireRunLock(dbPath: string, wait: boolean, pollMs = 500): Promise<RunLock> {
+  if (dbPath === ':memory:') return { release: () => {} };
+  const file = `${dbPath}.lock`;
+  for (;;) {
+    const got = tryLock(file);
+    if (typeof got !== 'number') return got;
+    if (!wait) throw new LockedError(`${dbPath}: another inkzee run (pid ${got}) is crawling this database; try again later or use --wait`);
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
+}

@@ -1,0 +1,70 @@
+import type { Feed } from '../model.js';
+import type { Store } from './db.js';
+import { toFeed } from './feeds.js';
+
+/** FetchState is what a crawl learned about a feed, written onto its row. */
+export interface FetchState {
+  status: number | null;
+  etag?: string | null;
+  lastModified?: string | null;
+  error: string | null;
+  nextCheckAt: string | null;
+  disabledReason?: string | null;
+  title?: string | null;
+  siteUrl?: string | null;
+}
+
+/** recordSuccess clears the error streak and saves validators (and a title the OPML lacked). */
+export function recordSuccess(db: Store, feedId: number, s: FetchState, now: string): void {
+  db.prepare(`UPDATE feeds SET last_status = @status, etag = @etag, last_modified = @lastModified, last_fetched_at = @now,
+              consecutive_errors = 0, last_error = @error, next_check_at = @nextCheckAt, disabled_reason = NULL,
+              title = coalesce(title, @title), site_url = coalesce(site_url, @siteUrl) WHERE id = @feedId`)
+    .run({ etag: null, lastModified: null, title: null, siteUrl: null, ...s, now, feedId });
+}
+
+/** recordFailure extends the error streak, keeps validators, and may disable the feed (410 Gone). */
+export function recordFailure(db: Store, feedId: number, s: FetchState, now: string): void {
+  db.prepare(`UPDATE feeds SET last_status = @status, last_fetched_at = @now, consecutive_errors = consecutive_errors + 1,
+              last_error = @error, next_check_at = @nextCheckAt, disabled_reason = coalesce(@disabledReason, disabled_reason)
+              WHERE id = @feedId`)
+    .run({ disabledReason: null, ...s, now, feedId });
+}
+
+/**
+ * moveFeed points a subscription at its new URL after a permanent redirect or autodiscovery.
+ * If another subscription already has that URL, the feed is left where it is and false returned.
+ */
+export function moveFeed(db: Store, feedId: number, url: string): boolean {
+  const taken = db.prepare('SELECT id FROM feeds WHERE url = ? AND id <> ?').get(url, feedId);
+  if (taken) return false;
+  db.prepare('UPDATE feeds SET url = ? WHERE id = ?').run(url, feedId);
+  return true;
+}
+
+/** DueFilter picks the feeds a refresh should crawl. */
+export interface DueFilter {
+  /** Only these feeds (in this set). */
+  ids?: number[];
+  /** Ignore backoff: crawl even if the next check is still to come. */
+  force?: boolean;
+  /** Crawl disabled feeds too (when the user named them). */
+  includeDisabled?: boolean;
+  now: string;
+}
+
+/**
+ * dueFeeds lists feeds to crawl in subscription order: those whose next check has come (or was
+ * never set), all of them with force; disabled feeds only with includeDisabled.
+ */
+export function dueFeeds(db: Store, f: DueFilter): Feed[] {
+  const where: string[] = [];
+  const params: Record<string, unknown> = { now: f.now };
+  if (f.ids) {
+    where.push(`id IN (SELECT value FROM json_each(@ids))`);
+    params.ids = JSON.stringify(f.ids);
+  }
+  if (!f.includeDisabled) where.push('disabled_reason IS NULL');
+  if (!f.force) where.push('(next_check_at IS NULL OR next_check_at <= @now)');
+  const rows = db.prepare(`SELECT * FROM feeds WHERE ${where.join(' AND ')} ORDER BY id`).all(params);
+  return (rows as Parameters<typeof toFeed>[0][]).map(toFeed);
+}
