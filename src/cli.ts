@@ -81,6 +81,24 @@ export function buildProgram(run: (action: Action, cmd: Command, args: unknown[]
       'inkzee items --category Technology --since 2024-05-01 --format tsv'))
     .action(wrap(async () => (await import('./commands/actions.js')).itemsAction));
 
+  itemFlags(program.command('search')
+    .argument('<query>', 'words to find (all must match; word* for a prefix; a OR b)')
+    .description('full-text search over titles, summaries and content, best match first'))
+    .addHelpText('after', examples('inkzee search rust', 'inkzee search "memory safety" --since 1w',
+      'inkzee search rust --json | jq -r \'[.rank, .title] | @tsv\''))
+    .action(wrap(async () => (await import('./commands/actions.js')).searchAction));
+
+  program.command('show')
+    .argument('<id>', 'item id, from `inkzee items` or `inkzee search`')
+    .description('show one item in full (readable text; raw fields with --json)')
+    .addHelpText('after', examples('inkzee show 123', 'inkzee show 123 --json | jq -r .content'))
+    .action(wrap(async () => (await import('./commands/actions.js')).showAction));
+
+  program.command('stats')
+    .description('feeds by state, items per day, top feeds, database size')
+    .addHelpText('after', examples('inkzee stats', 'inkzee stats --json | jq .feeds'))
+    .action(wrap(async () => (await import('./commands/actions.js')).statsAction));
+
   program.command('export')
     .argument('[file]', 'write to this file (default: standard output)')
     .description('write every subscription as OPML 2.0, folders preserved')

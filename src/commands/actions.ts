@@ -11,6 +11,8 @@ import { printFeeds, printImport } from '../output/render.js';
 import { crawlListener, printCrawlSummary } from '../output/progress.js';
 import { itemsCommand, type ItemFlags } from './items.js';
 import { printItems } from '../output/items.js';
+import { searchCommand, showCommand, statsCommand } from './read.js';
+import { printHits, printItem, printStats } from '../output/read.js';
 
 type CrawlFlags = { concurrency: string; perHost: string; timeout: string; maxSize: string; wait?: boolean };
 
@@ -64,4 +66,20 @@ export function exportAction(ctx: Context, file: string | undefined): void {
 export function itemsAction(ctx: Context, opts: ItemFlags & { format: 'table' | 'tsv' }): void {
   const n = printItems(ctx.out, itemsCommand(ctx, opts), opts.format);
   if (n === 0 && !ctx.cfg.json) ctx.out.info('no items match');
+}
+
+/** searchAction runs `inkzee search QUERY`. */
+export function searchAction(ctx: Context, query: string, opts: ItemFlags & { format: 'table' | 'tsv' }): void {
+  const n = printHits(ctx.out, searchCommand(ctx, query, opts), opts.format);
+  if (n === 0 && !ctx.cfg.json) ctx.out.info(`no items match "${query}"`);
+}
+
+/** showAction runs `inkzee show ID`. */
+export function showAction(ctx: Context, id: string): void {
+  printItem(ctx.out, showCommand(ctx, id));
+}
+
+/** statsAction runs `inkzee stats`. */
+export function statsAction(ctx: Context): void {
+  printStats(ctx.out, statsCommand(ctx));
 }

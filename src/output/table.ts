@@ -24,7 +24,8 @@ export function truncate(s: string, width: number): string {
   return `${out}…`;
 }
 
-function pad(s: string, width: number, align: 'left' | 'right' = 'left'): string {
+/** pad fills text to a display width. */
+export function pad(s: string, width: number, align: 'left' | 'right' = 'left'): string {
   const gap = ' '.repeat(Math.max(0, width - stringWidth(s)));
   return align === 'right' ? gap + s : s + gap;
 }

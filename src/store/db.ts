@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { StoreError } from '../errors.js';
-import { migrations } from './migrations.js';
+import { migrations, type Migration } from './migrations.js';
 
 /** Store is an open Inkzee database. */
 export type Store = Database.Database;
@@ -40,7 +40,7 @@ export function openStore(file: string): Store {
 }
 
 /** migrate runs, in one transaction, every migration the database has not seen yet. */
-export function migrate(db: Store, file: string, list: readonly string[] = migrations): void {
+export function migrate(db: Store, file: string, list: readonly Migration[] = migrations): void {
   let version: number;
   try {
     version = db.pragma('user_version', { simple: true }) as number;
@@ -52,7 +52,11 @@ export function migrate(db: Store, file: string, list: readonly string[] = migra
   }
   if (version === list.length) return;
   db.transaction(() => {
-    for (let v = version; v < list.length; v++) db.exec(list[v]);
+    for (let v = version; v < list.length; v++) {
+      const step = list[v];
+      if (typeof step === 'string') db.exec(step);
+      else step(db);
+    }
     db.pragma(`user_version = ${list.length}`);
   }).immediate();
 }

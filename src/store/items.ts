@@ -1,6 +1,7 @@
 import type { Item } from '../model.js';
 import type { Store } from './db.js';
 import { categoryClause } from './feeds.js';
+import { itemSearchText } from './search-text.js';
 
 /** StoreResult counts what storing one feed's items changed. */
 export interface StoreResult {
@@ -21,15 +22,23 @@ export function upsertItems(db: Store, feedId: number, items: readonly Item[], n
                              VALUES (@feedId, @key, @guid, @link, @title, @author, @published, @updated, @summary, @content, @now, @sortAt)`);
   const update = db.prepare(`UPDATE items SET guid = @guid, link = @link, title = @title, author = @author, published = @published,
                              updated = @updated, summary = @summary, content = @content, sort_at = @sortAt WHERE id = @id`);
+  const ftsDelete = db.prepare('DELETE FROM items_fts WHERE rowid = ?');
+  const ftsInsert = db.prepare('INSERT INTO items_fts (rowid, title, body) VALUES (?, ?, ?)');
+  const index = (id: number | bigint, it: Item) => {
+    const t = itemSearchText(it);
+    ftsInsert.run(id, t.title, t.body);
+  };
   const result: StoreResult = { added: 0, updated: 0 };
   for (const it of items) {
     const row = find.get(feedId, it.key) as (Record<(typeof CHANGED)[number], string | null> & { id: number }) | undefined;
     const params = { ...it, feedId, now, sortAt: it.published ?? now };
     if (!row) {
-      insert.run(params);
+      index(insert.run(params).lastInsertRowid, it);
       result.added++;
     } else if (CHANGED.some((k) => row[k] !== it[k])) {
-      update.run({ ...params, id: row.id, sortAt: it.published ?? now });
+      update.run({ ...params, id: row.id });
+      ftsDelete.run(row.id);
+      index(row.id, it);
       result.updated++;
     }
   }

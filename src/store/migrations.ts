@@ -1,8 +1,13 @@
 // The schema as an append-only list: the database's version is how many of these it has run
 // (PRAGMA user_version). Never edit or reorder an entry that has shipped; add a new one.
+import type Database from 'better-sqlite3';
+import { itemSearchText } from './search-text.js';
+
+/** Migration is SQL to run, or a function for steps SQL alone cannot do (e.g. reindexing text). */
+export type Migration = string | ((db: Database.Database) => void);
 
 /** migrations lists every schema change in order; index + 1 is the version it brings. */
-export const migrations: readonly string[] = [
+export const migrations: readonly Migration[] = [
   // 1: subscriptions with their fetch state, and items deduplicated per feed by a stable key.
   `CREATE TABLE feeds (
      id INTEGER PRIMARY KEY,
@@ -38,4 +43,20 @@ export const migrations: readonly string[] = [
      UNIQUE(feed_id, key)
    );
    CREATE INDEX items_sort ON items(sort_at DESC, id DESC);`,
+  // 2: full-text search over title and body (summary + content as plain text), written by the
+  // store whenever an item is inserted or updated; title ranked above body by bm25 weights.
+  (db) => {
+    db.exec(`CREATE VIRTUAL TABLE items_fts USING fts5(title, body, tokenize = 'unicode61 remove_diacritics 2');
+             CREATE TRIGGER items_fts_delete AFTER DELETE ON items BEGIN DELETE FROM items_fts WHERE rowid = old.id; END;`);
+    const add = db.prepare('INSERT INTO items_fts (rowid, title, body) VALUES (?, ?, ?)');
+    const batch = db.prepare('SELECT id, title, summary, content FROM items WHERE id > ? ORDER BY id LIMIT 2000');
+    type Row = { id: number; title: string | null; summary: string | null; content: string | null };
+    // In batches: better-sqlite3 cannot write while an iterator is open on the same connection.
+    for (let rows = batch.all(0) as Row[]; rows.length; rows = batch.all(rows.at(-1)!.id) as Row[]) {
+      for (const r of rows) {
+        const t = itemSearchText(r);
+        add.run(r.id, t.title, t.body);
+      }
+    }
+  },
 ];

@@ -1,0 +1,70 @@
+import type { Stats } from '../commands/read.js';
+import type { StoredItem } from '../store/items.js';
+import { SNIPPET_CLOSE, SNIPPET_OPEN, type SearchHit } from '../store/search.js';
+import { htmlToText } from '../text/html.js';
+import { itemRecord } from './items.js';
+import type { Output } from './output.js';
+import { oneLine, stripControls } from './sanitize.js';
+import { pad, renderTable, tsvLine, truncate } from './table.js';
+
+const marks = new RegExp(`[${SNIPPET_OPEN}${SNIPPET_CLOSE}]`, 'g');
+
+/** snippetText renders snippet markers as «…» (or bold on a colour terminal). */
+export function snippetText(s: string, bold = false): string {
+  return s.replace(marks, (m) => (m === SNIPPET_OPEN ? (bold ? '\u0001' : '«') : (bold ? '\u0004' : '»')));
+}
+
+/** printHits writes search hits: NDJSON with a snippet, TSV, or a table with the snippet under each title. */
+export function printHits(out: Output, hits: Iterable<SearchHit>, format: 'table' | 'tsv'): number {
+  let n = 0;
+  const bold = out.cfg.stdoutIsTTY && out.cfg.color;
+  for (const h of hits) {
+    n++;
+    if (out.cfg.json) { out.record({ ...itemRecord({ ...h, snippet: snippetText(h.snippet) }), rank: h.rank }); continue; }
+    if (format === 'tsv') { out.line(tsvLine([h.id, h.published ?? h.firstSeen, h.feedTitle ?? h.feedUrl, h.title, h.link, snippetText(h.snippet)])); continue; }
+    const width = out.cfg.stdoutIsTTY ? out.cfg.columns : 10_000;
+    const head = `${String(h.id).padStart(7)}  ${(h.published ?? h.firstSeen).slice(0, 10)}  ${pad(truncate(oneLine(h.feedTitle ?? h.feedUrl), 24), 24)}  `;
+    out.line(head + truncate(oneLine(h.title ?? h.link ?? '(untitled)'), Math.max(10, width - head.length)));
+    const snippet = truncate(oneLine(snippetText(h.snippet, bold)), Math.max(10, width - 9));
+    out.line(`         ${snippet.replace(/\u0001/g, '\u001b[1m').replace(/\u0004/g, '\u001b[22m')}`);
+  }
+  return n;
+}
+
+/** printItem shows one item in full: raw fields as JSON, or readable text for people. */
+export function printItem(out: Output, i: StoredItem): void {
+  if (out.cfg.json) { out.record(itemRecord(i)); return; }
+  const lines = [
+    out.cfg.stdoutIsTTY && out.cfg.color ? `\u001b[1m${oneLine(i.title ?? '(untitled)')}\u001b[22m` : oneLine(i.title ?? '(untitled)'),
+    `Feed:      ${oneLine(i.feedTitle ?? '')} <${oneLine(i.feedUrl)}>${i.category ? `  [${oneLine(i.category)}]` : ''}`,
+  ];
+  if (i.author) lines.push(`Author:    ${oneLine(i.author)}`);
+  lines.push(`Published: ${i.published ?? 'unknown'}   (first seen ${i.firstSeen})`);
+  if (i.link) lines.push(`Link:      ${oneLine(i.link)}`);
+  lines.push('');
+  const body = htmlToText(i.content) || htmlToText(i.summary);
+  lines.push(stripControls(body) || '(no text)');
+  for (const l of lines) out.line(l);
+}
+
+/** printStats shows the statistics: one JSON object, or a compact report. */
+export function printStats(out: Output, s: Stats): void {
+  if (out.cfg.json) { out.record(s); return; }
+  const f = s.feeds;
+  out.line(`Feeds      ${f.total} (${f.ok} ok, ${f.failing} failing, ${f.disabled} disabled, ${f.never} never fetched)`);
+  out.line(`Items      ${s.items.total}`);
+  out.line(`Database   ${(s.database.bytes / 1024 / 1024).toFixed(1)} MiB  ${s.database.path}`);
+  if (s.items.perDay.length) {
+    out.line('');
+    out.line('Items per day (by publication date, last 4 weeks):');
+    const max = Math.max(...s.items.perDay.map((d) => d.items));
+    for (const d of s.items.perDay) out.line(`  ${d.day}  ${String(d.items).padStart(6)}  ${'#'.repeat(Math.ceil((d.items / max) * 40))}`);
+  }
+  if (s.topFeeds.length) {
+    out.line('');
+    out.line('Top feeds by items:');
+    for (const l of renderTable(s.topFeeds, [
+      { header: 'ID', cell: (t) => t.id, align: 'right' }, { header: 'ITEMS', cell: (t) => t.items, align: 'right' },
+      { header: 'TITLE', cell: (t) => t.title ?? t.url, flex: true }], out.cfg.stdoutIsTTY ? out.cfg.columns - 2 : undefined)) out.line(`  ${l}`);
+  }
+}
