@@ -99,6 +99,45 @@ export function buildProgram(run: (action: Action, cmd: Command, args: unknown[]
     .addHelpText('after', examples('inkzee stats', 'inkzee stats --json | jq .feeds'))
     .action(wrap(async () => (await import('./commands/actions.js')).statsAction));
 
+  const classify = program.command('classify')
+    .description('label stored items by topic with a trained model (the engine); train it first')
+    .addHelpText('after', examples('inkzee classify train --from-folders', 'inkzee classify', 'inkzee items --label Technology',
+      'inkzee items --since 1d --json | inkzee classify --stdin | jq -r \'[.label, .title] | @tsv\''));
+
+  // The default subcommand: `inkzee classify [--model M] [--all] [--stdin]`.
+  classify.command('label', { isDefault: true })
+    .description('label stored items this model has not labelled yet (the default when no subcommand is given)')
+    .option('--model <name>', 'model to use', 'default')
+    .option('--all', 'relabel every item, not only those this model has not labelled')
+    .option('--stdin', 'read NDJSON items on stdin, write them back with "label" and "confidence"')
+    .addHelpText('after', examples('inkzee classify', 'inkzee classify --model news --all',
+      'inkzee items --json | inkzee classify --stdin | jq -c \'{label, confidence, title}\''))
+    .action(wrap(async () => (await import('./commands/actions.js')).classifyAction));
+
+  classify.command('train')
+    .description('learn topics from your OPML folders or from a labelled file')
+    .option('--from-folders', 'every item of a feed filed under "Technology/…" is an example of "Technology"')
+    .option('--depth <n>', 'with --from-folders: how many folder levels make a label', '1')
+    .option('--labels <file>', 'CSV with a "label" column and text columns (title, description, summary, text, content), or NDJSON; - for stdin')
+    .option('--columns <names>', 'column names for a CSV without a header, e.g. label,title,description')
+    .option('--model <name>', 'name to store the model under', 'default')
+    .addHelpText('after', examples('inkzee classify train --from-folders', 'inkzee classify train --from-folders --depth 2 --model detailed',
+      'inkzee classify train --labels labelled.csv --model news', 'inkzee classify train --labels train.csv --columns label,title,description'))
+    .action(wrap(async () => (await import('./commands/actions.js')).classifyTrainAction));
+
+  classify.command('eval')
+    .argument('<file>', 'labelled CSV or NDJSON, as for train --labels')
+    .description('accuracy, macro-F1, per-label precision and recall, confusion matrix')
+    .option('--model <name>', 'model to evaluate', 'default')
+    .option('--columns <names>', 'column names for a CSV without a header')
+    .addHelpText('after', examples('inkzee classify eval held-out.csv', 'inkzee classify eval dev.csv --columns label,title,description --json | jq .accuracy'))
+    .action(wrap(async () => (await import('./commands/actions.js')).classifyEvalAction));
+
+  classify.command('models')
+    .description('list trained models with their labels, training size and date')
+    .addHelpText('after', examples('inkzee classify models', 'inkzee classify models --json | jq -r .name'))
+    .action(wrap(async () => (await import('./commands/actions.js')).classifyModelsAction));
+
   program.command('export')
     .argument('[file]', 'write to this file (default: standard output)')
     .description('write every subscription as OPML 2.0, folders preserved')

@@ -3,7 +3,7 @@ import type { Output } from './output.js';
 import { renderTable, tsvLine, type Column } from './table.js';
 
 /** itemRecord is an item's stable NDJSON form (field names documented in the README). */
-export function itemRecord(i: StoredItem & { label?: string | null; confidence?: number | null; snippet?: string }): object {
+export function itemRecord(i: StoredItem & { snippet?: string }): object {
   const rec: Record<string, unknown> = {
     id: i.id, feedId: i.feedId, feedUrl: i.feedUrl, feedTitle: i.feedTitle, category: i.category, guid: i.guid,
     link: i.link, title: i.title, author: i.author, published: i.published, updated: i.updated,

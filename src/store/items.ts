@@ -48,6 +48,9 @@ export function upsertItems(db: Store, feedId: number, items: readonly Item[], n
 /** StoredItem is an item as read back, with its feed. */
 export interface StoredItem extends Omit<Item, 'key'> {
   id: number;
+  /** Present when listing by --label. */
+  label?: string;
+  confidence?: number;
   feedId: number;
   feedUrl: string;
   feedTitle: string | null;
@@ -87,6 +90,10 @@ export function itemWhere(f: ItemFilter): { sql: string; params: Record<string, 
   if (f.since !== undefined) { where.push('i.sort_at >= @since'); params.since = f.since; }
   if (f.until !== undefined) { where.push('i.sort_at < @until'); params.until = f.until; }
   if (f.afterId !== undefined) { where.push('i.id > @afterId'); params.afterId = f.afterId; }
+  if (f.label !== undefined) {
+    where.push('EXISTS (SELECT 1 FROM item_labels l WHERE l.item_id = i.id AND l.label = @label)');
+    params.label = f.label;
+  }
   return { sql: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
 }
 
@@ -94,6 +101,9 @@ export function itemWhere(f: ItemFilter): { sql: string; params: Record<string, 
 export function iterateItems(db: Store, f: ItemFilter): IterableIterator<StoredItem> {
   const w = itemWhere(f);
   const limit = f.limit !== undefined ? 'LIMIT @limit' : '';
-  const sql = `SELECT ${ITEM_COLUMNS} FROM items i JOIN feeds f ON f.id = i.feed_id ${w.sql} ORDER BY i.sort_at DESC, i.id DESC ${limit}`;
+  // With --label, each item also carries that label's best confidence (any model).
+  const labelled = f.label !== undefined
+    ? ', @label AS label, (SELECT max(confidence) FROM item_labels l WHERE l.item_id = i.id AND l.label = @label) AS confidence' : '';
+  const sql = `SELECT ${ITEM_COLUMNS}${labelled} FROM items i JOIN feeds f ON f.id = i.feed_id ${w.sql} ORDER BY i.sort_at DESC, i.id DESC ${limit}`;
   return db.prepare(sql).iterate({ ...w.params, ...(f.limit !== undefined ? { limit: f.limit } : {}) }) as IterableIterator<StoredItem>;
 }

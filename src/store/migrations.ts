@@ -59,4 +59,24 @@ export const migrations: readonly Migration[] = [
       }
     }
   },
+  // 3: classifier models (serialized, self-describing) and the labels they gave items.
+  `CREATE TABLE models (
+     name TEXT PRIMARY KEY,
+     format INTEGER NOT NULL,
+     labels TEXT NOT NULL,
+     train_size INTEGER NOT NULL,
+     source TEXT NOT NULL,
+     params TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     blob BLOB NOT NULL
+   );
+   CREATE TABLE item_labels (
+     item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+     model TEXT NOT NULL REFERENCES models(name) ON DELETE CASCADE,
+     label TEXT NOT NULL,
+     confidence REAL NOT NULL,
+     labelled_at TEXT NOT NULL,
+     PRIMARY KEY (item_id, model)
+   );
+   CREATE INDEX item_labels_by_label ON item_labels(label, model);`,
 ];

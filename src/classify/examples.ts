@@ -1,0 +1,63 @@
+import { parse } from 'csv-parse/sync';
+import { InputError } from '../errors.js';
+
+/** Examples are texts with their labels, read from a labelled file. */
+export interface Examples {
+  texts: string[];
+  labels: string[];
+}
+
+/** TEXT_COLUMNS are the fields whose text a classifier reads, joined in this order. */
+export const TEXT_COLUMNS = ['title', 'description', 'summary', 'text', 'content'];
+
+function fromRecords(records: Record<string, unknown>[], name: string, columns: string[]): Examples {
+  const lower = new Map(columns.map((c) => [c.toLowerCase().trim(), c]));
+  const labelCol = lower.get('label');
+  if (!labelCol) throw new InputError(name, `no "label" column (found: ${columns.join(', ') || 'none'})`, 'bad-labels');
+  const textCols = TEXT_COLUMNS.map((c) => lower.get(c)).filter((c): c is string => !!c);
+  if (textCols.length === 0) {
+    throw new InputError(name, `no text column: expected one of ${TEXT_COLUMNS.join(', ')} (found: ${columns.join(', ')})`, 'bad-labels');
+  }
+  const ex: Examples = { texts: [], labels: [] };
+  for (const r of records) {
+    const label = String(r[labelCol] ?? '').trim();
+    const text = textCols.map((c) => (r[c] === undefined || r[c] === null ? '' : String(r[c]))).join('\n').trim();
+    if (!label || !text) continue;
+    ex.labels.push(label);
+    ex.texts.push(text);
+  }
+  if (ex.texts.length === 0) throw new InputError(name, 'no labelled examples (every row lacks a label or text)', 'bad-labels');
+  return ex;
+}
+
+/**
+ * readExamples reads labelled examples: CSV with a header naming a "label" column and one or more
+ * text columns (title, description, summary, text, content), or NDJSON objects with those fields.
+ * A headerless CSV (AG News) is read with `columns` naming its fields, e.g. label,title,description.
+ */
+export function readExamples(bytes: Buffer, name: string, columns?: string[]): Examples {
+  const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
+  if (!text.trim()) throw new InputError(name, 'empty file, no labelled examples', 'bad-labels');
+  if (text.trimStart().startsWith('{')) {
+    const records: Record<string, unknown>[] = [];
+    const keys = new Set<string>();
+    text.split('\n').forEach((line, k) => {
+      if (!line.trim()) return;
+      let o: unknown;
+      try { o = JSON.parse(line); } catch { throw new InputError(name, `line ${k + 1}: not valid JSON`, 'bad-labels'); }
+      if (!o || typeof o !== 'object' || Array.isArray(o)) throw new InputError(name, `line ${k + 1}: not a JSON object`, 'bad-labels');
+      for (const key of Object.keys(o)) keys.add(key);
+      records.push(o as Record<string, unknown>);
+    });
+    return fromRecords(records, name, [...keys]);
+  }
+  let rows: string[][];
+  try {
+    rows = parse(text, { relax_column_count: true, relax_quotes: true, skip_empty_lines: true });
+  } catch (err) {
+    throw new InputError(name, `not valid CSV (${(err as Error).message.split('\n')[0]})`, 'bad-labels');
+  }
+  const header = columns ?? rows.shift() ?? [];
+  const records = rows.map((r) => Object.fromEntries(header.map((h, k) => [h, r[k]])));
+  return fromRecords(records, name, header);
+}

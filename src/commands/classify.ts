@@ -1,0 +1,157 @@
+import readline from 'node:readline';
+import { InputError, UsageError } from '../errors.js';
+import { readExamples, type Examples } from '../classify/examples.js';
+import { deserializeModel, MODEL_FORMAT, serializeModel, trainModel, type Model, type Prediction } from '../classify/model.js';
+import { predictMany } from '../classify/parallel.js';
+import { evaluate, type Evaluation } from '../classify/metrics.js';
+import { folderExamples, itemsToLabel, listModels, loadModelBlob, saveLabels, saveModel, type StoredModel, type TextRow } from '../store/models.js';
+import { itemSearchText } from '../store/search-text.js';
+import type { Context } from './context.js';
+import { displayName, readInput } from './input.js';
+
+/** DEFAULT_MODEL is the model name used when --model is not given. */
+export const DEFAULT_MODEL = 'default';
+
+/** itemText is what the classifier reads of a stored item: title, then summary and content as text. */
+export function itemText(r: Pick<TextRow, 'title' | 'summary' | 'content'>): string {
+  const t = itemSearchText(r);
+  return `${t.title}\n${t.body}`;
+}
+
+/** TrainOptions choose where examples come from and the model's name. */
+export interface TrainOptions {
+  labels?: string;
+  fromFolders?: boolean;
+  depth?: number;
+  model: string;
+  columns?: string[];
+}
+
+/** TrainResult describes a trained and stored model. */
+export interface TrainResult {
+  model: string;
+  source: string;
+  examples: number;
+  perLabel: Record<string, number>;
+  seconds: number;
+  bytes: number;
+}
+
+async function examplesFor(ctx: Context, o: TrainOptions): Promise<{ ex: Examples; source: string }> {
+  if (!!o.labels === !!o.fromFolders) throw new UsageError('classify train: give exactly one of --labels FILE and --from-folders');
+  if (o.labels) {
+    const name = displayName(o.labels);
+    return { ex: readExamples(await readInput(o.labels), name, o.columns), source: `labels:${name}` };
+  }
+  const depth = o.depth ?? 1;
+  if (!Number.isInteger(depth) || depth < 1) throw new UsageError(`--depth ${o.depth}: must be a whole number from 1`);
+  const rows = folderExamples(ctx.store(), depth);
+  if (rows.length === 0) throw new InputError('folders', 'no stored items in feeds that are filed in a folder (import an OPML with folders, then crawl)', 'bad-labels');
+  return { ex: { texts: rows.map(itemText), labels: rows.map((r) => r.category) }, source: `folders:depth=${depth}` };
+}
+
+/**
+ * trainCommand learns a model and stores it under its name. The previous model of that name is
+ * replaced only once the new one is trained and written; any failure leaves it untouched.
+ */
+export async function trainCommand(ctx: Context, o: TrainOptions): Promise<TrainResult> {
+  if (!/^[\w.-]{1,64}$/.test(o.model)) throw new UsageError(`--model ${o.model}: use letters, digits, ".", "_" or "-"`);
+  const started = Date.now();
+  const { ex, source } = await examplesFor(ctx, o);
+  const perLabel: Record<string, number> = {};
+  for (const l of ex.labels) perLabel[l] = (perLabel[l] ?? 0) + 1;
+  const names = Object.keys(perLabel);
+  if (names.length < 2) {
+    throw new InputError(source.replace(/^\w+:/, ''), `only one label ("${names[0]}") in ${ex.labels.length} examples; a classifier needs at least two`, 'bad-labels');
+  }
+  const model = await trainModel(ex.texts, ex.labels);
+  const blob = serializeModel(model);
+  saveModel(ctx.store(), { name: o.model, format: MODEL_FORMAT, labels: model.labels, trainSize: model.trainSize, source,
+    createdAt: ctx.now().toISOString(), params: model.params, blob });
+  return { model: o.model, source, examples: ex.texts.length, perLabel, seconds: (Date.now() - started) / 1000, bytes: blob.length };
+}
+
+/** loadModel reads a stored model by name, with a clear error when it does not exist. */
+export function loadModel(ctx: Context, name: string): Model {
+  const blob = loadModelBlob(ctx.store(), name);
+  if (!blob) {
+    const known = listModels(ctx.store()).map((m) => m.name);
+    throw new InputError(`model "${name}"`, `no such model (${known.length ? `have: ${known.join(', ')}` : 'train one with `inkzee classify train`'})`, 'no-model');
+  }
+  return deserializeModel(blob);
+}
+
+/** LabelResult counts what `classify` labelled. */
+export interface LabelResult {
+  model: string;
+  labelled: number;
+  byLabel: Record<string, number>;
+}
+
+const BATCH = 5000;
+
+/** labelCommand labels stored items that this model has not labelled yet (all of them with `all`). */
+export async function labelCommand(ctx: Context, o: { model: string; all?: boolean }): Promise<LabelResult> {
+  const model = loadModel(ctx, o.model);
+  const db = ctx.store();
+  const result: LabelResult = { model: o.model, labelled: 0, byLabel: {} };
+  const now = ctx.now().toISOString();
+  for (let after = 0; ;) {
+    if (ctx.signal.aborted) break;
+    const rows = itemsToLabel(db, o.model, !!o.all, after, BATCH * 4);
+    if (rows.length === 0) break;
+    const preds = await predictMany(model, rows.map(itemText));
+    saveLabels(db, o.model, rows.map((r, k) => ({ id: r.id, ...preds[k] })), now);
+    for (const p of preds) result.byLabel[p.label] = (result.byLabel[p.label] ?? 0) + 1;
+    result.labelled += rows.length;
+    after = rows.at(-1)!.id;
+  }
+  return result;
+}
+
+/** EvalResult is an evaluation of a stored model on a labelled file. */
+export type EvalResult = Evaluation & { model: string; source: string };
+
+/** evalCommand scores a model on a labelled file. */
+export async function evalCommand(ctx: Context, file: string, o: { model: string; columns?: string[] }): Promise<EvalResult> {
+  const model = loadModel(ctx, o.model);
+  const name = displayName(file);
+  const ex = readExamples(await readInput(file), name, o.columns);
+  const preds = await predictMany(model, ex.texts);
+  return { model: o.model, source: name, ...evaluate(ex.labels, preds.map((p) => p.label)) };
+}
+
+/** modelsCommand lists stored models. */
+export function modelsCommand(ctx: Context): StoredModel[] {
+  return listModels(ctx.store());
+}
+
+/**
+ * stdinCommand reads NDJSON items (as `inkzee items --json` writes them) and hands back each
+ * object with "label" and "confidence" added, in input order, in batches.
+ */
+export async function stdinCommand(ctx: Context, o: { model: string }, emit: (obj: object) => void, input: NodeJS.ReadableStream = process.stdin): Promise<number> {
+  const model = loadModel(ctx, o.model);
+  let batch: Record<string, unknown>[] = [];
+  let n = 0;
+  let line = 0;
+  const flush = async () => {
+    const preds: Prediction[] = await predictMany(model, batch.map((b) => itemText({
+      title: typeof b.title === 'string' ? b.title : null, summary: typeof b.summary === 'string' ? b.summary : (typeof b.description === 'string' ? b.description : null),
+      content: typeof b.content === 'string' ? b.content : (typeof b.text === 'string' ? b.text : null) })));
+    batch.forEach((b, k) => emit({ ...b, label: preds[k].label, confidence: preds[k].confidence }));
+    n += batch.length;
+    batch = [];
+  };
+  for await (const text of readline.createInterface({ input, crlfDelay: Infinity })) {
+    line++;
+    if (!text.trim()) continue;
+    let o: unknown;
+    try { o = JSON.parse(text); } catch { throw new InputError('stdin', `line ${line}: not valid JSON`, 'bad-input'); }
+    if (!o || typeof o !== 'object' || Array.isArray(o)) throw new InputError('stdin', `line ${line}: not a JSON object`, 'bad-input');
+    batch.push(o as Record<string, unknown>);
+    if (batch.length >= 1000) await flush();
+  }
+  if (batch.length) await flush();
+  return n;
+}

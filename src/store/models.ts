@@ -1,0 +1,70 @@
+import type { Store } from './db.js';
+
+/** StoredModel describes a trained model as listed by `classify models`. */
+export interface StoredModel {
+  name: string;
+  format: number;
+  labels: string[];
+  trainSize: number;
+  source: string;
+  createdAt: string;
+  bytes: number;
+}
+
+/**
+ * saveModel stores a trained model under its name, replacing one of the same name and the labels
+ * it gave, in one transaction: until it commits, the previous model stays whole.
+ */
+export function saveModel(db: Store, m: Omit<StoredModel, 'bytes'> & { params: object; blob: Buffer }): void {
+  db.transaction(() => {
+    db.prepare('DELETE FROM item_labels WHERE model = ?').run(m.name);
+    db.prepare(`INSERT INTO models (name, format, labels, train_size, source, params, created_at, blob)
+                VALUES (@name, @format, @labels, @trainSize, @source, @params, @createdAt, @blob)
+                ON CONFLICT(name) DO UPDATE SET format = excluded.format, labels = excluded.labels, train_size = excluded.train_size,
+                  source = excluded.source, params = excluded.params, created_at = excluded.created_at, blob = excluded.blob`)
+      .run({ ...m, labels: JSON.stringify(m.labels), params: JSON.stringify(m.params) });
+  }).immediate();
+}
+
+/** loadModelBlob returns a model's serialized form, or undefined if there is no such model. */
+export function loadModelBlob(db: Store, name: string): Buffer | undefined {
+  return (db.prepare('SELECT blob FROM models WHERE name = ?').get(name) as { blob: Buffer } | undefined)?.blob;
+}
+
+/** listModels lists the stored models, newest first. */
+export function listModels(db: Store): StoredModel[] {
+  const rows = db.prepare(`SELECT name, format, labels, train_size AS trainSize, source, created_at AS createdAt, length(blob) AS bytes
+                           FROM models ORDER BY created_at DESC, name`).all() as (Omit<StoredModel, 'labels'> & { labels: string })[];
+  return rows.map((r) => ({ ...r, labels: JSON.parse(r.labels) as string[] }));
+}
+
+/** TextRow is an item's id and the text a classifier reads. */
+export interface TextRow {
+  id: number;
+  title: string | null;
+  summary: string | null;
+  content: string | null;
+}
+
+/** itemsToLabel lists items the model has not labelled yet (or all items), in id order. */
+export function itemsToLabel(db: Store, model: string, all: boolean, afterId: number, limit: number): TextRow[] {
+  const where = all ? 'i.id > @afterId' : 'i.id > @afterId AND NOT EXISTS (SELECT 1 FROM item_labels l WHERE l.item_id = i.id AND l.model = @model)';
+  return db.prepare(`SELECT i.id, i.title, i.summary, i.content FROM items i WHERE ${where} ORDER BY i.id LIMIT @limit`)
+    .all({ model, afterId, limit }) as TextRow[];
+}
+
+/** saveLabels records a model's label and confidence for items, replacing earlier ones. */
+export function saveLabels(db: Store, model: string, labels: { id: number; label: string; confidence: number }[], now: string): void {
+  const put = db.prepare(`INSERT INTO item_labels (item_id, model, label, confidence, labelled_at) VALUES (?, ?, ?, ?, ?)
+                          ON CONFLICT(item_id, model) DO UPDATE SET label = excluded.label, confidence = excluded.confidence, labelled_at = excluded.labelled_at`);
+  db.transaction(() => { for (const l of labels) put.run(l.id, model, l.label, l.confidence, now); })();
+}
+
+/** folderExamples lists items of filed feeds with their folder cut to a depth, as training examples. */
+export function folderExamples(db: Store, depth: number): (TextRow & { category: string })[] {
+  return db.prepare(`SELECT i.id, i.title, i.summary, i.content, f.category FROM items i JOIN feeds f ON f.id = i.feed_id
+                     WHERE f.category <> '' ORDER BY i.id`).all().map((r) => {
+    const row = r as TextRow & { category: string };
+    return { ...row, category: row.category.split('/').slice(0, depth).join('/') };
+  });
+}

@@ -1,0 +1,58 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { execFile } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { openStore } from '../../src/store/db.js';
+import { deserializeModel, predict, serializeModel, trainModel } from '../../src/classify/model.js';
+import { loadModelBlob } from '../../src/store/models.js';
+import { cli, ROOT, tempDir } from '../helpers.js';
+import { seed } from '../read/seed.js';
+import { csv, headlines } from './topics.js';
+
+describe('inkzee classify from the command line', () => {
+  it('trains on two threads (worker) to exactly the model one thread would build', async () => {
+    const dir = tempDir();
+    const db = path.join(dir, 'c.db');
+    const rows = headlines(700, 4); // 2,100 rows: enough for the worker thread to be used
+    fs.writeFileSync(path.join(dir, 'train.csv'), csv(rows));
+    const r = await cli(['--db', db, '--json', 'classify', 'train', '--labels', path.join(dir, 'train.csv'), '--model', 'big']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ type: 'train', model: 'big', examples: 2100 });
+    const store = openStore(db);
+    const blob = loadModelBlob(store, 'big')!;
+    store.close();
+    const local = await trainModel(rows.map((x) => `${x.title}\n${x.description}`), rows.map((x) => x.label)); // this thread only
+    expect(Buffer.compare(blob, serializeModel(local))).toBe(0);
+    const probe = headlines(50, 5).map((x) => `${x.title} ${x.description}`);
+    expect(predict(deserializeModel(blob), probe).filter((p, k) => p.label === headlines(50, 5)[k].label).length).toBeGreaterThan(140);
+  });
+
+  it('composes in pipes: items --json | classify --stdin adds label and confidence to each object', async () => {
+    const dir = tempDir();
+    const db = path.join(dir, 'p.db');
+    fs.writeFileSync(path.join(dir, 'train.csv'), csv(headlines(40, 1)));
+    const store = openStore(db);
+    seed(store, { 'https://x.example/feed': { category: '', items: headlines(3, 8).map((h, k) => ({ guid: `g${k}`, title: h.title, summary: h.description })) } });
+    store.close();
+    expect((await cli(['--db', db, 'classify', 'train', '--labels', path.join(dir, 'train.csv')])).stderr).toMatch(/^model "default": trained on 120 examples/);
+    const bin = path.join(ROOT, 'bin', 'inkzee.js');
+    const out = await new Promise<string>((resolve) => execFile('bash', ['-c',
+      `"${process.execPath}" "${bin}" --db "${db}" items --json | "${process.execPath}" "${bin}" --db "${db}" classify --stdin`], (_e, stdout) => resolve(stdout)));
+    const objs = out.trim().split('\n').map((l) => JSON.parse(l));
+    expect(objs).toHaveLength(9);
+    for (const o of objs) {
+      expect(Object.keys(o).slice(-2)).toEqual(['label', 'confidence']);
+      expect(['sports', 'technology', 'cooking']).toContain(o.label);
+    }
+    const items = (await cli(['--db', db, 'items', '--json'])).stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(objs.map((o) => { const { label, confidence, ...rest } = o; return rest; })).toEqual(items);
+  });
+
+  it('exits 1 with one line for a missing model or bad file, 2 for bad flags', async () => {
+    const db = path.join(tempDir(), 'e.db');
+    expect(await cli(['--db', db, 'classify'])).toMatchObject({ code: 1, stderr: 'inkzee: model "default": no such model (train one with `inkzee classify train`)\n' });
+    expect(await cli(['--db', db, 'classify', 'train', '--labels', 'missing.csv'])).toMatchObject({ code: 1, stderr: 'inkzee: missing.csv: no such file\n' });
+    expect((await cli(['--db', db, 'classify', 'train'])).code).toBe(2);
+    expect((await cli(['--db', db, 'classify', '--stdin', '--all'])).code).toBe(2);
+  });
+});
