@@ -66,8 +66,11 @@ export class Fetcher {
 
   constructor(private readonly s: FetchSettings, env: NodeJS.ProcessEnv = process.env) {
     this.pools = new HostPools(s.concurrency, s.perHost, Math.min(10_000, s.timeoutMs));
-    const proxied = env.HTTP_PROXY || env.http_proxy || env.HTTPS_PROXY || env.https_proxy;
-    this.proxy = proxied ? new EnvHttpProxyAgent({ connections: s.concurrency }) : null;
+    const httpProxy = env.HTTP_PROXY || env.http_proxy;
+    const httpsProxy = env.HTTPS_PROXY || env.https_proxy;
+    this.proxy = httpProxy || httpsProxy
+      ? new EnvHttpProxyAgent({ httpProxy, httpsProxy, noProxy: env.NO_PROXY ?? env.no_proxy, connections: s.concurrency })
+      : null;
   }
 
   /** socketHighWater is the most sockets the fetcher ever held open at once. */

@@ -1,10 +1,13 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { refreshCommand, type RefreshOptions } from '../../src/commands/refresh.js';
 import type { CrawlListener } from '../../src/commands/crawl.js';
 import { addSubscriptions, listFeeds } from '../../src/store/feeds.js';
 import { backoffMs, type FeedResult } from '../../src/crawl/recipe.js';
 import { startFeedServer, serve, rss, type FeedServer } from '../feed-server.js';
-import { testContext } from '../helpers.js';
+import { fixture, testContext } from '../helpers.js';
 
 const opts = (o: Partial<RefreshOptions> = {}): RefreshOptions => ({ concurrency: 4, perHost: 4, timeout: 5, maxSize: 1, ...o });
 function recorder() {
@@ -138,5 +141,67 @@ describe('refresh', () => {
     await other.close();
     expect(most).toBe(2);
     expect(results.findIndex((r) => r.url.endsWith('/o'))).toBeLessThan(4); // not stuck behind the busy host
+  });
+});
+
+describe('refresh against real documents', () => {
+  it('stores the corpus\' encoding and ill-formed cases as correct Unicode', async () => {
+    const fx = (...p: string[]) => fs.readFileSync(fixture('feeds', ...p));
+    server = await startFeedServer({
+      // KOI8-R declared only in the XML prolog, no charset on the wire.
+      '/koi8r': serve(200, fx('miniflux-encoding', 'koi8r.xml'), { 'content-type': 'application/rss+xml' }),
+      // UTF-8 bytes under a windows-1252 label.
+      '/mislabelled': serve(200, fx('miniflux-encoding', 'windows-1252-incorrect-prolog.xml'), { 'content-type': 'text/xml' }),
+      // A body that was gzipped on disk (node-feedparser's compressed.xml), sent with Content-Encoding.
+      '/gzipped': serve(200, fx('compressed.xml'), { 'content-encoding': 'gzip' }),
+      // Bare "&" and a mistyped end tag.
+      '/broken': serve(200, '<rss version="2.0"><channel><title>B & B</title><item><guid>1</guid><title>Fish & Chips</title></itme><item><guid>2</guid><title>Two</title></item></channel></rss>'),
+    });
+    const ctx = testContext();
+    subscribe(ctx, ...['/koi8r', '/mislabelled', '/gzipped', '/broken'].map((p) => `${server.url}${p}`));
+    expect(await refreshCommand(ctx, opts(), recorder().listen)).toMatchObject({ feeds: 4, failed: 0 });
+    const titles = (p: string) => items(ctx).filter((i) => i.feed === `${server.url}${p}`).map((i) => i.title);
+    expect(titles('/koi8r')).toEqual(['Первая новость', 'Вторая новость']);
+    expect(listFeeds(ctx.store()).find((f) => f.url.endsWith('/mislabelled'))?.title).toBe('Euro €');
+    expect(titles('/gzipped').length).toBeGreaterThan(0);
+    expect(titles('/broken')).toEqual(['Fish & Chips', 'Two']);
+    expect(listFeeds(ctx.store()).find((f) => f.url.endsWith('/broken'))?.lastError).toMatch(/recovered/);
+  });
+
+  it('goes through HTTP_PROXY when it is set', async () => {
+    const seen: string[] = [];
+    const proxy = http.createServer((req, res) => {
+      seen.push(req.url ?? '');
+      const target = new URL(req.url ?? '');
+      const up = http.request({ host: target.hostname, port: target.port, path: target.pathname, headers: req.headers }, (r) => {
+        res.writeHead(r.statusCode ?? 502, r.headers);
+        r.pipe(res);
+      });
+      req.pipe(up);
+    });
+    // undici tunnels through the proxy with CONNECT.
+    proxy.on('connect', (req, client, head) => {
+      seen.push(`CONNECT ${req.url}`);
+      const [host, port] = (req.url ?? '').split(':');
+      const up = net.connect(Number(port), host, () => {
+        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        up.write(head);
+        up.pipe(client);
+        client.pipe(up);
+      });
+      up.on('error', () => client.destroy());
+      client.on('error', () => up.destroy());
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    server = await startFeedServer({ '/feed': serve(200, rss('Proxied', [{ guid: 'p', title: 'via proxy' }])) });
+    const { Fetcher } = await import('../../src/fetch/http.js');
+    const f = new Fetcher({ userAgent: 'ua', timeoutMs: 5000, maxBodyBytes: 1 << 20, concurrency: 2, perHost: 2 },
+      { HTTP_PROXY: `http://127.0.0.1:${(proxy.address() as import('node:net').AddressInfo).port}` });
+    const r = await f.fetch(`${server.url}/feed`, { etag: null, lastModified: null }, new AbortController().signal);
+    await f.close();
+    proxy.close();
+    expect(r.kind).toBe('ok');
+    expect(seen).toHaveLength(1);
+    expect([`${server.url}/feed`, `CONNECT ${server.url.replace('http://', '')}`]).toContain(seen[0]);
   });
 });
