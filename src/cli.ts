@@ -28,9 +28,11 @@ export function buildProgram(run: (action: Action, cmd: Command, args: unknown[]
     })
     .addHelpText('after', examples('inkzee import scoble.opml', 'inkzee refresh --quiet', 'inkzee feeds --category Technology', 'inkzee export backup.opml'));
 
-  const wrap = (load: () => Promise<Action>) => async (...args: unknown[]) => {
+  // Each action's module is loaded only when its command runs, keeping start-up light.
+  const act = (name: keyof typeof import('./commands/actions.js')) => async (...args: unknown[]) => {
     const cmd = args.at(-1) as Command;
-    await run(await load(), cmd, args.slice(0, -2));
+    const actions = await import('./commands/actions.js');
+    await run(actions[name] as Action, cmd, args.slice(0, -2));
   };
 
   const crawlFlags = (c: Command) => c
@@ -46,7 +48,7 @@ export function buildProgram(run: (action: Action, cmd: Command, args: unknown[]
     .option('--no-fetch', 'only store the subscriptions, do not crawl them'))
     .addHelpText('after', examples('inkzee import scoble.opml', 'inkzee import subs.opml --no-fetch',
       'curl -s https://example.com/subs.opml | inkzee import - --concurrency 32'))
-    .action(wrap(async () => (await import('./commands/actions.js')).importAction));
+    .action(act('importAction'));
 
   crawlFlags(program.command('refresh')
     .description('crawl the feeds that are due: conditional GET, only new items stored')
@@ -55,7 +57,7 @@ export function buildProgram(run: (action: Action, cmd: Command, args: unknown[]
     .option('--force', 'ignore backoff: crawl failing feeds now too'))
     .addHelpText('after', examples('inkzee refresh', 'inkzee refresh --quiet        # from cron: silent unless something failed',
       'inkzee refresh --category Technology --force', 'inkzee refresh --json | jq -c \'select(.type == "feed" and .newItems > 0)\''))
-    .action(wrap(async () => (await import('./commands/actions.js')).refreshAction));
+    .action(act('refreshAction'));
 
   program.command('feeds')
     .description('list subscriptions')
@@ -63,7 +65,7 @@ export function buildProgram(run: (action: Action, cmd: Command, args: unknown[]
     .option('--failing', 'only feeds whose last fetch failed, and disabled ones')
     .addOption(new Option('--format <format>', 'human output format').choices(['table', 'tsv']).default('table'))
     .addHelpText('after', examples('inkzee feeds', 'inkzee feeds --failing', 'inkzee feeds --category Technology --json | jq -r .url'))
-    .action(wrap(async () => (await import('./commands/actions.js')).feedsAction));
+    .action(act('feedsAction'));
 
   const itemFlags = (c: Command) => c
     .option('--feed <id|url>', 'only items of this feed')
@@ -79,25 +81,25 @@ export function buildProgram(run: (action: Action, cmd: Command, args: unknown[]
     .description('list stored items, newest first'))
     .addHelpText('after', examples('inkzee items --limit 20', 'inkzee items --since 1d --json | jq -r .link',
       'inkzee items --category Technology --since 2024-05-01 --format tsv'))
-    .action(wrap(async () => (await import('./commands/actions.js')).itemsAction));
+    .action(act('itemsAction'));
 
   itemFlags(program.command('search')
     .argument('<query>', 'words to find (all must match; word* for a prefix; a OR b)')
     .description('full-text search over titles, summaries and content, best match first'))
     .addHelpText('after', examples('inkzee search rust', 'inkzee search "memory safety" --since 1w',
       'inkzee search rust --json | jq -r \'[.rank, .title] | @tsv\''))
-    .action(wrap(async () => (await import('./commands/actions.js')).searchAction));
+    .action(act('searchAction'));
 
   program.command('show')
     .argument('<id>', 'item id, from `inkzee items` or `inkzee search`')
     .description('show one item in full (readable text; raw fields with --json)')
     .addHelpText('after', examples('inkzee show 123', 'inkzee show 123 --json | jq -r .content'))
-    .action(wrap(async () => (await import('./commands/actions.js')).showAction));
+    .action(act('showAction'));
 
   program.command('stats')
     .description('feeds by state, items per day, top feeds, database size')
     .addHelpText('after', examples('inkzee stats', 'inkzee stats --json | jq .feeds'))
-    .action(wrap(async () => (await import('./commands/actions.js')).statsAction));
+    .action(act('statsAction'));
 
   const classify = program.command('classify')
     .description('label stored items by topic with a trained model (the engine); train it first')
@@ -112,7 +114,7 @@ export function buildProgram(run: (action: Action, cmd: Command, args: unknown[]
     .option('--stdin', 'read NDJSON items on stdin, write them back with "label" and "confidence"')
     .addHelpText('after', examples('inkzee classify', 'inkzee classify --model news --all',
       'inkzee items --json | inkzee classify --stdin | jq -c \'{label, confidence, title}\''))
-    .action(wrap(async () => (await import('./commands/actions.js')).classifyAction));
+    .action(act('classifyAction'));
 
   classify.command('train')
     .description('learn topics from your OPML folders or from a labelled file')
@@ -123,7 +125,7 @@ export function buildProgram(run: (action: Action, cmd: Command, args: unknown[]
     .option('--model <name>', 'name to store the model under', 'default')
     .addHelpText('after', examples('inkzee classify train --from-folders', 'inkzee classify train --from-folders --depth 2 --model detailed',
       'inkzee classify train --labels labelled.csv --model news', 'inkzee classify train --labels train.csv --columns label,title,description'))
-    .action(wrap(async () => (await import('./commands/actions.js')).classifyTrainAction));
+    .action(act('classifyTrainAction'));
 
   classify.command('eval')
     .argument('<file>', 'labelled CSV or NDJSON, as for train --labels')
@@ -131,18 +133,18 @@ export function buildProgram(run: (action: Action, cmd: Command, args: unknown[]
     .option('--model <name>', 'model to evaluate', 'default')
     .option('--columns <names>', 'column names for a CSV without a header')
     .addHelpText('after', examples('inkzee classify eval held-out.csv', 'inkzee classify eval dev.csv --columns label,title,description --json | jq .accuracy'))
-    .action(wrap(async () => (await import('./commands/actions.js')).classifyEvalAction));
+    .action(act('classifyEvalAction'));
 
   classify.command('models')
     .description('list trained models with their labels, training size and date')
     .addHelpText('after', examples('inkzee classify models', 'inkzee classify models --json | jq -r .name'))
-    .action(wrap(async () => (await import('./commands/actions.js')).classifyModelsAction));
+    .action(act('classifyModelsAction'));
 
   program.command('export')
     .argument('[file]', 'write to this file (default: standard output)')
     .description('write every subscription as OPML 2.0, folders preserved')
     .addHelpText('after', examples('inkzee export backup.opml', 'inkzee export > subs.opml'))
-    .action(wrap(async () => (await import('./commands/actions.js')).exportAction));
+    .action(act('exportAction'));
 
   return program;
 }

@@ -26,21 +26,20 @@ const itemColumns: Column<StoredItem>[] = [
 const PAGE = 500;
 
 /** printItems writes items as NDJSON (streamed row by row), TSV, or a table for people. */
-export function printItems(out: Output, items: Iterable<StoredItem>, format: 'table' | 'tsv', extra: Column<StoredItem>[] = []): number {
+export function printItems(out: Output, items: Iterable<StoredItem>, format: 'table' | 'tsv'): number {
   let n = 0;
-  const columns = [...itemColumns.slice(0, 3), ...extra, itemColumns[3]];
   if (out.cfg.json) {
     for (const i of items) { out.record(itemRecord(i)); n++; }
     return n;
   }
   if (format === 'tsv') {
-    for (const i of items) { out.line(tsvLine([i.id, i.published ?? i.firstSeen, i.feedTitle ?? i.feedUrl, ...extra.map((c) => c.cell(i)), i.title, i.link])); n++; }
+    for (const i of items) { out.line(tsvLine([i.id, i.published ?? i.firstSeen, i.feedTitle ?? i.feedUrl, i.title, i.link])); n++; }
     return n;
   }
   const width = out.cfg.stdoutIsTTY ? out.cfg.columns : undefined;
   let page: StoredItem[] = [];
   const flush = (header: boolean) => {
-    const lines = renderTable(page, columns, width);
+    const lines = renderTable(page, itemColumns, width);
     for (const l of header ? lines : lines.slice(1)) out.line(l);
     page = [];
   };
