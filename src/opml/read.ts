@@ -69,6 +69,7 @@ export function readOpml(bytes: Uint8Array, name: string): OpmlList {
       },
       onclosetag(tag) {
         if (tag === 'outline') {
+          if (stack.length === 0) return;
           const frame = stack.pop();
           if (frame?.noUrl && !frame.hasChildren) skip('no-url');
         }
@@ -111,6 +112,10 @@ export function readOpml(bytes: Uint8Array, name: string): OpmlList {
     top.folder = null;
     top.noUrl = false;
     addFeed(m[1], lastAttrs, folderPath());
+    // The outline was meant to close itself ("… />"), but the tokenizer still holds it open and
+    // will pair every later end tag one level too deep: close it here, and ignore the one extra
+    // end tag that arrives when our stack is already empty.
+    if (/\/>\s*$/.test(t)) stack.pop();
   }
 
   parser.write(text);

@@ -54,6 +54,8 @@ describe('readOpml leniency', () => {
       ['https://before.example/feed', 'Programming'],
       ['https://m.signalvnoise.com/feed/', 'Programming'],
       ['https://after.example/feed', 'Programming'],
+      ['https://inside.example/feed', 'Design'], // later folders keep their own nesting
+      ['https://top-after.example/feed', ''],
     ]);
     expect(list.subscriptions[2].title).toBe('Doug Varone & Dancers: <i>Deconstructing English</i>');
   });
