@@ -1,6 +1,8 @@
 import type net from 'node:net';
 import { buildConnector, Pool, type Dispatcher } from 'undici';
 
+const RELEASE_GRACE_MS = 25;
+
 interface HostPool {
   pool: Pool;
   /** Requests in flight on this pool. */
@@ -70,9 +72,10 @@ export class HostPools {
       const done = () => {
         if (!counted) return;
         counted = false;
-        this.open--;
         hp.sockets--;
-        this.wakeOne();
+        // Give the server a moment to see the close (our FIN or RST is still in flight) before the
+        // slot opens a new socket, so that the server never counts more than the budget either.
+        setTimeout(() => { this.open--; this.wakeOne(); }, RELEASE_GRACE_MS);
       };
       this.connector(opts, (err, socket) => {
         if (err || !socket) { done(); return cb(err ?? new Error('connect failed'), null); }
