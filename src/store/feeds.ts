@@ -68,34 +68,33 @@ export interface FeedFilter {
 /** FeedListing is a feed with how many items it has stored. */
 export type FeedListing = Feed & { itemCount: number };
 
-/** categoryClause matches a folder and all folders below it, with bound parameters. */
-export function categoryClause(column: string, category: string): { sql: string; params: string[] } {
+/** Clause is a piece of WHERE with its named parameters. */
+export interface Clause {
+  sql: string;
+  params: Record<string, string | number>;
+}
+
+/** categoryClause matches a folder and all folders below it ("Tech" is not "Technology"). */
+export function categoryClause(column: string, category: string): Clause {
   const c = category.split('/').map((s) => s.trim()).filter(Boolean).join('/');
   const escaped = c.replace(/[\\%_]/g, (m) => `\\${m}`);
-  return { sql: `(${column} = ? OR ${column} LIKE ? ESCAPE '\\')`, params: [c, `${escaped}/%`] };
+  return { sql: `(${column} = @category OR ${column} LIKE @categoryPrefix ESCAPE '\\')`, params: { category: c, categoryPrefix: `${escaped}/%` } };
 }
 
 /** feedClause matches a feed given as its numeric id or its URL. */
-export function feedClause(column: { id: string; url: string }, feed: string): { sql: string; params: (string | number)[] } {
-  return /^\d+$/.test(feed) ? { sql: `${column.id} = ?`, params: [Number(feed)] } : { sql: `${column.url} = ?`, params: [feed] };
+export function feedClause(column: { id: string; url: string }, feed: string): Clause {
+  return /^\d+$/.test(feed) ? { sql: `${column.id} = @feedId`, params: { feedId: Number(feed) } } : { sql: `${column.url} = @feedUrl`, params: { feedUrl: feed } };
 }
 
 /** listFeeds returns stored feeds, with their item counts, ordered by category then title. */
 export function listFeeds(db: Store, filter: FeedFilter = {}): FeedListing[] {
-  const where: string[] = [];
-  const params: (string | number)[] = [];
-  if (filter.category !== undefined) {
-    const c = categoryClause('category', filter.category);
-    where.push(c.sql);
-    params.push(...c.params);
-  }
-  if (filter.feed !== undefined) {
-    const f = feedClause({ id: 'id', url: 'url' }, filter.feed);
-    where.push(f.sql);
-    params.push(...f.params);
-  }
+  const clauses: Clause[] = [];
+  if (filter.category !== undefined) clauses.push(categoryClause('category', filter.category));
+  if (filter.feed !== undefined) clauses.push(feedClause({ id: 'id', url: 'url' }, filter.feed));
+  const where = clauses.map((c) => c.sql);
+  const params = Object.assign({}, ...clauses.map((c) => c.params));
   if (filter.failing) where.push('(consecutive_errors > 0 OR disabled_reason IS NOT NULL)');
   const sql = `SELECT f.*, (SELECT count(*) FROM items i WHERE i.feed_id = f.id) AS item_count FROM feeds f
                ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY category, title COLLATE NOCASE, id`;
-  return (db.prepare(sql).all(...params) as (FeedRow & { item_count: number })[]).map((r) => ({ ...toFeed(r), itemCount: r.item_count }));
+  return (db.prepare(sql).all(params) as (FeedRow & { item_count: number })[]).map((r) => ({ ...toFeed(r), itemCount: r.item_count }));
 }

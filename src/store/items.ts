@@ -1,6 +1,6 @@
 import type { Item } from '../model.js';
 import type { Store } from './db.js';
-import { categoryClause } from './feeds.js';
+import { categoryClause, feedClause } from './feeds.js';
 import { itemSearchText } from './search-text.js';
 
 /** StoreResult counts what storing one feed's items changed. */
@@ -78,14 +78,11 @@ export const ITEM_COLUMNS = `i.id, i.feed_id AS feedId, f.url AS feedUrl, f.titl
 export function itemWhere(f: ItemFilter): { sql: string; params: Record<string, unknown> } {
   const where: string[] = [];
   const params: Record<string, unknown> = {};
-  if (f.feed !== undefined) {
-    if (/^\d+$/.test(f.feed)) { where.push('i.feed_id = @feedId'); params.feedId = Number(f.feed); }
-    else { where.push('f.url = @feedUrl'); params.feedUrl = f.feed; }
-  }
-  if (f.category !== undefined) {
-    const c = categoryClause('f.category', f.category);
-    where.push(c.sql.replace('?', '@cat').replace('?', '@catPrefix'));
-    [params.cat, params.catPrefix] = c.params;
+  for (const c of [f.feed !== undefined ? feedClause({ id: 'i.feed_id', url: 'f.url' }, f.feed) : null,
+    f.category !== undefined ? categoryClause('f.category', f.category) : null]) {
+    if (!c) continue;
+    where.push(c.sql);
+    Object.assign(params, c.params);
   }
   if (f.since !== undefined) { where.push('i.sort_at >= @since'); params.since = f.since; }
   if (f.until !== undefined) { where.push('i.sort_at < @until'); params.until = f.until; }

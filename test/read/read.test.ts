@@ -56,6 +56,16 @@ describe('inkzee items filters', () => {
     expect(titles(itemsCommand(ctx, { afterId: String(maxId - 1) }))).toHaveLength(1);
   });
 
+  it('matches a folder name literally, even with LIKE wildcards in it', () => {
+    const ctx = testContext({}, now);
+    seed(ctx.store(), {
+      'https://a.example/': { category: '100%_Fun', items: [{ guid: 'a', title: 'in the folder' }] },
+      'https://b.example/': { category: '100xxFun/Sub', items: [{ guid: 'b', title: 'look-alike' }] },
+    });
+    expect(titles(itemsCommand(ctx, { category: '100%_Fun' }))).toEqual(['in the folder']);
+    expect(titles(itemsCommand(ctx, { category: '100xxFun' }))).toEqual(['look-alike']);
+  });
+
   it('refuses a bad duration or count with a usage error', () => {
     expect(() => itemsCommand(library(), { since: 'yesterday' })).toThrow('--since yesterday: not a duration (30m, 2h, 3d, 1w) or an ISO date (2024-05-01)');
     expect(() => itemsCommand(library(), { limit: '-3' })).toThrow('--limit -3: not a whole number');
