@@ -79,6 +79,11 @@ describe('parseFeedDocument', () => {
     expect(t.feed.items.map((i) => i.key)).toEqual(['1']); // the cut-off entry is dropped, not stored half
   });
 
+  it('reads an item that repeats its <guid> element (node-feedparser guid-dupes.xml)', async () => {
+    const items = feedOf(await parseFile('guid-dupes.xml', 'http://feeds.braingle.com/braingle/newteasers')).feed.items;
+    expect(items.map((i) => [i.key, i.title])).toEqual([['http://www.braingle.com/50366.html', 'Huh?']]);
+  });
+
   it('tolerates a blank line before the XML declaration', async () => {
     expect(feedOf(await parseFeedDocument(`\n\n<?xml version="1.0"?><rss version="2.0"><channel><title>x</title></channel></rss>`, 'https://e.example/')).feed.title).toBe('x');
   });
