@@ -88,7 +88,8 @@ export interface LabelResult {
   byLabel: Record<string, number>;
 }
 
-const BATCH = 5000;
+// Items labelled per round: enough for predictMany to split the work across two threads.
+const LABEL_BATCH = 20_000;
 
 /** labelCommand labels stored items that this model has not labelled yet (all of them with `all`). */
 export async function labelCommand(ctx: Context, o: { model: string; all?: boolean }): Promise<LabelResult> {
@@ -98,7 +99,7 @@ export async function labelCommand(ctx: Context, o: { model: string; all?: boole
   const now = ctx.now().toISOString();
   for (let after = 0; ;) {
     if (ctx.signal.aborted) break;
-    const rows = itemsToLabel(db, o.model, !!o.all, after, BATCH * 4);
+    const rows = itemsToLabel(db, o.model, !!o.all, after, LABEL_BATCH);
     if (rows.length === 0) break;
     const preds = await predictMany(model, rows.map(itemText));
     saveLabels(db, o.model, rows.map((r, k) => ({ id: r.id, ...preds[k] })), now);

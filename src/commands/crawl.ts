@@ -55,7 +55,8 @@ export function checkCrawlOptions(o: CrawlOptions): CrawlOptions {
  * crawlFeeds fetches and stores the given feeds with one bounded pool. SIGINT/SIGTERM stop new
  * feeds from starting and abort those in flight; what was stored stays stored.
  */
-export async function crawlFeeds(ctx: Context, feeds: readonly Feed[], o: CrawlOptions, listen: CrawlListener, signal: AbortSignal): Promise<CrawlSummary> {
+export async function crawlFeeds(ctx: Context, feeds: readonly Feed[], o: CrawlOptions, listen: CrawlListener): Promise<CrawlSummary> {
+  const { signal } = ctx;
   const started = Date.now();
   const fetcher = new Fetcher({
     userAgent: USER_AGENT, timeoutMs: o.timeout * 1000, maxBodyBytes: Math.round(o.maxSize * 1024 * 1024),

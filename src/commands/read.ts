@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { InputError, UsageError } from '../errors.js';
+import { FEED_STATE_SQL, type FeedState } from '../store/feeds.js';
 import { ITEM_COLUMNS, type StoredItem } from '../store/items.js';
 import { searchItems, type SearchHit } from '../store/search.js';
 import type { Context } from './context.js';
@@ -29,12 +30,11 @@ export interface Stats {
 /** statsCommand counts feeds by state, items per day over the last weeks, and the biggest feeds. */
 export function statsCommand(ctx: Context, days = 28): Stats {
   const db = ctx.store();
-  const feeds = db.prepare(`SELECT count(*) AS total,
-      sum(disabled_reason IS NULL AND consecutive_errors = 0 AND last_fetched_at IS NOT NULL) AS ok,
-      sum(disabled_reason IS NULL AND consecutive_errors > 0) AS failing,
-      sum(disabled_reason IS NOT NULL) AS disabled,
-      sum(disabled_reason IS NULL AND consecutive_errors = 0 AND last_fetched_at IS NULL) AS never FROM feeds`).get() as Stats['feeds'];
-  for (const k of Object.keys(feeds) as (keyof Stats['feeds'])[]) feeds[k] ??= 0;
+  const feeds: Stats['feeds'] = { total: 0, ok: 0, failing: 0, disabled: 0, never: 0 };
+  for (const r of db.prepare(`SELECT ${FEED_STATE_SQL} AS state, count(*) AS n FROM feeds GROUP BY state`).all() as { state: FeedState; n: number }[]) {
+    feeds[r.state] = r.n;
+    feeds.total += r.n;
+  }
   const since = new Date(ctx.now().getTime() - days * 86400e3).toISOString().slice(0, 10);
   const perDay = db.prepare(`SELECT substr(sort_at, 1, 10) AS day, count(*) AS items FROM items
       WHERE sort_at >= @since GROUP BY day ORDER BY day DESC`).all({ since }) as Stats['items']['perDay'];

@@ -34,25 +34,23 @@ function select(ctx: Context, o: RefreshOptions): Feed[] {
   return dueFeeds(db, { force: o.force, now });
 }
 
-/** refreshCommand crawls the feeds that are due, holding the run lock for the whole crawl. */
-export async function refreshCommand(ctx: Context, o: RefreshOptions, listen: CrawlListener): Promise<CrawlSummary> {
+/** crawlLocked validates the flags, then selects and crawls feeds while holding the run lock. */
+async function crawlLocked(ctx: Context, o: CrawlOptions & { wait?: boolean }, select: () => Feed[], listen: CrawlListener): Promise<CrawlSummary> {
   checkCrawlOptions(o);
   const lock = await acquireRunLock(ctx.cfg.dbPath, !!o.wait);
   try {
-    return await crawlFeeds(ctx, select(ctx, o), o, listen, ctx.signal);
+    return await crawlFeeds(ctx, select(), o, listen);
   } finally {
     lock.release();
   }
 }
 
+/** refreshCommand crawls the feeds that are due, holding the run lock for the whole crawl. */
+export function refreshCommand(ctx: Context, o: RefreshOptions, listen: CrawlListener): Promise<CrawlSummary> {
+  return crawlLocked(ctx, o, () => select(ctx, o), listen);
+}
+
 /** crawlNew crawls the feeds an import just added (import's second step). */
-export async function crawlNew(ctx: Context, ids: number[], o: CrawlOptions & { wait?: boolean }, listen: CrawlListener): Promise<CrawlSummary> {
-  checkCrawlOptions(o);
-  const lock = await acquireRunLock(ctx.cfg.dbPath, !!o.wait);
-  try {
-    const feeds = ids.length ? dueFeeds(ctx.store(), { ids, force: true, now: ctx.now().toISOString() }) : [];
-    return await crawlFeeds(ctx, feeds, o, listen, ctx.signal);
-  } finally {
-    lock.release();
-  }
+export function crawlNew(ctx: Context, ids: number[], o: CrawlOptions & { wait?: boolean }, listen: CrawlListener): Promise<CrawlSummary> {
+  return crawlLocked(ctx, o, () => (ids.length ? dueFeeds(ctx.store(), { ids, force: true, now: ctx.now().toISOString() }) : []), listen);
 }

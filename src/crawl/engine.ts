@@ -18,7 +18,7 @@ const hostOf = (url: string) => {
  * `perHost` requests in flight, so a big host is never hammered and never blocks the others.
  * Once the signal aborts, no new feed is started.
  */
-export async function crawlAll<R>(feeds: readonly Feed[], s: PoolSettings, work: (feed: Feed) => Promise<R>, onResult: (r: R) => void): Promise<R[]> {
+export async function crawlAll<R>(feeds: readonly Feed[], s: PoolSettings, work: (feed: Feed) => Promise<R>, onResult: (r: R) => void): Promise<void> {
   const queue = [...feeds];
   const active = new Map<string, number>();
   let wake: (() => void) | null = null;
@@ -39,7 +39,6 @@ export async function crawlAll<R>(feeds: readonly Feed[], s: PoolSettings, work:
     }
   }
 
-  const results: R[] = [];
   const limit = pLimit(s.concurrency);
   await Promise.all(feeds.map(() => limit(async () => {
     const feed = await next();
@@ -47,14 +46,11 @@ export async function crawlAll<R>(feeds: readonly Feed[], s: PoolSettings, work:
     const host = hostOf(feed.url);
     active.set(host, (active.get(host) ?? 0) + 1);
     try {
-      const r = await work(feed);
-      results.push(r);
-      onResult(r);
+      onResult(await work(feed));
     } finally {
       active.set(host, (active.get(host) ?? 1) - 1);
       signalChange();
     }
   })));
   s.signal.removeEventListener('abort', signalChange);
-  return results;
 }

@@ -31,27 +31,20 @@ export function feedRecord(f: Feed, extra: object = {}): object {
     disabledReason: f.disabledReason, ...extra };
 }
 
-/** feedState names a feed's crawl state: ok, failing, disabled or never fetched. */
-export function feedState(f: Feed): 'ok' | 'failing' | 'disabled' | 'never' {
-  if (f.disabledReason) return 'disabled';
-  if (f.consecutiveErrors > 0) return 'failing';
-  return f.lastFetchedAt ? 'ok' : 'never';
-}
-
 const feedColumns: Column<FeedListing>[] = [
   { header: 'ID', cell: (f) => f.id, align: 'right' },
-  { header: 'STATE', cell: (f) => feedState(f) },
+  { header: 'STATE', cell: (f) => f.state },
   { header: 'HTTP', cell: (f) => f.lastStatus ?? '', align: 'right' },
   { header: 'ITEMS', cell: (f) => f.itemCount, align: 'right' },
   { header: 'FETCHED', cell: (f) => f.lastFetchedAt?.slice(0, 16).replace('T', ' ') ?? '' },
   { header: 'CATEGORY', cell: (f) => f.category },
   { header: 'TITLE', cell: (f) => f.title ?? '', flex: true },
-  { header: 'URL / LAST ERROR', cell: (f) => (f.lastError && feedState(f) !== 'ok' ? `${f.url}  ${f.disabledReason ?? f.lastError}` : f.url) },
+  { header: 'URL / LAST ERROR', cell: (f) => (f.lastError && f.state !== 'ok' ? `${f.url}  ${f.disabledReason ?? f.lastError}` : f.url) },
 ];
 
 /** printFeeds lists feeds as NDJSON, TSV or a table. */
 export function printFeeds(out: Output, feeds: FeedListing[], format: 'table' | 'tsv'): void {
-  if (out.cfg.json) for (const f of feeds) out.record(feedRecord(f, { state: feedState(f), itemCount: f.itemCount }));
+  if (out.cfg.json) for (const f of feeds) out.record(feedRecord(f, { state: f.state, itemCount: f.itemCount }));
   else if (format === 'tsv') for (const f of feeds) out.line(tsvLine(feedColumns.map((c) => c.cell(f))));
   else for (const l of renderTable(feeds, feedColumns, out.cfg.stdoutIsTTY ? out.cfg.columns : undefined)) out.line(l);
 }

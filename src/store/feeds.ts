@@ -65,8 +65,15 @@ export interface FeedFilter {
   failing?: boolean;
 }
 
-/** FeedListing is a feed with how many items it has stored. */
-export type FeedListing = Feed & { itemCount: number };
+/** FeedState is a feed's crawl state as `feeds` and `stats` report it. */
+export type FeedState = 'ok' | 'failing' | 'disabled' | 'never';
+
+/** FEED_STATE_SQL computes a feeds row's FeedState: disabled, else failing, else ok or never fetched. */
+export const FEED_STATE_SQL = `CASE WHEN disabled_reason IS NOT NULL THEN 'disabled' WHEN consecutive_errors > 0 THEN 'failing'
+  WHEN last_fetched_at IS NOT NULL THEN 'ok' ELSE 'never' END`;
+
+/** FeedListing is a feed with its state and how many items it has stored. */
+export type FeedListing = Feed & { state: FeedState; itemCount: number };
 
 /** Clause is a piece of WHERE with its named parameters. */
 export interface Clause {
@@ -94,7 +101,8 @@ export function listFeeds(db: Store, filter: FeedFilter = {}): FeedListing[] {
   const where = clauses.map((c) => c.sql);
   const params = Object.assign({}, ...clauses.map((c) => c.params));
   if (filter.failing) where.push('(consecutive_errors > 0 OR disabled_reason IS NOT NULL)');
-  const sql = `SELECT f.*, (SELECT count(*) FROM items i WHERE i.feed_id = f.id) AS item_count FROM feeds f
+  const sql = `SELECT f.*, ${FEED_STATE_SQL} AS state, (SELECT count(*) FROM items i WHERE i.feed_id = f.id) AS item_count FROM feeds f
                ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY category, title COLLATE NOCASE, id`;
-  return (db.prepare(sql).all(params) as (FeedRow & { item_count: number })[]).map((r) => ({ ...toFeed(r), itemCount: r.item_count }));
+  return (db.prepare(sql).all(params) as (FeedRow & { state: FeedState; item_count: number })[])
+    .map((r) => ({ ...toFeed(r), state: r.state, itemCount: r.item_count }));
 }

@@ -65,6 +65,6 @@ export function dueFeeds(db: Store, f: DueFilter): Feed[] {
   }
   if (!f.includeDisabled) where.push('disabled_reason IS NULL');
   if (!f.force) where.push('(next_check_at IS NULL OR next_check_at <= @now)');
-  const rows = db.prepare(`SELECT * FROM feeds WHERE ${where.join(' AND ')} ORDER BY id`).all(params);
+  const rows = db.prepare(`SELECT * FROM feeds ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id`).all(params);
   return (rows as Parameters<typeof toFeed>[0][]).map(toFeed);
 }
