@@ -37,6 +37,32 @@ export interface Feed {
   lastError: string | null;
   nextCheckAt: string | null;
   disabledReason: string | null;
+  /** What the feed document itself says (the user's name from the OPML stays in `title`). */
+  meta: FeedMeta;
+}
+
+/** FeedMeta is what a feed document says about itself; every field may be absent. */
+export interface FeedMeta {
+  /** The document's own title (RSS channel title, Atom feed title, JSON Feed title). */
+  title: string | null;
+  /** Subtitle or description, as plain text. */
+  description: string | null;
+  /** Language tag as the feed gives it ("en-us"). */
+  language: string | null;
+  /** Image or icon URL: RSS <image><url>, itunes:image, Atom logo/icon, JSON Feed icon/favicon. */
+  imageUrl: string | null;
+}
+
+/** Enclosure is a media file attached to an item (podcast audio, video, …). */
+export interface Enclosure {
+  /** Absolute http(s) URL. */
+  url: string;
+  /** MIME type as the feed gives it, lower-cased ("audio/mpeg"); null when absent. */
+  type: string | null;
+  /** Size in bytes; null when absent, zero or not a number. */
+  length: number | null;
+  /** Play time in whole seconds; null when unknown. */
+  duration: number | null;
 }
 
 /** Item is one normalized entry of a feed, ready to store. */
@@ -52,11 +78,30 @@ export interface Item {
   updated: string | null;
   summary: string | null;
   content: string | null;
+  /** Media files, in document order, duplicates dropped. */
+  enclosures: Enclosure[];
+  /** Item categories / tags, trimmed, duplicates dropped, in document order. */
+  categories: string[];
+  /** Play time in whole seconds (itunes:duration, JSON Feed duration_in_seconds). */
+  duration: number | null;
+  /** Comments page URL (RSS <comments>). */
+  comments: string | null;
+  /** Podcast episode and season numbers (itunes:episode / itunes:season). */
+  episode: number | null;
+  season: number | null;
+  /** itunes:explicit: true for yes/explicit/true, false for no/clean/false, else null. */
+  explicit: boolean | null;
+  /** Podcasting 2.0 podcast:transcript and podcast:chapters URLs. */
+  transcriptUrl: string | null;
+  chaptersUrl: string | null;
 }
 
 /** ParsedFeed is a feed document turned into our model. */
 export interface ParsedFeed {
   title: string | null;
   siteUrl: string | null;
+  description: string | null;
+  language: string | null;
+  imageUrl: string | null;
   items: Item[];
 }

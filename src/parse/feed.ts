@@ -73,7 +73,7 @@ async function parseXml(text: string, url: string): Promise<ParseOutcome> {
   const xmlBase = /^[^>]*?<(?:rss|feed|rdf:RDF)\b[^>]*\bxml:base\s*=\s*["']([^"']+)["']/i.exec(text.slice(0, 4096))?.[1];
   const base = absoluteUrl(xmlBase, url) ?? url;
   const items = normalizeItems((doc.items ?? []).map((it) => rawItem(it, format)), base);
-  return { kind: 'feed', recovered, feed: { title: cleanTitle(doc.title), siteUrl: absoluteUrl(doc.link, base), items } };
+  return { kind: 'feed', recovered, feed: { title: cleanTitle(doc.title), siteUrl: absoluteUrl(doc.link, base), description: null, language: null, imageUrl: null, items } };
 }
 
 /**

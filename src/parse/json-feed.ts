@@ -30,5 +30,5 @@ export function parseJsonFeed(text: string, url: string): ParseOutcome {
       content: it.content_html ?? it.content_text,
     };
   });
-  return { kind: 'feed', recovered: false, feed: { title: cleanTitle(doc.title), siteUrl: absoluteUrl(doc.home_page_url, base), items: normalizeItems(raws, base) } };
+  return { kind: 'feed', recovered: false, feed: { title: cleanTitle(doc.title), siteUrl: absoluteUrl(doc.home_page_url, base), description: null, language: null, imageUrl: null, items: normalizeItems(raws, base) } };
 }

@@ -76,6 +76,8 @@ export function normalizeItems(raws: readonly RawItem[], base: string): Item[] {
     const item: Item = {
       key: '', guid, link, title, author: cleanTitle(r.author), published: r.published ?? null, updated: r.updated ?? null,
       summary: cleanBody(r.summary), content: cleanBody(r.content),
+      enclosures: [], categories: [], duration: null, comments: null, episode: null, season: null, explicit: null,
+      transcriptUrl: null, chaptersUrl: null,
     };
     const primary = guid ?? link ?? `sha1:${hash(`${title ?? ''}\n${item.published ?? ''}`)}`;
     const fingerprint = hash(`${link ?? ''}\n${title ?? ''}\n${item.published ?? ''}\n${item.summary ?? ''}\n${item.content ?? ''}`);

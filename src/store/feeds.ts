@@ -17,6 +17,10 @@ export interface FeedRow {
   last_error: string | null;
   next_check_at: string | null;
   disabled_reason: string | null;
+  doc_title: string | null;
+  description: string | null;
+  language: string | null;
+  image_url: string | null;
 }
 
 /** toFeed maps a feeds row to the domain Feed. */
@@ -26,6 +30,7 @@ export function toFeed(r: FeedRow): Feed {
     etag: r.etag, lastModified: r.last_modified, lastStatus: r.last_status, lastFetchedAt: r.last_fetched_at,
     consecutiveErrors: r.consecutive_errors, lastError: r.last_error, nextCheckAt: r.next_check_at,
     disabledReason: r.disabled_reason,
+    meta: { title: r.doc_title, description: r.description, language: r.language, imageUrl: r.image_url },
   };
 }
 

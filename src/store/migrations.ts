@@ -79,4 +79,19 @@ export const migrations: readonly Migration[] = [
      PRIMARY KEY (item_id, model)
    );
    CREATE INDEX item_labels_by_label ON item_labels(label, model);`,
+  // 4: what feeds carry beyond text: item enclosures and categories (JSON arrays), podcast fields,
+  // and the feed document's own metadata beside the name the user gave the subscription.
+  `ALTER TABLE items ADD COLUMN enclosures TEXT NOT NULL DEFAULT '[]';
+   ALTER TABLE items ADD COLUMN categories TEXT NOT NULL DEFAULT '[]';
+   ALTER TABLE items ADD COLUMN duration INTEGER;
+   ALTER TABLE items ADD COLUMN comments TEXT;
+   ALTER TABLE items ADD COLUMN episode INTEGER;
+   ALTER TABLE items ADD COLUMN season INTEGER;
+   ALTER TABLE items ADD COLUMN explicit INTEGER;
+   ALTER TABLE items ADD COLUMN transcript_url TEXT;
+   ALTER TABLE items ADD COLUMN chapters_url TEXT;
+   ALTER TABLE feeds ADD COLUMN doc_title TEXT;
+   ALTER TABLE feeds ADD COLUMN description TEXT;
+   ALTER TABLE feeds ADD COLUMN language TEXT;
+   ALTER TABLE feeds ADD COLUMN image_url TEXT;`,
 ];
