@@ -63,8 +63,10 @@ export function buildProgram(run: (action: Action, cmd: Command, args: unknown[]
     .description('list subscriptions')
     .option('--category <path>', 'only this folder and its subfolders, e.g. Technology/Programming')
     .option('--failing', 'only feeds whose last fetch failed, and disabled ones')
+    .option('--feed <id|url>', 'only this feed, shown in full: your name for it and what the feed says about itself')
     .addOption(new Option('--format <format>', 'human output format').choices(['table', 'tsv']).default('table'))
-    .addHelpText('after', examples('inkzee feeds', 'inkzee feeds --failing', 'inkzee feeds --category Technology --json | jq -r .url'))
+    .addHelpText('after', examples('inkzee feeds', 'inkzee feeds --failing', 'inkzee feeds --feed 12',
+      'inkzee feeds --category Technology --json | jq -r .url', 'inkzee feeds --json | jq -r \'[.title, .docTitle, .language] | @tsv\''))
     .action(act('feedsAction'));
 
   const itemFlags = (c: Command) => c
@@ -73,6 +75,8 @@ export function buildProgram(run: (action: Action, cmd: Command, args: unknown[]
     .option('--since <when>', 'published at or after: a duration back (2h, 3d, 1w) or an ISO date')
     .option('--until <when>', 'published before: a duration back or an ISO date')
     .option('--label <label>', 'only items the classifier labelled so')
+    .option('--tag <tag>', 'only items the feed filed under this category/tag (any case; repeat: all of them)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--has-enclosure [kind]', 'only items with an enclosure: any, or audio, video, image, or a MIME type (audio/mpeg)')
     .option('--limit <n>', 'at most this many items')
     .option('--after-id <id>', 'only items stored after this id (for pipelines that remember the last id)')
     .addOption(new Option('--format <format>', 'human output format').choices(['table', 'tsv']).default('table'));
@@ -80,7 +84,8 @@ export function buildProgram(run: (action: Action, cmd: Command, args: unknown[]
   itemFlags(program.command('items')
     .description('list stored items, newest first'))
     .addHelpText('after', examples('inkzee items --limit 20', 'inkzee items --since 1d --json | jq -r .link',
-      'inkzee items --category Technology --since 2024-05-01 --format tsv'))
+      'inkzee items --category Technology --since 2024-05-01 --format tsv', 'inkzee items --tag rust --tag release',
+      'inkzee items --has-enclosure audio --json | jq -r \'.enclosures[0].url\''))
     .action(act('itemsAction'));
 
   itemFlags(program.command('search')
@@ -93,7 +98,7 @@ export function buildProgram(run: (action: Action, cmd: Command, args: unknown[]
   program.command('show')
     .argument('<id>', 'item id, from `inkzee items` or `inkzee search`')
     .description('show one item in full (readable text; raw fields with --json)')
-    .addHelpText('after', examples('inkzee show 123', 'inkzee show 123 --json | jq -r .content'))
+    .addHelpText('after', examples('inkzee show 123', 'inkzee show 123 --json | jq -r .content', 'inkzee show 123 --json | jq -r \'.enclosures[].url\''))
     .action(act('showAction'));
 
   program.command('stats')

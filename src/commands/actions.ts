@@ -53,8 +53,10 @@ export async function refreshAction(ctx: Context, opts: CrawlFlags & Omit<Refres
 }
 
 /** feedsAction runs `inkzee feeds`. */
-export function feedsAction(ctx: Context, opts: { category?: string; failing?: boolean; format: 'table' | 'tsv' }): void {
-  printFeeds(ctx.out, feedsCommand(ctx, { category: opts.category, failing: opts.failing }), opts.format);
+export function feedsAction(ctx: Context, opts: { category?: string; feed?: string; failing?: boolean; format: 'table' | 'tsv' }): void {
+  const feeds = feedsCommand(ctx, { category: opts.category, feed: opts.feed, failing: opts.failing });
+  printFeeds(ctx.out, feeds, opts.format, opts.feed !== undefined);
+  if (feeds.length === 0 && opts.feed !== undefined && !ctx.cfg.json) ctx.out.info(`no feed ${opts.feed}`);
 }
 
 /** exportAction runs `inkzee export [FILE]`. */

@@ -1,3 +1,4 @@
+import { enclosureKind } from '../store/item-filter.js';
 import { iterateItems, type ItemFilter, type StoredItem } from '../store/items.js';
 import type { Context } from './context.js';
 import { parseCount, parseWhen } from './when.js';
@@ -11,6 +12,10 @@ export interface ItemFlags {
   label?: string;
   limit?: string;
   afterId?: string;
+  /** Item categories, each of which the item must carry (--tag, repeatable). */
+  tag?: string | string[];
+  /** --has-enclosure: true without a value, else audio, video, image or a MIME type. */
+  hasEnclosure?: true | string;
 }
 
 /** itemFilter validates the flags into an ItemFilter. */
@@ -22,6 +27,8 @@ export function itemFilter(ctx: Context, f: ItemFlags): ItemFilter {
     until: f.until !== undefined ? parseWhen('--until', f.until, now) : undefined,
     limit: parseCount('--limit', f.limit),
     afterId: parseCount('--after-id', f.afterId),
+    tags: f.tag === undefined ? undefined : [f.tag].flat(),
+    enclosure: f.hasEnclosure === undefined ? undefined : enclosureKind(f.hasEnclosure),
   };
 }
 

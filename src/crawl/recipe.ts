@@ -106,6 +106,7 @@ export async function refreshFeed(feed: Feed, d: RecipeDeps): Promise<FeedResult
       status: res.status, etag: parsed.etag, lastModified: parsed.lastModified,
       error: parsed.recovered ? 'parse: not well-formed XML, recovered what was readable' : null,
       nextCheckAt: null, title: parsed.feed.title, siteUrl: parsed.feed.siteUrl,
+      meta: { title: parsed.feed.title, description: parsed.feed.description, language: parsed.feed.language, imageUrl: parsed.feed.imageUrl },
     }, iso);
     return result({ outcome: counts.added || counts.updated ? 'updated' : 'unchanged', status: res.status, ...counts, movedTo });
   })();

@@ -8,10 +8,38 @@ export function itemRecord(i: StoredItem & { snippet?: string }): object {
     id: i.id, feedId: i.feedId, feedUrl: i.feedUrl, feedTitle: i.feedTitle, category: i.category, guid: i.guid,
     link: i.link, title: i.title, author: i.author, published: i.published, updated: i.updated,
     summary: i.summary, content: i.content, firstSeen: i.firstSeen,
+    // Always present, null or [] when the feed says nothing: a stable schema for jq.
+    enclosures: i.enclosures.map((e) => ({ url: e.url, type: e.type, length: e.length, duration: e.duration })),
+    categories: i.categories, duration: i.duration, comments: i.comments, episode: i.episode, season: i.season,
+    explicit: i.explicit, transcriptUrl: i.transcriptUrl, chaptersUrl: i.chaptersUrl,
   };
   if (i.label !== undefined) { rec.label = i.label; rec.confidence = i.confidence ?? null; }
   if (i.snippet !== undefined) rec.snippet = i.snippet;
   return rec;
+}
+
+/** hasMedia says whether an item carries audio or video (a podcast episode), which tables mark with ♪. */
+export function hasMedia(i: Pick<StoredItem, 'enclosures'>): boolean {
+  return i.enclosures.some((e) => e.type !== null && /^(audio|video)\//.test(e.type));
+}
+
+/** MEDIA_MARK follows the title of an item with audio or video in tables. */
+export const MEDIA_MARK = '♪';
+
+/** clock renders seconds as h:mm:ss. */
+export function clock(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  return `${Math.floor(s / 3600)}:${String(Math.floor(s / 60) % 60).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
+}
+
+/** byteSize renders a size in bytes for people ("12.3 MiB"). */
+export function byteSize(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n / 1024;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) { v /= 1024; u++; }
+  return `${v.toFixed(1)} ${units[u]}`;
 }
 
 const when = (i: StoredItem) => (i.published ?? i.firstSeen).slice(0, 16).replace('T', ' ');
@@ -19,7 +47,7 @@ const itemColumns: Column<StoredItem>[] = [
   { header: 'ID', cell: (i) => i.id, align: 'right' },
   { header: 'DATE', cell: when },
   { header: 'FEED', cell: (i) => (i.feedTitle ?? i.feedUrl).slice(0, 24) },
-  { header: 'TITLE', cell: (i) => i.title ?? i.link ?? '(untitled)', flex: true },
+  { header: 'TITLE', cell: (i) => i.title ?? i.link ?? '(untitled)', flex: true, mark: (i) => (hasMedia(i) ? MEDIA_MARK : '') },
 ];
 
 // Tables need every row to size their columns; print people's tables in pages of this many rows.

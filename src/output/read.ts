@@ -2,7 +2,7 @@ import type { Stats } from '../commands/read.js';
 import type { StoredItem } from '../store/items.js';
 import { SNIPPET_CLOSE, SNIPPET_OPEN, type SearchHit } from '../store/search.js';
 import { htmlToText } from '../text/html.js';
-import { itemRecord } from './items.js';
+import { byteSize, clock, hasMedia, itemRecord, MEDIA_MARK } from './items.js';
 import type { Output } from './output.js';
 import { oneLine, stripControls } from './sanitize.js';
 import { pad, renderTable, tsvLine, truncate } from './table.js';
@@ -24,7 +24,8 @@ export function printHits(out: Output, hits: Iterable<SearchHit>, format: 'table
     if (format === 'tsv') { out.line(tsvLine([h.id, h.published ?? h.firstSeen, h.feedTitle ?? h.feedUrl, h.title, h.link, snippetText(h.snippet)])); continue; }
     const width = out.cfg.stdoutIsTTY ? out.cfg.columns : 10_000;
     const head = `${String(h.id).padStart(7)}  ${(h.published ?? h.firstSeen).slice(0, 10)}  ${pad(truncate(oneLine(h.feedTitle ?? h.feedUrl), 24), 24)}  `;
-    out.line(head + truncate(oneLine(h.title ?? h.link ?? '(untitled)'), Math.max(10, width - head.length)));
+    const mark = hasMedia(h) ? ` ${MEDIA_MARK}` : '';
+    out.line(head + truncate(oneLine(h.title ?? h.link ?? '(untitled)'), Math.max(10, width - head.length - mark.length)) + mark);
     const snippet = truncate(oneLine(snippetText(h.snippet, bold)), Math.max(10, width - 9));
     out.line(`         ${snippet.replace(/\u0001/g, '\u001b[1m').replace(/\u0004/g, '\u001b[22m')}`);
   }
@@ -41,10 +42,30 @@ export function printItem(out: Output, i: StoredItem): void {
   if (i.author) lines.push(`Author:    ${oneLine(i.author)}`);
   lines.push(`Published: ${i.published ?? 'unknown'}   (first seen ${i.firstSeen})`);
   if (i.link) lines.push(`Link:      ${oneLine(i.link)}`);
+  lines.push(...mediaLines(i));
   lines.push('');
   const body = htmlToText(i.content) || htmlToText(i.summary);
   lines.push(stripControls(body) || '(no text)');
   for (const l of lines) out.line(l);
+}
+
+/** mediaLines lists what an item carries beyond its text: enclosures, categories, podcast fields. */
+function mediaLines(i: StoredItem): string[] {
+  const lines: string[] = [];
+  if (i.comments) lines.push(`Comments:  ${oneLine(i.comments)}`);
+  const episode = [i.season !== null ? `season ${i.season}` : '', i.episode !== null ? `episode ${i.episode}` : ''].filter(Boolean).join(', ');
+  if (episode) lines.push(`Episode:   ${episode}`);
+  if (i.duration !== null) lines.push(`Duration:  ${clock(i.duration)}`);
+  if (i.explicit !== null) lines.push(`Explicit:  ${i.explicit ? 'yes' : 'no'}`);
+  if (i.categories.length) lines.push(`Tags:      ${i.categories.map(oneLine).join(', ')}`);
+  for (const [k, e] of i.enclosures.entries()) {
+    const about = [e.type ?? 'type unknown', e.length !== null ? byteSize(e.length) : '', e.duration !== null ? clock(e.duration) : '']
+      .filter(Boolean).map(oneLine).join(', ');
+    lines.push(`${k === 0 ? 'Enclosure: ' : '           '}${oneLine(e.url)}  (${about})`);
+  }
+  if (i.transcriptUrl) lines.push(`Transcript: ${oneLine(i.transcriptUrl)}`);
+  if (i.chaptersUrl) lines.push(`Chapters:  ${oneLine(i.chaptersUrl)}`);
+  return lines;
 }
 
 /** printStats shows the statistics: one JSON object, or a compact report. */

@@ -2,6 +2,7 @@ import type { Feed } from '../model.js';
 import type { FeedListing } from '../store/feeds.js';
 import type { ImportResult } from '../commands/import.js';
 import type { Output } from './output.js';
+import { oneLine } from './sanitize.js';
 import { renderTable, tsvLine, type Column } from './table.js';
 
 /** skippedText renders skip counts as "2 no-url, 1 vfolder". */
@@ -23,12 +24,16 @@ export function printImport(out: Output, r: ImportResult): void {
   out.info(msg);
 }
 
-/** feedRecord is a feed's stable NDJSON form. */
+/**
+ * feedRecord is a feed's stable NDJSON form: `title` is the name the user gave it (or the
+ * document's, when the OPML had none); `docTitle` and what follows are what the document says.
+ */
 export function feedRecord(f: Feed, extra: object = {}): object {
   return { id: f.id, url: f.url, title: f.title, siteUrl: f.siteUrl, category: f.category, addedAt: f.addedAt,
     etag: f.etag, lastModified: f.lastModified, lastStatus: f.lastStatus, lastFetchedAt: f.lastFetchedAt,
     consecutiveErrors: f.consecutiveErrors, lastError: f.lastError, nextCheckAt: f.nextCheckAt,
-    disabledReason: f.disabledReason, ...extra };
+    disabledReason: f.disabledReason, ...extra,
+    docTitle: f.meta.title, description: f.meta.description, language: f.meta.language, imageUrl: f.meta.imageUrl };
 }
 
 const feedColumns: Column<FeedListing>[] = [
@@ -42,9 +47,30 @@ const feedColumns: Column<FeedListing>[] = [
   { header: 'URL / LAST ERROR', cell: (f) => (f.lastError && f.state !== 'ok' ? `${f.url}  ${f.disabledReason ?? f.lastError}` : f.url) },
 ];
 
-/** printFeeds lists feeds as NDJSON, TSV or a table. */
-export function printFeeds(out: Output, feeds: FeedListing[], format: 'table' | 'tsv'): void {
+/**
+ * printFeeds lists feeds as NDJSON, TSV or a table; `detail` (one feed asked for by --feed) shows
+ * the feed in full instead of a table row, the user's name beside what the document says.
+ */
+export function printFeeds(out: Output, feeds: FeedListing[], format: 'table' | 'tsv', detail = false): void {
   if (out.cfg.json) for (const f of feeds) out.record(feedRecord(f, { state: f.state, itemCount: f.itemCount }));
   else if (format === 'tsv') for (const f of feeds) out.line(tsvLine(feedColumns.map((c) => c.cell(f))));
+  else if (detail) for (const f of feeds) for (const l of feedLines(f)) out.line(l);
   else for (const l of renderTable(feeds, feedColumns, out.cfg.stdoutIsTTY ? out.cfg.columns : undefined)) out.line(l);
+}
+
+/** feedLines shows one feed in full, for people. */
+function feedLines(f: FeedListing): string[] {
+  const lines = [oneLine(f.title ?? f.meta.title ?? f.url), `URL:         ${oneLine(f.url)}`];
+  const add = (label: string, v: string | number | null) => { if (v !== null && v !== '') lines.push(`${label.padEnd(13)}${oneLine(String(v))}`); };
+  add('Feed title:', f.meta.title);
+  add('Description:', f.meta.description);
+  add('Site:', f.siteUrl);
+  add('Language:', f.meta.language);
+  add('Image:', f.meta.imageUrl);
+  add('Folder:', f.category);
+  add('State:', `${f.state}${f.lastStatus !== null ? ` (HTTP ${f.lastStatus})` : ''}, ${f.itemCount} items`);
+  add('Fetched:', f.lastFetchedAt);
+  add('Last error:', f.state === 'ok' ? null : f.disabledReason ?? f.lastError);
+  lines.push('');
+  return lines;
 }

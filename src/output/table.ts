@@ -8,6 +8,8 @@ export interface Column<T> {
   /** The column that absorbs the terminal's width (titles); at most one per table. */
   flex?: boolean;
   align?: 'left' | 'right';
+  /** A short mark after the cell (♪) that truncation keeps: the cell is cut before it instead. */
+  mark?: (row: T) => string;
 }
 
 /** truncate cuts text to a display width, marking the cut with "…" (CJK counts double). */
@@ -36,14 +38,21 @@ export function pad(s: string, width: number, align: 'left' | 'right' = 'left'):
  */
 export function renderTable<T>(rows: readonly T[], columns: readonly Column<T>[], width?: number): string[] {
   const cells = rows.map((r) => columns.map((c) => oneLine(String(c.cell(r) ?? ''))));
-  const widths = columns.map((c, k) => Math.max(stringWidth(c.header), ...cells.map((row) => stringWidth(row[k]))));
+  const marks = rows.map((r) => columns.map((c) => (c.mark ? oneLine(c.mark(r)) : '')));
+  const full = (row: number, k: number) => (marks[row][k] ? `${cells[row][k]} ${marks[row][k]}` : cells[row][k]);
+  const widths = columns.map((c, k) => Math.max(stringWidth(c.header), ...cells.map((_, row) => stringWidth(full(row, k)))));
   const flex = columns.findIndex((c) => c.flex);
   if (width !== undefined && flex >= 0) {
     const others = widths.reduce((a, w, k) => (k === flex ? a : a + w), 0) + 2 * (columns.length - 1);
     widths[flex] = Math.max(8, Math.min(widths[flex], width - others));
   }
-  const line = (vals: string[]) => vals.map((v, k) => pad(truncate(v, widths[k]), widths[k], columns[k].align)).join('  ').trimEnd();
-  return [line(columns.map((c) => c.header)), ...cells.map(line)];
+  const fit = (v: string, mark: string, k: number) => {
+    if (!mark) return truncate(v, widths[k]);
+    const room = widths[k] - stringWidth(mark) - 1;
+    return `${truncate(v, Math.max(1, room))} ${mark}`;
+  };
+  const line = (vals: string[], ms: string[]) => vals.map((v, k) => pad(fit(v, ms[k], k), widths[k], columns[k].align)).join('  ').trimEnd();
+  return [line(columns.map((c) => c.header), columns.map(() => '')), ...cells.map((row, r) => line(row, marks[r]))];
 }
 
 /** tsvLine renders one row as tab-separated values with tabs and newlines inside cells removed. */

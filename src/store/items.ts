@@ -1,7 +1,9 @@
-import type { Item } from '../model.js';
+import type { Enclosure, Item } from '../model.js';
 import type { Store } from './db.js';
-import { categoryClause, feedClause } from './feeds.js';
+import { itemWhere, useCasefold, type ItemFilter } from './item-filter.js';
 import { itemSearchText } from './search-text.js';
+
+export { itemWhere, type ItemFilter } from './item-filter.js';
 
 /** StoreResult counts what storing one feed's items changed. */
 export interface StoreResult {
@@ -9,7 +11,46 @@ export interface StoreResult {
   updated: number;
 }
 
-const CHANGED = ['guid', 'link', 'title', 'author', 'published', 'updated', 'summary', 'content'] as const;
+/** ItemRow is an item's fields as its columns hold them (arrays as JSON text, explicit as 0/1). */
+interface ItemRow {
+  guid: string | null; link: string | null; title: string | null; author: string | null;
+  published: string | null; updated: string | null; summary: string | null; content: string | null;
+  enclosures: string; categories: string; duration: number | null; comments: string | null;
+  episode: number | null; season: number | null; explicit: 0 | 1 | null;
+  transcriptUrl: string | null; chaptersUrl: string | null;
+}
+
+/** The columns compared to decide whether a known item changed (every stored field). */
+const CHANGED = ['guid', 'link', 'title', 'author', 'published', 'updated', 'summary', 'content', 'enclosures', 'categories',
+  'duration', 'comments', 'episode', 'season', 'explicit', 'transcriptUrl', 'chaptersUrl'] as const satisfies readonly (keyof ItemRow)[];
+
+const num = (n: number | null | undefined) => (typeof n === 'number' && Number.isFinite(n) ? n : null);
+
+/** toRow encodes an item for its columns; fields an older caller leaves out are stored as absent. */
+function toRow(it: Item): ItemRow {
+  return {
+    guid: it.guid, link: it.link, title: it.title, author: it.author, published: it.published, updated: it.updated,
+    summary: it.summary, content: it.content,
+    enclosures: JSON.stringify((it.enclosures ?? []).map((e) => ({ url: e.url, type: e.type ?? null, length: num(e.length), duration: num(e.duration) }))),
+    categories: JSON.stringify(it.categories ?? []),
+    duration: num(it.duration), comments: it.comments ?? null, episode: num(it.episode), season: num(it.season),
+    explicit: it.explicit === true ? 1 : it.explicit === false ? 0 : null,
+    transcriptUrl: it.transcriptUrl ?? null, chaptersUrl: it.chaptersUrl ?? null,
+  };
+}
+
+const DAY = 86400_000;
+
+/**
+ * sortTime is when an item sorts: its publication date, unless that lies more than a day after it
+ * was first seen (a wrong clock, or 9999 as "pinned"), which would hold it at the top of every
+ * listing forever; then the first-seen time. The raw date stays stored in `published`.
+ */
+export function sortTime(published: string | null, firstSeen: string): string {
+  if (published === null) return firstSeen;
+  const p = Date.parse(published);
+  return Number.isFinite(p) && p <= Date.parse(firstSeen) + DAY ? published : firstSeen;
+}
 
 /**
  * upsertItems stores a feed's items: a new key is inserted, a known key whose fields changed is
@@ -17,11 +58,17 @@ const CHANGED = ['guid', 'link', 'title', 'author', 'published', 'updated', 'sum
  * Runs inside the caller's transaction.
  */
 export function upsertItems(db: Store, feedId: number, items: readonly Item[], now: string): StoreResult {
-  const find = db.prepare('SELECT id, guid, link, title, author, published, updated, summary, content FROM items WHERE feed_id = ? AND key = ?');
-  const insert = db.prepare(`INSERT INTO items (feed_id, key, guid, link, title, author, published, updated, summary, content, first_seen, sort_at)
-                             VALUES (@feedId, @key, @guid, @link, @title, @author, @published, @updated, @summary, @content, @now, @sortAt)`);
+  const find = db.prepare(`SELECT id, first_seen AS firstSeen, guid, link, title, author, published, updated, summary, content, enclosures,
+                           categories, duration, comments, episode, season, explicit, transcript_url AS transcriptUrl, chapters_url AS chaptersUrl
+                           FROM items WHERE feed_id = ? AND key = ?`);
+  const insert = db.prepare(`INSERT INTO items (feed_id, key, guid, link, title, author, published, updated, summary, content, enclosures,
+                             categories, duration, comments, episode, season, explicit, transcript_url, chapters_url, first_seen, sort_at)
+                             VALUES (@feedId, @key, @guid, @link, @title, @author, @published, @updated, @summary, @content, @enclosures,
+                             @categories, @duration, @comments, @episode, @season, @explicit, @transcriptUrl, @chaptersUrl, @now, @sortAt)`);
   const update = db.prepare(`UPDATE items SET guid = @guid, link = @link, title = @title, author = @author, published = @published,
-                             updated = @updated, summary = @summary, content = @content, sort_at = @sortAt WHERE id = @id`);
+                             updated = @updated, summary = @summary, content = @content, enclosures = @enclosures, categories = @categories,
+                             duration = @duration, comments = @comments, episode = @episode, season = @season, explicit = @explicit,
+                             transcript_url = @transcriptUrl, chapters_url = @chaptersUrl, sort_at = @sortAt WHERE id = @id`);
   const ftsDelete = db.prepare('DELETE FROM items_fts WHERE rowid = ?');
   const ftsInsert = db.prepare('INSERT INTO items_fts (rowid, title, body) VALUES (?, ?, ?)');
   const index = (id: number | bigint, it: Item) => {
@@ -30,13 +77,13 @@ export function upsertItems(db: Store, feedId: number, items: readonly Item[], n
   };
   const result: StoreResult = { added: 0, updated: 0 };
   for (const it of items) {
-    const row = find.get(feedId, it.key) as (Record<(typeof CHANGED)[number], string | null> & { id: number }) | undefined;
-    const params = { ...it, feedId, now, sortAt: it.published ?? now };
+    const row = find.get(feedId, it.key) as (ItemRow & { id: number; firstSeen: string }) | undefined;
+    const fields = toRow(it);
     if (!row) {
-      index(insert.run(params).lastInsertRowid, it);
+      index(insert.run({ ...fields, key: it.key, feedId, now, sortAt: sortTime(it.published, now) }).lastInsertRowid, it);
       result.added++;
-    } else if (CHANGED.some((k) => row[k] !== it[k])) {
-      update.run({ ...params, id: row.id });
+    } else if (CHANGED.some((k) => row[k] !== fields[k])) {
+      update.run({ ...fields, id: row.id, sortAt: sortTime(it.published, row.firstSeen) });
       ftsDelete.run(row.id);
       index(row.id, it);
       result.updated++;
@@ -58,49 +105,33 @@ export interface StoredItem extends Omit<Item, 'key'> {
   firstSeen: string;
 }
 
-/** ItemFilter narrows an item listing; every field is optional. */
-export interface ItemFilter {
-  feed?: string;
-  category?: string;
-  /** ISO timestamps: items published (or first seen) at or after / before. */
-  since?: string;
-  until?: string;
-  afterId?: number;
-  label?: string;
-  limit?: number;
+/** ITEM_COLUMNS selects a StoredItem's columns from items i joined with feeds f; toStoredItem decodes the row. */
+export const ITEM_COLUMNS = `i.id, i.feed_id AS feedId, f.url AS feedUrl, f.title AS feedTitle, f.category, i.guid, i.link, i.title,
+  i.author, i.published, i.updated, i.summary, i.content, i.first_seen AS firstSeen, i.enclosures, i.categories, i.duration,
+  i.comments, i.episode, i.season, i.explicit, i.transcript_url AS transcriptUrl, i.chapters_url AS chaptersUrl`;
+
+const parseList = <T>(json: unknown): T[] => (typeof json === 'string' && json !== '[]' ? JSON.parse(json) as T[] : []);
+
+/** toStoredItem decodes a row selected with ITEM_COLUMNS: JSON arrays parsed (once), explicit as a boolean. */
+export function toStoredItem<T extends object>(row: T): T & StoredItem {
+  const r = row as T & Record<string, unknown>;
+  const enclosures = parseList<Enclosure>(r.enclosures).map((e) => ({ url: e.url, type: e.type ?? null, length: e.length ?? null, duration: e.duration ?? null }));
+  return { ...r, enclosures, categories: parseList<string>(r.categories), explicit: r.explicit === null || r.explicit === undefined ? null : r.explicit === 1 } as T & StoredItem;
 }
 
-/** ITEM_COLUMNS selects a StoredItem from items i joined with feeds f. */
-export const ITEM_COLUMNS = `i.id, i.feed_id AS feedId, f.url AS feedUrl, f.title AS feedTitle, f.category, i.guid, i.link, i.title,
-  i.author, i.published, i.updated, i.summary, i.content, i.first_seen AS firstSeen`;
-
-/** itemWhere turns a filter into a WHERE clause over items i / feeds f with bound parameters. */
-export function itemWhere(f: ItemFilter): { sql: string; params: Record<string, unknown> } {
-  const where: string[] = [];
-  const params: Record<string, unknown> = {};
-  for (const c of [f.feed !== undefined ? feedClause({ id: 'i.feed_id', url: 'f.url' }, f.feed) : null,
-    f.category !== undefined ? categoryClause('f.category', f.category) : null]) {
-    if (!c) continue;
-    where.push(c.sql);
-    Object.assign(params, c.params);
-  }
-  if (f.since !== undefined) { where.push('i.sort_at >= @since'); params.since = f.since; }
-  if (f.until !== undefined) { where.push('i.sort_at < @until'); params.until = f.until; }
-  if (f.afterId !== undefined) { where.push('i.id > @afterId'); params.afterId = f.afterId; }
-  if (f.label !== undefined) {
-    where.push('EXISTS (SELECT 1 FROM item_labels l WHERE l.item_id = i.id AND l.label = @label)');
-    params.label = f.label;
-  }
-  return { sql: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
+/** decodeRows maps a row iterator through toStoredItem, closing the statement if the reader stops early. */
+export function* decodeRows<T extends object>(rows: IterableIterator<T>): IterableIterator<T & StoredItem> {
+  for (const r of rows) yield toStoredItem(r);
 }
 
 /** iterateItems streams items newest first (by publication, else first-seen time) in constant memory. */
 export function iterateItems(db: Store, f: ItemFilter): IterableIterator<StoredItem> {
+  useCasefold(db);
   const w = itemWhere(f);
   const limit = f.limit !== undefined ? 'LIMIT @limit' : '';
   // With --label, each item also carries that label's best confidence (any model).
   const labelled = f.label !== undefined
     ? ', @label AS label, (SELECT max(confidence) FROM item_labels l WHERE l.item_id = i.id AND l.label = @label) AS confidence' : '';
   const sql = `SELECT ${ITEM_COLUMNS}${labelled} FROM items i JOIN feeds f ON f.id = i.feed_id ${w.sql} ORDER BY i.sort_at DESC, i.id DESC ${limit}`;
-  return db.prepare(sql).iterate({ ...w.params, ...(f.limit !== undefined ? { limit: f.limit } : {}) }) as IterableIterator<StoredItem>;
+  return decodeRows(db.prepare(sql).iterate({ ...w.params, ...(f.limit !== undefined ? { limit: f.limit } : {}) }) as IterableIterator<StoredItem>);
 }

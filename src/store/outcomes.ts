@@ -1,4 +1,4 @@
-import type { Feed } from '../model.js';
+import type { Feed, FeedMeta } from '../model.js';
 import type { Store } from './db.js';
 import { toFeed } from './feeds.js';
 
@@ -12,14 +12,24 @@ export interface FetchState {
   disabledReason?: string | null;
   title?: string | null;
   siteUrl?: string | null;
+  /** What a parsed document says about itself; absent when nothing was parsed (a 304). */
+  meta?: FeedMeta;
 }
 
-/** recordSuccess clears the error streak and saves validators (and a title the OPML lacked). */
+/**
+ * recordSuccess clears the error streak and saves validators. After a parse it also writes the
+ * document's own metadata as it is now, and fills the title and site link only where the OPML
+ * gave none: the name the user chose stays theirs.
+ */
 export function recordSuccess(db: Store, feedId: number, s: FetchState, now: string): void {
+  const { meta: m, ...state } = s;
   db.prepare(`UPDATE feeds SET last_status = @status, etag = @etag, last_modified = @lastModified, last_fetched_at = @now,
               consecutive_errors = 0, last_error = @error, next_check_at = @nextCheckAt, disabled_reason = NULL,
-              title = coalesce(title, @title), site_url = coalesce(site_url, @siteUrl) WHERE id = @feedId`)
-    .run({ etag: null, lastModified: null, title: null, siteUrl: null, ...s, now, feedId });
+              title = coalesce(title, @title), site_url = coalesce(site_url, @siteUrl),
+              doc_title = iif(@parsed, @docTitle, doc_title), description = iif(@parsed, @description, description),
+              language = iif(@parsed, @language, language), image_url = iif(@parsed, @imageUrl, image_url) WHERE id = @feedId`)
+    .run({ etag: null, lastModified: null, title: null, siteUrl: null, ...state, now, feedId, parsed: m ? 1 : 0,
+      docTitle: m?.title ?? null, description: m?.description ?? null, language: m?.language ?? null, imageUrl: m?.imageUrl ?? null });
 }
 
 /** recordFailure extends the error streak, keeps validators, and may disable the feed (410 Gone). */

@@ -1,6 +1,7 @@
 import { UsageError } from '../errors.js';
 import type { Store } from './db.js';
-import { ITEM_COLUMNS, itemWhere, type ItemFilter, type StoredItem } from './items.js';
+import { useCasefold } from './item-filter.js';
+import { decodeRows, ITEM_COLUMNS, itemWhere, type ItemFilter, type StoredItem } from './items.js';
 
 /** Bm25 weights of the FTS columns (title, body): a word in the title counts ten times more. */
 const TITLE_WEIGHT = 10;
@@ -33,8 +34,9 @@ export function toFtsQuery(query: string): string {
 /** SearchHit is a stored item with the snippet that matched. */
 export type SearchHit = StoredItem & { snippet: string; rank: number };
 
-/** searchItems ranks items matching the query by bm25 (title above body), best first. */
+/** searchItems ranks items matching the query by bm25 (title and item categories above body), best first. */
 export function searchItems(db: Store, query: string, f: ItemFilter): IterableIterator<SearchHit> {
+  useCasefold(db);
   const w = itemWhere(f);
   const limit = f.limit !== undefined ? 'LIMIT @limit' : '';
   const ranked = `snippet(items_fts, -1, '${SNIPPET_OPEN}', '${SNIPPET_CLOSE}', '…', 16) AS snippet,
@@ -46,5 +48,6 @@ export function searchItems(db: Store, query: string, f: ItemFilter): IterableIt
        WHERE items_fts MATCH @match AND ${w.sql.slice('WHERE '.length)} ORDER BY rank ${limit}`
     : `SELECT ${ITEM_COLUMNS}, h.snippet, h.rank FROM (SELECT rowid, ${ranked} FROM items_fts WHERE items_fts MATCH @match ORDER BY rank ${limit}) h
        JOIN items i ON i.id = h.rowid JOIN feeds f ON f.id = i.feed_id ORDER BY h.rank`;
-  return db.prepare(sql).iterate({ ...w.params, match: toFtsQuery(query), ...(f.limit !== undefined ? { limit: f.limit } : {}) }) as IterableIterator<SearchHit>;
+  const rows = db.prepare(sql).iterate({ ...w.params, match: toFtsQuery(query), ...(f.limit !== undefined ? { limit: f.limit } : {}) });
+  return decodeRows(rows as IterableIterator<SearchHit>);
 }

@@ -30,7 +30,9 @@ describe('reading from the command line', () => {
     const r = await cli(['--db', db, 'items', '--json', '--category', 'Evil']);
     const rec = JSON.parse(r.stdout);
     expect(Object.keys(rec)).toEqual(['id', 'feedId', 'feedUrl', 'feedTitle', 'category', 'guid', 'link', 'title', 'author',
-      'published', 'updated', 'summary', 'content', 'firstSeen']);
+      'published', 'updated', 'summary', 'content', 'firstSeen', 'enclosures', 'categories', 'duration', 'comments', 'episode',
+      'season', 'explicit', 'transcriptUrl', 'chaptersUrl']);
+    expect(rec).toMatchObject({ enclosures: [], categories: [], duration: null, explicit: null, transcriptUrl: null });
     expect(rec.title).toBe(EVIL); // data stays raw in JSON
     const search = JSON.parse((await cli(['--db', db, 'search', 'pwned', '--json'])).stdout);
     expect(Object.keys(search)).toEqual([...Object.keys(rec), 'snippet', 'rank']);

@@ -12,7 +12,8 @@ export function seed(db: Store, feeds: Record<string, { category: string; title?
     for (const [url, f] of Object.entries(feeds)) {
       upsertItems(db, ids.get(url)!, f.items.map((i, k) => ({
         key: i.guid ?? `${url}#${k}`, guid: null, link: null, title: null, author: null, published: null, updated: null,
-        summary: null, content: null, ...i,
+        summary: null, content: null, enclosures: [], categories: [], duration: null, comments: null, episode: null, season: null,
+        explicit: null, transcriptUrl: null, chaptersUrl: null, ...i,
       })), now);
     }
   })();
