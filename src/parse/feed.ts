@@ -1,10 +1,11 @@
-import Parser from 'rss-parser';
 import type { ParsedFeed } from '../model.js';
-import { toIsoDate } from './dates.js';
+import { mapAtom } from './atom.js';
 import { discoverFeeds, looksLikeHtml } from './discover.js';
 import { parseJsonFeed } from './json-feed.js';
-import { absoluteUrl, cleanTitle, normalizeItems, textOf, type RawItem } from './normalize.js';
-import { repairXml } from './repair.js';
+import { absoluteUrl, cleanTitle, foldText, normalizeItems } from './normalize.js';
+import { readProlog, rootNameAt } from './prolog.js';
+import { mapRss, type MappedFeed } from './rss.js';
+import { EntityLimitError, parseXmlTree } from './xml.js';
 
 /** ParseOutcome is what a fetched document turned out to be. */
 export type ParseOutcome =
@@ -12,80 +13,51 @@ export type ParseOutcome =
   | { kind: 'html'; alternates: string[] }
   | { kind: 'invalid'; reason: string };
 
-// rss-parser's own types stop here: it maps fields loosely, so read them as plain records.
-type Loose = Record<string, unknown>;
-const parser = new Parser<Loose, Loose>({
-  customFields: {
-    feed: ['updated'],
-    item: [['content:encoded', 'contentEncoded'], 'summary', 'description', 'updated', 'published', ['dc:date', 'dcDate']],
-  },
-});
+// Document elements of the formats we read, by lower-cased local name.
+const FEED_ROOTS: Record<string, 'rss' | 'atom'> = { rss: 'rss', rdf: 'rss', channel: 'rss', feed: 'atom', entry: 'atom' };
 
-const str = (v: unknown) => textOf(v) ?? undefined;
-
-function rawItem(it: Loose, format: string): RawItem {
-  const isAtom = format === 'atom';
-  const date = (...vals: unknown[]) => {
-    for (const v of vals) { const d = toIsoDate(str(v)); if (d) return d; }
-    return null;
-  };
+/** toParsedFeed normalizes a mapped document into our model. */
+export function toParsedFeed(m: MappedFeed): ParsedFeed {
   return {
-    guid: isAtom ? it.id : it.guid,
-    link: it.link,
-    title: it.title,
-    author: it.creator ?? it.author ?? it['dc:creator'],
-    published: date(it.pubDate, it.published, it.dcDate, isAtom ? it.updated : undefined, it.isoDate),
-    updated: date(it.updated),
-    summary: isAtom ? it.summary : it.description ?? (it.contentEncoded ? undefined : it.content),
-    content: isAtom ? it.content : it.contentEncoded,
+    title: m.titleIsText ? foldText(m.title) : cleanTitle(m.title),
+    siteUrl: absoluteUrl(m.siteUrl, m.base),
+    description: foldText(m.description),
+    language: foldText(m.language),
+    imageUrl: m.imageUrl,
+    items: normalizeItems(m.items, m.base),
   };
 }
 
-/** rootName reads the name of the document element, skipping the prolog, comments and doctype. */
-function rootName(text: string): string {
-  const m = /^(?:\s|<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^>]*>)*<([A-Za-z_][\w:.-]*)/.exec(text);
-  return m ? m[1].toLowerCase() : '';
-}
-
-const FEED_ROOTS: Record<string, string> = { rss: 'rss', feed: 'atom', 'rdf:rdf': 'rdf', rdf: 'rdf', channel: 'rss' };
-
-async function parseXml(text: string, url: string): Promise<ParseOutcome> {
-  const format = FEED_ROOTS[rootName(text)];
-  if (!format) {
-    const root = rootName(text);
-    return { kind: 'invalid', reason: root ? `not a feed (root element is <${root}>)` : 'not a feed (no XML found)' };
-  }
-  // rss-parser insists on <rss version="…">; old and hand-made feeds omit it (RSS 0.91 allowed that).
-  if (format === 'rss' && !/<rss\b[^>]*\bversion\s*=/i.test(text.slice(0, 4096))) text = text.replace(/<rss\b/i, '<rss version="2.0"');
-  let recovered = false;
-  let doc: Loose & { items?: Loose[] };
+function parseXml(text: string, url: string): ParseOutcome {
+  const prolog = readProlog(text);
+  const name = rootNameAt(text, prolog.rootStart);
+  if (!name) return { kind: 'invalid', reason: 'not a feed (no XML found)' };
+  const local = name.slice(name.indexOf(':') + 1).toLowerCase();
+  const format = FEED_ROOTS[local];
+  if (!format) return { kind: 'invalid', reason: `not a feed (root element is <${name.toLowerCase()}>)` };
+  let tree;
   try {
-    doc = await parser.parseString(text);
-  } catch (strictError) {
-    try {
-      doc = await parser.parseString(repairXml(text));
-      recovered = true;
-    } catch {
-      return { kind: 'invalid', reason: `not well-formed XML (${(strictError as Error).message.split('\n')[0]})` };
-    }
+    tree = parseXmlTree(text, prolog.rootStart, url, prolog.entities);
+  } catch (err) {
+    if (err instanceof EntityLimitError) return { kind: 'invalid', reason: `refused: ${err.message}` };
+    throw err;
   }
-  // xml:base on the document element (RFC 3986 §5.1.2 base URI of the enclosing entity).
-  const xmlBase = /^[^>]*?<(?:rss|feed|rdf:RDF)\b[^>]*\bxml:base\s*=\s*["']([^"']+)["']/i.exec(text.slice(0, 4096))?.[1];
-  const base = absoluteUrl(xmlBase, url) ?? url;
-  const items = normalizeItems((doc.items ?? []).map((it) => rawItem(it, format)), base);
-  return { kind: 'feed', recovered, feed: { title: cleanTitle(doc.title), siteUrl: absoluteUrl(doc.link, base), description: null, language: null, imageUrl: null, items } };
+  if (!tree.root) return { kind: 'invalid', reason: 'not a feed (no XML found)' };
+  const mapped = format === 'atom' ? mapAtom(tree.root) : mapRss(tree.root);
+  return { kind: 'feed', recovered: tree.recovered, feed: toParsedFeed(mapped) };
 }
 
 /**
- * parseFeedDocument turns decoded text into a ParsedFeed: RSS 0.9x/1.0/2.0 and Atom through
- * rss-parser (repairing ill-formed XML when strict parsing fails), JSON Feed 1.0/1.1, or an HTML
- * page whose alternate feed links are returned for autodiscovery.
+ * parseFeedDocument turns decoded text into a ParsedFeed: RSS 0.9x/1.0/2.0, Atom 0.3/1.0 and CDF
+ * through our own lenient XML tree (repairing ill-formed markup as it goes), JSON Feed, or an HTML
+ * page whose alternate feed links are returned for autodiscovery. Synchronous and stateless.
  */
-export async function parseFeedDocument(text: string, url: string, contentType = ''): Promise<ParseOutcome> {
-  const body = text.replace(/^\uFEFF/, '');
+export function parseFeedDocument(text: string, url: string, contentType = ''): ParseOutcome {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const trimmed = body.trimStart();
-  if (trimmed.startsWith('{') || /json/i.test(contentType) && !trimmed.startsWith('<')) return parseJsonFeed(trimmed, url);
+  if (trimmed.startsWith('{') || (/json/i.test(contentType) && !trimmed.startsWith('<'))) return parseJsonFeed(trimmed, url);
   if (looksLikeHtml(trimmed)) return { kind: 'html', alternates: discoverFeeds(trimmed, url) };
   if (!trimmed.startsWith('<')) return { kind: 'invalid', reason: 'not a feed (no XML or JSON found)' };
   return parseXml(trimmed, url);
 }
+

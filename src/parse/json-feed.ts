@@ -1,9 +1,49 @@
 import type { ParseOutcome } from './feed.js';
 import { toIsoDate } from './dates.js';
-import { absoluteUrl, cleanTitle, normalizeItems, type RawItem } from './normalize.js';
+import { escapeHtml } from './dom.js';
+import { CategoryList, EnclosureList, httpUrl, parseDuration } from './extras.js';
+import { absoluteUrl, cleanTitle, foldText, normalizeItems, type RawItem } from './normalize.js';
 
 type Json = Record<string, unknown>;
 const obj = (v: unknown): Json => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {});
+const str = (v: unknown): string | null => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : null);
+
+// Any jsonfeed.org version URL: http or https, with or without "www." and a trailing slash.
+const VERSION = /^https?:\/\/(www\.)?jsonfeed\.org\/version\/[\w.]+\/?$/i;
+
+/** isJsonFeed tells a JSON Feed by its version URL, or, without one, by its shape (an items array plus a title or feed URL). */
+function isJsonFeed(doc: Json): boolean {
+  if (typeof doc.version === 'string' && VERSION.test(doc.version.trim())) return true;
+  return Array.isArray(doc.items) && (typeof doc.title === 'string' || typeof doc.feed_url === 'string' || typeof doc.home_page_url === 'string')
+    && (doc.version === undefined || (typeof doc.version === 'string' && /jsonfeed/i.test(doc.version)));
+}
+
+function itemOf(it: Json, base: string): RawItem {
+  const authors = Array.isArray(it.authors) ? it.authors.map(obj) : [];
+  const duration = parseDuration(obj((Array.isArray(it.attachments) ? it.attachments : [])[0]).duration_in_seconds ?? null);
+  const encs = new EnclosureList();
+  for (const a of (Array.isArray(it.attachments) ? it.attachments : []).map(obj)) {
+    encs.add(str(a.url), base, str(a.mime_type), a.size_in_bytes, parseDuration(a.duration_in_seconds ?? null));
+  }
+  const tags = new CategoryList();
+  for (const t of Array.isArray(it.tags) ? it.tags : []) tags.add(str(t));
+  const html = str(it.content_html);
+  const textBody = str(it.content_text);
+  const content = html ?? (textBody !== null ? escapeHtml(textBody) : null);
+  const summary = str(it.summary);
+  return {
+    guid: it.id !== undefined && it.id !== null ? String(it.id) : undefined,
+    link: it.url ?? it.external_url,
+    title: str(it.title), titleIsText: true,
+    author: str(obj(it.author).name) ?? str(authors[0]?.name),
+    published: toIsoDate(str(it.date_published)) ?? toIsoDate(str(it.date_modified)),
+    updated: toIsoDate(str(it.date_modified)),
+    // JSON Feed's summary is plain text (jsonfeed.org 1.1 "summary").
+    summary: summary !== null ? escapeHtml(summary) : content,
+    content,
+    enclosures: encs.list, categories: tags.list, duration,
+  };
+}
 
 /** parseJsonFeed reads JSON Feed 1.0 and 1.1 (https://www.jsonfeed.org/version/1.1/). */
 export function parseJsonFeed(text: string, url: string): ParseOutcome {
@@ -13,22 +53,16 @@ export function parseJsonFeed(text: string, url: string): ParseOutcome {
   } catch (err) {
     return { kind: 'invalid', reason: `not valid JSON (${(err as Error).message})` };
   }
-  if (typeof doc.version !== 'string' || !doc.version.startsWith('https://jsonfeed.org/version/') || !Array.isArray(doc.items)) {
-    return { kind: 'invalid', reason: 'not a JSON Feed (no jsonfeed.org version or no items)' };
-  }
+  if (!isJsonFeed(doc)) return { kind: 'invalid', reason: 'not a JSON Feed (no jsonfeed.org version or no items)' };
   const base = absoluteUrl(doc.feed_url, url) ?? url;
-  const raws: RawItem[] = (doc.items as unknown[]).map(obj).map((it) => {
-    const authors = Array.isArray(it.authors) ? it.authors.map(obj) : [];
-    return {
-      guid: it.id !== undefined && it.id !== null ? String(it.id) : undefined,
-      link: it.url ?? it.external_url,
-      title: it.title,
-      author: obj(it.author).name ?? authors[0]?.name,
-      published: toIsoDate(it.date_published as string) ?? toIsoDate(it.date_modified as string),
-      updated: toIsoDate(it.date_modified as string),
-      summary: it.summary,
-      content: it.content_html ?? it.content_text,
-    };
-  });
-  return { kind: 'feed', recovered: false, feed: { title: cleanTitle(doc.title), siteUrl: absoluteUrl(doc.home_page_url, base), description: null, language: null, imageUrl: null, items: normalizeItems(raws, base) } };
+  const items = (Array.isArray(doc.items) ? doc.items : []).map(obj);
+  return {
+    kind: 'feed', recovered: false,
+    feed: {
+      title: cleanTitle(str(doc.title)), siteUrl: absoluteUrl(doc.home_page_url, base),
+      description: foldText(str(doc.description)), language: foldText(str(doc.language)),
+      imageUrl: httpUrl(str(doc.icon), base) ?? httpUrl(str(doc.favicon), base),
+      items: normalizeItems(items.map((it) => itemOf(it, base)), base),
+    },
+  };
 }

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { decodeHTML } from 'entities';
-import type { Item } from '../model.js';
+import type { Enclosure, Item } from '../model.js';
+import { sanitizeHtml } from './sanitize.js';
 
 /** RawItem is one entry as a format adapter read it, before normalization. */
 export interface RawItem {
@@ -10,8 +11,22 @@ export interface RawItem {
   author?: unknown;
   published?: string | null;
   updated?: string | null;
+  /** HTML bodies, with the base their relative URLs resolve against (xml:base of their element). */
   summary?: unknown;
   content?: unknown;
+  summaryBase?: string;
+  contentBase?: string;
+  /** Set when the title is already plain text (no second entity decoding). */
+  titleIsText?: boolean;
+  enclosures?: Enclosure[];
+  categories?: string[];
+  duration?: number | null;
+  comments?: unknown;
+  episode?: number | null;
+  season?: number | null;
+  explicit?: boolean | null;
+  transcriptUrl?: unknown;
+  chaptersUrl?: unknown;
 }
 
 /** textOf flattens what an XML-to-object mapper produced (string, {_: text}, arrays) into a string. */
@@ -31,12 +46,21 @@ export function textOf(v: unknown): string | null {
   return null;
 }
 
-/** cleanTitle decodes entities left in text, folds whitespace and trims. */
+// ASCII whitespace only: NBSP and the other Unicode spaces in a title are meant (French "« »").
+const ASCII_SPACE = /[ \t\n\r\f]+/g;
+
+/** foldText folds runs of ASCII whitespace into one space and trims them; "" becomes null. */
+export function foldText(s: string | null | undefined): string | null {
+  if (!s) return null;
+  const t = s.replace(ASCII_SPACE, ' ').replace(/^ | $/g, '');
+  return t || null;
+}
+
+/** cleanTitle decodes entities left in text, folds ASCII whitespace and trims. */
 export function cleanTitle(v: unknown): string | null {
   const s = textOf(v);
   if (s === null) return null;
-  const t = decodeHTML(s).replace(/\s+/g, ' ').trim();
-  return t || null;
+  return foldText(s.includes('&') ? decodeHTML(s) : s);
 }
 
 /** cleanBody keeps HTML as it is but trims it, and maps "" to null. */
@@ -72,12 +96,16 @@ export function normalizeItems(raws: readonly RawItem[], base: string): Item[] {
   for (const r of raws) {
     const guid = textOf(r.guid)?.trim() || null;
     const link = absoluteUrl(r.link, base);
-    const title = cleanTitle(r.title);
+    const title = r.titleIsText ? foldText(textOf(r.title)) : cleanTitle(r.title);
+    const summary = cleanBody(r.summary);
+    const content = cleanBody(r.content);
     const item: Item = {
       key: '', guid, link, title, author: cleanTitle(r.author), published: r.published ?? null, updated: r.updated ?? null,
-      summary: cleanBody(r.summary), content: cleanBody(r.content),
-      enclosures: [], categories: [], duration: null, comments: null, episode: null, season: null, explicit: null,
-      transcriptUrl: null, chaptersUrl: null,
+      summary: summary === null ? null : cleanBody(sanitizeHtml(summary, r.summaryBase ?? base)),
+      content: content === null ? null : cleanBody(sanitizeHtml(content, r.contentBase ?? base)),
+      enclosures: r.enclosures ?? [], categories: r.categories ?? [], duration: r.duration ?? null,
+      comments: absoluteUrl(r.comments, base), episode: r.episode ?? null, season: r.season ?? null, explicit: r.explicit ?? null,
+      transcriptUrl: absoluteUrl(r.transcriptUrl, base), chaptersUrl: absoluteUrl(r.chaptersUrl, base),
     };
     const primary = guid ?? link ?? `sha1:${hash(`${title ?? ''}\n${item.published ?? ''}`)}`;
     const fingerprint = hash(`${link ?? ''}\n${title ?? ''}\n${item.published ?? ''}\n${item.summary ?? ''}\n${item.content ?? ''}`);

@@ -1,0 +1,120 @@
+// Reading the XML tree: children by namespace key, text, inline markup, and Atom text constructs
+// (RFC 4287 §3.1; Atom 0.3 "mode").
+import { Parser } from 'htmlparser2';
+import type { XmlElement, XmlNode } from './xml.js';
+
+/** kids lists the child elements whose "ns:local" key is one of keys, in document order. */
+export function kids(el: XmlElement | null | undefined, ...keys: string[]): XmlElement[] {
+  if (!el) return [];
+  const out: XmlElement[] = [];
+  for (const c of el.children) if (typeof c !== 'string' && keys.includes(c.key)) out.push(c);
+  return out;
+}
+
+/** kid is the first child element with one of the keys, or null. */
+export function kid(el: XmlElement | null | undefined, ...keys: string[]): XmlElement | null {
+  if (!el) return null;
+  for (const c of el.children) if (typeof c !== 'string' && keys.includes(c.key)) return c;
+  return null;
+}
+
+/** attr reads an attribute by lower-cased name, else by local name under any prefix ("rdf:resource"). */
+export function attr(el: XmlElement | null | undefined, name: string): string | null {
+  if (!el) return null;
+  const v = el.attrs[name];
+  if (v !== undefined) return v;
+  for (const k in el.attrs) if (k.endsWith(`:${name}`) && !k.startsWith('xmlns')) return el.attrs[k];
+  return null;
+}
+
+/** text is the concatenated text of an element and its descendants. */
+export function text(el: XmlElement | null | undefined): string {
+  if (!el) return '';
+  let s = '';
+  for (const c of el.children) s += typeof c === 'string' ? c : text(c);
+  return s;
+}
+
+/** firstText is the trimmed text of the first of the elements that has any, or null. */
+export function firstText(els: Iterable<XmlElement | null>): string | null {
+  for (const el of els) {
+    const t = el ? text(el).trim() : '';
+    if (t) return t;
+  }
+  return null;
+}
+
+const VOID = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'param', 'source', 'track', 'wbr']);
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const escAttr = (s: string) => esc(s).replace(/"/g, '&quot;');
+
+/** escapeHtml turns plain text into HTML text. */
+export const escapeHtml = esc;
+
+function serialize(n: XmlNode): string {
+  if (typeof n === 'string') return esc(n);
+  // XHTML elements lose their prefix ("xhtml:b" → "b"); other vocabularies keep theirs.
+  const name = n.ns === 'xhtml' ? n.name.slice(n.name.indexOf(':') + 1) : n.name;
+  let a = '';
+  for (const k in n.attrs) if (k !== 'xmlns' && !k.startsWith('xmlns:') && k !== 'xml:base' && k !== 'xml:lang') a += ` ${k}="${escAttr(n.attrs[k])}"`;
+  if (!n.children.length && VOID.has(n.local)) return `<${name}${a} />`;
+  return `<${name}${a}>${innerXml(n)}</${name}>`;
+}
+
+/** innerXml serializes an element's children as markup (inline XHTML or unescaped HTML in a feed). */
+export function innerXml(el: XmlElement): string {
+  let s = '';
+  for (const c of el.children) s += serialize(c);
+  return s;
+}
+
+const hasElements = (el: XmlElement) => el.children.some((c) => typeof c !== 'string');
+
+/** TextConstruct is a text-bearing element's value: markup ("html") or plain text. */
+export interface TextConstruct { type: 'html' | 'text'; value: string; base: string }
+
+function decodeBase64(s: string): string {
+  return Buffer.from(s.replace(/\s+/g, ''), 'base64').toString('utf8');
+}
+
+/**
+ * textConstruct reads an Atom text construct: type text/html/xhtml (xhtml → the inner XHTML of the
+ * wrapping div, RFC 4287 §3.1.1.3), MIME types, and Atom 0.3 mode="escaped|base64|xml".
+ */
+export function textConstruct(el: XmlElement): TextConstruct {
+  const type = (attr(el, 'type') ?? 'text').trim().toLowerCase();
+  const mode = (el.attrs.mode ?? '').trim().toLowerCase();
+  const base = el.base;
+  let raw = text(el);
+  if (mode === 'base64' || (type.includes('/') && !type.startsWith('text/') && !type.endsWith('xml') && !hasElements(el))) {
+    try { raw = decodeBase64(raw); } catch { /* keep the text */ }
+    return { type: type === 'text' || type === 'text/plain' ? 'text' : 'html', value: raw, base };
+  }
+  if (type === 'xhtml' || type.endsWith('xml') || (mode === 'xml' && hasElements(el)) || (hasElements(el) && mode !== 'escaped')) {
+    const div = kids(el, 'xhtml:div', ':div').find(Boolean);
+    const onlyDiv = div && el.children.every((c) => c === div || (typeof c === 'string' && !c.trim()));
+    return { type: 'html', value: onlyDiv && type === 'xhtml' ? innerXml(div) : onlyDiv ? innerXml(div) : innerXml(el), base };
+  }
+  if (type === 'html' || type === 'text/html' || mode === 'escaped') return { type: 'html', value: raw, base };
+  return { type: 'text', value: raw, base };
+}
+
+/** htmlBody reads an RSS element that holds HTML: escaped or CDATA text, or unescaped inline markup. */
+export function htmlBody(el: XmlElement): TextConstruct {
+  return { type: 'html', value: hasElements(el) ? innerXml(el) : text(el), base: el.base };
+}
+
+/** htmlToText strips tags and decodes entities ("Example <b>Atom</b>" → "Example Atom"). */
+export function htmlToText(html: string): string {
+  if (!html.includes('<') && !html.includes('&')) return html;
+  let out = '';
+  const p = new Parser({ ontext(t) { out += t; } }, { decodeEntities: true });
+  p.write(html);
+  p.end();
+  return out;
+}
+
+/** asText gives a text construct as plain text. */
+export const asText = (tc: TextConstruct | null): string | null => (tc ? (tc.type === 'text' ? tc.value : htmlToText(tc.value)) : null);
+/** asHtml gives a text construct as HTML. */
+export const asHtml = (tc: TextConstruct | null): string | null => (tc ? (tc.type === 'html' ? tc.value : esc(tc.value)) : null);

@@ -1,0 +1,130 @@
+// RSS 0.9x, 1.0 (RDF) and 2.0, and Microsoft CDF, read from the XML tree into RawItems. Each field
+// is read from every place feeds put it (RSS core, Dublin Core, iTunes, Media RSS, Atom inside RSS).
+import { asHtml, asText, attr, firstText, htmlBody, innerXml, kid, kids, text, textConstruct, type TextConstruct } from './dom.js';
+import { toIsoDate } from './dates.js';
+import { httpUrl, readExtras } from './extras.js';
+import type { RawItem } from './normalize.js';
+import type { XmlElement } from './xml.js';
+
+/** MappedFeed is a document read into our fields, before items are normalized. */
+export interface MappedFeed {
+  title: string | null;
+  /** Set when title is already plain text (Atom); RSS titles get one more entity decoding. */
+  titleIsText: boolean;
+  siteUrl: string | null;
+  description: string | null;
+  language: string | null;
+  imageUrl: string | null;
+  base: string;
+  items: RawItem[];
+}
+
+/** firstDate reads the first element among els whose text is a valid date. */
+export function firstDate(els: Iterable<XmlElement | null>): string | null {
+  for (const el of els) {
+    const d = el ? toIsoDate(text(el)) : null;
+    if (d) return d;
+  }
+  return null;
+}
+
+/** atomLink picks an Atom link: rel="alternate" (or no rel) with an HTML type first; links without href are ignored. */
+export function atomLink(links: XmlElement[]): string | null {
+  let fallback: string | null = null;
+  for (const l of links) {
+    const href = attr(l, 'href')?.trim();
+    if (!href) continue;
+    const rel = (attr(l, 'rel') ?? 'alternate').trim().toLowerCase();
+    if (rel !== 'alternate' && rel !== 'http://www.iana.org/assignments/relation/alternate') continue;
+    const url = httpUrl(href, l.base);
+    if (!url) continue;
+    const type = (attr(l, 'type') ?? '').toLowerCase();
+    if (!type || type.includes('html')) return url;
+    fallback ??= url;
+  }
+  return fallback;
+}
+
+/** plain turns a description-like element into plain text. */
+const plain = (el: XmlElement | null) => (el ? asText(htmlBody(el)) : null);
+
+/** textOrHtml reads an element that is plain text unless it holds markup or says type="html" (Media RSS). */
+function textOrHtml(el: XmlElement): TextConstruct {
+  const type = (attr(el, 'type') ?? '').toLowerCase();
+  if (type === 'html' || el.children.some((c) => typeof c !== 'string')) return htmlBody(el);
+  return { type: 'text', value: text(el), base: el.base };
+}
+
+function mediaDescription(item: XmlElement): XmlElement | null {
+  return kid(item, 'media:description') ?? kids(item, 'media:group').map((g) => kid(g, 'media:description')).find(Boolean) ?? null;
+}
+
+function itemOf(item: XmlElement): RawItem {
+  const guidEl = kids(item, ':guid').find((g) => text(g).trim()) ?? null;
+  const guid = guidEl ? text(guidEl).trim() : null;
+  const permaLink = guidEl && (attr(guidEl, 'ispermalink') ?? 'true').trim().toLowerCase() !== 'false' && /^https?:\/\//i.test(guid ?? '');
+  const linkEl = kids(item, ':link').find((l) => text(l).trim()) ?? null;
+  const href = attr(item, 'href'); // CDF <ITEM HREF>
+  const link = linkEl ? httpUrl(text(linkEl), linkEl.base) : atomLink(kids(item, 'atom:link')) ?? (href ? httpUrl(href, item.base) : null) ?? (permaLink ? guid : null);
+
+  const desc = kid(item, ':description') ?? kid(item, ':abstract');
+  const summaryTc = desc ? htmlBody(desc)
+    : [kid(item, 'itunes:summary'), kid(item, 'dc:description'), mediaDescription(item)].filter((e): e is XmlElement => !!e).map(textOrHtml).find((t) => t.value.trim()) ?? null;
+  const body = kid(item, 'content:encoded');
+  const xbody = kid(item, 'xhtml:body');
+  const atomContent = kid(item, 'atom:content');
+  const contentTc: TextConstruct | null = body ? htmlBody(body) : xbody ? { type: 'html', value: innerXml(xbody), base: xbody.base }
+    : atomContent ? textConstruct(atomContent) : null;
+  const summary = summaryTc && summaryTc.value.trim() ? summaryTc : contentTc;
+
+  const updated = firstDate([kid(item, 'atom:updated'), kid(item, 'dcterms:modified'), kid(item, 'dc:date')])
+    ?? toIsoDate(attr(item, 'lastmod'));
+  const published = firstDate([kid(item, ':pubdate'), kid(item, 'dcterms:issued'), kid(item, 'dcterms:created'), kid(item, 'atom:published'), kid(item, 'dc:date')]);
+  const atomAuthor = kid(item, 'atom:author');
+  const extras = readExtras(item);
+  return {
+    guid, link,
+    title: firstText([kid(item, ':title'), kid(item, 'dc:title'), kid(item, 'itunes:title'), kid(item, 'media:title')]),
+    author: firstText([kid(item, ':author'), kid(item, 'dc:creator'), kid(item, 'dc:author'), kid(item, 'itunes:author'), kid(atomAuthor, 'atom:name')]),
+    published: published ?? updated, updated,
+    summary: asHtml(summary), summaryBase: summary?.base,
+    content: asHtml(contentTc), contentBase: contentTc?.base,
+    comments: firstText([kid(item, ':comments')]),
+    ...extras,
+  };
+}
+
+/** collectItems finds <item> elements anywhere below el (RSS 2.0 under channel, RSS 1.0 beside it, nested CDF channels). */
+function collectItems(el: XmlElement, out: XmlElement[]): XmlElement[] {
+  for (const c of el.children) {
+    if (typeof c === 'string') continue;
+    if (c.key === ':item') out.push(c);
+    else if (c.ns === '' && c.local !== 'description' && c.children.length) collectItems(c, out);
+  }
+  return out;
+}
+
+/** mapRss reads an RSS, RDF or CDF document element. */
+export function mapRss(root: XmlElement): MappedFeed {
+  const channel = root.local === 'channel' ? root : kid(root, ':channel') ?? root;
+  const linkEl = kids(channel, ':link').find((l) => text(l).trim()) ?? null;
+  // RSS 1.0 puts the <image> with its <url> beside the channel, which only refers to it.
+  const image = [kid(channel, ':image'), kid(root, ':image')].find((i) => kid(i, ':url')) ?? kid(channel, ':image');
+  const itunesImage = kid(channel, 'itunes:image');
+  const subtitle = kid(channel, 'atom:subtitle');
+  return {
+    title: firstText([kid(channel, ':title'), kid(channel, 'dc:title'), kid(channel, 'atom:title')]),
+    titleIsText: false,
+    siteUrl: (linkEl ? httpUrl(text(linkEl), linkEl.base) : null) ?? atomLink(kids(channel, 'atom:link'))
+      ?? (attr(channel, 'href') ? httpUrl(attr(channel, 'href'), channel.base) : null),
+    description: [kid(channel, ':description'), kid(channel, ':abstract'), kid(channel, ':tagline'), kid(channel, 'dc:description'),
+      kid(channel, 'itunes:summary'), kid(channel, 'itunes:subtitle')].map(plain).find((t) => t?.trim())
+      ?? (subtitle ? asText(textConstruct(subtitle)) : null),
+    language: firstText([kid(channel, ':language'), kid(channel, 'dc:language')]) ?? channel.lang ?? root.lang,
+    imageUrl: (image ? httpUrl(text(kid(image, ':url')) || attr(image, 'resource'), image.base) : null)
+      ?? (itunesImage ? httpUrl(attr(itunesImage, 'href') ?? text(itunesImage), itunesImage.base) : null)
+      ?? httpUrl(firstText([kid(channel, 'atom:logo'), kid(channel, 'atom:icon')]), channel.base),
+    base: channel.base,
+    items: collectItems(root, []).map(itemOf),
+  };
+}

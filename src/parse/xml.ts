@@ -1,0 +1,185 @@
+// A lenient, namespace-aware XML tree built in one pass by htmlparser2's tokenizer. Lenience is
+// part of building: bare "&" stays text, end tags close what was left open, an entry opened inside
+// an unclosed sibling entry becomes its sibling, and entries cut off by the end of the document
+// are dropped. Entities are decoded here (not by htmlparser2) so that internal DTD entities expand
+// with a bound and external ones are never read.
+import { decodeHTMLStrict } from 'entities';
+import { Parser } from 'htmlparser2';
+import { charRef, type EntityDecl } from './prolog.js';
+
+/** XmlElement is one element: its namespace key, lower-cased local name, decoded attributes and inherited base/lang. */
+export interface XmlElement {
+  /** The name as written ("itunes:duration"), for serializing inline markup. */
+  name: string;
+  /** Lower-cased local name ("duration"). */
+  local: string;
+  /** Namespace key ("atom", "itunes", … for known URIs, "" for none/RSS, else the URI) and local: "itunes:duration". */
+  key: string;
+  ns: string;
+  /** Attributes by lower-cased name as written ("xml:base", "href"), values decoded. */
+  attrs: Record<string, string>;
+  children: XmlNode[];
+  parent: XmlElement | null;
+  /** xml:base in effect (RFC 3986 §5.1, inherited), absolute. */
+  base: string;
+  /** xml:lang in effect, inherited. */
+  lang: string | null;
+  scope: Map<string, string>;
+}
+/** XmlNode is an element or a run of decoded text. */
+export type XmlNode = XmlElement | string;
+
+/** XmlTree is the parsed document element and whether the markup needed repair. */
+export interface XmlTree { root: XmlElement | null; recovered: boolean }
+
+/** EntityLimitError says why a document's DTD entities were refused (billion laughs, recursion). */
+export class EntityLimitError extends Error {}
+
+// Namespace URIs → the short keys the mappers match on. RSS 0.90/1.0 and Userland URIs are all
+// "core RSS" (""); Atom 0.3 and 1.0 share "atom".
+const NS: Record<string, string> = {
+  'http://www.w3.org/2005/atom': 'atom', 'http://purl.org/atom/ns#': 'atom',
+  'http://purl.org/rss/1.0/': '', 'http://my.netscape.com/rdf/simple/0.9/': '', 'http://backend.userland.com/rss2': '',
+  'http://backend.userland.com/rss': '', 'http://blogs.law.harvard.edu/tech/rss': '', 'http://purl.org/net/rss1.1#': '',
+  'http://purl.org/dc/elements/1.1/': 'dc', 'http://purl.org/dc/terms/': 'dcterms',
+  'http://purl.org/rss/1.0/modules/content/': 'content', 'http://www.itunes.com/dtds/podcast-1.0.dtd': 'itunes',
+  'http://search.yahoo.com/mrss/': 'media', 'http://search.yahoo.com/mrss': 'media', 'http://video.search.yahoo.com/mrss': 'media',
+  'http://video.search.yahoo.com/mrss/': 'media', 'http://tools.search.yahoo.com/mrss/': 'media',
+  'https://podcastindex.org/namespace/1.0': 'podcast', 'https://github.com/podcastindex-org/podcast-namespace/blob/main/docs/1.0.md': 'podcast',
+  'http://www.w3.org/1999/xhtml': 'xhtml', 'http://www.w3.org/1999/02/22-rdf-syntax-ns#': 'rdf',
+  'http://podlove.org/simple-chapters': 'psc', 'http://www.google.com/schemas/play-podcasts/1.0': 'googleplay',
+  'http://wellformedweb.org/commentapi/': 'wfw', 'http://purl.org/rss/1.0/modules/slash/': 'slash',
+  'http://rssnamespace.org/feedburner/ext/1.0': 'feedburner', 'http://www.w3.org/xml/1998/namespace': 'xml',
+};
+const nsKey = (uri: string) => NS[uri.trim().toLowerCase()] ?? uri.trim();
+
+const ENTRY = new Set(['item', 'entry']);
+const XML5: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+/** The most replacement text the DTD entities of one document may produce. */
+export const MAX_ENTITY_EXPANSION = 1_000_000;
+const ENT = /&(?:(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6})|([A-Za-z_][\w.:-]{0,63}))?(;?)/g;
+
+function resolve(ref: string, base: string): string {
+  try { return new URL(ref.trim(), base).href; } catch { return base; }
+}
+
+/** parseXmlTree builds the tree of the document element found at rootStart. */
+export function parseXmlTree(text: string, rootStart: number, url: string, entities: Map<string, EntityDecl>): XmlTree {
+  let recovered = false;
+  let expanded = 0;
+  const memo = new Map<string, string>();
+
+  // Replacement text of a declared entity, entities inside it expanded (XML 1.0 §4.4.2), bounded.
+  const expand = (name: string, depth: number): string => {
+    const hit = memo.get(name);
+    if (hit !== undefined) return hit;
+    const decl = entities.get(name)!;
+    if (!('value' in decl)) return ''; // external: never fetched (XXE)
+    if (depth > 16) throw new EntityLimitError('entity references nest deeper than 16 levels (recursive entity?)');
+    const out = decodeWith(decl.value, depth + 1);
+    if (out.length > MAX_ENTITY_EXPANSION) throw new EntityLimitError(`entity expansion exceeds ${MAX_ENTITY_EXPANSION} characters (billion laughs?)`);
+    memo.set(name, out);
+    return out;
+  };
+  const decodeWith = (raw: string, depth: number): string => {
+    if (raw.indexOf('&') < 0) return raw;
+    return raw.replace(ENT, (m, num: string | undefined, name: string | undefined, semi: string) => {
+      if (num) { if (!semi) recovered = true; return charRef(num.slice(1)); }
+      if (!name || !semi) { recovered = true; return m; } // a bare "&": keep it as text
+      const x = XML5[name];
+      if (x) return x;
+      if (entities.has(name)) {
+        const v = expand(name, depth);
+        expanded += v.length;
+        if (expanded > MAX_ENTITY_EXPANSION) throw new EntityLimitError(`entity expansion exceeds ${MAX_ENTITY_EXPANSION} characters (billion laughs?)`);
+        return v;
+      }
+      // Undeclared HTML entities (&nbsp; &eacute;) are decoded, as feedparser's loose parser does.
+      const h = decodeHTMLStrict(m);
+      return h === m ? m : h;
+    });
+  };
+  const decode = (raw: string) => decodeWith(raw, 0);
+
+  let root: XmlElement | null = null;
+  const stack: XmlElement[] = [];
+  const selfClosing = new Set<XmlElement>();
+  let inCdata = false;
+  const popTo = (k: number) => {
+    if (k < stack.length - 1) recovered = true;
+    stack.length = k;
+  };
+  const src = rootStart ? text.slice(rootStart) : text;
+
+  const parser = new Parser({
+    onopentag(name, rawAttrs) {
+      if (!stack.length && root) return; // content after the document element
+      const colon = name.indexOf(':');
+      const local = (colon < 0 ? name : name.slice(colon + 1)).toLowerCase();
+      // An entry opened while a sibling entry is still open: the sibling was never closed (RSS
+      // items do not nest), so close it and make this one its sibling.
+      if (ENTRY.has(local)) {
+        for (let k = stack.length - 1; k >= 0; k--) {
+          if (stack[k].local === local && stack[k].name === name) { popTo(k); recovered = true; break; }
+        }
+      }
+      const parent = stack[stack.length - 1] ?? null;
+      let scope = parent?.scope ?? new Map<string, string>();
+      const attrs: Record<string, string> = {};
+      for (const k in rawAttrs) {
+        const lk = k.toLowerCase();
+        const v = decode(rawAttrs[k]);
+        attrs[lk] = v;
+        if (lk === 'xmlns' || lk.startsWith('xmlns:')) {
+          if (scope === parent?.scope || !parent) scope = new Map(scope);
+          scope.set(lk === 'xmlns' ? '' : lk.slice(6), v);
+        }
+      }
+      const prefix = colon < 0 ? '' : name.slice(0, colon).toLowerCase();
+      const declared = scope.get(prefix);
+      // Undeclared prefixes keep their name as the key: the common ones ("dc", "itunes", …) then
+      // match the namespace they always stand for.
+      const ns = declared !== undefined ? nsKey(declared) : prefix;
+      const pBase = parent?.base ?? url;
+      const el: XmlElement = {
+        name, local, ns, key: `${ns}:${local}`, attrs, children: [], parent, scope,
+        base: attrs['xml:base'] !== undefined ? resolve(attrs['xml:base'], pBase) : pBase,
+        lang: attrs['xml:lang'] ?? parent?.lang ?? null,
+      };
+      if (parent) parent.children.push(el); else root = el;
+      stack.push(el);
+      if (src.charCodeAt(parser.endIndex - 1) === 47 /* "/>" */) selfClosing.add(el);
+    },
+    onclosetag(name, implied) {
+      for (let k = stack.length - 1; k >= 0; k--) {
+        if (stack[k].name !== name) continue;
+        if (implied && !selfClosing.has(stack[k])) recovered = true;
+        popTo(k);
+        return;
+      }
+    },
+    ontext(raw) {
+      const top = stack[stack.length - 1];
+      if (!top) return;
+      const t = inCdata ? raw : decode(raw);
+      const last = top.children.length - 1;
+      if (last >= 0 && typeof top.children[last] === 'string') top.children[last] += t;
+      else top.children.push(t);
+    },
+    oncdatastart() { inCdata = true; },
+    oncdataend() { inCdata = false; },
+  }, { xmlMode: true, decodeEntities: false, recognizeCDATA: true, recognizeSelfClosing: true });
+
+  parser.write(src);
+  // Whatever is still open was cut off by the end of the document: a partial entry is dropped
+  // rather than stored half.
+  if (stack.length) {
+    recovered = true;
+    for (const el of stack) {
+      if (ENTRY.has(el.local) && el.parent) el.parent.children = el.parent.children.filter((c) => c !== el);
+    }
+  }
+  stack.length = 0;
+  parser.end();
+  return { root, recovered };
+}
