@@ -27,8 +27,9 @@ describe('the inkzee command', () => {
     const feeds = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
     expect(feeds.map((f) => f.url).sort()).toEqual(['https://news.ycombinator.com/rss', 'https://this-week-in-rust.org/rss.xml']);
     expect(Object.keys(feeds[0])).toEqual(['id', 'url', 'title', 'siteUrl', 'category', 'addedAt', 'etag', 'lastModified',
-      'lastStatus', 'lastFetchedAt', 'consecutiveErrors', 'lastError', 'nextCheckAt', 'disabledReason', 'state', 'itemCount']);
-    expect(feeds[0]).toMatchObject({ state: 'never', itemCount: 0, lastFetchedAt: null });
+      'lastStatus', 'lastFetchedAt', 'consecutiveErrors', 'lastError', 'nextCheckAt', 'disabledReason', 'state', 'itemCount',
+      'docTitle', 'description', 'language', 'imageUrl']);
+    expect(feeds[0]).toMatchObject({ state: 'never', itemCount: 0, lastFetchedAt: null, docTitle: null, imageUrl: null });
   });
 
   it('prints a plain table and TSV for people and scripts', async () => {
