@@ -152,4 +152,24 @@ describe('podcast items on the command line', () => {
     expect(files).toEqual([`${ids.get('ktr-3')}-ktr-3.mp3`, `${ids.get('night-2')}-night-2.ogg`].sort());
     expect(fs.readFileSync(path.join(dir, 'podcasts', `${ids.get('night-2')}-night-2.ogg`), 'utf8')).toBe(media('night-2.ogg'));
   });
+
+  it('stores what a served podcast feed says, end to end: import, then read', async () => {
+    const dir = tempDir();
+    const fresh = path.join(dir, 'crawled.db');
+    fs.writeFileSync(path.join(dir, 'subs.opml'), `<?xml version="1.0"?><opml version="2.0"><head><title>s</title></head><body>
+      <outline text="Podcasts"><outline type="rss" text="My kitchen show" xmlUrl="${base()}/radio.rss"/>
+      <outline type="rss" text="Nights" xmlUrl="${base()}/night.rss"/></outline></body></opml>`);
+    expect((await cli(['--db', fresh, 'import', path.join(dir, 'subs.opml'), '--quiet'])).code).toBe(0);
+    const items = ndjson((await cli(['--db', fresh, '--json', 'items', '--has-enclosure', 'audio'])).stdout);
+    expect(items.map((i) => i.title)).toEqual(['Episode 3: Bread', 'Note 2', 'Note 1', 'Episode 2: Soup']);
+    expect(items[0]).toMatchObject({ enclosures: [{ url: `${base()}/media/ktr-3.mp3`, type: 'audio/mpeg', length: 12345 }],
+      categories: ['Food', 'podcast-tag'], duration: 3723, episode: 3, season: 1, explicit: false, comments: `${base()}/radio/3#comments`,
+      transcriptUrl: `${base()}/radio/3.vtt`, chaptersUrl: `${base()}/radio/3.chapters.json` });
+    expect(items[3]).toMatchObject({ duration: 2700, explicit: true });
+    expect(ndjson((await cli(['--db', fresh, '--json', 'search', 'podcast-tag'])).stdout).map((i) => i.title)).toEqual(['Episode 3: Bread']);
+    const feeds = ndjson((await cli(['--db', fresh, '--json', 'feeds'])).stdout);
+    expect(feeds.map((f) => [f.title, f.docTitle, f.language])).toEqual([['My kitchen show', 'Kitchen Table Radio', 'en-us'], ['Nights', 'Night Shift Notes', 'de']]);
+    expect(feeds[0].description).toBe("Two people, one table, and the week's news.");
+    expect(feeds[0].imageUrl).toMatch(new RegExp(`^${base()}/radio/(cover\\.jpg|logo\\.png)$`));
+  });
 });
