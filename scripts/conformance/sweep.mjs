@@ -1,0 +1,106 @@
+// The sweep itself, shared by `npm run conformance` (over ../shared/corpus/feeds) and the CI test
+// (over the fixtures copied to test/fixtures/conformance): pair each document with its suite's
+// expectation, serve and crawl the documents through the CLI, and turn every expectation into
+// checks. Also times each document's parse in-process (dist/parse/feed.js) for the CPU budget.
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { pathToFileURL } from 'node:url';
+import { crawlThroughCli } from './crawl.mjs';
+import { expectOf, feedparserChecks } from './feedparser.mjs';
+import { headersOf, listFiles, serveCorpus } from './serve.mjs';
+import { gofeedChecks, podcastparserChecks, rssParserChecks } from './suites.mjs';
+
+/** SUITES are the suites whose expectations the sweep reads, in report order. */
+export const SUITES = ['feedparser', 'gofeed', 'rss-parser', 'podcastparser'];
+
+/**
+ * pairDocuments sorts corpus-relative files into documents to crawl and expectations:
+ * returns { documents: [rel], expectations: [{ suite, rel (expectation), doc (document rel), format }] }.
+ */
+export function pairDocuments(files) {
+  const set = new Set(files);
+  const expectations = [];
+  const isExpectation = new Set();
+  for (const rel of files) {
+    let m;
+    if ((m = /^(gofeed\/(atom|rss))\/(.+)\.json$/.exec(rel)) && set.has(`${m[1]}/${m[3]}.xml`)) {
+      expectations.push({ suite: 'gofeed', rel, doc: `${m[1]}/${m[3]}.xml`, format: m[2] });
+    } else if ((m = /^(gofeed\/json)\/(.+)_expected\.json$/.exec(rel)) && set.has(`${m[1]}/${m[2]}.json`)) {
+      expectations.push({ suite: 'gofeed', rel, doc: `${m[1]}/${m[2]}.json`, format: 'json' });
+    } else if ((m = /^rss-parser\/output\/(.+)\.json$/.exec(rel))) {
+      const doc = files.find((f) => f.startsWith(`rss-parser/input/${m[1]}.`));
+      if (doc) expectations.push({ suite: 'rss-parser', rel, doc, format: /\.atom$/.test(doc) ? 'atom' : 'rss' });
+    } else if ((m = /^podcastparser\/(.+)\.json$/.exec(rel)) && set.has(`podcastparser/${m[1]}.rss`)) {
+      expectations.push({ suite: 'podcastparser', rel, doc: `podcastparser/${m[1]}.rss` });
+    } else continue;
+    isExpectation.add(rel);
+  }
+  for (const rel of files) if (/^podcastparser\/.+\.param\.json$/.test(rel) || /^rss-parser\/output\//.test(rel)) isExpectation.add(rel);
+  const documents = files.filter((f) => !isExpectation.has(f) && !/(^|\/)(README|LICENSE)[^/]*$/i.test(f));
+  return { documents, expectations };
+}
+
+/** timeParses parses every document in-process with dist/parse/feed.js and returns CPU ms per document. */
+export async function timeParses(repo, dir, documents, url) {
+  const { parseFeedDocument } = await import(pathToFileURL(path.join(repo, 'dist', 'parse', 'feed.js')).href);
+  const { decodeDocument } = await import(pathToFileURL(path.join(repo, 'dist', 'text', 'charset.js')).href);
+  const out = [];
+  for (const rel of documents) {
+    let bytes = fs.readFileSync(path.join(dir, rel));
+    const headers = headersOf(rel, bytes);
+    const start = process.cpuUsage();
+    let crashed = null;
+    try {
+      if (headers['content-encoding'] === 'gzip') bytes = zlib.gunzipSync(bytes);
+      const charset = /charset\s*=\s*["']?([^"';\s]+)/i.exec(headers['content-type'])?.[1];
+      const { text } = decodeDocument(bytes, charset);
+      await parseFeedDocument(text, url(rel), headers['content-type']);
+    } catch (e) {
+      crashed = String(e?.message ?? e).split('\n')[0];
+    }
+    const used = process.cpuUsage(start);
+    out.push({ rel, cpuMs: (used.user + used.system) / 1000, crashed });
+  }
+  return out;
+}
+
+/**
+ * runSweep serves and crawls every document under dir through the CLI of repo and returns
+ * { checks, unmappable: {clauses, lines}, expectLines, docs, problems, timings }.
+ */
+export async function runSweep({ repo, dir, files = listFiles(dir), only, concurrency = 32, time = true }) {
+  const paired = pairDocuments(files);
+  const documents = only ? paired.documents.filter((d) => d.startsWith(only)) : paired.documents;
+  const chosen = new Set(documents);
+  const expectations = paired.expectations.filter((e) => chosen.has(e.doc));
+  const server = await serveCorpus(dir, files);
+  try {
+    const crawl = await crawlThroughCli(repo, documents.map(server.url), { concurrency });
+    const docOf = (rel) => crawl.docs.get(server.url(rel)) ?? { feed: null, items: [], refused: 'not stored by import' };
+    const checks = [];
+    let clauses = 0, lines = 0, expectLines = 0;
+    for (const rel of documents.filter((d) => d.startsWith('feedparser/'))) {
+      const expr = expectOf(fs.readFileSync(path.join(dir, rel)));
+      if (!expr) continue;
+      expectLines++;
+      const r = feedparserChecks(rel, expr, docOf(rel), server.origin);
+      checks.push(...r.checks);
+      clauses += r.unmappable;
+      if (!r.checks.length) lines++;
+    }
+    for (const e of expectations) {
+      let exp;
+      try { exp = JSON.parse(fs.readFileSync(path.join(dir, e.rel), 'utf8')); } catch { continue; }
+      const doc = docOf(e.doc);
+      if (e.suite === 'gofeed') checks.push(...gofeedChecks(e.doc, e.format, exp, doc));
+      else if (e.suite === 'rss-parser') checks.push(...rssParserChecks(e.doc, e.format === 'atom', exp, doc));
+      else checks.push(...podcastparserChecks(e.doc, exp, doc, `${server.origin}/podcastparser/`, fs.readFileSync(path.join(dir, e.doc), 'utf8')));
+    }
+    const timings = time ? await timeParses(repo, dir, documents, server.url) : [];
+    const docs = documents.map((rel) => ({ rel, ...docOf(rel) }));
+    return { checks, unmappable: { clauses, lines }, expectLines, docs, problems: crawl.problems, timings };
+  } finally {
+    await server.close();
+  }
+}
