@@ -1,7 +1,116 @@
-// Placeholder until the sanitizer lands: the signature the parse path calls.
+import sanitize from 'sanitize-html';
+import { sanitizeStyle } from './sanitize-css.js';
+import {
+  DROP_WITH_CONTENT, HTML_ATTRIBUTES, HTML_ELEMENTS, MATHML_ATTRIBUTES, MATHML_ELEMENTS, RELATIVE_URIS,
+  SVG_ATTRIBUTES, SVG_ELEMENTS, URI_SCHEMES, URL_ATTRIBUTES,
+} from './sanitize-lists.js';
+import { cleanSrcset, isSafeUri, resolveUri } from './sanitize-url.js';
+
+// Feed HTML is sanitized once, at store time, with sanitize-html driven by feedparser's
+// allowlists (sanitize-lists.ts). sanitize-html cannot make an allowlist depend on context, so
+// our transform does the per-element work: MathML/SVG names count only inside <math>/<svg>,
+// attributes are filtered per vocabulary, style is rewritten, URLs are resolved then checked.
+// sanitize-html then applies its own scheme check, escapes every text and attribute, and drops
+// comments, as a second line of defence.
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+const MATHML_NS = 'http://www.w3.org/1998/Math/MathML';
+const XLINK_NS = 'http://www.w3.org/1999/xlink';
+// Per-call state read by the transform; sanitizeHtml is synchronous, so one call at a time.
+let svgDepth = 0;
+let mathDepth = 0;
+let currentBase: string | null = null;
+// sanitize-html reads allowedTags on every tag, so the MathML/SVG names are added to it only
+// while a <math>/<svg> is open. (Renaming out-of-context tags instead trips a sanitize-html bug:
+// the rename of a discarded tag sticks to the next sibling's end tag.)
+const allowedTags: string[] = [...HTML_ELEMENTS];
+let foreignAllowed = false;
+function setAllowedTags(): void {
+  if (!foreignAllowed && svgDepth <= 0 && mathDepth <= 0) return; // the common case: plain HTML
+  allowedTags.length = HTML_ELEMENTS.size;
+  if (svgDepth > 0) allowedTags.push(...SVG_ELEMENTS);
+  if (mathDepth > 0) allowedTags.push(...MATHML_ELEMENTS);
+  foreignAllowed = allowedTags.length > HTML_ELEMENTS.size;
+}
+
+function cleanUrl(tag: string, attr: string, value: string): string {
+  let url = value.trim();
+  if (currentBase !== null && RELATIVE_URIS.has(`${tag}@${attr}`)) url = resolveUri(url, currentBase);
+  // As feedparser does, an unsafe URL is emptied rather than the attribute removed.
+  return isSafeUri(url, tag === 'img' && attr === 'src') ? url : '';
+}
+
+function cleanAttributes(tag: string, vocabulary: 'html' | 'svg' | 'math', attribs: sanitize.Attributes): sanitize.Attributes {
+  const out: sanitize.Attributes = {};
+  for (const [key, value] of Object.entries(attribs)) {
+    let name: string | undefined = key;
+    if (key === 'style') {
+      const style = sanitizeStyle(value, svgDepth > 0);
+      if (style) out.style = style;
+      continue;
+    }
+    if (vocabulary === 'svg') name = SVG_ATTRIBUTES.get(key);
+    else if (vocabulary === 'math') name = MATHML_ATTRIBUTES.has(key) ? key : undefined;
+    else if (!HTML_ATTRIBUTES.has(key)) name = undefined;
+    if (name === undefined) continue;
+    if (name === 'srcset') {
+      const srcset = cleanSrcset(value, currentBase);
+      if (srcset) out.srcset = srcset;
+    } else {
+      out[name] = URL_ATTRIBUTES.has(name) ? cleanUrl(tag, name, value) : value;
+    }
+  }
+  if (vocabulary === 'svg' && tag === 'svg' && !out.xmlns) out.xmlns = SVG_NS;
+  if (vocabulary === 'math' && tag === 'math' && !out.xmlns) out.xmlns = MATHML_NS;
+  if (vocabulary !== 'html' && !out['xmlns:xlink'] && Object.keys(out).some((k) => k.startsWith('xlink:'))) out['xmlns:xlink'] = XLINK_NS;
+  return out;
+}
+
+function transform(tagName: string, attribs: sanitize.Attributes): sanitize.Tag {
+  if (mathDepth > 0 && MATHML_ELEMENTS.has(tagName)) return { tagName, attribs: cleanAttributes(tagName, 'math', attribs) };
+  if (svgDepth > 0 && SVG_ELEMENTS.has(tagName)) return { tagName, attribs: cleanAttributes(tagName, 'svg', attribs) };
+  if (HTML_ELEMENTS.has(tagName)) return { tagName, attribs: cleanAttributes(tagName, 'html', attribs) };
+  // Not allowed here: sanitize-html unwraps it, or drops it with its text (script, style…).
+  return { tagName, attribs: {} };
+}
+
+const allAttributeNames = [...new Set([...HTML_ATTRIBUTES, ...MATHML_ATTRIBUTES, ...SVG_ATTRIBUTES.values(), 'style'])];
+
+// sanitize-html 2.18 options its type package does not list yet.
+type Options = sanitize.IOptions & { allowedEmptyAttributes: string[] };
+
+// Built once: this runs on every summary and content of every item.
+const OPTIONS: Options = {
+  allowedTags,
+  allowedAttributes: false, // filtered per vocabulary by the transform
+  allowedEmptyAttributes: allAttributeNames,
+  nonBooleanAttributes: [],
+  allowedSchemes: [...URI_SCHEMES],
+  allowedSchemesByTag: { img: [...URI_SCHEMES, 'data'] },
+  allowProtocolRelative: true,
+  parseStyleAttributes: false, // rewritten by sanitizeStyle instead
+  nonTextTags: DROP_WITH_CONTENT,
+  disallowedTagsMode: 'discard',
+  selfClosing: ['img', 'br', 'hr', 'area', 'col', 'source', 'track', 'wbr'],
+  transformTags: { '*': transform },
+  onOpenTag: (name: string) => {
+    if (name === 'svg' && ++svgDepth === 1) setAllowedTags();
+    else if (name === 'math' && ++mathDepth === 1) setAllowedTags();
+  },
+  onCloseTag: (name: string) => {
+    if (name === 'svg' && --svgDepth === 0) setAllowedTags();
+    else if (name === 'math' && --mathDepth === 0) setAllowedTags();
+  },
+  parser: { decodeEntities: true },
+};
 
 /** sanitizeHtml makes feed HTML safe to embed and resolves its relative URLs against baseUrl. */
 export function sanitizeHtml(html: string, baseUrl: string | null): string {
-  void baseUrl;
-  return html;
+  // Plain text has nothing to remove or resolve, and is returned as it came.
+  if (!/[<>&]/.test(html)) return html;
+  svgDepth = 0;
+  mathDepth = 0;
+  setAllowedTags();
+  currentBase = baseUrl;
+  return sanitize(html, OPTIONS);
 }
