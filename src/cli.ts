@@ -1,6 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { resolveConfig, type Config, type GlobalFlags } from './config.js';
-import { EXIT, InkzeeError, PipeClosed } from './errors.js';
+import { EXIT, InkzeeError, PipeClosed, storeFault } from './errors.js';
 import { Output } from './output/output.js';
 import { createContext, type Context } from './commands/context.js';
 
@@ -161,6 +161,7 @@ function globalsOf(cmd: Command): GlobalFlags {
 /** report prints an error the way the user should see it and returns its exit code. */
 function report(err: unknown, out: Output, cfg: Config): number {
   if (err instanceof PipeClosed) return EXIT.ok;
+  err = storeFault(cfg.dbPath, err) ?? err; // a full disk or a lock met mid-command: one line naming the database
   if (err instanceof InkzeeError) {
     if (cfg.json) out.stderr.write(`${JSON.stringify({ type: 'error', code: err.code, message: err.message })}\n`);
     out.error(err.message);

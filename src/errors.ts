@@ -42,6 +42,43 @@ export class StoreError extends InkzeeError {
   }
 }
 
+/** errnoText is "ENOENT, no such file or directory" for a Node system error, else its message. */
+export function errnoText(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  const words = /^[A-Z0-9_]+: ([^,]+)/.exec(e?.message ?? '')?.[1];
+  return e?.code ? `${e.code}${words ? `, ${words}` : ''}` : String(e?.message ?? err);
+}
+
+// SQLite's primary result codes (https://sqlite.org/rescode.html) as the user's words for them.
+const SQLITE_CAUSES: Record<string, string> = {
+  SQLITE_BUSY: 'the database is locked by another program and stayed locked longer than the busy timeout',
+  SQLITE_LOCKED: 'the database is locked by another program and stayed locked longer than the busy timeout',
+  SQLITE_FULL: 'the disk is full; what was stored before is intact, free some space and run again',
+  SQLITE_READONLY: 'the database is read-only',
+  SQLITE_CANTOPEN: 'the file cannot be opened',
+  SQLITE_NOTADB: 'not a SQLite database',
+  SQLITE_CORRUPT: 'the database is corrupt',
+  SQLITE_IOERR: 'an I/O error',
+  SQLITE_PERM: 'permission denied',
+};
+
+/**
+ * storeFault turns a SQLite error (better-sqlite3's SqliteError, recognised by name so that
+ * this module loads no driver) into a one-line StoreError naming the database file and the
+ * cause; any other error gives undefined. Without `doing`, a fault met after opening is
+ * reported as a failed write (reads do not wait on locks in WAL mode, nor fill a disk).
+ */
+export function storeFault(file: string, err: unknown, doing?: 'open' | 'read' | 'write'): StoreError | undefined {
+  if (err instanceof StoreError) return err;
+  const e = err as { name?: string; code?: unknown; message?: string };
+  if (e?.name !== 'SqliteError' || typeof e.code !== 'string') return undefined;
+  const primary = /^SQLITE_[A-Z]+/.exec(e.code)?.[0] ?? e.code;
+  const cause = SQLITE_CAUSES[primary] ?? 'SQLite failed';
+  doing ??= primary === 'SQLITE_NOTADB' || primary === 'SQLITE_CORRUPT' ? 'read' : 'write';
+  const detail = (e.message ?? '').replace(/\s+/g, ' ').trim();
+  return new StoreError(`cannot ${doing} ${file}: ${cause} (${detail ? `${detail}, ` : ''}${e.code})`, { cause: err });
+}
+
 /** LockedError means another inkzee run holds the database's run lock. */
 export class LockedError extends InkzeeError {
   constructor(message: string) {

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
-import { LockedError } from '../errors.js';
+import { LockedError, StoreError, errnoText } from '../errors.js';
+import { prepareDbPath } from './db.js';
 
 /** RunLock is an exclusive lock held for a whole crawl; release it when done. */
 export interface RunLock {
@@ -17,7 +18,15 @@ function alive(pid: number): boolean {
 
 function tryLock(file: string): RunLock | number {
   try {
-    fs.writeFileSync(file, `${process.pid}\n`, { flag: 'wx' });
+    const fd = fs.openSync(file, 'wx');
+    try {
+      fs.writeFileSync(fd, `${process.pid}\n`);
+    } catch (err) {
+      fs.unlinkSync(file); // ours, but empty (a full disk): leave no lock behind
+      throw err;
+    } finally {
+      fs.closeSync(fd);
+    }
     let held = true;
     const release = () => {
       if (!held) return;
@@ -27,8 +36,15 @@ function tryLock(file: string): RunLock | number {
     process.once('exit', release);
     return { release: () => { process.off('exit', release); release(); } };
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    const pid = Number.parseInt(fs.readFileSync(file, 'utf8'), 10);
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new StoreError(`cannot lock ${file.slice(0, -5)}: cannot create ${file} (${errnoText(err)})`, { cause: err });
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return tryLock(file); // released meanwhile
+      throw new StoreError(`cannot lock ${file.slice(0, -5)}: cannot read ${file} (${errnoText(e)})`, { cause: e });
+    }
+    const pid = Number.parseInt(text, 10);
     if (Number.isFinite(pid) && pid > 0 && alive(pid)) return pid;
     // Stale: the holder died without cleaning up. Remove it and race for it again.
     try {
@@ -41,10 +57,13 @@ function tryLock(file: string): RunLock | number {
 /**
  * acquireRunLock takes the database's run lock (a "<db>.lock" file holding our PID), so that two
  * cron runs never crawl at once. A lock whose process is dead is taken over. Without wait, a live
- * holder means LockedError (exit 75); with wait, it polls until the holder is gone.
+ * holder means LockedError (exit 75); with wait, it polls until the holder is gone. An unusable
+ * database path is a StoreError, as when opening it.
  */
 export async function acquireRunLock(dbPath: string, wait: boolean, pollMs = 500): Promise<RunLock> {
   if (dbPath === ':memory:') return { release: () => {} };
+  // The same checks as opening, so an unusable path fails with the same one line either way.
+  prepareDbPath(dbPath);
   const file = `${dbPath}.lock`;
   for (;;) {
     const got = tryLock(file);
