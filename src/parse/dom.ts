@@ -51,13 +51,23 @@ const escAttr = (s: string) => esc(s).replace(/"/g, '&quot;');
 /** escapeHtml turns plain text into HTML text. */
 export const escapeHtml = esc;
 
+// SVG and MathML inside XHTML keep their namespace, declared where it starts (as feedparser writes them).
+const FOREIGN = new Set(['http://www.w3.org/2000/svg', 'http://www.w3.org/1998/math/mathml']);
+const XLINK = 'http://www.w3.org/1999/xlink';
+
 function serialize(n: XmlNode): string {
   if (typeof n === 'string') return esc(n);
-  // XHTML elements lose their prefix ("xhtml:b" → "b"); other vocabularies keep theirs.
-  const name = n.ns === 'xhtml' ? n.name.slice(n.name.indexOf(':') + 1) : n.name;
+  const foreign = FOREIGN.has(n.ns.toLowerCase());
+  // XHTML, SVG and MathML elements lose their prefix ("xhtml:b" → "b"); other vocabularies keep theirs.
+  const name = n.ns === 'xhtml' || foreign ? n.name.slice(n.name.indexOf(':') + 1) : n.name;
   let a = '';
-  for (const k in n.attrs) if (k !== 'xmlns' && !k.startsWith('xmlns:') && k !== 'xml:base' && k !== 'xml:lang') a += ` ${k}="${escAttr(n.attrs[k])}"`;
-  if (!n.children.length && VOID.has(n.local)) return `<${name}${a} />`;
+  if (foreign && n.parent?.ns !== n.ns) a += ` xmlns="${escAttr(n.ns)}"`;
+  for (const k in n.attrs) {
+    if (k === 'xmlns' || k.startsWith('xmlns:') || k === 'xml:base' || k === 'xml:lang') continue;
+    a += ` ${n.names?.[k] ?? k}="${escAttr(n.attrs[k])}"`;
+    if (k.startsWith('xlink:') && !a.includes(' xmlns:xlink=')) a += ` xmlns:xlink="${XLINK}"`;
+  }
+  if (!n.children.length && (VOID.has(n.local) || foreign)) return `<${name}${a} />`;
   return `<${name}${a}>${innerXml(n)}</${name}>`;
 }
 
@@ -86,16 +96,28 @@ export function textConstruct(el: XmlElement): TextConstruct {
   const mode = (el.attrs.mode ?? '').trim().toLowerCase();
   const base = el.base;
   let raw = text(el);
-  if (mode === 'base64' || (type.includes('/') && !type.startsWith('text/') && !type.endsWith('xml') && !hasElements(el))) {
+  // Only <content> may carry a MIME type, and a non-text, non-XML one means base64 (RFC 4287 §4.1.3.3).
+  const binary = el.local === 'content' && type.includes('/') && !type.startsWith('text/') && !type.endsWith('xml') && !hasElements(el);
+  if (mode === 'base64' || binary) {
     try { raw = decodeBase64(raw); } catch { /* keep the text */ }
     return { type: type === 'text' || type === 'text/plain' ? 'text' : 'html', value: raw, base };
   }
-  if (type === 'xhtml' || type.endsWith('xml') || (mode === 'xml' && hasElements(el)) || (hasElements(el) && mode !== 'escaped')) {
-    const div = kids(el, 'xhtml:div', ':div').find(Boolean);
-    const onlyDiv = div && el.children.every((c) => c === div || (typeof c === 'string' && !c.trim()));
-    return { type: 'html', value: onlyDiv && type === 'xhtml' ? innerXml(div) : onlyDiv ? innerXml(div) : innerXml(el), base };
+  // type="html" is escaped markup: its text is the HTML, even inside a stray <div> (feedparser).
+  if (mode === 'escaped' || ((type === 'html' || type === 'text/html') && !hasElements(el))) return { type: 'html', value: raw, base };
+  if (type === 'html') {
+    // Escaped markup inside a stray XHTML div is still escaped markup (feedparser); real child elements are markup.
+    const div = kids(el, 'xhtml:div', ':div')[0];
+    const onlyDiv = div && !hasElements(div) && el.children.every((c) => c === div || (typeof c === 'string' && !c.trim()));
+    return { type: 'html', value: onlyDiv ? text(div) : innerXml(el), base };
   }
-  if (type === 'html' || type === 'text/html' || mode === 'escaped') return { type: 'html', value: raw, base };
+  if (type === 'xhtml') {
+    // RFC 4287 §3.1.1.3: the content is the inner XHTML of the one wrapping div.
+    const div = kids(el, 'xhtml:div', ':div')[0];
+    const onlyDiv = div && el.children.every((c) => c === div || (typeof c === 'string' && !c.trim()));
+    return { type: 'html', value: innerXml(onlyDiv ? div : el), base };
+  }
+  // Atom 0.3 mode="xml" (the default) and XML media types: the child elements are the content.
+  if (type.endsWith('xml') || hasElements(el)) return { type: 'html', value: innerXml(el), base };
   return { type: 'text', value: raw, base };
 }
 
@@ -108,7 +130,12 @@ export function htmlBody(el: XmlElement): TextConstruct {
 export function htmlToText(html: string): string {
   if (!html.includes('<') && !html.includes('&')) return html;
   let out = '';
-  const p = new Parser({ ontext(t) { out += t; } }, { decodeEntities: true });
+  let skip = 0; // inside <script>/<style>, whose text is not text
+  const p = new Parser({
+    onopentag(n) { if (n === 'script' || n === 'style') skip++; },
+    onclosetag(n) { if ((n === 'script' || n === 'style') && skip) skip--; },
+    ontext(t) { if (!skip) out += t; },
+  }, { decodeEntities: true });
   p.write(html);
   p.end();
   return out;

@@ -106,12 +106,14 @@ export function readExtras(entry: XmlElement): Extras {
     else if (c.local === 'link' && (c.ns === 'atom' || c.attrs.href !== undefined)) {
       if ((attr(c, 'rel') ?? '').trim().toLowerCase() === 'enclosure') encs.add(attr(c, 'href'), c.base, attr(c, 'type'), attr(c, 'length'), duration);
     } else if (c.key === 'media:content') media(c);
-    else if (c.key === 'media:group') for (const m of kids(c, 'media:content')) media(m);
-    else if (c.key === ':category' || c.key === 'atom:category') cats.add(attr(c, 'term') ?? text(c));
-    else if (c.key === 'dc:subject') cats.add(text(c));
+    else if (c.key === 'media:group') {
+      for (const m of kids(c, 'media:content')) media(m);
+      for (const m of kids(c, 'media:category')) cats.add(text(m));
+    } else if (c.key === ':category' || c.key === 'atom:category') cats.add(attr(c, 'term') ?? text(c));
+    else if (c.key === 'dc:subject' || c.key === 'media:category') cats.add(text(c));
+    else if (c.key === ':tags' || c.key === 'itunes:keywords' || c.key === 'media:keywords') for (const w of text(c).split(',')) cats.add(w);
   }
   itunesCategories(entry, cats);
-  for (const k of kids(entry, 'itunes:keywords')) for (const w of text(k).split(',')) cats.add(w);
 
   const transcript = kid(entry, 'podcast:transcript');
   const chapters = kid(entry, 'podcast:chapters');

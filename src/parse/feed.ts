@@ -22,7 +22,8 @@ export function toParsedFeed(m: MappedFeed): ParsedFeed {
     title: m.titleIsText ? foldText(m.title) : cleanTitle(m.title),
     siteUrl: absoluteUrl(m.siteUrl, m.base),
     description: foldText(m.description),
-    language: foldText(m.language),
+    // "en_US" is a POSIX locale; the tag is "en-US" (BCP 47).
+    language: foldText(m.language)?.replace(/_/g, '-') ?? null,
     imageUrl: m.imageUrl,
     items: normalizeItems(m.items, m.base),
   };

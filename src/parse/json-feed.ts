@@ -11,11 +11,10 @@ const str = (v: unknown): string | null => (typeof v === 'string' ? v : typeof v
 // Any jsonfeed.org version URL: http or https, with or without "www." and a trailing slash.
 const VERSION = /^https?:\/\/(www\.)?jsonfeed\.org\/version\/[\w.]+\/?$/i;
 
-/** isJsonFeed tells a JSON Feed by its version URL, or, without one, by its shape (an items array plus a title or feed URL). */
+/** isJsonFeed tells a JSON Feed by its version URL, or else by its shape (an items array plus a title or feed URL; "version": "1.1" is seen). */
 function isJsonFeed(doc: Json): boolean {
   if (typeof doc.version === 'string' && VERSION.test(doc.version.trim())) return true;
-  return Array.isArray(doc.items) && (typeof doc.title === 'string' || typeof doc.feed_url === 'string' || typeof doc.home_page_url === 'string')
-    && (doc.version === undefined || (typeof doc.version === 'string' && /jsonfeed/i.test(doc.version)));
+  return Array.isArray(doc.items) && (typeof doc.title === 'string' || typeof doc.feed_url === 'string' || typeof doc.home_page_url === 'string');
 }
 
 function itemOf(it: Json, base: string): RawItem {

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { decodeHTML } from 'entities';
+import { decodeHTMLStrict } from 'entities';
 import type { Enclosure, Item } from '../model.js';
 import { sanitizeHtml } from './sanitize.js';
 
@@ -47,12 +47,15 @@ export function textOf(v: unknown): string | null {
 }
 
 // ASCII whitespace only: NBSP and the other Unicode spaces in a title are meant (French "« »").
+// Other C0 controls are not allowed in XML text at all (XML 1.0 §2.2) and are dropped.
 const ASCII_SPACE = /[ \t\n\r\f]+/g;
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\x00-\x08\x0b\x0e-\x1f\x7f]/g;
 
 /** foldText folds runs of ASCII whitespace into one space and trims them; "" becomes null. */
 export function foldText(s: string | null | undefined): string | null {
   if (!s) return null;
-  const t = s.replace(ASCII_SPACE, ' ').replace(/^ | $/g, '');
+  const t = s.replace(CONTROL, '').replace(ASCII_SPACE, ' ').replace(/^ | $/g, '');
   return t || null;
 }
 
@@ -60,7 +63,8 @@ export function foldText(s: string | null | undefined): string | null {
 export function cleanTitle(v: unknown): string | null {
   const s = textOf(v);
   if (s === null) return null;
-  return foldText(s.includes('&') ? decodeHTML(s) : s);
+  // Strict: "&copy=2" in a title is text, not "©=2".
+  return foldText(s.includes('&') ? decodeHTMLStrict(s) : s);
 }
 
 /** cleanBody keeps HTML as it is but trims it, and maps "" to null. */

@@ -36,9 +36,13 @@ function skipDoctype(text: string, i: number): { end: number; subset: string | n
 const ENTITY_DECL = /<!ENTITY\s+(%\s+)?([^\s%"'>]+)\s+(?:"([^"]*)"|'([^']*)'|(SYSTEM|PUBLIC)\b[^>]*)\s*>/g;
 const CHAR_REF = /&#(x[0-9a-fA-F]{1,6}|[0-9]{1,7});/g;
 
+// &#128;–&#159; name C1 controls, but feeds mean windows-1252 by them ("&#146;" for ’), as HTML5 reads them.
+const CP1252 = '\u20ac\x81\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\x8d\u017d\x8f\x90\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\x9d\u017e\u0178';
+
 /** charRef decodes a numeric character reference body ("x26", "38"); invalid code points give U+FFFD. */
 export function charRef(body: string): string {
   const n = body[0] === 'x' || body[0] === 'X' ? parseInt(body.slice(1), 16) : parseInt(body, 10);
+  if (n >= 0x80 && n <= 0x9f) return CP1252[n - 0x80];
   return n > 0 && n <= 0x10ffff && !(n >= 0xd800 && n <= 0xdfff) ? String.fromCodePoint(n) : '\uFFFD';
 }
 

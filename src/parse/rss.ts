@@ -32,7 +32,8 @@ export function firstDate(els: Iterable<XmlElement | null>): string | null {
 export function atomLink(links: XmlElement[]): string | null {
   let fallback: string | null = null;
   for (const l of links) {
-    const href = attr(l, 'href')?.trim();
+    // Atom 0.3-era feeds sometimes put the URL in the element's text.
+    const href = (attr(l, 'href') ?? text(l)).trim();
     if (!href) continue;
     const rel = (attr(l, 'rel') ?? 'alternate').trim().toLowerCase();
     if (rel !== 'alternate' && rel !== 'http://www.iana.org/assignments/relation/alternate') continue;
@@ -59,19 +60,35 @@ function mediaDescription(item: XmlElement): XmlElement | null {
   return kid(item, 'media:description') ?? kids(item, 'media:group').map((g) => kid(g, 'media:description')).find(Boolean) ?? null;
 }
 
+/** personName reads an RSS author string: "me@example.com (Name)", "Name (me@example.com)", "Name <me@example.com>" give "Name". */
+export function personName(v: string | null): string | null {
+  if (!v) return null;
+  const s = v.trim();
+  const m = /^\S+@\S+\s*\(([^)]+)\)$/.exec(s) ?? /^(.+?)\s*\(\S+@[^)\s]+\)$/.exec(s) ?? /^(.+?)\s*<\S+@[^>\s]+>$/.exec(s);
+  return (m ? m[1].trim() : s) || null;
+}
+
+/** guidUrl is a permalink GUID made absolute (RSS 2.0: isPermaLink defaults to true), or null. */
+function guidUrl(guidEl: XmlElement | null, guid: string | null): string | null {
+  if (!guidEl || !guid || (attr(guidEl, 'ispermalink') ?? 'true').trim().toLowerCase() === 'false') return null;
+  return httpUrl(guid, guidEl.base);
+}
+
 function itemOf(item: XmlElement): RawItem {
   const guidEl = kids(item, ':guid').find((g) => text(g).trim()) ?? null;
-  const guid = guidEl ? text(guidEl).trim() : null;
-  const permaLink = guidEl && (attr(guidEl, 'ispermalink') ?? 'true').trim().toLowerCase() !== 'false' && /^https?:\/\//i.test(guid ?? '');
+  // RSS 1.0 names its items by rdf:about.
+  const guid = guidEl ? text(guidEl).trim() : attr(item, 'rdf:about')?.trim() || null;
   const linkEl = kids(item, ':link').find((l) => text(l).trim()) ?? null;
   const href = attr(item, 'href'); // CDF <ITEM HREF>
-  const link = linkEl ? httpUrl(text(linkEl), linkEl.base) : atomLink(kids(item, 'atom:link')) ?? (href ? httpUrl(href, item.base) : null) ?? (permaLink ? guid : null);
+  const link = (linkEl ? httpUrl(text(linkEl), linkEl.base) : null) ?? atomLink(kids(item, 'atom:link'))
+    ?? (href ? httpUrl(href, item.base) : null) ?? guidUrl(guidEl, guid);
 
   const desc = kid(item, ':description') ?? kid(item, ':abstract');
   const summaryTc = desc ? htmlBody(desc)
     : [kid(item, 'itunes:summary'), kid(item, 'dc:description'), mediaDescription(item)].filter((e): e is XmlElement => !!e).map(textOrHtml).find((t) => t.value.trim()) ?? null;
-  const body = kid(item, 'content:encoded');
-  const xbody = kid(item, 'xhtml:body');
+  // Full bodies: content:encoded, an XHTML <body>, CDF-era <fullitem>, Atom content inside RSS.
+  const body = kid(item, 'content:encoded') ?? kid(item, ':fullitem');
+  const xbody = kid(item, 'xhtml:body', ':body');
   const atomContent = kid(item, 'atom:content');
   const contentTc: TextConstruct | null = body ? htmlBody(body) : xbody ? { type: 'html', value: innerXml(xbody), base: xbody.base }
     : atomContent ? textConstruct(atomContent) : null;
@@ -81,16 +98,15 @@ function itemOf(item: XmlElement): RawItem {
     ?? toIsoDate(attr(item, 'lastmod'));
   const published = firstDate([kid(item, ':pubdate'), kid(item, 'dcterms:issued'), kid(item, 'dcterms:created'), kid(item, 'atom:published'), kid(item, 'dc:date')]);
   const atomAuthor = kid(item, 'atom:author');
-  const extras = readExtras(item);
   return {
     guid, link,
     title: firstText([kid(item, ':title'), kid(item, 'dc:title'), kid(item, 'itunes:title'), kid(item, 'media:title')]),
-    author: firstText([kid(item, ':author'), kid(item, 'dc:creator'), kid(item, 'dc:author'), kid(item, 'itunes:author'), kid(atomAuthor, 'atom:name')]),
+    author: personName(firstText([kid(item, ':author'), kid(item, 'dc:creator'), kid(item, 'dc:author'), kid(item, 'itunes:author'), kid(atomAuthor, 'atom:name')])),
     published: published ?? updated, updated,
     summary: asHtml(summary), summaryBase: summary?.base,
     content: asHtml(contentTc), contentBase: contentTc?.base,
     comments: firstText([kid(item, ':comments')]),
-    ...extras,
+    ...readExtras(item),
   };
 }
 
@@ -110,7 +126,7 @@ export function mapRss(root: XmlElement): MappedFeed {
   const linkEl = kids(channel, ':link').find((l) => text(l).trim()) ?? null;
   // RSS 1.0 puts the <image> with its <url> beside the channel, which only refers to it.
   const image = [kid(channel, ':image'), kid(root, ':image')].find((i) => kid(i, ':url')) ?? kid(channel, ':image');
-  const itunesImage = kid(channel, 'itunes:image');
+  const itunesImage = kid(channel, 'itunes:image') ?? kids(channel, 'itunes:link').find((l) => attr(l, 'rel') === 'image') ?? null;
   const subtitle = kid(channel, 'atom:subtitle');
   return {
     title: firstText([kid(channel, ':title'), kid(channel, 'dc:title'), kid(channel, 'atom:title')]),
@@ -122,7 +138,7 @@ export function mapRss(root: XmlElement): MappedFeed {
       ?? (subtitle ? asText(textConstruct(subtitle)) : null),
     language: firstText([kid(channel, ':language'), kid(channel, 'dc:language')]) ?? channel.lang ?? root.lang,
     imageUrl: (image ? httpUrl(text(kid(image, ':url')) || attr(image, 'resource'), image.base) : null)
-      ?? (itunesImage ? httpUrl(attr(itunesImage, 'href') ?? text(itunesImage), itunesImage.base) : null)
+      ?? (itunesImage ? httpUrl(attr(itunesImage, 'href') ?? attr(itunesImage, 'url') ?? text(itunesImage), itunesImage.base) : null)
       ?? httpUrl(firstText([kid(channel, 'atom:logo'), kid(channel, 'atom:icon')]), channel.base),
     base: channel.base,
     items: collectItems(root, []).map(itemOf),

@@ -18,6 +18,8 @@ export interface XmlElement {
   ns: string;
   /** Attributes by lower-cased name as written ("xml:base", "href"), values decoded. */
   attrs: Record<string, string>;
+  /** The names as written, for the attributes whose name has capitals ("viewBox"). */
+  names?: Record<string, string>;
   children: XmlNode[];
   parent: XmlElement | null;
   /** xml:base in effect (RFC 3986 §5.1, inherited), absolute. */
@@ -54,6 +56,10 @@ const NS: Record<string, string> = {
 const nsKey = (uri: string) => NS[uri.trim().toLowerCase()] ?? uri.trim();
 
 const ENTRY = new Set(['item', 'entry']);
+const C1 = /[\x80-\x9f]/;
+const C1G = /[\x80-\x9f]/g;
+// HTML 4 meanings where HTML5 changed a name (feedparser, like the feeds of its time, uses HTML 4).
+const HTML4: Record<string, string> = { lang: '\u2329', rang: '\u232a' };
 const XML5: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 /** The most replacement text the DTD entities of one document may produce. */
 export const MAX_ENTITY_EXPANSION = 1_000_000;
@@ -95,6 +101,7 @@ export function parseXmlTree(text: string, rootStart: number, url: string, entit
         return v;
       }
       // Undeclared HTML entities (&nbsp; &eacute;) are decoded, as feedparser's loose parser does.
+      if (HTML4[name]) return HTML4[name];
       const h = decodeHTMLStrict(m);
       return h === m ? m : h;
     });
@@ -110,6 +117,7 @@ export function parseXmlTree(text: string, rootStart: number, url: string, entit
     stack.length = k;
   };
   const src = rootStart ? text.slice(rootStart) : text;
+  let coreUri: string | null = null;
 
   const parser = new Parser({
     onopentag(name, rawAttrs) {
@@ -126,8 +134,10 @@ export function parseXmlTree(text: string, rootStart: number, url: string, entit
       const parent = stack[stack.length - 1] ?? null;
       let scope = parent?.scope ?? new Map<string, string>();
       const attrs: Record<string, string> = {};
+      let names: Record<string, string> | undefined;
       for (const k in rawAttrs) {
         const lk = k.toLowerCase();
+        if (lk !== k) (names ??= {})[lk] = k;
         const v = decode(rawAttrs[k]);
         attrs[lk] = v;
         if (lk === 'xmlns' || lk.startsWith('xmlns:')) {
@@ -139,10 +149,14 @@ export function parseXmlTree(text: string, rootStart: number, url: string, entit
       const declared = scope.get(prefix);
       // Undeclared prefixes keep their name as the key: the common ones ("dc", "itunes", …) then
       // match the namespace they always stand for.
-      const ns = declared !== undefined ? nsKey(declared) : prefix;
+      let ns = declared !== undefined ? nsKey(declared) : prefix;
+      // A document element in a namespace we do not know (<feed xmlns="http://example.com/newformat#">)
+      // is still read as the format its name says: its namespace counts as the core one.
+      if (!parent && ns.includes(':')) coreUri = ns;
+      if (ns === coreUri) ns = '';
       const pBase = parent?.base ?? url;
       const el: XmlElement = {
-        name, local, ns, key: `${ns}:${local}`, attrs, children: [], parent, scope,
+        name, local, ns, key: `${ns}:${local}`, attrs, names, children: [], parent, scope,
         base: attrs['xml:base'] !== undefined ? resolve(attrs['xml:base'], pBase) : pBase,
         lang: attrs['xml:lang'] ?? parent?.lang ?? null,
       };
@@ -161,7 +175,9 @@ export function parseXmlTree(text: string, rootStart: number, url: string, entit
     ontext(raw) {
       const top = stack[stack.length - 1];
       if (!top) return;
-      const t = inCdata ? raw : decode(raw);
+      let t = inCdata ? raw : decode(raw);
+      // C1 controls in text are windows-1252 bytes read as Latin-1 ("don\u0092t"): what was meant is "don’t".
+      if (C1.test(t)) t = t.replace(C1G, (c) => charRef(String(c.charCodeAt(0))));
       const last = top.children.length - 1;
       if (last >= 0 && typeof top.children[last] === 'string') top.children[last] += t;
       else top.children.push(t);
