@@ -108,6 +108,16 @@ export function same(kind, expected, got) {
   return JSON.stringify(norm(kind, expected)) === JSON.stringify(norm(kind, got));
 }
 
+/** diffAt shows two long normalized strings around their first difference, or null when short. */
+export function diffAt(a, b, max = 160) {
+  if (typeof a !== 'string' || typeof b !== 'string' || (a.length <= max && b.length <= max)) return null;
+  let i = 0;
+  while (i < a.length && a[i] === b[i]) i++;
+  const from = Math.max(0, i - 40);
+  const cut = (s) => `@${i}: ${from ? '…' : ''}${JSON.stringify(s.slice(from, from + 120))}${s.length > from + 120 ? '…' : ''}`;
+  return { expected: cut(a), got: cut(b) };
+}
+
 /** show renders a value for a failure report, shortened. */
 export function show(v, max = 160) {
   const s = typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v) ?? String(v);

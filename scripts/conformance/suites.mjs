@@ -2,7 +2,7 @@
 // rss-parser (`test/output/*.json`) and podcastparser (`tests/data/*.json`). Each expected
 // value is mapped onto Inkzee's field of the same meaning; a field the suite's model has and
 // ours does not is not checked. One check per (document, field, item).
-import { same, show } from './compare.mjs';
+import { diffAt, norm, same, show } from './compare.mjs';
 
 /** OURS reads a field of a stored item (items --json) or feed (feeds --json); undefined = not output. */
 export const OURS = {
@@ -33,14 +33,25 @@ export const KIND = {
   'feed.title': 'text', 'feed.link': 'url', 'feed.description': 'html', 'feed.language': 'text', 'feed.image': 'url', entries: 'num',
 };
 
-/** check compares one expected value with what Inkzee stored and returns the check record. */
+/**
+ * check compares one expected value with what Inkzee stored and returns the check record.
+ * doc.rawHtml, when set, adapts a suite's raw (unsanitized, unresolved) HTML to what Inkzee is
+ * required to store: sanitized, relative URLs resolved against the document.
+ */
 export function check(suite, rel, field, index, expected, got, doc) {
+  const kind = KIND[field];
+  if (kind === 'html' && doc.rawHtml && typeof expected === 'string') expected = doc.rawHtml(expected);
   const present = got !== undefined;
-  const pass = present && same(KIND[field], expected, got ?? null);
+  const pass = present && same(kind, expected, got ?? null);
   const id = `${rel}|${field}${index == null ? '' : `|${index}`}`;
   let gotText = present ? show(got) : `no ${field} in Inkzee's output`;
+  let expText = show(expected);
+  if (present && !pass && typeof expected === 'string' && typeof got === 'string') {
+    const d = diffAt(norm(kind, expected), norm(kind, got));
+    if (d) { expText = d.expected; gotText = d.got; }
+  }
   if (doc.refused && !pass) gotText = `refused: ${doc.refused}`;
-  return { id, suite, file: rel, field, pass, expected: show(expected), got: pass ? undefined : gotText };
+  return { id, suite, file: rel, field, pass, expected: expText, got: pass ? undefined : gotText };
 }
 
 // The feed's fields, and a list of {field: expected} per item, turned into checks: one per
