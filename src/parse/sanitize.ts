@@ -33,9 +33,14 @@ function setAllowedTags(): void {
   foreignAllowed = allowedTags.length > HTML_ELEMENTS.size;
 }
 
+// Browsers drop tabs and newlines inside a URL, and an HTML parser turns NUL into U+FFFD; we
+// drop them all first, so the URL we check and resolve is the one a browser would follow.
+const URL_NOISE = /[\0-\x08\x0b\x0c\x0e-\x1f\x7f\t\n\r]/g;
+
 function cleanUrl(tag: string, attr: string, value: string): string {
-  let url = value.trim();
-  if (currentBase !== null && RELATIVE_URIS.has(`${tag}@${attr}`)) url = resolveUri(url, currentBase);
+  let url = value.replace(URL_NOISE, '').trim();
+  // An empty URL stays empty (it is what an unsafe one becomes), so sanitizing twice changes nothing.
+  if (url !== '' && currentBase !== null && RELATIVE_URIS.has(`${tag}@${attr}`)) url = resolveUri(url, currentBase);
   // As feedparser does, an unsafe URL is emptied rather than the attribute removed.
   return isSafeUri(url, tag === 'img' && attr === 'src') ? url : '';
 }
