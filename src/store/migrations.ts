@@ -94,4 +94,15 @@ export const migrations: readonly Migration[] = [
    ALTER TABLE feeds ADD COLUMN description TEXT;
    ALTER TABLE feeds ADD COLUMN language TEXT;
    ALTER TABLE feeds ADD COLUMN image_url TEXT;`,
+  // 5: a user's corrections of a model's labels (`classify teach`), kept apart from the models so
+  // that retraining keeps them, each tied to the training source it corrects.
+  `CREATE TABLE corrections (
+     item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+     model TEXT NOT NULL,
+     label TEXT NOT NULL,
+     was TEXT,
+     source TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     PRIMARY KEY (model, item_id)
+   );`,
 ];
