@@ -45,7 +45,7 @@ const { checks } = result;
 console.log(table(checks, SUITES));
 console.log(`feedparser Expect lines: ${result.expectLines}, of which ${result.unmappable.lines} have no clause about a field Inkzee has; ` +
   `${result.unmappable.clauses} clauses not mappable (bozo, encoding, version, *_detail, links, …) were not counted`);
-console.log(docReport(result));
+console.log(docReport(result, flag('--verbose')));
 
 const failing = checks.filter((c) => !c.pass);
 const lines = failing.map((c) => `${c.file}\t${c.field}\texpected ${c.expected}\tgot ${c.got}`);

@@ -50,12 +50,13 @@ function rank(f) {
 }
 
 /** docReport states the document-level contract: parsed or refused in one line, no crash, parse CPU. */
-export function docReport({ docs, problems, timings }) {
+export function docReport({ docs, problems, timings }, verbose = false) {
   const refused = docs.filter((d) => d.refused);
   const multiLine = refused.filter((d) => /\n/.test(d.refused));
   const lines = [`documents: ${docs.length} crawled: ${docs.length - refused.length} parsed, ${refused.length} refused with a one-line reason` +
     `${multiLine.length ? ` (${multiLine.length} reasons span several lines!)` : ''}; CLI runs that crashed: ${problems.length}`];
   for (const p of problems) lines.push(`CRASH ${p}`);
+  if (verbose) for (const d of refused) lines.push(`REFUSED ${d.rel}: ${d.refused}`);
   for (const d of multiLine) lines.push(`MULTILINE ${d.rel}: ${JSON.stringify(d.refused).slice(0, 200)}`);
   if (timings.length) {
     const sorted = [...timings].sort((a, b) => b.cpuMs - a.cpuMs);

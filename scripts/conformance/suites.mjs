@@ -30,7 +30,7 @@ export const OURS = {
 export const KIND = {
   title: 'text', link: 'url', id: 'text', author: 'text', published: 'date', updated: 'date', summary: 'html', content: 'html',
   enclosures: 'url', 'enclosure.type': 'type', 'enclosure.length': 'num', duration: 'seconds', tags: 'text',
-  'feed.title': 'text', 'feed.link': 'url', 'feed.description': 'html', 'feed.language': 'text', 'feed.image': 'url', entries: 'num',
+  'feed.title': 'text', 'feed.link': 'url', 'feed.description': 'text', 'feed.language': 'text', 'feed.image': 'url', entries: 'num',
 };
 
 /**
@@ -122,7 +122,7 @@ export function gofeedChecks(rel, format, exp, doc) {
         return {
           title: e.title, link: atomLink(e.links), id: e.id, author: e.authors?.[0]?.name,
           published: e.published, updated: e.updated, summary: textOfConstruct(e.summary), content: textOfConstruct(e.content),
-          enclosures: enc?.length ? enc.map((l) => l.href) : undefined, tags: e.categories?.map((c) => c.term),
+          enclosures: enc?.length ? enc.map((l) => l.href) : undefined, tags: e.categories?.map((c) => c.term).filter(Boolean),
         };
       }));
   }
