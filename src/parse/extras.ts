@@ -111,9 +111,9 @@ export function readExtras(entry: XmlElement): Extras {
       for (const m of kids(c, 'media:category')) cats.add(text(m));
     } else if (c.key === ':category' || c.key === 'atom:category') cats.add(attr(c, 'term') ?? text(c));
     else if (c.key === 'dc:subject' || c.key === 'media:category') cats.add(text(c));
+    else if (c.key === 'itunes:category') { cats.add(attr(c, 'text')); itunesCategories(c, cats); }
     else if (c.key === ':tags' || c.key === 'itunes:keywords' || c.key === 'media:keywords') for (const w of text(c).split(',')) cats.add(w);
   }
-  itunesCategories(entry, cats);
 
   const transcript = kid(entry, 'podcast:transcript');
   const chapters = kid(entry, 'podcast:chapters');
