@@ -1,5 +1,6 @@
 import sanitize from 'sanitize-html';
 import { sanitizeStyle } from './sanitize-css.js';
+import { asText, tooDeep } from './sanitize-deep.js';
 import {
   DROP_WITH_CONTENT, HTML_ATTRIBUTES, HTML_ELEMENTS, MATHML_ATTRIBUTES, MATHML_ELEMENTS, RELATIVE_URIS,
   SVG_ATTRIBUTES, SVG_ELEMENTS, URI_SCHEMES, URL_ATTRIBUTES,
@@ -113,6 +114,7 @@ const OPTIONS: Options = {
 export function sanitizeHtml(html: string, baseUrl: string | null): string {
   // Plain text has nothing to remove or resolve, and is returned as it came.
   if (!/[<>&]/.test(html)) return html;
+  if (tooDeep(html)) return asText(html);
   svgDepth = 0;
   mathDepth = 0;
   setAllowedTags();

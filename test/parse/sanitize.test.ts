@@ -123,6 +123,20 @@ describe('sanitizeHtml against attacks', () => {
   });
 });
 
+describe('sanitizeHtml on pathological nesting', () => {
+  it('keeps a body nested far deeper than any post as plain text instead of parsing it', () => {
+    const out = sanitizeHtml(`${'<div>'.repeat(100_000)}deep &amp; <script>x</script>`, null);
+    expect(out.trim()).toBe('deep &amp; x');
+  });
+
+  it('still parses ordinary deep nesting, long lists and big inline SVGs', () => {
+    expect(sanitizeHtml(`${'<div>'.repeat(1000)}x`, null)).toBe(`${'<div>'.repeat(1000)}x${'</div>'.repeat(1000)}`);
+    expect(sanitizeHtml(`<ul>${'<li>i'.repeat(6000)}</ul>`, null)).toBe(`<ul>${'<li>i</li>'.repeat(6000)}</ul>`);
+    const svg = sanitizeHtml(`<svg>${'<path d="M0 0"/>'.repeat(6000)}</svg>`, null);
+    expect(svg.match(/<path /g)?.length).toBe(6000);
+  });
+});
+
 describe('sanitizeHtml keeps and resolves', () => {
   it('keeps ordinary article markup unchanged', () => {
     const html = '<h2 id="s">Title</h2><p>A <a href="https://x.example/" title="t">link</a>, <code>code</code>, <abbr title="HyperText">HT</abbr>.</p>'
