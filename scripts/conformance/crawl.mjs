@@ -9,8 +9,9 @@ import path from 'node:path';
 
 function run(bin, args) {
   return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { maxBuffer: 1 << 30, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } },
-      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }));
+    // a crawl that never ends is a finding, not a reason to wait forever
+    execFile(process.execPath, [bin, ...args], { maxBuffer: 1 << 30, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 15 * 60_000, killSignal: 'SIGKILL' },
+      (error, stdout, stderr) => resolve({ code: error ? (error.killed ? `killed after 15 min` : Number(error.code ?? 1)) : 0, stdout, stderr }));
   });
 }
 

@@ -239,9 +239,10 @@ export function feedparserChecks(rel, expr, doc, origin) {
     entries: new Node('entries', doc.items, undefined, fields),
   });
   let tree;
-  try { tree = parse(expr); } catch { return { checks: [], unmappable: 1 }; }
+  try { tree = parse(expr); } catch { return { checks: [], unmappable: 1, reasons: ['unparsable'] }; }
   const checks = [];
   let unmappable = 0;
+  const reasons = [];
   conjuncts(tree).forEach((c, k) => {
     const fields = new Set();
     const env = envFor(fields);
@@ -250,7 +251,7 @@ export function feedparserChecks(rel, expr, doc, origin) {
       pass = truthy(evaluate(c, env, fields));
       got = pass ? undefined : describe(c, envFor(new Set()));
     } catch (e) {
-      if (e instanceof Unmappable) { unmappable++; return; }
+      if (e instanceof Unmappable) { unmappable++; reasons.push(e.message.replace(/\[-?\d+\]/g, '[n]')); return; }
       if (!(e instanceof Missing)) throw e;
       pass = false;
       got = e.message;
@@ -260,7 +261,7 @@ export function feedparserChecks(rel, expr, doc, origin) {
     if (doc.refused && !pass) got = `refused: ${doc.refused}`;
     checks.push({ id: `${rel}#${k}`, suite: 'feedparser', file: rel, field, pass, expected: exprText(expr, c, k), got });
   });
-  return { checks, unmappable };
+  return { checks, unmappable, reasons };
 }
 
 function exprText(expr, c, k) {

@@ -4,11 +4,11 @@
 // checks. Also times each document's parse in-process (dist/parse/feed.js) for the CPU budget.
 import fs from 'node:fs';
 import path from 'node:path';
-import zlib from 'node:zlib';
-import { pathToFileURL } from 'node:url';
+import { fork } from 'node:child_process';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { crawlThroughCli } from './crawl.mjs';
 import { expectOf, feedparserChecks } from './feedparser.mjs';
-import { headersOf, listFiles, serveCorpus } from './serve.mjs';
+import { listFiles, serveCorpus } from './serve.mjs';
 import { gofeedChecks, podcastparserChecks, rssParserChecks } from './suites.mjs';
 
 /** SUITES are the suites whose expectations the sweep reads, in report order. */
@@ -55,33 +55,49 @@ export async function loadSanitizer(repo) {
   return (html) => html;
 }
 
-/** timeParses parses every document in-process with dist/parse/feed.js and returns CPU ms per document. */
-export async function timeParses(repo, dir, documents, url) {
-  const { parseFeedDocument } = await import(pathToFileURL(path.join(repo, 'dist', 'parse', 'feed.js')).href);
-  const { decodeDocument } = await import(pathToFileURL(path.join(repo, 'dist', 'text', 'charset.js')).href);
+/**
+ * timeParses parses every document with the build's dist/parse/feed.js in a child process and
+ * returns the CPU ms each took; a parse still running after hangMs is killed and reported as a hang.
+ */
+export async function timeParses(repo, dir, documents, url, hangMs = 20_000) {
   const out = [];
-  for (const rel of documents) {
-    let bytes = fs.readFileSync(path.join(dir, rel));
-    const headers = headersOf(rel, bytes);
-    const start = process.cpuUsage();
-    let crashed = null;
-    try {
-      if (headers['content-encoding'] === 'gzip') bytes = zlib.gunzipSync(bytes);
-      const charset = /charset\s*=\s*["']?([^"';\s]+)/i.exec(headers['content-type'])?.[1];
-      const { text } = decodeDocument(bytes, charset);
-      await parseFeedDocument(text, url(rel), headers['content-type']);
-    } catch (e) {
-      crashed = String(e?.message ?? e).split('\n')[0];
-    }
-    const used = process.cpuUsage(start);
-    out.push({ rel, cpuMs: (used.user + used.system) / 1000, crashed });
+  let next = 0;
+  while (next < documents.length) {
+    const child = fork(fileURLToPath(new URL('./time-worker.mjs', import.meta.url)), [repo, dir], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    await new Promise((resolve) => {
+      let timer;
+      let pending = null;
+      let started = false;
+      const send = () => {
+        clearTimeout(timer);
+        pending = null;
+        if (next >= documents.length) { child.kill(); return; }
+        pending = documents[next];
+        const rel = pending;
+        timer = setTimeout(() => { out.push({ rel, cpuMs: hangMs, crashed: `hang: no answer after ${hangMs / 1000} s` }); next++; pending = null; child.kill('SIGKILL'); }, hangMs);
+        child.send({ rel, url: url(rel) });
+      };
+      child.on('message', (m) => {
+        started = true;
+        if (!m.ready) { out.push(m); next++; }
+        send();
+      });
+      child.on('exit', (code, signal) => {
+        clearTimeout(timer);
+        // the parser took the whole process down (a stack overflow, an abort): that document crashed
+        if (pending) { out.push({ rel: pending, cpuMs: 0, crashed: `process died (${signal ?? code})` }); next++; }
+        // a build whose parser cannot even be loaded: every document is reported, once
+        if (!started) for (; next < documents.length; next++) out.push({ rel: documents[next], cpuMs: 0, crashed: 'the parser module did not load' });
+        resolve();
+      });
+    });
   }
   return out;
 }
 
 /**
  * runSweep serves and crawls every document under dir through the CLI of repo and returns
- * { checks, unmappable: {clauses, lines}, expectLines, docs, problems, timings }.
+ * { checks, unmappable: {clauses, lines, reasons: [[what, n]]}, expectLines, docs, problems, timings }.
  */
 export async function runSweep({ repo, dir, files = listFiles(dir), only, concurrency = 32, time = true }) {
   const paired = pairDocuments(files);
@@ -95,6 +111,7 @@ export async function runSweep({ repo, dir, files = listFiles(dir), only, concur
     const sanitize = await loadSanitizer(repo);
     const checks = [];
     let clauses = 0, lines = 0, expectLines = 0;
+    const reasons = new Map();
     for (const rel of documents.filter((d) => d.startsWith('feedparser/'))) {
       const expr = expectOf(fs.readFileSync(path.join(dir, rel)));
       if (!expr) continue;
@@ -102,6 +119,7 @@ export async function runSweep({ repo, dir, files = listFiles(dir), only, concur
       const r = feedparserChecks(rel, expr, docOf(rel), server.origin);
       checks.push(...r.checks);
       clauses += r.unmappable;
+      for (const why of r.reasons) reasons.set(why, (reasons.get(why) ?? 0) + 1);
       if (!r.checks.length) lines++;
     }
     for (const e of expectations) {
@@ -119,7 +137,7 @@ export async function runSweep({ repo, dir, files = listFiles(dir), only, concur
     }
     const timings = time ? await timeParses(repo, dir, documents, server.url) : [];
     const docs = documents.map((rel) => ({ rel, ...docOf(rel) }));
-    return { checks, unmappable: { clauses, lines }, expectLines, docs, problems: crawl.problems, timings };
+    return { checks, unmappable: { clauses, lines, reasons: [...reasons].sort((a, b) => b[1] - a[1]) }, expectLines, docs, problems: crawl.problems, timings };
   } finally {
     await server.close();
   }
