@@ -96,11 +96,15 @@ export function textConstruct(el: XmlElement): TextConstruct {
   const mode = (el.attrs.mode ?? '').trim().toLowerCase();
   const base = el.base;
   let raw = text(el);
-  // Only <content> may carry a MIME type, and a non-text, non-XML one means base64 (RFC 4287 §4.1.3.3).
-  const binary = el.local === 'content' && type.includes('/') && !type.startsWith('text/') && !type.endsWith('xml') && !hasElements(el);
+  // A non-text, non-XML MIME type on <content> means base64 (RFC 4287 §4.1.3.3); on other text
+  // constructs only application/octet-stream does (feedparser), an unknown type stays text (gofeed).
+  const binary = !hasElements(el) && type.includes('/') && !type.startsWith('text/') && !type.endsWith('xml')
+    && (el.local === 'content' || type === 'application/octet-stream');
   if (mode === 'base64' || binary) {
     try { raw = decodeBase64(raw); } catch { /* keep the text */ }
-    return { type: type === 'text' || type === 'text/plain' ? 'text' : 'html', value: raw, base };
+    // Atom 0.3 base64 bodies were HTML in practice; only an explicit text type makes them text.
+    const explicit = attr(el, 'type')?.trim().toLowerCase();
+    return { type: explicit === 'text' || explicit === 'text/plain' ? 'text' : 'html', value: raw, base };
   }
   // type="html" is escaped markup: its text is the HTML, even inside a stray <div> (feedparser).
   if (mode === 'escaped' || ((type === 'html' || type === 'text/html') && !hasElements(el))) return { type: 'html', value: raw, base };

@@ -103,10 +103,13 @@ export function normalizeItems(raws: readonly RawItem[], base: string): Item[] {
     const title = r.titleIsText ? foldText(textOf(r.title)) : cleanTitle(r.title);
     const summary = cleanBody(r.summary);
     const content = cleanBody(r.content);
+    const safeContent = content === null ? null : cleanBody(sanitizeHtml(content, r.contentBase ?? base));
+    // A summary that fell back to the content is sanitized once (sanitizing is most of the parse time).
+    const sameBody = summary === content && (r.summaryBase ?? base) === (r.contentBase ?? base);
     const item: Item = {
       key: '', guid, link, title, author: cleanTitle(r.author), published: r.published ?? null, updated: r.updated ?? null,
-      summary: summary === null ? null : cleanBody(sanitizeHtml(summary, r.summaryBase ?? base)),
-      content: content === null ? null : cleanBody(sanitizeHtml(content, r.contentBase ?? base)),
+      summary: summary === null ? null : sameBody ? safeContent : cleanBody(sanitizeHtml(summary, r.summaryBase ?? base)),
+      content: safeContent,
       enclosures: r.enclosures ?? [], categories: r.categories ?? [], duration: r.duration ?? null,
       comments: absoluteUrl(r.comments, base), episode: r.episode ?? null, season: r.season ?? null, explicit: r.explicit ?? null,
       transcriptUrl: absoluteUrl(r.transcriptUrl, base), chaptersUrl: absoluteUrl(r.chaptersUrl, base),
