@@ -21,17 +21,23 @@ const XLINK_NS = 'http://www.w3.org/1999/xlink';
 let svgDepth = 0;
 let mathDepth = 0;
 let currentBase: string | null = null;
-// sanitize-html reads allowedTags on every tag, so the MathML/SVG names are added to it only
-// while a <math>/<svg> is open. (Renaming out-of-context tags instead trips a sanitize-html bug:
-// the rename of a discarded tag sticks to the next sibling's end tag.)
-const allowedTags: string[] = [...HTML_ELEMENTS];
+// sanitize-html looks every tag up in allowedTags (indexOf), so the common tags come first, and
+// the MathML/SVG names are put in front only while a <math>/<svg> is open. (Renaming
+// out-of-context tags instead trips a sanitize-html bug: the rename of a discarded tag sticks
+// to the next sibling's end tag.)
+const COMMON = 'p a br span div img li em strong b i code pre blockquote ul ol h2 h3 h4 h1 h5 h6 td tr table th tbody thead figure figcaption sup sub hr small'.split(' ');
+const HTML_ORDER = [...new Set([...COMMON, ...HTML_ELEMENTS])];
+const SVG_ORDER = [...SVG_ELEMENTS];
+const MATHML_ORDER = [...MATHML_ELEMENTS];
+const allowedTags: string[] = [...HTML_ORDER];
 let foreignAllowed = false;
 function setAllowedTags(): void {
   if (!foreignAllowed && svgDepth <= 0 && mathDepth <= 0) return; // the common case: plain HTML
-  allowedTags.length = HTML_ELEMENTS.size;
-  if (svgDepth > 0) allowedTags.push(...SVG_ELEMENTS);
-  if (mathDepth > 0) allowedTags.push(...MATHML_ELEMENTS);
-  foreignAllowed = allowedTags.length > HTML_ELEMENTS.size;
+  allowedTags.length = 0;
+  if (mathDepth > 0) for (const t of MATHML_ORDER) allowedTags.push(t);
+  if (svgDepth > 0) for (const t of SVG_ORDER) allowedTags.push(t);
+  foreignAllowed = allowedTags.length > 0;
+  for (const t of HTML_ORDER) allowedTags.push(t);
 }
 
 // Browsers drop tabs and newlines inside a URL, and an HTML parser turns NUL into U+FFFD; we
@@ -55,7 +61,7 @@ function cleanAttributes(tag: string, vocabulary: 'html' | 'svg' | 'math', attri
       if (style) out.style = style;
       continue;
     }
-    if (vocabulary === 'svg') name = SVG_ATTRIBUTES.get(key);
+    if (vocabulary === 'svg') name = SVG_ATTRIBUTES.get(key.toLowerCase()); // the parser lower-cases viewBox
     else if (vocabulary === 'math') name = MATHML_ATTRIBUTES.has(key) ? key : undefined;
     else if (!HTML_ATTRIBUTES.has(key)) name = undefined;
     if (name === undefined) continue;
