@@ -5,7 +5,9 @@
 // feedparser's test server (document URI, Content-Location header, xml:base), run sanitizeHtml
 // (from dist/, so `npm run build` first) and compare with the expected value after parsing
 // both as HTML and normalising whitespace, entity spelling, attribute order and quoting.
-// Then it times sanitizeHtml on the real bodies of test/fixtures/feeds/DaringFireball.rss.
+// Then it sanitizes every HTML-bearing element of every document in ../shared/corpus/feeds and
+// checks that none throws and no output holds a live script vector, and it times sanitizeHtml
+// on the real bodies of test/fixtures/feeds/DaringFireball.rss.
 // Usage: node scripts/sanitize-sweep.mjs [-v]   (-v prints every failure in full)
 // The sweep is skipped cleanly when ../shared is absent; the timing still runs.
 import fs from 'node:fs';
@@ -215,6 +217,62 @@ function timing() {
   console.log(`speed: ${micros.toFixed(0)} µs CPU per 10 KB (${bodies.length} bodies, ${(chars / 1024).toFixed(0)} KB of DaringFireball.rss content, ${rounds} rounds)`);
 }
 
-if (fs.existsSync(suite)) sweep();
-else console.log(`sweep skipped: ${suite} not found`);
+// What an HTML parser would find live in the output: forbidden elements, on* attributes,
+// script-capable URL schemes, style with url()/expression()/escapes.
+const FORBIDDEN = new Set(['script', 'style', 'iframe', 'object', 'embed', 'form', 'input', 'button', 'textarea', 'select', 'meta', 'base', 'link', 'frame', 'frameset', 'applet', 'noscript', 'template']);
+const URL_ATTRS = new Set(['href', 'src', 'xlink:href', 'action', 'formaction', 'poster', 'background', 'data', 'cite', 'longdesc', 'srcset']);
+function unsafeParts(html) {
+  const found = [];
+  const scheme = (u) => /^([a-z][a-z0-9+.-]*):/i.exec(u.replace(/[\t\n\r]/g, '').replace(/^[\0-\x20]+/, ''))?.[1].toLowerCase();
+  const visit = (n) => {
+    if (n.type !== 'tag' && n.type !== 'script' && n.type !== 'style') return (n.children ?? []).forEach(visit);
+    if (FORBIDDEN.has(n.name)) found.push(`<${n.name}>`);
+    for (const [k, v] of Object.entries(n.attribs)) {
+      if (k.startsWith('on')) found.push(k);
+      const urls = k === 'srcset' ? v.split(',').map((c) => c.trim().split(/\s+/)[0]) : URL_ATTRS.has(k) ? [v] : [];
+      for (const u of urls) if (['javascript', 'vbscript', 'data'].includes(scheme(u)) && !(n.name === 'img' && /^data:image\//i.test(u))) found.push(`${k}=${u.slice(0, 40)}`);
+      if (k === 'style' && /expression|url\s*\(|\\/i.test(v)) found.push(`style=${v.slice(0, 40)}`);
+    }
+    n.children.forEach(visit);
+  };
+  visit(parseDocument(html));
+  return found;
+}
+
+// Every body of the real corpus: no exception, nothing live, and the slowest one.
+function corpus() {
+  const dir = path.join(shared, 'corpus', 'feeds');
+  const BODY = /(^|:)(description|summary|content|encoded|subtitle|tagline|info|body|fullitem|abstract)$/i;
+  let bodies = 0, bytes = 0, cpu = 0, thrown = 0;
+  const unsafe = [];
+  let slowest = { ms: 0, where: '' };
+  for (const file of walk(dir).filter((f) => !/\.(json|md|txt|gz|py|go|js)$/i.test(f))) {
+    let doc;
+    try { doc = parseDocument(fs.readFileSync(file, 'utf8'), { xmlMode: true }); } catch { continue; }
+    const visit = (n) => {
+      if (n.type === 'tag' && BODY.test(n.name)) {
+        const html = (n.attribs.mode ?? '') === 'base64' ? Buffer.from(textOf(n), 'base64').toString('utf8') : elements(n).length ? render(n.children) : textOf(n);
+        const before = process.cpuUsage();
+        try {
+          const out = sanitizeHtml(html, 'https://corpus.example/feed');
+          const used = process.cpuUsage(before);
+          const ms = (used.user + used.system) / 1000;
+          cpu += ms;
+          if (ms > slowest.ms) slowest = { ms, where: `${path.relative(dir, file)} <${n.name}> (${(html.length / 1024).toFixed(0)} KB)` };
+          const bad = unsafeParts(out);
+          if (bad.length) unsafe.push(`${path.relative(dir, file)}: ${bad.join(' ')}`);
+        } catch (err) { thrown++; console.log(`THROWS ${path.relative(dir, file)}: ${err.message}`); }
+        bodies++;
+        bytes += html.length;
+        return;
+      }
+      (n.children ?? []).forEach(visit);
+    };
+    visit(doc);
+  }
+  for (const u of unsafe) console.log(`UNSAFE ${u}`);
+  console.log(`corpus: ${bodies} bodies, ${(bytes / 1e6).toFixed(1)} MB, ${thrown} threw, ${unsafe.length} with anything live; ${(cpu / 1000).toFixed(1)} s CPU, slowest ${slowest.ms.toFixed(0)} ms: ${slowest.where}`);
+}
+
+if (fs.existsSync(suite)) { sweep(); corpus(); } else console.log(`sweep skipped: ${suite} not found`);
 timing();

@@ -109,6 +109,14 @@ describe('sanitizeHtml against attacks', () => {
     expect(sanitizeHtml(html, null)).not.toMatch(/<(img|script)\b/);
   });
 
+  it('has a safety check that does flag the raw attacks', () => {
+    for (const raw of ['<img src=x onerror=alert(1)>', '<a href="jav&#x09;ascript:alert(1)">x</a>', '<script>x</script>',
+      '<div style="width: expression(1)">', '<svg><animate attributeName="href" values="javascript:alert(1)"/></svg>',
+      '<iframe src="data:text/html,x"></iframe>']) {
+      expect(unsafeParts(raw), raw).not.toEqual([]);
+    }
+  });
+
   // Not idempotence: HTML tree building may nest a re-parsed output differently (<a><a>).
   it('stays safe on random mixes of hostile fragments, and when sanitized twice', () => {
     const pieces = ['<a href="javascript:alert(1)">', '<img src=x onerror=alert(1)>', '<svg>', '</svg>', '<math>', '<mi>', '<style>',
