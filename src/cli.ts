@@ -106,23 +106,32 @@ export function buildProgram(run: (action: Action, cmd: Command, args: unknown[]
     .addHelpText('after', examples('inkzee stats', 'inkzee stats --json | jq .feeds'))
     .action(act('statsAction'));
 
+  // The classify actions live in their own module, loaded only when a classify command runs.
+  const actClassify = (name: keyof typeof import('./commands/classify-actions.js')) => async (...args: unknown[]) => {
+    const cmd = args.at(-1) as Command;
+    const actions = await import('./commands/classify-actions.js');
+    await run(actions[name] as Action, cmd, args.slice(0, -2));
+  };
+
   const classify = program.command('classify')
     .description('label stored items by topic with a trained model (the engine); train it first')
-    .addHelpText('after', examples('inkzee classify train --from-folders', 'inkzee classify', 'inkzee items --label Technology',
+    .addHelpText('after', examples('inkzee classify train --from-folders', 'inkzee classify --min-confidence 0.8', 'inkzee items --label Technology',
+      'inkzee classify explain 123', 'inkzee classify teach 123 Science',
       'inkzee items --since 1d --json | inkzee classify --stdin | jq -r \'[.label, .title] | @tsv\''));
 
-  // The default subcommand: `inkzee classify [--model M] [--all] [--stdin]`.
+  // The default subcommand: `inkzee classify [--model M] [--all] [--stdin] [--min-confidence X]`.
   classify.command('label', { isDefault: true })
     .description('label stored items this model has not labelled yet (the default when no subcommand is given)')
     .option('--model <name>', 'model to use', 'default')
     .option('--all', 'relabel every item, not only those this model has not labelled')
     .option('--stdin', 'read NDJSON items on stdin, write them back with "label" and "confidence"')
-    .addHelpText('after', examples('inkzee classify', 'inkzee classify --model news --all',
-      'inkzee items --json | inkzee classify --stdin | jq -c \'{label, confidence, title}\''))
-    .action(act('classifyAction'));
+    .option('--min-confidence <x>', 'label only when the model is at least this sure (0–1); below it: no label (with --stdin, "label": null and the "guess")')
+    .addHelpText('after', examples('inkzee classify', 'inkzee classify --model news --all --min-confidence 0.8',
+      'inkzee items --json | inkzee classify --stdin --min-confidence 0.8 | jq -c \'select(.label) | {label, confidence, title}\''))
+    .action(actClassify('classifyAction'));
 
   classify.command('train')
-    .description('learn topics from your OPML folders or from a labelled file')
+    .description('learn topics from your OPML folders or from a labelled file (with your corrections, see teach)')
     .option('--from-folders', 'every item of a feed filed under "Technology/…" is an example of "Technology"')
     .option('--depth <n>', 'with --from-folders: how many folder levels make a label', '1')
     .option('--labels <file>', 'CSV with a "label" column and text columns (title, description, summary, text, content), or NDJSON; - for stdin')
@@ -130,20 +139,44 @@ export function buildProgram(run: (action: Action, cmd: Command, args: unknown[]
     .option('--model <name>', 'name to store the model under', 'default')
     .addHelpText('after', examples('inkzee classify train --from-folders', 'inkzee classify train --from-folders --depth 2 --model detailed',
       'inkzee classify train --labels labelled.csv --model news', 'inkzee classify train --labels train.csv --columns label,title,description'))
-    .action(act('classifyTrainAction'));
+    .action(actClassify('classifyTrainAction'));
 
   classify.command('eval')
     .argument('<file>', 'labelled CSV or NDJSON, as for train --labels')
-    .description('accuracy, macro-F1, per-label precision and recall, confusion matrix')
+    .description('accuracy, macro-F1, per-label precision and recall, confusion matrix, calibration and coverage per --min-confidence')
     .option('--model <name>', 'model to evaluate', 'default')
     .option('--columns <names>', 'column names for a CSV without a header')
-    .addHelpText('after', examples('inkzee classify eval held-out.csv', 'inkzee classify eval dev.csv --columns label,title,description --json | jq .accuracy'))
-    .action(act('classifyEvalAction'));
+    .addHelpText('after', examples('inkzee classify eval held-out.csv', 'inkzee classify eval dev.csv --columns label,title,description --json | jq .calibration.ece'))
+    .action(actClassify('classifyEvalAction'));
 
   classify.command('models')
-    .description('list trained models with their labels, training size and date')
+    .description('list trained models with their labels, training size, date and corrections')
     .addHelpText('after', examples('inkzee classify models', 'inkzee classify models --json | jq -r .name'))
-    .action(act('classifyModelsAction'));
+    .action(actClassify('classifyModelsAction'));
+
+  classify.command('explain')
+    .argument('<item>', 'item id, from `inkzee items`')
+    .description('why the model labels an item so: label, confidence, runner-up, and the words and word pairs that pushed most')
+    .option('--model <name>', 'model to ask', 'default')
+    .option('--top <n>', 'how many words to show each way', '8')
+    .addHelpText('after', examples('inkzee classify explain 123', 'inkzee classify explain 123 --model news --json | jq -r \'.towards[].text\''))
+    .action(actClassify('classifyExplainAction'));
+
+  classify.command('teach')
+    .argument('<item>', 'item id, from `inkzee items`')
+    .argument('<label>', 'the label it should have (one the model knows)')
+    .description('correct a label: the item takes it at once, and every later `classify train` of the model from the same source learns from it')
+    .option('--model <name>', 'model to correct', 'default')
+    .addHelpText('after', examples('inkzee classify teach 123 Science', 'inkzee classify teach 123 Science && inkzee classify train --from-folders && inkzee classify'))
+    .action(actClassify('classifyTeachAction'));
+
+  classify.command('corrections')
+    .description('list the corrections you taught (all models, or one), or remove one')
+    .option('--model <name>', 'only this model (with --remove: default "default")')
+    .option('--remove <item>', 'forget the correction of this item; the model labels it again')
+    .addHelpText('after', examples('inkzee classify corrections', 'inkzee classify corrections --model news --json | jq -r .title',
+      'inkzee classify corrections --remove 123'))
+    .action(actClassify('classifyCorrectionsAction'));
 
   program.command('export')
     .argument('[file]', 'write to this file (default: standard output)')

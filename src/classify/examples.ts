@@ -1,5 +1,5 @@
-import { parse } from 'csv-parse/sync';
 import { InputError } from '../errors.js';
+import { parseCsv } from './csv.js';
 
 /** Examples are texts with their labels, read from a labelled file. */
 export interface Examples {
@@ -53,9 +53,9 @@ export function readExamples(bytes: Buffer, name: string, columns?: string[]): E
   }
   let rows: string[][];
   try {
-    rows = parse(text, { relax_column_count: true, relax_quotes: true, skip_empty_lines: true });
+    rows = parseCsv(text);
   } catch (err) {
-    throw new InputError(name, `not valid CSV (${(err as Error).message.split('\n')[0]})`, 'bad-labels');
+    throw new InputError(name, `not valid CSV (${(err as Error).message})`, 'bad-labels');
   }
   const header = columns ?? rows.shift() ?? [];
   const records = rows.map((r) => Object.fromEntries(header.map((h, k) => [h, r[k]])));

@@ -1,4 +1,4 @@
-import { tokenize } from './tokenize.js';
+import { tokenizeCased } from './tokenize.js';
 
 /** Sparse is a batch of documents as a compressed sparse row matrix of hashed features. */
 export interface Sparse {
@@ -8,46 +8,83 @@ export interface Sparse {
   val: Float32Array;
 }
 
+/** FeatureSet says which features beside word unigrams and bigrams a model reads. */
+export interface FeatureSet {
+  /** Capitalised words again, case kept, as features of their own ("US", "Apple"). */
+  cased: boolean;
+  /** Numbers by shape: a year is "a year", 1234 is "a 4-digit number", whatever its value. */
+  numbers: boolean;
+}
+
+/** LEGACY_FEATURES are what format-1 models read: lower-case word unigrams and bigrams only. */
+export const LEGACY_FEATURES: FeatureSet = { cased: false, numbers: false };
+
+/** FeatureKind says where a feature came from: a word, a pair of neighbours, or a word as cased. */
+export type FeatureKind = 'word' | 'pair' | 'cased';
+
+// Keeps cased words apart from lower-case ones in the one hash space.
+const CASED_SALT = 0x3c6ef372;
+
 // FNV-1a over UTF-16 code units: fast, deterministic, and the same in every process.
-function fnv(s: string): number {
-  let h = 0x811c9dc5;
+function fnv(s: string, seed = 0x811c9dc5): number {
+  let h = seed;
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
   return h >>> 0;
 }
 
-/**
- * hashCounts maps one text to bucket counts of its hashed word unigrams and bigrams (the fastText
- * / Vowpal Wabbit "hashing trick"): no vocabulary to store, unseen words cost nothing.
- */
-export function hashCounts(text: string, bits: number): Map<number, number> {
-  const mask = (1 << bits) - 1;
-  const counts = new Map<number, number>();
-  let prev = -1;
-  for (const tok of tokenize(text)) {
-    const h = fnv(tok);
-    const u = h & mask;
-    counts.set(u, (counts.get(u) ?? 0) + 1);
-    if (prev >= 0) {
-      const b = (Math.imul(prev, 0x9e3779b1) ^ h) >>> 0 & mask;
-      counts.set(b, (counts.get(b) ?? 0) + 1);
-    }
-    prev = h;
-  }
-  return counts;
+const DIGITS = /^\d+$/;
+/** wordForm is the form a token is hashed as: lower case, numbers by shape when asked. */
+function wordForm(cased: string, f: FeatureSet): string {
+  const t = cased.toLowerCase();
+  if (!f.numbers || !DIGITS.test(t)) return t;
+  return t.length === 4 && (t[0] === '1' || t.startsWith('20')) ? '\u0000year' : `\u0000num${t.length}`;
 }
 
-/** countMatrix hashes many texts into a Sparse matrix of raw counts. */
-export function countMatrix(texts: readonly string[], bits: number): Sparse {
-  const rows = texts.map((t) => hashCounts(t, bits));
-  const ptr = new Int32Array(rows.length + 1);
-  for (let k = 0; k < rows.length; k++) ptr[k + 1] = ptr[k] + rows[k].size;
-  const idx = new Int32Array(ptr[rows.length]);
-  const val = new Float32Array(ptr[rows.length]);
-  rows.forEach((m, k) => {
-    let j = ptr[k];
-    for (const [b, c] of m) { idx[j] = b; val[j] = c; j++; }
-  });
-  return { ptr, idx, val };
+/**
+ * walkFeatures hands every hashed feature of one token list to `emit` (the fastText / Vowpal
+ * Wabbit "hashing trick": no vocabulary to store, unseen words cost nothing), with its kind and
+ * the index of the token it came from (for a pair, its second word), so that an explanation can
+ * map a bucket back to the item's own words.
+ */
+export function walkFeatures(tokens: readonly string[], f: FeatureSet, bits: number, emit: (bucket: number, kind: FeatureKind, at: number) => void): void {
+  const mask = (1 << bits) - 1;
+  let prev = -1;
+  for (let i = 0; i < tokens.length; i++) {
+    const tok = tokens[i];
+    const form = wordForm(tok, f);
+    const h = fnv(form);
+    emit(h & mask, 'word', i);
+    if (prev >= 0) emit(((Math.imul(prev, 0x9e3779b1) ^ h) >>> 0) & mask, 'pair', i);
+    prev = h;
+    if (f.cased && tok[0] !== tok[0].toLowerCase()) emit(fnv(tok, CASED_SALT) & mask, 'cased', i);
+  }
+}
+
+/**
+ * countMatrix hashes many texts into a Sparse matrix of raw counts. One bucket table is reused
+ * across rows to merge repeats (no map per document), which keeps hashing fast.
+ */
+export function countMatrix(texts: readonly string[], f: FeatureSet, bits: number): Sparse {
+  const seen = new Int32Array(1 << bits).fill(-1); // bucket → the row that last used it
+  const slot = new Int32Array(1 << bits); // bucket → its entry in that row
+  let idx = new Int32Array(Math.max(1024, texts.length * 64));
+  let val = new Float32Array(idx.length);
+  const ptr = new Int32Array(texts.length + 1);
+  let n = 0;
+  let row = 0;
+  const add = (b: number) => {
+    if (seen[b] === row) { val[slot[b]]++; return; }
+    if (n === idx.length) {
+      const i2 = new Int32Array(n * 2); i2.set(idx); idx = i2;
+      const v2 = new Float32Array(n * 2); v2.set(val); val = v2;
+    }
+    seen[b] = row; slot[b] = n; idx[n] = b; val[n] = 1; n++;
+  };
+  for (; row < texts.length; row++) {
+    walkFeatures(tokenizeCased(texts[row]), f, bits, add);
+    ptr[row + 1] = n;
+  }
+  return { ptr, idx: idx.slice(0, n), val: val.slice(0, n) };
 }
 
 /** documentFrequencies counts, per bucket, how many rows use it. */

@@ -34,3 +34,36 @@ export function evaluate(truth: readonly string[], predicted: readonly string[])
     macroF1: withSupport.reduce((a, p) => a + p.f1, 0) / (withSupport.length || 1), perLabel, labels, confusion,
   };
 }
+
+/** Calibration says how far confidences can be trusted: reliability bins, ECE, coverage vs accuracy. */
+export interface Calibration {
+  /** Ten equal-width confidence bins; empty ones are left out. */
+  bins: { from: number; to: number; examples: number; confidence: number; accuracy: number }[];
+  /** Expected calibration error: the mean |accuracy − confidence| over the bins, weighted by size. */
+  ece: number;
+  /** At each threshold: the share of examples labelled (confidence ≥ it) and their accuracy. */
+  coverage: { threshold: number; coverage: number; accuracy: number }[];
+}
+
+/** THRESHOLDS are the --min-confidence values that `classify eval` shows coverage for. */
+export const THRESHOLDS = [0, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95];
+
+/** calibrate measures how well confidences match how often the label was right. */
+export function calibrate(correct: readonly boolean[], confidence: readonly number[], thresholds = THRESHOLDS): Calibration {
+  const n = correct.length;
+  const acc = Array.from({ length: 10 }, () => ({ examples: 0, confidence: 0, correct: 0 }));
+  correct.forEach((ok, k) => {
+    const b = acc[Math.min(9, Math.floor(confidence[k] * 10))];
+    b.examples++; b.confidence += confidence[k]; b.correct += ok ? 1 : 0;
+  });
+  const bins = acc.map((b, k) => ({ from: k / 10, to: (k + 1) / 10, examples: b.examples,
+    confidence: b.examples ? b.confidence / b.examples : 0, accuracy: b.examples ? b.correct / b.examples : 0 })).filter((b) => b.examples > 0);
+  const ece = n ? bins.reduce((a, b) => a + b.examples * Math.abs(b.accuracy - b.confidence), 0) / n : 0;
+  const coverage = thresholds.map((threshold) => {
+    let kept = 0;
+    let right = 0;
+    correct.forEach((ok, k) => { if (confidence[k] >= threshold) { kept++; if (ok) right++; } });
+    return { threshold, coverage: n ? kept / n : 0, accuracy: kept ? right / kept : 0 };
+  });
+  return { bins, ece, coverage };
+}

@@ -13,9 +13,6 @@ import { itemsCommand, type ItemFlags } from './items.js';
 import { printItems } from '../output/items.js';
 import { searchCommand, showCommand, statsCommand } from './read.js';
 import { printHits, printItem, printStats } from '../output/read.js';
-import { DEFAULT_MODEL, evalCommand, labelCommand, modelsCommand, stdinCommand, trainCommand } from './classify.js';
-import { printEval, printLabel, printModels, printTrain } from '../output/classify.js';
-import { UsageError } from '../errors.js';
 
 type CrawlFlags = { concurrency: string; perHost: string; timeout: string; maxSize: string; wait?: boolean };
 
@@ -89,31 +86,4 @@ export function statsAction(ctx: Context): void {
   printStats(ctx.out, statsCommand(ctx));
 }
 
-const columnsOf = (c?: string) => (c ? c.split(',').map((s) => s.trim()).filter(Boolean) : undefined);
-
-/** classifyTrainAction runs `inkzee classify train`. */
-export async function classifyTrainAction(ctx: Context, opts: { labels?: string; fromFolders?: boolean; depth?: string; model?: string; columns?: string }): Promise<void> {
-  const depth = opts.depth === undefined ? undefined : Number(opts.depth);
-  printTrain(ctx.out, await trainCommand(ctx, { labels: opts.labels, fromFolders: opts.fromFolders, depth, model: opts.model ?? DEFAULT_MODEL, columns: columnsOf(opts.columns) }));
-}
-
-/** classifyAction runs `inkzee classify` (label stored items) and `inkzee classify --stdin`. */
-export async function classifyAction(ctx: Context, opts: { model?: string; all?: boolean; stdin?: boolean }): Promise<void> {
-  const model = opts.model ?? DEFAULT_MODEL;
-  if (opts.stdin) {
-    if (opts.all) throw new UsageError('classify: --all labels stored items; it does not go with --stdin');
-    await stdinCommand(ctx, { model }, (o) => ctx.out.record(o));
-    return;
-  }
-  printLabel(ctx.out, await labelCommand(ctx, { model, all: opts.all }));
-}
-
-/** classifyEvalAction runs `inkzee classify eval FILE`. */
-export async function classifyEvalAction(ctx: Context, file: string, opts: { model?: string; columns?: string }): Promise<void> {
-  printEval(ctx.out, await evalCommand(ctx, file, { model: opts.model ?? DEFAULT_MODEL, columns: columnsOf(opts.columns) }));
-}
-
-/** classifyModelsAction runs `inkzee classify models`. */
-export function classifyModelsAction(ctx: Context): void {
-  printModels(ctx.out, modelsCommand(ctx));
-}
+// The classify actions are in classify-actions.ts.

@@ -1,10 +1,11 @@
 import readline from 'node:readline';
 import { InputError, UsageError } from '../errors.js';
 import { readExamples, type Examples } from '../classify/examples.js';
-import { deserializeModel, MODEL_FORMAT, serializeModel, trainModel, type Model, type Prediction } from '../classify/model.js';
-import { predictMany } from '../classify/parallel.js';
-import { evaluate, type Evaluation } from '../classify/metrics.js';
-import { folderExamples, itemsToLabel, listModels, loadModelBlob, saveLabels, saveModel, type StoredModel, type TextRow } from '../store/models.js';
+import { deserializeModel, MODEL_FORMAT, serializeModel, type Model, type Prediction } from '../classify/model.js';
+import { predictMany, trainOnTwoThreads } from '../classify/parallel.js';
+import { calibrate, evaluate, type Calibration, type Evaluation } from '../classify/metrics.js';
+import { folderExamples, forgetLabels, itemsToLabel, listModels, loadModelBlob, saveLabels, saveModel, type StoredModel, type TextRow } from '../store/models.js';
+import { correctedLabels, correctionExamples } from '../store/corrections.js';
 import { itemSearchText } from '../store/search-text.js';
 import type { Context } from './context.js';
 import { displayName, readInput } from './input.js';
@@ -32,12 +33,20 @@ export interface TrainResult {
   model: string;
   source: string;
   examples: number;
+  /** Corrections (`classify teach`) included, each counting CORRECTION_WEIGHT times. */
+  corrections: number;
   perLabel: Record<string, number>;
   seconds: number;
   bytes: number;
 }
 
-async function examplesFor(ctx: Context, o: TrainOptions): Promise<{ ex: Examples; source: string }> {
+/**
+ * CORRECTION_WEIGHT is how many ordinary examples one correction counts as in training: enough
+ * that a handful of them outweigh the dozens of examples of a feed that taught the mistake.
+ */
+export const CORRECTION_WEIGHT = 10;
+
+async function examplesFor(ctx: Context, o: TrainOptions): Promise<{ ex: Examples & { ids?: number[] }; source: string }> {
   if (!!o.labels === !!o.fromFolders) throw new UsageError('classify train: give exactly one of --labels FILE and --from-folders');
   if (o.labels) {
     const name = displayName(o.labels);
@@ -47,7 +56,28 @@ async function examplesFor(ctx: Context, o: TrainOptions): Promise<{ ex: Example
   if (!Number.isInteger(depth) || depth < 1) throw new UsageError(`--depth ${o.depth}: must be a whole number from 1`);
   const rows = folderExamples(ctx.store(), depth);
   if (rows.length === 0) throw new InputError('folders', 'no stored items in feeds that are filed in a folder (import an OPML with folders, then crawl)', 'bad-labels');
-  return { ex: { texts: rows.map(itemText), labels: rows.map((r) => r.category) }, source: `folders:depth=${depth}` };
+  return { ex: { texts: rows.map(itemText), labels: rows.map((r) => r.category), ids: rows.map((r) => r.id) }, source: `folders:depth=${depth}` };
+}
+
+/**
+ * withCorrections adds a model's corrections made against this source to its examples: an item
+ * already among them (trained from folders) takes the corrected label, any other is added; each
+ * counts CORRECTION_WEIGHT times.
+ */
+function withCorrections(ctx: Context, model: string, source: string, ex: Examples & { ids?: number[] }): { ex: Examples; weight?: Float32Array; used: number } {
+  const fixes = correctionExamples(ctx.store(), model, source);
+  if (fixes.length === 0) return { ex, used: 0 };
+  const at = new Map((ex.ids ?? []).map((id, k) => [id, k]));
+  const texts = [...ex.texts];
+  const labels = [...ex.labels];
+  const heavy: number[] = [];
+  for (const f of fixes) {
+    const k = at.get(f.id);
+    if (k === undefined) { heavy.push(texts.length); texts.push(itemText(f)); labels.push(f.label); } else { labels[k] = f.label; heavy.push(k); }
+  }
+  const weight = new Float32Array(texts.length).fill(1);
+  for (const k of heavy) weight[k] = CORRECTION_WEIGHT;
+  return { ex: { texts, labels }, weight, used: fixes.length };
 }
 
 /**
@@ -57,18 +87,20 @@ async function examplesFor(ctx: Context, o: TrainOptions): Promise<{ ex: Example
 export async function trainCommand(ctx: Context, o: TrainOptions): Promise<TrainResult> {
   if (!/^[\w.-]{1,64}$/.test(o.model)) throw new UsageError(`--model ${o.model}: use letters, digits, ".", "_" or "-"`);
   const started = Date.now();
-  const { ex, source } = await examplesFor(ctx, o);
+  const given = await examplesFor(ctx, o);
+  const { source } = given;
+  const { ex, weight, used } = withCorrections(ctx, o.model, source, given.ex);
   const perLabel: Record<string, number> = {};
   for (const l of ex.labels) perLabel[l] = (perLabel[l] ?? 0) + 1;
   const names = Object.keys(perLabel);
   if (names.length < 2) {
     throw new InputError(source.replace(/^\w+:/, ''), `only one label ("${names[0]}") in ${ex.labels.length} examples; a classifier needs at least two`, 'bad-labels');
   }
-  const model = await trainModel(ex.texts, ex.labels);
+  const model = await trainOnTwoThreads(ex.texts, ex.labels, { weight });
   const blob = serializeModel(model);
   saveModel(ctx.store(), { name: o.model, format: MODEL_FORMAT, labels: model.labels, trainSize: model.trainSize, source,
     createdAt: ctx.now().toISOString(), params: model.params, blob });
-  return { model: o.model, source, examples: ex.texts.length, perLabel, seconds: (Date.now() - started) / 1000, bytes: blob.length };
+  return { model: o.model, source, examples: ex.texts.length, corrections: used, perLabel, seconds: (Date.now() - started) / 1000, bytes: blob.length };
 }
 
 /** loadModel reads a stored model by name, with a clear error when it does not exist. */
@@ -81,45 +113,73 @@ export function loadModel(ctx: Context, name: string): Model {
   return deserializeModel(blob);
 }
 
-/** LabelResult counts what `classify` labelled. */
+/** LabelResult counts what `classify` labelled, and the items it was not sure enough to label. */
 export interface LabelResult {
   model: string;
   labelled: number;
   byLabel: Record<string, number>;
+  /** Items whose best guess fell below --min-confidence: left without a label. */
+  unsure: number;
+  /** Items that keep the label a user taught (`classify teach`). */
+  taught: number;
 }
 
 // Items labelled per round: enough for predictMany to split the work across two threads.
 const LABEL_BATCH = 20_000;
 
-/** labelCommand labels stored items that this model has not labelled yet (all of them with `all`). */
-export async function labelCommand(ctx: Context, o: { model: string; all?: boolean }): Promise<LabelResult> {
+/** checkMinConfidence refuses a --min-confidence outside [0, 1]. */
+export function checkMinConfidence(x: number | undefined): number {
+  if (x === undefined) return 0;
+  if (!Number.isFinite(x) || x < 0 || x > 1) throw new UsageError(`--min-confidence ${x}: must be a number from 0 to 1, e.g. 0.8`);
+  return x;
+}
+
+/**
+ * labelCommand labels stored items that this model has not labelled yet (all of them with `all`).
+ * An item a user corrected keeps the taught label; one whose best guess is below `minConfidence`
+ * gets no label (and loses an older one), so `items --label` never lists a guess.
+ */
+export async function labelCommand(ctx: Context, o: { model: string; all?: boolean; minConfidence?: number }): Promise<LabelResult> {
+  const min = checkMinConfidence(o.minConfidence);
   const model = loadModel(ctx, o.model);
   const db = ctx.store();
-  const result: LabelResult = { model: o.model, labelled: 0, byLabel: {} };
+  const result: LabelResult = { model: o.model, labelled: 0, byLabel: {}, unsure: 0, taught: 0 };
   const now = ctx.now().toISOString();
+  const seenUnsure = new Set<number>();
   for (let after = 0; ;) {
     if (ctx.signal.aborted) break;
     const rows = itemsToLabel(db, o.model, !!o.all, after, LABEL_BATCH);
     if (rows.length === 0) break;
     const preds = await predictMany(model, rows.map(itemText));
-    saveLabels(db, o.model, rows.map((r, k) => ({ id: r.id, ...preds[k] })), now);
-    for (const p of preds) result.byLabel[p.label] = (result.byLabel[p.label] ?? 0) + 1;
-    result.labelled += rows.length;
+    const taught = correctedLabels(db, o.model, rows.map((r) => r.id));
+    const sure: { id: number; label: string; confidence: number }[] = [];
+    const unsure: number[] = [];
+    rows.forEach((r, k) => {
+      const label = taught.get(r.id);
+      if (label !== undefined) { sure.push({ id: r.id, label, confidence: 1 }); result.taught++; } else if (preds[k].confidence >= min) sure.push({ id: r.id, ...preds[k] }); else unsure.push(r.id);
+    });
+    saveLabels(db, o.model, sure, now);
+    forgetLabels(db, o.model, unsure);
+    for (const p of sure) result.byLabel[p.label] = (result.byLabel[p.label] ?? 0) + 1;
+    for (const id of unsure) seenUnsure.add(id);
+    result.labelled += sure.length;
     after = rows.at(-1)!.id;
   }
+  result.unsure = seenUnsure.size;
   return result;
 }
 
-/** EvalResult is an evaluation of a stored model on a labelled file. */
-export type EvalResult = Evaluation & { model: string; source: string };
+/** EvalResult is an evaluation of a stored model on a labelled file, with its calibration. */
+export type EvalResult = Evaluation & { model: string; source: string; calibration: Calibration };
 
-/** evalCommand scores a model on a labelled file. */
+/** evalCommand scores a model on a labelled file: accuracy, per-label figures, calibration, coverage. */
 export async function evalCommand(ctx: Context, file: string, o: { model: string; columns?: string[] }): Promise<EvalResult> {
   const model = loadModel(ctx, o.model);
   const name = displayName(file);
   const ex = readExamples(await readInput(file), name, o.columns);
   const preds = await predictMany(model, ex.texts);
-  return { model: o.model, source: name, ...evaluate(ex.labels, preds.map((p) => p.label)) };
+  const calibration = calibrate(preds.map((p, k) => p.label === ex.labels[k]), preds.map((p) => p.confidence));
+  return { model: o.model, source: name, ...evaluate(ex.labels, preds.map((p) => p.label)), calibration };
 }
 
 /** modelsCommand lists stored models. */
@@ -129,9 +189,12 @@ export function modelsCommand(ctx: Context): StoredModel[] {
 
 /**
  * stdinCommand reads NDJSON items (as `inkzee items --json` writes them) and hands back each
- * object with "label" and "confidence" added, in input order, in batches.
+ * object with "label" and "confidence" added, in input order, in batches. Below `minConfidence`
+ * the label is null and the best guess is in "guess", so a pipe that routes by label never acts
+ * on a guess.
  */
-export async function stdinCommand(ctx: Context, o: { model: string }, emit: (obj: object) => void, input: NodeJS.ReadableStream = process.stdin): Promise<number> {
+export async function stdinCommand(ctx: Context, o: { model: string; minConfidence?: number }, emit: (obj: object) => void, input: NodeJS.ReadableStream = process.stdin): Promise<number> {
+  const min = checkMinConfidence(o.minConfidence);
   const model = loadModel(ctx, o.model);
   let batch: Record<string, unknown>[] = [];
   let n = 0;
@@ -140,7 +203,8 @@ export async function stdinCommand(ctx: Context, o: { model: string }, emit: (ob
     const preds: Prediction[] = await predictMany(model, batch.map((b) => itemText({
       title: typeof b.title === 'string' ? b.title : null, summary: typeof b.summary === 'string' ? b.summary : (typeof b.description === 'string' ? b.description : null),
       content: typeof b.content === 'string' ? b.content : (typeof b.text === 'string' ? b.text : null) })));
-    batch.forEach((b, k) => emit({ ...b, label: preds[k].label, confidence: preds[k].confidence }));
+    batch.forEach((b, k) => emit(preds[k].confidence >= min ? { ...b, label: preds[k].label, confidence: preds[k].confidence }
+      : { ...b, label: null, guess: preds[k].label, confidence: preds[k].confidence }));
     n += batch.length;
     batch = [];
   };

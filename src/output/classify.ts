@@ -1,4 +1,6 @@
 import type { EvalResult, LabelResult, TrainResult } from '../commands/classify.js';
+import type { CorrectionsResult, ExplainResult, TeachResult } from '../commands/classify-teach.js';
+import type { Evidence } from '../classify/explain.js';
 import type { StoredModel } from '../store/models.js';
 import type { Output } from './output.js';
 import { renderTable } from './table.js';
@@ -9,17 +11,20 @@ const pct = (x: number) => `${(100 * x).toFixed(2)} %`;
 export function printTrain(out: Output, r: TrainResult): void {
   if (out.cfg.json) { out.record({ type: 'train', ...r }); return; }
   const labels = Object.entries(r.perLabel).map(([l, n]) => `${l} ${n}`).join(', ');
-  out.info(`model "${r.model}": trained on ${r.examples} examples (${labels}) in ${r.seconds.toFixed(1)} s, ${(r.bytes / 1024 / 1024).toFixed(1)} MB`);
+  const fixes = r.corrections ? `, ${r.corrections} of them your corrections` : '';
+  out.info(`model "${r.model}": trained on ${r.examples} examples (${labels}${fixes}) in ${r.seconds.toFixed(1)} s, ${(r.bytes / 1024 / 1024).toFixed(1)} MB`);
 }
 
 /** printLabel reports what `classify` labelled. */
 export function printLabel(out: Output, r: LabelResult): void {
   if (out.cfg.json) { out.record({ type: 'classify', ...r }); return; }
   const by = Object.entries(r.byLabel).sort((a, b) => b[1] - a[1]).map(([l, n]) => `${l} ${n}`).join(', ');
-  out.info(`model "${r.model}": labelled ${r.labelled} items${by ? ` (${by})` : ''}`);
+  const taught = r.taught ? `, ${r.taught} as you taught` : '';
+  const unsure = r.unsure ? `; ${r.unsure} left unlabelled, below --min-confidence` : '';
+  out.info(`model "${r.model}": labelled ${r.labelled} items${by ? ` (${by}${taught})` : ''}${unsure}`);
 }
 
-/** printEval shows accuracy, macro-F1, per-label precision/recall and the confusion matrix. */
+/** printEval shows accuracy, macro-F1, per-label precision/recall, the confusion matrix and the calibration. */
 export function printEval(out: Output, e: EvalResult): void {
   if (out.cfg.json) { out.record({ type: 'eval', ...e }); return; }
   out.line(`model "${e.model}" on ${e.source}: ${e.examples} examples`);
@@ -35,6 +40,17 @@ export function printEval(out: Output, e: EvalResult): void {
   const rows = e.labels.map((l, t) => ({ l, t }));
   for (const l of renderTable(rows, [{ header: '', cell: (r) => r.l },
     ...e.labels.map((l, p) => ({ header: l, cell: (r: { t: number }) => e.confusion[r.t][p], align: 'right' as const }))])) out.line(l);
+  const c = e.calibration;
+  out.line('');
+  out.line(`calibration: expected calibration error ${c.ece.toFixed(3)} (10 bins)`);
+  for (const l of renderTable(c.bins, [
+    { header: 'CONFIDENCE', cell: (b) => `${b.from.toFixed(1)}–${b.to.toFixed(1)}` }, { header: 'EXAMPLES', cell: (b) => b.examples, align: 'right' },
+    { header: 'MEAN CONFIDENCE', cell: (b) => pct(b.confidence), align: 'right' }, { header: 'ACCURACY', cell: (b) => pct(b.accuracy), align: 'right' }])) out.line(l);
+  out.line('');
+  out.line('coverage: with --min-confidence X, the share of items labelled and how often they are right');
+  for (const l of renderTable(c.coverage, [
+    { header: 'X', cell: (t) => t.threshold.toFixed(2) }, { header: 'LABELLED', cell: (t) => pct(t.coverage), align: 'right' },
+    { header: 'ACCURACY', cell: (t) => pct(t.accuracy), align: 'right' }])) out.line(l);
 }
 
 /** printModels lists stored models. */
@@ -45,6 +61,53 @@ export function printModels(out: Output, models: StoredModel[]): void {
     { header: 'NAME', cell: (m) => m.name }, { header: 'LABELS', cell: (m) => m.labels.join(', '), flex: true },
     { header: 'EXAMPLES', cell: (m) => m.trainSize, align: 'right' }, { header: 'SOURCE', cell: (m) => m.source },
     { header: 'TRAINED', cell: (m) => m.createdAt.slice(0, 16).replace('T', ' ') },
+    { header: 'CORRECTIONS', cell: (m) => m.corrections, align: 'right' },
     { header: 'SIZE', cell: (m) => `${(m.bytes / 1024 / 1024).toFixed(1)} MB`, align: 'right' }],
+  out.cfg.stdoutIsTTY ? out.cfg.columns : undefined)) out.line(l);
+}
+
+const signed = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(3)}`;
+
+function evidence(out: Output, title: string, list: Evidence[]): void {
+  out.line(title);
+  if (list.length === 0) out.line('  (nothing)');
+  for (const l of renderTable(list, [{ header: '', cell: (e) => signed(e.weight), align: 'right' }, { header: '', cell: (e) => e.kind },
+    { header: '', cell: (e) => e.text }])) if (l.trim()) out.line(`  ${l.trimEnd()}`);
+}
+
+/** printExplain shows why an item got its label: the words that pushed towards and away from it. */
+export function printExplain(out: Output, r: ExplainResult): void {
+  if (out.cfg.json) { out.record({ type: 'explain', ...r }); return; }
+  out.line(`item ${r.item}: ${r.title ?? '(no title)'}`);
+  out.line(`model "${r.model}": ${r.label} (confidence ${r.confidence.toFixed(2)}), runner-up ${r.runnerUp.label} (${r.runnerUp.confidence.toFixed(2)})`);
+  if (r.taught) out.line(`you taught this item as ${r.taught}; that label stands whatever the model says`);
+  out.line(`score margin over ${r.runnerUp.label}: ${r.margin.toFixed(3)} = words below ${signed(r.margin - r.bias)} + intercepts ${signed(r.bias)}`);
+  out.line('');
+  evidence(out, `towards ${r.label} (and away from ${r.runnerUp.label})`, r.towards);
+  out.line('');
+  evidence(out, `away from ${r.label} (towards ${r.runnerUp.label})`, r.away);
+}
+
+/** printTeach confirms a correction. */
+export function printTeach(out: Output, r: TeachResult): void {
+  if (out.cfg.json) { out.record({ type: 'teach', ...r }); return; }
+  const was = r.was && r.was !== r.label ? ` (was ${r.was})` : '';
+  out.info(`item ${r.item} is now ${r.label}${was} for model "${r.model}", which holds ${r.corrections} correction${r.corrections === 1 ? '' : 's'}; \`inkzee classify train\` with the same source learns from them`);
+}
+
+/** printCorrections lists corrections, or confirms one removed. */
+export function printCorrections(out: Output, r: CorrectionsResult): void {
+  if (r.kind === 'removed') {
+    if (out.cfg.json) { out.record({ type: 'correction-removed', model: r.model, item: r.item, label: r.label, now: r.now }); return; }
+    out.info(`item ${r.item}: correction to ${r.label} removed from model "${r.model}"${r.now ? `; the model labels it ${r.now}` : ''}`);
+    return;
+  }
+  if (out.cfg.json) { for (const c of r.corrections) out.record({ type: 'correction', ...c }); return; }
+  if (r.corrections.length === 0) { out.info('no corrections yet: `inkzee classify teach ITEM LABEL`'); return; }
+  for (const l of renderTable(r.corrections, [
+    { header: 'MODEL', cell: (c) => c.model }, { header: 'ITEM', cell: (c) => c.itemId, align: 'right' },
+    { header: 'LABEL', cell: (c) => c.label }, { header: 'WAS', cell: (c) => c.was ?? '' },
+    { header: 'TAUGHT', cell: (c) => c.createdAt.slice(0, 16).replace('T', ' ') }, { header: 'SOURCE', cell: (c) => c.source },
+    { header: 'TITLE', cell: (c) => c.title ?? '', flex: true }],
   out.cfg.stdoutIsTTY ? out.cfg.columns : undefined)) out.line(l);
 }

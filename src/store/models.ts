@@ -9,13 +9,15 @@ export interface StoredModel {
   source: string;
   createdAt: string;
   bytes: number;
+  /** How many corrections (`classify teach`) the model holds. */
+  corrections: number;
 }
 
 /**
  * saveModel stores a trained model under its name, replacing one of the same name and the labels
  * it gave, in one transaction: until it commits, the previous model stays whole.
  */
-export function saveModel(db: Store, m: Omit<StoredModel, 'bytes'> & { params: object; blob: Buffer }): void {
+export function saveModel(db: Store, m: Omit<StoredModel, 'bytes' | 'corrections'> & { params: object; blob: Buffer }): void {
   db.transaction(() => {
     db.prepare('DELETE FROM item_labels WHERE model = ?').run(m.name);
     db.prepare(`INSERT INTO models (name, format, labels, train_size, source, params, created_at, blob)
@@ -33,8 +35,9 @@ export function loadModelBlob(db: Store, name: string): Buffer | undefined {
 
 /** listModels lists the stored models, newest first. */
 export function listModels(db: Store): StoredModel[] {
-  const rows = db.prepare(`SELECT name, format, labels, train_size AS trainSize, source, created_at AS createdAt, length(blob) AS bytes
-                           FROM models ORDER BY created_at DESC, name`).all() as (Omit<StoredModel, 'labels'> & { labels: string })[];
+  const rows = db.prepare(`SELECT name, format, labels, train_size AS trainSize, source, created_at AS createdAt, length(blob) AS bytes,
+                             (SELECT count(*) FROM corrections c WHERE c.model = m.name) AS corrections
+                           FROM models m ORDER BY created_at DESC, name`).all() as (Omit<StoredModel, 'labels'> & { labels: string })[];
   return rows.map((r) => ({ ...r, labels: JSON.parse(r.labels) as string[] }));
 }
 
@@ -44,6 +47,24 @@ export interface TextRow {
   title: string | null;
   summary: string | null;
   content: string | null;
+}
+
+/** modelSource is the training source of a stored model ("folders:depth=1", "labels:news.csv"), if it exists. */
+export function modelSource(db: Store, name: string): string | undefined {
+  return (db.prepare('SELECT source FROM models WHERE name = ?').get(name) as { source: string } | undefined)?.source;
+}
+
+/** itemForLabel reads one item's text and the label this model gave it, if any. */
+export function itemForLabel(db: Store, model: string, id: number): (TextRow & { label: string | null; confidence: number | null }) | undefined {
+  return db.prepare(`SELECT i.id, i.title, i.summary, i.content, l.label, l.confidence FROM items i
+                     LEFT JOIN item_labels l ON l.item_id = i.id AND l.model = ? WHERE i.id = ?`).get(model, id) as
+    (TextRow & { label: string | null; confidence: number | null }) | undefined;
+}
+
+/** forgetLabels drops the labels a model gave some items (those it is no longer sure of). */
+export function forgetLabels(db: Store, model: string, ids: readonly number[]): void {
+  const del = db.prepare('DELETE FROM item_labels WHERE model = ? AND item_id = ?');
+  db.transaction(() => { for (const id of ids) del.run(model, id); })();
 }
 
 /** itemsToLabel lists items the model has not labelled yet (or all items), in id order. */

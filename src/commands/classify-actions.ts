@@ -1,0 +1,54 @@
+// The CLI's classify actions: each turns parsed flags into a command call and hands the result to output.
+import type { Context } from './context.js';
+import { DEFAULT_MODEL, evalCommand, labelCommand, modelsCommand, stdinCommand, trainCommand } from './classify.js';
+import { correctionsCommand, explainCommand, teachCommand } from './classify-teach.js';
+import { printCorrections, printEval, printExplain, printLabel, printModels, printTeach, printTrain } from '../output/classify.js';
+import { UsageError } from '../errors.js';
+
+const columnsOf = (c?: string) => (c ? c.split(',').map((s) => s.trim()).filter(Boolean) : undefined);
+const confidenceOf = (x?: string) => (x === undefined ? undefined : Number(x));
+
+/** classifyTrainAction runs `inkzee classify train`. */
+export async function classifyTrainAction(ctx: Context, opts: { labels?: string; fromFolders?: boolean; depth?: string; model?: string; columns?: string }): Promise<void> {
+  const depth = opts.depth === undefined ? undefined : Number(opts.depth);
+  printTrain(ctx.out, await trainCommand(ctx, { labels: opts.labels, fromFolders: opts.fromFolders, depth, model: opts.model ?? DEFAULT_MODEL, columns: columnsOf(opts.columns) }));
+}
+
+/** classifyAction runs `inkzee classify` (label stored items) and `inkzee classify --stdin`. */
+export async function classifyAction(ctx: Context, opts: { model?: string; all?: boolean; stdin?: boolean; minConfidence?: string }): Promise<void> {
+  const model = opts.model ?? DEFAULT_MODEL;
+  const minConfidence = confidenceOf(opts.minConfidence);
+  if (opts.stdin) {
+    if (opts.all) throw new UsageError('classify: --all labels stored items; it does not go with --stdin');
+    await stdinCommand(ctx, { model, minConfidence }, (o) => ctx.out.record(o));
+    return;
+  }
+  printLabel(ctx.out, await labelCommand(ctx, { model, all: opts.all, minConfidence }));
+}
+
+/** classifyEvalAction runs `inkzee classify eval FILE`. */
+export async function classifyEvalAction(ctx: Context, file: string, opts: { model?: string; columns?: string }): Promise<void> {
+  printEval(ctx.out, await evalCommand(ctx, file, { model: opts.model ?? DEFAULT_MODEL, columns: columnsOf(opts.columns) }));
+}
+
+/** classifyModelsAction runs `inkzee classify models`. */
+export function classifyModelsAction(ctx: Context): void {
+  printModels(ctx.out, modelsCommand(ctx));
+}
+
+/** classifyExplainAction runs `inkzee classify explain ITEM`. */
+export function classifyExplainAction(ctx: Context, item: string, opts: { model?: string; top?: string }): void {
+  const top = opts.top === undefined ? undefined : Number(opts.top);
+  if (top !== undefined && (!Number.isInteger(top) || top < 1)) throw new UsageError(`--top ${opts.top}: must be a whole number from 1`);
+  printExplain(ctx.out, explainCommand(ctx, item, { model: opts.model ?? DEFAULT_MODEL, top }));
+}
+
+/** classifyTeachAction runs `inkzee classify teach ITEM LABEL`. */
+export function classifyTeachAction(ctx: Context, item: string, label: string, opts: { model?: string }): void {
+  printTeach(ctx.out, teachCommand(ctx, item, label, { model: opts.model ?? DEFAULT_MODEL }));
+}
+
+/** classifyCorrectionsAction runs `inkzee classify corrections [--remove ITEM]`. */
+export function classifyCorrectionsAction(ctx: Context, opts: { model?: string; remove?: string }): void {
+  printCorrections(ctx.out, correctionsCommand(ctx, { model: opts.model, remove: opts.remove }));
+}

@@ -1,0 +1,84 @@
+// The classifier's conversation with its reader: why an item got its label (explain), and the
+// reader's corrections, which label the item at once and join every later training (teach).
+import { InputError, UsageError } from '../errors.js';
+import { explain, type Explanation } from '../classify/explain.js';
+import { predict } from '../classify/model.js';
+import { listCorrections, removeCorrection, saveCorrection, type Correction } from '../store/corrections.js';
+import { itemForLabel, modelSource, saveLabels } from '../store/models.js';
+import type { Context } from './context.js';
+import { itemText, loadModel } from './classify.js';
+
+function itemId(s: string): number {
+  const id = Number(s);
+  if (!/^\d+$/.test(s.trim()) || !Number.isSafeInteger(id) || id < 1) throw new UsageError(`item ${s}: give the item's id, a whole number from \`inkzee items\``);
+  return id;
+}
+
+function storedItem(ctx: Context, model: string, id: number) {
+  const row = itemForLabel(ctx.store(), model, id);
+  if (!row) throw new InputError(`item ${id}`, 'no such item', 'no-item');
+  return row;
+}
+
+/** ExplainResult is an explanation of one stored item's label. */
+export type ExplainResult = Explanation & { model: string; item: number; title: string | null; taught: string | null };
+
+/** explainCommand explains the label a model gives a stored item, in the item's own words. */
+export function explainCommand(ctx: Context, item: string, o: { model: string; top?: number }): ExplainResult {
+  const id = itemId(item);
+  const model = loadModel(ctx, o.model);
+  const row = storedItem(ctx, o.model, id);
+  const taught = listCorrections(ctx.store(), o.model).find((c) => c.itemId === id)?.label ?? null;
+  return { model: o.model, item: id, title: row.title, taught, ...explain(model, itemText(row), o.top) };
+}
+
+/** TeachResult is a recorded correction and how many the model now holds. */
+export interface TeachResult {
+  model: string;
+  item: number;
+  title: string | null;
+  label: string;
+  was: string | null;
+  corrections: number;
+}
+
+/**
+ * teachCommand records that a stored item belongs under `label` for a model: the item is labelled
+ * so at once, and the correction joins every later `classify train` of the model from the same
+ * source. The label must be one the model knows (matched regardless of case).
+ */
+export function teachCommand(ctx: Context, item: string, label: string, o: { model: string }): TeachResult {
+  const id = itemId(item);
+  const model = loadModel(ctx, o.model);
+  const known = model.labels.find((l) => l === label) ?? model.labels.find((l) => l.toLowerCase() === label.trim().toLowerCase());
+  if (!known) throw new InputError(`label "${label}"`, `model "${o.model}" does not know it (labels: ${model.labels.join(', ')})`, 'bad-labels');
+  const db = ctx.store();
+  const row = storedItem(ctx, o.model, id);
+  const was = row.label ?? predict(model, [itemText(row)])[0].label;
+  saveCorrection(db, { itemId: id, model: o.model, label: known, was, source: modelSource(db, o.model)!, createdAt: ctx.now().toISOString() });
+  return { model: o.model, item: id, title: row.title, label: known, was, corrections: listCorrections(db, o.model).length };
+}
+
+/** CorrectionsResult lists corrections, or names the one removed. */
+export type CorrectionsResult = { kind: 'list'; corrections: Correction[] } | { kind: 'removed'; model: string; item: number; label: string; now: string | null };
+
+/**
+ * correctionsCommand lists the corrections (of one model, or of all), or removes one: the item
+ * then takes the model's own label again at once, and later trainings leave it out.
+ */
+export function correctionsCommand(ctx: Context, o: { model?: string; remove?: string }): CorrectionsResult {
+  const db = ctx.store();
+  if (o.remove === undefined) return { kind: 'list', corrections: listCorrections(db, o.model) };
+  const id = itemId(o.remove);
+  const modelName = o.model ?? 'default';
+  const old = listCorrections(db, modelName).find((c) => c.itemId === id);
+  if (!old || !removeCorrection(db, modelName, id)) throw new InputError(`item ${id}`, `no correction for model "${modelName}" (\`inkzee classify corrections\` lists them)`, 'no-correction');
+  let now: string | null = null;
+  const row = itemForLabel(db, modelName, id);
+  if (row && modelSource(db, modelName) !== undefined) {
+    const p = predict(loadModel(ctx, modelName), [itemText(row)])[0];
+    saveLabels(db, modelName, [{ id, ...p }], ctx.now().toISOString());
+    now = p.label;
+  }
+  return { kind: 'removed', model: modelName, item: id, label: old.label, now };
+}
