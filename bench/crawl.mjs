@@ -1,10 +1,14 @@
 #!/usr/bin/env node
-// bench:crawl — crawl ../shared/bench's feed farm with the real CLI and report wall time as ratios
-// to ideal.mjs's bounds for the same concurrency, CPU seconds and peak RSS, whether every feed
-// holds exactly what /truth says, what a second (conditional) crawl costs, and churn.
-// Usage: npm run bench:crawl [-- --feeds 698 --concurrency 16 --timeout 10]
+// bench:crawl — crawl ../shared/bench's feed farm with the real CLI, twice over: one host (the
+// farm's single origin, --per-host = concurrency), and many hosts (`--hosts 64`, the CLI's default
+// --concurrency 16 and --per-host 2). Reports wall time as ratios to ideal.mjs's bounds for the
+// same C (and P), CPU seconds, peak RSS, fd high-water, the farm's socket and in-flight
+// high-waters, whether every feed holds exactly what /truth says, a second (conditional) crawl
+// and churn (single host), and the peers' rows on the many-host list when they are installed.
+// Usage: npm run bench:crawl [-- --feeds 698 --concurrency 16 --timeout 10 --hosts 64 --repeat 1
+//        --only single|multi --bin path/to/inkzee.js]
 // Skips cleanly (exit 0) when ../shared/bench is absent.
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -12,6 +16,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
+import { measure, load } from './measure.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const benchDir = path.resolve(process.env.INKZEE_SHARED ?? path.join(root, '..', 'shared'), 'bench');
@@ -21,11 +26,10 @@ if (!fs.existsSync(path.join(benchDir, 'feed-farm.mjs'))) {
 }
 const arg = (name, def) => { const k = process.argv.indexOf(`--${name}`); return k > 0 ? process.argv[k + 1] : def; };
 const FEEDS = Number(arg('feeds', 698)), C = Number(arg('concurrency', 16)), TIMEOUT = Number(arg('timeout', 10)), SEED = Number(arg('seed', 1));
+const HOSTS = Number(arg('hosts', 64)), P = 2 /* the CLI's default --per-host */, REPEAT = Number(arg('repeat', 1)), ONLY = arg('only', 'both');
+const bin = path.resolve(arg('bin', path.join(root, 'bin', 'inkzee.js')));
 const farmLib = await import(pathToFileURL(path.join(benchDir, 'feed-farm.mjs')).href);
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'inkzee-bench-'));
-const db = path.join(tmp, 'bench.db');
-const bin = path.join(root, 'bin', 'inkzee.js');
-const hasTime = fs.existsSync('/usr/bin/time');
 
 async function startFarm(port, extra = []) {
   const child = spawn(process.execPath, [path.join(benchDir, 'feed-farm.mjs'), '--feeds', String(FEEDS), '--seed', String(SEED), '--port', String(port), ...extra], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -33,99 +37,167 @@ async function startFarm(port, extra = []) {
   return { child, url: JSON.parse(line).url };
 }
 const stopFarm = (farm) => new Promise((r) => { farm.child.once('exit', r); farm.child.kill('SIGTERM'); });
-// The bench's own requests use a fresh connection each (no keep-alive), so the farm's socket
-// high-water mark counts only the crawler's sockets.
+// The bench's own requests use a fresh connection each (no keep-alive) to 127.0.0.1, so the
+// farm's per-host high-waters count only the crawler's sockets on the feed hosts.
 const getText = (url) => new Promise((resolve, reject) => http.get(url, { agent: false }, (res) => {
   let body = '';
   res.setEncoding('utf8').on('data', (d) => (body += d)).on('end', () => resolve(body));
 }).on('error', reject));
 const getJson = async (url) => JSON.parse(await getText(url));
+const ideal = (extra) => JSON.parse(execFileSync(process.execPath, [path.join(benchDir, 'ideal.mjs'), '--feeds', String(FEEDS), '--seed', String(SEED),
+  '--nested', '--concurrency', String(C), '--timeout', String(TIMEOUT), '--json', ...extra], { encoding: 'utf8' }));
 
-/** run times one CLI invocation; with /usr/bin/time, also CPU seconds and peak RSS. */
-function run(args) {
-  return new Promise((resolve) => {
-    const started = performance.now();
-    const cmd = hasTime ? ['/usr/bin/time', ['-f', 'TIME %U %S %M', process.execPath, bin, ...args]] : [process.execPath, [bin, ...args]];
-    const child = spawn(cmd[0], cmd[1], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '', err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('exit', (code) => {
-      const wall = (performance.now() - started) / 1000;
-      const t = /TIME ([\d.]+) ([\d.]+) (\d+)/.exec(err);
-      const events = out.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
-      resolve({ code, wall, cpu: t ? Number(t[1]) + Number(t[2]) : null, rssMb: t ? Number(t[3]) / 1024 : null, events, summary: events.at(-1) });
-    });
-  });
+/** checkTruth compares every feed in the database with the farm's /truth. */
+async function checkTruth(db, farmUrl, hosts) {
+  const o = farmLib.parseArgs(['--feeds', String(FEEDS), '--seed', String(SEED), '--hosts', String(hosts)]);
+  const sqlite = new Database(db, { readonly: true });
+  const feedRow = sqlite.prepare('SELECT * FROM feeds WHERE url IN (?, ?, ?)');
+  const itemRows = sqlite.prepare('SELECT guid, link, title FROM items WHERE feed_id = ?');
+  const check = { exact: 0, wrong: [], disabled410: 0, moved301: 0, autodiscovered: 0, recoveredItems: 0, failingRecorded: 0,
+    items: sqlite.prepare('SELECT count(*) AS n FROM items').get().n };
+  for (let i = 0; i < FEEDS; i++) {
+    const truth = await getJson(`${farmUrl}/truth/${i}`);
+    const base = farmLib.feedBase(o, farmUrl, i);
+    const f = feedRow.get(`${base}/feed/${i}`, `${base}/moved/${i}`, `${base}/alt/${i}`);
+    if (!f) { check.wrong.push(`${i}: no feed row`); continue; }
+    const items = itemRows.all(f.id);
+    const key = (it) => it.guid ?? it.link;
+    if (['ok', '301', '302', 'html'].includes(truth.kind)) {
+      const got = new Map(items.map((it) => [key(it), it.title]));
+      const same = items.length === truth.items.length && truth.items.every((t) => got.get(t.guid) === t.title);
+      if (same) check.exact++; else check.wrong.push(`${i} (${truth.kind}): ${items.length} items vs ${truth.items.length}`);
+      if (truth.kind === '301' && f.url.endsWith(`/moved/${i}`)) check.moved301++;
+      if (truth.kind === '302' && !f.url.endsWith(`/feed/${i}`)) check.wrong.push(`${i}: a 302 moved the subscription`);
+      if (truth.kind === 'html' && f.url.endsWith(`/alt/${i}`)) check.autodiscovered++;
+    } else if (truth.kind === '410') {
+      if (f.disabled_reason) check.disabled410++; else check.wrong.push(`${i}: 410 not disabled`);
+    } else if (truth.kind === 'malformed' || truth.kind === 'truncated') {
+      check.recoveredItems += items.length;
+      if (items.some((it) => !truth.items.some((t) => t.guid === key(it) && t.title === it.title))) check.wrong.push(`${i}: recovered an item the truth lacks`);
+    } else if (f.consecutive_errors > 0 && f.last_error) check.failingRecorded++;
+    else check.wrong.push(`${i} (${truth.kind}): failure not recorded`);
+  }
+  sqlite.close();
+  return check;
 }
 
-let farm = await startFarm(0);
-const port = new URL(farm.url).port;
-fs.writeFileSync(path.join(tmp, 'subs.opml'), await getText(`${farm.url}/opml?n=${FEEDS}&nested=1`));
-const ideal = JSON.parse(execFileSync(process.execPath, [path.join(benchDir, 'ideal.mjs'), '--feeds', String(FEEDS), '--seed', String(SEED), '--nested', '--concurrency', String(C), '--timeout', String(TIMEOUT), '--json'], { encoding: 'utf8' }));
-const bound = ideal.bounds[0];
-await getJson(`${farm.url}/stats?reset=1`);
+const r = (x, d = 2) => (x === null || x === undefined ? 'n/a' : x.toFixed(d));
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+const rows = [];
+const header = '| run | wall s | ÷ greedy | ÷ lower bound | CPU s | peak RSS MB | fd HWM | farm sockets HWM (host) | in flight HWM (host) | requests | 304s | new items | load |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|';
+const row = (name, res, st, b) => rows.push(`| ${name} | ${r(res.wall)} | ${r(res.wall / b.greedyInOrder_s)} | ${r(res.wall / b.lowerBound_s)} | ${r(res.cpu)} | ${r(res.rssMb, 0)} | ${res.fdHwm ?? 'n/a'} | ` +
+  `${st.connectionsHwm}${st.hostConnectionsHwm !== undefined ? ` (${st.hostConnectionsHwm})` : ''} | ${st.inflightHwm}${st.hostInflightHwm !== undefined ? ` (${st.hostInflightHwm})` : ''} | ` +
+  `${st.requests} | ${st.notModified} | ${res.summary?.newItems ?? res.items ?? 'n/a'} | ${res.load} |`);
+const notes = [];
+let ok = true;
+const truthLine = (check, id) => `Truth: ${check.exact} feeds hold exactly their items (expected ${id.expected.feedsWithItems + id.expected.plusAutodiscovery.feeds}); ` +
+  `${check.items} items stored (truth ${id.expected.items} + ${id.expected.plusAutodiscovery.items} autodiscovered + up to ${id.expected.brokenXml.itemsIfFullyRecovered} from broken XML); ` +
+  `${check.moved301} 301s moved; ${check.autodiscovered} pages autodiscovered; ${check.disabled410} 410s disabled; ${check.failingRecorded} failures recorded; ` +
+  `${check.recoveredItems} items recovered. Mismatches: ${check.wrong.length ? check.wrong.join('; ') : 'none'}.`;
+const timed = async (args) => ({ ...(await measure(bin, args)), load: load() });
 
-const crawlFlags = ['--concurrency', String(C), '--per-host', String(C), '--timeout', String(TIMEOUT)];
-const first = await run(['--db', db, '--json', 'import', path.join(tmp, 'subs.opml'), ...crawlFlags]);
-const stats1 = await getJson(`${farm.url}/stats?reset=1`);
-
-// Check every feed against the farm's truth.
-const sqlite = new Database(db, { readonly: true });
-const feedRow = sqlite.prepare('SELECT * FROM feeds WHERE url IN (?, ?, ?)');
-const itemRows = sqlite.prepare('SELECT guid, link, title FROM items WHERE feed_id = ?');
-const check = { exact: 0, wrong: [], disabled410: 0, moved301: 0, autodiscovered: 0, recoveredItems: 0, failingRecorded: 0 };
-for (let i = 0; i < FEEDS; i++) {
-  const truth = await getJson(`${farm.url}/truth/${i}`);
-  const f = feedRow.get(`${farm.url}/feed/${i}`, `${farm.url}/moved/${i}`, `${farm.url}/alt/${i}`);
-  if (!f) { check.wrong.push(`${i}: no feed row`); continue; }
-  const items = itemRows.all(f.id);
-  const key = (it) => it.guid ?? it.link;
-  if (['ok', '301', '302', 'html'].includes(truth.kind)) {
-    const got = new Map(items.map((it) => [key(it), it.title]));
-    const same = items.length === truth.items.length && truth.items.every((t) => got.get(t.guid) === t.title);
-    if (same) check.exact++; else check.wrong.push(`${i} (${truth.kind}): ${items.length} items vs ${truth.items.length}`);
-    if (truth.kind === '301' && f.url.endsWith(`/moved/${i}`)) check.moved301++;
-    if (truth.kind === '302' && !f.url.endsWith(`/feed/${i}`)) check.wrong.push(`${i}: a 302 moved the subscription`);
-    if (truth.kind === 'html' && f.url.endsWith(`/alt/${i}`)) check.autodiscovered++;
-  } else if (truth.kind === '410') {
-    if (f.disabled_reason) check.disabled410++; else check.wrong.push(`${i}: 410 not disabled`);
-  } else if (truth.kind === 'malformed' || truth.kind === 'truncated') {
-    check.recoveredItems += items.length;
-    if (items.some((it) => !truth.items.some((t) => t.guid === key(it) && t.title === it.title))) check.wrong.push(`${i}: recovered an item the truth lacks`);
-  } else if (f.consecutive_errors > 0 && f.last_error) check.failingRecorded++;
-  else check.wrong.push(`${i} (${truth.kind}): failure not recorded`);
+if (ONLY !== 'multi') {
+  // One host: the farm is a single origin, so --per-host is the concurrency.
+  let farm = await startFarm(0);
+  const port = new URL(farm.url).port;
+  const db = path.join(tmp, 'single.db');
+  fs.writeFileSync(path.join(tmp, 'single.opml'), await getText(`${farm.url}/opml?n=${FEEDS}&nested=1`));
+  const id = ideal([]);
+  const b = id.bounds[0];
+  await getJson(`${farm.url}/stats?reset=1`);
+  const flags = ['--concurrency', String(C), '--per-host', String(C), '--timeout', String(TIMEOUT)];
+  const first = await timed(['--db', db, '--json', 'import', path.join(tmp, 'single.opml'), ...flags]);
+  const stats1 = await getJson(`${farm.url}/stats?reset=1`);
+  const check = await checkTruth(db, farm.url, 1);
+  await getJson(`${farm.url}/stats?reset=1`);
+  const second = await timed(['--db', db, '--json', 'refresh', ...flags]);
+  const stats2 = await getJson(`${farm.url}/stats?reset=1`);
+  // Churn: the same farm restarted on the same port, where 10% of the feeds gain an item per request.
+  await stopFarm(farm);
+  farm = await startFarm(port, ['--churn', '0.1']);
+  const o = farmLib.parseArgs(['--feeds', String(FEEDS), '--seed', String(SEED), '--churn', '0.1']);
+  const churning = Array.from({ length: FEEDS }, (_, i) => farmLib.feedSpec(o, i)).filter((s) => s.churns && ['ok', '301', '302', 'html', 'malformed', 'truncated'].includes(s.kind)).length;
+  const churn1 = await timed(['--db', db, '--json', 'refresh', ...flags]); // validators still match version 0: 304s
+  const churn2 = await timed(['--db', db, '--json', 'refresh', ...flags]); // version 1: one new item each
+  await stopFarm(farm);
+  row(`one host, C=${C}, P=${C}: import`, first, stats1, b);
+  row(`one host: refresh (conditional)`, second, stats2, b);
+  notes.push(`One host: ideal.mjs at C=${C}: greedyInOrder ${b.greedyInOrder_s} s, lowerBound ${b.lowerBound_s} s. Target wall <= 1.1 x greedy: ${first.wall <= 1.1 * b.greedyInOrder_s ? 'met' : 'NOT met'}.`);
+  notes.push(truthLine(check, id));
+  notes.push(`Second crawl: ${stats2.conditionalRequests} conditional requests, ${stats2.notModified} answered 304, ${second.summary.newItems} new items. ` +
+    `Churn 0.1: first refresh ${churn1.summary.newItems} new (validators of version 0 still match), second ${churn2.summary.newItems} new; expected ${churning}.`);
+  ok &&= check.wrong.length === 0 && churn2.summary.newItems === churning && stats1.connectionsHwm <= C && second.summary.newItems === 0;
 }
-sqlite.close();
 
-await getJson(`${farm.url}/stats?reset=1`);
-const second = await run(['--db', db, '--json', 'refresh', ...crawlFlags]);
-const stats2 = await getJson(`${farm.url}/stats?reset=1`);
-
-// Churn: the same farm restarted on the same port, where 10% of the feeds gain an item per request.
-await stopFarm(farm);
-farm = await startFarm(port, ['--churn', '0.1']);
-const o = farmLib.parseArgs(['--feeds', String(FEEDS), '--seed', String(SEED), '--churn', '0.1']);
-// Every churning feed that yields items gains exactly its newest item (in a truncated document
-// it is at the top, before the cut).
-const churning = Array.from({ length: FEEDS }, (_, i) => farmLib.feedSpec(o, i)).filter((s) => s.churns && ['ok', '301', '302', 'html', 'malformed', 'truncated'].includes(s.kind)).length;
-const churn1 = await run(['--db', db, '--json', 'refresh', ...crawlFlags]); // validators still match version 0: 304s
-const churn2 = await run(['--db', db, '--json', 'refresh', ...crawlFlags]); // version 1: one new item each
-await stopFarm(farm);
+if (ONLY !== 'single') {
+  // Many hosts, with the CLI's defaults for --concurrency and --per-host (16 and 2).
+  const farm = await startFarm(0, ['--hosts', String(HOSTS)]);
+  const opmlPath = path.join(tmp, 'multi.opml');
+  fs.writeFileSync(opmlPath, await getText(`${farm.url}/opml?n=${FEEDS}&nested=1&hosts=${HOSTS}`));
+  const id = ideal(['--hosts', String(HOSTS), '--per-host', String(P)]);
+  const b = id.bounds[0];
+  const flags = ['--timeout', String(TIMEOUT), ...(C !== 16 ? ['--concurrency', String(C)] : [])];
+  const walls = [];
+  let check = null, worst = { connectionsHwm: 0, hostConnectionsHwm: 0, inflightHwm: 0, hostInflightHwm: 0 };
+  for (let k = 0; k < REPEAT; k++) {
+    const db = path.join(tmp, `multi-${k}.db`);
+    await getJson(`${farm.url}/stats?reset=1`);
+    const res = await timed(['--db', db, '--json', 'import', opmlPath, ...flags]);
+    const st = await getJson(`${farm.url}/stats?reset=1`);
+    for (const key of Object.keys(worst)) worst[key] = Math.max(worst[key], st[key]);
+    walls.push(res.wall);
+    row(`${HOSTS} hosts, C=${C}, P=${P}: import${REPEAT > 1 ? ` #${k + 1}` : ''}`, res, st, b);
+    if (k === 0) check = await checkTruth(db, farm.url, HOSTS);
+  }
+  for (const peer of peers(opmlPath)) {
+    await getJson(`${farm.url}/stats?reset=1`);
+    const res = { ...(await peer.run()), load: load() };
+    row(`peer: ${peer.name}`, res, await getJson(`${farm.url}/stats?reset=1`), b);
+  }
+  await stopFarm(farm);
+  const wall = median(walls);
+  const met = wall <= 1.05 * b.greedyInOrder_s;
+  notes.push(`${HOSTS} hosts: ideal.mjs --hosts ${HOSTS} --per-host ${P} at C=${C}: greedyInOrder ${b.greedyInOrder_s} s, lowerBound ${b.lowerBound_s} s. ` +
+    `Median wall of ${walls.length}: ${r(wall)} s = ${r(wall / b.greedyInOrder_s, 3)} x greedy (target <= 1.05: ${met ? 'met' : 'NOT met'}). ` +
+    `Farm high-waters over the runs: sockets ${worst.connectionsHwm} (<= ${C}), per host ${worst.hostConnectionsHwm} (<= ${P}), in flight ${worst.inflightHwm}, per host ${worst.hostInflightHwm}.`);
+  notes.push(truthLine(check, id));
+  ok &&= check.wrong.length === 0 && worst.connectionsHwm <= C && worst.hostConnectionsHwm <= P;
+}
 fs.rmSync(tmp, { recursive: true, force: true });
 
-const r = (x) => (x === null ? 'n/a' : x.toFixed(2));
-console.log(`\nInkzee crawl of the feed farm: ${FEEDS} nested feeds, seed ${SEED}, concurrency ${C} (per host ${C}: the farm is one host), timeout ${TIMEOUT} s\n`);
-console.log('| run | wall s | wall / greedyInOrder | wall / lowerBound | CPU s | peak RSS MB | requests | 304s | sockets HWM | new items |');
-console.log('|---|---|---|---|---|---|---|---|---|---|');
-for (const [name, res, st] of [['import (first crawl)', first, stats1], ['refresh (conditional)', second, stats2]]) {
-  console.log(`| ${name} | ${r(res.wall)} | ${r(res.wall / bound.greedyInOrder_s)} | ${r(res.wall / bound.lowerBound_s)} | ${r(res.cpu)} | ${r(res.rssMb)} | ${st.requests} | ${st.notModified} | ${st.connectionsHwm} | ${res.summary.newItems} |`);
+/** peers lists the installed peer crawlers (newsboat, Python feedparser) for the many-host list, 16 threads each. */
+function peers(opml) {
+  const list = [];
+  const time = fs.existsSync('/usr/bin/time');
+  const runTimed = (argv, cwd) => new Promise((resolve) => {
+    const tf = path.join(cwd, 'time.txt'), started = performance.now();
+    const child = spawn(time ? '/usr/bin/time' : argv[0], time ? ['-f', '%U %S %M', '-o', tf, ...argv] : argv.slice(1), { cwd, stdio: 'ignore' });
+    child.on('exit', () => {
+      const t = time && fs.existsSync(tf) ? fs.readFileSync(tf, 'utf8').trim().split('\n').at(-1).split(' ').map(Number) : null;
+      resolve({ wall: (performance.now() - started) / 1000, cpu: t ? t[0] + t[1] : null, rssMb: t ? t[2] / 1024 : null, fdHwm: null });
+    });
+  });
+  if (spawnSync('newsboat', ['-v'], { stdio: 'ignore' }).status === 0) {
+    list.push({ name: 'newsboat (16 threads)', run: () => {
+      const d = fs.mkdtempSync(path.join(tmp, 'nb-'));
+      fs.writeFileSync(path.join(d, 'config'), `reload-threads 16\ndownload-timeout ${TIMEOUT}\nmax-items 0\n`);
+      fs.writeFileSync(path.join(d, 'urls'), '');
+      spawnSync('newsboat', ['-C', 'config', '-u', 'urls', '-c', 'cache.db', '-i', opml], { cwd: d, stdio: 'ignore' });
+      return runTimed(['newsboat', '-C', 'config', '-u', 'urls', '-c', 'cache.db', '-x', 'reload'], d);
+    } });
+  } else notes.push('newsboat: not installed, row skipped.');
+  const fp = path.join(benchDir, 'peers', 'feedparser_crawl.py');
+  if (fs.existsSync(fp) && spawnSync('/usr/bin/python3', ['-c', 'import feedparser, requests'], { stdio: 'ignore' }).status === 0) {
+    list.push({ name: 'Python feedparser + requests (16 threads)', run: () => {
+      const d = fs.mkdtempSync(path.join(tmp, 'fp-'));
+      return runTimed(['/usr/bin/python3', fp, opml, path.join(d, 'out.db'), '--threads', '16', '--timeout', String(TIMEOUT)], d);
+    } });
+  } else notes.push('Python feedparser: python3-feedparser / python3-requests not installed, row skipped.');
+  return list;
 }
-console.log(`\nideal.mjs at C=${C}: greedyInOrder ${bound.greedyInOrder_s} s, lowerBound ${bound.lowerBound_s} s. Target: wall <= 1.1 x greedyInOrder -> ${first.wall <= 1.1 * bound.greedyInOrder_s ? 'met' : 'NOT met'}.`);
-console.log(`Truth: ${check.exact} feeds hold exactly their items (expected ${ideal.expected.feedsWithItems + ideal.expected.plusAutodiscovery.feeds}); ${check.moved301} 301s moved; ${check.autodiscovered} HTML pages autodiscovered; ${check.disabled410} 410s disabled; ${check.failingRecorded} failing feeds recorded with a reason; ${check.recoveredItems} items recovered from ${ideal.expected.brokenXml.feeds} broken feeds (at most ${ideal.expected.brokenXml.itemsIfFullyRecovered}).`);
-console.log(`Mismatches: ${check.wrong.length ? check.wrong.join('; ') : 'none'}`);
-console.log(`Second crawl: ${stats2.conditionalRequests} conditional requests, ${stats2.notModified} answered 304, ${second.summary.newItems} new items.`);
-console.log(`Churn 0.1: first refresh ${churn1.summary.newItems} new (validators of version 0 still match), second ${churn2.summary.newItems} new; ${churning} feeds churn, so expected ${churning}.`);
-console.log(`Socket high-water mark at the farm: ${stats1.connectionsHwm} (concurrency ${C}).`);
-const ok = check.wrong.length === 0 && churn2.summary.newItems === churning && stats1.connectionsHwm <= C && second.summary.newItems === 0;
+
+console.log(`\nInkzee crawl of the feed farm: ${FEEDS} nested feeds, seed ${SEED}, timeout ${TIMEOUT} s, ${bin}\n`);
+console.log(header);
+console.log(rows.join('\n'));
+console.log('\n' + notes.join('\n'));
 process.exit(ok ? 0 : 1);

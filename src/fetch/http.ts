@@ -1,6 +1,7 @@
 import { request, EnvHttpProxyAgent, type Dispatcher } from 'undici';
-import { HostPools } from './pools.js';
+import { HostPools, type Lease } from './pools.js';
 import { BodyTooLarge, readBody } from './body.js';
+import { dnsServersFrom, HostResolver } from './dns.js';
 
 /** FetchSettings are the crawl-wide HTTP settings. */
 export interface FetchSettings {
@@ -56,21 +57,41 @@ function describe(err: unknown, timeoutMs: number): string {
   return e.message ?? String(err);
 }
 
+/** Resolves when the signal aborts (never rejects), to race against a lookup. */
+const aborted = (signal: AbortSignal) => new Promise<null>((resolve) => {
+  if (signal.aborted) resolve(null); else signal.addEventListener('abort', () => resolve(null), { once: true });
+});
+
 /**
  * Fetcher performs conditional GETs over bounded per-host keep-alive pools, following at most
- * five redirects itself (to tell 301/308 from 302/307 and to refuse non-http(s) targets).
+ * five redirects itself (to tell 301/308 from 302/307 and to refuse non-http(s) targets). Host
+ * names go through the crawl's own resolver (`dns.ts`), except behind a proxy, which resolves them.
  */
 export class Fetcher {
   private readonly pools: HostPools;
   private readonly proxy: EnvHttpProxyAgent | null;
+  /** The crawl's DNS cache; null behind a proxy. */
+  readonly resolver: HostResolver | null;
 
   constructor(private readonly s: FetchSettings, env: NodeJS.ProcessEnv = process.env) {
-    this.pools = new HostPools(s.concurrency, s.perHost, Math.min(10_000, s.timeoutMs));
     const httpProxy = env.HTTP_PROXY || env.http_proxy;
     const httpsProxy = env.HTTPS_PROXY || env.https_proxy;
     this.proxy = httpProxy || httpsProxy
       ? new EnvHttpProxyAgent({ httpProxy, httpsProxy, noProxy: env.NO_PROXY ?? env.no_proxy, connections: s.concurrency })
       : null;
+    this.resolver = this.proxy ? null : new HostResolver({ servers: dnsServersFrom(env.INKZEE_DNS_SERVERS) });
+    this.pools = new HostPools({
+      budget: s.concurrency, perHost: s.perHost, connectTimeoutMs: Math.min(10_000, s.timeoutMs), lookup: this.resolver?.lookup,
+    });
+  }
+
+  /** ahead starts resolving the host of a feed the crawl will fetch soon, so lookups overlap fetches. */
+  ahead(url: string): void {
+    if (this.proxy) return;
+    let u: URL;
+    try { u = new URL(url); } catch { return; } // a bad URL fails when fetched
+    this.pools.expect(u.origin);
+    this.resolver?.ahead(u.hostname);
   }
 
   /** socketHighWater is the most sockets the fetcher ever held open at once. */
@@ -84,6 +105,7 @@ export class Fetcher {
     const seen = new Set<string>();
     let url = startUrl;
     let permanent = true;
+    try { this.pools.expect(new URL(startUrl).origin, true); } catch { /* refused below */ }
     for (let hop = 0; ; hop++) {
       const u = new URL(url);
       if (u.protocol !== 'http:' && u.protocol !== 'https:') {
@@ -93,8 +115,14 @@ export class Fetcher {
       const headers: Record<string, string> = { 'user-agent': this.s.userAgent, accept: ACCEPT, 'accept-encoding': 'gzip, deflate, br' };
       if (v.etag) headers['if-none-match'] = v.etag;
       if (v.lastModified) headers['if-modified-since'] = v.lastModified;
-      const dispatcher: Dispatcher = this.proxy ?? this.pools.acquire(u.origin);
+      if (this.resolver) {
+        const found = await Promise.race([this.resolver.resolve(u.hostname, true), aborted(deadline)]);
+        if (!found) return { kind: 'failed', url, status: null, error: describe(signal.aborted ? signal.reason : deadline.reason, this.s.timeoutMs), retryAfterSec: null, gone: false };
+        if (!found.ok) return { kind: 'failed', url, status: null, error: `fetch: cannot resolve host ${u.hostname} (${found.reason})`, retryAfterSec: null, gone: false };
+      }
+      let lease: Lease | null = null;
       try {
+        const dispatcher: Dispatcher = this.proxy ?? (lease = await this.pools.acquire(u.origin, deadline)).dispatcher;
         const res = await request(url, {
           method: 'GET', headers, dispatcher, signal: deadline,
           headersTimeout: this.s.timeoutMs, bodyTimeout: this.s.timeoutMs,
@@ -126,13 +154,14 @@ export class Fetcher {
       } catch (err) {
         return { kind: 'failed', url, status: null, error: describe(signal.aborted ? signal.reason ?? err : err, this.s.timeoutMs), retryAfterSec: null, gone: false };
       } finally {
-        if (!this.proxy) this.pools.release(u.origin, dispatcher);
+        lease?.release();
       }
     }
   }
 
   /** close releases every connection. */
   async close(): Promise<void> {
+    this.resolver?.close();
     await this.pools.close();
     await this.proxy?.close().catch(() => {});
   }

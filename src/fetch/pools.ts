@@ -1,117 +1,236 @@
 import type net from 'node:net';
-import { buildConnector, Pool, type Dispatcher } from 'undici';
+import { buildConnector, Client, type Dispatcher } from 'undici';
 
-const RELEASE_GRACE_MS = 25;
+/** How long a half-closed socket waits for the server's FIN (a starved local server can take 100s of ms) before it is destroyed. */
+const FIN_WAIT_MS = 2_000;
+/** How long a socket closed without the server's FIN still counts: its FIN or RST is on its way. */
+const CLOSE_GRACE_MS = 100;
 
-interface HostPool {
-  pool: Pool;
-  /** Requests in flight on this pool. */
-  inflight: number;
-  /** Sockets this pool has open (or opening). */
-  sockets: number;
+/** One keep-alive connection: an undici Client with at most one socket. */
+interface Conn {
+  client: Client;
+  origin: string;
+  busy: boolean;
+  socket: net.Socket | null;
+  lastUsed: number;
+  /** Closes the open socket gracefully (its slot counts until the server has seen the close). */
+  closeSocket: (() => void) | null;
+}
+
+/** Lease is one request's hold on a connection; release it once the response body is consumed. */
+export interface Lease {
+  dispatcher: Dispatcher;
+  release(): void;
+}
+
+/** HostPoolOptions are the limits and the name lookup of the connections. */
+export interface HostPoolOptions {
+  /** Sockets open at once across all origins, counting those still closing. */
+  budget: number;
+  /** Sockets open at once to one origin, counting those still closing. */
+  perHost: number;
+  connectTimeoutMs: number;
+  /** A `net.connect` lookup function (the crawl's DNS cache); the system's when absent. */
+  lookup?: net.LookupFunction;
 }
 
 /**
- * HostPools hands out one keep-alive connection pool per origin and keeps the total number of
- * open sockets, across all origins, at or below a budget (the crawl's concurrency). Requests in
- * flight never exceed the budget, so when a new socket is needed and the budget is spent, some
- * socket is idle: a pool with nothing in flight is destroyed, and a busy pool holding more sockets
- * than requests is retired (destroyed as soon as its requests finish) and replaced.
+ * HostPools keeps at most `perHost` keep-alive sockets per origin and at most `budget` in all,
+ * counting a socket until the server has seen it close, so the server never counts more either.
+ * A request reuses an idle connection of its origin; a new socket takes a free slot, else the
+ * least recently used idle connection is closed for it. Closing is a half-close that the server
+ * answers with its own FIN (about a millisecond on loopback, a round trip elsewhere), and while the
+ * budget is full an idle connection whose origin has no feed coming up (see `expect`) is closed as
+ * soon as it is released, so that wait overlaps the work in between instead of delaying the next
+ * request.
  */
 export class HostPools {
-  private readonly pools = new Map<string, HostPool>();
-  private readonly retired = new Map<Dispatcher, HostPool>();
-  private open = 0;
-  private readonly waiters: (() => void)[] = [];
+  private readonly origins = new Map<string, Conn[]>();
+  private readonly originWaiters = new Map<string, (() => void)[]>();
+  /** Sockets (open, opening or closing) per origin. */
+  private readonly originSlots = new Map<string, number>();
+  /** Feeds announced by the crawl and not yet started, per origin. */
+  private readonly upcoming = new Map<string, number>();
+  private readonly retiring = new Set<Conn>();
   private readonly connector: buildConnector.connector;
-  private recheck: NodeJS.Timeout | null = null;
+  private readonly slotWaiters: { origin: string; go: () => void }[] = [];
+  /** Sockets open, opening, or closing until the server has seen it. */
+  private slots = 0;
+  /** Slots that will free without anything more being closed. */
+  private freeing = 0;
   /** The most sockets ever open at once (for tests and the benchmark). */
   highWater = 0;
 
-  constructor(private readonly budget: number, private readonly perHost: number, connectTimeoutMs: number) {
-    this.connector = buildConnector({ timeout: connectTimeoutMs });
+  constructor(private readonly o: HostPoolOptions) {
+    // buildConnector hands its options on to net.connect, lookup included.
+    this.connector = buildConnector({ timeout: o.connectTimeoutMs, ...(o.lookup && { lookup: o.lookup }) } as buildConnector.BuildOptions);
   }
 
-  /** acquire returns the pool for an origin and counts a request in flight on it. */
-  acquire(origin: string): Dispatcher {
-    let hp = this.pools.get(origin);
-    if (!hp) {
-      const fresh: HostPool = { pool: undefined as unknown as Pool, inflight: 0, sockets: 0 };
-      fresh.pool = new Pool(origin, {
-        connections: Math.min(this.perHost, this.budget),
-        connect: (opts, cb) => this.connect(fresh, opts, cb),
-        keepAliveTimeout: 4_000,
-        keepAliveMaxTimeout: 30_000,
+  /** expect notes that a request to the origin is coming (`starting` = it starts now). */
+  expect(origin: string, starting = false): void {
+    const n = (this.upcoming.get(origin) ?? 0) + (starting ? -1 : 1);
+    if (n > 0) this.upcoming.set(origin, n); else this.upcoming.delete(origin);
+  }
+
+  /** acquire leases a connection to the origin, waiting only if all its connections are busy. */
+  async acquire(origin: string, signal: AbortSignal): Promise<Lease> {
+    for (;;) {
+      const conns = this.origins.get(origin) ?? [];
+      let pick: Conn | null = null;
+      for (const c of conns) {
+        if (c.busy) continue;
+        // An open socket beats a closed one; among open ones, the most recently used.
+        if (!pick || (c.socket && !pick.socket) || (!!c.socket === !!pick.socket && c.lastUsed > pick.lastUsed)) pick = c;
+      }
+      if (pick) return this.lease(pick);
+      if (conns.length < Math.min(this.o.perHost, this.o.budget)) {
+        const conn = this.create(origin);
+        this.origins.set(origin, [...conns, conn]);
+        return this.lease(conn);
+      }
+      // Only a redirect or autodiscovery into another busy host gets here: wait for a connection.
+      signal.throwIfAborted();
+      await new Promise<void>((resolve, reject) => {
+        const list = this.originWaiters.get(origin) ?? [];
+        const wake = () => { signal.removeEventListener('abort', stop); resolve(); };
+        const stop = () => { list.splice(list.indexOf(wake) >>> 0, 1); reject(signal.reason); };
+        list.push(wake);
+        this.originWaiters.set(origin, list);
+        signal.addEventListener('abort', stop, { once: true });
       });
-      hp = fresh;
-      this.pools.set(origin, hp);
     }
-    hp.inflight++;
-    return hp.pool;
   }
 
-  /** release marks a request on the origin as finished. */
-  release(origin: string, pool: Dispatcher): void {
-    const current = this.pools.get(origin);
-    const hp = current?.pool === pool ? current : this.retired.get(pool);
-    if (!hp) return;
-    hp.inflight--;
-    if (this.retired.has(pool) && hp.inflight === 0) {
-      this.retired.delete(pool);
-      void hp.pool.destroy().catch(() => {});
-    }
-    if (this.waiters.length) this.reclaim();
+  private lease(conn: Conn): Lease {
+    conn.busy = true;
+    let done = false;
+    return {
+      dispatcher: conn.client,
+      release: () => {
+        if (done) return;
+        done = true;
+        conn.busy = false;
+        conn.lastUsed = performance.now();
+        const waiter = this.originWaiters.get(conn.origin)?.shift();
+        if (waiter) return waiter();
+        if (this.slotWaiters.length) this.reclaim();
+        // The budget is full: free a slot now for the next new origin, if an idle socket has no feed coming.
+        else if (this.slots - this.freeing >= this.o.budget) this.retireIdle(false);
+      },
+    };
   }
 
-  private connect(hp: HostPool, opts: buildConnector.Options, cb: buildConnector.Callback): void {
+  private create(origin: string): Conn {
+    const conn: Conn = { client: undefined as unknown as Client, origin, busy: false, socket: null, lastUsed: 0, closeSocket: null };
+    conn.client = new Client(origin, {
+      connect: (opts, cb) => this.connect(conn, opts, cb),
+      pipelining: 1,
+      keepAliveTimeout: 4_000,
+      keepAliveMaxTimeout: 30_000,
+    });
+    return conn;
+  }
+
+  private connect(conn: Conn, opts: buildConnector.Options, cb: buildConnector.Callback): void {
+    const origin = conn.origin;
     const go = () => {
-      this.open++;
-      hp.sockets++;
-      this.highWater = Math.max(this.highWater, this.open);
-      let counted = true;
-      const done = () => {
-        if (!counted) return;
-        counted = false;
-        hp.sockets--;
-        // Give the server a moment to see the close (our FIN or RST is still in flight) before the
-        // slot opens a new socket, so that the server never counts more than the budget either.
-        setTimeout(() => { this.open--; this.wakeOne(); }, RELEASE_GRACE_MS);
+      this.slots++;
+      this.originSlots.set(origin, (this.originSlots.get(origin) ?? 0) + 1);
+      this.highWater = Math.max(this.highWater, this.slots);
+      let closing = false, freed = false, peerEnded = false, retiredAt = 0;
+      const startClosing = () => {
+        if (closing || freed) return;
+        closing = true;
+        this.freeing++;
+      };
+      const free = () => {
+        if (freed) return;
+        freed = true;
+        if (closing) this.freeing--;
+        this.slots--;
+        const left = this.originSlots.get(origin)! - 1;
+        if (left) this.originSlots.set(origin, left); else this.originSlots.delete(origin);
+        this.wake();
       };
       this.connector(opts, (err, socket) => {
-        if (err || !socket) { done(); return cb(err ?? new Error('connect failed'), null); }
-        (socket as net.Socket).once('close', done);
+        if (err || !socket) { free(); return cb(err ?? new Error('connect failed'), null); }
+        const s = socket as net.Socket;
+        conn.socket = s;
+        s.once('end', () => { peerEnded = true; });
+        s.once('close', () => {
+          if (conn.socket === s) { conn.socket = null; conn.closeSocket = null; }
+          startClosing();
+          // The server's FIN means it has seen the close; otherwise ours is still on its way.
+          const wait = peerEnded || retiredAt ? 0 : CLOSE_GRACE_MS;
+          if (wait === 0) free(); else setTimeout(free, wait).unref();
+          if (this.retiring.delete(conn)) void conn.client.destroy().catch(() => {});
+        });
+        conn.closeSocket = () => {
+          startClosing();
+          retiredAt = performance.now();
+          s.end(); // half-close: an idle keep-alive server answers with its FIN at once
+          setTimeout(() => s.destroy(), FIN_WAIT_MS).unref();
+        };
         cb(null, socket);
       });
     };
-    if (this.open < this.budget) return go();
-    this.waiters.push(go);
+    if (this.slots < this.o.budget && (this.originSlots.get(origin) ?? 0) < this.o.perHost) return go();
+    this.slotWaiters.push({ origin, go });
     this.reclaim();
   }
 
-  private wakeOne(): void {
-    if (this.waiters.length && this.open < this.budget) this.waiters.shift()!();
+  /** wake starts the waiting connections that now have a slot, in arrival order. */
+  private wake(): void {
+    for (let k = 0; k < this.slotWaiters.length && this.slots < this.o.budget; k++) {
+      const w = this.slotWaiters[k];
+      if ((this.originSlots.get(w.origin) ?? 0) >= this.o.perHost) continue; // its origin's old socket is still closing
+      this.slotWaiters.splice(k--, 1);
+      w.go();
+    }
+    if (this.slotWaiters.length) this.reclaim();
   }
 
-  /** reclaim frees idle sockets so that waiting connections can open. */
+  /** reclaim closes idle connections until every waiting socket has a slot coming. */
   private reclaim(): void {
-    for (const [origin, hp] of this.pools) {
-      if (hp.sockets <= hp.inflight) continue; // every socket of this pool is (about to be) busy
-      this.pools.delete(origin);
-      if (hp.inflight === 0) void hp.pool.destroy().catch(() => {});
-      else this.retired.set(hp.pool, hp);
-    }
-    // A request's bookkeeping can trail its socket by a tick: look again shortly while anyone waits.
-    if (this.waiters.length && !this.recheck) {
-      this.recheck = setTimeout(() => { this.recheck = null; if (this.waiters.length) this.reclaim(); }, 25);
+    while (this.slotWaiters.length > this.freeing + (this.o.budget - this.slots)) {
+      if (!this.retireIdle(true)) return; // every socket is busy or closing: a release or a close calls again
     }
   }
 
-  /** close shuts every pool down. */
+  /**
+   * retireIdle closes the least recently used idle connection whose origin has no feed coming up,
+   * else (with `evenIfExpected`) the least recently used idle one; false when there is none.
+   */
+  private retireIdle(evenIfExpected: boolean): boolean {
+    let pick: Conn | null = null;
+    let pickExpected = true;
+    for (const conns of this.origins.values()) {
+      for (const c of conns) {
+        if (c.busy || !c.socket) continue;
+        const expected = this.upcoming.has(c.origin);
+        if (expected && !evenIfExpected) continue;
+        if (!pick || (pickExpected && !expected) || (pickExpected === expected && c.lastUsed < pick.lastUsed)) { pick = c; pickExpected = expected; }
+      }
+    }
+    if (pick) this.retire(pick);
+    return pick !== null;
+  }
+
+  private retire(conn: Conn): void {
+    const conns = this.origins.get(conn.origin)!.filter((c) => c !== conn);
+    if (conns.length) this.origins.set(conn.origin, conns); else this.origins.delete(conn.origin);
+    if (conn.closeSocket) {
+      this.retiring.add(conn);
+      conn.closeSocket();
+    } else void conn.client.destroy().catch(() => {});
+  }
+
+  /** close shuts every connection down. */
   async close(): Promise<void> {
-    if (this.recheck) clearTimeout(this.recheck);
-    const all = [...this.pools.values(), ...this.retired.values()].map((hp) => hp.pool.destroy().catch(() => {}));
-    this.pools.clear();
-    this.retired.clear();
-    await Promise.all(all);
+    const all = [...[...this.origins.values()].flat(), ...this.retiring];
+    this.origins.clear();
+    this.retiring.clear();
+    this.slotWaiters.length = 0;
+    await Promise.all(all.map((c) => c.client.destroy().catch(() => {})));
   }
 }

@@ -1,0 +1,105 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { crawlAll } from '../../src/crawl/engine.js';
+import { Fetcher } from '../../src/fetch/http.js';
+import type { Feed } from '../../src/model.js';
+import { rss } from '../feed-server.js';
+
+const feed = (id: number, url: string) => ({ id, url }) as Feed;
+
+/** A crawl whose feeds finish when the test says so, recording the order they start in. */
+function manualCrawl(urls: string[], concurrency: number, perHost: number) {
+  const started: string[] = [];
+  const announced: string[] = [];
+  const finishers = new Map<string, () => void>();
+  const done = crawlAll(urls.map((u, k) => feed(k, u)), { concurrency, perHost, signal: new AbortController().signal, ahead: (u) => announced.push(u) },
+    (f) => new Promise<string>((resolve) => { started.push(f.url); finishers.set(f.url, () => resolve(f.url)); }), () => {});
+  const finish = async (url: string) => { finishers.get(url)!(); await new Promise((r) => setImmediate(r)); };
+  return { started, announced, finish, done };
+}
+
+describe('crawlAll scheduling', () => {
+  it('gives a free slot to the first queued feed whose host is under its limit', async () => {
+    const c = manualCrawl(['http://a/1', 'http://a/2', 'http://b/1', 'http://a/3', 'http://c/1', 'http://b/2'], 2, 1);
+    await new Promise((r) => setImmediate(r));
+    expect(c.started).toEqual(['http://a/1', 'http://b/1']); // a/2 waits: host a is at its limit
+    await c.finish('http://b/1');
+    expect(c.started.at(-1)).toBe('http://c/1'); // a/2 and a/3 still wait for a; b/2 comes after c/1
+    await c.finish('http://a/1');
+    expect(c.started.at(-1)).toBe('http://a/2');
+    await c.finish('http://c/1');
+    expect(c.started.at(-1)).toBe('http://b/2');
+    for (const u of ['http://a/2', 'http://b/2', 'http://a/3']) await c.finish(u);
+    await c.done;
+    expect(c.started).toEqual(['http://a/1', 'http://b/1', 'http://c/1', 'http://a/2', 'http://b/2', 'http://a/3']);
+  });
+
+  it('announces feeds ahead of the pool in queue order, each once', async () => {
+    const urls = Array.from({ length: 30 }, (_, k) => `http://h${k % 7}/${k}`);
+    const c = manualCrawl(urls, 2, 2);
+    await new Promise((r) => setImmediate(r));
+    expect(c.announced).toEqual(urls.slice(0, 2 + 8)); // started + 4 × concurrency
+    for (let k = 0; k < urls.length; k++) await c.finish(c.started[k]);
+    await c.done;
+    expect(c.announced).toEqual(urls);
+  });
+
+  it('starts nothing new once aborted, and lets the feeds in flight finish', async () => {
+    const ac = new AbortController();
+    const started: number[] = [];
+    await crawlAll(Array.from({ length: 10 }, (_, k) => feed(k, `http://h/${k}`)), { concurrency: 3, perHost: 3, signal: ac.signal },
+      async (f) => { started.push(f.id); if (f.id === 1) setTimeout(() => ac.abort(), 1); await new Promise((r) => setTimeout(r, 20)); }, () => {});
+    expect(started).toEqual([0, 1, 2]);
+  });
+});
+
+/** Feed servers on several loopback addresses that count their sockets together, as one farm does. */
+async function startHosts(hosts: string[]) {
+  const seen = { open: 0, openHighWater: 0, perHostHighWater: 0, log: [] as string[] };
+  const list = await Promise.all(hosts.map(async (h, k) => {
+    let mine = 0;
+    const server = http.createServer((req, res) => setTimeout(() => {
+      res.writeHead(200, { 'content-type': 'application/rss+xml' });
+      res.end(rss(h, []));
+    }, 5 + 7 * k));
+    server.on('connection', (sock) => {
+      seen.log.push(`open ${h}`);
+      seen.openHighWater = Math.max(seen.openHighWater, ++seen.open);
+      seen.perHostHighWater = Math.max(seen.perHostHighWater, ++mine);
+      sock.on('close', () => { seen.log.push(`close ${h}`); seen.open--; mine--; });
+    });
+    await new Promise<void>((resolve) => server.listen(0, h, resolve));
+    return { url: `http://${h}:${(server.address() as AddressInfo).port}`, server };
+  }));
+  const close = () => Promise.all(list.map(({ server }) => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); })));
+  return { urls: list.map((s) => s.url), seen, close };
+}
+
+let farm: Awaited<ReturnType<typeof startHosts>> | undefined;
+let fetcher: Fetcher | undefined;
+afterEach(async () => { await fetcher?.close(); await farm?.close(); farm = fetcher = undefined; });
+const none = { etag: null, lastModified: null };
+
+describe('sockets across many hosts', () => {
+  it('never lets a server see more than --per-host sockets, nor all servers together more than --concurrency', async () => {
+    farm = await startHosts(['127.0.0.2', '127.0.0.3', '127.0.0.4', '127.0.0.5', '127.0.0.6', '127.0.0.7']);
+    fetcher = new Fetcher({ userAgent: 'ua', timeoutMs: 5000, maxBodyBytes: 1 << 20, concurrency: 4, perHost: 2 }, {});
+    // Host by host in short runs, as subscription lists often are, so sockets must move between hosts.
+    const urls = Array.from({ length: 90 }, (_, k) => `${farm!.urls[Math.floor(k / 3) % farm!.urls.length]}/f`);
+    const outcomes: string[] = [];
+    await crawlAll(urls.map((u, k) => feed(k, u)), { concurrency: 4, perHost: 2, signal: new AbortController().signal, ahead: (u) => fetcher!.ahead(u) },
+      (f) => fetcher!.fetch(f.url, none, new AbortController().signal), (r) => outcomes.push(r.kind));
+    expect(outcomes.filter((k) => k === 'ok').length).toBe(90);
+    expect([farm.seen.perHostHighWater <= 2, farm.seen.openHighWater <= 4, fetcher.socketHighWater <= 4]).toEqual([true, true, true]);
+  });
+
+  it('opens a socket to another host only after the old server has closed its side', async () => {
+    farm = await startHosts(['127.0.0.2', '127.0.0.3']);
+    const [a, b] = farm.urls;
+    fetcher = new Fetcher({ userAgent: 'ua', timeoutMs: 5000, maxBodyBytes: 1 << 20, concurrency: 1, perHost: 1 }, {});
+    const signal = new AbortController().signal;
+    for (const url of [a, b, a]) expect((await fetcher.fetch(`${url}/f`, none, signal)).kind).toBe('ok');
+    expect(farm.seen.log).toEqual(['open 127.0.0.2', 'close 127.0.0.2', 'open 127.0.0.3', 'close 127.0.0.3', 'open 127.0.0.2']);
+  });
+});
