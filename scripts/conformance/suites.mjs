@@ -122,6 +122,7 @@ export function gofeedChecks(rel, format, exp, doc) {
         content: it.content_html ?? textOfConstruct(it.content_text == null ? undefined : { type: 'text', value: it.content_text }),
         enclosures: encl(it.attachments, (a) => a.url), 'enclosure.type': encl(it.attachments, (a) => a.mime_type),
         'enclosure.length': encl(it.attachments, (a) => a.size_in_bytes), tags: it.tags,
+        duration: it.attachments?.find((a) => a.duration_in_seconds)?.duration_in_seconds,
       })));
   }
   if (format === 'atom') {

@@ -71,6 +71,13 @@ describe("the evaluator of feedparser's Expect lines", () => {
     expect(r.checks.map((c: Check) => [c.field, c.pass])).toEqual([['feed.title', false], ['title', false]]);
   });
 
+  it('calls a check that passed in the baseline and fails now a regression, and one that now passes fixed', () => {
+    const now = [{ id: 'a', pass: false }, { id: 'b', pass: true }, { id: 'c', pass: false }];
+    const r = compareBaseline({ checks: { a: true, b: false, c: false } }, now) as { regressions: { id: string }[]; fixed: { id: string }[] };
+    expect(r.regressions.map((c) => c.id)).toEqual(['a']);
+    expect(r.fixed.map((c) => c.id)).toEqual(['b']);
+  });
+
   it('treats markup as equal regardless of attribute order, entity spelling and whitespace', () => {
     expect(same('html', '<a title="x" href="/a">A &amp; B</a>\n<br/>', '<a href="/a"  title="x">A &#38; B</a> <br>')).toBe(true);
     expect(same('html', '&lt;p&gt;text&lt;/p&gt;', '<p>text</p>')).toBe(false);
