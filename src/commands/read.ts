@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { InputError, UsageError } from '../errors.js';
 import { FEED_STATE_SQL, type FeedState } from '../store/feeds.js';
-import { ITEM_COLUMNS, toStoredItem, type StoredItem } from '../store/items.js';
+import { ITEM_COLUMNS, readItem, type StoredItem } from '../store/items.js';
 import { searchItems, type SearchHit } from '../store/search.js';
 import type { Context } from './context.js';
 import { itemFilter, type ItemFlags } from './items.js';
@@ -14,9 +14,9 @@ export function searchCommand(ctx: Context, query: string, flags: ItemFlags): It
 /** showCommand returns one item by id. */
 export function showCommand(ctx: Context, id: string): StoredItem {
   if (!/^\d+$/.test(id)) throw new UsageError(`show ${id}: an item id is a whole number (see \`inkzee items\`)`);
-  const row = ctx.store().prepare(`SELECT ${ITEM_COLUMNS} FROM items i JOIN feeds f ON f.id = i.feed_id WHERE i.id = ?`).get(Number(id)) as object | undefined;
-  if (!row) throw new InputError(`item ${id}`, 'no such item', 'no-item');
-  return toStoredItem(row);
+  const item = readItem(ctx.store(), `SELECT ${ITEM_COLUMNS} FROM items i JOIN feeds f ON f.id = i.feed_id WHERE i.id = ?`, [Number(id)]);
+  if (!item) throw new InputError(`item ${id}`, 'no such item', 'no-item');
+  return item;
 }
 
 /** Stats summarizes the database. */

@@ -1,7 +1,7 @@
 import { UsageError } from '../errors.js';
 import type { Store } from './db.js';
 import { useCasefold } from './item-filter.js';
-import { decodeRows, ITEM_COLUMNS, itemWhere, type ItemFilter, type StoredItem } from './items.js';
+import { ITEM_COLUMNS, itemWhere, readItems, type ItemFilter, type StoredItem } from './items.js';
 
 /** Bm25 weights of the FTS columns (title, body): a word in the title counts ten times more. */
 const TITLE_WEIGHT = 10;
@@ -48,6 +48,5 @@ export function searchItems(db: Store, query: string, f: ItemFilter): IterableIt
        WHERE items_fts MATCH @match AND ${w.sql.slice('WHERE '.length)} ORDER BY rank ${limit}`
     : `SELECT ${ITEM_COLUMNS}, h.snippet, h.rank FROM (SELECT rowid, ${ranked} FROM items_fts WHERE items_fts MATCH @match ORDER BY rank ${limit}) h
        JOIN items i ON i.id = h.rowid JOIN feeds f ON f.id = i.feed_id ORDER BY h.rank`;
-  const rows = db.prepare(sql).iterate({ ...w.params, match: toFtsQuery(query), ...(f.limit !== undefined ? { limit: f.limit } : {}) });
-  return decodeRows(rows as IterableIterator<SearchHit>);
+  return readItems<{ snippet: string; rank: number }>(db, sql, { ...w.params, match: toFtsQuery(query), ...(f.limit !== undefined ? { limit: f.limit } : {}) });
 }
