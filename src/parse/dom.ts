@@ -83,6 +83,8 @@ const hasElements = (el: XmlElement) => el.children.some((c) => typeof c !== 'st
 /** TextConstruct is a text-bearing element's value: markup ("html") or plain text. */
 export interface TextConstruct { type: 'html' | 'text'; value: string; base: string }
 
+const BASE64 = /^[A-Za-z0-9+/=\s]*$/;
+
 function decodeBase64(s: string): string {
   return Buffer.from(s.replace(/\s+/g, ''), 'base64').toString('utf8');
 }
@@ -100,8 +102,9 @@ export function textConstruct(el: XmlElement): TextConstruct {
   // constructs only application/octet-stream does (feedparser), an unknown type stays text (gofeed).
   const binary = !hasElements(el) && type.includes('/') && !type.startsWith('text/') && !type.endsWith('xml')
     && (el.local === 'content' || type === 'application/octet-stream');
-  if (mode === 'base64' || binary) {
-    try { raw = decodeBase64(raw); } catch { /* keep the text */ }
+  // Text that cannot be base64 ("{"a":1}" typed application/json) is kept as the text it is.
+  if (mode === 'base64' || (binary && BASE64.test(raw))) {
+    raw = decodeBase64(raw);
     // Atom 0.3 base64 bodies were HTML in practice; only an explicit text type makes them text.
     const explicit = attr(el, 'type')?.trim().toLowerCase();
     return { type: explicit === 'text' || explicit === 'text/plain' ? 'text' : 'html', value: raw, base };

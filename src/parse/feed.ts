@@ -5,7 +5,7 @@ import { parseJsonFeed } from './json-feed.js';
 import { absoluteUrl, cleanTitle, foldText, normalizeItems } from './normalize.js';
 import { readProlog, rootNameAt } from './prolog.js';
 import { mapRss, type MappedFeed } from './rss.js';
-import { EntityLimitError, parseXmlTree } from './xml.js';
+import { LimitError, parseXmlTree } from './xml.js';
 
 /** ParseOutcome is what a fetched document turned out to be. */
 export type ParseOutcome =
@@ -40,7 +40,7 @@ function parseXml(text: string, url: string): ParseOutcome {
   try {
     tree = parseXmlTree(text, prolog.rootStart, url, prolog.entities);
   } catch (err) {
-    if (err instanceof EntityLimitError) return { kind: 'invalid', reason: `refused: ${err.message}` };
+    if (err instanceof LimitError) return { kind: 'invalid', reason: `refused: ${err.message}` };
     throw err;
   }
   if (!tree.root) return { kind: 'invalid', reason: 'not a feed (no XML found)' };

@@ -34,8 +34,8 @@ export type XmlNode = XmlElement | string;
 /** XmlTree is the parsed document element and whether the markup needed repair. */
 export interface XmlTree { root: XmlElement | null; recovered: boolean }
 
-/** EntityLimitError says why a document's DTD entities were refused (billion laughs, recursion). */
-export class EntityLimitError extends Error {}
+/** LimitError says why a hostile document was refused (billion laughs, recursive entities, absurd nesting). */
+export class LimitError extends Error {}
 
 // Namespace URIs → the short keys the mappers match on. RSS 0.90/1.0 and Userland URIs are all
 // "core RSS" (""); Atom 0.3 and 1.0 share "atom".
@@ -61,6 +61,9 @@ const C1G = /[\x80-\x9f]/g;
 // HTML 4 meanings where HTML5 changed a name (feedparser, like the feeds of its time, uses HTML 4).
 const HTML4: Record<string, string> = { lang: '\u2329', rang: '\u232a' };
 const XML5: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+/** The deepest element nesting kept in the tree. */
+const MAX_DEPTH = 200;
+const MAX_IGNORED = 5000;
 /** The most replacement text the DTD entities of one document may produce. */
 export const MAX_ENTITY_EXPANSION = 1_000_000;
 const ENT = /&(?:(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6})|([A-Za-z_][\w.:-]{0,63}))?(;?)/g;
@@ -81,9 +84,9 @@ export function parseXmlTree(text: string, rootStart: number, url: string, entit
     if (hit !== undefined) return hit;
     const decl = entities.get(name)!;
     if (!('value' in decl)) return ''; // external: never fetched (XXE)
-    if (depth > 16) throw new EntityLimitError('entity references nest deeper than 16 levels (recursive entity?)');
+    if (depth > 16) throw new LimitError('entity references nest deeper than 16 levels (recursive entity?)');
     const out = decodeWith(decl.value, depth + 1);
-    if (out.length > MAX_ENTITY_EXPANSION) throw new EntityLimitError(`entity expansion exceeds ${MAX_ENTITY_EXPANSION} characters (billion laughs?)`);
+    if (out.length > MAX_ENTITY_EXPANSION) throw new LimitError(`entity expansion exceeds ${MAX_ENTITY_EXPANSION} characters (billion laughs?)`);
     memo.set(name, out);
     return out;
   };
@@ -97,7 +100,7 @@ export function parseXmlTree(text: string, rootStart: number, url: string, entit
       if (entities.has(name)) {
         const v = expand(name, depth);
         expanded += v.length;
-        if (expanded > MAX_ENTITY_EXPANSION) throw new EntityLimitError(`entity expansion exceeds ${MAX_ENTITY_EXPANSION} characters (billion laughs?)`);
+        if (expanded > MAX_ENTITY_EXPANSION) throw new LimitError(`entity expansion exceeds ${MAX_ENTITY_EXPANSION} characters (billion laughs?)`);
         return v;
       }
       // Undeclared HTML entities (&nbsp; &eacute;) are decoded, as feedparser's loose parser does.
@@ -112,6 +115,7 @@ export function parseXmlTree(text: string, rootStart: number, url: string, entit
   const stack: XmlElement[] = [];
   const selfClosing = new Set<XmlElement>();
   let inCdata = false;
+  let ignored = 0;
   const popTo = (k: number) => {
     if (k < stack.length - 1) recovered = true;
     stack.length = k;
@@ -122,6 +126,14 @@ export function parseXmlTree(text: string, rootStart: number, url: string, entit
   const parser = new Parser({
     onopentag(name, rawAttrs) {
       if (!stack.length && root) return; // content after the document element
+      // Deeper than any feed nests: the tags are dropped (their text kept), so that reading the
+      // tree never recurses without bound.
+      if (stack.length >= MAX_DEPTH || ignored) {
+        recovered = true;
+        // htmlparser2's own stack costs O(depth) per tag: stop before that turns quadratic.
+        if (++ignored > MAX_IGNORED) throw new LimitError(`elements nest deeper than ${MAX_DEPTH + MAX_IGNORED} levels`);
+        return;
+      }
       const colon = name.indexOf(':');
       const local = (colon < 0 ? name : name.slice(colon + 1)).toLowerCase();
       // An entry opened while a sibling entry is still open: the sibling was never closed (RSS
@@ -165,6 +177,8 @@ export function parseXmlTree(text: string, rootStart: number, url: string, entit
       if (src.charCodeAt(parser.endIndex - 1) === 47 /* "/>" */) selfClosing.add(el);
     },
     onclosetag(name, implied) {
+      // Ignored elements are always the innermost open ones, so they close first.
+      if (ignored) { ignored--; return; }
       for (let k = stack.length - 1; k >= 0; k--) {
         if (stack[k].name !== name) continue;
         if (implied && !selfClosing.has(stack[k])) recovered = true;
