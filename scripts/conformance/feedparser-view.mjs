@@ -9,7 +9,6 @@ export class Missing extends Error {}
 
 // An entry or list element that Inkzee did not store: keys are still mapped (so an unmappable
 // clause stays unmappable), then reading a value fails the check.
-const MISSING = { missing: 'not stored' };
 const missing = (why) => ({ missing: why });
 
 /** Val is a value read from Inkzee's output, with the field it belongs to and how to compare it. */
@@ -87,7 +86,7 @@ export class Node {
         throw new Unmappable(`feed.image.${key}`);
       case 'entries':
         if (typeof key !== 'number') throw new Unmappable('entries');
-        return this.node('entry', (key < 0 ? -key > d.length : key >= d.length) ? MISSING : d.at(key));
+        return this.node('entry', (key < 0 ? -key > d.length : key >= d.length) ? missing(`entries[${key}] not stored (${d.length} items)`) : d.at(key));
       case 'entry': {
         if (ENTRY[key]) { const [field, kind, f] = ENTRY[key]; return val(field, kind, field === 'duration' ? guard(d, 'duration', field) : d, f); }
         if (ENTRY_DETAIL[key]) return this.node('detail', d, { spec: ENTRY_DETAIL[key], key });
@@ -102,7 +101,7 @@ export class Node {
         throw new Unmappable(`${this.extra.key}.${key}`);
       case 'list': {
         if (typeof key !== 'number') throw new Unmappable(`${this.extra.field}.${key}`);
-        return this.node(this.extra.item, d?.missing ? d : key >= d.length || -key > d.length ? MISSING : d.at(key));
+        return this.node(this.extra.item, d?.missing ? d : key >= d.length || -key > d.length ? missing(`${this.extra.field}[${key}] not stored (${d.length} stored)`) : d.at(key));
       }
       case 'content':
         if (key === 'value') return new Val('content', 'html', d);
