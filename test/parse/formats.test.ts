@@ -81,6 +81,13 @@ describe('namespaces are resolved by URI, not by prefix', () => {
     expect(parse(rss('<guid>1</guid><itunes:episode>7</itunes:episode><dc:creator>Bo</dc:creator>')).items[0]).toMatchObject({ episode: 7, author: 'Bo' });
   });
 
+  it.each([
+    ['no trailing slash', 'http://purl.org/rss/1.0/modules/content'],
+    ['https and capitals', 'HTTPS://purl.org/rss/1.0/modules/content/'],
+  ])('forgives a namespace URI misspelled in a small way (%s)', (_name, uri) => {
+    expect(parse(rss('<guid>1</guid><c:encoded>&lt;p&gt;body&lt;/p&gt;</c:encoded>', ` xmlns:c="${uri}"`)).items[0].content).toBe('<p>body</p>');
+  });
+
   it('does not mistake a foreign element for a core one because of its prefix', () => {
     const doc = rss('<guid>1</guid><title>real</title><x:title xmlns:x="urn:other">other</x:title>');
     expect(parse(doc).items[0].title).toBe('real');
