@@ -75,7 +75,11 @@ export async function crawlAll<R>(feeds: readonly Feed[], s: PoolSettings, work:
   const ready = new ReadyHosts();
   for (const h of hosts.values()) ready.push(h);
   const lookahead = 4 * s.concurrency;
-  let announced = 0;
+  const begun = new Uint8Array(feeds.length);
+  let announced = 0; // feeds before this position were announced, or started unannounced
+  const announce = (upTo: number) => {
+    for (; s.ahead && announced < Math.min(feeds.length, upTo); announced++) if (!begun[announced]) s.ahead(feeds[announced].url);
+  };
   let started = 0;
   let running = 0;
   let failure: { err: unknown } | null = null; // a bug in work or onResult: stop starting, then throw it
@@ -95,9 +99,12 @@ export async function crawlAll<R>(feeds: readonly Feed[], s: PoolSettings, work:
         if (h.active < s.perHost && h.head < h.positions.length) ready.push(h);
         running++;
         started++;
+        // Every feed is announced once, before it starts (a feed far down the queue, out of turn).
+        if (i >= announced) s.ahead?.(feeds[i].url);
+        begun[i] = 1;
+        announce(started + lookahead);
         void start(feeds[i], h);
       }
-      for (; s.ahead && announced < Math.min(feeds.length, started + lookahead); announced++) s.ahead(feeds[announced].url);
       finish();
     };
     const start = async (feed: Feed, h: HostQueue) => {

@@ -45,6 +45,16 @@ describe('crawlAll scheduling', () => {
     expect(c.announced).toEqual(urls);
   });
 
+  it('announces a feed started out of turn before it starts, and never again', async () => {
+    const urls = [...Array.from({ length: 20 }, (_, k) => `http://a/${k}`), 'http://b/20'];
+    const log: string[] = [];
+    await crawlAll(urls.map((u, k) => feed(k, u)), { concurrency: 2, perHost: 1, signal: new AbortController().signal, ahead: (u) => log.push(`ahead ${u}`) },
+      async (f) => { log.push(`start ${f.url}`); await new Promise((r) => setImmediate(r)); }, () => {});
+    expect(log.filter((l) => l.startsWith('start')).slice(0, 2)).toEqual(['start http://a/0', 'start http://b/20']); // b/20 out of turn
+    expect(log.filter((l) => l.startsWith('ahead')).sort()).toEqual(urls.map((u) => `ahead ${u}`).sort());
+    for (const u of urls) expect(log.indexOf(`ahead ${u}`)).toBeLessThan(log.indexOf(`start ${u}`));
+  });
+
   it('starts nothing new once aborted, and lets the feeds in flight finish', async () => {
     const ac = new AbortController();
     const started: number[] = [];
