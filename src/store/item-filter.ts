@@ -23,10 +23,16 @@ const CASEFOLD = 'inkzee_casefold';
 const registered = new WeakSet<Store>();
 
 /**
- * useCasefold registers the case-folding SQL function the tag filter uses on this connection; call
- * it before preparing an item query (better-sqlite3 cannot add a function while a query runs).
+ * filterFor is itemWhere for a query about to be prepared on db: a tag filter first registers the
+ * case-folding SQL function on the connection (better-sqlite3 cannot add one while a query runs,
+ * so it is done here, before, and only when a tag filter needs it).
  */
-export function useCasefold(db: Store): void {
+export function filterFor(db: Store, f: ItemFilter): { sql: string; params: Record<string, unknown> } {
+  if (f.tags?.length) useCasefold(db);
+  return itemWhere(f);
+}
+
+function useCasefold(db: Store): void {
   if (registered.has(db)) return;
   db.function(CASEFOLD, { deterministic: true }, (s: unknown) => (typeof s === 'string' ? s.normalize('NFC').toLowerCase() : s));
   registered.add(db);
@@ -48,7 +54,7 @@ export function enclosureKind(value: true | string): true | string {
   throw new UsageError(`--has-enclosure ${value}: not audio, video, image or a MIME type (audio/mpeg)`);
 }
 
-/** itemWhere turns a filter into a WHERE clause over items i / feeds f with bound parameters. */
+/** itemWhere turns a filter into a WHERE clause over items i / feeds f with bound parameters (a tag filter needs filterFor). */
 export function itemWhere(f: ItemFilter): { sql: string; params: Record<string, unknown> } {
   const where: string[] = [];
   const params: Record<string, unknown> = {};

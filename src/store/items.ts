@@ -1,6 +1,6 @@
 import type { Enclosure, Item } from '../model.js';
 import type { Store } from './db.js';
-import { itemWhere, useCasefold, type ItemFilter } from './item-filter.js';
+import { filterFor, type ItemFilter } from './item-filter.js';
 import { itemSearchText } from './search-text.js';
 
 export { itemWhere, type ItemFilter } from './item-filter.js';
@@ -150,8 +150,7 @@ export function readItem(db: Store, sql: string, params: Record<string, unknown>
 
 /** iterateItems streams items newest first (by publication, else first-seen time) in constant memory. */
 export function iterateItems(db: Store, f: ItemFilter): IterableIterator<StoredItem> {
-  useCasefold(db);
-  const w = itemWhere(f);
+  const w = filterFor(db, f);
   const limit = f.limit !== undefined ? 'LIMIT @limit' : '';
   // With --label, each item also carries that label's best confidence (any model).
   const labelled = f.label !== undefined

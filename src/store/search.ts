@@ -1,7 +1,7 @@
 import { UsageError } from '../errors.js';
 import type { Store } from './db.js';
-import { useCasefold } from './item-filter.js';
-import { ITEM_COLUMNS, itemWhere, readItems, type ItemFilter, type StoredItem } from './items.js';
+import { filterFor } from './item-filter.js';
+import { ITEM_COLUMNS, readItems, type ItemFilter, type StoredItem } from './items.js';
 
 /** Bm25 weights of the FTS columns (title, body): a word in the title counts ten times more. */
 const TITLE_WEIGHT = 10;
@@ -36,8 +36,7 @@ export type SearchHit = StoredItem & { snippet: string; rank: number };
 
 /** searchItems ranks items matching the query by bm25 (title and item categories above body), best first. */
 export function searchItems(db: Store, query: string, f: ItemFilter): IterableIterator<SearchHit> {
-  useCasefold(db);
-  const w = itemWhere(f);
+  const w = filterFor(db, f);
   const limit = f.limit !== undefined ? 'LIMIT @limit' : '';
   const ranked = `snippet(items_fts, -1, '${SNIPPET_OPEN}', '${SNIPPET_CLOSE}', '…', 16) AS snippet,
       bm25(items_fts, ${TITLE_WEIGHT}, ${BODY_WEIGHT}) AS rank`;
