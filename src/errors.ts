@@ -73,7 +73,8 @@ export function storeFault(file: string, err: unknown, doing?: 'open' | 'read' |
   const e = err as { name?: string; code?: unknown; message?: string };
   if (e?.name !== 'SqliteError' || typeof e.code !== 'string') return undefined;
   const primary = /^SQLITE_[A-Z]+/.exec(e.code)?.[0] ?? e.code;
-  const cause = SQLITE_CAUSES[primary] ?? 'SQLite failed';
+  const cause = e.code === 'SQLITE_BUSY_SNAPSHOT' ? 'another program wrote the database in the middle of this transaction'
+    : SQLITE_CAUSES[primary] ?? 'SQLite failed';
   doing ??= primary === 'SQLITE_NOTADB' || primary === 'SQLITE_CORRUPT' ? 'read' : 'write';
   const detail = (e.message ?? '').replace(/\s+/g, ' ').trim();
   return new StoreError(`cannot ${doing} ${file}: ${cause} (${detail ? `${detail}, ` : ''}${e.code})`, { cause: err });

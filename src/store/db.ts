@@ -76,6 +76,23 @@ export function prepareDbPath(file: string): void {
 }
 
 /**
+ * beginImmediate makes db.transaction(fn)() start with BEGIN IMMEDIATE (write lock taken at once,
+ * waiting through the busy timeout) instead of a deferred BEGIN. A deferred transaction that
+ * reads and then writes fails at once with SQLITE_BUSY_SNAPSHOT when another process (a
+ * `classify` labelling during a `refresh`) committed in between: in WAL mode the busy handler
+ * cannot help a stale snapshot (https://sqlite.org/isolation.html, https://sqlite.org/lang_transaction.html).
+ * Nested calls still become savepoints, and .deferred stays available for read-only snapshots.
+ */
+function beginImmediate(db: Store): void {
+  const make = db.transaction.bind(db);
+  db.transaction = ((fn: (...args: any[]) => unknown) => {
+    const t = make(fn);
+    const run = (...args: unknown[]) => t.immediate(...args);
+    return Object.assign(run, { default: run, deferred: t.deferred, immediate: t.immediate, exclusive: t.exclusive });
+  }) as Store['transaction'];
+}
+
+/**
  * openStore opens (creating if needed) the database at file, or an in-memory one for ":memory:",
  * sets WAL mode and foreign keys, and brings the schema up to date. A database written by a newer
  * Inkzee is refused rather than misread; an unusable path, a file that is not a database, a lock
@@ -91,6 +108,7 @@ export function openStore(file: string, o: StoreOptions = {}): Store {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
+    beginImmediate(db);
     migrate(db, file);
   } catch (err) {
     db?.close();

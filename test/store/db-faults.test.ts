@@ -208,6 +208,22 @@ describe('a database locked by another program', () => {
     expect(snapshot(file)).toEqual(before); // the holder's uncommitted update is gone too
   }, 30_000);
 
+  it('cannot slip a write into a transaction: transactions take the write lock as they begin', () => {
+    const file = path.join(tempDir(), 'tx.db');
+    const a = openStore(file);
+    const b = openStore(file, { busyTimeoutMs: 0 });
+    // A deferred transaction would only hold a read snapshot here, let b commit, then fail at
+    // its own first write with SQLITE_BUSY, without waiting (what a concurrent classify did to refresh).
+    a.transaction(() => {
+      a.prepare('SELECT count(*) FROM feeds').get();
+      expect(() => addSubscriptions(b, [{ url: 'http://b.test/', title: null, siteUrl: null, category: '' }], 'now')).toThrow(/database is locked/);
+      addSubscriptions(a, [{ url: 'http://a.test/', title: null, siteUrl: null, category: '' }], 'now');
+    })();
+    expect(b.prepare('SELECT url FROM feeds').pluck().all()).toEqual(['http://a.test/']);
+    a.close();
+    b.close();
+  });
+
   it('with a rollback journal, even opening waits, then fails with one line', async () => {
     const file = path.join(tempDir(), 'other.db');
     const before = seeded(file);
