@@ -6,6 +6,7 @@ import { predictMany, trainOnTwoThreads } from '../classify/parallel.js';
 import { calibrate, evaluate, type Calibration, type Evaluation } from '../classify/metrics.js';
 import { folderExamples, forgetLabels, itemsToLabel, listModels, loadModelBlob, saveLabels, saveModel, type StoredModel, type TextRow } from '../store/models.js';
 import { correctedLabels, correctionExamples } from '../store/corrections.js';
+import { partialCopies } from '../classify/augment.js';
 import { itemSearchText } from '../store/search-text.js';
 import type { Context } from './context.js';
 import { displayName, readInput } from './input.js';
@@ -41,10 +42,13 @@ export interface TrainResult {
 }
 
 /**
- * CORRECTION_WEIGHT is how many ordinary examples one correction counts as in training: enough
- * that a handful of them outweigh the dozens of examples of a feed that taught the mistake.
+ * CORRECTION_WEIGHT is how many ordinary examples a correction counts as in training, and
+ * CORRECTION_COPIES how many partial copies of it (each with a random half of its words, counting
+ * as much) join it, so that the model learns its words rather than the one text. Together they
+ * make a handful of corrections matter against hundreds of examples (test/classify/teach.test.ts).
  */
 export const CORRECTION_WEIGHT = 10;
+export const CORRECTION_COPIES = 10;
 
 async function examplesFor(ctx: Context, o: TrainOptions): Promise<{ ex: Examples & { ids?: number[] }; source: string }> {
   if (!!o.labels === !!o.fromFolders) throw new UsageError('classify train: give exactly one of --labels FILE and --from-folders');
@@ -61,8 +65,8 @@ async function examplesFor(ctx: Context, o: TrainOptions): Promise<{ ex: Example
 
 /**
  * withCorrections adds a model's corrections made against this source to its examples: an item
- * already among them (trained from folders) takes the corrected label, any other is added; each
- * counts CORRECTION_WEIGHT times.
+ * already among them (trained from folders) takes the corrected label, any other is added, and
+ * partial copies follow; each counts CORRECTION_WEIGHT times.
  */
 function withCorrections(ctx: Context, model: string, source: string, ex: Examples & { ids?: number[] }): { ex: Examples; weight?: Float32Array; used: number } {
   const fixes = correctionExamples(ctx.store(), model, source);
@@ -74,6 +78,7 @@ function withCorrections(ctx: Context, model: string, source: string, ex: Exampl
   for (const f of fixes) {
     const k = at.get(f.id);
     if (k === undefined) { heavy.push(texts.length); texts.push(itemText(f)); labels.push(f.label); } else { labels[k] = f.label; heavy.push(k); }
+    for (const t of partialCopies(itemText(f), CORRECTION_COPIES, f.id)) { heavy.push(texts.length); texts.push(t); labels.push(f.label); }
   }
   const weight = new Float32Array(texts.length).fill(1);
   for (const k of heavy) weight[k] = CORRECTION_WEIGHT;

@@ -27,6 +27,21 @@ export function headlines(n: number, seed: number): { label: string; title: stri
   return rows;
 }
 
+/**
+ * ESPORTS is a kind of item no folder holds: its own words, with a few technology words mixed in,
+ * so a model trained on folders calls it technology, while a reader who follows it wants sports.
+ */
+export const ESPORTS = ['esports', 'gamers', 'speedrun', 'clan', 'twitch', 'headset', 'respawn', 'frag', 'lan', 'scrim'];
+
+/** esportsHeadlines returns n sentences that mix esports words, technology words and the common ones. */
+export function esportsHeadlines(n: number, seed: number): { title: string; description: string }[] {
+  const r = rng(seed);
+  const pick = (xs: string[]) => xs[Math.floor(r() * xs.length)];
+  const word = () => { const x = r(); return x < 0.1 ? pick(TOPICS.technology) : x < 0.45 ? pick(ESPORTS) : pick(COMMON); };
+  const sentence = (len: number) => Array.from({ length: len }, word).join(' ');
+  return Array.from({ length: n }, () => ({ title: sentence(5), description: sentence(12) }));
+}
+
 /** csv renders rows with a header, quoting every field. */
 export function csv(rows: Record<string, string>[]): string {
   const cols = Object.keys(rows[0]);
