@@ -55,4 +55,35 @@ describe('inkzee classify from the command line', () => {
     expect((await cli(['--db', db, 'classify', 'train'])).code).toBe(2);
     expect((await cli(['--db', db, 'classify', '--stdin', '--all'])).code).toBe(2);
   });
+
+  it('explains, teaches and lists corrections from the command line, in words and in NDJSON', { timeout: 180_000 }, async () => {
+    const dir = tempDir();
+    const db = path.join(dir, 't.db');
+    fs.writeFileSync(path.join(dir, 'train.csv'), csv(headlines(40, 1)));
+    const store = openStore(db);
+    seed(store, { 'https://x.example/feed': { category: '', items: [{ guid: 'g0', title: 'coach praises striker after the final goal' }] } });
+    const id = (store.prepare('SELECT id FROM items').get() as { id: number }).id;
+    store.close();
+    expect((await cli(['--db', db, 'classify', 'train', '--labels', path.join(dir, 'train.csv')])).code).toBe(0);
+    const human = await cli(['--db', db, 'classify', 'explain', String(id), '--top', '3']);
+    expect(human.code).toBe(0);
+    expect(human.stdout).toMatch(new RegExp(String.raw`^item ${id}: coach praises striker after the final goal\nmodel "default": sports \(confidence 0\.\d\d\), runner-up \w+ \(0\.\d\d\)\n`));
+    expect(human.stdout).toMatch(/\ntowards sports \(and away from \w+\)\n {2}\+0\.\d{3} {2}(word|pair) {2}/);
+    const json = JSON.parse((await cli(['--db', db, '--json', 'classify', 'explain', String(id)])).stdout);
+    expect(json).toMatchObject({ type: 'explain', item: id, label: 'sports', runnerUp: { label: expect.any(String) }, towards: expect.any(Array), away: expect.any(Array) });
+    expect(await cli(['--db', db, 'classify', 'teach', String(id), 'cooking'])).toMatchObject({ code: 0,
+      stderr: `item ${id} is now cooking (was sports) for model "default", which holds 1 correction; \`inkzee classify train\` with the same source learns from them\n` });
+    const listed = (await cli(['--db', db, '--json', 'classify', 'corrections'])).stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(listed).toEqual([expect.objectContaining({ type: 'correction', itemId: id, model: 'default', label: 'cooking', was: 'sports' })]);
+    expect((await cli(['--db', db, 'classify', 'models'])).stdout).toMatch(/CORRECTIONS[^\n]*\ndefault .* 1 /);
+    const labelled = JSON.parse((await cli(['--db', db, 'items', '--json'])).stdout.trim());
+    expect(labelled).toMatchObject({ guid: 'g0' });
+    expect((await cli(['--db', db, 'items', '--label', 'cooking', '--json'])).stdout).toContain('"g0"');
+    expect(await cli(['--db', db, 'classify', 'teach', String(id), 'politics'])).toMatchObject({ code: 1,
+      stderr: 'inkzee: label "politics": model "default" does not know it (labels: cooking, sports, technology)\n' });
+    expect(await cli(['--db', db, 'classify', 'corrections', '--remove', String(id)])).toMatchObject({ code: 0,
+      stderr: `item ${id}: correction to cooking removed from model "default"; the model labels it sports\n` });
+    expect((await cli(['--db', db, 'classify', 'explain', 'x1'])).code).toBe(2);
+    expect((await cli(['--db', db, 'classify', '--min-confidence', '2'])).code).toBe(2);
+  });
 });
