@@ -162,8 +162,11 @@ export class HostResolver {
     const queued = this.gate.run(() => this.query(host), urgent);
     let fallback: { result: Promise<Resolution>; promote: () => void } | null = null;
     const result = queued.result.then((r) => {
-      // A single-label name is not found in DNS as it stands; the search domains may complete it.
-      if (!r.ok && !host.includes('.') && (r.reason === 'not found' || r.reason === 'no address')) {
+      // A single-label name is not found in DNS as it stands, but the search domains may complete
+      // it; and a name server that refuses us leaves the name to whatever else the system uses.
+      if (r.ok) return r;
+      const unknownShortName = !host.includes('.') && (r.reason === 'not found' || r.reason === 'no address');
+      if (unknownShortName || r.reason === 'DNS server unreachable' || r.reason === 'DNS query refused') {
         fallback = this.viaSystem(host, urgent);
         return fallback.result;
       }

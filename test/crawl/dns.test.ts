@@ -25,6 +25,8 @@ interface StubBehaviour {
   delay?: Record<string, number>;
   /** How many first queries of a name go unanswered. */
   drop?: Record<string, number>;
+  /** Names answered REFUSED. */
+  refuse?: string[];
 }
 
 async function startDnsStub(b: StubBehaviour): Promise<DnsStub> {
@@ -48,7 +50,7 @@ async function startDnsStub(b: StubBehaviour): Promise<DnsStub> {
     const exists = v4 !== undefined || v6 !== undefined;
     const header = Buffer.alloc(12);
     header.writeUInt16BE(msg.readUInt16BE(0), 0);
-    header.writeUInt16BE(0x8180 | (exists ? 0 : 3), 2); // response, recursion desired + available; NXDOMAIN when unknown
+    header.writeUInt16BE(0x8180 | (b.refuse?.includes(name) ? 5 : exists ? 0 : 3), 2); // response, RD + RA; NXDOMAIN when unknown
     header.writeUInt16BE(1, 4);
     header.writeUInt16BE(data ? 1 : 0, 6);
     const answer = data ? Buffer.concat([Buffer.from([0xc0, 0x0c]), u16(qtype), u16(1), Buffer.from([0, 0, 0, 60]), u16(data.length), data]) : Buffer.alloc(0);
@@ -86,7 +88,7 @@ const tmpHosts = (text: string) => {
 const systemCalls: string[] = [];
 const fakeSystem = async (host: string): Promise<Address[]> => {
   systemCalls.push(host);
-  if (host === 'printer' || host === 'localhost') return [{ address: '127.0.0.9', family: 4 }];
+  if (['printer', 'localhost', 'blocked.example'].includes(host)) return [{ address: '127.0.0.9', family: 4 }];
   throw Object.assign(new Error('not found'), { code: 'ENOTFOUND' });
 };
 
@@ -164,6 +166,14 @@ describe('HostResolver', () => {
     expect(await resolver.resolve('printer')).toEqual({ ok: true, addresses: [{ address: '127.0.0.9', family: 4 }] });
     expect(await resolver.resolve('nowhere.test')).toEqual({ ok: false, reason: 'not found' });
     expect(systemCalls).toEqual(['printer']); // a dotted name that DNS denies is not asked again
+  });
+
+  it('leaves a name to the system resolver when the name server refuses to answer', async () => {
+    stub = await startDnsStub({ refuse: ['blocked.example'] });
+    systemCalls.length = 0;
+    resolver = new HostResolver({ servers: [stub.server], hostsFile: tmpHosts(''), systemLookup: fakeSystem });
+    expect(await resolver.resolve('blocked.example')).toEqual({ ok: true, addresses: [{ address: '127.0.0.9', family: 4 }] });
+    expect([stub.seen('blocked.example'), systemCalls]).toEqual([1, ['blocked.example']]);
   });
 
   it('reads hosts(5) files: comments, aliases, IPv6, and lines that are not entries', () => {
