@@ -17,8 +17,10 @@ function isJsonFeed(doc: Json): boolean {
   return Array.isArray(doc.items) && (typeof doc.title === 'string' || typeof doc.feed_url === 'string' || typeof doc.home_page_url === 'string');
 }
 
-function itemOf(it: Json, base: string): RawItem {
-  const authors = Array.isArray(it.authors) ? it.authors.map(obj) : [];
+const nameOf = (author: unknown, authors: unknown): string | null =>
+  str(obj(author).name) ?? str((Array.isArray(authors) ? authors.map(obj) : [])[0]?.name);
+
+function itemOf(it: Json, base: string, feedAuthor: string | null): RawItem {
   const duration = parseDuration(obj((Array.isArray(it.attachments) ? it.attachments : [])[0]).duration_in_seconds ?? null);
   const encs = new EnclosureList();
   for (const a of (Array.isArray(it.attachments) ? it.attachments : []).map(obj)) {
@@ -34,7 +36,8 @@ function itemOf(it: Json, base: string): RawItem {
     guid: it.id !== undefined && it.id !== null ? String(it.id) : undefined,
     link: it.url ?? it.external_url,
     title: str(it.title), titleIsText: true,
-    author: str(obj(it.author).name) ?? str(authors[0]?.name),
+    // An item without authors has the feed's (JSON Feed 1.1 "authors").
+    author: nameOf(it.author, it.authors) ?? feedAuthor,
     published: toIsoDate(str(it.date_published)) ?? toIsoDate(str(it.date_modified)),
     updated: toIsoDate(str(it.date_modified)),
     // JSON Feed's summary is plain text (jsonfeed.org 1.1 "summary").
@@ -61,7 +64,7 @@ export function parseJsonFeed(text: string, url: string): ParseOutcome {
       title: cleanTitle(str(doc.title)), siteUrl: absoluteUrl(doc.home_page_url, base),
       description: foldText(str(doc.description)), language: foldText(str(doc.language)),
       imageUrl: httpUrl(str(doc.icon), base) ?? httpUrl(str(doc.favicon), base),
-      items: normalizeItems(items.map((it) => itemOf(it, base)), base),
+      items: normalizeItems(items.map((it) => itemOf(it, base, nameOf(doc.author, doc.authors))), base),
     },
   };
 }

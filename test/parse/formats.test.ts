@@ -148,6 +148,12 @@ describe('JSON Feed', () => {
     expect(parseFeedDocument(JSON.stringify({ version: '1.1', title: 'j', items: [] }), 'https://e.example/').kind).toBe('feed');
   });
 
+  it('gives items without authors the feed\'s author (JSON Feed 1.1 "authors")', () => {
+    const doc = JSON.stringify({ version: 'https://jsonfeed.org/version/1.1', title: 'j', authors: [{ name: 'Feed Author' }],
+      items: [{ id: 1 }, { id: 2, author: { name: 'Own (1.0 style)' } }] });
+    expect(feedOf(parseFeedDocument(doc, 'https://e.example/')).items.map((i) => i.author)).toEqual(['Feed Author', 'Own (1.0 style)']);
+  });
+
   it('refuses JSON that is not a feed with a one-line reason', () => {
     expect(parseFeedDocument('{"name":"package.json"}', 'https://e.example/')).toEqual({ kind: 'invalid', reason: 'not a JSON Feed (no jsonfeed.org version or no items)' });
   });
