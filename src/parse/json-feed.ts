@@ -53,7 +53,9 @@ export function parseJsonFeed(text: string, url: string): ParseOutcome {
   try {
     doc = obj(JSON.parse(text));
   } catch (err) {
-    return { kind: 'invalid', reason: `not valid JSON (${(err as Error).message})` };
+    // V8's message quotes the input, newlines and all: keep the reason one short line.
+    const why = (err as Error).message.replace(/\s+/g, ' ').slice(0, 200);
+    return { kind: 'invalid', reason: `not valid JSON (${why})` };
   }
   if (!isJsonFeed(doc)) return { kind: 'invalid', reason: 'not a JSON Feed (no jsonfeed.org version or no items)' };
   const base = absoluteUrl(doc.feed_url, url) ?? url;

@@ -154,6 +154,11 @@ describe('JSON Feed', () => {
     expect(feedOf(parseFeedDocument(doc, 'https://e.example/')).items.map((i) => i.author)).toEqual(['Feed Author', 'Own (1.0 style)']);
   });
 
+  it('refuses broken JSON with one short line, even when the input has newlines', () => {
+    const o = parseFeedDocument(`{"title": "x",\n\n "items": [\n\u0001${'x'.repeat(1000)}`, 'https://e.example/');
+    expect(o).toMatchObject({ kind: 'invalid', reason: expect.stringMatching(/^not valid JSON \([^\n\r]{1,200}\)$/) });
+  });
+
   it('refuses JSON that is not a feed with a one-line reason', () => {
     expect(parseFeedDocument('{"name":"package.json"}', 'https://e.example/')).toEqual({ kind: 'invalid', reason: 'not a JSON Feed (no jsonfeed.org version or no items)' });
   });
