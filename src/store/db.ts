@@ -48,7 +48,9 @@ export function prepareDbPath(file: string): void {
   if (file === ':memory:') return;
   const abs = path.resolve(file);
   const target = kindOf(abs);
-  if (target === 'dir' || /[\\/]$/.test(file)) throw cannotOpen(file, 'it is a directory; name a file inside it, e.g. --db ' + path.join(file, 'inkzee.db'));
+  if (target === 'dir' || /[\\/]$/.test(file)) {
+    throw cannotOpen(file, `${target === 'dir' ? 'it is a directory' : 'it ends with a slash, naming a directory'}; name a file inside it, e.g. --db ${path.join(file, 'inkzee.db')}`);
+  }
   if (target === 'other') throw cannotOpen(file, 'not a regular file');
   if (typeof target === 'object') throw cannotOpen(file, `cannot reach it (${errnoText(target)})`, target);
   const dir = path.dirname(abs);

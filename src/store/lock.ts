@@ -16,6 +16,8 @@ function alive(pid: number): boolean {
   }
 }
 
+const FRESH_MS = 5000;
+
 function tryLock(file: string): RunLock | number {
   try {
     const fd = fs.openSync(file, 'wx');
@@ -46,9 +48,12 @@ function tryLock(file: string): RunLock | number {
     }
     const pid = Number.parseInt(text, 10);
     if (Number.isFinite(pid) && pid > 0 && alive(pid)) return pid;
+    // No PID yet: its holder is between creating the file and writing it (or was killed there,
+    // which a few seconds settle). Taking it over now would let two crawls run.
+    if (!(pid > 0) && Date.now() - (fs.statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? 0) < FRESH_MS) return 0;
     // Stale: the holder died without cleaning up. Remove it and race for it again.
     try {
-      if (Number.parseInt(fs.readFileSync(file, 'utf8'), 10) === pid) fs.unlinkSync(file);
+      if (fs.readFileSync(file, 'utf8') === text) fs.unlinkSync(file); // text, not pid: NaN !== NaN would retry forever
     } catch { /* someone else took it over first */ }
     return tryLock(file);
   }
@@ -68,7 +73,7 @@ export async function acquireRunLock(dbPath: string, wait: boolean, pollMs = 500
   for (;;) {
     const got = tryLock(file);
     if (typeof got !== 'number') return got;
-    if (!wait) throw new LockedError(`${dbPath}: another inkzee run (pid ${got}) is crawling this database; try again later or use --wait`);
+    if (!wait) throw new LockedError(`${dbPath}: another inkzee run (${got ? `pid ${got}` : 'starting'}) is crawling this database; try again later or use --wait`);
     await new Promise((r) => setTimeout(r, pollMs));
   }
 }

@@ -104,7 +104,7 @@ export const mutatedDocument = (files: { name: string; bytes: Uint8Array }[]) =>
 
 /** FUZZ is how long each property runs: a few seconds in `npm test`, longer from scripts/fuzz.mjs. */
 export const FUZZ = {
-  runs: Number(process.env.FUZZ_RUNS ?? 60),
+  runs: Number(process.env.FUZZ_RUNS ?? 200),
   seconds: Number(process.env.FUZZ_SECONDS ?? 2.5),
   seed: process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED),
   save: process.env.FUZZ_SAVE === '1',

@@ -8,7 +8,8 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../src/store/db.js';
 import { addSubscriptions } from '../../src/store/feeds.js';
-import { StoreError, storeFault } from '../../src/errors.js';
+import { LockedError, StoreError, storeFault } from '../../src/errors.js';
+import { acquireRunLock } from '../../src/store/lock.js';
 import { startFeedServer, rss, serve, type FeedServer } from '../feed-server.js';
 import { seed } from '../read/seed.js';
 import { ROOT, tempDir } from '../helpers.js';
@@ -232,5 +233,32 @@ describe('a database locked by another program', () => {
       expect(() => openStore(file, { busyTimeoutMs: 200 })).toThrow(/^store: cannot open .*other\.db: the database is locked by another program.*SQLITE_BUSY\)$/);
     } finally { holder.kill('SIGKILL'); }
     expect(snapshot(file)).toEqual(before);
+  });
+});
+
+describe('the run lock', () => {
+  it('is taken over from a dead holder and from an empty file left by a kill, but not from one being written', async () => {
+    const file = path.join(tempDir(), 'l.db');
+    fs.writeFileSync(`${file}.lock`, '2147483646\n'); // no such process
+    (await acquireRunLock(file, false)).release();
+    fs.writeFileSync(`${file}.lock`, '');
+    await expect(acquireRunLock(file, false)).rejects.toThrow(new LockedError(`${file}: another inkzee run (starting) is crawling this database; try again later or use --wait`));
+    const old = new Date(Date.now() - 60_000);
+    fs.utimesSync(`${file}.lock`, old, old);
+    const lock = await acquireRunLock(file, false);
+    expect(fs.readFileSync(`${file}.lock`, 'utf8')).toBe(`${process.pid}\n`);
+    lock.release();
+    expect(fs.existsSync(`${file}.lock`)).toBe(false);
+  });
+
+  it('on a full disk fails with one line and leaves no empty lock behind', async (t) => {
+    const dir = tmpfs(64);
+    if (!dir) return t.skip();
+    const filler = path.join(dir, 'filler');
+    try { fs.writeFileSync(filler, Buffer.alloc(1024 * 1024)); } catch { /* ENOSPC: the disk is full now */ }
+    const file = path.join(dir, 'x.db');
+    const r = await inkzee(['--db', file, 'refresh']);
+    expectOneLine(r, file, /cannot lock .*: cannot create .*x\.db\.lock \(ENOSPC, no space left on device\)/);
+    expect(fs.existsSync(`${file}.lock`)).toBe(false);
   });
 });
