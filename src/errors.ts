@@ -65,14 +65,18 @@ const SQLITE_CAUSES: Record<string, string> = {
 /**
  * storeFault turns a SQLite error (better-sqlite3's SqliteError, recognised by name so that
  * this module loads no driver) into a one-line StoreError naming the database file and the
- * cause; any other error gives undefined. Without `doing`, a fault met after opening is
- * reported as a failed write (reads do not wait on locks in WAL mode, nor fill a disk).
+ * cause; any other error gives undefined. Without `doing` (a fault met after opening) only
+ * faults of the file count, and are reported as a failed write: reads neither wait on locks in
+ * WAL mode nor fill a disk.
  */
 export function storeFault(file: string, err: unknown, doing?: 'open' | 'read' | 'write'): StoreError | undefined {
   if (err instanceof StoreError) return err;
   const e = err as { name?: string; code?: unknown; message?: string };
   if (e?.name !== 'SqliteError' || typeof e.code !== 'string') return undefined;
   const primary = /^SQLITE_[A-Z]+/.exec(e.code)?.[0] ?? e.code;
+  // Met mid-command, only a fault of the file or its surroundings is the store's to report; a
+  // constraint or SQL error there is a bug, and stays an internal error with its stack.
+  if (doing === undefined && !(primary in SQLITE_CAUSES)) return undefined;
   const cause = e.code === 'SQLITE_BUSY_SNAPSHOT' ? 'another program wrote the database in the middle of this transaction'
     : SQLITE_CAUSES[primary] ?? 'SQLite failed';
   doing ??= primary === 'SQLITE_NOTADB' || primary === 'SQLITE_CORRUPT' ? 'read' : 'write';

@@ -190,6 +190,19 @@ describe('a full disk', () => {
   });
 });
 
+describe('a SQLite error met mid-command', () => {
+  it('is a store error only when the file is at fault; a bug (a constraint, bad SQL) stays an internal error', () => {
+    const db = openStore(':memory:');
+    const err = (sql: string) => { try { db.exec(sql); } catch (e) { return e; } throw new Error('no error'); };
+    db.exec("INSERT INTO feeds (url, added_at) VALUES ('http://a.test/', 'now')");
+    expect(storeFault('x.db', err("INSERT INTO feeds (url, added_at) VALUES ('http://a.test/', 'now')"))).toBeUndefined();
+    expect(storeFault('x.db', err('SELEC nothing'))).toBeUndefined();
+    expect(storeFault('x.db', err('SELEC nothing'), 'open')?.message).toMatch(/^store: cannot open x\.db: SQLite failed \(near "SELEC": syntax error, SQLITE_ERROR\)$/);
+    expect(storeFault('x.db', new Error('plain'))).toBeUndefined();
+    db.close();
+  });
+});
+
 describe('a database locked by another program', () => {
   it('past the busy timeout, a write fails with one line while readers go on (WAL)', async () => {
     const file = path.join(tempDir(), 'inkzee.db');
