@@ -67,7 +67,7 @@ export async function crawlFeeds(ctx: Context, feeds: readonly Feed[], o: CrawlO
   const deps = { db: ctx.store(), fetcher, signal, now: ctx.now };
   listen.start(feeds.length);
   try {
-    await crawlAll(feeds, { concurrency: o.concurrency, perHost: o.perHost, signal, ahead: (url) => fetcher.ahead(url) }, (f) => refreshFeed(f, deps), (r) => {
+    await crawlAll(feeds, { concurrency: o.concurrency, perHost: o.perHost, signal, hooks: fetcher }, (f) => refreshFeed(f, deps), (r) => {
       if (r.outcome === 'updated') sum.updated++;
       else if (r.outcome === 'unchanged') sum.unchanged++;
       else if (r.outcome === 'not-modified') sum.notModified++;

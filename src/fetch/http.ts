@@ -57,6 +57,12 @@ function describe(err: unknown, timeoutMs: number): string {
   return e.message ?? String(err);
 }
 
+/** NetworkGate lends the crawl's network slots: `enter` before a feed request, `leave` once it is done. */
+export interface NetworkGate {
+  enter(url: string): Promise<void> | void;
+  leave(url: string): void;
+}
+
 /** Resolves when the signal aborts (never rejects), to race against a lookup. */
 const aborted = (signal: AbortSignal) => new Promise<null>((resolve) => {
   if (signal.aborted) resolve(null); else signal.addEventListener('abort', () => resolve(null), { once: true });
@@ -94,6 +100,13 @@ export class Fetcher {
     this.resolver?.ahead(u.hostname);
   }
 
+  private gate: NetworkGate | null = null;
+
+  /** useGate makes every fetch take a slot from the crawl's pool, or stops that (null). */
+  useGate(gate: NetworkGate | null): void {
+    this.gate = gate;
+  }
+
   /** socketHighWater is the most sockets the fetcher ever held open at once. */
   get socketHighWater(): number {
     return this.pools.highWater;
@@ -101,6 +114,17 @@ export class Fetcher {
 
   /** fetch GETs a feed URL with its validators; never throws for network or HTTP trouble. */
   async fetch(startUrl: string, v: Validators, signal: AbortSignal): Promise<FetchOutcome> {
+    const gate = this.gate;
+    if (!gate) return this.fetchHops(startUrl, v, signal);
+    await gate.enter(startUrl);
+    try {
+      return await this.fetchHops(startUrl, v, signal);
+    } finally {
+      gate.leave(startUrl);
+    }
+  }
+
+  private async fetchHops(startUrl: string, v: Validators, signal: AbortSignal): Promise<FetchOutcome> {
     const deadline = AbortSignal.any([signal, AbortSignal.timeout(this.s.timeoutMs)]);
     const seen = new Set<string>();
     let url = startUrl;

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { crawlAll } from '../../src/crawl/engine.js';
-import { Fetcher } from '../../src/fetch/http.js';
+import { Fetcher, type NetworkGate } from '../../src/fetch/http.js';
 import type { Feed } from '../../src/model.js';
 import { rss } from '../feed-server.js';
 
@@ -13,7 +13,7 @@ function manualCrawl(urls: string[], concurrency: number, perHost: number) {
   const started: string[] = [];
   const announced: string[] = [];
   const finishers = new Map<string, () => void>();
-  const done = crawlAll(urls.map((u, k) => feed(k, u)), { concurrency, perHost, signal: new AbortController().signal, ahead: (u) => announced.push(u) },
+  const done = crawlAll(urls.map((u, k) => feed(k, u)), { concurrency, perHost, signal: new AbortController().signal, hooks: { ahead: (u) => announced.push(u), useGate: () => {} } },
     (f) => new Promise<string>((resolve) => { started.push(f.url); finishers.set(f.url, () => resolve(f.url)); }), () => {});
   const finish = async (url: string) => { finishers.get(url)!(); await new Promise((r) => setImmediate(r)); };
   return { started, announced, finish, done };
@@ -48,11 +48,44 @@ describe('crawlAll scheduling', () => {
   it('announces a feed started out of turn before it starts, and never again', async () => {
     const urls = [...Array.from({ length: 20 }, (_, k) => `http://a/${k}`), 'http://b/20'];
     const log: string[] = [];
-    await crawlAll(urls.map((u, k) => feed(k, u)), { concurrency: 2, perHost: 1, signal: new AbortController().signal, ahead: (u) => log.push(`ahead ${u}`) },
+    await crawlAll(urls.map((u, k) => feed(k, u)), { concurrency: 2, perHost: 1, signal: new AbortController().signal, hooks: { ahead: (u) => log.push(`ahead ${u}`), useGate: () => {} } },
       async (f) => { log.push(`start ${f.url}`); await new Promise((r) => setImmediate(r)); }, () => {});
     expect(log.filter((l) => l.startsWith('start')).slice(0, 2)).toEqual(['start http://a/0', 'start http://b/20']); // b/20 out of turn
     expect(log.filter((l) => l.startsWith('ahead')).sort()).toEqual(urls.map((u) => `ahead ${u}`).sort());
     for (const u of urls) expect(log.indexOf(`ahead ${u}`)).toBeLessThan(log.indexOf(`start ${u}`));
+  });
+
+  it('takes a feed\'s slot back when its fetch is done, and serves its later requests before new feeds', async () => {
+    let gate: NetworkGate | null = null;
+    const log: string[] = [];
+    const answer = new Map<string, () => void>(); // the test answers each request
+    const parsed = new Map<string, () => void>();
+    const later = (m: Map<string, () => void>, key: string) => new Promise<void>((r) => m.set(key, r));
+    const fetch = async (url: string) => { await gate!.enter(url); log.push(`fetch ${url}`); await later(answer, url); gate!.leave(url); };
+    const tick = () => new Promise((r) => setTimeout(r, 10));
+    const done = crawlAll(['http://a/1', 'http://b/1', 'http://c/1'].map((u, k) => feed(k, u)), { concurrency: 1, perHost: 1, signal: new AbortController().signal,
+      hooks: { ahead: () => {}, useGate: (g) => { gate = g; } } }, async (f) => {
+      await fetch(f.url);
+      await later(parsed, f.url); // parsing and storing, off the network
+      if (f.url === 'http://a/1') await fetch('http://a/alt'); // autodiscovery: a second request
+    }, () => {});
+    await tick();
+    answer.get('http://a/1')!();
+    await tick();
+    expect(log).toEqual(['fetch http://a/1', 'fetch http://b/1']); // b/1 is fetched while a/1 is being parsed
+    parsed.get('http://a/1')!();
+    await tick();
+    expect(log).toEqual(['fetch http://a/1', 'fetch http://b/1']); // a/alt waits: b/1 holds the one slot
+    answer.get('http://b/1')!();
+    await tick();
+    expect(log).toEqual(['fetch http://a/1', 'fetch http://b/1', 'fetch http://a/alt']); // before c/1
+    answer.get('http://a/alt')!();
+    await tick();
+    expect(log.at(-1)).toBe('fetch http://c/1');
+    answer.get('http://c/1')!();
+    for (const u of ['http://b/1', 'http://c/1']) { await tick(); parsed.get(u)!(); }
+    await done;
+    expect(gate).toBeNull(); // handed back when the crawl ends
   });
 
   it('starts nothing new once aborted, and lets the feeds in flight finish', async () => {
@@ -98,7 +131,7 @@ describe('sockets across many hosts', () => {
     // Host by host in short runs, as subscription lists often are, so sockets must move between hosts.
     const urls = Array.from({ length: 90 }, (_, k) => `${farm!.urls[Math.floor(k / 3) % farm!.urls.length]}/f`);
     const outcomes: string[] = [];
-    await crawlAll(urls.map((u, k) => feed(k, u)), { concurrency: 4, perHost: 2, signal: new AbortController().signal, ahead: (u) => fetcher!.ahead(u) },
+    await crawlAll(urls.map((u, k) => feed(k, u)), { concurrency: 4, perHost: 2, signal: new AbortController().signal, hooks: fetcher },
       (f) => fetcher!.fetch(f.url, none, new AbortController().signal), (r) => outcomes.push(r.kind));
     expect(outcomes.filter((k) => k === 'ok').length).toBe(90);
     expect([farm.seen.perHostHighWater <= 2, farm.seen.openHighWater <= 4, fetcher.socketHighWater <= 4]).toEqual([true, true, true]);
