@@ -10,18 +10,22 @@ export interface Examples {
 /** TEXT_COLUMNS are the fields whose text a classifier reads, joined in this order. */
 export const TEXT_COLUMNS = ['title', 'description', 'summary', 'text', 'content'];
 
-function fromRecords(records: Record<string, unknown>[], name: string, columns: string[]): Examples {
-  const lower = new Map(columns.map((c) => [c.toLowerCase().trim(), c]));
+// Rows are arrays read against a header: a CSV's rows as they are, NDJSON objects by their keys.
+function fromRows(rows: readonly (readonly unknown[])[], name: string, columns: string[]): Examples {
+  const lower = new Map(columns.map((c, k) => [c.toLowerCase().trim(), k]));
   const labelCol = lower.get('label');
-  if (!labelCol) throw new InputError(name, `no "label" column (found: ${columns.join(', ') || 'none'})`, 'bad-labels');
-  const textCols = TEXT_COLUMNS.map((c) => lower.get(c)).filter((c): c is string => !!c);
+  if (labelCol === undefined) throw new InputError(name, `no "label" column (found: ${columns.join(', ') || 'none'})`, 'bad-labels');
+  const textCols = TEXT_COLUMNS.map((c) => lower.get(c)).filter((c): c is number => c !== undefined);
   if (textCols.length === 0) {
     throw new InputError(name, `no text column: expected one of ${TEXT_COLUMNS.join(', ')} (found: ${columns.join(', ')})`, 'bad-labels');
   }
   const ex: Examples = { texts: [], labels: [] };
-  for (const r of records) {
-    const label = String(r[labelCol] ?? '').trim();
-    const text = textCols.map((c) => (r[c] === undefined || r[c] === null ? '' : String(r[c]))).join('\n').trim();
+  const cell = (v: unknown) => (v === undefined || v === null ? '' : String(v));
+  for (const r of rows) {
+    const label = cell(r[labelCol]).trim();
+    let text = cell(r[textCols[0]]);
+    for (let k = 1; k < textCols.length; k++) text += `\n${cell(r[textCols[k]])}`;
+    text = text.trim();
     if (!label || !text) continue;
     ex.labels.push(label);
     ex.texts.push(text);
@@ -49,7 +53,8 @@ export function readExamples(bytes: Buffer, name: string, columns?: string[]): E
       for (const key of Object.keys(o)) keys.add(key);
       records.push(o as Record<string, unknown>);
     });
-    return fromRecords(records, name, [...keys]);
+    const header = [...keys];
+    return fromRows(records.map((o) => header.map((h) => o[h])), name, header);
   }
   let rows: string[][];
   try {
@@ -58,6 +63,5 @@ export function readExamples(bytes: Buffer, name: string, columns?: string[]): E
     throw new InputError(name, `not valid CSV (${(err as Error).message})`, 'bad-labels');
   }
   const header = columns ?? rows.shift() ?? [];
-  const records = rows.map((r) => Object.fromEntries(header.map((h, k) => [h, r[k]])));
-  return fromRecords(records, name, header);
+  return fromRows(rows, name, header);
 }

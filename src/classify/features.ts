@@ -36,7 +36,8 @@ const DIGITS = /^\d+$/;
 /** wordForm is the form a token is hashed as: lower case, numbers by shape when asked. */
 function wordForm(cased: string, f: FeatureSet): string {
   const t = cased.toLowerCase();
-  if (!f.numbers || !DIGITS.test(t)) return t;
+  const c = t.charCodeAt(0);
+  if (!f.numbers || c < 48 || c > 57 || !DIGITS.test(t)) return t;
   return t.length === 4 && (t[0] === '1' || t.startsWith('20')) ? '\u0000year' : `\u0000num${t.length}`;
 }
 
@@ -106,7 +107,8 @@ export function tfidfInPlace(x: Sparse, idf: Float32Array): void {
   for (let r = 0; r + 1 < x.ptr.length; r++) {
     let norm = 0;
     for (let j = x.ptr[r]; j < x.ptr[r + 1]; j++) {
-      const v = (1 + Math.log(x.val[j])) * idf[x.idx[j]];
+      const tf = x.val[j];
+      const v = (tf === 1 ? 1 : 1 + Math.log(tf)) * idf[x.idx[j]];
       x.val[j] = v;
       norm += v * v;
     }

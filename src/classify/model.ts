@@ -33,13 +33,13 @@ export interface Prediction {
  */
 export interface Trainer {
   count(texts: readonly string[], p: TrainParams): Promise<Sparse>;
-  fit(x: Sparse, y: Int32Array, classes: number, p: TrainParams, weight?: Float32Array): Promise<{ w: Float32Array; bias: number }[]>;
+  fit(x: Sparse, y: Int32Array, classes: number, p: TrainParams, dims: number, weight?: Float32Array): Promise<{ w: Float32Array; bias: number }[]>;
 }
 
 /** LOCAL_TRAINER does all the work on the calling thread. */
 export const LOCAL_TRAINER: Trainer = {
   count: async (texts, p) => countMatrix(texts, p.features, p.bits),
-  fit: async (x, y, classes, p, weight) => Array.from({ length: classes }, (_, c) => trainBinary(x, y, c, p, weight)),
+  fit: async (x, y, classes, p, dims, weight) => Array.from({ length: classes }, (_, c) => trainBinary(x, y, c, p, dims, weight)),
 };
 
 /** TrainOptions tune trainModel: the threads, the parameters, and rows that count more than once. */
@@ -57,11 +57,35 @@ export async function trainModel(texts: readonly string[], labels: readonly stri
   const index = new Map(names.map((l, k) => [l, k]));
   const y = Int32Array.from(labels, (l) => index.get(l)!);
   const x = await trainer.count(texts, params);
-  const idf = smoothIdf(documentFrequencies(x, 1 << params.bits), texts.length);
+  const df = documentFrequencies(x, 1 << params.bits);
+  const idf = smoothIdf(df, texts.length);
   tfidfInPlace(x, idf);
-  const trained = await trainer.fit(x, y, names.length, params, weight);
+  const used = compactFeatures(x, df);
+  const trained = await trainer.fit(x, y, names.length, params, used.length, weight);
+  const expand = (w: Float32Array) => { const full = new Float32Array(1 << params.bits); used.forEach((b, k) => { full[b] = w[k]; }); return full; };
   return { format: MODEL_FORMAT, labels: names, params, trainSize: texts.length, idf,
-    weights: trained.map((t) => t.w), bias: trained.map((t) => t.bias) };
+    weights: trained.map((t) => expand(t.w)), bias: trained.map((t) => t.bias) };
+}
+
+/**
+ * compactFeatures renumbers a matrix's buckets 0, 1, 2 … in order of falling document frequency
+ * and returns the bucket of each number. Training then works on arrays as long as the buckets in
+ * use (400,000 of 2^20 for AG News), the frequent ones together at the front where they stay in
+ * cache, and builds the same model.
+ */
+export function compactFeatures(x: Sparse, df: Float32Array): Int32Array {
+  // A counting sort on document frequency, buckets in order within one frequency.
+  let top = 0;
+  for (const d of df) top = Math.max(top, d);
+  const start = new Int32Array(top + 2);
+  for (const d of df) if (d > 0) start[top - d + 1]++;
+  for (let k = 1; k < start.length; k++) start[k] += start[k - 1];
+  const used = new Int32Array(start[top + 1]);
+  for (let b = 0; b < df.length; b++) if (df[b] > 0) used[start[top - df[b]]++] = b;
+  const rank = new Int32Array(df.length);
+  used.forEach((b, k) => { rank[b] = k; });
+  for (let j = 0; j < x.idx.length; j++) x.idx[j] = rank[x.idx[j]];
+  return used;
 }
 
 /** featuresOf hashes texts as the model reads them: tf-idf weighted, each row of unit length. */
@@ -112,7 +136,7 @@ export function predict(model: Model, texts: readonly string[]): Prediction[] {
 /**
  * serializeModel packs a model into one self-describing blob: a JSON header (format, labels,
  * parameters, sizes, scales) then the idf as 16-bit fixed point and each weight vector as 8-bit
- * integers with its own scale, all deflated: about 1 MB for 2^20 buckets and four labels (AG News).
+ * integers with its own scale, all deflated: about 1.2 MB for 2^20 buckets and four labels (AG News).
  */
 export function serializeModel(m: Model): Buffer {
   const scales = m.weights.map((w) => { let mx = 0; for (const v of w) mx = Math.max(mx, Math.abs(v)); return mx / 127 || 1; });
@@ -127,7 +151,8 @@ export function serializeModel(m: Model): Buffer {
     for (let k = 0; k < w.length; k++) q[k] = Math.round(w[k] / scales[c]);
     parts.push(Buffer.from(q.buffer));
   });
-  return zlib.deflateSync(Buffer.concat(parts), { level: 6 });
+  // Level 1: a quarter larger than level 6 (1.2 MB for AG News), in an eighth of the time.
+  return zlib.deflateSync(Buffer.concat(parts), { level: 1 });
 }
 
 /** deserializeModel reads a blob written by serializeModel, refusing formats it does not know. */

@@ -42,19 +42,22 @@ function rng(seed: number): () => number {
  * nbRatios computes, for one class against the rest, the Naive Bayes log-count ratio of every
  * bucket over binarized features (Wang & Manning 2012, "Baselines and Bigrams", NBSVM).
  */
-export function nbRatios(x: Sparse, y: Int32Array, cls: number, buckets: number, alpha: number, weight?: Float32Array): Float32Array {
+export function nbRatios(x: Sparse, y: Int32Array, cls: number, buckets: number, alpha: number, weight?: Float32Array, smoothing = alpha * buckets): Float32Array {
   const p = new Float64Array(buckets);
   const q = new Float64Array(buckets);
+  let sp = smoothing;
+  let sq = smoothing;
   for (let r = 0; r < y.length; r++) {
-    const side = y[r] === cls ? p : q;
+    const mine = y[r] === cls;
+    const side = mine ? p : q;
     const wr = weight ? weight[r] : 1;
     for (let j = x.ptr[r]; j < x.ptr[r + 1]; j++) side[x.idx[j]] += wr;
+    if (mine) sp += wr * (x.ptr[r + 1] - x.ptr[r]); else sq += wr * (x.ptr[r + 1] - x.ptr[r]);
   }
-  let sp = 0;
-  let sq = 0;
-  for (let k = 0; k < buckets; k++) { sp += p[k] + alpha; sq += q[k] + alpha; }
-  const ratio = new Float32Array(buckets);
-  for (let k = 0; k < buckets; k++) ratio[k] = Math.log(((p[k] + alpha) / sp) / ((q[k] + alpha) / sq));
+  // ln(((p+α)/Σp) / ((q+α)/Σq)); a bucket no row uses keeps the constant, computed once.
+  const base = Math.log(sq / sp);
+  const ratio = new Float32Array(buckets).fill(base);
+  for (let k = 0; k < buckets; k++) if (p[k] !== 0 || q[k] !== 0) ratio[k] = Math.log((p[k] + alpha) / (q[k] + alpha)) + base;
   return ratio;
 }
 
@@ -62,12 +65,14 @@ export function nbRatios(x: Sparse, y: Int32Array, cls: number, buckets: number,
  * trainBinary fits one class against the rest: an L2-regularized squared-hinge SVM on features
  * scaled by the NB ratios, solved by dual coordinate descent (Hsieh et al. 2008, LIBLINEAR's
  * default), with a bias feature. A row of weight k counts as k rows (its C is k times larger):
- * that is how a user's corrections outweigh the examples they contradict. Returns weights already
- * multiplied by the ratios, so that prediction is a plain dot product, and the bias.
+ * that is how a user's corrections outweigh the examples they contradict. Features are numbered
+ * 0 … dims-1 (the buckets in use, see compactFeatures). Returns weights already multiplied by the
+ * ratios, so that prediction is a plain dot product, and the bias.
  */
-export function trainBinary(x: Sparse, y: Int32Array, cls: number, p: TrainParams, weight?: Float32Array): { w: Float32Array; bias: number } {
-  const buckets = 1 << p.bits;
-  const ratio = nbRatios(x, y, cls, buckets, p.alpha, weight);
+export function trainBinary(x: Sparse, y: Int32Array, cls: number, p: TrainParams, dims: number, weight?: Float32Array): { w: Float32Array; bias: number } {
+  const buckets = dims;
+  // Smoothing as if over every hash bucket, used or not: the ratios do not depend on numbering.
+  const ratio = nbRatios(x, y, cls, buckets, p.alpha, weight, p.alpha * (1 << p.bits));
   const n = y.length;
   const diag = new Float64Array(n);
   for (let r = 0; r < n; r++) diag[r] = 1 / (2 * p.c * (weight ? weight[r] : 1));

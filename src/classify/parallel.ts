@@ -13,6 +13,7 @@ const canUseWorker = fs.existsSync(WORKER);
 const cores = () => Math.max(1, Math.min(os.availableParallelism(), 2));
 
 function shared<T extends Int32Array | Float32Array>(a: T): T {
+  if (a.buffer instanceof SharedArrayBuffer) return a;
   const buf = new SharedArrayBuffer(a.byteLength);
   const copy = new (a.constructor as new (b: SharedArrayBuffer) => T)(buf);
   copy.set(a);
@@ -34,48 +35,68 @@ class Helper {
   close(): void { void this.w.terminate(); }
 }
 
-/** concatRows stacks two sparse matrices, rows of `a` first. */
-function concatRows(a: Sparse, b: Sparse): Sparse {
-  const rows = a.ptr.length - 1;
-  const ptr = new Int32Array(rows + b.ptr.length);
-  ptr.set(a.ptr);
-  for (let k = 1; k < b.ptr.length; k++) ptr[rows + k] = a.ptr[rows] + b.ptr[k];
-  const idx = new Int32Array(a.idx.length + b.idx.length);
-  idx.set(a.idx); idx.set(b.idx, a.idx.length);
-  const val = new Float32Array(a.val.length + b.val.length);
-  val.set(a.val); val.set(b.val, a.val.length);
+/** concatRows stacks sparse matrices in order, in memory a worker can share. */
+function concatRows(parts: readonly Sparse[]): Sparse {
+  const rows = parts.reduce((a, p) => a + p.ptr.length - 1, 0);
+  const nnz = parts.reduce((a, p) => a + p.idx.length, 0);
+  const ptr = new Int32Array(new SharedArrayBuffer(4 * (rows + 1)));
+  const idx = new Int32Array(new SharedArrayBuffer(4 * nnz));
+  const val = new Float32Array(new SharedArrayBuffer(4 * nnz));
+  let r = 0;
+  let j = 0;
+  for (const p of parts) {
+    for (let k = 1; k < p.ptr.length; k++) ptr[r + k] = j + p.ptr[k];
+    idx.set(p.idx, j);
+    val.set(p.val, j);
+    r += p.ptr.length - 1;
+    j += p.idx.length;
+  }
   return { ptr, idx, val };
 }
 
 // Below these sizes a second thread costs more to start than it saves.
 const MIN_ROWS_TO_SPLIT = 2000;
 const MIN_TEXTS_TO_PREDICT_SPLIT = 20_000;
+/** COUNT_CHUNK is how many texts one thread hashes before it takes the next chunk. */
+export const COUNT_CHUNK = 2048;
+
+/**
+ * takeWork hands out job numbers 0, 1, 2, … from a counter shared by both threads, so that the
+ * less busy thread does more: on a shared machine one thread often gets less of the CPU.
+ */
+export function takeWork(counter: Int32Array, jobs: number, work: (job: number) => void): void {
+  for (let j = Atomics.add(counter, 0, 1); j < jobs; j = Atomics.add(counter, 0, 1)) work(j);
+}
 
 /**
  * trainOnTwoThreads trains a model with a worker thread beside this one when that pays (two
- * cores, enough rows): the worker hashes half the texts, then fits half the one-vs-rest classes
- * on the feature matrix, which is shared with it, not copied.
+ * cores, enough rows). Both threads take chunks of texts to hash, then one-vs-rest classes to
+ * fit, from shared counters; the feature matrix is shared with the worker, not copied. The model
+ * is the same as one thread would build.
  */
 export async function trainOnTwoThreads(texts: readonly string[], labels: readonly string[], o: Omit<TrainOptions, 'trainer'> = {}): Promise<Model> {
   if (!canUseWorker || cores() < 2 || texts.length < MIN_ROWS_TO_SPLIT) return trainModel(texts, labels, { ...o, trainer: LOCAL_TRAINER });
   const helper = new Helper();
+  const counter = () => new Int32Array(new SharedArrayBuffer(4));
   try {
     return await trainModel(texts, labels, { ...o, trainer: {
       async count(all, p) {
-        const half = Math.ceil(all.length / 2);
-        const theirs = helper.run<Sparse>({ kind: 'count', texts: all.slice(half), features: p.features, bits: p.bits });
-        const mine = countMatrix(all.slice(0, half), p.features, p.bits);
-        return concatRows(mine, await theirs);
+        const jobs = Math.ceil(all.length / COUNT_CHUNK);
+        const next = counter();
+        const theirs = helper.run<{ job: number; x: Sparse }[]>({ kind: 'count', texts: all, features: p.features, bits: p.bits, counter: next, chunk: COUNT_CHUNK });
+        const parts: Sparse[] = [];
+        takeWork(next, jobs, (j) => { parts[j] = countMatrix(all.slice(j * COUNT_CHUNK, (j + 1) * COUNT_CHUNK), p.features, p.bits); });
+        for (const r of await theirs) parts[r.job] = r.x;
+        return concatRows(parts);
       },
-      async fit(x, y, classes, p, weight) {
-        const all = Array.from({ length: classes }, (_, c) => c);
+      async fit(x, y, classes, p, dims, weight) {
+        const next = counter();
         const sx: Sparse = { ptr: shared(x.ptr), idx: shared(x.idx), val: shared(x.val) };
         const sw = weight && shared(weight);
-        const pending = helper.run<{ c: number; w: Float32Array; bias: number }[]>(
-          { kind: 'train', x: sx, y: shared(y), weight: sw, classes: all.filter((c) => c % 2 === 1), params: p });
+        const theirs = helper.run<{ c: number; w: Float32Array; bias: number }[]>({ kind: 'train', x: sx, y: shared(y), weight: sw, classes, counter: next, params: p, dims });
         const result: { w: Float32Array; bias: number }[] = [];
-        for (const c of all.filter((c) => c % 2 === 0)) result[c] = trainBinary(x, y, c, p, weight);
-        for (const r of await pending) result[r.c] = { w: r.w, bias: r.bias };
+        takeWork(next, classes, (c) => { result[c] = trainBinary(sx, y, c, p, dims, weight); });
+        for (const r of await theirs) result[r.c] = { w: r.w, bias: r.bias };
         return result;
       },
     } });
