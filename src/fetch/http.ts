@@ -78,6 +78,8 @@ export class Fetcher {
   private readonly proxy: EnvHttpProxyAgent | null;
   /** The crawl's DNS cache; null behind a proxy. */
   readonly resolver: HostResolver | null;
+  /** The crawl's network slots, when a pool lends them. */
+  private gate: NetworkGate | null = null;
 
   constructor(private readonly s: FetchSettings, env: NodeJS.ProcessEnv = process.env) {
     const httpProxy = env.HTTP_PROXY || env.http_proxy;
@@ -99,8 +101,6 @@ export class Fetcher {
     this.pools.expect(u.origin);
     this.resolver?.ahead(u.hostname);
   }
-
-  private gate: NetworkGate | null = null;
 
   /** useGate makes every fetch take a slot from the crawl's pool, or stops that (null). */
   useGate(gate: NetworkGate | null): void {
