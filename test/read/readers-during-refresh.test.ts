@@ -15,7 +15,7 @@ const topic = (i: number) => (i % 2 ? 'Tech' : 'Sports');
 const words = { Tech: 'compiler kernel database rust network', Sports: 'football goal match league keeper' };
 let version = 1;
 let open: () => void;
-const gate = new Promise<void>((resolve) => { open = resolve; setTimeout(resolve, 60_000).unref(); });
+let gate: Promise<void>;
 let server: FeedServer;
 afterAll(async () => { await server?.close(); });
 
@@ -48,21 +48,27 @@ describe('readers during a refresh', () => {
     expect((await cli(['--db', db, '--quiet', 'import', opml])).code).toBe(0);
     expect((await cli(['--db', db, '--quiet', 'classify', 'train', '--from-folders'])).code).toBe(0);
 
+    // The gate opens once every reader has run twice inside the refresh, or after 90 s at most.
+    gate = new Promise<void>((resolve) => { open = resolve; setTimeout(resolve, 90_000).unref(); });
     version = 2;
     let refreshing = true;
     const started = Date.now();
     const refresh = cli(['--db', db, '--quiet', 'refresh', '--concurrency', '2', '--per-host', '2']).finally(() => { refreshing = false; });
-    const runs: { cmd: string; at: number; during: boolean; r: CliResult }[] = [];
+    const runs: { cmd: string; at: number; ms: number; during: boolean; r: CliResult }[] = [];
     const loop = async (cmd: string[]) => {
       while (refreshing) {
         const at = Date.now() - started;
         const r = await cli(['--db', db, ...cmd]);
-        runs.push({ cmd: cmd.join(' '), at, during: refreshing, r }); // during: begun and ended inside the refresh
+        runs.push({ cmd: cmd.join(' '), at, ms: Date.now() - started - at, during: refreshing, r }); // during: begun and ended inside the refresh
         if (READERS.every((c) => runs.filter((x) => x.cmd === c && x.during).length >= 2)) open();
       }
     };
     await Promise.all([...READERS.map((c) => loop(c.split(' '))), refresh]);
     const done = await refresh;
+    console.log(`refresh took ${((Date.now() - started) / 1000).toFixed(1)} s; ${READERS.map((c) => {
+      const mine = runs.filter((x) => x.cmd === c);
+      return `${c}: ${mine.filter((x) => x.during).length} runs inside it (longest ${Math.max(...mine.map((x) => x.ms))} ms)`;
+    }).join('; ')}`);
 
     expect(done.stderr, done.stderr).toBe('');
     expect(done.code).toBe(0);
@@ -79,5 +85,5 @@ describe('readers during a refresh', () => {
     expect(check.prepare('SELECT count(*) FROM items').pluck().get()).toBe(2 * FEEDS * ITEMS);
     expect(check.pragma('integrity_check', { simple: true })).toBe('ok');
     check.close();
-  }, 120_000);
+  }, 240_000);
 });
