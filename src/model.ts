@@ -1,4 +1,4 @@
-// Domain types shared between stages. Wire formats (OPML attributes, rss-parser output, HTTP
+// Domain types shared between stages. Wire formats (OPML attributes, XML trees, HTTP
 // responses) are converted into these inside their own stage and never leak further.
 
 /** Subscription is one feed found in an OPML list, before it is stored. */
