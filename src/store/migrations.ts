@@ -1,6 +1,7 @@
 // The schema as an append-only list: the database's version is how many of these it has run
 // (PRAGMA user_version). Never edit or reorder an entry that has shipped; add a new one.
 import type Database from 'better-sqlite3';
+import { sanitizeStoredItems } from './migrate-stored-html.js';
 import { itemSearchText } from './search-text.js';
 
 /** Migration is SQL to run, or a function for steps SQL alone cannot do (e.g. reindexing text). */
@@ -105,4 +106,7 @@ export const migrations: readonly Migration[] = [
      created_at TEXT NOT NULL,
      PRIMARY KEY (model, item_id)
    );`,
+  // 6: items stored before this release get today's sanitized HTML, and every feed is fetched
+  // once more so that the fields of migration 4 are filled in (see migrate-stored-html.ts).
+  sanitizeStoredItems,
 ];
