@@ -119,7 +119,8 @@ describe('an unusable database path', () => {
 
 describe('a read-only database', () => {
   // Root writes through chmod, so as root the test makes a read-only mount, else runs as nobody.
-  const ro = !isRoot ? 'chmod' : tmpfs(4096) ? 'mount' : 'nobody';
+  // INKZEE_TEST_RO=nobody (or chmod, as non-root) forces a strategy, to check each one here.
+  const ro = process.env.INKZEE_TEST_RO ?? (!isRoot ? 'chmod' : tmpfs(4096) ? 'mount' : 'nobody');
   it('file or directory is refused with one line, and its rows stay as they were', async () => {
     const dir = ro === 'mount' ? mounts.at(-1)! : tempDir();
     const file = path.join(dir, 'inkzee.db');
@@ -134,6 +135,8 @@ describe('a read-only database', () => {
       remount(dir, 'ro');
       expectOneLine(await run(['feeds']), file, /the file is read-only \(EROFS/);
       expectOneLine(await run(['refresh']), file, /the file is read-only \(EROFS/);
+      const fresh = path.join(dir, 'new.db');
+      expectOneLine(await inkzee(['--db', fresh, 'feeds']), fresh, /its directory .* is read-only; SQLite writes its -wal and -shm files there \(EROFS/);
       remount(dir, 'rw');
     } else {
       fs.chmodSync(file, 0o444);
