@@ -24,7 +24,9 @@ export interface Validators {
 export type FetchOutcome =
   | { kind: 'ok'; url: string; status: number; body: Buffer; contentType: string; etag: string | null; lastModified: string | null;
       /** The final URL when every redirect was permanent (301/308): the subscription should move there. */
-      movedTo: string | null }
+      movedTo: string | null;
+      /** Content-Location and Content-Language as sent (the parser's base URI and fallback language). */
+      contentLocation: string | null; contentLanguage: string | null }
   | { kind: 'not-modified'; url: string; etag: string | null; lastModified: string | null; movedTo: string | null }
   | { kind: 'failed'; url: string; status: number | null; error: string; retryAfterSec: number | null; gone: boolean };
 
@@ -174,7 +176,8 @@ export class Fetcher {
           return { kind: 'failed', url, status, error: `HTTP ${status}`, retryAfterSec: status === 429 || status === 503 ? retryAfterSeconds(header(h, 'retry-after')) : null, gone: status === 410 };
         }
         const body = await readBody(res.body, header(h, 'content-encoding') ?? '', this.s.maxBodyBytes);
-        return { kind: 'ok', url, status, body, contentType: header(h, 'content-type') ?? '', etag: header(h, 'etag') ?? null, lastModified: header(h, 'last-modified') ?? null, movedTo };
+        return { kind: 'ok', url, status, body, contentType: header(h, 'content-type') ?? '', etag: header(h, 'etag') ?? null, lastModified: header(h, 'last-modified') ?? null, movedTo,
+          contentLocation: header(h, 'content-location') ?? null, contentLanguage: header(h, 'content-language') ?? null };
       } catch (err) {
         return { kind: 'failed', url, status: null, error: describe(signal.aborted ? signal.reason ?? err : err, this.s.timeoutMs), retryAfterSec: null, gone: false };
       } finally {
