@@ -29,6 +29,28 @@ export function toParsedFeed(m: MappedFeed): ParsedFeed {
   };
 }
 
+/** DocumentHeaders are what the HTTP response said about the document beyond its type. */
+export interface DocumentHeaders {
+  /** Content-Location (RFC 9110 §8.7): the document's own URI, its base when it is http(s). */
+  contentLocation?: string | null;
+  /** Content-Language (RFC 9110 §8.5): the language when the document states none. */
+  contentLanguage?: string | null;
+}
+
+/** documentBase is the base URI of a response: its Content-Location resolved against the URL, if http(s). */
+export function documentBase(url: string, contentLocation: string | null | undefined): string {
+  if (!contentLocation?.trim()) return url;
+  try {
+    const u = new URL(contentLocation.trim(), url);
+    return u.protocol === 'http:' || u.protocol === 'https:' ? u.href : url;
+  } catch {
+    return url;
+  }
+}
+
+// The first language of a Content-Language list ("en, fr" → "en").
+const firstLanguage = (v: string | null | undefined) => v?.split(',')[0].trim() || null;
+
 function parseXml(text: string, url: string): ParseOutcome {
   const prolog = readProlog(text);
   const name = rootNameAt(text, prolog.rootStart);
@@ -51,14 +73,21 @@ function parseXml(text: string, url: string): ParseOutcome {
 /**
  * parseFeedDocument turns decoded text into a ParsedFeed: RSS 0.9x/1.0/2.0, Atom 0.3/1.0 and CDF
  * through our own lenient XML tree (repairing ill-formed markup as it goes), JSON Feed, or an HTML
- * page whose alternate feed links are returned for autodiscovery. Synchronous and stateless.
+ * page whose alternate feed links are returned for autodiscovery. Relative URLs resolve against
+ * the response's Content-Location when it has one (xml:base still overrides it), and its
+ * Content-Language is the language of a document that states none. Synchronous and stateless.
  */
-export function parseFeedDocument(text: string, url: string, contentType = ''): ParseOutcome {
+export function parseFeedDocument(text: string, url: string, contentType = '', headers: DocumentHeaders = {}): ParseOutcome {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const trimmed = body.trimStart();
-  if (trimmed.startsWith('{') || (/json/i.test(contentType) && !trimmed.startsWith('<'))) return parseJsonFeed(trimmed, url);
-  if (looksLikeHtml(trimmed)) return { kind: 'html', alternates: discoverFeeds(trimmed, url) };
-  if (!trimmed.startsWith('<')) return { kind: 'invalid', reason: 'not a feed (no XML or JSON found)' };
-  return parseXml(trimmed, url);
+  const base = documentBase(url, headers.contentLocation);
+  let out: ParseOutcome;
+  if (trimmed.startsWith('{') || (/json/i.test(contentType) && !trimmed.startsWith('<'))) out = parseJsonFeed(trimmed, base);
+  // A page's links resolve against its own URL (browsers ignore Content-Location).
+  else if (looksLikeHtml(trimmed)) return { kind: 'html', alternates: discoverFeeds(trimmed, url) };
+  else if (!trimmed.startsWith('<')) return { kind: 'invalid', reason: 'not a feed (no XML or JSON found)' };
+  else out = parseXml(trimmed, base);
+  if (out.kind === 'feed' && !out.feed.language) out.feed.language = firstLanguage(headers.contentLanguage);
+  return out;
 }
 
