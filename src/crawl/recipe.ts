@@ -49,7 +49,7 @@ type Parsed =
 
 async function decodeAndParse(res: Extract<FetchOutcome, { kind: 'ok' }>, d: RecipeDeps, discover: boolean): Promise<Parsed> {
   const { text } = decodeDocument(res.body, charsetOf(res.contentType));
-  const parsed = parseFeedDocument(text, res.url, res.contentType);
+  const parsed = parseFeedDocument(text, res.url, res.contentType, { contentLocation: res.contentLocation, contentLanguage: res.contentLanguage });
   if (parsed.kind === 'feed') {
     return { ok: true, feed: parsed.feed, url: res.url, recovered: parsed.recovered, etag: res.etag, lastModified: res.lastModified };
   }
