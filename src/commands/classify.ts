@@ -42,12 +42,15 @@ export interface TrainResult {
 }
 
 /**
- * CORRECTION_WEIGHT is how many ordinary examples a correction counts as in training, and
- * CORRECTION_COPIES how many partial copies of it (each with a random half of its words, counting
- * as much) join it, so that the model learns its words rather than the one text. Together they
- * make a handful of corrections matter against hundreds of examples (test/classify/teach.test.ts).
+ * CORRECTION_WEIGHT is how many ordinary examples a correction counts as in training. With its
+ * partial copies it makes a handful of corrections matter against hundreds of examples
+ * (test/classify/teach.test.ts).
  */
 export const CORRECTION_WEIGHT = 10;
+/**
+ * CORRECTION_COPIES is how many partial copies of a correction (each keeping a random half of its
+ * words, each as heavy) join it, so that the model learns its words rather than the one text.
+ */
 export const CORRECTION_COPIES = 10;
 
 async function examplesFor(ctx: Context, o: TrainOptions): Promise<{ ex: Examples & { ids?: number[] }; source: string }> {
@@ -68,9 +71,9 @@ async function examplesFor(ctx: Context, o: TrainOptions): Promise<{ ex: Example
  * already among them (trained from folders) takes the corrected label, any other is added, and
  * partial copies follow; each counts CORRECTION_WEIGHT times.
  */
-function withCorrections(ctx: Context, model: string, source: string, ex: Examples & { ids?: number[] }): { ex: Examples; weight?: Float32Array; used: number } {
+function withCorrections(ctx: Context, model: string, source: string, ex: Examples & { ids?: number[] }): { ex: Examples; weight?: Float32Array; used: number; examples: number } {
   const fixes = correctionExamples(ctx.store(), model, source);
-  if (fixes.length === 0) return { ex, used: 0 };
+  if (fixes.length === 0) return { ex, used: 0, examples: ex.texts.length };
   const at = new Map((ex.ids ?? []).map((id, k) => [id, k]));
   const texts = [...ex.texts];
   const labels = [...ex.labels];
@@ -78,11 +81,14 @@ function withCorrections(ctx: Context, model: string, source: string, ex: Exampl
   for (const f of fixes) {
     const k = at.get(f.id);
     if (k === undefined) { heavy.push(texts.length); texts.push(itemText(f)); labels.push(f.label); } else { labels[k] = f.label; heavy.push(k); }
+  }
+  const examples = texts.length; // the copies that follow are not examples of their own
+  for (const f of fixes) {
     for (const t of partialCopies(itemText(f), CORRECTION_COPIES, f.id)) { heavy.push(texts.length); texts.push(t); labels.push(f.label); }
   }
   const weight = new Float32Array(texts.length).fill(1);
   for (const k of heavy) weight[k] = CORRECTION_WEIGHT;
-  return { ex: { texts, labels }, weight, used: fixes.length };
+  return { ex: { texts, labels }, weight, used: fixes.length, examples };
 }
 
 /**
@@ -94,18 +100,18 @@ export async function trainCommand(ctx: Context, o: TrainOptions): Promise<Train
   const started = Date.now();
   const given = await examplesFor(ctx, o);
   const { source } = given;
-  const { ex, weight, used } = withCorrections(ctx, o.model, source, given.ex);
+  const { ex, weight, used, examples } = withCorrections(ctx, o.model, source, given.ex);
   const perLabel: Record<string, number> = {};
-  for (const l of ex.labels) perLabel[l] = (perLabel[l] ?? 0) + 1;
+  for (const l of ex.labels.slice(0, examples)) perLabel[l] = (perLabel[l] ?? 0) + 1;
   const names = Object.keys(perLabel);
   if (names.length < 2) {
-    throw new InputError(source.replace(/^\w+:/, ''), `only one label ("${names[0]}") in ${ex.labels.length} examples; a classifier needs at least two`, 'bad-labels');
+    throw new InputError(source.replace(/^\w+:/, ''), `only one label ("${names[0]}") in ${examples} examples; a classifier needs at least two`, 'bad-labels');
   }
-  const model = await trainOnTwoThreads(ex.texts, ex.labels, { weight });
+  const model = { ...await trainOnTwoThreads(ex.texts, ex.labels, { weight }), trainSize: examples };
   const blob = serializeModel(model);
   saveModel(ctx.store(), { name: o.model, format: MODEL_FORMAT, labels: model.labels, trainSize: model.trainSize, source,
     createdAt: ctx.now().toISOString(), params: model.params, blob });
-  return { model: o.model, source, examples: ex.texts.length, corrections: used, perLabel, seconds: (Date.now() - started) / 1000, bytes: blob.length };
+  return { model: o.model, source, examples, corrections: used, perLabel, seconds: (Date.now() - started) / 1000, bytes: blob.length };
 }
 
 /** loadModel reads a stored model by name, with a clear error when it does not exist. */

@@ -61,7 +61,8 @@ describe('classify teach', () => {
     expect(labels(db, 'default').get('esports5-0')).toBe('Sports'); // relabelled at once
     expect(modelsCommand(ctx)[0]).toMatchObject({ name: 'default', corrections: 3 });
 
-    expect(await trainCommand(ctx, { fromFolders: true, model: 'default' })).toMatchObject({ corrections: 3 });
+    // The three taught items join the 120 filed ones (their partial copies are not counted as examples).
+    expect(await trainCommand(ctx, { fromFolders: true, model: 'default' })).toMatchObject({ corrections: 3, examples: 123, perLabel: { Sports: 43, Technology: 40, Food: 40 } });
     await labelCommand(ctx, { model: 'default', all: true });
     const after = labels(db, 'default');
     expect(esportsAs(after, 'Sports')).toBeGreaterThanOrEqual(15); // of 17: the other esports items follow the corrections
