@@ -11,6 +11,9 @@ import { tempDir, testContext } from '../helpers.js';
 import { seed } from '../read/seed.js';
 import { csv, headlines } from './topics.js';
 import { Readable } from 'node:stream';
+import { parseCsv } from '../../src/classify/csv.js';
+import { LEGACY_FEATURES } from '../../src/classify/features.js';
+import { DEFAULT_PARAMS } from '../../src/classify/nbsvm.js';
 
 const write = (name: string, text: string) => { const f = path.join(tempDir(), name); fs.writeFileSync(f, text); return f; };
 
@@ -71,6 +74,29 @@ describe('inkzee classify', () => {
       { id: 7, title: 'coach praises striker after the final goal', extra: [1], label: 'sports', confidence: expect.any(Number) },
       { id: 8, title: 'new kernel and browser release for developer laptop', label: 'technology', confidence: expect.any(Number) },
     ]);
+  });
+
+  it.each([
+    ['plain rows, LF', 'a,b\n1,2\n', [['a', 'b'], ['1', '2']]],
+    ['quotes, commas, "" and CRLF; blank lines skipped', 'a,b\r\n"x, y","he said ""hi"""\r\n\r\n3,\n', [['a', 'b'], ['x, y', 'he said "hi"'], ['3', '']]],
+    ['a line break inside quotes', '"multi\nline",z\n', [['multi\nline', 'z']]],
+    ['no final line break, a trailing comma', 'x,y\nx,', [['x', 'y'], ['x', '']]],
+    ['a stray quote inside an unquoted field is text', 'a"b,c\n', [['a"b', 'c']]],
+    ['rows of different lengths', 'a\nb,c,d\n', [['a'], ['b', 'c', 'd']]],
+  ])('parseCsv reads %s', (_name, text, rows) => {
+    expect(parseCsv(text)).toEqual(rows);
+  });
+
+  it('refuses a CSV whose quoted field never closes, naming the line', () => {
+    expect(() => readExamples(Buffer.from('label,title\nx,"open\n'), 'bad.csv')).toThrow('bad.csv: not valid CSV (a quoted field opened on line 2 never closes)');
+  });
+
+  it('still reads models of format 1, which knew only lower-case words and pairs', async () => {
+    const rows = headlines(20, 3);
+    const old = await trainModel(rows.map((r) => r.title), rows.map((r) => r.label), { params: { ...DEFAULT_PARAMS, features: LEGACY_FEATURES } });
+    const again = deserializeModel(serializeModel({ ...old, format: 1 }));
+    expect(again.params.features).toEqual(LEGACY_FEATURES);
+    expect(predict(again, ['coach striker goal']).map((p) => p.label)).toEqual(['sports']);
   });
 
   it('reads NDJSON examples and headerless CSV with --columns', () => {
