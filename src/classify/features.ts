@@ -61,30 +61,35 @@ export function walkFeatures(tokens: readonly string[], f: FeatureSet, bits: num
   }
 }
 
+// One bucket table per thread, reused by every call: bucket → the row that last used it, and the
+// entry it has in that row. Rows are numbered on from call to call, so the table is never cleared.
+let table: { bits: number; seen: Int32Array; slot: Int32Array; next: number } | undefined;
+
 /**
- * countMatrix hashes many texts into a Sparse matrix of raw counts. One bucket table is reused
- * across rows to merge repeats (no map per document), which keeps hashing fast.
+ * countMatrix hashes many texts into a Sparse matrix of raw counts, merging a row's repeats
+ * through the bucket table rather than a map per document, which keeps hashing fast.
  */
 export function countMatrix(texts: readonly string[], f: FeatureSet, bits: number): Sparse {
-  const seen = new Int32Array(1 << bits).fill(-1); // bucket → the row that last used it
-  const slot = new Int32Array(1 << bits); // bucket → its entry in that row
-  let idx = new Int32Array(Math.max(1024, texts.length * 64));
+  if (!table || table.bits !== bits || table.next > 2 ** 30) table = { bits, seen: new Int32Array(1 << bits).fill(-1), slot: new Int32Array(1 << bits), next: 0 };
+  const { seen, slot } = table;
+  let idx = new Int32Array(Math.max(1024, texts.length * 96));
   let val = new Float32Array(idx.length);
   const ptr = new Int32Array(texts.length + 1);
   let n = 0;
-  let row = 0;
+  let id = table.next;
   const add = (b: number) => {
-    if (seen[b] === row) { val[slot[b]]++; return; }
+    if (seen[b] === id) { val[slot[b]]++; return; }
     if (n === idx.length) {
       const i2 = new Int32Array(n * 2); i2.set(idx); idx = i2;
       const v2 = new Float32Array(n * 2); v2.set(val); val = v2;
     }
-    seen[b] = row; slot[b] = n; idx[n] = b; val[n] = 1; n++;
+    seen[b] = id; slot[b] = n; idx[n] = b; val[n] = 1; n++;
   };
-  for (; row < texts.length; row++) {
+  for (let row = 0; row < texts.length; row++, id++) {
     walkFeatures(tokenizeCased(texts[row]), f, bits, add);
     ptr[row + 1] = n;
   }
+  table.next = id;
   return { ptr, idx: idx.slice(0, n), val: val.slice(0, n) };
 }
 
