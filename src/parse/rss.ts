@@ -74,10 +74,18 @@ function guidUrl(guidEl: XmlElement | null, guid: string | null): string | null 
   return httpUrl(guid, guidEl.base);
 }
 
+// A GUID marked isPermaLink="true" is a URL (RSS 2.0): a relative one is resolved against xml:base,
+// as a relative atom:id is. An unmarked GUID stays as written ("12345" is a name, not a path).
+function permalinkGuid(guidEl: XmlElement): string {
+  const guid = text(guidEl).trim();
+  if ((attr(guidEl, 'ispermalink') ?? '').trim().toLowerCase() !== 'true' || /^[a-z][a-z0-9+.-]*:/i.test(guid)) return guid;
+  return httpUrl(guid, guidEl.base) ?? guid;
+}
+
 function itemOf(item: XmlElement): RawItem {
   const guidEl = kids(item, ':guid').find((g) => text(g).trim()) ?? null;
   // RSS 1.0 names its items by rdf:about.
-  const guid = guidEl ? text(guidEl).trim() : attr(item, 'rdf:about')?.trim() || null;
+  const guid = guidEl ? permalinkGuid(guidEl) : attr(item, 'rdf:about')?.trim() || null;
   const linkEl = kids(item, ':link').find((l) => text(l).trim()) ?? null;
   const href = attr(item, 'href'); // CDF <ITEM HREF>
   const link = (linkEl ? httpUrl(text(linkEl), linkEl.base) : null) ?? atomLink(kids(item, 'atom:link'))
@@ -90,9 +98,17 @@ function itemOf(item: XmlElement): RawItem {
   const body = kid(item, 'content:encoded') ?? kid(item, ':fullitem');
   const xbody = kid(item, 'xhtml:body', ':body');
   const atomContent = kid(item, 'atom:content');
-  const contentTc: TextConstruct | null = body ? htmlBody(body) : xbody ? { type: 'html', value: innerXml(xbody), base: xbody.base }
+  let contentTc: TextConstruct | null = body ? htmlBody(body) : xbody ? { type: 'html', value: innerXml(xbody), base: xbody.base }
     : atomContent ? textConstruct(atomContent) : null;
-  const summary = summaryTc && summaryTc.value.trim() ? summaryTc : contentTc;
+  let summary = summaryTc && summaryTc.value.trim() ? summaryTc : contentTc;
+  // A non-standard <summary> beside <description>: the first of the two is the summary and the
+  // other the body, unless the item has a body of its own (feedparser reads them so).
+  const ownSummary = kid(item, ':summary');
+  if (ownSummary && text(ownSummary).trim() && desc && summaryTc?.value.trim() && !contentTc) {
+    const summaryFirst = item.children.indexOf(ownSummary) < item.children.indexOf(desc);
+    contentTc = summaryFirst ? summaryTc : htmlBody(ownSummary);
+    if (summaryFirst) summary = htmlBody(ownSummary);
+  }
 
   const updated = firstDate([kid(item, 'atom:updated'), kid(item, 'dcterms:modified'), kid(item, 'dc:date')])
     ?? toIsoDate(attr(item, 'lastmod'));

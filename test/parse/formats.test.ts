@@ -171,3 +171,25 @@ describe('CDF (Microsoft Channel Definition Format)', () => {
     expect(f.items[0]).toMatchObject({ link: 'http://c.example/1', title: 'one', summary: 'abs', updated: '2004-04-07T04:05:43.000Z' });
   });
 });
+
+describe('RSS items with more than one body, and permalink GUIDs', () => {
+  it('reads the first of <summary> and <description> as the summary and the other as the body, in either order', () => {
+    const a = parse(rss('<guid>1</guid><summary>short</summary><description>long</description>')).items[0];
+    expect([a.summary, a.content]).toEqual(['short', 'long']);
+    const b = parse(rss('<guid>1</guid><description>long</description><summary>short</summary>')).items[0];
+    expect([b.summary, b.content]).toEqual(['long', 'short']);
+  });
+
+  it('keeps content:encoded as the body when an item also has <summary> and <description>', () => {
+    const ns = ' xmlns:content="http://purl.org/rss/1.0/modules/content/"';
+    const it0 = parse(rss('<guid>1</guid><summary>s</summary><description>d</description><content:encoded>c</content:encoded>', ns)).items[0];
+    expect([it0.summary, it0.content]).toEqual(['d', 'c']);
+  });
+
+  it('resolves a relative GUID marked isPermaLink="true" against xml:base, and leaves unmarked GUIDs as written', () => {
+    const doc = (guid: string) => `<rss xml:base="http://example.com/podcast/"><channel><title>p</title><item>${guid}</item></channel></rss>`;
+    expect(parse(doc('<guid isPermaLink="true">episode/1/</guid>')).items[0]).toMatchObject({ guid: 'http://example.com/podcast/episode/1/', key: 'http://example.com/podcast/episode/1/' });
+    expect(parse(doc('<guid>episode/1/</guid>')).items[0].guid).toBe('episode/1/');
+    expect(parse(doc('<guid isPermaLink="true">urn:uuid:1</guid>')).items[0].guid).toBe('urn:uuid:1');
+  });
+});
