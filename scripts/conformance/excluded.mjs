@@ -1,0 +1,25 @@
+// Checks whose expectation contradicts what issue 11 requires Inkzee to store. The sweep prints
+// its raw figure first, always; a second, labelled figure leaves these out. Nothing belongs here
+// because it is hard to fix or because another parser models a field differently: only an
+// expectation that Inkzee must not meet. Keep each entry's reason next to it.
+
+const FORM = 'feedparser keeps it; the issue forbids <form>, and the sanitizer drops the form and its controls (README "Sanitized HTML")';
+const DUPLICATE_ENCLOSURE = 'podcastparser lists the same file twice (<enclosure> and <media:content> with one URL); Inkzee stores each enclosure URL of an item once';
+
+/** EXCLUDED maps a check id to why its expectation is not one Inkzee may meet. */
+export const EXCLUDED = new Map([
+  // <form> itself, then the controls that only exist to fill a form in
+  ['feedparser/wellformed/sanitize/acceptable_element_form.xml#1', FORM],
+  ['feedparser/wellformed/sanitize/acceptable_element_input.xml#1', FORM],
+  ['feedparser/wellformed/sanitize/acceptable_element_button.xml#1', FORM],
+  ['feedparser/wellformed/sanitize/acceptable_element_select.xml#1', FORM],
+  ['feedparser/wellformed/sanitize/acceptable_element_option.xml#1', FORM],
+  ['feedparser/wellformed/sanitize/acceptable_element_optgroup.xml#1', FORM],
+  ['feedparser/wellformed/sanitize/acceptable_element_datalist.xml#1', FORM],
+  ['feedparser/wellformed/sanitize/acceptable_element_textarea.xml#1', FORM],
+  ['feedparser/wellformed/sanitize/acceptable_element_keygen.xml#1', FORM],
+  // the same enclosure twice
+  ['podcastparser/multi_enclosures.rss|enclosures', DUPLICATE_ENCLOSURE],
+  ['podcastparser/multi_enclosures.rss|enclosure.type', DUPLICATE_ENCLOSURE],
+  ['podcastparser/multi_enclosures.rss|enclosure.length', DUPLICATE_ENCLOSURE],
+]);
