@@ -121,7 +121,9 @@ export function readOpml(bytes: Uint8Array, name: string): OpmlList {
   parser.write(text);
   parser.end();
   if (root === null) throw new InputError(name, 'not an OPML document (no XML elements found)', 'not-opml');
-  if (!FRAGMENT_ROOTS.has(root)) throw new InputError(name, `not an OPML document (root element is <${root}>)`, 'not-opml');
+  // Quote at most 40 characters of the name: in garbage input the tokenizer's "name" can be anything.
+  const shown = [...root].length > 40 ? `${[...root].slice(0, 40).join('')}…` : root;
+  if (!FRAGMENT_ROOTS.has(root)) throw new InputError(name, `not an OPML document (root element is <${shown}>)`, 'not-opml');
   return list;
 }
 
