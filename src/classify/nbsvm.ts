@@ -91,18 +91,29 @@ export function trainBinary(x: Sparse, y: Int32Array, cls: number, p: TrainParam
   let bias = 0;
   const order = Int32Array.from({ length: n }, (_, k) => k);
   const rand = rng(p.seed + cls);
+  // Shrinking (LIBLINEAR's): a row at alpha 0 whose gradient exceeds the largest violation of the
+  // previous pass is very likely to stay at 0, so later passes skip it; before stopping, every row
+  // is checked again.
+  let active = n;
+  let pgMaxOld = Infinity;
   for (let epoch = 0; epoch < p.epochs; epoch++) {
-    for (let k = n - 1; k > 0; k--) { const j = Math.floor(rand() * (k + 1)); const t = order[k]; order[k] = order[j]; order[j] = t; }
-    let maxViolation = 0;
-    for (let o = 0; o < n; o++) {
+    for (let k = active - 1; k > 0; k--) { const j = Math.floor(rand() * (k + 1)); const t = order[k]; order[k] = order[j]; order[j] = t; }
+    let pgMax = -Infinity;
+    let pgMin = Infinity;
+    for (let o = 0; o < active; o++) {
       const r = order[o];
       const t = y[r] === cls ? 1 : -1;
       let z = bias;
       const end = ptr[r + 1];
       for (let j = ptr[r]; j < end; j++) z += w[idx[j]] * xs[j];
       const g = t * z - 1 + diag[r] * alpha[r];
-      const pg = alpha[r] === 0 ? Math.min(g, 0) : g;
-      if (Math.abs(pg) > maxViolation) maxViolation = Math.abs(pg);
+      let pg = g;
+      if (alpha[r] === 0) {
+        if (g > pgMaxOld) { active--; order[o] = order[active]; order[active] = r; o--; continue; }
+        pg = Math.min(g, 0);
+      }
+      if (pg > pgMax) pgMax = pg;
+      if (pg < pgMin) pgMin = pg;
       if (pg === 0) continue;
       const old = alpha[r];
       alpha[r] = Math.max(old - g / qii[r], 0);
@@ -111,7 +122,13 @@ export function trainBinary(x: Sparse, y: Int32Array, cls: number, p: TrainParam
       for (let j = ptr[r]; j < end; j++) w[idx[j]] += d * xs[j];
       bias += d;
     }
-    if (maxViolation < 0.1) break; // LIBLINEAR's stopping tolerance
+    if (pgMax - pgMin < 0.1) { // LIBLINEAR's stopping tolerance
+      if (active === n) break;
+      active = n; // converged on the rows kept: check them all once more
+      pgMaxOld = Infinity;
+    } else {
+      pgMaxOld = pgMax <= 0 ? Infinity : pgMax;
+    }
   }
   const out = new Float32Array(buckets);
   for (let k = 0; k < buckets; k++) out[k] = w[k] * ratio[k];
