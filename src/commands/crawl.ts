@@ -2,6 +2,7 @@ import type { Feed } from '../model.js';
 import { VERSION, HOMEPAGE } from '../version.js';
 import { Fetcher } from '../fetch/http.js';
 import { crawlAll } from '../crawl/engine.js';
+import { ParsePool, parsePoolFor } from '../crawl/parse-pool.js';
 import { refreshFeed, type FeedResult } from '../crawl/recipe.js';
 import { UsageError } from '../errors.js';
 import type { Context } from './context.js';
@@ -64,7 +65,8 @@ export async function crawlFeeds(ctx: Context, feeds: readonly Feed[], o: CrawlO
   });
   const sum: CrawlSummary = { feeds: feeds.length, updated: 0, unchanged: 0, notModified: 0, failed: 0, disabled: 0, moved: 0,
     interrupted: 0, newItems: 0, updatedItems: 0, seconds: 0 };
-  const deps = { db: ctx.store(), fetcher, signal, now: ctx.now };
+  const pool = new ParsePool(parsePoolFor(feeds.length));
+  const deps = { db: ctx.store(), fetcher, signal, now: ctx.now, parse: pool.parse.bind(pool) };
   listen.start(feeds.length);
   try {
     await crawlAll(feeds, { concurrency: o.concurrency, perHost: o.perHost, signal, hooks: fetcher }, (f) => refreshFeed(f, deps), (r) => {
@@ -81,6 +83,7 @@ export async function crawlFeeds(ctx: Context, feeds: readonly Feed[], o: CrawlO
   } finally {
     listen.stop();
     await fetcher.close();
+    await pool.close();
   }
   // Feeds never started, or aborted in flight, were interrupted.
   sum.interrupted = feeds.length - sum.updated - sum.unchanged - sum.notModified - sum.failed;

@@ -1,12 +1,12 @@
 // The per-feed recipe, top to bottom: load the feed row → conditional GET → decode → parse →
-// normalize → store in one transaction → record the outcome on the feed row. A failing feed
-// is an outcome written on its row; nothing here throws for bad servers or bad documents.
+// normalize (in a parse worker when the crawl has them) → store in one transaction → record the
+// outcome on the feed row. A failing feed is an outcome written on its row; nothing here throws
+// for bad servers or bad documents.
 import type { Feed, ParsedFeed } from '../model.js';
 import type { Fetcher, FetchOutcome } from '../fetch/http.js';
-import { decodeDocument } from '../text/charset.js';
-import { parseFeedDocument } from '../parse/feed.js';
 import type { Store } from '../store/db.js';
-import { upsertItems } from '../store/items.js';
+import { parseBody, type ParseJob, type ParsedBody } from './parse-job.js';
+import { upsertItems, type SearchText } from '../store/items.js';
 import { moveFeed, recordFailure, recordSuccess } from '../store/outcomes.js';
 
 /** FeedResult is what one feed's crawl did, reported as a progress event. */
@@ -30,6 +30,8 @@ export interface RecipeDeps {
   fetcher: Fetcher;
   signal: AbortSignal;
   now: () => Date;
+  /** Decodes and parses a body (a ParsePool's worker threads); on this thread when absent. */
+  parse?: (job: ParseJob) => Promise<ParsedBody>;
 }
 
 const HOUR = 3600_000;
@@ -41,17 +43,16 @@ export function backoffMs(consecutiveErrors: number, retryAfterSec: number | nul
   return Math.min(MAX_BACKOFF, Math.max(exp, (retryAfterSec ?? 0) * 1000));
 }
 
-const charsetOf = (contentType: string) => /charset\s*=\s*"?([^";\s]+)/i.exec(contentType)?.[1];
-
 type Parsed =
-  | { ok: true; feed: ParsedFeed; url: string; recovered: boolean; etag: string | null; lastModified: string | null }
+  | { ok: true; feed: ParsedFeed; texts: SearchText[]; url: string; recovered: boolean; etag: string | null; lastModified: string | null }
   | { ok: false; error: string };
 
 async function decodeAndParse(res: Extract<FetchOutcome, { kind: 'ok' }>, d: RecipeDeps, discover: boolean): Promise<Parsed> {
-  const { text } = decodeDocument(res.body, charsetOf(res.contentType));
-  const parsed = parseFeedDocument(text, res.url, res.contentType, { contentLocation: res.contentLocation, contentLanguage: res.contentLanguage });
+  // The body goes to the parser (transferred to a worker: this thread no longer holds it).
+  const job = { body: res.body, url: res.url, contentType: res.contentType, contentLocation: res.contentLocation, contentLanguage: res.contentLanguage };
+  const parsed = d.parse ? await d.parse(job) : parseBody(job);
   if (parsed.kind === 'feed') {
-    return { ok: true, feed: parsed.feed, url: res.url, recovered: parsed.recovered, etag: res.etag, lastModified: res.lastModified };
+    return { ok: true, feed: parsed.feed, texts: parsed.texts, url: res.url, recovered: parsed.recovered, etag: res.etag, lastModified: res.lastModified };
   }
   if (parsed.kind === 'invalid') return { ok: false, error: `parse: ${parsed.reason}` };
   if (!discover || parsed.alternates.length === 0) return { ok: false, error: 'parse: an HTML page, not a feed, and it links to no feed' };
@@ -99,7 +100,7 @@ export async function refreshFeed(feed: Feed, d: RecipeDeps): Promise<FeedResult
   // A feed found by autodiscovery, or behind permanent redirects, becomes the subscription's URL.
   const newUrl = parsed.url !== res.url ? parsed.url : res.movedTo;
   return d.db.transaction(() => {
-    const counts = upsertItems(d.db, feed.id, parsed.feed.items, iso);
+    const counts = upsertItems(d.db, feed.id, parsed.feed.items, iso, parsed.texts);
     const movedTo = newUrl && moveFeed(d.db, feed.id, newUrl) ? newUrl : null;
     recordSuccess(d.db, feed.id, {
       // Validators of the feed document itself (after autodiscovery, not the HTML page's).

@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3';
 import type { Enclosure, Item } from '../model.js';
 import type { Store } from './db.js';
 import { filterFor, type ItemFilter } from './item-filter.js';
@@ -52,40 +53,68 @@ export function sortTime(published: string | null, firstSeen: string): string {
   return Number.isFinite(p) && p <= Date.parse(firstSeen) + DAY ? published : firstSeen;
 }
 
+/** The statements upsertItems runs, prepared once per database rather than once per feed. */
+interface UpsertStatements {
+  find: Database.Statement;
+  insert: Database.Statement;
+  update: Database.Statement;
+  ftsDelete: Database.Statement;
+  ftsInsert: Database.Statement;
+}
+
+// Preparing these five (FTS5 ones especially) for every feed cost more CPU than running them.
+const prepared = new WeakMap<Store, UpsertStatements>();
+
+function statementsFor(db: Store): UpsertStatements {
+  let s = prepared.get(db);
+  if (s) return s;
+  // Positional parameters, in toRow's column order: binding a named object costs a lookup per column.
+  s = {
+    find: db.prepare(`SELECT id, first_seen, guid, link, title, author, published, updated, summary, content, enclosures, categories,
+                      duration, comments, episode, season, explicit, transcript_url, chapters_url FROM items WHERE feed_id = ? AND key = ?`).raw(true),
+    insert: db.prepare(`INSERT INTO items (guid, link, title, author, published, updated, summary, content, enclosures, categories,
+                        duration, comments, episode, season, explicit, transcript_url, chapters_url, feed_id, key, first_seen, sort_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    update: db.prepare(`UPDATE items SET guid = ?, link = ?, title = ?, author = ?, published = ?, updated = ?, summary = ?, content = ?,
+                        enclosures = ?, categories = ?, duration = ?, comments = ?, episode = ?, season = ?, explicit = ?,
+                        transcript_url = ?, chapters_url = ?, sort_at = ? WHERE id = ?`),
+    ftsDelete: db.prepare('DELETE FROM items_fts WHERE rowid = ?'),
+    ftsInsert: db.prepare('INSERT INTO items_fts (rowid, title, body) VALUES (?, ?, ?)'),
+  };
+  prepared.set(db, s);
+  return s;
+}
+
+/** SearchText is an item's full-text index entry (itemSearchText), when the parse stage already made it. */
+export type SearchText = { title: string; body: string };
+
 /**
  * upsertItems stores a feed's items: a new key is inserted, a known key whose fields changed is
  * updated in place (keeping its id and first-seen time), an unchanged one is left alone.
+ * `texts[k]`, when given, is items[k]'s search text, made beside the parse (off this thread).
  * Runs inside the caller's transaction.
  */
-export function upsertItems(db: Store, feedId: number, items: readonly Item[], now: string): StoreResult {
-  const find = db.prepare(`SELECT id, first_seen AS firstSeen, guid, link, title, author, published, updated, summary, content, enclosures,
-                           categories, duration, comments, episode, season, explicit, transcript_url AS transcriptUrl, chapters_url AS chaptersUrl
-                           FROM items WHERE feed_id = ? AND key = ?`);
-  const insert = db.prepare(`INSERT INTO items (feed_id, key, guid, link, title, author, published, updated, summary, content, enclosures,
-                             categories, duration, comments, episode, season, explicit, transcript_url, chapters_url, first_seen, sort_at)
-                             VALUES (@feedId, @key, @guid, @link, @title, @author, @published, @updated, @summary, @content, @enclosures,
-                             @categories, @duration, @comments, @episode, @season, @explicit, @transcriptUrl, @chaptersUrl, @now, @sortAt)`);
-  const update = db.prepare(`UPDATE items SET guid = @guid, link = @link, title = @title, author = @author, published = @published,
-                             updated = @updated, summary = @summary, content = @content, enclosures = @enclosures, categories = @categories,
-                             duration = @duration, comments = @comments, episode = @episode, season = @season, explicit = @explicit,
-                             transcript_url = @transcriptUrl, chapters_url = @chaptersUrl, sort_at = @sortAt WHERE id = @id`);
-  const ftsDelete = db.prepare('DELETE FROM items_fts WHERE rowid = ?');
-  const ftsInsert = db.prepare('INSERT INTO items_fts (rowid, title, body) VALUES (?, ?, ?)');
-  const index = (id: number | bigint, it: Item) => {
-    const t = itemSearchText(it);
-    ftsInsert.run(id, t.title, t.body);
+export function upsertItems(db: Store, feedId: number, items: readonly Item[], now: string, texts?: readonly SearchText[]): StoreResult {
+  const s = statementsFor(db);
+  const index = (id: number | bigint, k: number) => {
+    const t = texts?.[k] ?? itemSearchText(items[k]);
+    s.ftsInsert.run(id, t.title, t.body);
   };
   const result: StoreResult = { added: 0, updated: 0 };
-  for (const it of items) {
-    const row = find.get(feedId, it.key) as (ItemRow & { id: number; firstSeen: string }) | undefined;
+  for (let k = 0; k < items.length; k++) {
+    const it = items[k];
+    // Raw row: [id, first_seen, then the CHANGED columns in order].
+    const row = s.find.get(feedId, it.key) as unknown[] | undefined;
     const fields = toRow(it);
+    const values = CHANGED.map((c) => fields[c]);
     if (!row) {
-      index(insert.run({ ...fields, key: it.key, feedId, now, sortAt: sortTime(it.published, now) }).lastInsertRowid, it);
+      index(s.insert.run(...values, feedId, it.key, now, sortTime(it.published, now)).lastInsertRowid, k);
       result.added++;
-    } else if (CHANGED.some((k) => row[k] !== fields[k])) {
-      update.run({ ...fields, id: row.id, sortAt: sortTime(it.published, row.firstSeen) });
-      ftsDelete.run(row.id);
-      index(row.id, it);
+    } else if (values.some((v, c) => row[c + 2] !== v)) {
+      const id = row[0] as number;
+      s.update.run(...values, sortTime(it.published, row[1] as string), id);
+      s.ftsDelete.run(id);
+      index(id, k);
       result.updated++;
     }
   }

@@ -1,6 +1,18 @@
+import type Database from 'better-sqlite3';
 import type { Feed, FeedMeta } from '../model.js';
 import type { Store } from './db.js';
 import { toFeed } from './feeds.js';
+
+// Statements prepared once per database and name: a crawl runs them for every feed.
+const statements = new WeakMap<Store, Map<string, Database.Statement>>();
+
+function cached(db: Store, name: string, sql: string): Database.Statement {
+  let m = statements.get(db);
+  if (!m) statements.set(db, (m = new Map()));
+  let st = m.get(name);
+  if (!st) m.set(name, (st = db.prepare(sql)));
+  return st;
+}
 
 /** FetchState is what a crawl learned about a feed, written onto its row. */
 export interface FetchState {
@@ -23,7 +35,7 @@ export interface FetchState {
  */
 export function recordSuccess(db: Store, feedId: number, s: FetchState, now: string): void {
   const { meta: m, ...state } = s;
-  db.prepare(`UPDATE feeds SET last_status = @status, etag = @etag, last_modified = @lastModified, last_fetched_at = @now,
+  cached(db, 'success', `UPDATE feeds SET last_status = @status, etag = @etag, last_modified = @lastModified, last_fetched_at = @now,
               consecutive_errors = 0, last_error = @error, next_check_at = @nextCheckAt, disabled_reason = NULL,
               title = coalesce(title, @title), site_url = coalesce(site_url, @siteUrl),
               doc_title = iif(@parsed, @docTitle, doc_title), description = iif(@parsed, @description, description),
@@ -34,7 +46,7 @@ export function recordSuccess(db: Store, feedId: number, s: FetchState, now: str
 
 /** recordFailure extends the error streak, keeps validators, and may disable the feed (410 Gone). */
 export function recordFailure(db: Store, feedId: number, s: FetchState, now: string): void {
-  db.prepare(`UPDATE feeds SET last_status = @status, last_fetched_at = @now, consecutive_errors = consecutive_errors + 1,
+  cached(db, 'failure', `UPDATE feeds SET last_status = @status, last_fetched_at = @now, consecutive_errors = consecutive_errors + 1,
               last_error = @error, next_check_at = @nextCheckAt, disabled_reason = coalesce(@disabledReason, disabled_reason)
               WHERE id = @feedId`)
     .run({ disabledReason: null, ...s, now, feedId });
@@ -45,9 +57,9 @@ export function recordFailure(db: Store, feedId: number, s: FetchState, now: str
  * If another subscription already has that URL, the feed is left where it is and false returned.
  */
 export function moveFeed(db: Store, feedId: number, url: string): boolean {
-  const taken = db.prepare('SELECT id FROM feeds WHERE url = ? AND id <> ?').get(url, feedId);
+  const taken = cached(db, 'taken', 'SELECT id FROM feeds WHERE url = ? AND id <> ?').get(url, feedId);
   if (taken) return false;
-  db.prepare('UPDATE feeds SET url = ? WHERE id = ?').run(url, feedId);
+  cached(db, 'move', 'UPDATE feeds SET url = ? WHERE id = ?').run(url, feedId);
   return true;
 }
 

@@ -1,0 +1,106 @@
+#!/usr/bin/env node
+// bench:cpu — what a crawl costs per feed: CPU seconds (user + sys, all threads), feeds per
+// CPU-second, peak RSS and the fd high-water of `inkzee import` on ../shared/bench's feed farm
+// (one host, C=16, --per-host 16), for three lists: 698 feeds with the farm's latency and failures,
+// 5,000 likewise, and 10,666 with `--no-latency --no-failures` (CPU-bound: the parse workers' case).
+// Every run is checked against the farm's /truth (ok feeds hold exactly their items).
+// Usage: npm run bench:cpu [-- --runs 698,5000,10666 --repeat 1 --threads 2 --bin bin/inkzee.js
+//        --base /path/to/other/bin/inkzee.js]
+//   --threads a,b  also run with INKZEE_PARSE_THREADS=a, =b (default: the CLI's own choice)
+//   --base         the same runs with another build, interleaved (a before/after from one run)
+// Skips cleanly (exit 0) when ../shared/bench is absent.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import Database from 'better-sqlite3';
+import { measure, load } from './measure.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const benchDir = path.resolve(process.env.INKZEE_SHARED ?? path.join(root, '..', 'shared'), 'bench');
+if (!fs.existsSync(path.join(benchDir, 'feed-farm.mjs'))) {
+  console.log(`skipped: ${benchDir}/feed-farm.mjs not found`);
+  process.exit(0);
+}
+const arg = (name, def) => { const k = process.argv.indexOf(`--${name}`); return k > 0 ? process.argv[k + 1] : def; };
+const RUNS = arg('runs', '698,5000,10666').split(',').map(Number), REPEAT = Number(arg('repeat', 1)), C = 16, SEED = 1;
+const THREADS = arg('threads', '').split(',').filter(Boolean);
+const bins = [['inkzee', path.resolve(arg('bin', path.join(root, 'bin', 'inkzee.js')))]];
+if (arg('base')) bins.push(['base', path.resolve(arg('base'))]);
+const farmLib = await import(pathToFileURL(path.join(benchDir, 'feed-farm.mjs')).href);
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'inkzee-cpu-'));
+
+const getText = (url) => new Promise((resolve, reject) => http.get(url, { agent: false }, (res) => {
+  let body = '';
+  res.setEncoding('utf8').on('data', (d) => (body += d)).on('end', () => resolve(body));
+}).on('error', reject));
+
+async function startFarm(feeds, cpuBound) {
+  const child = spawn(process.execPath, [path.join(benchDir, 'feed-farm.mjs'), '--feeds', String(feeds), '--seed', String(SEED),
+    ...(cpuBound ? ['--no-latency', '--no-failures'] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const line = await new Promise((resolve) => readline.createInterface({ input: child.stdout }).once('line', resolve));
+  return { child, url: JSON.parse(line).url };
+}
+const stopFarm = (farm) => new Promise((r) => { farm.child.once('exit', r); farm.child.kill('SIGTERM'); });
+
+/** truth counts the feeds whose stored items are exactly the farm's (guid and title), and the ok feeds. */
+async function truth(db, farm, feeds, cpuBound) {
+  const o = farmLib.parseArgs(['--feeds', String(feeds), '--seed', String(SEED), ...(cpuBound ? ['--no-latency', '--no-failures'] : [])]);
+  const sqlite = new Database(db, { readonly: true });
+  const feedRow = sqlite.prepare('SELECT id FROM feeds WHERE url IN (?, ?, ?)');
+  const itemRows = sqlite.prepare('SELECT coalesce(guid, link) AS k, title FROM items WHERE feed_id = ?');
+  let exact = 0, expected = 0;
+  for (let i = 0; i < feeds; i++) {
+    const spec = farmLib.feedSpec(o, i);
+    if (!['ok', '301', '302', 'html'].includes(spec.kind)) continue;
+    expected++;
+    const t = JSON.parse(await getText(`${farm.url}/truth/${i}`));
+    const f = feedRow.get(`${farm.url}/feed/${i}`, `${farm.url}/moved/${i}`, `${farm.url}/alt/${i}`);
+    const got = new Map((f ? itemRows.all(f.id) : []).map((it) => [it.k, it.title]));
+    if (got.size === t.items.length && t.items.every((x) => got.get(x.guid) === x.title)) exact++;
+  }
+  sqlite.close();
+  return { exact, expected };
+}
+
+const r = (x, d = 2) => (x === null || x === undefined ? 'n/a' : x.toFixed(d));
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+const rows = [];
+let ok = true;
+for (const feeds of RUNS) {
+  const cpuBound = feeds > 5000;
+  const farm = await startFarm(feeds, cpuBound);
+  const opml = path.join(tmp, `${feeds}.opml`);
+  fs.writeFileSync(opml, await getText(`${farm.url}/opml?n=${feeds}&nested=1`));
+  const variants = bins.flatMap(([name, bin]) => (THREADS.length ? THREADS : [null]).map((t) => ({ name: t === null ? name : `${name}, ${t} parse threads`, bin, t })));
+  const got = new Map(variants.map((v) => [v, []]));
+  for (let k = 0; k < REPEAT; k++) {
+    for (const v of variants) {
+      const db = path.join(tmp, `${feeds}.db`);
+      for (const s of ['', '-wal', '-shm']) fs.rmSync(db + s, { force: true });
+      const env = v.t === null ? {} : { INKZEE_PARSE_THREADS: v.t };
+      const res = await measure(v.bin, ['--db', db, '--json', 'import', opml, '--concurrency', String(C), '--per-host', String(C), '--timeout', '10'], env);
+      res.load = load();
+      res.truth = k === 0 ? await truth(db, farm, feeds, cpuBound) : null;
+      got.get(v).push(res);
+    }
+  }
+  await stopFarm(farm);
+  for (const v of variants) {
+    const runs = got.get(v);
+    const m = (key) => median(runs.map((x) => x[key] ?? NaN));
+    const t = runs[0].truth;
+    ok &&= t.exact === t.expected;
+    rows.push(`| ${feeds}${cpuBound ? ' --no-latency --no-failures' : ''} | ${v.name} | ${r(m('wall'))} | ${r(m('cpu'))} | ${r(m('user'))} + ${r(m('sys'))} | ` +
+      `${r(feeds / m('cpu'), 0)} | ${r(m('rssMb'), 0)} | ${Math.max(...runs.map((x) => x.fdHwm ?? 0))} | ${t.exact}/${t.expected} | ${runs.length} | ${runs.map((x) => x.load.split(' ')[1]).join(', ')} |`);
+  }
+}
+fs.rmSync(tmp, { recursive: true, force: true });
+console.log(`\nInkzee import of the feed farm (seed ${SEED}, one host, C=${C}, --per-host ${C}, timeout 10 s); medians of --repeat ${REPEAT}\n`);
+console.log('| feeds | build | wall s | CPU s | user + sys | feeds per CPU-s | peak RSS MB | fd HWM | exact feeds / ok feeds | runs | load |');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+console.log(rows.join('\n'));
+process.exit(ok ? 0 : 1);

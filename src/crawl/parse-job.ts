@@ -1,0 +1,34 @@
+// One fetched body through the CPU-bound half of the recipe: decode → parse → normalize →
+// sanitize, plus each item's full-text index entry. Pure and synchronous, so it runs the same
+// on the crawl's thread and in a parse worker (parse-pool.ts).
+import type { ParsedFeed } from '../model.js';
+import { decodeDocument } from '../text/charset.js';
+import { parseFeedDocument, type DocumentHeaders } from '../parse/feed.js';
+import type { SearchText } from '../store/items.js';
+import { itemSearchText } from '../store/search-text.js';
+
+/** ParseJob is a fetched body with what decoding and parsing need to know about it. */
+export interface ParseJob {
+  body: Uint8Array;
+  url: string;
+  contentType: string;
+  /** The response's Content-Location and Content-Language (the base URI and fallback language). */
+  contentLocation?: string | null;
+  contentLanguage?: string | null;
+}
+
+/** ParsedBody is what a body turned out to be; a feed comes with its items' search texts. */
+export type ParsedBody =
+  | { kind: 'feed'; feed: ParsedFeed; recovered: boolean; texts: SearchText[] }
+  | { kind: 'html'; alternates: string[] }
+  | { kind: 'invalid'; reason: string };
+
+const charsetOf = (contentType: string) => /charset\s*=\s*"?([^";\s]+)/i.exec(contentType)?.[1];
+
+/** parseBody decodes and parses one body and makes its items' search texts. */
+export function parseBody(job: ParseJob): ParsedBody {
+  const { text } = decodeDocument(job.body, charsetOf(job.contentType));
+  const parsed = parseFeedDocument(text, job.url, job.contentType, { contentLocation: job.contentLocation, contentLanguage: job.contentLanguage });
+  if (parsed.kind !== 'feed') return parsed;
+  return { ...parsed, texts: parsed.feed.items.map(itemSearchText) };
+}
