@@ -59,6 +59,13 @@ function describe(err: unknown, timeoutMs: number): string {
   return e.message ?? String(err);
 }
 
+/** closedUnder tells a connection the server closed or reset under a request from other failures. */
+function closedUnder(err: unknown): boolean {
+  const e = err as { code?: string; cause?: { code?: string } };
+  const code = e.code ?? e.cause?.code;
+  return code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET';
+}
+
 /** NetworkGate lends the crawl's network slots: `enter` before a feed request, `leave` once it is done. */
 export interface NetworkGate {
   enter(url: string): Promise<void> | void;
@@ -131,6 +138,7 @@ export class Fetcher {
     const seen = new Set<string>();
     let url = startUrl;
     let permanent = true;
+    let resent = false;
     try { this.pools.expect(new URL(startUrl).origin, true); } catch { /* refused below */ }
     for (let hop = 0; ; hop++) {
       const u = new URL(url);
@@ -147,12 +155,14 @@ export class Fetcher {
         if (!found.ok) return { kind: 'failed', url, status: null, error: `fetch: cannot resolve host ${u.hostname} (${found.reason})`, retryAfterSec: null, gone: false };
       }
       let lease: Lease | null = null;
+      let answered = false;
       try {
         const dispatcher: Dispatcher = this.proxy ?? (lease = await this.pools.acquire(u.origin, deadline)).dispatcher;
         const res = await request(url, {
           method: 'GET', headers, dispatcher, signal: deadline,
           headersTimeout: this.s.timeoutMs, bodyTimeout: this.s.timeoutMs,
         });
+        answered = true;
         const status = res.statusCode;
         const h = res.headers;
         if (status >= 300 && status < 400 && status !== 304) {
@@ -179,6 +189,10 @@ export class Fetcher {
         return { kind: 'ok', url, status, body, contentType: header(h, 'content-type') ?? '', etag: header(h, 'etag') ?? null, lastModified: header(h, 'last-modified') ?? null, movedTo,
           contentLocation: header(h, 'content-location') ?? null, contentLanguage: header(h, 'content-language') ?? null };
       } catch (err) {
+        // A kept-alive connection the server closed as this request reused it (its idle timeout
+        // raced ours): nothing was answered, so the GET goes once more, on a new connection
+        // (RFC 9112 §9.3.1.1 allows it for idempotent requests).
+        if (!answered && !resent && !deadline.aborted && closedUnder(err)) { resent = true; hop--; continue; }
         return { kind: 'failed', url, status: null, error: describe(signal.aborted ? signal.reason ?? err : err, this.s.timeoutMs), retryAfterSec: null, gone: false };
       } finally {
         lease?.release();
