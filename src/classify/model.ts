@@ -62,7 +62,7 @@ export async function trainModel(texts: readonly string[], labels: readonly stri
   tfidfInPlace(x, idf);
   const used = compactFeatures(x, df);
   const trained = await trainer.fit(x, y, names.length, params, used.length, weight);
-  const expand = (w: Float32Array) => { const full = new Float32Array(1 << params.bits); used.forEach((b, k) => { full[b] = w[k]; }); return full; };
+  const expand = (w: Float32Array) => { const full = new Float32Array(1 << params.bits); for (let k = 0; k < used.length; k++) full[used[k]] = w[k]; return full; };
   return { format: MODEL_FORMAT, labels: names, params, trainSize: texts.length, idf,
     weights: trained.map((t) => expand(t.w)), bias: trained.map((t) => t.bias) };
 }
@@ -83,7 +83,7 @@ export function compactFeatures(x: Sparse, df: Float32Array): Int32Array {
   const used = new Int32Array(start[top + 1]);
   for (let b = 0; b < df.length; b++) if (df[b] > 0) used[start[top - df[b]]++] = b;
   const rank = new Int32Array(df.length);
-  used.forEach((b, k) => { rank[b] = k; });
+  for (let k = 0; k < used.length; k++) rank[used[k]] = k;
   for (let j = 0; j < x.idx.length; j++) x.idx[j] = rank[x.idx[j]];
   return used;
 }
