@@ -47,10 +47,8 @@ export async function serveCorpus(root, files) {
     res.writeHead(200, { ...headersOf(rel, bytes), 'content-length': bytes.length });
     res.end(bytes);
   });
-  // Node closes idle keep-alive sockets after 5 s; a crawler may reuse one at that instant and get
-  // ECONNRESET: a fetch-layer matter, not what this sweep measures, so idle sockets stay open.
-  server.keepAliveTimeout = 120_000;
-  server.headersTimeout = 130_000;
+  // Node's own idle timeout (5 s) stays, as on the feed farm and most servers: a crawler that reuses
+  // a socket just as the server closes it must send the request again, not report a reset.
   const sockets = new Set();
   server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -193,3 +193,24 @@ describe('RSS items with more than one body, and permalink GUIDs', () => {
     expect(parse(doc('<guid isPermaLink="true">urn:uuid:1</guid>')).items[0].guid).toBe('urn:uuid:1');
   });
 });
+
+describe('the response headers parseFeedDocument reads', () => {
+  const doc = '<feed xmlns="http://www.w3.org/2005/Atom"><title>a</title><link href="home"/><entry><id>urn:x</id><link href="p/1"/></entry></feed>';
+  it('takes Content-Location, resolved against the URL, as the base; a non-http(s) one is ignored', () => {
+    const at = (contentLocation: string) => feedOf(parseFeedDocument(doc, 'https://e.example/feeds/atom', '', { contentLocation }));
+    expect(at('https://cdn.example/blog/feed').items[0].link).toBe('https://cdn.example/blog/p/1');
+    expect(at('/moved/feed').siteUrl).toBe('https://e.example/moved/home');
+    expect(at('javascript:alert(1)').siteUrl).toBe('https://e.example/feeds/home');
+  });
+
+  it('lets xml:base win over Content-Location', () => {
+    const based = doc.replace('<feed ', '<feed xml:base="https://base.example/x/" ');
+    expect(feedOf(parseFeedDocument(based, 'https://e.example/f', '', { contentLocation: 'https://cdn.example/' })).items[0].link).toBe('https://base.example/x/p/1');
+  });
+
+  it('uses the first Content-Language only when the document has no language', () => {
+    expect(feedOf(parseFeedDocument(doc, 'https://e.example/f', '', { contentLanguage: 'en-GB, fr' })).language).toBe('en-GB');
+    const own = doc.replace('<feed ', '<feed xml:lang="de" ');
+    expect(feedOf(parseFeedDocument(own, 'https://e.example/f', '', { contentLanguage: 'fr' })).language).toBe('de');
+  });
+});
