@@ -4,7 +4,7 @@ import { buildConnector, Client, type Dispatcher } from 'undici';
 /** How long a half-closed socket waits for the server's FIN (a starved local server can take 100s of ms) before it is destroyed. */
 const FIN_WAIT_MS = 2_000;
 /** How long a socket closed without the server's FIN still counts: its FIN or RST is on its way. */
-const CLOSE_GRACE_MS = 100;
+const CLOSE_GRACE_MS = 25;
 
 /** One keep-alive connection: an undici Client with at most one socket. */
 interface Conn {
@@ -58,6 +58,8 @@ export class HostPools {
   private slots = 0;
   /** Slots that will free without anything more being closed. */
   private freeing = 0;
+  /** Pending timers: they keep the process alive while a connection waits on them; close clears them. */
+  private readonly timers = new Set<NodeJS.Timeout>();
   /** The most sockets ever open at once (for tests and the benchmark). */
   highWater = 0;
 
@@ -155,21 +157,22 @@ export class HostPools {
       this.connector(opts, (err, socket) => {
         if (err || !socket) { free(); return cb(err ?? new Error('connect failed'), null); }
         const s = socket as net.Socket;
+        let finWait: NodeJS.Timeout | null = null;
         conn.socket = s;
         s.once('end', () => { peerEnded = true; });
         s.once('close', () => {
           if (conn.socket === s) { conn.socket = null; conn.closeSocket = null; }
           startClosing();
           // The server's FIN means it has seen the close; otherwise ours is still on its way.
-          const wait = peerEnded || retiredAt ? 0 : CLOSE_GRACE_MS;
-          if (wait === 0) free(); else setTimeout(free, wait).unref();
+          if (finWait) this.clear(finWait);
+          if (peerEnded || retiredAt) free(); else this.later(free, CLOSE_GRACE_MS);
           if (this.retiring.delete(conn)) void conn.client.destroy().catch(() => {});
         });
         conn.closeSocket = () => {
           startClosing();
           retiredAt = performance.now();
           s.end(); // half-close: an idle keep-alive server answers with its FIN at once
-          setTimeout(() => s.destroy(), FIN_WAIT_MS).unref();
+          finWait = this.later(() => s.destroy(), FIN_WAIT_MS);
         };
         cb(null, socket);
       });
@@ -177,6 +180,17 @@ export class HostPools {
     if (this.slots < this.o.budget && (this.originSlots.get(origin) ?? 0) < this.o.perHost) return go();
     this.slotWaiters.push({ origin, go });
     this.reclaim();
+  }
+
+  private later(fn: () => void, ms: number): NodeJS.Timeout {
+    const t = setTimeout(() => { this.timers.delete(t); fn(); }, ms);
+    this.timers.add(t);
+    return t;
+  }
+
+  private clear(t: NodeJS.Timeout): void {
+    clearTimeout(t);
+    this.timers.delete(t);
   }
 
   /** wake starts the waiting connections that now have a slot, in arrival order. */
@@ -231,6 +245,8 @@ export class HostPools {
     this.origins.clear();
     this.retiring.clear();
     this.slotWaiters.length = 0;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
     await Promise.all(all.map((c) => c.client.destroy().catch(() => {})));
   }
 }
