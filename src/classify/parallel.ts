@@ -20,8 +20,8 @@ function shared<T extends Int32Array | Float32Array>(a: T): T {
   return copy;
 }
 
-/** A worker thread that runs one job at a time. */
-class Helper {
+/** Helper is a worker thread that runs one job at a time. */
+export class Helper {
   private readonly w = new Worker(WORKER);
   run<T>(job: object): Promise<T> {
     return new Promise((resolve, reject) => {
@@ -32,7 +32,11 @@ class Helper {
       this.w.postMessage(job);
     });
   }
-  close(): void { void this.w.terminate(); }
+  private closed = false;
+  close(): void {
+    if (!this.closed) void this.w.terminate();
+    this.closed = true;
+  }
 }
 
 /** concatRows stacks sparse matrices in order, in memory a worker can share. */
@@ -74,9 +78,13 @@ export function takeWork(counter: Int32Array, jobs: number, work: (job: number) 
  * fit, from shared counters; the feature matrix is shared with the worker, not copied. The model
  * is the same as one thread would build.
  */
-export async function trainOnTwoThreads(texts: readonly string[], labels: readonly string[], o: Omit<TrainOptions, 'trainer'> = {}): Promise<Model> {
-  if (!canUseWorker || cores() < 2 || texts.length < MIN_ROWS_TO_SPLIT) return trainModel(texts, labels, { ...o, trainer: LOCAL_TRAINER });
-  const helper = new Helper();
+export async function trainOnTwoThreads(texts: readonly string[], labels: readonly string[], o: Omit<TrainOptions, 'trainer'> = {},
+  started?: Helper): Promise<Model> {
+  if (!canUseWorker || cores() < 2 || texts.length < MIN_ROWS_TO_SPLIT) {
+    started?.close();
+    return trainModel(texts, labels, { ...o, trainer: LOCAL_TRAINER });
+  }
+  const helper = started ?? new Helper();
   const counter = () => new Int32Array(new SharedArrayBuffer(4));
   try {
     return await trainModel(texts, labels, { ...o, trainer: {
@@ -103,6 +111,15 @@ export async function trainOnTwoThreads(texts: readonly string[], labels: readon
   } finally {
     helper.close();
   }
+}
+
+/**
+ * startHelper starts the worker thread of a coming training now, if there can be one, so that it
+ * has loaded while the examples are read (a worker takes a good part of a second to start on a
+ * busy machine). Hand it to trainOnTwoThreads, which closes it; closing it twice is harmless.
+ */
+export function startHelper(): Helper | undefined {
+  return canUseWorker && cores() >= 2 ? new Helper() : undefined;
 }
 
 /** predictMany labels texts, splitting a large batch between this thread and a worker. */

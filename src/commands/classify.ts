@@ -2,7 +2,7 @@ import readline from 'node:readline';
 import { InputError, UsageError } from '../errors.js';
 import { readExamples, type Examples } from '../classify/examples.js';
 import { deserializeModel, MODEL_FORMAT, serializeModel, type Model, type Prediction } from '../classify/model.js';
-import { predictMany, trainOnTwoThreads } from '../classify/parallel.js';
+import { predictMany, startHelper, trainOnTwoThreads, type Helper } from '../classify/parallel.js';
 import { calibrate, evaluate, type Calibration, type Evaluation } from '../classify/metrics.js';
 import { folderExamples, forgetLabels, itemsToLabel, listModels, loadModelBlob, saveLabels, saveModel, type StoredModel, type TextRow } from '../store/models.js';
 import { correctedLabels, correctionExamples } from '../store/corrections.js';
@@ -91,13 +91,7 @@ function withCorrections(ctx: Context, model: string, source: string, ex: Exampl
   return { ex: { texts, labels }, weight, used: fixes.length, examples };
 }
 
-/**
- * trainCommand learns a model and stores it under its name. The previous model of that name is
- * replaced only once the new one is trained and written; any failure leaves it untouched.
- */
-export async function trainCommand(ctx: Context, o: TrainOptions): Promise<TrainResult> {
-  if (!/^[\w.-]{1,64}$/.test(o.model)) throw new UsageError(`--model ${o.model}: use letters, digits, ".", "_" or "-"`);
-  const started = Date.now();
+async function learn(ctx: Context, o: TrainOptions, helper?: Helper) {
   const given = await examplesFor(ctx, o);
   const { source } = given;
   const { ex, weight, used, examples } = withCorrections(ctx, o.model, source, given.ex);
@@ -107,11 +101,29 @@ export async function trainCommand(ctx: Context, o: TrainOptions): Promise<Train
   if (names.length < 2) {
     throw new InputError(source.replace(/^\w+:/, ''), `only one label ("${names[0]}") in ${examples} examples; a classifier needs at least two`, 'bad-labels');
   }
-  const model = { ...await trainOnTwoThreads(ex.texts, ex.labels, { weight }), trainSize: examples };
+  const model = { ...await trainOnTwoThreads(ex.texts, ex.labels, { weight }, helper), trainSize: examples };
+  return { model, source, examples, used, perLabel };
+}
+
+/**
+ * trainCommand learns a model and stores it under its name. The previous model of that name is
+ * replaced only once the new one is trained and written; any failure leaves it untouched.
+ */
+export async function trainCommand(ctx: Context, o: TrainOptions): Promise<TrainResult> {
+  if (!/^[\w.-]{1,64}$/.test(o.model)) throw new UsageError(`--model ${o.model}: use letters, digits, ".", "_" or "-"`);
+  const started = Date.now();
+  const helper = startHelper(); // loads while the examples are read
+  let r: Awaited<ReturnType<typeof learn>>;
+  try {
+    r = await learn(ctx, o, helper);
+  } finally {
+    helper?.close();
+  }
+  const { model, source } = r;
   const blob = serializeModel(model);
   saveModel(ctx.store(), { name: o.model, format: MODEL_FORMAT, labels: model.labels, trainSize: model.trainSize, source,
     createdAt: ctx.now().toISOString(), params: model.params, blob });
-  return { model: o.model, source, examples, corrections: used, perLabel, seconds: (Date.now() - started) / 1000, bytes: blob.length };
+  return { model: o.model, source, examples: r.examples, corrections: r.used, perLabel: r.perLabel, seconds: (Date.now() - started) / 1000, bytes: blob.length };
 }
 
 /** loadModel reads a stored model by name, with a clear error when it does not exist. */
