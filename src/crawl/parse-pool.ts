@@ -15,7 +15,7 @@ export interface ParsePoolOptions {
   threads: number;
   /**
    * Parse on the calling thread until its event loop is busier than this share of the time
-   * (0–1, over half-second windows), then in workers; 0 uses workers from the first body.
+   * (0–1) for three one-second windows in a row, then in workers; 0 uses workers from the first body.
    */
   busyAbove?: number;
   workerFile?: string | URL;
@@ -27,7 +27,9 @@ const COMPILED_WORKER = fileURLToPath(new URL('./parse-worker.js', import.meta.u
 
 const INLINE_BELOW = 4;
 const YOUNG_GENERATION_MB = 4;
-const BUSY_ABOVE = 0.8;
+const BUSY_ABOVE = 0.9;
+const WINDOW_MS = 1000;
+const BUSY_WINDOWS = 3;
 
 /**
  * parsePoolFor sizes the pool for a crawl of `feeds` feeds: up to one worker per core (the
@@ -83,6 +85,7 @@ export class ParsePool {
   private readonly busyAbove: number;
   private inWorkers: boolean;
   private window = { start: performance.now(), elu: performance.eventLoopUtilization() };
+  private busyWindows = 0;
   private nextId = 0;
   private closed = false;
 
@@ -112,14 +115,18 @@ export class ParsePool {
     for (const p of this.queue.splice(0)) this.parse(p.job).then(p.resolve, p.reject);
   }
 
-  /** saturated tells (and remembers) whether this thread has been too busy to parse as well. */
+  /**
+   * saturated tells (and remembers) whether this thread has been too busy to parse as well: over
+   * BUSY_WINDOWS windows in a row, not a burst (the first responses of a crawl arrive together).
+   */
   private saturated(): boolean {
     if (this.inWorkers) return true;
     const now = performance.now();
-    if (now - this.window.start < 500) return false;
+    if (now - this.window.start < WINDOW_MS) return false;
     const busy = performance.eventLoopUtilization(this.window.elu).utilization;
     this.window = { start: now, elu: performance.eventLoopUtilization() };
-    return (this.inWorkers = busy > this.busyAbove);
+    this.busyWindows = busy > this.busyAbove ? this.busyWindows + 1 : 0;
+    return (this.inWorkers = this.busyWindows >= BUSY_WINDOWS);
   }
 
   private pump(): void {
