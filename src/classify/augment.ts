@@ -1,14 +1,5 @@
+import { rng } from './nbsvm.js';
 import { tokenizeCased } from './tokenize.js';
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * partialCopies returns `copies` versions of a text that each keep a random half of its words

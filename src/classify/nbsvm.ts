@@ -28,7 +28,8 @@ export const DEFAULT_PARAMS: TrainParams = {
   slope: 5, offset: 0.25,
 };
 
-function rng(seed: number): () => number {
+/** rng is mulberry32: a small, fast, seeded generator, so training is deterministic. */
+export function rng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { decodeHTMLStrict } from 'entities';
 import type { Enclosure, Item } from '../model.js';
+import { httpUrl } from './extras.js';
 import { sanitizeHtml } from './sanitize.js';
 
 /** RawItem is one entry as a format adapter read it, before normalization. */
@@ -75,14 +76,7 @@ export function cleanBody(v: unknown): string | null {
 
 /** absoluteUrl resolves a link against the document base; non-http(s) results are dropped. */
 export function absoluteUrl(v: unknown, base: string): string | null {
-  const s = textOf(v)?.trim();
-  if (!s) return null;
-  try {
-    const u = new URL(s, base);
-    return u.protocol === 'http:' || u.protocol === 'https:' ? u.href : null;
-  } catch {
-    return null;
-  }
+  return httpUrl(textOf(v), base);
 }
 
 const hash = (s: string) => crypto.createHash('sha1').update(s).digest('hex').slice(0, 20);
