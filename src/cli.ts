@@ -127,7 +127,7 @@ export function buildProgram(run: (action: Action, cmd: Command, args: unknown[]
     .option('--stdin', 'read NDJSON items on stdin, write them back with "label" and "confidence"')
     .option('--min-confidence <x>', 'label only when the model is at least this sure (0–1); below it: no label (with --stdin, "label": null and the "guess")')
     .addHelpText('after', examples('inkzee classify', 'inkzee classify --model news --all --min-confidence 0.8',
-      'inkzee items --json | inkzee classify --stdin --min-confidence 0.8 | jq -c \'select(.label) | {label, confidence, title}\''))
+      'inkzee items --json | inkzee classify --stdin --min-confidence 0.8 | jq -c \'select(.label) | {label: .label, confidence, title}\''))
     .action(actClassify('classifyAction'));
 
   classify.command('train')
