@@ -84,6 +84,7 @@ for (const feeds of RUNS) {
       const env = v.t === null ? {} : { INKZEE_PARSE_THREADS: v.t };
       const res = await measure(v.bin, ['--db', db, '--json', 'import', opml, '--concurrency', String(C), '--per-host', String(C), '--timeout', '10'], env);
       res.load = load();
+      if (!fs.existsSync(db)) throw new Error(`${v.name} left no database (exit ${res.code}): ${res.stderr.slice(-2000)}`);
       res.truth = k === 0 ? await truth(db, farm, feeds, cpuBound) : null;
       got.get(v).push(res);
     }
