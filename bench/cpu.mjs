@@ -77,6 +77,7 @@ for (const feeds of RUNS) {
   fs.writeFileSync(opml, await getText(`${farm.url}/opml?n=${feeds}&nested=1`));
   const variants = bins.flatMap(([name, bin]) => (THREADS.length ? THREADS : [null]).map((t) => ({ name: t === null ? name : `${name}, ${t} parse threads`, bin, t })));
   const got = new Map(variants.map((v) => [v, []]));
+  process.once('exit', () => farm.child.kill('SIGTERM')); // never leave a farm behind
   for (let k = 0; k < REPEAT; k++) {
     for (const v of variants) {
       const db = path.join(tmp, `${feeds}.db`);
