@@ -134,10 +134,13 @@ export function buildProgram(run: (action: Action, cmd: Command, args: unknown[]
     .description('learn topics from your OPML folders or from a labelled file (with your corrections, see teach)')
     .option('--from-folders', 'every item of a feed filed under "Technology/…" is an example of "Technology"')
     .option('--depth <n>', 'with --from-folders: how many folder levels make a label', '1')
+    .option('--from-tags', "learn from the items' own categories (tags): each item is an example of its most used tag")
+    .option('--min-tag-items <n>', 'with --from-tags: only tags that at least this many items carry become labels', '10')
     .option('--labels <file>', 'CSV with a "label" column and text columns (title, description, summary, text, content), or NDJSON; - for stdin')
     .option('--columns <names>', 'column names for a CSV without a header, e.g. label,title,description')
     .option('--model <name>', 'name to store the model under', 'default')
     .addHelpText('after', examples('inkzee classify train --from-folders', 'inkzee classify train --from-folders --depth 2 --model detailed',
+      'inkzee classify train --from-tags --min-tag-items 20 --model tags',
       'inkzee classify train --labels labelled.csv --model news', 'inkzee classify train --labels train.csv --columns label,title,description'))
     .action(actClassify('classifyTrainAction'));
 

@@ -9,9 +9,12 @@ const columnsOf = (c?: string) => (c ? c.split(',').map((s) => s.trim()).filter(
 const confidenceOf = (x?: string) => (x === undefined ? undefined : Number(x));
 
 /** classifyTrainAction runs `inkzee classify train`. */
-export async function classifyTrainAction(ctx: Context, opts: { labels?: string; fromFolders?: boolean; depth?: string; model?: string; columns?: string }): Promise<void> {
+export async function classifyTrainAction(ctx: Context, opts: { labels?: string; fromFolders?: boolean; depth?: string; fromTags?: boolean; minTagItems?: string; model?: string; columns?: string }): Promise<void> {
   const depth = opts.depth === undefined ? undefined : Number(opts.depth);
-  printTrain(ctx.out, await trainCommand(ctx, { labels: opts.labels, fromFolders: opts.fromFolders, depth, model: opts.model ?? DEFAULT_MODEL, columns: columnsOf(opts.columns) }));
+  const minTagItems = opts.minTagItems === undefined ? undefined : Number(opts.minTagItems);
+  printTrain(ctx.out, await trainCommand(ctx, {
+    labels: opts.labels, fromFolders: opts.fromFolders, depth, fromTags: opts.fromTags, minTagItems, model: opts.model ?? DEFAULT_MODEL, columns: columnsOf(opts.columns),
+  }));
 }
 
 /** classifyAction runs `inkzee classify` (label stored items) and `inkzee classify --stdin`. */

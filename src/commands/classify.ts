@@ -4,7 +4,7 @@ import { readExamples, type Examples } from '../classify/examples.js';
 import { deserializeModel, MODEL_FORMAT, serializeModel, type Model, type Prediction } from '../classify/model.js';
 import { predictMany, startHelper, trainOnTwoThreads, type Helper } from '../classify/parallel.js';
 import { calibrate, evaluate, type Calibration, type Evaluation } from '../classify/metrics.js';
-import { folderExamples, forgetLabels, itemsToLabel, listModels, loadModelBlob, saveLabels, saveModel, type StoredModel, type TextRow } from '../store/models.js';
+import { folderExamples, tagExamples, forgetLabels, itemsToLabel, listModels, loadModelBlob, saveLabels, saveModel, type StoredModel, type TextRow } from '../store/models.js';
 import { correctedLabels, correctionExamples } from '../store/corrections.js';
 import { partialCopies } from '../classify/augment.js';
 import { itemSearchText } from '../store/search-text.js';
@@ -25,6 +25,9 @@ export interface TrainOptions {
   labels?: string;
   fromFolders?: boolean;
   depth?: number;
+  /** Learn from the items' own categories (tags) used by at least minTagItems items. */
+  fromTags?: boolean;
+  minTagItems?: number;
   model: string;
   columns?: string[];
 }
@@ -54,7 +57,14 @@ export const CORRECTION_WEIGHT = 10;
 export const CORRECTION_COPIES = 10;
 
 async function examplesFor(ctx: Context, o: TrainOptions): Promise<{ ex: Examples & { ids?: number[] }; source: string }> {
-  if (!!o.labels === !!o.fromFolders) throw new UsageError('classify train: give exactly one of --labels FILE and --from-folders');
+  if ([o.labels, o.fromFolders, o.fromTags].filter(Boolean).length !== 1) throw new UsageError('classify train: give exactly one of --labels FILE, --from-folders and --from-tags');
+  if (o.fromTags) {
+    const min = o.minTagItems ?? 10;
+    if (!Number.isInteger(min) || min < 1) throw new UsageError(`--min-tag-items ${o.minTagItems}: must be a whole number from 1`);
+    const rows = tagExamples(ctx.store(), min);
+    if (new Set(rows.map((r) => r.category)).size < 2) throw new InputError('tags', `fewer than two tags are used by ${min} or more stored items (lower --min-tag-items, or crawl more)`, 'bad-labels');
+    return { ex: { texts: rows.map(itemText), labels: rows.map((r) => r.category), ids: rows.map((r) => r.id) }, source: `tags:min=${min}` };
+  }
   if (o.labels) {
     const name = displayName(o.labels);
     return { ex: readExamples(await readInput(o.labels), name, o.columns), source: `labels:${name}` };

@@ -81,6 +81,28 @@ export function saveLabels(db: Store, model: string, labels: { id: number; label
   db.transaction(() => { for (const l of labels) put.run(l.id, model, l.label, l.confidence, now); })();
 }
 
+/**
+ * tagExamples lists items that carry a tag used by at least `minItems` items, each as an example
+ * of its most widely used such tag (the broadest topic it names; ties go to the feed's order).
+ * Tags match without regard to case; a label is spelt as the tag was first seen.
+ */
+export function tagExamples(db: Store, minItems: number): (TextRow & { category: string })[] {
+  type Row = TextRow & { categories: string };
+  const rows = (db.prepare(`SELECT id, title, summary, content, categories FROM items WHERE categories <> '[]' ORDER BY id`).all() as Row[])
+    .map((r) => ({ ...r, tags: [...new Set((JSON.parse(r.categories) as string[]).map((t) => t.toLocaleLowerCase()))] }));
+  const count = new Map<string, number>();
+  const spelling = new Map<string, string>();
+  for (const r of rows) for (const t of r.tags) count.set(t, (count.get(t) ?? 0) + 1);
+  for (const r of rows) for (const t of JSON.parse(r.categories) as string[]) if (!spelling.has(t.toLocaleLowerCase())) spelling.set(t.toLocaleLowerCase(), t);
+  const out: (TextRow & { category: string })[] = [];
+  for (const r of rows) {
+    let best: string | null = null;
+    for (const t of r.tags) if (count.get(t)! >= minItems && (best === null || count.get(t)! > count.get(best)!)) best = t;
+    if (best !== null) out.push({ id: r.id, title: r.title, summary: r.summary, content: r.content, category: spelling.get(best)! });
+  }
+  return out;
+}
+
 /** folderExamples lists items of filed feeds with their folder cut to a depth, as training examples. */
 export function folderExamples(db: Store, depth: number): (TextRow & { category: string })[] {
   return db.prepare(`SELECT i.id, i.title, i.summary, i.content, f.category FROM items i JOIN feeds f ON f.id = i.feed_id

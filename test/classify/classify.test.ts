@@ -106,6 +106,31 @@ describe('inkzee classify', () => {
     expect(ag).toEqual({ labels: ['3', '2'], texts: ['Fed raises rates\nMarkets rally.', 'Late goal\nCup final.'] });
   });
 
+  it('learns topics from the items\' own tags, each item filed under its most used tag', async () => {
+    const ctx = testContext();
+    const tagged = (label: string, tags: string[], n: number, s: number) => headlines(n, s).filter((r) => r.label === label)
+      .map((r, k) => ({ guid: `${label}${s}-${k}`, title: r.title, summary: `<p>${r.description}</p>`, categories: k % 2 ? [...tags].reverse() : tags.slice(0, 1) }));
+    seed(ctx.store(), {
+      'https://news.example/feed': { category: '', items: [
+        ...tagged('sports', ['Sports', 'Football'], 30, 1), ...tagged('technology', ['tech'], 30, 1),
+        ...tagged('cooking', ['Food', 'Recipes'], 30, 1), ...tagged('cooking', ['Rare tag'], 6, 3)] },
+      'https://untagged.example/feed': { category: '', items: [...tagged('sports', [], 6, 7), ...tagged('technology', [], 6, 7)] },
+    });
+    // "Football" and "Recipes" (first on half of the items) are narrower than the tags every such item
+    // carries, so they never become the label; "Rare tag" is below the minimum.
+    const r = await trainCommand(ctx, { fromTags: true, minTagItems: 8, model: 'tags' });
+    expect(r.source).toBe('tags:min=8');
+    expect(Object.keys(r.perLabel).sort()).toEqual(['Food', 'Sports', 'tech']);
+    expect(Object.values(r.perLabel).reduce((a, b) => a + b, 0)).toBe(r.examples);
+    await labelCommand(ctx, { model: 'tags' });
+    const untagged = (label: string) => [...itemsCommand(ctx, { feed: 'https://untagged.example/feed', label })].map((i) => i.guid!.replace(/\d.*/, ''));
+    expect(untagged('Sports').every((g) => g === 'sports')).toBe(true);
+    expect(untagged('tech').every((g) => g === 'technology')).toBe(true);
+    expect(untagged('Sports').length + untagged('tech').length).toBeGreaterThanOrEqual(10);
+    await expect(trainCommand(ctx, { fromTags: true, minTagItems: 1000, model: 'x' })).rejects.toThrow(/fewer than two tags/);
+    await expect(trainCommand(ctx, { fromTags: true, fromFolders: true, model: 'x' })).rejects.toThrow(/exactly one of/);
+  });
+
   it('learns topics from OPML folders and labels the items of an unfiled feed', async () => {
     const ctx = testContext();
     const items = (label: string, n: number, s: number) => headlines(n, s).filter((r) => r.label === label)
@@ -145,7 +170,7 @@ describe('inkzee classify', () => {
   it('names a missing model', async () => {
     const ctx = testContext();
     await expect(labelCommand(ctx, { model: 'nope' })).rejects.toThrow('model "nope": no such model (train one with `inkzee classify train`)');
-    await expect(trainCommand(ctx, { model: 'x' })).rejects.toThrow('classify train: give exactly one of --labels FILE and --from-folders');
+    await expect(trainCommand(ctx, { model: 'x' })).rejects.toThrow('classify train: give exactly one of --labels FILE, --from-folders and --from-tags');
     await expect(trainCommand(ctx, { fromFolders: true, model: 'x' })).rejects.toThrow(/no stored items in feeds that are filed in a folder/);
   });
 });
