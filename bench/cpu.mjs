@@ -15,17 +15,11 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { measure, load } from './measure.mjs';
+import { arg, benchDir, root } from './farm-env.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const benchDir = path.resolve(process.env.INKZEE_SHARED ?? path.join(root, '..', 'shared'), 'bench');
-if (!fs.existsSync(path.join(benchDir, 'feed-farm.mjs'))) {
-  console.log(`skipped: ${benchDir}/feed-farm.mjs not found`);
-  process.exit(0);
-}
-const arg = (name, def) => { const k = process.argv.indexOf(`--${name}`); return k > 0 ? process.argv[k + 1] : def; };
 const RUNS = arg('runs', '698,5000,10666').split(',').map(Number), REPEAT = Number(arg('repeat', 1)), C = 16, SEED = 1;
 const THREADS = arg('threads', '').split(',').filter(Boolean);
 const bins = [['inkzee', path.resolve(arg('bin', path.join(root, 'bin', 'inkzee.js')))]];

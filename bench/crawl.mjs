@@ -14,17 +14,11 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { measure, load } from './measure.mjs';
+import { arg, benchDir, root } from './farm-env.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const benchDir = path.resolve(process.env.INKZEE_SHARED ?? path.join(root, '..', 'shared'), 'bench');
-if (!fs.existsSync(path.join(benchDir, 'feed-farm.mjs'))) {
-  console.log(`skipped: ${benchDir}/feed-farm.mjs not found`);
-  process.exit(0);
-}
-const arg = (name, def) => { const k = process.argv.indexOf(`--${name}`); return k > 0 ? process.argv[k + 1] : def; };
 const FEEDS = Number(arg('feeds', 698)), C = Number(arg('concurrency', 16)), TIMEOUT = Number(arg('timeout', 10)), SEED = Number(arg('seed', 1));
 const HOSTS = Number(arg('hosts', 64)), P = 2 /* the CLI's default --per-host */, REPEAT = Number(arg('repeat', 1)), ONLY = arg('only', 'both');
 const bin = path.resolve(arg('bin', path.join(root, 'bin', 'inkzee.js')));

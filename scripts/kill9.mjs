@@ -12,16 +12,9 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import { arg, benchDir, root } from '../bench/farm-env.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const benchDir = path.resolve(process.env.INKZEE_SHARED ?? path.join(root, '..', 'shared'), 'bench');
-if (!fs.existsSync(path.join(benchDir, 'feed-farm.mjs'))) {
-  console.log(`skipped: ${benchDir}/feed-farm.mjs not found`);
-  process.exit(0);
-}
-const arg = (name, def) => { const k = process.argv.indexOf(`--${name}`); return k > 0 ? process.argv[k + 1] : def; };
 const RUNS = Number(arg('runs', 20)), FEEDS = Number(arg('feeds', 698)), SEED = Number(arg('seed', 1));
 const C = Number(arg('concurrency', 16)), TIMEOUT = Number(arg('timeout', 10)), EARLY_MS = Number(arg('early-ms', 4000));
 const KEEP = process.argv.includes('--keep');
