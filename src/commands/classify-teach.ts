@@ -3,10 +3,10 @@
 import { InputError, UsageError } from '../errors.js';
 import { explain, type Explanation } from '../classify/explain.js';
 import { predict } from '../classify/model.js';
-import { listCorrections, removeCorrection, saveCorrection, type Correction } from '../store/corrections.js';
+import { correctedLabels, countCorrections, listCorrections, removeCorrection, saveCorrection, type Correction } from '../store/corrections.js';
 import { itemForLabel, modelSource, saveLabels } from '../store/models.js';
 import type { Context } from './context.js';
-import { itemText, loadModel } from './classify.js';
+import { DEFAULT_MODEL, itemText, loadModel } from './classify.js';
 
 function itemId(s: string): number {
   const id = Number(s);
@@ -28,7 +28,7 @@ export function explainCommand(ctx: Context, item: string, o: { model: string; t
   const id = itemId(item);
   const model = loadModel(ctx, o.model);
   const row = storedItem(ctx, o.model, id);
-  const taught = listCorrections(ctx.store(), o.model).find((c) => c.itemId === id)?.label ?? null;
+  const taught = correctedLabels(ctx.store(), o.model, [id]).get(id) ?? null;
   return { model: o.model, item: id, title: row.title, taught, ...explain(model, itemText(row), o.top) };
 }
 
@@ -56,7 +56,7 @@ export function teachCommand(ctx: Context, item: string, label: string, o: { mod
   const row = storedItem(ctx, o.model, id);
   const was = row.label ?? predict(model, [itemText(row)])[0].label;
   saveCorrection(db, { itemId: id, model: o.model, label: known, was, source: modelSource(db, o.model)!, createdAt: ctx.now().toISOString() });
-  return { model: o.model, item: id, title: row.title, label: known, was, corrections: listCorrections(db, o.model).length };
+  return { model: o.model, item: id, title: row.title, label: known, was, corrections: countCorrections(db, o.model) };
 }
 
 /** CorrectionsResult lists corrections, or names the one removed. */
@@ -70,9 +70,9 @@ export function correctionsCommand(ctx: Context, o: { model?: string; remove?: s
   const db = ctx.store();
   if (o.remove === undefined) return { kind: 'list', corrections: listCorrections(db, o.model) };
   const id = itemId(o.remove);
-  const modelName = o.model ?? 'default';
-  const old = listCorrections(db, modelName).find((c) => c.itemId === id);
-  if (!old || !removeCorrection(db, modelName, id)) throw new InputError(`item ${id}`, `no correction for model "${modelName}" (\`inkzee classify corrections\` lists them)`, 'no-correction');
+  const modelName = o.model ?? DEFAULT_MODEL;
+  const label = correctedLabels(db, modelName, [id]).get(id);
+  if (label === undefined || !removeCorrection(db, modelName, id)) throw new InputError(`item ${id}`, `no correction for model "${modelName}" (\`inkzee classify corrections\` lists them)`, 'no-correction');
   let now: string | null = null;
   const row = itemForLabel(db, modelName, id);
   if (row && modelSource(db, modelName) !== undefined) {
@@ -80,5 +80,5 @@ export function correctionsCommand(ctx: Context, o: { model?: string; remove?: s
     saveLabels(db, modelName, [{ id, ...p }], ctx.now().toISOString());
     now = p.label;
   }
-  return { kind: 'removed', model: modelName, item: id, label: old.label, now };
+  return { kind: 'removed', model: modelName, item: id, label, now };
 }

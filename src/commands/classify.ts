@@ -178,7 +178,6 @@ export async function labelCommand(ctx: Context, o: { model: string; all?: boole
   const db = ctx.store();
   const result: LabelResult = { model: o.model, labelled: 0, byLabel: {}, unsure: 0, taught: 0 };
   const now = ctx.now().toISOString();
-  const seenUnsure = new Set<number>();
   for (let after = 0; ;) {
     if (ctx.signal.aborted) break;
     const rows = itemsToLabel(db, o.model, !!o.all, after, LABEL_BATCH);
@@ -194,11 +193,11 @@ export async function labelCommand(ctx: Context, o: { model: string; all?: boole
     saveLabels(db, o.model, sure, now);
     forgetLabels(db, o.model, unsure);
     for (const p of sure) result.byLabel[p.label] = (result.byLabel[p.label] ?? 0) + 1;
-    for (const id of unsure) seenUnsure.add(id);
+    // Batches move forward by id, so no item is counted twice.
+    result.unsure += unsure.length;
     result.labelled += sure.length;
     after = rows.at(-1)!.id;
   }
-  result.unsure = seenUnsure.size;
   return result;
 }
 

@@ -32,6 +32,11 @@ export function listCorrections(db: Store, model?: string): Correction[] {
                      WHERE @model IS NULL OR c.model = @model ORDER BY c.created_at, c.item_id`).all({ model: model ?? null }) as Correction[];
 }
 
+/** countCorrections counts a model's corrections. */
+export function countCorrections(db: Store, model: string): number {
+  return (db.prepare('SELECT count(*) AS n FROM corrections WHERE model = ?').get(model) as { n: number }).n;
+}
+
 /** removeCorrection forgets a correction; it returns whether there was one. */
 export function removeCorrection(db: Store, model: string, itemId: number): boolean {
   return db.prepare('DELETE FROM corrections WHERE model = ? AND item_id = ?').run(model, itemId).changes > 0;

@@ -88,17 +88,23 @@ export function saveLabels(db: Store, model: string, labels: { id: number; label
  */
 export function tagExamples(db: Store, minItems: number): (TextRow & { category: string })[] {
   type Row = TextRow & { categories: string };
-  const rows = (db.prepare(`SELECT id, title, summary, content, categories FROM items WHERE categories <> '[]' ORDER BY id`).all() as Row[])
-    .map((r) => ({ ...r, tags: [...new Set((JSON.parse(r.categories) as string[]).map((t) => t.toLocaleLowerCase()))] }));
   const count = new Map<string, number>();
   const spelling = new Map<string, string>();
-  for (const r of rows) for (const t of r.tags) count.set(t, (count.get(t) ?? 0) + 1);
-  for (const r of rows) for (const t of JSON.parse(r.categories) as string[]) if (!spelling.has(t.toLocaleLowerCase())) spelling.set(t.toLocaleLowerCase(), t);
+  const rows = (db.prepare(`SELECT id, title, summary, content, categories FROM items WHERE categories <> '[]' ORDER BY id`).all() as Row[]).map((r) => {
+    const tags = new Set<string>();
+    for (const t of JSON.parse(r.categories) as string[]) {
+      const k = t.toLocaleLowerCase();
+      if (!spelling.has(k)) spelling.set(k, t);
+      tags.add(k);
+    }
+    for (const k of tags) count.set(k, (count.get(k) ?? 0) + 1);
+    return { id: r.id, title: r.title, summary: r.summary, content: r.content, tags };
+  });
   const out: (TextRow & { category: string })[] = [];
-  for (const r of rows) {
+  for (const { tags, ...row } of rows) {
     let best: string | null = null;
-    for (const t of r.tags) if (count.get(t)! >= minItems && (best === null || count.get(t)! > count.get(best)!)) best = t;
-    if (best !== null) out.push({ id: r.id, title: r.title, summary: r.summary, content: r.content, category: spelling.get(best)! });
+    for (const t of tags) if (count.get(t)! >= minItems && (best === null || count.get(t)! > count.get(best)!)) best = t;
+    if (best !== null) out.push({ ...row, category: spelling.get(best)! });
   }
   return out;
 }
