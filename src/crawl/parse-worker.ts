@@ -15,7 +15,7 @@ export interface WorkerJob {
 
 parentPort?.on('message', (job: WorkerJob) => {
   try {
-    parentPort!.postMessage({ id: job.id, result: parseBody({ ...job, body: new Uint8Array(job.body) }) });
+    parentPort!.postMessage({ id: job.id, result: parseBody({ ...job, body: new Uint8Array(job.body) }, true) });
   } catch (err) {
     // A parser bug: the crawl's thread rethrows it, as it would have when parsing inline.
     parentPort!.postMessage({ id: job.id, error: err instanceof Error ? err.stack ?? err.message : String(err) });

@@ -44,7 +44,7 @@ export function backoffMs(consecutiveErrors: number, retryAfterSec: number | nul
 }
 
 type Parsed =
-  | { ok: true; feed: ParsedFeed; texts: SearchText[]; url: string; recovered: boolean; etag: string | null; lastModified: string | null }
+  | { ok: true; feed: ParsedFeed; texts?: SearchText[]; url: string; recovered: boolean; etag: string | null; lastModified: string | null }
   | { ok: false; error: string };
 
 async function decodeAndParse(res: Extract<FetchOutcome, { kind: 'ok' }>, d: RecipeDeps, discover: boolean): Promise<Parsed> {

@@ -40,7 +40,7 @@ describe('the parse pool', () => {
   it('parses every fixture feed in worker threads exactly as on the crawl thread, taking each body without a copy', async () => {
     const jobs = fixtureJobs();
     expect(jobs.length).toBeGreaterThan(15);
-    const inline = jobs.map((j) => parseBody({ ...j, body: Buffer.from(j.body) }));
+    const inline = jobs.map((j) => parseBody({ ...j, body: Buffer.from(j.body) }, true));
     pool = new ParsePool({ threads: 2, workerFile: WORKER });
     // Bodies that own their whole ArrayBuffer, as fetched ones do, so they can be transferred.
     const bodies = jobs.map((j) => { const b = new Uint8Array(new ArrayBuffer(j.body.length)); b.set(j.body); return b; });
