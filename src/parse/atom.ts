@@ -3,7 +3,7 @@
 import { asHtml, asText, attr, firstText, htmlBody, kid, kids, text, textConstruct, type TextConstruct } from './dom.js';
 import { httpUrl, readExtras } from './extras.js';
 import type { RawItem } from './normalize.js';
-import { atomLink, firstDate, type MappedFeed } from './rss.js';
+import { atomLink, firstDate, mediaDescription, type MappedFeed } from './rss.js';
 import type { XmlElement } from './xml.js';
 
 /** A lists the keys of an Atom element: in the Atom namespace, or in none. */
@@ -20,7 +20,7 @@ function entryOf(entry: XmlElement): RawItem {
   // content with src= points elsewhere (RFC 4287 §4.1.3.2): there is no inline body.
   const content = contentEl && !attr(contentEl, 'src') ? textConstruct(contentEl) : null;
   const summaryEl = one(entry, 'summary');
-  const media = kid(entry, 'media:description') ?? kids(entry, 'media:group').map((g) => kid(g, 'media:description')).find(Boolean) ?? null;
+  const media = mediaDescription(entry);
   const itunes = kid(entry, 'itunes:summary');
   let summary = summaryEl ? textConstruct(summaryEl) : null;
   if (!summary?.value.trim()) summary = (itunes && { type: 'text' as const, value: text(itunes), base: itunes.base }) || (media && htmlBody(media)) || null;

@@ -78,7 +78,8 @@ export function innerXml(el: XmlElement): string {
   return s;
 }
 
-const hasElements = (el: XmlElement) => el.children.some((c) => typeof c !== 'string');
+/** hasElements tells whether an element has child elements (not only text). */
+export const hasElements = (el: XmlElement) => el.children.some((c) => typeof c !== 'string');
 
 /** TextConstruct is a text-bearing element's value: markup ("html") or plain text. */
 export interface TextConstruct { type: 'html' | 'text'; value: string; base: string }
@@ -97,20 +98,23 @@ export function textConstruct(el: XmlElement): TextConstruct {
   const type = (attr(el, 'type') ?? 'text').trim().toLowerCase();
   const mode = (el.attrs.mode ?? '').trim().toLowerCase();
   const base = el.base;
-  let raw = text(el);
+  const hasEls = hasElements(el);
+  // The whole subtree's text, only for the branches that read it (xhtml and XML content do not).
+  let raw: string | undefined;
+  const rawText = () => (raw ??= text(el));
   // A non-text, non-XML MIME type on <content> means base64 (RFC 4287 §4.1.3.3); on other text
   // constructs only application/octet-stream does (feedparser), an unknown type stays text (gofeed).
-  const binary = !hasElements(el) && type.includes('/') && !type.startsWith('text/') && !type.endsWith('xml')
+  const binary = !hasEls && type.includes('/') && !type.startsWith('text/') && !type.endsWith('xml')
     && (el.local === 'content' || type === 'application/octet-stream');
   // Text that cannot be base64 ("{"a":1}" typed application/json) is kept as the text it is.
-  if (mode === 'base64' || (binary && BASE64.test(raw))) {
-    raw = decodeBase64(raw);
+  if (mode === 'base64' || (binary && BASE64.test(rawText()))) {
+    const decoded = decodeBase64(rawText());
     // Atom 0.3 base64 bodies were HTML in practice; only an explicit text type makes them text.
     const explicit = attr(el, 'type')?.trim().toLowerCase();
-    return { type: explicit === 'text' || explicit === 'text/plain' ? 'text' : 'html', value: raw, base };
+    return { type: explicit === 'text' || explicit === 'text/plain' ? 'text' : 'html', value: decoded, base };
   }
   // type="html" is escaped markup: its text is the HTML, even inside a stray <div> (feedparser).
-  if (mode === 'escaped' || ((type === 'html' || type === 'text/html') && !hasElements(el))) return { type: 'html', value: raw, base };
+  if (mode === 'escaped' || ((type === 'html' || type === 'text/html') && !hasEls)) return { type: 'html', value: rawText(), base };
   if (type === 'html') {
     // Escaped markup inside a stray XHTML div is still escaped markup (feedparser); real child elements are markup.
     const div = kids(el, 'xhtml:div', ':div')[0];
@@ -124,8 +128,8 @@ export function textConstruct(el: XmlElement): TextConstruct {
     return { type: 'html', value: innerXml(onlyDiv ? div : el), base };
   }
   // Atom 0.3 mode="xml" (the default) and XML media types: the child elements are the content.
-  if (type.endsWith('xml') || hasElements(el)) return { type: 'html', value: innerXml(el), base };
-  return { type: 'text', value: raw, base };
+  if (type.endsWith('xml') || hasEls) return { type: 'html', value: innerXml(el), base };
+  return { type: 'text', value: rawText(), base };
 }
 
 /** htmlBody reads an RSS element that holds HTML: escaped or CDATA text, or unescaped inline markup. */

@@ -45,12 +45,14 @@ export function httpUrl(v: string | null | undefined, base: string): string | nu
 /** EnclosureList collects enclosures in order, absolute http(s) only, the first of each URL kept. */
 export class EnclosureList {
   readonly list: Enclosure[] = [];
+  // By URL, so a hostile document with thousands of media:content costs linear time, not quadratic.
+  private readonly byUrl = new Map<string, Enclosure>();
   add(url: string | null | undefined, base: string, type: string | null | undefined, length: unknown, duration: number | null): void {
     const abs = httpUrl(url, base);
     if (!abs) return;
     const n = typeof length === 'number' ? length : Number(String(length ?? '').trim());
     const len = String(length ?? '').trim() !== '' && Number.isFinite(n) && n > 0 ? Math.round(n) : null;
-    const prev = this.list.find((e) => e.url === abs);
+    const prev = this.byUrl.get(abs);
     if (prev) {
       // The same file named twice (RSS enclosure and media:content): fill in what the first lacked.
       prev.type ??= type?.trim().toLowerCase() || null;
@@ -58,7 +60,9 @@ export class EnclosureList {
       prev.duration ??= duration;
       return;
     }
-    this.list.push({ url: abs, type: type?.trim().toLowerCase() || null, length: len, duration });
+    const e = { url: abs, type: type?.trim().toLowerCase() || null, length: len, duration };
+    this.list.push(e);
+    this.byUrl.set(abs, e);
   }
 }
 

@@ -1,6 +1,7 @@
 import type { ParsedFeed } from '../model.js';
 import { mapAtom } from './atom.js';
 import { discoverFeeds, looksLikeHtml } from './discover.js';
+import { httpUrl } from './extras.js';
 import { parseJsonFeed } from './json-feed.js';
 import { absoluteUrl, cleanTitle, foldText, normalizeItems } from './normalize.js';
 import { readProlog, rootNameAt } from './prolog.js';
@@ -38,14 +39,8 @@ export interface DocumentHeaders {
 }
 
 /** documentBase is the base URI of a response: its Content-Location resolved against the URL, if http(s). */
-export function documentBase(url: string, contentLocation: string | null | undefined): string {
-  if (!contentLocation?.trim()) return url;
-  try {
-    const u = new URL(contentLocation.trim(), url);
-    return u.protocol === 'http:' || u.protocol === 'https:' ? u.href : url;
-  } catch {
-    return url;
-  }
+function documentBase(url: string, contentLocation: string | null | undefined): string {
+  return httpUrl(contentLocation, url) ?? url;
 }
 
 // The first language of a Content-Language list ("en, fr" → "en").

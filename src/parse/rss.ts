@@ -1,6 +1,6 @@
 // RSS 0.9x, 1.0 (RDF) and 2.0, and Microsoft CDF, read from the XML tree into RawItems. Each field
 // is read from every place feeds put it (RSS core, Dublin Core, iTunes, Media RSS, Atom inside RSS).
-import { asHtml, asText, attr, firstText, htmlBody, innerXml, kid, kids, text, textConstruct, type TextConstruct } from './dom.js';
+import { asHtml, asText, attr, firstText, hasElements, htmlBody, innerXml, kid, kids, text, textConstruct, type TextConstruct } from './dom.js';
 import { toIsoDate } from './dates.js';
 import { httpUrl, readExtras } from './extras.js';
 import type { RawItem } from './normalize.js';
@@ -52,11 +52,12 @@ const plain = (el: XmlElement | null) => (el ? asText(htmlBody(el)) : null);
 /** textOrHtml reads an element that is plain text unless it holds markup or says type="html" (Media RSS). */
 function textOrHtml(el: XmlElement): TextConstruct {
   const type = (attr(el, 'type') ?? '').toLowerCase();
-  if (type === 'html' || el.children.some((c) => typeof c !== 'string')) return htmlBody(el);
+  if (type === 'html' || hasElements(el)) return htmlBody(el);
   return { type: 'text', value: text(el), base: el.base };
 }
 
-function mediaDescription(item: XmlElement): XmlElement | null {
+/** mediaDescription finds Media RSS's description of an item or entry, also inside media:group. */
+export function mediaDescription(item: XmlElement): XmlElement | null {
   return kid(item, 'media:description') ?? kids(item, 'media:group').map((g) => kid(g, 'media:description')).find(Boolean) ?? null;
 }
 
