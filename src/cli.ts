@@ -29,11 +29,13 @@ export function buildProgram(run: (action: Action, cmd: Command, args: unknown[]
     .addHelpText('after', examples('inkzee import scoble.opml', 'inkzee refresh --quiet', 'inkzee feeds --category Technology', 'inkzee export backup.opml'));
 
   // Each action's module is loaded only when its command runs, keeping start-up light.
-  const act = (name: keyof typeof import('./commands/actions.js')) => async (...args: unknown[]) => {
+  const lazyActions = <M>(load: () => Promise<M>) => (name: keyof M) => async (...args: unknown[]) => {
     const cmd = args.at(-1) as Command;
-    const actions = await import('./commands/actions.js');
-    await run(actions[name] as Action, cmd, args.slice(0, -2));
+    await run((await load())[name] as Action, cmd, args.slice(0, -2));
   };
+  const act = lazyActions(() => import('./commands/actions.js'));
+  // The classify actions live in their own module, loaded only when a classify command runs.
+  const actClassify = lazyActions(() => import('./commands/classify-actions.js'));
 
   const crawlFlags = (c: Command) => c
     .option('-c, --concurrency <n>', 'feeds fetched at once', '16')
@@ -106,12 +108,6 @@ export function buildProgram(run: (action: Action, cmd: Command, args: unknown[]
     .addHelpText('after', examples('inkzee stats', 'inkzee stats --json | jq .feeds'))
     .action(act('statsAction'));
 
-  // The classify actions live in their own module, loaded only when a classify command runs.
-  const actClassify = (name: keyof typeof import('./commands/classify-actions.js')) => async (...args: unknown[]) => {
-    const cmd = args.at(-1) as Command;
-    const actions = await import('./commands/classify-actions.js');
-    await run(actions[name] as Action, cmd, args.slice(0, -2));
-  };
 
   const classify = program.command('classify')
     .description('label stored items by topic with a trained model (the engine); train it first')
