@@ -11,6 +11,7 @@ function oldDatabase(): Database.Database {
   const add = db.prepare(`INSERT INTO items (feed_id, key, link, title, summary, content, published, first_seen, sort_at)
                           VALUES (1, ?, ?, ?, ?, ?, ?, '2026-01-01T00:00:00.000Z', ?)`);
   add.run('k1', 'http://a.example/posts/1', 'Hostile', '<p onclick="steal()">Hi<script>alert(1)</script></p>', '<a href="javascript:alert(1)">x</a><img src="pic.png">', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z');
+  add.run('k3', 'http://a.example/posts/3', 'Spelt', '<a href=" &#106;avascript:alert(1)">x</a>', null, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z');
   add.run('k2', null, 'Plain', '<p>Nothing to change</p>', null, '9999-01-01T00:00:00.000Z', '9999-01-01T00:00:00.000Z');
   for (const r of db.prepare('SELECT id, title, summary FROM items').all() as { id: number; title: string; summary: string }[]) {
     db.prepare('INSERT INTO items_fts (rowid, title, body) VALUES (?, ?, ?)').run(r.id, r.title, `${r.summary} alert`);
@@ -27,9 +28,10 @@ describe('upgrading a database stored before the sanitizer', () => {
     expect(rows[0].content).not.toMatch(/javascript|onclick|script/i);
     expect(rows[0].content).toContain('src="http://a.example/posts/pic.png"');
     expect(rows[1].summary).toBe('<p>Nothing to change</p>');
+    expect(rows[2].summary).not.toMatch(/&#106;|javascript/i);
     // The changed row's index entry no longer holds the script's text; the untouched one is as it was.
     const hits = db.prepare(`SELECT rowid FROM items_fts WHERE items_fts MATCH 'alert' ORDER BY rowid`).all() as { rowid: number }[];
-    expect(hits.map((h) => h.rowid)).toEqual([2]);
+    expect(hits.map((h) => h.rowid)).toEqual([3]);
   });
 
   it('makes every feed fetch its document again and re-sorts far-future items by first-seen time', () => {
