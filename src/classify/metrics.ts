@@ -46,7 +46,7 @@ export interface Calibration {
 }
 
 /** THRESHOLDS are the --min-confidence values that `classify eval` shows coverage for. */
-export const THRESHOLDS = [0, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95];
+const THRESHOLDS = [0, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95];
 
 /** calibrate measures how well confidences match how often the label was right. */
 export function calibrate(correct: readonly boolean[], confidence: readonly number[], thresholds = THRESHOLDS): Calibration {

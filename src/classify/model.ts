@@ -73,7 +73,7 @@ export async function trainModel(texts: readonly string[], labels: readonly stri
  * use (400,000 of 2^20 for AG News), the frequent ones together at the front where they stay in
  * cache, and builds the same model.
  */
-export function compactFeatures(x: Sparse, df: Float32Array): Int32Array {
+function compactFeatures(x: Sparse, df: Float32Array): Int32Array {
   // A counting sort on document frequency, buckets in order within one frequency.
   let top = 0;
   for (const d of df) top = Math.max(top, d);
@@ -89,7 +89,7 @@ export function compactFeatures(x: Sparse, df: Float32Array): Int32Array {
 }
 
 /** featuresOf hashes texts as the model reads them: tf-idf weighted, each row of unit length. */
-export function featuresOf(model: Model, texts: readonly string[]): Sparse {
+function featuresOf(model: Model, texts: readonly string[]): Sparse {
   const x = countMatrix(texts, model.params.features, model.params.bits);
   tfidfInPlace(x, model.idf);
   return x;

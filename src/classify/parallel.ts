@@ -62,7 +62,7 @@ function concatRows(parts: readonly Sparse[]): Sparse {
 const MIN_ROWS_TO_SPLIT = 2000;
 const MIN_TEXTS_TO_PREDICT_SPLIT = 20_000;
 /** COUNT_CHUNK is how many texts one thread hashes before it takes the next chunk. */
-export const COUNT_CHUNK = 2048;
+const COUNT_CHUNK = 2048;
 
 /**
  * takeWork hands out job numbers 0, 1, 2, … from a counter shared by both threads, so that the

@@ -49,12 +49,12 @@ export interface TrainResult {
  * partial copies it makes a handful of corrections matter against hundreds of examples
  * (test/classify/teach.test.ts).
  */
-export const CORRECTION_WEIGHT = 10;
+const CORRECTION_WEIGHT = 10;
 /**
  * CORRECTION_COPIES is how many partial copies of a correction (each keeping a random half of its
  * words, each as heavy) join it, so that the model learns its words rather than the one text.
  */
-export const CORRECTION_COPIES = 10;
+const CORRECTION_COPIES = 10;
 
 async function examplesFor(ctx: Context, o: TrainOptions): Promise<{ ex: Examples & { ids?: number[] }; source: string }> {
   if ([o.labels, o.fromFolders, o.fromTags].filter(Boolean).length !== 1) throw new UsageError('classify train: give exactly one of --labels FILE, --from-folders and --from-tags');
@@ -161,7 +161,7 @@ export interface LabelResult {
 const LABEL_BATCH = 20_000;
 
 /** checkMinConfidence refuses a --min-confidence outside [0, 1]. */
-export function checkMinConfidence(x: number | undefined): number {
+function checkMinConfidence(x: number | undefined): number {
   if (x === undefined) return 0;
   if (!Number.isFinite(x) || x < 0 || x > 1) throw new UsageError(`--min-confidence ${x}: must be a number from 0 to 1, e.g. 0.8`);
   return x;

@@ -137,8 +137,8 @@ export function htmlBody(el: XmlElement): TextConstruct {
   return { type: 'html', value: hasElements(el) ? innerXml(el) : text(el), base: el.base };
 }
 
-/** htmlToText strips tags and decodes entities ("Example <b>Atom</b>" → "Example Atom"). */
-export function htmlToText(html: string): string {
+/** stripTags strips tags and decodes entities ("Example <b>Atom</b>" → "Example Atom"); unlike src/text/html.ts it keeps no line structure. */
+function stripTags(html: string): string {
   if (!html.includes('<') && !html.includes('&')) return html;
   let out = '';
   let skip = 0; // inside <script>/<style>, whose text is not text
@@ -153,6 +153,6 @@ export function htmlToText(html: string): string {
 }
 
 /** asText gives a text construct as plain text. */
-export const asText = (tc: TextConstruct | null): string | null => (tc ? (tc.type === 'text' ? tc.value : htmlToText(tc.value)) : null);
+export const asText = (tc: TextConstruct | null): string | null => (tc ? (tc.type === 'text' ? tc.value : stripTags(tc.value)) : null);
 /** asHtml gives a text construct as HTML. */
 export const asHtml = (tc: TextConstruct | null): string | null => (tc ? (tc.type === 'html' ? tc.value : esc(tc.value)) : null);

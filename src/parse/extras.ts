@@ -17,7 +17,7 @@ export function parseDuration(v: unknown): number | null {
 }
 
 /** toCount reads a whole number >= 0 ("12", " 3 "); anything else gives null. */
-export function toCount(v: string | null | undefined): number | null {
+function toCount(v: string | null | undefined): number | null {
   const s = v?.trim();
   return s && /^\d{1,9}$/.test(s) ? Number(s) : null;
 }
@@ -67,7 +67,7 @@ export class EnclosureList {
 }
 
 /** Extras are the podcast and media fields of one entry. */
-export interface Extras {
+interface Extras {
   enclosures: Enclosure[];
   categories: string[];
   duration: number | null;

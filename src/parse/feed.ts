@@ -18,7 +18,7 @@ export type ParseOutcome =
 const FEED_ROOTS: Record<string, 'rss' | 'atom'> = { rss: 'rss', rdf: 'rss', channel: 'rss', feed: 'atom', entry: 'atom' };
 
 /** toParsedFeed normalizes a mapped document into our model. */
-export function toParsedFeed(m: MappedFeed): ParsedFeed {
+function toParsedFeed(m: MappedFeed): ParsedFeed {
   return {
     title: m.titleIsText ? foldText(m.title) : cleanTitle(m.title),
     siteUrl: absoluteUrl(m.siteUrl, m.base),

@@ -31,7 +31,7 @@ export interface RawItem {
 }
 
 /** textOf flattens what an XML-to-object mapper produced (string, {_: text}, arrays) into a string. */
-export function textOf(v: unknown): string | null {
+function textOf(v: unknown): string | null {
   if (v === null || v === undefined) return null;
   if (typeof v === 'string') return v;
   if (typeof v === 'number') return String(v);
@@ -69,7 +69,7 @@ export function cleanTitle(v: unknown): string | null {
 }
 
 /** cleanBody keeps HTML as it is but trims it, and maps "" to null. */
-export function cleanBody(v: unknown): string | null {
+function cleanBody(v: unknown): string | null {
   const s = textOf(v)?.trim();
   return s ? s : null;
 }

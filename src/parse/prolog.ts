@@ -6,7 +6,7 @@
 export type EntityDecl = { value: string } | { external: true };
 
 /** Prolog is where the document element starts and the entities the DOCTYPE declares. */
-export interface Prolog {
+interface Prolog {
   rootStart: number;
   entities: Map<string, EntityDecl>;
 }

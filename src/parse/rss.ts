@@ -62,7 +62,7 @@ export function mediaDescription(item: XmlElement): XmlElement | null {
 }
 
 /** personName reads an RSS author string: "me@example.com (Name)", "Name (me@example.com)", "Name <me@example.com>" give "Name". */
-export function personName(v: string | null): string | null {
+function personName(v: string | null): string | null {
   if (!v) return null;
   const s = v.trim();
   const m = /^\S+@\S+\s*\(([^)]+)\)$/.exec(s) ?? /^(.+?)\s*\(\S+@[^)\s]+\)$/.exec(s) ?? /^(.+?)\s*<\S+@[^>\s]+>$/.exec(s);

@@ -6,7 +6,7 @@ import { decodeHTML, escapeText } from 'entities';
 // so a body that would is stored as its text instead of being parsed.
 
 /** MAX_NESTING is the estimated element depth above which a body is kept as text only. */
-export const MAX_NESTING = 5000;
+const MAX_NESTING = 5000;
 
 // Elements that never stay open (void), or that the parser closes by itself when the next one
 // starts (p, li, td …): counting them would mistake a long list for deep nesting.

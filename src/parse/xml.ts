@@ -32,7 +32,7 @@ export interface XmlElement {
 export type XmlNode = XmlElement | string;
 
 /** XmlTree is the parsed document element and whether the markup needed repair. */
-export interface XmlTree { root: XmlElement | null; recovered: boolean }
+interface XmlTree { root: XmlElement | null; recovered: boolean }
 
 /** LimitError says why a hostile document was refused (billion laughs, recursive entities, absurd nesting). */
 export class LimitError extends Error {}
@@ -69,7 +69,7 @@ const XML5: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', ap
 const MAX_DEPTH = 200;
 const MAX_IGNORED = 5000;
 /** The most replacement text the DTD entities of one document may produce. */
-export const MAX_ENTITY_EXPANSION = 1_000_000;
+const MAX_ENTITY_EXPANSION = 1_000_000;
 const ENT = /&(?:(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6})|([A-Za-z_][\w.:-]{0,63}))?(;?)/g;
 
 function resolve(ref: string, base: string): string {

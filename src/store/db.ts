@@ -8,7 +8,7 @@ import { migrations, type Migration } from './migrations.js';
 export type Store = Database.Database;
 
 /** BUSY_TIMEOUT_MS is how long a write waits for another program's lock before giving up. */
-export const BUSY_TIMEOUT_MS = 10_000;
+const BUSY_TIMEOUT_MS = 10_000;
 
 /** StoreOptions tune openStore; tests shorten the busy timeout. */
 export interface StoreOptions {

@@ -47,7 +47,7 @@ const DAY = 86400_000;
  * was first seen (a wrong clock, or 9999 as "pinned"), which would hold it at the top of every
  * listing forever; then the first-seen time. The raw date stays stored in `published`.
  */
-export function sortTime(published: string | null, firstSeen: string): string {
+function sortTime(published: string | null, firstSeen: string): string {
   if (published === null) return firstSeen;
   const p = Date.parse(published);
   return Number.isFinite(p) && p <= Date.parse(firstSeen) + DAY ? published : firstSeen;
