@@ -11,26 +11,18 @@
 // Skips cleanly (exit 0) when ../shared/bench is absent.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
-import { pathToFileURL } from 'node:url';
-import Database from 'better-sqlite3';
 import { measure, load } from './measure.mjs';
-import { arg, benchDir, root } from './farm-env.mjs';
+import { arg, benchDir, checkTruth, getText, root } from './farm-env.mjs';
 
 const RUNS = arg('runs', '698,5000,10666').split(',').map(Number), REPEAT = Number(arg('repeat', 1)), C = 16, SEED = 1;
 const THREADS = arg('threads', '').split(',').filter(Boolean);
 const bins = [['inkzee', path.resolve(arg('bin', path.join(root, 'bin', 'inkzee.js')))]];
 if (arg('base')) bins.push(['base', path.resolve(arg('base'))]);
-const farmLib = await import(pathToFileURL(path.join(benchDir, 'feed-farm.mjs')).href);
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'inkzee-cpu-'));
 
-const getText = (url) => new Promise((resolve, reject) => http.get(url, { agent: false }, (res) => {
-  let body = '';
-  res.setEncoding('utf8').on('data', (d) => (body += d)).on('end', () => resolve(body));
-}).on('error', reject));
 
 async function startFarm(feeds, cpuBound) {
   const child = spawn(process.execPath, [path.join(benchDir, 'feed-farm.mjs'), '--feeds', String(feeds), '--seed', String(SEED),
@@ -39,26 +31,6 @@ async function startFarm(feeds, cpuBound) {
   return { child, url: JSON.parse(line).url };
 }
 const stopFarm = (farm) => new Promise((r) => { farm.child.once('exit', r); farm.child.kill('SIGTERM'); });
-
-/** truth counts the feeds whose stored items are exactly the farm's (guid and title), and the ok feeds. */
-async function truth(db, farm, feeds, cpuBound) {
-  const o = farmLib.parseArgs(['--feeds', String(feeds), '--seed', String(SEED), ...(cpuBound ? ['--no-latency', '--no-failures'] : [])]);
-  const sqlite = new Database(db, { readonly: true });
-  const feedRow = sqlite.prepare('SELECT id FROM feeds WHERE url IN (?, ?, ?)');
-  const itemRows = sqlite.prepare('SELECT coalesce(guid, link) AS k, title FROM items WHERE feed_id = ?');
-  let exact = 0, expected = 0;
-  for (let i = 0; i < feeds; i++) {
-    const spec = farmLib.feedSpec(o, i);
-    if (!['ok', '301', '302', 'html'].includes(spec.kind)) continue;
-    expected++;
-    const t = JSON.parse(await getText(`${farm.url}/truth/${i}`));
-    const f = feedRow.get(`${farm.url}/feed/${i}`, `${farm.url}/moved/${i}`, `${farm.url}/alt/${i}`);
-    const got = new Map((f ? itemRows.all(f.id) : []).map((it) => [it.k, it.title]));
-    if (got.size === t.items.length && t.items.every((x) => got.get(x.guid) === x.title)) exact++;
-  }
-  sqlite.close();
-  return { exact, expected };
-}
 
 const r = (x, d = 2) => (x === null || x === undefined ? 'n/a' : x.toFixed(d));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
@@ -80,7 +52,7 @@ for (const feeds of RUNS) {
       const res = await measure(v.bin, ['--db', db, '--json', 'import', opml, '--concurrency', String(C), '--per-host', String(C), '--timeout', '10'], env);
       res.load = load();
       if (!fs.existsSync(db)) throw new Error(`${v.name} left no database (exit ${res.code}): ${res.stderr.slice(-2000)}`);
-      res.truth = k === 0 ? await truth(db, farm, feeds, cpuBound) : null;
+      res.truth = k === 0 ? await checkTruth(db, farm.url, ['--feeds', String(feeds), '--seed', String(SEED), ...(cpuBound ? ['--no-latency', '--no-failures'] : [])]) : null;
       got.get(v).push(res);
     }
   }

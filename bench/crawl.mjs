@@ -10,20 +10,17 @@
 // Skips cleanly (exit 0) when ../shared/bench is absent.
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
-import { pathToFileURL } from 'node:url';
-import Database from 'better-sqlite3';
 import { measure, load } from './measure.mjs';
-import { arg, benchDir, root } from './farm-env.mjs';
+import { arg, benchDir, checkTruth, farmLib, getText, root } from './farm-env.mjs';
 
 const FEEDS = Number(arg('feeds', 698)), C = Number(arg('concurrency', 16)), TIMEOUT = Number(arg('timeout', 10)), SEED = Number(arg('seed', 1));
 const HOSTS = Number(arg('hosts', 64)), P = 2 /* the CLI's default --per-host */, REPEAT = Number(arg('repeat', 1)), ONLY = arg('only', 'both');
 const bin = path.resolve(arg('bin', path.join(root, 'bin', 'inkzee.js')));
-const farmLib = await import(pathToFileURL(path.join(benchDir, 'feed-farm.mjs')).href);
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'inkzee-bench-'));
+const farmArgs = (hosts) => ['--feeds', String(FEEDS), '--seed', String(SEED), '--hosts', String(hosts)];
 
 async function startFarm(port, extra = []) {
   const child = spawn(process.execPath, [path.join(benchDir, 'feed-farm.mjs'), '--feeds', String(FEEDS), '--seed', String(SEED), '--port', String(port), ...extra], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -33,47 +30,9 @@ async function startFarm(port, extra = []) {
 const stopFarm = (farm) => new Promise((r) => { farm.child.once('exit', r); farm.child.kill('SIGTERM'); });
 // The bench's own requests use a fresh connection each (no keep-alive) to 127.0.0.1, so the
 // farm's per-host high-waters count only the crawler's sockets on the feed hosts.
-const getText = (url) => new Promise((resolve, reject) => http.get(url, { agent: false }, (res) => {
-  let body = '';
-  res.setEncoding('utf8').on('data', (d) => (body += d)).on('end', () => resolve(body));
-}).on('error', reject));
 const getJson = async (url) => JSON.parse(await getText(url));
 const ideal = (extra) => JSON.parse(execFileSync(process.execPath, [path.join(benchDir, 'ideal.mjs'), '--feeds', String(FEEDS), '--seed', String(SEED),
   '--nested', '--concurrency', String(C), '--timeout', String(TIMEOUT), '--json', ...extra], { encoding: 'utf8' }));
-
-/** checkTruth compares every feed in the database with the farm's /truth. */
-async function checkTruth(db, farmUrl, hosts) {
-  const o = farmLib.parseArgs(['--feeds', String(FEEDS), '--seed', String(SEED), '--hosts', String(hosts)]);
-  const sqlite = new Database(db, { readonly: true });
-  const feedRow = sqlite.prepare('SELECT * FROM feeds WHERE url IN (?, ?, ?)');
-  const itemRows = sqlite.prepare('SELECT guid, link, title FROM items WHERE feed_id = ?');
-  const check = { exact: 0, wrong: [], disabled410: 0, moved301: 0, autodiscovered: 0, recoveredItems: 0, failingRecorded: 0,
-    items: sqlite.prepare('SELECT count(*) AS n FROM items').get().n };
-  for (let i = 0; i < FEEDS; i++) {
-    const truth = await getJson(`${farmUrl}/truth/${i}`);
-    const base = farmLib.feedBase(o, farmUrl, i);
-    const f = feedRow.get(`${base}/feed/${i}`, `${base}/moved/${i}`, `${base}/alt/${i}`);
-    if (!f) { check.wrong.push(`${i}: no feed row`); continue; }
-    const items = itemRows.all(f.id);
-    const key = (it) => it.guid ?? it.link;
-    if (['ok', '301', '302', 'html'].includes(truth.kind)) {
-      const got = new Map(items.map((it) => [key(it), it.title]));
-      const same = items.length === truth.items.length && truth.items.every((t) => got.get(t.guid) === t.title);
-      if (same) check.exact++; else check.wrong.push(`${i} (${truth.kind}): ${items.length} items vs ${truth.items.length}`);
-      if (truth.kind === '301' && f.url.endsWith(`/moved/${i}`)) check.moved301++;
-      if (truth.kind === '302' && !f.url.endsWith(`/feed/${i}`)) check.wrong.push(`${i}: a 302 moved the subscription`);
-      if (truth.kind === 'html' && f.url.endsWith(`/alt/${i}`)) check.autodiscovered++;
-    } else if (truth.kind === '410') {
-      if (f.disabled_reason) check.disabled410++; else check.wrong.push(`${i}: 410 not disabled`);
-    } else if (truth.kind === 'malformed' || truth.kind === 'truncated') {
-      check.recoveredItems += items.length;
-      if (items.some((it) => !truth.items.some((t) => t.guid === key(it) && t.title === it.title))) check.wrong.push(`${i}: recovered an item the truth lacks`);
-    } else if (f.consecutive_errors > 0 && f.last_error) check.failingRecorded++;
-    else check.wrong.push(`${i} (${truth.kind}): failure not recorded`);
-  }
-  sqlite.close();
-  return check;
-}
 
 const r = (x, d = 2) => (x === null || x === undefined ? 'n/a' : x.toFixed(d));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
@@ -102,7 +61,7 @@ if (ONLY !== 'multi') {
   const flags = ['--concurrency', String(C), '--per-host', String(C), '--timeout', String(TIMEOUT)];
   const first = await timed(['--db', db, '--json', 'import', path.join(tmp, 'single.opml'), ...flags]);
   const stats1 = await getJson(`${farm.url}/stats?reset=1`);
-  const check = await checkTruth(db, farm.url, 1);
+  const check = await checkTruth(db, farm.url, farmArgs(1));
   await getJson(`${farm.url}/stats?reset=1`);
   const second = await timed(['--db', db, '--json', 'refresh', ...flags]);
   const stats2 = await getJson(`${farm.url}/stats?reset=1`);
@@ -141,7 +100,7 @@ if (ONLY !== 'single') {
     for (const key of Object.keys(worst)) worst[key] = Math.max(worst[key], st[key]);
     walls.push(res.wall);
     row(`${HOSTS} hosts, C=${C}, P=${P}: import${REPEAT > 1 ? ` #${k + 1}` : ''}`, res, st, b);
-    if (k === 0) check = await checkTruth(db, farm.url, HOSTS);
+    if (k === 0) check = await checkTruth(db, farm.url, farmArgs(HOSTS));
   }
   for (const peer of peers(opmlPath)) {
     await getJson(`${farm.url}/stats?reset=1`);

@@ -8,12 +8,11 @@
 // Skips cleanly (exit 0) when ../shared/bench is absent; exits 1 on any violation.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import Database from 'better-sqlite3';
-import { arg, benchDir, root } from '../bench/farm-env.mjs';
+import { arg, benchDir, checkTruth, getText, root } from '../bench/farm-env.mjs';
 
 const RUNS = Number(arg('runs', 20)), FEEDS = Number(arg('feeds', 698)), SEED = Number(arg('seed', 1));
 const C = Number(arg('concurrency', 16)), TIMEOUT = Number(arg('timeout', 10)), EARLY_MS = Number(arg('early-ms', 4000));
@@ -28,10 +27,6 @@ const db = path.join(tmp, 'kill9.db');
 const bin = path.join(root, 'bin', 'inkzee.js');
 const farm = spawn(process.execPath, [path.join(benchDir, 'feed-farm.mjs'), '--feeds', String(FEEDS), '--seed', String(SEED)], { stdio: ['ignore', 'pipe', 'inherit'] });
 const base = JSON.parse(await new Promise((resolve) => readline.createInterface({ input: farm.stdout }).once('line', resolve))).url;
-const getText = (url) => new Promise((resolve, reject) => http.get(url, { agent: false }, (res) => {
-  let body = '';
-  res.setEncoding('utf8').on('data', (d) => (body += d)).on('end', () => resolve(body));
-}).on('error', reject));
 const opml = path.join(tmp, 'subs.opml');
 fs.writeFileSync(opml, await getText(`${base}/opml?n=${FEEDS}&nested=1`));
 
@@ -110,36 +105,14 @@ const final = await run(['refresh', '--force', '--concurrency', String(C), '--pe
 if (![0, 3].includes(final.code)) violations.push(`final refresh: exit ${final.code}: ${final.stderr.trim()}`);
 const end = inspect();
 for (const p of end.problems) violations.push(`after the final refresh: ${p}`);
-const sqlite = new Database(db, { readonly: true });
-const feedRow = sqlite.prepare('SELECT * FROM feeds WHERE url IN (?, ?, ?)');
-const itemRows = sqlite.prepare('SELECT guid, link, title FROM items WHERE feed_id = ?');
-const tally = { exact: 0, disabled410: 0, recovered: 0, failingRecorded: 0, wrong: [] };
-for (let i = 0; i < FEEDS; i++) {
-  const truth = JSON.parse(await getText(`${base}/truth/${i}`));
-  const f = feedRow.get(`${base}/feed/${i}`, `${base}/moved/${i}`, `${base}/alt/${i}`);
-  if (!f) { tally.wrong.push(`${i}: no feed row`); continue; }
-  const items = itemRows.all(f.id);
-  const key = (it) => it.guid ?? it.link;
-  if (['ok', '301', '302', 'html'].includes(truth.kind)) {
-    const got = new Map(items.map((it) => [key(it), it.title]));
-    if (items.length === truth.items.length && truth.items.every((t) => got.get(t.guid) === t.title)) tally.exact++;
-    else tally.wrong.push(`${i} (${truth.kind}): ${items.length} items vs ${truth.items.length} in /truth`);
-  } else if (truth.kind === '410') {
-    if (f.disabled_reason) tally.disabled410++; else tally.wrong.push(`${i}: 410 not disabled`);
-  } else if (truth.kind === 'malformed' || truth.kind === 'truncated') {
-    tally.recovered += items.length;
-    if (items.some((it) => !truth.items.some((t) => t.guid === key(it) && t.title === it.title))) tally.wrong.push(`${i}: an item /truth lacks`);
-  } else if (f.consecutive_errors > 0 && f.last_error) tally.failingRecorded++;
-  else tally.wrong.push(`${i} (${truth.kind}): failure not recorded`);
-}
-sqlite.close();
+const tally = await checkTruth(db, base, ['--feeds', String(FEEDS), '--seed', String(SEED)]);
 for (const w of tally.wrong) violations.push(`truth: ${w}`);
 farm.kill('SIGTERM');
 if (!KEEP) fs.rmSync(tmp, { recursive: true, force: true });
 
 const killed = rows.filter((x) => x.killed).length;
 console.log(`\nkill -9 runs: ${RUNS} (kill seed ${KILL_SEED}; ${killed} killed mid-run, ${RUNS - killed} ended before their kill moment), ${rows.filter((x) => x.ok).length} passed every check after the kill.`);
-console.log(`Final refresh --force: exit ${final.code} in ${(final.ms / 1000).toFixed(1)} s; ${end.feeds} feeds, ${end.items} items; ${tally.exact} feeds hold exactly their /truth items, ${tally.disabled410} 410s disabled, ${tally.failingRecorded} failing feeds recorded, ${tally.recovered} items recovered from broken feeds.`);
+console.log(`Final refresh --force: exit ${final.code} in ${(final.ms / 1000).toFixed(1)} s; ${end.feeds} feeds, ${end.items} items; ${tally.exact} feeds hold exactly their /truth items, ${tally.disabled410} 410s disabled, ${tally.failingRecorded} failing feeds recorded, ${tally.recoveredItems} items recovered from broken feeds.`);
 console.log(violations.length ? `VIOLATIONS (${violations.length}):\n  ${violations.slice(0, 40).join('\n  ')}` : 'No violation.');
 if (KEEP) console.log(`database kept in ${tmp}`);
 process.exit(violations.length ? 1 : 0);
