@@ -1,7 +1,9 @@
+import net from 'node:net';
 import { request, EnvHttpProxyAgent, type Dispatcher } from 'undici';
 import { HostPools, type Lease } from './pools.js';
 import { BodyTooLarge, readBody } from './body.js';
 import { dnsServersFrom, HostResolver } from './dns.js';
+import { guardedConnector, PrivateNetworkRefused, privateNetworkRule, type DenyRule } from './networks.js';
 
 /** FetchSettings are the crawl-wide HTTP settings. */
 export interface FetchSettings {
@@ -12,6 +14,10 @@ export interface FetchSettings {
   maxBodyBytes: number;
   concurrency: number;
   perHost: number;
+  /** Refuse to connect to loopback, private, link-local and other special-purpose addresses (default false). */
+  denyPrivateNetworks?: boolean;
+  /** The rule used when denying (default `privateNetworkRule`); tests, whose servers are all on loopback, replace it. */
+  isDenied?: DenyRule;
 }
 
 /** Validators are the stored conditional-GET headers of a feed (RFC 9110 §13.1). */
@@ -55,9 +61,13 @@ function describe(err: unknown, timeoutMs: number): string {
   if (code === 'ECONNREFUSED') return 'connection refused';
   if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return 'connection reset by server';
   if (err instanceof BodyTooLarge) return `response too large (over ${err.limit} bytes after decoding)`;
+  const refusal = [err, e.cause].find((x) => x instanceof PrivateNetworkRefused);
+  if (refusal) return refusedText((refusal as Error).message);
   if (e.name === 'AbortError') return 'aborted';
   return e.message ?? String(err);
 }
+
+const refusedText = (reason: string) => `refused: ${reason} (private networks are denied; --allow-private-networks permits them)`;
 
 /** closedUnder tells a connection the server closed or reset under a request from other failures. */
 function closedUnder(err: unknown): boolean {
@@ -81,6 +91,8 @@ const aborted = (signal: AbortSignal) => new Promise<null>((resolve) => {
  * Fetcher performs conditional GETs over bounded per-host keep-alive pools, following at most
  * five redirects itself (to tell 301/308 from 302/307 and to refuse non-http(s) targets). Host
  * names go through the crawl's own resolver (`dns.ts`), except behind a proxy, which resolves them.
+ * With `denyPrivateNetworks`, every connection (first request, redirect hop, discovered feed) is
+ * checked on the address it is about to use (`networks.ts`), and a refusal is a failed outcome.
  */
 export class Fetcher {
   private readonly pools: HostPools;
@@ -89,16 +101,23 @@ export class Fetcher {
   readonly resolver: HostResolver | null;
   /** The crawl's network slots, when a pool lends them. */
   private gate: NetworkGate | null = null;
+  private readonly isDenied: DenyRule | null;
 
   constructor(private readonly s: FetchSettings, env: NodeJS.ProcessEnv = process.env) {
     const httpProxy = env.HTTP_PROXY || env.http_proxy;
     const httpsProxy = env.HTTPS_PROXY || env.https_proxy;
+    const connectTimeoutMs = Math.min(10_000, s.timeoutMs);
+    this.isDenied = s.denyPrivateNetworks ? s.isDenied ?? privateNetworkRule : null;
+    // Behind a proxy, the proxy resolves the names of proxied URLs, so the private-network check
+    // can only see their IP literals (checked before sending, below); hosts in NO_PROXY are
+    // connected to directly, through the same guarded connector as without a proxy.
     this.proxy = httpProxy || httpsProxy
-      ? new EnvHttpProxyAgent({ httpProxy, httpsProxy, noProxy: env.NO_PROXY ?? env.no_proxy, connections: s.concurrency })
+      ? new EnvHttpProxyAgent({ httpProxy, httpsProxy, noProxy: env.NO_PROXY ?? env.no_proxy, connections: s.concurrency,
+        ...(this.isDenied && { connect: guardedConnector({ timeout: connectTimeoutMs }, this.isDenied) }) })
       : null;
     this.resolver = this.proxy ? null : new HostResolver({ servers: dnsServersFrom(env.INKZEE_DNS_SERVERS) });
     this.pools = new HostPools({
-      budget: s.concurrency, perHost: s.perHost, connectTimeoutMs: Math.min(10_000, s.timeoutMs), lookup: this.resolver?.lookup,
+      budget: s.concurrency, perHost: s.perHost, connectTimeoutMs, lookup: this.resolver?.lookup, isDenied: this.isDenied,
     });
   }
 
@@ -146,6 +165,10 @@ export class Fetcher {
         return { kind: 'failed', url, status: null, error: `refused to follow a redirect to ${u.protocol} URL`, retryAfterSec: null, gone: false };
       }
       seen.add(url);
+      // An IP literal is refused before anything else; a name is checked by the connector, on the address it connects to.
+      const ip = u.hostname.replace(/^\[|\]$/g, '');
+      const why = this.isDenied && net.isIP(ip) ? this.isDenied(ip, net.isIPv6(ip) ? 6 : 4) : null;
+      if (why) return { kind: 'failed', url, status: null, error: refusedText(why), retryAfterSec: null, gone: false };
       const headers: Record<string, string> = { 'user-agent': this.s.userAgent, accept: ACCEPT, 'accept-encoding': 'gzip, deflate, br' };
       if (v.etag) headers['if-none-match'] = v.etag;
       if (v.lastModified) headers['if-modified-since'] = v.lastModified;

@@ -1,5 +1,6 @@
 import type net from 'node:net';
-import { buildConnector, Client, type Dispatcher } from 'undici';
+import { Client, type Dispatcher, type buildConnector } from 'undici';
+import { guardedConnector, type DenyRule } from './networks.js';
 
 /** How long a half-closed socket waits for the server's FIN (a starved local server can take 100s of ms) before it is destroyed. */
 const FIN_WAIT_MS = 2_000;
@@ -32,6 +33,8 @@ export interface HostPoolOptions {
   connectTimeoutMs: number;
   /** A `net.connect` lookup function (the crawl's DNS cache); the system's when absent. */
   lookup?: net.LookupFunction;
+  /** Refuses connections to the addresses it names a reason for (see `networks.ts`); none when absent. */
+  isDenied?: DenyRule | null;
 }
 
 /**
@@ -65,7 +68,7 @@ export class HostPools {
 
   constructor(private readonly o: HostPoolOptions) {
     // buildConnector hands its options on to net.connect, lookup included.
-    this.connector = buildConnector({ timeout: o.connectTimeoutMs, ...(o.lookup && { lookup: o.lookup }) } as buildConnector.BuildOptions);
+    this.connector = guardedConnector({ timeout: o.connectTimeoutMs, lookup: o.lookup }, o.isDenied ?? null);
   }
 
   /** expect notes that a request to the origin is coming (`starting` = it starts now). */
