@@ -42,6 +42,8 @@ export function buildProgram(run: (action: Action, cmd: Command, args: unknown[]
     .option('--per-host <n>', 'requests in flight to one host at once', '2')
     .option('--timeout <seconds>', 'total time allowed per feed (connect, first byte, body)', '30')
     .option('--max-size <MiB>', 'largest feed body accepted, after decompression', '15')
+    .option('--deny-private-networks', 'refuse loopback, private and link-local addresses (checked after DNS, on redirects too)')
+    .addOption(new Option('--allow-private-networks', 'connect to any address (the default for import and refresh)').conflicts('denyPrivateNetworks'))
     .option('--wait', 'wait for a running crawl to finish instead of exiting with 75');
 
   crawlFlags(program.command('import')

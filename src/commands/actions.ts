@@ -14,10 +14,13 @@ import { printItems } from '../output/items.js';
 import { searchCommand, showCommand, statsCommand } from './read.js';
 import { printHits, printItem, printStats } from '../output/read.js';
 
-type CrawlFlags = { concurrency: string; perHost: string; timeout: string; maxSize: string; wait?: boolean };
+type CrawlFlags = { concurrency: string; perHost: string; timeout: string; maxSize: string; wait?: boolean;
+  denyPrivateNetworks?: boolean; allowPrivateNetworks?: boolean };
 
-function crawlOptions(f: CrawlFlags): CrawlOptions & { wait?: boolean } {
-  return { concurrency: Number(f.concurrency), perHost: Number(f.perHost), timeout: Number(f.timeout), maxSize: Number(f.maxSize), wait: f.wait };
+/** crawlOptions reads the crawl flags; `denyByDefault` is what neither private-network flag means (a service's worker denies). */
+function crawlOptions(f: CrawlFlags, denyByDefault = false): CrawlOptions & { wait?: boolean } {
+  return { concurrency: Number(f.concurrency), perHost: Number(f.perHost), timeout: Number(f.timeout), maxSize: Number(f.maxSize), wait: f.wait,
+    denyPrivateNetworks: f.allowPrivateNetworks ? false : f.denyPrivateNetworks ?? denyByDefault };
 }
 
 /** finishCrawl prints the summary and turns failures and interruptions into exit codes. */

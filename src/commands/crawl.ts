@@ -15,6 +15,8 @@ export interface CrawlOptions {
   timeout: number;
   /** Body cap, MiB. */
   maxSize: number;
+  /** Refuse to connect to loopback, private and link-local addresses (default false; see src/fetch/networks.ts). */
+  denyPrivateNetworks?: boolean;
 }
 
 /** CrawlSummary totals a crawl. */
@@ -61,7 +63,7 @@ export async function crawlFeeds(ctx: Context, feeds: readonly Feed[], o: CrawlO
   const started = Date.now();
   const fetcher = new Fetcher({
     userAgent: USER_AGENT, timeoutMs: o.timeout * 1000, maxBodyBytes: Math.round(o.maxSize * 1024 * 1024),
-    concurrency: o.concurrency, perHost: o.perHost,
+    concurrency: o.concurrency, perHost: o.perHost, denyPrivateNetworks: o.denyPrivateNetworks,
   });
   const sum: CrawlSummary = { feeds: feeds.length, updated: 0, unchanged: 0, notModified: 0, failed: 0, disabled: 0, moved: 0,
     interrupted: 0, newItems: 0, updatedItems: 0, seconds: 0 };
