@@ -5,5 +5,7 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    // One throwaway PostgreSQL cluster for the whole run; test/pg.ts hands out databases on it.
+    globalSetup: ['./test/pg-setup.ts'],
   },
 });

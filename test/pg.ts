@@ -1,0 +1,16 @@
+// pg — what a test file needs of the run's PostgreSQL cluster (started by test/pg-setup.ts).
+import crypto from 'node:crypto';
+import { inject } from 'vitest';
+import { createDatabase } from '../scripts/pg-cluster.mjs';
+import type {} from './pg-setup.js';
+
+const adminUrl = inject('pgAdminUrl');
+
+/** pgAvailable is true when this run has a PostgreSQL cluster; suites use describe.skipIf(!pgAvailable) (CI always has one). */
+export const pgAvailable = typeof adminUrl === 'string';
+
+/** freshDatabase creates a new, empty database owned by the app role `inkzee` and returns its postgres:// URL (with password). */
+export async function freshDatabase(): Promise<string> {
+  if (typeof adminUrl !== 'string') throw new Error('freshDatabase: no PostgreSQL cluster in this run (see test/pg-setup.ts)');
+  return createDatabase(adminUrl, `t_${process.pid}_${crypto.randomBytes(5).toString('hex')}`);
+}
