@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-// pg-cluster — a throwaway PostgreSQL cluster for tests, benches and CI: initdb into a temp
-// directory, start on a free 127.0.0.1 port with durability turned off (the data is thrown away),
-// create the app role `inkzee` with a password, and remove it all on stop().
+// pg-cluster — a throwaway PostgreSQL cluster for tests, benches and CI: a data directory in a
+// temp directory, started on a free 127.0.0.1 port with durability turned off (the data is thrown
+// away), a superuser and the app role `inkzee` with random passwords, all removed on stop().
+// initdb costs ~1.5 s of CPU and copying its output ~0.2 s, so the first cluster keeps a pristine
+// initdb (per PostgreSQL build and user, $TMPDIR/inkzee-pgtemplate-*, ~40 MB) that later ones copy.
 // Usage: node scripts/pg-cluster.mjs   (prints the app URL; Ctrl-C or SIGTERM stops and removes it)
 // INKZEE_PG_BINDIR=/path/to/bin picks the server binaries when they are somewhere else.
 import { execFileSync, spawn } from 'node:child_process';
@@ -14,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 
 const APP_ROLE = 'inkzee';
-const PREFIX = 'inkzee-pg-';
+const PREFIX = 'inkzee-pg-', TEMPLATE = 'inkzee-pgtemplate-';
 /** NOT_FOUND is the message of the Error thrown when no PostgreSQL server binaries are installed. */
 export const NOT_FOUND = 'PostgreSQL not found: apt-get install -y postgresql';
 
@@ -61,10 +63,8 @@ function run(argv, cwd) {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, out }));
+    for (const stream of [child.stdout, child.stderr]) stream.on('data', (d) => (out += d));
+    child.on('error', reject).on('close', (code) => resolve({ code, out }));
   });
 }
 
@@ -89,9 +89,13 @@ function tempBase() {
 // whose owner process is gone, so they do not pile up.
 function reapOrphans(bin, base, log) {
   let entries = [];
-  try { entries = fs.readdirSync(base).filter((e) => e.startsWith(PREFIX)); } catch { return; }
+  try { entries = fs.readdirSync(base).filter((e) => e.startsWith(PREFIX) || e.startsWith(TEMPLATE)); } catch { return; }
   for (const e of entries) {
     const dir = path.join(base, e);
+    if (e.startsWith(TEMPLATE)) { // a half-made template whose maker died: initdb takes seconds, not ten minutes
+      try { if (e.includes('.tmp-') && Date.now() - fs.statSync(dir).mtimeMs > 600e3) fs.rmSync(dir, { recursive: true, force: true }); } catch { /* another user's */ }
+      continue;
+    }
     let owner;
     try { owner = Number(fs.readFileSync(path.join(dir, 'owner.pid'), 'utf8')); } catch { continue; }
     try { process.kill(owner, 0); continue; } catch (err) { if (err.code !== 'ESRCH') continue; }
@@ -114,22 +118,62 @@ function appPassword(adminPassword) {
 
 const logTail = (file) => { try { return fs.readFileSync(file, 'utf8').trim().split('\n').slice(-5).join('\n'); } catch { return ''; } };
 
+async function initdb(bin, data, cwd) {
+  // C.UTF-8 sorts by code point, like SQLite's BINARY collation, and still classifies non-ASCII
+  // letters (plain C does not); fall back to C where that locale is missing.
+  let init;
+  for (const locale of ['C.UTF-8', 'C']) {
+    init = await run([path.join(bin, 'initdb'), '-D', data, '-U', 'postgres', '--auth-local=trust', '--auth-host=scram-sha-256',
+      '-E', 'UTF8', `--locale=${locale}`, '--no-sync'], cwd);
+    if (init.code === 0 || !/locale/i.test(init.out)) break;
+  }
+  if (init.code !== 0) throw new Error(`pg-cluster: initdb failed:\n${init.out.trim()}`);
+}
+
+/** template returns { dir, made } where dir/data is a pristine initdb for this build of PostgreSQL, made once. */
+async function template(bin, base, owner, log) {
+  const st = fs.statSync(path.join(bin, 'initdb'));
+  const key = crypto.createHash('sha256').update(`1\0${bin}\0${st.size}\0${st.mtimeMs}\0${process.getuid?.()}`).digest('hex').slice(0, 12);
+  const dir = path.join(base, `${TEMPLATE}${key}`);
+  const ready = () => fs.existsSync(path.join(dir, 'data', 'global', 'pg_control'));
+  if (ready()) return { dir, made: false };
+  const t0 = performance.now();
+  const tmp = fs.mkdtempSync(`${dir}.tmp-`);
+  if (owner) fs.chownSync(tmp, owner.uid, owner.gid);
+  try {
+    await initdb(bin, path.join(tmp, 'data'), tmp);
+    // Made complete under another name, then renamed: a concurrent run sees all of it or none,
+    // and the loser of a race keeps the winner's (which someone may be copying already).
+    if (ready()) return { dir, made: false };
+    fs.rmSync(dir, { recursive: true, force: true });
+    try { fs.renameSync(tmp, dir); } catch { if (!ready()) throw new Error(`pg-cluster: could not keep ${dir}`); }
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  log(`initdb ${dir} in ${Math.round(performance.now() - t0)} ms (kept for the next clusters)`);
+  return { dir, made: true };
+}
+
 /**
- * startCluster initdbs and starts a throwaway cluster; resolves { url, adminUrl, dir, port, stop }:
- * url is the app role's database (postgres://inkzee:…@127.0.0.1:PORT/inkzee), adminUrl the superuser's.
+ * startCluster starts a throwaway cluster; resolves { url, adminUrl, dir, port, stop }: url is the
+ * app role's database (postgres://inkzee:…@127.0.0.1:PORT/inkzee), adminUrl the superuser's.
  */
 export async function startCluster({ log = () => {} } = {}) {
+  return launch(log, false);
+}
+
+async function launch(log, retried) {
   const bin = findPgBin();
   if (!bin) throw new Error(NOT_FOUND);
   const owner = serverUser();
   const base = tempBase();
   reapOrphans(bin, base, log);
+  const { dir: pristine, made } = await template(bin, base, owner, log);
+  const t0 = performance.now();
   const dir = fs.mkdtempSync(path.join(base, PREFIX));
   fs.writeFileSync(path.join(dir, 'owner.pid'), String(process.pid));
-  const data = path.join(dir, 'data'), logFile = path.join(dir, 'postgres.log'), pwfile = path.join(dir, 'pwfile');
-  const adminPassword = crypto.randomBytes(16).toString('hex');
-  fs.writeFileSync(pwfile, adminPassword, { mode: 0o600 });
-  if (owner) for (const f of [dir, pwfile]) fs.chownSync(f, owner.uid, owner.gid);
+  if (owner) fs.chownSync(dir, owner.uid, owner.gid);
+  const data = path.join(dir, 'data'), logFile = path.join(dir, 'postgres.log');
   const onExit = () => stopSync(bin, dir);
   process.on('exit', onExit);
   let stopped = false, adminUrl = '';
@@ -143,24 +187,14 @@ export async function startCluster({ log = () => {} } = {}) {
     fs.rmSync(dir, { recursive: true, force: true });
   };
   try {
-    const t0 = performance.now();
-    // C.UTF-8 sorts by code point, like SQLite's BINARY collation, and still classifies non-ASCII
-    // letters (plain C does not); fall back to C where that locale is missing.
-    let init;
-    for (const locale of ['C.UTF-8', 'C']) {
-      init = await run([path.join(bin, 'initdb'), '-D', data, '-U', 'postgres', `--pwfile=${pwfile}`, '--auth-local=trust',
-        '--auth-host=scram-sha-256', '-E', 'UTF8', `--locale=${locale}`, '--no-sync'], dir);
-      if (init.code === 0 || !/locale/i.test(init.out)) break;
-    }
-    fs.rmSync(pwfile, { force: true });
-    if (init.code !== 0) throw new Error(`pg-cluster: initdb failed:\n${init.out.trim()}`);
+    const copy = await run(['cp', '-a', path.join(pristine, 'data'), data], dir);
+    if (copy.code !== 0) throw new Error(`pg-cluster: copying ${pristine}: ${copy.out.trim()}`);
     const lit = (s) => `'${s.replaceAll("'", "''")}'`;
     fs.appendFileSync(path.join(data, 'postgresql.conf'), [
       '', '# pg-cluster: a throwaway cluster, durability traded for speed',
       "listen_addresses = '127.0.0.1'", `unix_socket_directories = ${lit(dir)}`, 'max_connections = 200',
       'fsync = off', 'synchronous_commit = off', 'full_page_writes = off', "password_encryption = 'scram-sha-256'", '',
     ].join('\n'));
-    log(`initdb ${data} in ${Math.round(performance.now() - t0)} ms`);
     // Another process may take the port between our probe and the server's bind: pick again.
     let port;
     for (let attempt = 1; ; attempt++) {
@@ -170,21 +204,29 @@ export async function startCluster({ log = () => {} } = {}) {
       const tail = logTail(logFile);
       if (attempt >= 3 || !/could not bind|already in use/i.test(tail)) throw new Error(`pg-cluster: pg_ctl start failed:\n${start.out.trim()}\n${tail}`);
     }
-    log(`started on 127.0.0.1:${port} in ${Math.round(performance.now() - t0)} ms`);
-    adminUrl = `postgres://postgres:${adminPassword}@127.0.0.1:${port}/postgres`;
-    const admin = new pg.Client({ connectionString: adminUrl });
+    // The superuser's password is set over the unix socket (trusted: only its owner can reach the
+    // directory), so each cluster has its own while the template has none.
+    const adminPassword = crypto.randomBytes(16).toString('hex');
+    const admin = new pg.Client({ host: dir, port, user: 'postgres', database: 'postgres' });
     await admin.connect();
     try {
-      await admin.query(`CREATE ROLE ${APP_ROLE} LOGIN PASSWORD ${admin.escapeLiteral(appPassword(adminPassword))}`);
-      await admin.query(`CREATE DATABASE ${APP_ROLE} OWNER ${APP_ROLE}`);
+      for (const sql of [`ALTER ROLE postgres PASSWORD ${admin.escapeLiteral(adminPassword)}`,
+        `CREATE ROLE ${APP_ROLE} LOGIN PASSWORD ${admin.escapeLiteral(appPassword(adminPassword))}`,
+        `CREATE DATABASE ${APP_ROLE} OWNER ${APP_ROLE}`]) await admin.query(sql);
     } finally {
       await admin.end();
     }
+    log(`started ${dir} on 127.0.0.1:${port} in ${Math.round(performance.now() - t0)} ms`);
+    adminUrl = `postgres://postgres:${adminPassword}@127.0.0.1:${port}/postgres`;
     const url = `postgres://${APP_ROLE}:${appPassword(adminPassword)}@127.0.0.1:${port}/${APP_ROLE}`;
     return { url, adminUrl, dir, port, stop };
   } catch (err) {
     await stop().catch(() => {});
-    throw err;
+    if (made || retried) throw err;
+    // A kept template that a tmp cleaner has half-removed fails here: make a new one, once.
+    log(`${err.message.split('\n')[0]}; retrying with a fresh initdb`);
+    fs.rmSync(pristine, { recursive: true, force: true });
+    return launch(log, true);
   }
 }
 
@@ -195,13 +237,11 @@ const adminPools = new Map();
 /** createDatabase creates an empty database `name` owned by the app role and returns its URL. */
 export async function createDatabase(adminUrl, name) {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new Error(`pg-cluster: bad database name ${JSON.stringify(name)}`);
-  let pool = adminPools.get(adminUrl);
-  if (!pool) {
-    pool = new pg.Pool({ connectionString: adminUrl, max: 2, idleTimeoutMillis: 2000, allowExitOnIdle: true });
-    pool.on('error', () => {}); // an idle connection cut by the cluster's stop: the next query reconnects
-    adminPools.set(adminUrl, pool);
+  if (!adminPools.has(adminUrl)) {
+    const pool = new pg.Pool({ connectionString: adminUrl, max: 2, idleTimeoutMillis: 2000, allowExitOnIdle: true });
+    adminPools.set(adminUrl, pool.on('error', () => {})); // an idle connection cut by a stop: the next query reconnects
   }
-  await pool.query(`CREATE DATABASE ${name} OWNER ${APP_ROLE}`);
+  await adminPools.get(adminUrl).query(`CREATE DATABASE ${name} OWNER ${APP_ROLE}`);
   const url = new URL(adminUrl);
   url.username = APP_ROLE;
   url.password = appPassword(decodeURIComponent(url.password));
@@ -211,13 +251,7 @@ export async function createDatabase(adminUrl, name) {
 
 if (process.argv[1] && fs.realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const say = (m) => process.stderr.write(`pg-cluster: ${m}\n`);
-  let cluster;
-  try {
-    cluster = await startCluster({ log: say });
-  } catch (err) {
-    say(err.message);
-    process.exit(1);
-  }
+  const cluster = await startCluster({ log: say }).catch((err) => { say(err.message); process.exit(1); });
   console.log(cluster.url);
   say(`admin ${cluster.adminUrl}, data in ${cluster.dir}; Ctrl-C stops and removes it`);
   const keepAlive = setInterval(() => {}, 1 << 30);
