@@ -1,0 +1,65 @@
+// An item filter as a PostgreSQL WHERE clause: the same conditions, in the same order, as
+// src/store/item-filter.ts's itemWhere for SQLite, with $n parameters instead of named ones.
+import type { ItemFilter } from '../item-filter.js';
+
+/** Params collects bound values and hands out their $n placeholders, in order. */
+export class Params {
+  readonly values: unknown[] = [];
+  /** add binds a value and returns its placeholder. */
+  add(v: unknown): string {
+    this.values.push(v);
+    return `$${this.values.length}`;
+  }
+}
+
+/** tagFold is how a tag is compared: the fold SQLite's inkzee_casefold applies to a filter tag. */
+export const tagFold = (s: string) => s.trim().normalize('NFC').toLowerCase();
+
+// SQLite's lower() folds ASCII letters only; PostgreSQL's follows the database's locale. MIME types
+// are ASCII, but a stored one may not be, so fold exactly as SQLite does.
+const asciiLower = (sql: string) => `translate(${sql}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')`;
+
+/** categoryWhere matches a folder and all folders below it ("Tech" is not "Technology"), like categoryClause. */
+export function categoryWhere(column: string, category: string, p: Params): string {
+  const c = category.split('/').map((s) => s.trim()).filter(Boolean).join('/');
+  const escaped = c.replace(/[\\%_]/g, (m) => `\\${m}`);
+  return `(${column} = ${p.add(c)} OR ${column} LIKE ${p.add(`${escaped}/%`)} ESCAPE '\\')`;
+}
+
+/** feedWhere matches a feed given as its numeric id or its URL, like feedClause. */
+export function feedWhere(column: { id: string; url: string }, feed: string, p: Params): string {
+  return /^\d+$/.test(feed) ? idCompare(column.id, '=', Number(feed), p) : `${column.url} = ${p.add(feed)}`;
+}
+
+// An id beyond bigint's range is an error in PostgreSQL but simply matches nothing (or
+// everything, for "after") in SQLite, where a huge number compares as a float; ids never get there.
+function idCompare(column: string, op: '=' | '>', id: number, p: Params): string {
+  if (Number.isSafeInteger(id)) return `${column} ${op} ${p.add(id)}`;
+  return op === '>' && id < 0 ? 'true' : 'false';
+}
+
+/**
+ * itemWhere turns a filter into the conditions over items i / feeds f (joined with AND, or '' for
+ * none), binding its values into p. Tags use the folded `tags` array written at upsert (GIN index).
+ */
+export function itemWhere(f: ItemFilter, p: Params): string {
+  const where: string[] = [];
+  if (f.feed !== undefined) where.push(feedWhere({ id: 'i.feed_id', url: 'f.url' }, f.feed, p));
+  if (f.category !== undefined) where.push(categoryWhere('f.category', f.category, p));
+  if (f.since !== undefined) where.push(`i.sort_at >= ${p.add(f.since)}`);
+  if (f.until !== undefined) where.push(`i.sort_at < ${p.add(f.until)}`);
+  if (f.afterId !== undefined) where.push(idCompare('i.id', '>', f.afterId, p));
+  if (f.label !== undefined) where.push(`EXISTS (SELECT 1 FROM item_labels l WHERE l.item_id = i.id AND l.label = ${p.add(f.label)})`);
+  if (f.tags?.length) where.push(`i.tags @> ${p.add(f.tags.map(tagFold))}::text[]`);
+  if (f.enclosure === true) where.push('jsonb_array_length(i.enclosures) > 0');
+  else if (f.enclosure !== undefined) {
+    // Compared by prefix, not LIKE (a MIME type may hold "_", a LIKE wildcard): "audio/" matches
+    // every audio type; a full type matches itself, with or without parameters ("; codecs=…").
+    const type = asciiLower("e->>'type'");
+    const t = p.add(f.enclosure);
+    const match = f.enclosure.endsWith('/') ? `left(${type}, length(${t}::text)) = ${t}`
+      : `(${type} = ${t} OR left(${type}, length(${t}::text) + 1) = ${t} || ';')`;
+    where.push(`EXISTS (SELECT 1 FROM jsonb_array_elements(i.enclosures) e WHERE ${match})`);
+  }
+  return where.join(' AND ');
+}

@@ -1,0 +1,61 @@
+// The read side of the PostgreSQL store: item listings and search streamed through cursors, one
+// item, and the totals of `inkzee stats` — each the same rows, in the same order, as the SQLite store.
+import type { StoreStats } from '../contract.js';
+import { FEED_STATE_SQL, type FeedState } from '../feeds.js';
+import type { ItemFilter } from '../item-filter.js';
+import type { StoredItem } from '../items.js';
+import type { SearchHit } from '../search.js';
+import { query, type Pg } from './connect.js';
+import { itemWhere, Params } from './item-where.js';
+import { fromRow, ITEM_COLUMNS, queryRows, streamItems } from './rows.js';
+import { searchSql } from './search.js';
+
+/** items streams items newest first (by publication, else first seen), in constant memory. */
+export function items(db: Pg, f: ItemFilter): AsyncIterable<StoredItem> {
+  const p = new Params();
+  // With --label, each item also carries that label's best confidence (any model).
+  let labelled = '';
+  if (f.label !== undefined) {
+    const label = p.add(f.label);
+    labelled = `, ${label}::text AS label, (SELECT max(confidence) FROM item_labels l WHERE l.item_id = i.id AND l.label = ${label}) AS confidence`;
+  }
+  const where = itemWhere(f, p);
+  const limit = f.limit !== undefined ? `LIMIT ${p.add(f.limit)}` : '';
+  const sql = `SELECT ${ITEM_COLUMNS}${labelled} FROM items i JOIN feeds f ON f.id = i.feed_id ${where ? `WHERE ${where}` : ''}
+               ORDER BY i.sort_at DESC, i.id DESC ${limit}`;
+  return streamItems(db, sql, p.values, f.label !== undefined ? ['label', 'confidence'] : []);
+}
+
+/** item reads one item by id. */
+export async function item(db: Pg, id: number): Promise<StoredItem | undefined> {
+  // An id beyond bigint's range is an error in PostgreSQL; in SQLite it is simply not there.
+  if (!Number.isSafeInteger(id)) return undefined;
+  const rows = await queryRows(db, `SELECT ${ITEM_COLUMNS} FROM items i JOIN feeds f ON f.id = i.feed_id WHERE i.id = $1`, [id]);
+  return rows.length ? fromRow(rows[0]) : undefined;
+}
+
+/** search streams items matching a query (words, word*, OR, "phrases"), best first. */
+export function search(db: Pg, q: string, f: ItemFilter): AsyncIterable<SearchHit> {
+  // Built before the stream starts, so that a query without words is refused at once.
+  const { sql, values } = searchSql(q, f);
+  return streamItems<{ snippet: string; rank: number }>(db, sql, values, ['snippet', 'rank']);
+}
+
+/** stats counts feeds by state, items per day since a day (YYYY-MM-DD), and the biggest feeds. */
+export async function stats(db: Pg, sinceDay: string): Promise<StoreStats> {
+  const [states, perDay, total, topFeeds, size] = await Promise.all([
+    query<{ state: FeedState; n: number }>(db, `SELECT ${FEED_STATE_SQL} AS state, count(*) AS n FROM feeds GROUP BY state`),
+    query<{ day: string; items: number }>(db, `SELECT substr(sort_at, 1, 10) AS day, count(*) AS items FROM items
+        WHERE sort_at >= $1 GROUP BY day ORDER BY day DESC`, [sinceDay]),
+    query<{ n: number }>(db, 'SELECT count(*) AS n FROM items'),
+    query<{ id: number; title: string | null; url: string; items: number }>(db, `SELECT f.id, f.title, f.url, count(i.id) AS items
+        FROM feeds f JOIN items i ON i.feed_id = f.id GROUP BY f.id ORDER BY items DESC, f.id LIMIT 10`),
+    query<{ bytes: number }>(db, 'SELECT pg_database_size(current_database()) AS bytes'),
+  ]);
+  const feeds: StoreStats['feeds'] = { total: 0, ok: 0, failing: 0, disabled: 0, never: 0 };
+  for (const r of states) {
+    feeds[r.state] = r.n;
+    feeds.total += r.n;
+  }
+  return { feeds, items: { total: total[0].n, perDay }, topFeeds, database: { path: db.location, bytes: size[0].bytes } };
+}

@@ -1,0 +1,89 @@
+// Full-text search on PostgreSQL with the query syntax of the SQLite store (search.ts's
+// toFtsQuery: words AND-ed, `word*` a prefix, OR between words, "quoted phrases"), ranked with
+// the title above the body, and a snippet marking the matched words.
+import type { ItemFilter } from '../item-filter.js';
+import { SNIPPET_CLOSE, SNIPPET_OPEN, toFtsQuery } from '../search.js';
+import { itemWhere, Params } from './item-where.js';
+import { ITEM_COLUMNS } from './rows.js';
+
+/** The text search configuration the migration creates: the simple parser and dictionary, after unaccent. */
+const CONFIG = `'inkzee'::regconfig`;
+
+/**
+ * ts_rank's weights for {D, C, B, A}: a title word (A) counts ten times a body word (B), as bm25's
+ * 10 and 1 do in SQLite; ranks are divided by 1 + log(document length) (normalization 1), so
+ * that, as with bm25, a match in a short item ranks above one in a long item. ts_rank knows no
+ * word rarity (bm25's IDF): ties and ORs of common and rare words may order differently.
+ */
+const WEIGHTS = `'{0, 0, 0.1, 1}'::float4[]`;
+
+// The snippet is cut from the title or the body, whichever matches better (as SQLite's
+// snippet(…, -1, …) picks a column), weighed on the stored vector rather than parsing both again.
+const TITLE_ONLY = `'{0, 0, 0, 1}'::float4[]`;
+const BODY_ONLY = `'{0, 0, 1, 0}'::float4[]`;
+
+/** How ts_headline cuts a snippet: about 16 words around the match, like SQLite's snippet(…, 16). */
+const HEADLINE = `StartSel="${SNIPPET_OPEN}", StopSel="${SNIPPET_CLOSE}", MaxWords=16, MinWords=8, ShortWord=0, HighlightAll=false`;
+
+/** QueryPart is one phrase of a query (a word is a phrase of one), its last word maybe a prefix. */
+export interface QueryPart {
+  text: string;
+  prefix: boolean;
+}
+
+/**
+ * parseQuery reads a query as the SQLite store does: it takes toFtsQuery's own output apart, so
+ * both stores split, quote and group words alike (and refuse a query without words alike). The
+ * result is a disjunction of conjunctions: like FTS5, AND binds tighter than OR ("a b OR c" is
+ * (a AND b) OR c).
+ */
+export function parseQuery(query: string): QueryPart[][] {
+  const groups: QueryPart[][] = [[]];
+  for (const m of toFtsQuery(query).matchAll(/"((?:[^"]|"")*)"(\*?)|OR/g)) {
+    if (m[0] === 'OR') groups.push([]);
+    else groups.at(-1)!.push({ text: m[1].replace(/""/g, '"'), prefix: m[2] === '*' });
+  }
+  return groups;
+}
+
+/**
+ * partQuery is one part as a tsquery expression, its text bound as a parameter: the words of a
+ * phrase follow one another (phraseto_tsquery runs the text through the same parser and
+ * dictionaries as the indexed text); a prefix marks the phrase's last word `:*`, by rewriting the
+ * tsquery's own text form, which PostgreSQL quotes. A part without words is an empty tsquery,
+ * which && and || pass over, as FTS5 passes over an empty phrase.
+ */
+function partQuery(part: QueryPart, p: Params): string {
+  const phrase = `phraseto_tsquery(${CONFIG}, ${p.add(part.text)})`;
+  if (!part.prefix) return phrase;
+  return `(SELECT CASE WHEN numnode(q) = 0 THEN q ELSE (q::text || ':*')::tsquery END FROM (SELECT ${phrase} AS q) x)`;
+}
+
+/** tsQuery turns a query into a tsquery expression with bound parameters (never pasted text). */
+export function tsQuery(query: string, p: Params): string {
+  const ors = parseQuery(query).filter((g) => g.length).map((g) => `(${g.map((part) => partQuery(part, p)).join(' && ')})`);
+  return ors.join(' || ');
+}
+
+/**
+ * searchSql is the query behind Store.search: the matching items ranked best first, each with its
+ * snippet and rank (ts_rank negated, so that lower is better as with SQLite's bm25), then the
+ * filter's conditions. The snippet is cut from the title and body text the index was made from.
+ */
+export function searchSql(query: string, f: ItemFilter): { sql: string; values: unknown[] } {
+  const p = new Params();
+  const q = tsQuery(query, p);
+  const where = itemWhere(f, p);
+  const limit = f.limit !== undefined ? `LIMIT ${p.add(f.limit)}` : '';
+  const sql = `SELECT ${ITEM_COLUMNS},
+      ts_headline(${CONFIG}, CASE WHEN ts_rank(${TITLE_ONLY}, s.doc, x.q) >= ts_rank(${BODY_ONLY}, s.doc, x.q) THEN s.title ELSE s.body END,
+        x.q, ${p.add(HEADLINE)}) AS snippet,
+      -ts_rank(${WEIGHTS}, s.doc, x.q, 1)::float8 AS rank
+    FROM (SELECT ${q} AS q) x
+    JOIN item_search s ON s.doc @@ x.q
+    JOIN items i ON i.id = s.item_id
+    JOIN feeds f ON f.id = i.feed_id
+    ${where ? `WHERE ${where}` : ''}
+    ORDER BY rank, i.id ${limit}`;
+  return { sql, values: p.values };
+}
