@@ -228,7 +228,7 @@ export async function main(argv: string[]): Promise<void> {
     try {
       await action(ctx, ...args, cmd.opts());
     } finally {
-      ctx.close();
+      await ctx.close();
       try { out.flush(); } catch (err) { if (!(err instanceof PipeClosed)) throw err; }
     }
   });

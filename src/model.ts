@@ -21,6 +21,18 @@ export type SkipReason =
   | 'unsupported-scheme'
   | 'invalid-url';
 
+/**
+ * feedHost is a URL's politeness key: its host with the port, as the crawl pool limits requests
+ * per host and as crawlers claim feeds a host at a time.
+ */
+export function feedHost(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
 /** Feed is a stored subscription with its fetch state. */
 export interface Feed {
   id: number;

@@ -7,6 +7,7 @@ import { resolveConfig, type Config } from '../src/config.js';
 import { Output } from '../src/output/output.js';
 import { StdoutWriter } from '../src/output/stdout.js';
 import { createContext, type Context } from '../src/commands/context.js';
+import { openStore, type Db } from '../src/store/db.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const FIXTURES = path.join(ROOT, 'test', 'fixtures');
@@ -25,6 +26,8 @@ export function tempDir(): string {
 export interface CapturedContext extends Context {
   stdout(): string;
   stderr(): string;
+  /** db is a second, synchronous connection to the context's SQLite file, for seeding and checking rows. */
+  db(): Db;
 }
 
 /** testContext builds a command Context on its own database with captured output. */
@@ -37,7 +40,8 @@ export function testContext(flags: { json?: boolean; quiet?: boolean; db?: strin
   let err = '';
   const out = new Output(cfg, new StdoutWriter(fd), { write: (s: string) => (err += s) });
   const ctx = createContext(cfg, out, now);
-  return { ...ctx, stdout: () => { out.flush(); return fs.readFileSync(outFile, 'utf8'); }, stderr: () => err };
+  let raw: Db | undefined;
+  return { ...ctx, stdout: () => { out.flush(); return fs.readFileSync(outFile, 'utf8'); }, stderr: () => err, db: () => (raw ??= openStore(db)) };
 }
 
 /** CliResult is what a run of the built CLI printed and returned. */
@@ -56,4 +60,11 @@ export function cli(args: string[], opts: { env?: NodeJS.ProcessEnv; input?: str
     if (opts.input !== undefined) child.stdin!.end(opts.input);
     else child.stdin!.end();
   });
+}
+
+/** collect reads a command's stream (or the promise of one) into an array. */
+export async function collect<T>(stream: AsyncIterable<T> | Promise<AsyncIterable<T>>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const x of await stream) out.push(x);
+  return out;
 }

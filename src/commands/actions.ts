@@ -53,40 +53,40 @@ export async function refreshAction(ctx: Context, opts: CrawlFlags & Omit<Refres
 }
 
 /** feedsAction runs `inkzee feeds`. */
-export function feedsAction(ctx: Context, opts: { category?: string; feed?: string; failing?: boolean; format: 'table' | 'tsv' }): void {
-  const feeds = feedsCommand(ctx, { category: opts.category, feed: opts.feed, failing: opts.failing });
+export async function feedsAction(ctx: Context, opts: { category?: string; feed?: string; failing?: boolean; format: 'table' | 'tsv' }): Promise<void> {
+  const feeds = await feedsCommand(ctx, { category: opts.category, feed: opts.feed, failing: opts.failing });
   printFeeds(ctx.out, feeds, opts.format, opts.feed !== undefined);
   if (feeds.length === 0 && opts.feed !== undefined && !ctx.cfg.json) ctx.out.info(`no feed ${opts.feed}`);
 }
 
 /** exportAction runs `inkzee export [FILE]`. */
-export function exportAction(ctx: Context, file: string | undefined): void {
-  const r = exportCommand(ctx, file);
+export async function exportAction(ctx: Context, file: string | undefined): Promise<void> {
+  const r = await exportCommand(ctx, file);
   if (r.text !== undefined) ctx.out.stdout.write(r.text);
   else if (ctx.cfg.json) ctx.out.record({ type: 'export', file: r.file, feeds: r.feeds });
   else ctx.out.info(`${r.file}: ${r.feeds} feeds exported`);
 }
 
 /** itemsAction runs `inkzee items`. */
-export function itemsAction(ctx: Context, opts: ItemFlags & { format: 'table' | 'tsv' }): void {
-  const n = printItems(ctx.out, itemsCommand(ctx, opts), opts.format);
+export async function itemsAction(ctx: Context, opts: ItemFlags & { format: 'table' | 'tsv' }): Promise<void> {
+  const n = await printItems(ctx.out, await itemsCommand(ctx, opts), opts.format);
   if (n === 0 && !ctx.cfg.json) ctx.out.info('no items match');
 }
 
 /** searchAction runs `inkzee search QUERY`. */
-export function searchAction(ctx: Context, query: string, opts: ItemFlags & { format: 'table' | 'tsv' }): void {
-  const n = printHits(ctx.out, searchCommand(ctx, query, opts), opts.format);
+export async function searchAction(ctx: Context, query: string, opts: ItemFlags & { format: 'table' | 'tsv' }): Promise<void> {
+  const n = await printHits(ctx.out, await searchCommand(ctx, query, opts), opts.format);
   if (n === 0 && !ctx.cfg.json) ctx.out.info(`no items match "${query}"`);
 }
 
 /** showAction runs `inkzee show ID`. */
-export function showAction(ctx: Context, id: string): void {
-  printItem(ctx.out, showCommand(ctx, id));
+export async function showAction(ctx: Context, id: string): Promise<void> {
+  printItem(ctx.out, await showCommand(ctx, id));
 }
 
 /** statsAction runs `inkzee stats`. */
-export function statsAction(ctx: Context): void {
-  printStats(ctx.out, statsCommand(ctx));
+export async function statsAction(ctx: Context): Promise<void> {
+  printStats(ctx.out, await statsCommand(ctx));
 }
 
 // The classify actions are in classify-actions.ts.

@@ -35,23 +35,23 @@ export async function classifyEvalAction(ctx: Context, file: string, opts: { mod
 }
 
 /** classifyModelsAction runs `inkzee classify models`. */
-export function classifyModelsAction(ctx: Context): void {
-  printModels(ctx.out, modelsCommand(ctx));
+export async function classifyModelsAction(ctx: Context): Promise<void> {
+  printModels(ctx.out, await modelsCommand(ctx));
 }
 
 /** classifyExplainAction runs `inkzee classify explain ITEM`. */
-export function classifyExplainAction(ctx: Context, item: string, opts: { model?: string; top?: string }): void {
+export async function classifyExplainAction(ctx: Context, item: string, opts: { model?: string; top?: string }): Promise<void> {
   const top = opts.top === undefined ? undefined : Number(opts.top);
   if (top !== undefined && (!Number.isInteger(top) || top < 1)) throw new UsageError(`--top ${opts.top}: must be a whole number from 1`);
-  printExplain(ctx.out, explainCommand(ctx, item, { model: opts.model ?? DEFAULT_MODEL, top }));
+  printExplain(ctx.out, await explainCommand(ctx, item, { model: opts.model ?? DEFAULT_MODEL, top }));
 }
 
 /** classifyTeachAction runs `inkzee classify teach ITEM LABEL`. */
-export function classifyTeachAction(ctx: Context, item: string, label: string, opts: { model?: string }): void {
-  printTeach(ctx.out, teachCommand(ctx, item, label, { model: opts.model ?? DEFAULT_MODEL }));
+export async function classifyTeachAction(ctx: Context, item: string, label: string, opts: { model?: string }): Promise<void> {
+  printTeach(ctx.out, await teachCommand(ctx, item, label, { model: opts.model ?? DEFAULT_MODEL }));
 }
 
 /** classifyCorrectionsAction runs `inkzee classify corrections [--remove ITEM]`. */
-export function classifyCorrectionsAction(ctx: Context, opts: { model?: string; remove?: string }): void {
-  printCorrections(ctx.out, correctionsCommand(ctx, { model: opts.model, remove: opts.remove }));
+export async function classifyCorrectionsAction(ctx: Context, opts: { model?: string; remove?: string }): Promise<void> {
+  printCorrections(ctx.out, await correctionsCommand(ctx, { model: opts.model, remove: opts.remove }));
 }

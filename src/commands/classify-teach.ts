@@ -3,8 +3,7 @@
 import { InputError, UsageError } from '../errors.js';
 import { explain, type Explanation } from '../classify/explain.js';
 import { predict } from '../classify/model.js';
-import { correctedLabels, countCorrections, listCorrections, removeCorrection, saveCorrection, type Correction } from '../store/corrections.js';
-import { itemForLabel, modelSource, saveLabels } from '../store/models.js';
+import type { Correction } from '../store/contract.js';
 import type { Context } from './context.js';
 import { DEFAULT_MODEL, itemText, loadModel } from './classify.js';
 
@@ -14,8 +13,8 @@ function itemId(s: string): number {
   return id;
 }
 
-function storedItem(ctx: Context, model: string, id: number) {
-  const row = itemForLabel(ctx.store(), model, id);
+async function storedItem(ctx: Context, model: string, id: number) {
+  const row = await (await ctx.store()).itemForLabel(model, id);
   if (!row) throw new InputError(`item ${id}`, 'no such item', 'no-item');
   return row;
 }
@@ -24,11 +23,11 @@ function storedItem(ctx: Context, model: string, id: number) {
 export type ExplainResult = Explanation & { model: string; item: number; title: string | null; taught: string | null };
 
 /** explainCommand explains the label a model gives a stored item, in the item's own words. */
-export function explainCommand(ctx: Context, item: string, o: { model: string; top?: number }): ExplainResult {
+export async function explainCommand(ctx: Context, item: string, o: { model: string; top?: number }): Promise<ExplainResult> {
   const id = itemId(item);
-  const model = loadModel(ctx, o.model);
-  const row = storedItem(ctx, o.model, id);
-  const taught = correctedLabels(ctx.store(), o.model, [id]).get(id) ?? null;
+  const model = await loadModel(ctx, o.model);
+  const row = await storedItem(ctx, o.model, id);
+  const taught = (await (await ctx.store()).correctedLabels(o.model, [id])).get(id) ?? null;
   return { model: o.model, item: id, title: row.title, taught, ...explain(model, itemText(row), o.top) };
 }
 
@@ -47,16 +46,16 @@ export interface TeachResult {
  * so at once, and the correction joins every later `classify train` of the model from the same
  * source. The label must be one the model knows (matched regardless of case).
  */
-export function teachCommand(ctx: Context, item: string, label: string, o: { model: string }): TeachResult {
+export async function teachCommand(ctx: Context, item: string, label: string, o: { model: string }): Promise<TeachResult> {
   const id = itemId(item);
-  const model = loadModel(ctx, o.model);
+  const model = await loadModel(ctx, o.model);
   const known = model.labels.find((l) => l === label) ?? model.labels.find((l) => l.toLowerCase() === label.trim().toLowerCase());
   if (!known) throw new InputError(`label "${label}"`, `model "${o.model}" does not know it (labels: ${model.labels.join(', ')})`, 'bad-labels');
-  const db = ctx.store();
-  const row = storedItem(ctx, o.model, id);
+  const db = await ctx.store();
+  const row = await storedItem(ctx, o.model, id);
   const was = row.label ?? predict(model, [itemText(row)])[0].label;
-  saveCorrection(db, { itemId: id, model: o.model, label: known, was, source: modelSource(db, o.model)!, createdAt: ctx.now().toISOString() });
-  return { model: o.model, item: id, title: row.title, label: known, was, corrections: countCorrections(db, o.model) };
+  await db.saveCorrection({ itemId: id, model: o.model, label: known, was, source: (await db.modelSource(o.model))!, createdAt: ctx.now().toISOString() });
+  return { model: o.model, item: id, title: row.title, label: known, was, corrections: await db.countCorrections(o.model) };
 }
 
 /** CorrectionsResult lists corrections, or names the one removed. */
@@ -66,18 +65,18 @@ export type CorrectionsResult = { kind: 'list'; corrections: Correction[] } | { 
  * correctionsCommand lists the corrections (of one model, or of all), or removes one: the item
  * then takes the model's own label again at once, and later trainings leave it out.
  */
-export function correctionsCommand(ctx: Context, o: { model?: string; remove?: string }): CorrectionsResult {
-  const db = ctx.store();
-  if (o.remove === undefined) return { kind: 'list', corrections: listCorrections(db, o.model) };
+export async function correctionsCommand(ctx: Context, o: { model?: string; remove?: string }): Promise<CorrectionsResult> {
+  const db = await ctx.store();
+  if (o.remove === undefined) return { kind: 'list', corrections: await db.listCorrections(o.model) };
   const id = itemId(o.remove);
   const modelName = o.model ?? DEFAULT_MODEL;
-  const label = correctedLabels(db, modelName, [id]).get(id);
-  if (label === undefined || !removeCorrection(db, modelName, id)) throw new InputError(`item ${id}`, `no correction for model "${modelName}" (\`inkzee classify corrections\` lists them)`, 'no-correction');
+  const label = (await db.correctedLabels(modelName, [id])).get(id);
+  if (label === undefined || !(await db.removeCorrection(modelName, id))) throw new InputError(`item ${id}`, `no correction for model "${modelName}" (\`inkzee classify corrections\` lists them)`, 'no-correction');
   let now: string | null = null;
-  const row = itemForLabel(db, modelName, id);
-  if (row && modelSource(db, modelName) !== undefined) {
-    const p = predict(loadModel(ctx, modelName), [itemText(row)])[0];
-    saveLabels(db, modelName, [{ id, ...p }], ctx.now().toISOString());
+  const row = await db.itemForLabel(modelName, id);
+  if (row && (await db.modelSource(modelName)) !== undefined) {
+    const p = predict(await loadModel(ctx, modelName), [itemText(row)])[0];
+    await db.saveLabels(modelName, [{ id, ...p }], ctx.now().toISOString());
     now = p.label;
   }
   return { kind: 'removed', model: modelName, item: id, label, now };

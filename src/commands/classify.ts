@@ -4,8 +4,7 @@ import { readExamples, type Examples } from '../classify/examples.js';
 import { deserializeModel, MODEL_FORMAT, serializeModel, type Model, type Prediction } from '../classify/model.js';
 import { predictMany, startHelper, trainOnTwoThreads, type Helper } from '../classify/parallel.js';
 import { calibrate, evaluate, type Calibration, type Evaluation } from '../classify/metrics.js';
-import { folderExamples, tagExamples, forgetLabels, itemsToLabel, listModels, loadModelBlob, saveLabels, saveModel, type StoredModel, type TextRow } from '../store/models.js';
-import { correctedLabels, correctionExamples } from '../store/corrections.js';
+import type { StoredModel, TextRow } from '../store/contract.js';
 import { partialCopies } from '../classify/augment.js';
 import { itemSearchText } from '../store/search-text.js';
 import type { Context } from './context.js';
@@ -61,7 +60,7 @@ async function examplesFor(ctx: Context, o: TrainOptions): Promise<{ ex: Example
   if (o.fromTags) {
     const min = o.minTagItems ?? 10;
     if (!Number.isInteger(min) || min < 1) throw new UsageError(`--min-tag-items ${o.minTagItems}: must be a whole number from 1`);
-    const rows = tagExamples(ctx.store(), min);
+    const rows = await (await ctx.store()).tagExamples(min);
     if (new Set(rows.map((r) => r.category)).size < 2) throw new InputError('tags', `fewer than two tags are used by ${min} or more stored items (lower --min-tag-items, or crawl more)`, 'bad-labels');
     return { ex: { texts: rows.map(itemText), labels: rows.map((r) => r.category), ids: rows.map((r) => r.id) }, source: `tags:min=${min}` };
   }
@@ -71,7 +70,7 @@ async function examplesFor(ctx: Context, o: TrainOptions): Promise<{ ex: Example
   }
   const depth = o.depth ?? 1;
   if (!Number.isInteger(depth) || depth < 1) throw new UsageError(`--depth ${o.depth}: must be a whole number from 1`);
-  const rows = folderExamples(ctx.store(), depth);
+  const rows = await (await ctx.store()).folderExamples(depth);
   if (rows.length === 0) throw new InputError('folders', 'no stored items in feeds that are filed in a folder (import an OPML with folders, then crawl)', 'bad-labels');
   return { ex: { texts: rows.map(itemText), labels: rows.map((r) => r.category), ids: rows.map((r) => r.id) }, source: `folders:depth=${depth}` };
 }
@@ -81,8 +80,8 @@ async function examplesFor(ctx: Context, o: TrainOptions): Promise<{ ex: Example
  * already among them (trained from folders) takes the corrected label, any other is added, and
  * partial copies follow; each counts CORRECTION_WEIGHT times.
  */
-function withCorrections(ctx: Context, model: string, source: string, ex: Examples & { ids?: number[] }): { ex: Examples; weight?: Float32Array; used: number; examples: number } {
-  const fixes = correctionExamples(ctx.store(), model, source);
+async function withCorrections(ctx: Context, model: string, source: string, ex: Examples & { ids?: number[] }): Promise<{ ex: Examples; weight?: Float32Array; used: number; examples: number }> {
+  const fixes = await (await ctx.store()).correctionExamples(model, source);
   if (fixes.length === 0) return { ex, used: 0, examples: ex.texts.length };
   const at = new Map((ex.ids ?? []).map((id, k) => [id, k]));
   const texts = [...ex.texts];
@@ -104,7 +103,7 @@ function withCorrections(ctx: Context, model: string, source: string, ex: Exampl
 async function learn(ctx: Context, o: TrainOptions, helper?: Helper) {
   const given = await examplesFor(ctx, o);
   const { source } = given;
-  const { ex, weight, used, examples } = withCorrections(ctx, o.model, source, given.ex);
+  const { ex, weight, used, examples } = await withCorrections(ctx, o.model, source, given.ex);
   const perLabel: Record<string, number> = {};
   for (const l of ex.labels.slice(0, examples)) perLabel[l] = (perLabel[l] ?? 0) + 1;
   const names = Object.keys(perLabel);
@@ -131,16 +130,17 @@ export async function trainCommand(ctx: Context, o: TrainOptions): Promise<Train
   }
   const { model, source } = r;
   const blob = serializeModel(model);
-  saveModel(ctx.store(), { name: o.model, format: MODEL_FORMAT, labels: model.labels, trainSize: model.trainSize, source,
+  await (await ctx.store()).saveModel({ name: o.model, format: MODEL_FORMAT, labels: model.labels, trainSize: model.trainSize, source,
     createdAt: ctx.now().toISOString(), params: model.params, blob });
   return { model: o.model, source, examples: r.examples, corrections: r.used, perLabel: r.perLabel, seconds: (Date.now() - started) / 1000, bytes: blob.length };
 }
 
 /** loadModel reads a stored model by name, with a clear error when it does not exist. */
-export function loadModel(ctx: Context, name: string): Model {
-  const blob = loadModelBlob(ctx.store(), name);
+export async function loadModel(ctx: Context, name: string): Promise<Model> {
+  const store = await ctx.store();
+  const blob = await store.loadModelBlob(name);
   if (!blob) {
-    const known = listModels(ctx.store()).map((m) => m.name);
+    const known = (await store.listModels()).map((m) => m.name);
     throw new InputError(`model "${name}"`, `no such model (${known.length ? `have: ${known.join(', ')}` : 'train one with `inkzee classify train`'})`, 'no-model');
   }
   return deserializeModel(blob);
@@ -174,24 +174,24 @@ function checkMinConfidence(x: number | undefined): number {
  */
 export async function labelCommand(ctx: Context, o: { model: string; all?: boolean; minConfidence?: number }): Promise<LabelResult> {
   const min = checkMinConfidence(o.minConfidence);
-  const model = loadModel(ctx, o.model);
-  const db = ctx.store();
+  const model = await loadModel(ctx, o.model);
+  const db = await ctx.store();
   const result: LabelResult = { model: o.model, labelled: 0, byLabel: {}, unsure: 0, taught: 0 };
   const now = ctx.now().toISOString();
   for (let after = 0; ;) {
     if (ctx.signal.aborted) break;
-    const rows = itemsToLabel(db, o.model, !!o.all, after, LABEL_BATCH);
+    const rows = await db.itemsToLabel(o.model, !!o.all, after, LABEL_BATCH);
     if (rows.length === 0) break;
     const preds = await predictMany(model, rows.map(itemText));
-    const taught = correctedLabels(db, o.model, rows.map((r) => r.id));
+    const taught = await db.correctedLabels(o.model, rows.map((r) => r.id));
     const sure: { id: number; label: string; confidence: number }[] = [];
     const unsure: number[] = [];
     rows.forEach((r, k) => {
       const label = taught.get(r.id);
       if (label !== undefined) { sure.push({ id: r.id, label, confidence: 1 }); result.taught++; } else if (preds[k].confidence >= min) sure.push({ id: r.id, ...preds[k] }); else unsure.push(r.id);
     });
-    saveLabels(db, o.model, sure, now);
-    forgetLabels(db, o.model, unsure);
+    await db.saveLabels(o.model, sure, now);
+    await db.forgetLabels(o.model, unsure);
     for (const p of sure) result.byLabel[p.label] = (result.byLabel[p.label] ?? 0) + 1;
     // Batches move forward by id, so no item is counted twice.
     result.unsure += unsure.length;
@@ -206,7 +206,7 @@ export type EvalResult = Evaluation & { model: string; source: string; calibrati
 
 /** evalCommand scores a model on a labelled file: accuracy, per-label figures, calibration, coverage. */
 export async function evalCommand(ctx: Context, file: string, o: { model: string; columns?: string[] }): Promise<EvalResult> {
-  const model = loadModel(ctx, o.model);
+  const model = await loadModel(ctx, o.model);
   const name = displayName(file);
   const ex = readExamples(await readInput(file), name, o.columns);
   const preds = await predictMany(model, ex.texts);
@@ -215,8 +215,8 @@ export async function evalCommand(ctx: Context, file: string, o: { model: string
 }
 
 /** modelsCommand lists stored models. */
-export function modelsCommand(ctx: Context): StoredModel[] {
-  return listModels(ctx.store());
+export async function modelsCommand(ctx: Context): Promise<StoredModel[]> {
+  return (await ctx.store()).listModels();
 }
 
 /**
@@ -227,7 +227,7 @@ export function modelsCommand(ctx: Context): StoredModel[] {
  */
 export async function stdinCommand(ctx: Context, o: { model: string; minConfidence?: number }, emit: (obj: object) => void, input: NodeJS.ReadableStream = process.stdin): Promise<number> {
   const min = checkMinConfidence(o.minConfidence);
-  const model = loadModel(ctx, o.model);
+  const model = await loadModel(ctx, o.model);
   let batch: Record<string, unknown>[] = [];
   let n = 0;
   let line = 0;

@@ -1,6 +1,7 @@
 import type { Config } from '../config.js';
 import type { Output } from '../output/output.js';
-import { openStore, type Store } from '../store/db.js';
+import type { Store } from '../store/contract.js';
+import { openStoreAt } from '../store/open.js';
 
 /** Context is what every command receives: resolved config, the output, a clock and the store. */
 export interface Context {
@@ -9,18 +10,23 @@ export interface Context {
   readonly now: () => Date;
   /** Aborts when the user interrupts (SIGINT/SIGTERM): stop starting work, keep what is done. */
   readonly signal: AbortSignal;
-  /** store opens the database on first use and returns the same handle afterwards. */
-  store(): Store;
+  /** store opens the database on first use and returns the same store afterwards. */
+  store(): Promise<Store>;
   /** close releases the database if it was opened. */
-  close(): void;
+  close(): Promise<void>;
 }
 
 /** createContext builds the Context for one CLI invocation. */
 export function createContext(cfg: Config, out: Output, now: () => Date = () => new Date(), signal: AbortSignal = new AbortController().signal): Context {
-  let db: Store | undefined;
+  let opening: Promise<Store> | undefined;
   return {
     cfg, out, now, signal,
-    store: () => (db ??= openStore(cfg.dbPath)),
-    close: () => { db?.close(); db = undefined; },
+    store: () => (opening ??= openStoreAt(cfg.dbPath)),
+    close: async () => {
+      const s = opening;
+      opening = undefined;
+      // A store that failed to open has nothing to close.
+      await s?.then((store) => store.close(), () => {});
+    },
   };
 }

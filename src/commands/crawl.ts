@@ -68,7 +68,7 @@ export async function crawlFeeds(ctx: Context, feeds: readonly Feed[], o: CrawlO
   const sum: CrawlSummary = { feeds: feeds.length, updated: 0, unchanged: 0, notModified: 0, failed: 0, disabled: 0, moved: 0,
     interrupted: 0, newItems: 0, updatedItems: 0, seconds: 0 };
   const pool = new ParsePool(parsePoolFor(feeds.length));
-  const deps = { db: ctx.store(), fetcher, signal, now: ctx.now, parse: pool.parse.bind(pool) };
+  const deps = { store: await ctx.store(), fetcher, signal, now: ctx.now, parse: pool.parse.bind(pool) };
   listen.start(feeds.length);
   try {
     await crawlAll(feeds, { concurrency: o.concurrency, perHost: o.perHost, signal, hooks: fetcher }, (f) => refreshFeed(f, deps), (r) => {

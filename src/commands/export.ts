@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import { InputError } from '../errors.js';
 import { writeOpml } from '../opml/write.js';
-import { listFeeds } from '../store/feeds.js';
 import type { Context } from './context.js';
 
 /** ExportResult says where the OPML went and how many feeds it holds. */
@@ -13,8 +12,8 @@ export interface ExportResult {
 }
 
 /** exportCommand renders every subscription as OPML 2.0, to a file or (without one) as text. */
-export function exportCommand(ctx: Context, file: string | undefined): ExportResult {
-  const feeds = listFeeds(ctx.store());
+export async function exportCommand(ctx: Context, file: string | undefined): Promise<ExportResult> {
+  const feeds = await (await ctx.store()).listFeeds();
   const text = writeOpml(feeds, 'Inkzee subscriptions', ctx.now());
   if (!file || file === '-') return { file: null, feeds: feeds.length, text };
   try {

@@ -1,7 +1,7 @@
-import { listFeeds, type FeedFilter, type FeedListing } from '../store/feeds.js';
+import type { FeedFilter, FeedListing } from '../store/contract.js';
 import type { Context } from './context.js';
 
 /** feedsCommand lists stored subscriptions, optionally within a category or only failing ones. */
-export function feedsCommand(ctx: Context, filter: FeedFilter): FeedListing[] {
-  return listFeeds(ctx.store(), filter);
+export async function feedsCommand(ctx: Context, filter: FeedFilter): Promise<FeedListing[]> {
+  return (await ctx.store()).listFeeds(filter);
 }

@@ -1,7 +1,6 @@
 import type { SkipReason } from '../model.js';
 import { InputError } from '../errors.js';
 import { readOpml } from '../opml/read.js';
-import { addSubscriptions } from '../store/feeds.js';
 import type { Context } from './context.js';
 import { displayName, readInput } from './input.js';
 
@@ -28,7 +27,7 @@ export async function importSubscriptions(ctx: Context, file: string): Promise<I
   const bytes = await readInput(file);
   if (bytes.length === 0) throw new InputError(name, 'empty file, not an OPML document', 'not-opml');
   const list = readOpml(bytes, name);
-  const res = addSubscriptions(ctx.store(), list.subscriptions, ctx.now().toISOString());
+  const res = await (await ctx.store()).addSubscriptions(list.subscriptions, ctx.now().toISOString());
   return {
     source: name, title: list.title, found: list.subscriptions.length, added: res.added.length,
     present: res.present, duplicates: list.duplicates, skipped: list.skipped, addedIds: res.added.map((f) => f.id),

@@ -1,5 +1,5 @@
 import { enclosureKind } from '../store/item-filter.js';
-import { iterateItems, type ItemFilter, type StoredItem } from '../store/items.js';
+import type { ItemFilter, StoredItem } from '../store/contract.js';
 import type { Context } from './context.js';
 import { parseCount, parseWhen } from './when.js';
 
@@ -33,6 +33,7 @@ export function itemFilter(ctx: Context, f: ItemFlags): ItemFilter {
 }
 
 /** itemsCommand streams stored items, newest first, matching the filters. */
-export function itemsCommand(ctx: Context, flags: ItemFlags): IterableIterator<StoredItem> {
-  return iterateItems(ctx.store(), itemFilter(ctx, flags));
+export async function itemsCommand(ctx: Context, flags: ItemFlags): Promise<AsyncIterable<StoredItem>> {
+  const filter = itemFilter(ctx, flags);
+  return (await ctx.store()).items(filter);
 }

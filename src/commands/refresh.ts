@@ -1,8 +1,6 @@
 import type { Feed } from '../model.js';
 import { InputError } from '../errors.js';
-import { listFeeds } from '../store/feeds.js';
-import { dueFeeds } from '../store/outcomes.js';
-import { acquireRunLock } from '../store/lock.js';
+import type { Store } from '../store/contract.js';
 import type { Context } from './context.js';
 import { checkCrawlOptions, crawlFeeds, type CrawlListener, type CrawlOptions, type CrawlSummary } from './crawl.js';
 
@@ -18,28 +16,28 @@ export interface RefreshOptions extends CrawlOptions {
   wait?: boolean;
 }
 
-function select(ctx: Context, o: RefreshOptions): Feed[] {
-  const db = ctx.store();
+async function select(ctx: Context, store: Store, o: RefreshOptions): Promise<Feed[]> {
   const now = ctx.now().toISOString();
   if (o.feed !== undefined) {
-    const named = listFeeds(db, { feed: o.feed });
+    const named = await store.listFeeds({ feed: o.feed });
     if (named.length === 0) throw new InputError(o.feed, 'no such feed (give an id or URL from `inkzee feeds`)', 'no-feed');
-    return dueFeeds(db, { ids: named.map((f) => f.id), force: true, includeDisabled: true, now });
+    return store.dueFeeds({ ids: named.map((f) => f.id), force: true, includeDisabled: true, now });
   }
   if (o.category !== undefined) {
-    const inside = listFeeds(db, { category: o.category });
+    const inside = await store.listFeeds({ category: o.category });
     if (inside.length === 0) throw new InputError(o.category, 'no feeds in this category', 'no-feed');
-    return dueFeeds(db, { ids: inside.map((f) => f.id), force: o.force, now });
+    return store.dueFeeds({ ids: inside.map((f) => f.id), force: o.force, now });
   }
-  return dueFeeds(db, { force: o.force, now });
+  return store.dueFeeds({ force: o.force, now });
 }
 
 /** crawlLocked validates the flags, then selects and crawls feeds while holding the run lock. */
-async function crawlLocked(ctx: Context, o: CrawlOptions & { wait?: boolean }, select: () => Feed[], listen: CrawlListener): Promise<CrawlSummary> {
+async function crawlLocked(ctx: Context, o: CrawlOptions & { wait?: boolean }, select: (store: Store) => Promise<Feed[]>, listen: CrawlListener): Promise<CrawlSummary> {
   checkCrawlOptions(o);
-  const lock = await acquireRunLock(ctx.cfg.dbPath, !!o.wait);
+  const store = await ctx.store();
+  const lock = await store.runLock(!!o.wait);
   try {
-    return await crawlFeeds(ctx, select(), o, listen);
+    return await crawlFeeds(ctx, await select(store), o, listen);
   } finally {
     lock.release();
   }
@@ -47,10 +45,10 @@ async function crawlLocked(ctx: Context, o: CrawlOptions & { wait?: boolean }, s
 
 /** refreshCommand crawls the feeds that are due, holding the run lock for the whole crawl. */
 export function refreshCommand(ctx: Context, o: RefreshOptions, listen: CrawlListener): Promise<CrawlSummary> {
-  return crawlLocked(ctx, o, () => select(ctx, o), listen);
+  return crawlLocked(ctx, o, (store) => select(ctx, store, o), listen);
 }
 
 /** crawlNew crawls the feeds an import just added (import's second step). */
 export function crawlNew(ctx: Context, ids: number[], o: CrawlOptions & { wait?: boolean }, listen: CrawlListener): Promise<CrawlSummary> {
-  return crawlLocked(ctx, o, () => (ids.length ? dueFeeds(ctx.store(), { ids, force: true, now: ctx.now().toISOString() }) : []), listen);
+  return crawlLocked(ctx, o, async (store) => (ids.length ? store.dueFeeds({ ids, force: true, now: ctx.now().toISOString() }) : []), listen);
 }

@@ -1,13 +1,11 @@
 // The per-feed recipe, top to bottom: load the feed row → conditional GET → decode → parse →
-// normalize (in a parse worker when the crawl has them) → store in one transaction → record the
+// normalize (in a parse worker when the crawl has them) → store in one transaction (recordFetch) → record the
 // outcome on the feed row. A failing feed is an outcome written on its row; nothing here throws
 // for bad servers or bad documents.
 import type { Feed, ParsedFeed } from '../model.js';
 import type { Fetcher, FetchOutcome } from '../fetch/http.js';
-import type { Store } from '../store/db.js';
+import type { SearchText, Store } from '../store/contract.js';
 import { parseBody, type ParseJob, type ParsedBody } from './parse-job.js';
-import { upsertItems, type SearchText } from '../store/items.js';
-import { moveFeed, recordFailure, recordSuccess } from '../store/outcomes.js';
 
 /** FeedResult is what one feed's crawl did, reported as a progress event. */
 export interface FeedResult {
@@ -26,7 +24,7 @@ export interface FeedResult {
 
 /** RecipeDeps are what the recipe needs from the crawl. */
 export interface RecipeDeps {
-  db: Store;
+  store: Store;
   fetcher: Fetcher;
   signal: AbortSignal;
   now: () => Date;
@@ -75,21 +73,19 @@ export async function refreshFeed(feed: Feed, d: RecipeDeps): Promise<FeedResult
   const now = d.now();
   const iso = now.toISOString();
 
-  const fail = (status: number | null, error: string, retryAfterSec: number | null = null, gone = false) => {
+  const fail = async (status: number | null, error: string, retryAfterSec: number | null = null, gone = false) => {
     const errors = feed.consecutiveErrors + 1;
     const next = new Date(now.getTime() + backoffMs(errors, retryAfterSec)).toISOString();
     const disabledReason = gone ? `gone (HTTP 410) since ${iso}` : null;
-    recordFailure(d.db, feed.id, { status, error, nextCheckAt: next, disabledReason }, iso);
+    await d.store.recordFailure(feed.id, { status, error, nextCheckAt: next, disabledReason }, iso);
     return result({ outcome: 'failed', status, error, disabled: gone });
   };
 
   if (res.kind === 'failed') return fail(res.status, res.error, res.retryAfterSec, res.gone);
   if (res.kind === 'not-modified') {
-    const movedTo = d.db.transaction(() => {
-      const moved = res.movedTo && moveFeed(d.db, feed.id, res.movedTo) ? res.movedTo : null;
-      recordSuccess(d.db, feed.id, { status: 304, etag: res.etag, lastModified: res.lastModified, error: null, nextCheckAt: null }, iso);
-      return moved;
-    })();
+    const { movedTo } = await d.store.recordFetch(feed.id, {
+      movedTo: res.movedTo, state: { status: 304, etag: res.etag, lastModified: res.lastModified, error: null, nextCheckAt: null },
+    }, iso);
     return result({ outcome: 'not-modified', status: 304, movedTo });
   }
 
@@ -99,16 +95,15 @@ export async function refreshFeed(feed: Feed, d: RecipeDeps): Promise<FeedResult
 
   // A feed found by autodiscovery, or behind permanent redirects, becomes the subscription's URL.
   const newUrl = parsed.url !== res.url ? parsed.url : res.movedTo;
-  return d.db.transaction(() => {
-    const counts = upsertItems(d.db, feed.id, parsed.feed.items, iso, parsed.texts);
-    const movedTo = newUrl && moveFeed(d.db, feed.id, newUrl) ? newUrl : null;
-    recordSuccess(d.db, feed.id, {
+  const stored = await d.store.recordFetch(feed.id, {
+    items: parsed.feed.items, texts: parsed.texts, movedTo: newUrl,
+    state: {
       // Validators of the feed document itself (after autodiscovery, not the HTML page's).
       status: res.status, etag: parsed.etag, lastModified: parsed.lastModified,
       error: parsed.recovered ? 'parse: not well-formed XML, recovered what was readable' : null,
       nextCheckAt: null, title: parsed.feed.title, siteUrl: parsed.feed.siteUrl,
       meta: { title: parsed.feed.title, description: parsed.feed.description, language: parsed.feed.language, imageUrl: parsed.feed.imageUrl },
-    }, iso);
-    return result({ outcome: counts.added || counts.updated ? 'updated' : 'unchanged', status: res.status, ...counts, movedTo });
-  })();
+    },
+  }, iso);
+  return result({ outcome: stored.added || stored.updated ? 'updated' : 'unchanged', status: res.status, ...stored });
 }

@@ -50,18 +50,31 @@ const itemColumns: Column<StoredItem>[] = [
   { header: 'TITLE', cell: (i) => i.title ?? i.link ?? '(untitled)', flex: true, mark: (i) => (hasMedia(i) ? MEDIA_MARK : '') },
 ];
 
+/**
+ * forEach runs fn on every element of a stream; a stream that can also be read synchronously
+ * (the SQLite store's) is, sparing a promise per row.
+ */
+export async function forEach<T>(items: AsyncIterable<T>, fn: (item: T) => void): Promise<void> {
+  const sync = items as AsyncIterable<T> & Partial<Iterable<T>>;
+  if (typeof sync[Symbol.iterator] === 'function') {
+    for (const i of sync as Iterable<T>) fn(i);
+    return;
+  }
+  for await (const i of items) fn(i);
+}
+
 // Tables need every row to size their columns; print people's tables in pages of this many rows.
 const PAGE = 500;
 
 /** printItems writes items as NDJSON (streamed row by row), TSV, or a table for people. */
-export function printItems(out: Output, items: Iterable<StoredItem>, format: 'table' | 'tsv'): number {
+export async function printItems(out: Output, items: AsyncIterable<StoredItem>, format: 'table' | 'tsv'): Promise<number> {
   let n = 0;
   if (out.cfg.json) {
-    for (const i of items) { out.record(itemRecord(i)); n++; }
+    await forEach(items, (i) => { out.record(itemRecord(i)); n++; });
     return n;
   }
   if (format === 'tsv') {
-    for (const i of items) { out.line(tsvLine([i.id, i.published ?? i.firstSeen, i.feedTitle ?? i.feedUrl, i.title, i.link])); n++; }
+    await forEach(items, (i) => { out.line(tsvLine([i.id, i.published ?? i.firstSeen, i.feedTitle ?? i.feedUrl, i.title, i.link])); n++; });
     return n;
   }
   const width = out.cfg.stdoutIsTTY ? out.cfg.columns : undefined;
@@ -71,10 +84,10 @@ export function printItems(out: Output, items: Iterable<StoredItem>, format: 'ta
     for (const l of header ? lines : lines.slice(1)) out.line(l);
     page = [];
   };
-  for (const i of items) {
+  await forEach(items, (i) => {
     page.push(i);
     if (++n % PAGE === 0) flush(n === PAGE);
-  }
+  });
   if (page.length) flush(n <= PAGE);
   return n;
 }

@@ -1,8 +1,8 @@
 import type { Stats } from '../commands/read.js';
-import type { StoredItem } from '../store/items.js';
-import { SNIPPET_CLOSE, SNIPPET_OPEN, type SearchHit } from '../store/search.js';
+import type { SearchHit, StoredItem } from '../store/contract.js';
+import { SNIPPET_CLOSE, SNIPPET_OPEN } from '../store/search.js';
 import { htmlToText } from '../text/html.js';
-import { byteSize, clock, hasMedia, itemRecord, MEDIA_MARK } from './items.js';
+import { byteSize, clock, forEach, hasMedia, itemRecord, MEDIA_MARK } from './items.js';
 import type { Output } from './output.js';
 import { oneLine, stripControls } from './sanitize.js';
 import { pad, renderTable, tsvLine, truncate } from './table.js';
@@ -15,20 +15,20 @@ export function snippetText(s: string, bold = false): string {
 }
 
 /** printHits writes search hits: NDJSON with a snippet, TSV, or a table with the snippet under each title. */
-export function printHits(out: Output, hits: Iterable<SearchHit>, format: 'table' | 'tsv'): number {
+export async function printHits(out: Output, hits: AsyncIterable<SearchHit>, format: 'table' | 'tsv'): Promise<number> {
   let n = 0;
   const bold = out.cfg.stdoutIsTTY && out.cfg.color;
-  for (const h of hits) {
+  await forEach(hits, (h) => {
     n++;
-    if (out.cfg.json) { out.record({ ...itemRecord({ ...h, snippet: snippetText(h.snippet) }), rank: h.rank }); continue; }
-    if (format === 'tsv') { out.line(tsvLine([h.id, h.published ?? h.firstSeen, h.feedTitle ?? h.feedUrl, h.title, h.link, snippetText(h.snippet)])); continue; }
+    if (out.cfg.json) { out.record({ ...itemRecord({ ...h, snippet: snippetText(h.snippet) }), rank: h.rank }); return; }
+    if (format === 'tsv') { out.line(tsvLine([h.id, h.published ?? h.firstSeen, h.feedTitle ?? h.feedUrl, h.title, h.link, snippetText(h.snippet)])); return; }
     const width = out.cfg.stdoutIsTTY ? out.cfg.columns : 10_000;
     const head = `${String(h.id).padStart(7)}  ${(h.published ?? h.firstSeen).slice(0, 10)}  ${pad(truncate(oneLine(h.feedTitle ?? h.feedUrl), 24), 24)}  `;
     const mark = hasMedia(h) ? ` ${MEDIA_MARK}` : '';
     out.line(head + truncate(oneLine(h.title ?? h.link ?? '(untitled)'), Math.max(10, width - head.length - mark.length)) + mark);
     const snippet = truncate(oneLine(snippetText(h.snippet, bold)), Math.max(10, width - 9));
     out.line(`         ${snippet.replace(/\u0001/g, '\u001b[1m').replace(/\u0004/g, '\u001b[22m')}`);
-  }
+  });
   return n;
 }
 

@@ -1,4 +1,4 @@
-import type { Store } from './db.js';
+import type { Db } from './db.js';
 import type { TextRow } from './models.js';
 
 /** Correction is a label a user gave an item for one model (`classify teach`). */
@@ -15,7 +15,7 @@ export interface Correction {
 }
 
 /** saveCorrection records a correction and labels the item so at once, replacing an earlier one. */
-export function saveCorrection(db: Store, c: Omit<Correction, 'title'>): void {
+export function saveCorrection(db: Db, c: Omit<Correction, 'title'>): void {
   db.transaction(() => {
     db.prepare(`INSERT INTO corrections (item_id, model, label, was, source, created_at) VALUES (@itemId, @model, @label, @was, @source, @createdAt)
                 ON CONFLICT(model, item_id) DO UPDATE SET label = excluded.label, source = excluded.source, created_at = excluded.created_at`).run(c);
@@ -26,30 +26,30 @@ export function saveCorrection(db: Store, c: Omit<Correction, 'title'>): void {
 }
 
 /** listCorrections lists corrections, of one model or all, oldest first. */
-export function listCorrections(db: Store, model?: string): Correction[] {
+export function listCorrections(db: Db, model?: string): Correction[] {
   return db.prepare(`SELECT c.item_id AS itemId, c.model, c.label, c.was, c.source, c.created_at AS createdAt, i.title
                      FROM corrections c JOIN items i ON i.id = c.item_id
                      WHERE @model IS NULL OR c.model = @model ORDER BY c.created_at, c.item_id`).all({ model: model ?? null }) as Correction[];
 }
 
 /** countCorrections counts a model's corrections. */
-export function countCorrections(db: Store, model: string): number {
+export function countCorrections(db: Db, model: string): number {
   return (db.prepare('SELECT count(*) AS n FROM corrections WHERE model = ?').get(model) as { n: number }).n;
 }
 
 /** removeCorrection forgets a correction; it returns whether there was one. */
-export function removeCorrection(db: Store, model: string, itemId: number): boolean {
+export function removeCorrection(db: Db, model: string, itemId: number): boolean {
   return db.prepare('DELETE FROM corrections WHERE model = ? AND item_id = ?').run(model, itemId).changes > 0;
 }
 
 /** correctionExamples are a model's corrections made against one training source, with the items' text. */
-export function correctionExamples(db: Store, model: string, source: string): (TextRow & { label: string })[] {
+export function correctionExamples(db: Db, model: string, source: string): (TextRow & { label: string })[] {
   return db.prepare(`SELECT i.id, i.title, i.summary, i.content, c.label FROM corrections c JOIN items i ON i.id = c.item_id
                      WHERE c.model = ? AND c.source = ? ORDER BY i.id`).all(model, source) as (TextRow & { label: string })[];
 }
 
 /** correctedLabels maps item ids to the label a user gave them for this model, for the ids given. */
-export function correctedLabels(db: Store, model: string, ids: readonly number[]): Map<number, string> {
+export function correctedLabels(db: Db, model: string, ids: readonly number[]): Map<number, string> {
   if (ids.length === 0) return new Map();
   let lo = ids[0];
   let hi = ids[0];

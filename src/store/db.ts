@@ -4,8 +4,8 @@ import Database from 'better-sqlite3';
 import { StoreError, errnoText, storeFault } from '../errors.js';
 import { migrations, type Migration } from './migrations.js';
 
-/** Store is an open Inkzee database. */
-export type Store = Database.Database;
+/** Db is an open Inkzee database. */
+export type Db = Database.Database;
 
 /** BUSY_TIMEOUT_MS is how long a write waits for another program's lock before giving up. */
 const BUSY_TIMEOUT_MS = 10_000;
@@ -85,13 +85,13 @@ export function prepareDbPath(file: string): void {
  * cannot help a stale snapshot (https://sqlite.org/isolation.html, https://sqlite.org/lang_transaction.html).
  * Nested calls still become savepoints, and .deferred stays available for read-only snapshots.
  */
-function beginImmediate(db: Store): void {
+function beginImmediate(db: Db): void {
   const make = db.transaction.bind(db);
   db.transaction = ((fn: (...args: any[]) => unknown) => {
     const t = make(fn);
     const run = (...args: unknown[]) => t.immediate(...args);
     return Object.assign(run, { default: run, deferred: t.deferred, immediate: t.immediate, exclusive: t.exclusive });
-  }) as Store['transaction'];
+  }) as Db['transaction'];
 }
 
 /**
@@ -100,10 +100,10 @@ function beginImmediate(db: Store): void {
  * Inkzee is refused rather than misread; an unusable path, a file that is not a database, a lock
  * held too long by another program or a full disk is a one-line StoreError naming the file.
  */
-export function openStore(file: string, o: StoreOptions = {}): Store {
+export function openStore(file: string, o: StoreOptions = {}): Db {
   prepareDbPath(file);
   const timeout = o.busyTimeoutMs ?? BUSY_TIMEOUT_MS;
-  let db: Store | undefined;
+  let db: Db | undefined;
   try {
     db = new Database(file, { timeout });
     // WAL: readers (items, search) never wait for a crawl that is writing, nor block it.
@@ -120,7 +120,7 @@ export function openStore(file: string, o: StoreOptions = {}): Store {
 }
 
 /** migrate runs, in one transaction, every migration the database has not seen yet. */
-export function migrate(db: Store, file: string, list: readonly Migration[] = migrations): void {
+export function migrate(db: Db, file: string, list: readonly Migration[] = migrations): void {
   let version: number;
   try {
     version = db.pragma('user_version', { simple: true }) as number;

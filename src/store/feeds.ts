@@ -1,5 +1,5 @@
-import type { Feed, Subscription } from '../model.js';
-import type { Store } from './db.js';
+import { feedHost, type Feed, type Subscription } from '../model.js';
+import type { Db } from './db.js';
 
 /** FeedRow is a row of the feeds table. */
 export interface FeedRow {
@@ -44,15 +44,15 @@ export interface AddResult {
  * addSubscriptions stores the subscriptions that are not in the database yet, all in one
  * transaction; a URL already stored is left exactly as it is (its folder and state included).
  */
-export function addSubscriptions(db: Store, subs: readonly Subscription[], now: string): AddResult {
+export function addSubscriptions(db: Db, subs: readonly Subscription[], now: string): AddResult {
   const insert = db.prepare(
-    `INSERT INTO feeds (url, title, site_url, category, added_at) VALUES (?, ?, ?, ?, ?)
+    `INSERT INTO feeds (url, title, site_url, category, added_at, host) VALUES (?, ?, ?, ?, ?, ?)
      ON CONFLICT(url) DO NOTHING RETURNING *`,
   );
   return db.transaction(() => {
     const result: AddResult = { added: [], present: 0 };
     for (const s of subs) {
-      const row = insert.get(s.url, s.title, s.siteUrl, s.category, now) as FeedRow | undefined;
+      const row = insert.get(s.url, s.title, s.siteUrl, s.category, now, feedHost(s.url)) as FeedRow | undefined;
       if (row) result.added.push(toFeed(row));
       else result.present++;
     }
@@ -99,7 +99,7 @@ export function feedClause(column: { id: string; url: string }, feed: string): C
 }
 
 /** listFeeds returns stored feeds, with their item counts, ordered by category then title. */
-export function listFeeds(db: Store, filter: FeedFilter = {}): FeedListing[] {
+export function listFeeds(db: Db, filter: FeedFilter = {}): FeedListing[] {
   const clauses: Clause[] = [];
   if (filter.category !== undefined) clauses.push(categoryClause('category', filter.category));
   if (filter.feed !== undefined) clauses.push(feedClause({ id: 'id', url: 'url' }, filter.feed));

@@ -1,5 +1,5 @@
 import { UsageError } from '../errors.js';
-import type { Store } from './db.js';
+import type { Db } from './db.js';
 import { categoryClause, feedClause } from './feeds.js';
 
 /** ItemFilter narrows an item listing; every field is optional. */
@@ -20,19 +20,19 @@ export interface ItemFilter {
 
 // SQLite's lower() folds ASCII only; tags are often not ("Ökonomie"), so fold them in JavaScript.
 const CASEFOLD = 'inkzee_casefold';
-const registered = new WeakSet<Store>();
+const registered = new WeakSet<Db>();
 
 /**
  * filterFor is itemWhere for a query about to be prepared on db: a tag filter first registers the
  * case-folding SQL function on the connection (better-sqlite3 cannot add one while a query runs,
  * so it is done here, before, and only when a tag filter needs it).
  */
-export function filterFor(db: Store, f: ItemFilter): { sql: string; params: Record<string, unknown> } {
+export function filterFor(db: Db, f: ItemFilter): { sql: string; params: Record<string, unknown> } {
   if (f.tags?.length) useCasefold(db);
   return itemWhere(f);
 }
 
-function useCasefold(db: Store): void {
+function useCasefold(db: Db): void {
   if (registered.has(db)) return;
   db.function(CASEFOLD, { deterministic: true }, (s: unknown) => (typeof s === 'string' ? s.normalize('NFC').toLowerCase() : s));
   registered.add(db);

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Enclosure, Item } from '../model.js';
-import type { Store } from './db.js';
+import type { Db } from './db.js';
 import { filterFor, type ItemFilter } from './item-filter.js';
 import { itemSearchText } from './search-text.js';
 
@@ -63,9 +63,9 @@ interface UpsertStatements {
 }
 
 // Preparing these five (FTS5 ones especially) for every feed cost more CPU than running them.
-const prepared = new WeakMap<Store, UpsertStatements>();
+const prepared = new WeakMap<Db, UpsertStatements>();
 
-function statementsFor(db: Store): UpsertStatements {
+function statementsFor(db: Db): UpsertStatements {
   let s = prepared.get(db);
   if (s) return s;
   // Positional parameters, in toRow's column order: binding a named object costs a lookup per column.
@@ -94,7 +94,7 @@ export type SearchText = { title: string; body: string };
  * `texts[k]`, when given, is items[k]'s search text, made beside the parse (off this thread).
  * Runs inside the caller's transaction.
  */
-export function upsertItems(db: Store, feedId: number, items: readonly Item[], now: string, texts?: readonly SearchText[]): StoreResult {
+export function upsertItems(db: Db, feedId: number, items: readonly Item[], now: string, texts?: readonly SearchText[]): StoreResult {
   const s = statementsFor(db);
   const index = (id: number | bigint, k: number) => {
     const t = texts?.[k] ?? itemSearchText(items[k]);
@@ -164,21 +164,21 @@ function fromRaw(a: Cell[], extras: readonly string[]): StoredItem {
 }
 
 /** readItems runs a query whose columns are ITEM_COLUMNS then any extras, streaming decoded items. */
-export function* readItems<T extends object = object>(db: Store, sql: string, params: Record<string, unknown> | unknown[] = {}): IterableIterator<StoredItem & T> {
+export function* readItems<T extends object = object>(db: Db, sql: string, params: Record<string, unknown> | unknown[] = {}): IterableIterator<StoredItem & T> {
   const stmt = db.prepare(sql).raw(true);
   const extras = stmt.columns().slice(ITEM_COLUMN_COUNT).map((c) => c.name);
   for (const row of stmt.iterate(params) as IterableIterator<Cell[]>) yield fromRaw(row, extras) as StoredItem & T;
 }
 
 /** readItem runs such a query for one item, or undefined. */
-export function readItem(db: Store, sql: string, params: Record<string, unknown> | unknown[] = {}): StoredItem | undefined {
+export function readItem(db: Db, sql: string, params: Record<string, unknown> | unknown[] = {}): StoredItem | undefined {
   const stmt = db.prepare(sql).raw(true);
   const row = stmt.get(params) as Cell[] | undefined;
   return row && fromRaw(row, stmt.columns().slice(ITEM_COLUMN_COUNT).map((c) => c.name));
 }
 
 /** iterateItems streams items newest first (by publication, else first-seen time) in constant memory. */
-export function iterateItems(db: Store, f: ItemFilter): IterableIterator<StoredItem> {
+export function iterateItems(db: Db, f: ItemFilter): IterableIterator<StoredItem> {
   const w = filterFor(db, f);
   const limit = f.limit !== undefined ? 'LIMIT @limit' : '';
   // With --label, each item also carries that label's best confidence (any model).

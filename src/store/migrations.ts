@@ -3,6 +3,7 @@
 import type Database from 'better-sqlite3';
 import { sanitizeStoredItems } from './migrate-stored-html.js';
 import { itemSearchText } from './search-text.js';
+import { feedHost } from '../model.js';
 
 /** Migration is SQL to run, or a function for steps SQL alone cannot do (e.g. reindexing text). */
 export type Migration = string | ((db: Database.Database) => void);
@@ -109,4 +110,13 @@ export const migrations: readonly Migration[] = [
   // 6: items stored before this release get today's sanitized HTML, and every feed is fetched
   // once more so that the fields of migration 4 are filled in (see migrate-stored-html.ts).
   sanitizeStoredItems,
+  // 7: crawlers claim feeds a whole host at a time under an expiring lease (`inkzee worker`), so
+  // each feed row knows its host, and a lease row says who crawls a host until when.
+  (db) => {
+    db.exec(`ALTER TABLE feeds ADD COLUMN host TEXT NOT NULL DEFAULT '';
+             CREATE INDEX feeds_host ON feeds(host);
+             CREATE TABLE host_leases (host TEXT PRIMARY KEY, worker TEXT NOT NULL, lease_until INTEGER NOT NULL);`);
+    const set = db.prepare('UPDATE feeds SET host = ? WHERE id = ?');
+    for (const f of db.prepare('SELECT id, url FROM feeds').all() as { id: number; url: string }[]) set.run(feedHost(f.url), f.id);
+  },
 ];

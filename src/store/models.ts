@@ -1,4 +1,4 @@
-import type { Store } from './db.js';
+import type { Db } from './db.js';
 
 /** StoredModel describes a trained model as listed by `classify models`. */
 export interface StoredModel {
@@ -17,7 +17,7 @@ export interface StoredModel {
  * saveModel stores a trained model under its name, replacing one of the same name and the labels
  * it gave, in one transaction: until it commits, the previous model stays whole.
  */
-export function saveModel(db: Store, m: Omit<StoredModel, 'bytes' | 'corrections'> & { params: object; blob: Buffer }): void {
+export function saveModel(db: Db, m: Omit<StoredModel, 'bytes' | 'corrections'> & { params: object; blob: Buffer }): void {
   db.transaction(() => {
     db.prepare('DELETE FROM item_labels WHERE model = ?').run(m.name);
     db.prepare(`INSERT INTO models (name, format, labels, train_size, source, params, created_at, blob)
@@ -29,12 +29,12 @@ export function saveModel(db: Store, m: Omit<StoredModel, 'bytes' | 'corrections
 }
 
 /** loadModelBlob returns a model's serialized form, or undefined if there is no such model. */
-export function loadModelBlob(db: Store, name: string): Buffer | undefined {
+export function loadModelBlob(db: Db, name: string): Buffer | undefined {
   return (db.prepare('SELECT blob FROM models WHERE name = ?').get(name) as { blob: Buffer } | undefined)?.blob;
 }
 
 /** listModels lists the stored models, newest first. */
-export function listModels(db: Store): StoredModel[] {
+export function listModels(db: Db): StoredModel[] {
   const rows = db.prepare(`SELECT name, format, labels, train_size AS trainSize, source, created_at AS createdAt, length(blob) AS bytes,
                              (SELECT count(*) FROM corrections c WHERE c.model = m.name) AS corrections
                            FROM models m ORDER BY created_at DESC, name`).all() as (Omit<StoredModel, 'labels'> & { labels: string })[];
@@ -50,32 +50,32 @@ export interface TextRow {
 }
 
 /** modelSource is the training source of a stored model ("folders:depth=1", "labels:news.csv"), if it exists. */
-export function modelSource(db: Store, name: string): string | undefined {
+export function modelSource(db: Db, name: string): string | undefined {
   return (db.prepare('SELECT source FROM models WHERE name = ?').get(name) as { source: string } | undefined)?.source;
 }
 
 /** itemForLabel reads one item's text and the label this model gave it, if any. */
-export function itemForLabel(db: Store, model: string, id: number): (TextRow & { label: string | null; confidence: number | null }) | undefined {
+export function itemForLabel(db: Db, model: string, id: number): (TextRow & { label: string | null; confidence: number | null }) | undefined {
   return db.prepare(`SELECT i.id, i.title, i.summary, i.content, l.label, l.confidence FROM items i
                      LEFT JOIN item_labels l ON l.item_id = i.id AND l.model = ? WHERE i.id = ?`).get(model, id) as
     (TextRow & { label: string | null; confidence: number | null }) | undefined;
 }
 
 /** forgetLabels drops the labels a model gave some items (those it is no longer sure of). */
-export function forgetLabels(db: Store, model: string, ids: readonly number[]): void {
+export function forgetLabels(db: Db, model: string, ids: readonly number[]): void {
   const del = db.prepare('DELETE FROM item_labels WHERE model = ? AND item_id = ?');
   db.transaction(() => { for (const id of ids) del.run(model, id); })();
 }
 
 /** itemsToLabel lists items the model has not labelled yet (or all items), in id order. */
-export function itemsToLabel(db: Store, model: string, all: boolean, afterId: number, limit: number): TextRow[] {
+export function itemsToLabel(db: Db, model: string, all: boolean, afterId: number, limit: number): TextRow[] {
   const where = all ? 'i.id > @afterId' : 'i.id > @afterId AND NOT EXISTS (SELECT 1 FROM item_labels l WHERE l.item_id = i.id AND l.model = @model)';
   return db.prepare(`SELECT i.id, i.title, i.summary, i.content FROM items i WHERE ${where} ORDER BY i.id LIMIT @limit`)
     .all({ model, afterId, limit }) as TextRow[];
 }
 
 /** saveLabels records a model's label and confidence for items, replacing earlier ones. */
-export function saveLabels(db: Store, model: string, labels: { id: number; label: string; confidence: number }[], now: string): void {
+export function saveLabels(db: Db, model: string, labels: readonly { id: number; label: string; confidence: number }[], now: string): void {
   const put = db.prepare(`INSERT INTO item_labels (item_id, model, label, confidence, labelled_at) VALUES (?, ?, ?, ?, ?)
                           ON CONFLICT(item_id, model) DO UPDATE SET label = excluded.label, confidence = excluded.confidence, labelled_at = excluded.labelled_at`);
   db.transaction(() => { for (const l of labels) put.run(l.id, model, l.label, l.confidence, now); })();
@@ -86,7 +86,7 @@ export function saveLabels(db: Store, model: string, labels: { id: number; label
  * of its most widely used such tag (the broadest topic it names; ties go to the feed's order).
  * Tags match without regard to case; a label is spelt as the tag was first seen.
  */
-export function tagExamples(db: Store, minItems: number): (TextRow & { category: string })[] {
+export function tagExamples(db: Db, minItems: number): (TextRow & { category: string })[] {
   type Row = TextRow & { categories: string };
   const count = new Map<string, number>();
   const spelling = new Map<string, string>();
@@ -110,7 +110,7 @@ export function tagExamples(db: Store, minItems: number): (TextRow & { category:
 }
 
 /** folderExamples lists items of filed feeds with their folder cut to a depth, as training examples. */
-export function folderExamples(db: Store, depth: number): (TextRow & { category: string })[] {
+export function folderExamples(db: Db, depth: number): (TextRow & { category: string })[] {
   return db.prepare(`SELECT i.id, i.title, i.summary, i.content, f.category FROM items i JOIN feeds f ON f.id = i.feed_id
                      WHERE f.category <> '' ORDER BY i.id`).all().map((r) => {
     const row = r as TextRow & { category: string };

@@ -1,12 +1,12 @@
 import type Database from 'better-sqlite3';
-import type { Feed, FeedMeta } from '../model.js';
-import type { Store } from './db.js';
+import { feedHost, type Feed, type FeedMeta } from '../model.js';
+import type { Db } from './db.js';
 import { toFeed } from './feeds.js';
 
 // Statements prepared once per database and name: a crawl runs them for every feed.
-const statements = new WeakMap<Store, Map<string, Database.Statement>>();
+const statements = new WeakMap<Db, Map<string, Database.Statement>>();
 
-function cached(db: Store, name: string, sql: string): Database.Statement {
+function cached(db: Db, name: string, sql: string): Database.Statement {
   let m = statements.get(db);
   if (!m) statements.set(db, (m = new Map()));
   let st = m.get(name);
@@ -33,7 +33,7 @@ export interface FetchState {
  * document's own metadata as it is now, and fills the title and site link only where the OPML
  * gave none: the name the user chose stays theirs.
  */
-export function recordSuccess(db: Store, feedId: number, s: FetchState, now: string): void {
+export function recordSuccess(db: Db, feedId: number, s: FetchState, now: string): void {
   const { meta: m, ...state } = s;
   cached(db, 'success', `UPDATE feeds SET last_status = @status, etag = @etag, last_modified = @lastModified, last_fetched_at = @now,
               consecutive_errors = 0, last_error = @error, next_check_at = @nextCheckAt, disabled_reason = NULL,
@@ -45,7 +45,7 @@ export function recordSuccess(db: Store, feedId: number, s: FetchState, now: str
 }
 
 /** recordFailure extends the error streak, keeps validators, and may disable the feed (410 Gone). */
-export function recordFailure(db: Store, feedId: number, s: FetchState, now: string): void {
+export function recordFailure(db: Db, feedId: number, s: FetchState, now: string): void {
   cached(db, 'failure', `UPDATE feeds SET last_status = @status, last_fetched_at = @now, consecutive_errors = consecutive_errors + 1,
               last_error = @error, next_check_at = @nextCheckAt, disabled_reason = coalesce(@disabledReason, disabled_reason)
               WHERE id = @feedId`)
@@ -56,10 +56,10 @@ export function recordFailure(db: Store, feedId: number, s: FetchState, now: str
  * moveFeed points a subscription at its new URL after a permanent redirect or autodiscovery.
  * If another subscription already has that URL, the feed is left where it is and false returned.
  */
-export function moveFeed(db: Store, feedId: number, url: string): boolean {
+export function moveFeed(db: Db, feedId: number, url: string): boolean {
   const taken = cached(db, 'taken', 'SELECT id FROM feeds WHERE url = ? AND id <> ?').get(url, feedId);
   if (taken) return false;
-  cached(db, 'move', 'UPDATE feeds SET url = ? WHERE id = ?').run(url, feedId);
+  cached(db, 'move', 'UPDATE feeds SET url = ?, host = ? WHERE id = ?').run(url, feedHost(url), feedId);
   return true;
 }
 
@@ -71,14 +71,16 @@ export interface DueFilter {
   force?: boolean;
   /** Crawl disabled feeds too (when the user named them). */
   includeDisabled?: boolean;
+  /**
+   * Only feeds not fetched since this ISO time: a worker's refresh interval, or the start of a
+   * claiming refresh (a successful fetch sets no next check, so the feed would be due again at once).
+   */
+  checkedBefore?: string;
   now: string;
 }
 
-/**
- * dueFeeds lists feeds to crawl in subscription order: those whose next check has come (or was
- * never set), all of them with force; disabled feeds only with includeDisabled.
- */
-export function dueFeeds(db: Store, f: DueFilter): Feed[] {
+/** dueWhere is the WHERE clause (over feeds, unaliased) and parameters of a DueFilter. */
+export function dueWhere(f: DueFilter): { sql: string; params: Record<string, unknown> } {
   const where: string[] = [];
   const params: Record<string, unknown> = { now: f.now };
   if (f.ids) {
@@ -87,6 +89,25 @@ export function dueFeeds(db: Store, f: DueFilter): Feed[] {
   }
   if (!f.includeDisabled) where.push('disabled_reason IS NULL');
   if (!f.force) where.push('(next_check_at IS NULL OR next_check_at <= @now)');
-  const rows = db.prepare(`SELECT * FROM feeds ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id`).all(params);
+  if (f.checkedBefore !== undefined) {
+    where.push('(last_fetched_at IS NULL OR last_fetched_at < @checkedBefore)');
+    params.checkedBefore = f.checkedBefore;
+  }
+  return { sql: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
+}
+
+/**
+ * dueFeeds lists feeds to crawl in subscription order: those whose next check has come (or was
+ * never set), all of them with force; disabled feeds only with includeDisabled.
+ */
+export function dueFeeds(db: Db, f: DueFilter): Feed[] {
+  const w = dueWhere(f);
+  const rows = db.prepare(`SELECT * FROM feeds ${w.sql} ORDER BY id`).all(w.params);
   return (rows as Parameters<typeof toFeed>[0][]).map(toFeed);
+}
+
+/** countDue counts the feeds dueFeeds would list. */
+export function countDue(db: Db, f: DueFilter): number {
+  const w = dueWhere(f);
+  return (db.prepare(`SELECT count(*) AS n FROM feeds ${w.sql}`).get(w.params) as { n: number }).n;
 }

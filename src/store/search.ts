@@ -1,5 +1,5 @@
 import { UsageError } from '../errors.js';
-import type { Store } from './db.js';
+import type { Db } from './db.js';
 import { filterFor } from './item-filter.js';
 import { ITEM_COLUMNS, readItems, type ItemFilter, type StoredItem } from './items.js';
 
@@ -35,7 +35,7 @@ export function toFtsQuery(query: string): string {
 export type SearchHit = StoredItem & { snippet: string; rank: number };
 
 /** searchItems ranks items matching the query by bm25 (title and item categories above body), best first. */
-export function searchItems(db: Store, query: string, f: ItemFilter): IterableIterator<SearchHit> {
+export function searchItems(db: Db, query: string, f: ItemFilter): IterableIterator<SearchHit> {
   const w = filterFor(db, f);
   const limit = f.limit !== undefined ? 'LIMIT @limit' : '';
   const ranked = `snippet(items_fts, -1, '${SNIPPET_OPEN}', '${SNIPPET_CLOSE}', '…', 16) AS snippet,

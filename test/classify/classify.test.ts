@@ -7,7 +7,7 @@ import { readExamples } from '../../src/classify/examples.js';
 import { tokenize } from '../../src/classify/tokenize.js';
 import { evaluate } from '../../src/classify/metrics.js';
 import { deserializeModel, predict, serializeModel, trainModel } from '../../src/classify/model.js';
-import { tempDir, testContext } from '../helpers.js';
+import { collect, tempDir, testContext } from '../helpers.js';
 import { seed } from '../read/seed.js';
 import { csv, headlines } from './topics.js';
 import { Readable } from 'node:stream';
@@ -65,7 +65,7 @@ describe('inkzee classify', () => {
     expect(r.bytes).toBeLessThan(8 << 20);
     const ev = await evalCommand(ctx, write('dev.csv', csv(headlines(20, 9))), { model: 'topics' });
     expect(ev.accuracy).toBeGreaterThan(0.9);
-    expect(modelsCommand(ctx)).toEqual([expect.objectContaining({ name: 'topics', labels: ['cooking', 'sports', 'technology'], trainSize: 120 })]);
+    expect(await modelsCommand(ctx)).toEqual([expect.objectContaining({ name: 'topics', labels: ['cooking', 'sports', 'technology'], trainSize: 120 })]);
     const out: object[] = [];
     const input = Readable.from(['{"id":7,"title":"coach praises striker after the final goal","extra":[1]}\n', '\n',
       '{"id":8,"title":"new kernel and browser release for developer laptop"}\n']);
@@ -110,7 +110,7 @@ describe('inkzee classify', () => {
     const ctx = testContext();
     const tagged = (label: string, tags: string[], n: number, s: number) => headlines(n, s).filter((r) => r.label === label)
       .map((r, k) => ({ guid: `${label}${s}-${k}`, title: r.title, summary: `<p>${r.description}</p>`, categories: k % 2 ? [...tags].reverse() : tags.slice(0, 1) }));
-    seed(ctx.store(), {
+    seed(ctx.db(), {
       'https://news.example/feed': { category: '', items: [
         ...tagged('sports', ['Sports', 'Football'], 30, 1), ...tagged('technology', ['tech'], 30, 1),
         ...tagged('cooking', ['Food', 'Recipes'], 30, 1), ...tagged('cooking', ['Rare tag'], 6, 3)] },
@@ -123,10 +123,10 @@ describe('inkzee classify', () => {
     expect(Object.keys(r.perLabel).sort()).toEqual(['Food', 'Sports', 'tech']);
     expect(Object.values(r.perLabel).reduce((a, b) => a + b, 0)).toBe(r.examples);
     await labelCommand(ctx, { model: 'tags' });
-    const untagged = (label: string) => [...itemsCommand(ctx, { feed: 'https://untagged.example/feed', label })].map((i) => i.guid!.replace(/\d.*/, ''));
-    expect(untagged('Sports').every((g) => g === 'sports')).toBe(true);
-    expect(untagged('tech').every((g) => g === 'technology')).toBe(true);
-    expect(untagged('Sports').length + untagged('tech').length).toBeGreaterThanOrEqual(10);
+    const untagged = async (label: string) => (await collect(itemsCommand(ctx, { feed: 'https://untagged.example/feed', label }))).map((i) => i.guid!.replace(/\d.*/, ''));
+    expect((await untagged('Sports')).every((g) => g === 'sports')).toBe(true);
+    expect((await untagged('tech')).every((g) => g === 'technology')).toBe(true);
+    expect((await untagged('Sports')).length + (await untagged('tech')).length).toBeGreaterThanOrEqual(10);
     await expect(trainCommand(ctx, { fromTags: true, minTagItems: 1000, model: 'x' })).rejects.toThrow(/fewer than two tags/);
     await expect(trainCommand(ctx, { fromTags: true, fromFolders: true, model: 'x' })).rejects.toThrow(/exactly one of/);
   });
@@ -135,7 +135,7 @@ describe('inkzee classify', () => {
     const ctx = testContext();
     const items = (label: string, n: number, s: number) => headlines(n, s).filter((r) => r.label === label)
       .map((r, k) => ({ guid: `${label}${s}-${k}`, title: r.title, summary: `<p>${r.description}</p>` }));
-    seed(ctx.store(), {
+    seed(ctx.db(), {
       'https://sports.example/feed': { category: 'Sports/Football', items: items('sports', 30, 1) },
       'https://tech.example/feed': { category: 'Technology', items: items('technology', 30, 1) },
       'https://food.example/feed': { category: 'Food & Drink/Recipes', items: items('cooking', 30, 1) },
@@ -144,11 +144,11 @@ describe('inkzee classify', () => {
     expect(await trainCommand(ctx, { fromFolders: true, model: 'default' })).toMatchObject({ examples: 90, perLabel: { Sports: 30, Technology: 30, 'Food & Drink': 30 } });
     expect(await labelCommand(ctx, { model: 'default' })).toMatchObject({ labelled: 105 });
     expect(await labelCommand(ctx, { model: 'default' })).toMatchObject({ labelled: 0 }); // nothing new
-    const unfiled = (label: string) => [...itemsCommand(ctx, { feed: 'https://mixed.example/feed', label })].map((i) => i.guid!.replace(/\d.*/, ''));
-    expect(unfiled('Sports')).toEqual(['sports', 'sports', 'sports', 'sports', 'sports']);
-    expect(unfiled('Technology')).toEqual(Array(5).fill('technology'));
-    expect(unfiled('Food & Drink')).toEqual(Array(5).fill('cooking'));
-    expect([...itemsCommand(ctx, { label: 'Sports', limit: '1' })][0]).toMatchObject({ label: 'Sports', confidence: expect.any(Number) });
+    const unfiled = async (label: string) => (await collect(itemsCommand(ctx, { feed: 'https://mixed.example/feed', label }))).map((i) => i.guid!.replace(/\d.*/, ''));
+    expect(await unfiled('Sports')).toEqual(['sports', 'sports', 'sports', 'sports', 'sports']);
+    expect(await unfiled('Technology')).toEqual(Array(5).fill('technology'));
+    expect(await unfiled('Food & Drink')).toEqual(Array(5).fill('cooking'));
+    expect((await collect(itemsCommand(ctx, { label: 'Sports', limit: '1' })))[0]).toMatchObject({ label: 'Sports', confidence: expect.any(Number) });
     expect(await labelCommand(ctx, { model: 'default', all: true })).toMatchObject({ labelled: 105 });
   });
 
@@ -162,9 +162,9 @@ describe('inkzee classify', () => {
   ])('refuses %s with a one-line error and keeps the existing model', async (name, text, message) => {
     const ctx = testContext();
     await trainCommand(ctx, { labels: write('good.csv', csv(headlines(10, 1))), model: 'default' });
-    const before = modelsCommand(ctx)[0];
+    const before = (await modelsCommand(ctx))[0];
     await expect(trainCommand(ctx, { labels: write(name, text), model: 'default' })).rejects.toThrow(message);
-    expect(modelsCommand(ctx)).toEqual([before]);
+    expect(await modelsCommand(ctx)).toEqual([before]);
   });
 
   it('names a missing model', async () => {

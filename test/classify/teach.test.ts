@@ -22,7 +22,7 @@ const labels = (db: Store, model: string) => new Map((db.prepare(`SELECT i.key, 
 /** A reader's folders, and an unfiled feed to label that carries a kind of item no folder holds (esports). */
 function library() {
   const ctx = testContext();
-  seed(ctx.store(), {
+  seed(ctx.db(), {
     'https://sports.example/feed': { category: 'Sports', items: topic('sports', 40, 1) },
     'https://tech.example/feed': { category: 'Technology', items: [...topic('technology', 40, 1), ] },
     'https://food.example/feed': { category: 'Food', items: topic('cooking', 40, 1) },
@@ -46,7 +46,7 @@ const SLOW = { timeout: 180_000 };
 describe('classify teach', () => {
   it('learns a kind of item the folders mislabel after a few corrections, without losing accuracy elsewhere', SLOW, async () => {
     const ctx = library();
-    const db = ctx.store();
+    const db = ctx.db();
     expect(await trainCommand(ctx, { fromFolders: true, model: 'default' })).toMatchObject({ corrections: 0 });
     await labelCommand(ctx, { model: 'default' });
     const before = labels(db, 'default');
@@ -56,10 +56,10 @@ describe('classify teach', () => {
 
     const taught = ['esports5-0', 'esports5-1', 'esports5-2'].map((k) => idOf(db, k));
     for (const id of taught) {
-      expect(teachCommand(ctx, String(id), 'sports', { model: 'default' })).toMatchObject({ item: id, label: 'Sports', was: 'Technology' });
+      expect(await teachCommand(ctx, String(id), 'sports', { model: 'default' })).toMatchObject({ item: id, label: 'Sports', was: 'Technology' });
     }
     expect(labels(db, 'default').get('esports5-0')).toBe('Sports'); // relabelled at once
-    expect(modelsCommand(ctx)[0]).toMatchObject({ name: 'default', corrections: 3 });
+    expect((await modelsCommand(ctx))[0]).toMatchObject({ name: 'default', corrections: 3 });
 
     // The three taught items join the 120 filed ones (their partial copies are not counted as examples).
     expect(await trainCommand(ctx, { fromFolders: true, model: 'default' })).toMatchObject({ corrections: 3, examples: 123, perLabel: { Sports: 43, Technology: 40, Food: 40 } });
@@ -67,26 +67,26 @@ describe('classify teach', () => {
     const after = labels(db, 'default');
     expect(esportsAs(after, 'Sports')).toBeGreaterThanOrEqual(15); // of 17: the other esports items follow the corrections
     expect(accuracyElsewhere(after)).toBeGreaterThanOrEqual(elsewhereBefore);
-    for (const id of taught) expect(explainCommand(ctx, String(id), { model: 'default' })).toMatchObject({ taught: 'Sports' });
+    for (const id of taught) expect(await explainCommand(ctx, String(id), { model: 'default' })).toMatchObject({ taught: 'Sports' });
   });
 
   it('lists and removes corrections; training from another source leaves them out', SLOW, async () => {
     const ctx = library();
-    const db = ctx.store();
+    const db = ctx.db();
     await trainCommand(ctx, { fromFolders: true, model: 'default' });
     const id = idOf(db, 'esports5-0');
-    teachCommand(ctx, String(id), 'Sports', { model: 'default' });
-    teachCommand(ctx, String(id), 'Food', { model: 'default' }); // a second thought replaces the first
-    const list = correctionsCommand(ctx, {});
+    await teachCommand(ctx, String(id), 'Sports', { model: 'default' });
+    await teachCommand(ctx, String(id), 'Food', { model: 'default' }); // a second thought replaces the first
+    const list = await correctionsCommand(ctx, {});
     expect(list).toEqual({ kind: 'list', corrections: [expect.objectContaining({ itemId: id, model: 'default', label: 'Food', was: 'Technology', source: 'folders:depth=1' })] });
     expect(await trainCommand(ctx, { fromFolders: true, depth: 2, model: 'default' })).toMatchObject({ source: 'folders:depth=2', corrections: 0 });
     expect(await trainCommand(ctx, { fromFolders: true, model: 'default' })).toMatchObject({ corrections: 1 });
-    expect(correctionsCommand(ctx, { remove: String(id) })).toEqual({ kind: 'removed', model: 'default', item: id, label: 'Food', now: expect.any(String) });
-    expect(correctionsCommand(ctx, { model: 'default' })).toEqual({ kind: 'list', corrections: [] });
-    expect(() => correctionsCommand(ctx, { remove: String(id) })).toThrow(`item ${id}: no correction for model "default"`);
-    expect(() => teachCommand(ctx, String(id), 'Politics', { model: 'default' })).toThrow('label "Politics": model "default" does not know it (labels: Food, Sports, Technology)');
-    expect(() => teachCommand(ctx, '999999', 'Food', { model: 'default' })).toThrow('item 999999: no such item');
-    expect(() => teachCommand(ctx, 'abc', 'Food', { model: 'default' })).toThrow(/item abc: give the item's id/);
+    expect(await correctionsCommand(ctx, { remove: String(id) })).toEqual({ kind: 'removed', model: 'default', item: id, label: 'Food', now: expect.any(String) });
+    expect(await correctionsCommand(ctx, { model: 'default' })).toEqual({ kind: 'list', corrections: [] });
+    await expect(correctionsCommand(ctx, { remove: String(id) })).rejects.toThrow(`item ${id}: no correction for model "default"`);
+    await expect(teachCommand(ctx, String(id), 'Politics', { model: 'default' })).rejects.toThrow('label "Politics": model "default" does not know it (labels: Food, Sports, Technology)');
+    await expect(teachCommand(ctx, '999999', 'Food', { model: 'default' })).rejects.toThrow('item 999999: no such item');
+    await expect(teachCommand(ctx, 'abc', 'Food', { model: 'default' })).rejects.toThrow(/item abc: give the item's id/);
   });
 });
 
@@ -94,9 +94,9 @@ describe('classify explain', () => {
   it('names the label, the runner-up, and the item\'s own words that pushed towards and away from it, summing to the margin', SLOW, async () => {
     const ctx = library();
     await trainCommand(ctx, { fromFolders: true, model: 'default' });
-    const id = idOf(ctx.store(), 'sports5-0');
-    const row = ctx.store().prepare('SELECT title, summary FROM items WHERE id = ?').get(id) as { title: string; summary: string };
-    const e = explainCommand(ctx, String(id), { model: 'default', top: 1000 });
+    const id = idOf(ctx.db(), 'sports5-0');
+    const row = ctx.db().prepare('SELECT title, summary FROM items WHERE id = ?').get(id) as { title: string; summary: string };
+    const e = await explainCommand(ctx, String(id), { model: 'default', top: 1000 });
     expect(e).toMatchObject({ item: id, label: 'Sports', taught: null });
     expect(e.runnerUp.label).not.toBe('Sports');
     expect(e.confidence).toBeGreaterThan(e.runnerUp.confidence);
@@ -121,7 +121,7 @@ describe('--min-confidence and calibration', () => {
     const strict = await labelCommand(ctx, { model: 'default', all: true, minConfidence: 0.999 });
     expect(strict.unsure).toBeGreaterThan(0);
     expect(strict.labelled + strict.unsure).toBe(all.labelled);
-    expect(labels(ctx.store(), 'default').size).toBe(strict.labelled);
+    expect(labels(ctx.db(), 'default').size).toBe(strict.labelled);
     const out: Record<string, unknown>[] = [];
     const lines = ['{"title":"coach striker goal league final match"}', '{"title":"the new week"}'].map((l) => `${l}\n`);
     await stdinCommand(ctx, { model: 'default', minConfidence: 0.9 }, (o) => out.push(o as Record<string, unknown>), Readable.from(lines));

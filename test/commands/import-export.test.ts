@@ -8,7 +8,7 @@ import { listFeeds } from '../../src/store/feeds.js';
 import { fixture, ROOT, tempDir, testContext } from '../helpers.js';
 
 const snapshot = (ctx: ReturnType<typeof testContext>) =>
-  listFeeds(ctx.store()).map((f) => ({ url: f.url, title: f.title, category: f.category, siteUrl: f.siteUrl }));
+  listFeeds(ctx.db()).map((f) => ({ url: f.url, title: f.title, category: f.category, siteUrl: f.siteUrl }));
 
 describe('import', () => {
   it('stores every subscription with its folder path and reports counts', async () => {
@@ -22,10 +22,10 @@ describe('import', () => {
   it('changes nothing when the same file is imported again', async () => {
     const ctx = testContext();
     await importSubscriptions(ctx, fixture('opml', 'nested.opml'));
-    const before = ctx.store().prepare('SELECT * FROM feeds ORDER BY id').all();
+    const before = ctx.db().prepare('SELECT * FROM feeds ORDER BY id').all();
     const again = await importSubscriptions(ctx, fixture('opml', 'nested.opml'));
     expect(again).toMatchObject({ added: 0, present: 6 });
-    expect(ctx.store().prepare('SELECT * FROM feeds ORDER BY id').all()).toEqual(before);
+    expect(ctx.db().prepare('SELECT * FROM feeds ORDER BY id').all()).toEqual(before);
   });
 
   it('merges URLs already in the database, keeping their stored folder', async () => {
@@ -44,7 +44,7 @@ describe('import', () => {
     const ctx = testContext();
     await importSubscriptions(ctx, fixture('opml', 'nested.opml'));
     await expect(importSubscriptions(ctx, fixture('opml', 'not-opml.html'))).rejects.toThrow(/root element is <html>/);
-    expect(listFeeds(ctx.store())).toHaveLength(6);
+    expect(listFeeds(ctx.db())).toHaveLength(6);
   });
 
   it('imports the Scoble list from examples/', async () => {
@@ -62,7 +62,7 @@ describe('export', () => {
     await importSubscriptions(first, fixture('opml', 'bare-ampersand.opml'));
     await importSubscriptions(first, fixture('opml', 'utf16-bom.opml'));
     const file = path.join(tempDir(), 'export.opml');
-    expect(exportCommand(first, file)).toEqual({ file, feeds: 9 });
+    expect(await exportCommand(first, file)).toEqual({ file, feeds: 9 });
     const second = testContext();
     expect(await importSubscriptions(second, file)).toMatchObject({ added: 9, skipped: {} });
     const key = (f: { url: string }) => f.url;
@@ -73,7 +73,7 @@ describe('export', () => {
     const ctx = testContext();
     await importSubscriptions(ctx, fixture('opml', 'nested.opml'));
     await importSubscriptions(ctx, fixture('opml', 'bare-ampersand.opml'));
-    const { text } = exportCommand(ctx, undefined);
+    const { text } = await exportCommand(ctx, undefined);
     const opml = createRequire(import.meta.url)('opml') as { parse: (t: string, cb: (e: unknown, o: any) => void) => void };
     const parsed = await new Promise<any>((resolve, reject) => opml.parse(text!, (e, o) => (e ? reject(e) : resolve(o))));
     const tech = parsed.opml.body.subs.find((s: any) => s.text === 'Technology');

@@ -12,10 +12,10 @@ afterEach(async () => { await server?.close(); });
 
 async function crawl(path: string) {
   const ctx = testContext();
-  addSubscriptions(ctx.store(), [{ url: `${server.url}${path}`, title: null, siteUrl: null, category: 'Test' }], ctx.now().toISOString());
+  addSubscriptions(ctx.db(), [{ url: `${server.url}${path}`, title: null, siteUrl: null, category: 'Test' }], ctx.now().toISOString());
   await refreshCommand(ctx, opts, quiet);
-  const feed = listFeeds(ctx.store())[0];
-  const items = ctx.store().prepare('SELECT link, summary FROM items ORDER BY id').all() as { link: string; summary: string }[];
+  const feed = listFeeds(ctx.db())[0];
+  const items = ctx.db().prepare('SELECT link, summary FROM items ORDER BY id').all() as { link: string; summary: string }[];
   return { feed, items };
 }
 

@@ -77,16 +77,16 @@ describe('the parse pool', () => {
       '/good': serve(200, rss('Good', [{ guid: 'g', title: 'fine' }])),
     });
     const ctx = testContext();
-    addSubscriptions(ctx.store(), ['/bad', '/good'].map((p) => ({ url: `${server!.url}${p}`, title: null, siteUrl: null, category: '' })), ctx.now().toISOString());
+    addSubscriptions(ctx.db(), ['/bad', '/good'].map((p) => ({ url: `${server!.url}${p}`, title: null, siteUrl: null, category: '' })), ctx.now().toISOString());
     pool = new ParsePool({ threads: 1, workerFile: CRASHING });
     fetcher = new Fetcher({ userAgent: 'Inkzee/test', timeoutMs: 5000, maxBodyBytes: 1 << 20, concurrency: 2, perHost: 2 }, {});
-    const deps = { db: ctx.store(), fetcher, signal: new AbortController().signal, now: ctx.now, parse: pool.parse.bind(pool) };
-    const results = await Promise.all(listFeeds(ctx.store()).map((f) => refreshFeed(f, deps)));
+    const deps = { store: await ctx.store(), fetcher, signal: new AbortController().signal, now: ctx.now, parse: pool.parse.bind(pool) };
+    const results = await Promise.all(listFeeds(ctx.db()).map((f) => refreshFeed(f, deps)));
     expect(results.map((r) => [new URL(r.url).pathname, r.outcome, r.error])).toEqual([
       ['/bad', 'failed', 'parse: worker crashed (exit code 7)'],
       ['/good', 'updated', null],
     ]);
-    expect(listFeeds(ctx.store()).find((f) => f.url.endsWith('/bad'))).toMatchObject({ consecutiveErrors: 1, lastError: 'parse: worker crashed (exit code 7)' });
+    expect(listFeeds(ctx.db()).find((f) => f.url.endsWith('/bad'))).toMatchObject({ consecutiveErrors: 1, lastError: 'parse: worker crashed (exit code 7)' });
   });
 
   it('does not keep a process alive once its workers are idle, even if nobody closes the pool', async () => {

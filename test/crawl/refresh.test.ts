@@ -16,9 +16,9 @@ function recorder() {
   return { results, listen };
 }
 const subscribe = (ctx: ReturnType<typeof testContext>, ...urls: string[]) =>
-  addSubscriptions(ctx.store(), urls.map((url) => ({ url, title: null, siteUrl: null, category: 'Test' })), ctx.now().toISOString());
+  addSubscriptions(ctx.db(), urls.map((url) => ({ url, title: null, siteUrl: null, category: 'Test' })), ctx.now().toISOString());
 const items = (ctx: ReturnType<typeof testContext>) =>
-  ctx.store().prepare('SELECT i.id, f.url AS feed, i.key, i.title, i.first_seen AS firstSeen FROM items i JOIN feeds f ON f.id = i.feed_id ORDER BY i.id').all() as
+  ctx.db().prepare('SELECT i.id, f.url AS feed, i.key, i.title, i.first_seen AS firstSeen FROM items i JOIN feeds f ON f.id = i.feed_id ORDER BY i.id').all() as
     { id: number; feed: string; key: string; title: string; firstSeen: string }[];
 
 let server: FeedServer;
@@ -38,7 +38,7 @@ describe('refresh', () => {
     expect(await refreshCommand(ctx, opts(), second.listen)).toMatchObject({ feeds: 1, notModified: 1, newItems: 0 });
     expect(items(ctx).map((i) => i.key)).toEqual(['a', 'b']);
     expect(server.requests[1].headers).toMatchObject({ 'if-none-match': '"e1"', 'if-modified-since': 'Wed, 01 May 2024 10:00:00 GMT' });
-    expect(listFeeds(ctx.store())[0]).toMatchObject({ lastStatus: 304, consecutiveErrors: 0, title: 'Blog', etag: '"e1"' });
+    expect(listFeeds(ctx.db())[0]).toMatchObject({ lastStatus: 304, consecutiveErrors: 0, title: 'Blog', etag: '"e1"' });
   });
 
   it('adds exactly the new items of a feed that changed, and updates an edited item in place', async () => {
@@ -72,7 +72,7 @@ describe('refresh', () => {
     const ctx = testContext();
     subscribe(ctx, `${server.url}/perm`, `${server.url}/temp`);
     expect(await refreshCommand(ctx, opts(), recorder().listen)).toMatchObject({ updated: 2, moved: 1 });
-    expect(listFeeds(ctx.store()).map((f) => f.url).sort()).toEqual([`${server.url}/new-home`, `${server.url}/temp`]);
+    expect(listFeeds(ctx.db()).map((f) => f.url).sort()).toEqual([`${server.url}/new-home`, `${server.url}/temp`]);
   });
 
   it('follows an HTML page to the feed it announces and subscribes to that feed', async () => {
@@ -85,7 +85,7 @@ describe('refresh', () => {
     const { results, listen } = recorder();
     await refreshCommand(ctx, opts(), listen);
     expect(results[0]).toMatchObject({ outcome: 'updated', added: 1, movedTo: `${server.url}/blog/rss` });
-    expect(listFeeds(ctx.store())[0]).toMatchObject({ url: `${server.url}/blog/rss`, etag: '"rss"', title: 'Found' });
+    expect(listFeeds(ctx.db())[0]).toMatchObject({ url: `${server.url}/blog/rss`, etag: '"rss"', title: 'Found' });
   });
 
   it('records failures with a reason and backs off, disables 410s, and skips them until forced or named', async () => {
@@ -97,7 +97,7 @@ describe('refresh', () => {
     const ctx = testContext({}, () => clock);
     subscribe(ctx, ...['/404', '/410', '/html', '/junk', '/ok'].map((p) => `${server.url}${p}`));
     expect(await refreshCommand(ctx, opts(), recorder().listen)).toMatchObject({ feeds: 5, failed: 4, disabled: 1, unchanged: 1 });
-    const byPath = new Map(listFeeds(ctx.store(), { failing: true }).map((f) => [new URL(f.url).pathname, f]));
+    const byPath = new Map(listFeeds(ctx.db(), { failing: true }).map((f) => [new URL(f.url).pathname, f]));
     expect([...byPath.keys()].sort()).toEqual(['/404', '/410', '/html', '/junk']);
     expect(byPath.get('/404')).toMatchObject({ lastError: 'HTTP 404', consecutiveErrors: 1, nextCheckAt: '2026-01-01T00:15:00.000Z' });
     expect(byPath.get('/410')?.disabledReason).toMatch(/^gone \(HTTP 410\)/);
@@ -105,7 +105,7 @@ describe('refresh', () => {
     expect(byPath.get('/junk')?.lastError).toBe('parse: not a feed (no XML or JSON found)');
     expect(await refreshCommand(ctx, opts(), recorder().listen)).toMatchObject({ feeds: 1 }); // only /ok is due
     expect(await refreshCommand(ctx, opts({ force: true }), recorder().listen)).toMatchObject({ feeds: 4 }); // not the disabled one
-    expect(listFeeds(ctx.store(), { failing: true }).find((f) => f.url.endsWith('/404'))).toMatchObject({ consecutiveErrors: 2, nextCheckAt: '2026-01-01T00:30:00.000Z' });
+    expect(listFeeds(ctx.db(), { failing: true }).find((f) => f.url.endsWith('/404'))).toMatchObject({ consecutiveErrors: 2, nextCheckAt: '2026-01-01T00:30:00.000Z' });
     expect(await refreshCommand(ctx, opts({ feed: `${server.url}/410` }), recorder().listen)).toMatchObject({ feeds: 1, failed: 1 });
     clock = new Date('2026-01-01T01:00:00Z');
     expect(await refreshCommand(ctx, opts(), recorder().listen)).toMatchObject({ feeds: 4 });
@@ -116,7 +116,7 @@ describe('refresh', () => {
     const ctx = testContext({}, () => new Date('2026-01-01T00:00:00Z'));
     subscribe(ctx, `${server.url}/busy`);
     await refreshCommand(ctx, opts(), recorder().listen);
-    expect(listFeeds(ctx.store())[0]).toMatchObject({ lastStatus: 429, nextCheckAt: '2026-01-01T02:00:00.000Z' });
+    expect(listFeeds(ctx.db())[0]).toMatchObject({ lastStatus: 429, nextCheckAt: '2026-01-01T02:00:00.000Z' });
   });
 
   it('backs off 15 min, 30 min, 1 h … and never more than 24 h', () => {
@@ -162,10 +162,10 @@ describe('refresh against real documents', () => {
     expect(await refreshCommand(ctx, opts(), recorder().listen)).toMatchObject({ feeds: 4, failed: 0 });
     const titles = (p: string) => items(ctx).filter((i) => i.feed === `${server.url}${p}`).map((i) => i.title);
     expect(titles('/koi8r')).toEqual(['Первая новость', 'Вторая новость']);
-    expect(listFeeds(ctx.store()).find((f) => f.url.endsWith('/mislabelled'))?.title).toBe('Euro €');
+    expect(listFeeds(ctx.db()).find((f) => f.url.endsWith('/mislabelled'))?.title).toBe('Euro €');
     expect(titles('/gzipped').length).toBeGreaterThan(0);
     expect(titles('/broken')).toEqual(['Fish & Chips', 'Two']);
-    expect(listFeeds(ctx.store()).find((f) => f.url.endsWith('/broken'))?.lastError).toMatch(/recovered/);
+    expect(listFeeds(ctx.db()).find((f) => f.url.endsWith('/broken'))?.lastError).toMatch(/recovered/);
   });
 
   it('goes through HTTP_PROXY when it is set', async () => {

@@ -1,0 +1,147 @@
+// The store contract: everything the commands and the crawl ask of a database, with two
+// implementations behind it (sqlite.ts, the embedded default, and postgres/, the shared store
+// for many machines). Callers hold a Store and never learn which one it is; every method is
+// async because a networked database is.
+import type { Feed, Item, Subscription } from '../model.js';
+import type { Correction } from './corrections.js';
+import type { AddResult, FeedFilter, FeedListing, FeedState } from './feeds.js';
+import type { ItemFilter } from './item-filter.js';
+import type { SearchText, StoredItem } from './items.js';
+import type { StoredModel, TextRow } from './models.js';
+import type { DueFilter, FetchState } from './outcomes.js';
+import type { SearchHit } from './search.js';
+
+export type { AddResult, Correction, DueFilter, FeedFilter, FeedListing, FeedState, FetchState, ItemFilter, SearchHit, SearchText, StoredItem, StoredModel, TextRow };
+
+/** FetchRecord is what one successful fetch of a feed stores, in one transaction. */
+export interface FetchRecord {
+  /** The parsed items (absent for a 304 Not Modified). */
+  items?: readonly Item[];
+  /** Each item's search text, made beside the parse (computed by the store when absent). */
+  texts?: readonly SearchText[];
+  /** The subscription's new URL (permanent redirect, autodiscovery), if it moved. */
+  movedTo: string | null;
+  state: FetchState;
+}
+
+/** FetchStored counts what storing a fetch changed; movedTo is set only if the move was made. */
+export interface FetchStored {
+  added: number;
+  updated: number;
+  movedTo: string | null;
+}
+
+/** StoreStats are the database's totals for `inkzee stats`. */
+export interface StoreStats {
+  feeds: Record<FeedState, number> & { total: number };
+  items: { total: number; perDay: { day: string; items: number }[] };
+  topFeeds: { id: number; title: string | null; url: string; items: number }[];
+  database: { path: string; bytes: number };
+}
+
+/** ModelToSave is a trained model as `classify train` stores it. */
+export type ModelToSave = Omit<StoredModel, 'bytes' | 'corrections'> & { params: object; blob: Buffer };
+
+/** LabelRow is one label a model gave one item. */
+export interface LabelRow {
+  id: number;
+  label: string;
+  confidence: number;
+}
+
+/**
+ * ClaimRequest asks for due feeds under a lease: whole hosts are claimed (every due feed of a
+ * host goes to one crawler), so the per-host limit holds across all crawlers together.
+ */
+export interface ClaimRequest extends DueFilter {
+  /** Who claims: unique per crawler process (host name, pid and a random part). */
+  worker: string;
+  /** At most this many hosts. */
+  maxHosts: number;
+  /** How long the lease lasts unless renewed. */
+  leaseMs: number;
+}
+
+/** RunLock is an exclusive hold on the crawl of a database; release it when done. */
+export interface RunLock {
+  release(): void;
+}
+
+/** Store is an open Inkzee database, whichever engine holds it. */
+export interface Store {
+  /** Where the data lives, for messages: a file path, or a URL without its password. */
+  readonly location: string;
+  /**
+   * How crawls of this store coordinate: 'lock' — one crawl at a time, a second one exits 75
+   * (or waits); 'lease' — any number of crawlers claim hosts under expiring leases.
+   */
+  readonly coordination: 'lock' | 'lease';
+  /** close releases the connection(s); the store is unusable afterwards. */
+  close(): Promise<void>;
+
+  /** addSubscriptions stores the subscriptions not stored yet, in one transaction; a known URL is left as it is. */
+  addSubscriptions(subs: readonly Subscription[], now: string): Promise<AddResult>;
+  /** listFeeds lists feeds with state and item count, by category then title. */
+  listFeeds(filter?: FeedFilter): Promise<FeedListing[]>;
+  /** dueFeeds lists feeds to crawl, in subscription order. */
+  dueFeeds(f: DueFilter): Promise<Feed[]>;
+  /** countDue counts the feeds dueFeeds would list. */
+  countDue(f: DueFilter): Promise<number>;
+
+  /** recordFetch stores a fetched feed's items, its move and its new state, in one transaction. */
+  recordFetch(feedId: number, r: FetchRecord, now: string): Promise<FetchStored>;
+  /** recordFailure extends the feed's error streak and keeps its validators. */
+  recordFailure(feedId: number, s: FetchState, now: string): Promise<void>;
+
+  /** items streams items newest first (by publication, else first seen), in constant memory. */
+  items(f: ItemFilter): AsyncIterable<StoredItem>;
+  /** item reads one item by id. */
+  item(id: number): Promise<StoredItem | undefined>;
+  /** search streams items matching a query (words, word*, OR, "phrases"), best first. */
+  search(query: string, f: ItemFilter): AsyncIterable<SearchHit>;
+  /** stats counts feeds by state, items per day since a day (YYYY-MM-DD), and the biggest feeds. */
+  stats(sinceDay: string): Promise<StoreStats>;
+
+  /** saveModel stores a model under its name, replacing one of that name and its labels. */
+  saveModel(m: ModelToSave): Promise<void>;
+  /** loadModelBlob returns a model's serialized form, if the model exists. */
+  loadModelBlob(name: string): Promise<Buffer | undefined>;
+  /** listModels lists the models, newest first, with their correction counts. */
+  listModels(): Promise<StoredModel[]>;
+  /** modelSource is a model's training source ("folders:depth=1"), if the model exists. */
+  modelSource(name: string): Promise<string | undefined>;
+  /** itemForLabel reads one item's text and the label this model gave it. */
+  itemForLabel(model: string, id: number): Promise<(TextRow & { label: string | null; confidence: number | null }) | undefined>;
+  /** forgetLabels drops a model's labels of these items. */
+  forgetLabels(model: string, ids: readonly number[]): Promise<void>;
+  /** itemsToLabel lists items after an id the model has not labelled (or all), in id order. */
+  itemsToLabel(model: string, all: boolean, afterId: number, limit: number): Promise<TextRow[]>;
+  /** saveLabels records labels, replacing a model's earlier ones for those items. */
+  saveLabels(model: string, labels: readonly LabelRow[], now: string): Promise<void>;
+  /** tagExamples lists items with their most widely used tag (used by ≥ minItems items) as training examples. */
+  tagExamples(minItems: number): Promise<(TextRow & { category: string })[]>;
+  /** folderExamples lists items of filed feeds with their folder cut to a depth. */
+  folderExamples(depth: number): Promise<(TextRow & { category: string })[]>;
+
+  /** saveCorrection records a correction and labels the item so at once. */
+  saveCorrection(c: Omit<Correction, 'title'>): Promise<void>;
+  /** listCorrections lists corrections, of one model or all, oldest first. */
+  listCorrections(model?: string): Promise<Correction[]>;
+  /** countCorrections counts a model's corrections. */
+  countCorrections(model: string): Promise<number>;
+  /** removeCorrection forgets a correction and says whether there was one. */
+  removeCorrection(model: string, itemId: number): Promise<boolean>;
+  /** correctionExamples are a model's corrections against one source, with the items' text. */
+  correctionExamples(model: string, source: string): Promise<(TextRow & { label: string })[]>;
+  /** correctedLabels maps the given item ids to the label a user gave them for this model. */
+  correctedLabels(model: string, ids: readonly number[]): Promise<Map<number, string>>;
+
+  /** runLock takes the exclusive crawl lock of a 'lock' store (waiting, or LockedError); a no-op for 'lease'. */
+  runLock(wait: boolean): Promise<RunLock>;
+  /** claimHosts leases whole hosts with due feeds (no live lease held by another) and returns their due feeds. */
+  claimHosts(c: ClaimRequest): Promise<Feed[]>;
+  /** renewLeases extends this worker's leases on hosts; it returns the hosts still held. */
+  renewLeases(worker: string, hosts: readonly string[], leaseMs: number): Promise<string[]>;
+  /** releaseHosts ends this worker's leases on hosts. */
+  releaseHosts(worker: string, hosts: readonly string[]): Promise<void>;
+}
