@@ -124,7 +124,7 @@ export const pgMigrations: readonly PgMigration[] = [
    );`,
 ];
 
-// Any fixed number: every Inkzee migrating any database takes this lock, for its transaction only.
+// Any fixed number: every Inkzee migrating a database holds this lock while it does.
 const MIGRATION_LOCK = 0x1a2b3c;
 
 async function versionOf(c: pg.PoolClient): Promise<number> {
@@ -147,28 +147,36 @@ export async function migratePg(db: Pg, list: readonly PgMigration[] = pgMigrati
     throw pgFault(db, err, 'open');
   }
   let broken: Error | undefined;
+  const newer = (v: number) => new StoreError(`cannot open ${db.where}: database schema version ${v} is newer than this Inkzee understands (${list.length}); upgrade Inkzee`);
   try {
-    const newer = (v: number) => new StoreError(`cannot open ${db.where}: database schema version ${v} is newer than this Inkzee understands (${list.length}); upgrade Inkzee`);
     let version = await versionOf(c);
     if (version > list.length) throw newer(version);
     if (version === list.length) return;
-    await c.query('BEGIN');
+    // A session lock taken before the transaction, not a transaction-level one inside it: a
+    // transaction that waited for the lock would still see the tables as they were when it began
+    // (its catalog cache is refreshed at transaction start), and create them a second time.
+    await c.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
     try {
-      await c.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
-      // Read again under the lock: another process may have migrated while this one waited.
       version = await versionOf(c);
       if (version > list.length) throw newer(version);
-      if (version === 0) await c.query('CREATE TABLE IF NOT EXISTS inkzee_schema (one boolean PRIMARY KEY DEFAULT true CHECK (one), version integer NOT NULL)');
-      for (let v = version; v < list.length; v++) {
-        const step = list[v];
-        if (typeof step === 'string') await c.query(step);
-        else await step(c);
+      if (version === list.length) return;
+      await c.query('BEGIN');
+      try {
+        if (version === 0) await c.query('CREATE TABLE IF NOT EXISTS inkzee_schema (one boolean PRIMARY KEY DEFAULT true CHECK (one), version integer NOT NULL)');
+        for (let v = version; v < list.length; v++) {
+          const step = list[v];
+          if (typeof step === 'string') await c.query(step);
+          else await step(c);
+        }
+        await c.query(`INSERT INTO inkzee_schema (version) VALUES ($1) ON CONFLICT (one) DO UPDATE SET version = excluded.version`, [list.length]);
+        await c.query('COMMIT');
+      } catch (err) {
+        await c.query('ROLLBACK').catch((e: Error) => { broken = e; });
+        throw err;
       }
-      await c.query(`INSERT INTO inkzee_schema (version) VALUES ($1) ON CONFLICT (one) DO UPDATE SET version = excluded.version`, [list.length]);
-      await c.query('COMMIT');
-    } catch (err) {
-      await c.query('ROLLBACK').catch((e: Error) => { broken = e; });
-      throw err;
+    } finally {
+      // If the unlock cannot be sent, the connection is dropped, which releases the lock too.
+      await c.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch((e: Error) => { broken = e; });
     }
   } catch (err) {
     throw pgFault(db, err, 'open');

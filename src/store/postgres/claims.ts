@@ -1,0 +1,52 @@
+// Host leases on PostgreSQL, for crawlers on many machines: a worker claims whole hosts (every due
+// feed of a host goes to one worker, so the per-host limit holds across the fleet) with row locks
+// — SELECT … FOR UPDATE SKIP LOCKED — and a lease on the database's clock, which expires if the
+// worker dies. Feed timestamps stay the caller's `now`, as everywhere else.
+import type { Feed } from '../../model.js';
+import type { ClaimRequest } from '../contract.js';
+import { toFeed, type FeedRow } from '../feeds.js';
+import { query, transaction, type Pg } from './connect.js';
+import { dueWhere } from './feeds.js';
+import { Params } from './item-where.js';
+
+/**
+ * claimHosts leases up to maxHosts hosts that have a due feed and no live lease, in the order of
+ * their first due feed, and returns those hosts' due feeds in id order. Rows another claimer has
+ * locked are skipped, and a row it has just leased fails the lease check when re-read after its
+ * commit (READ COMMITTED re-checks a locked row's new version), so two claimers never win one host.
+ */
+export async function claimHosts(db: Pg, c: ClaimRequest): Promise<Feed[]> {
+  if (c.maxHosts <= 0) return [];
+  return transaction(db, async (client) => {
+    const p = new Params();
+    const due = dueWhere(c, p);
+    const won = await client.query<{ host: string }>(
+      `WITH due AS (SELECT f.host, min(f.id) AS first FROM feeds f WHERE ${due} GROUP BY f.host),
+            free AS (SELECT h.host FROM hosts h JOIN due d ON d.host = h.host
+                     WHERE h.lease_until IS NULL OR h.lease_until < now()
+                     ORDER BY d.first LIMIT ${p.add(c.maxHosts)} FOR UPDATE OF h SKIP LOCKED)
+       UPDATE hosts h SET worker = ${p.add(c.worker)}, lease_until = now() + ${p.add(c.leaseMs)} * interval '1 millisecond'
+       FROM free WHERE h.host = free.host RETURNING h.host`, p.values);
+    if (won.rows.length === 0) return [];
+    const q = new Params();
+    const rows = await client.query<FeedRow>(
+      `SELECT f.* FROM feeds f WHERE ${dueWhere(c, q)} AND f.host = ANY(${q.add(won.rows.map((r) => r.host))}::text[]) ORDER BY f.id`, q.values);
+    return rows.rows.map(toFeed);
+  });
+}
+
+/** renewLeases extends the leases this worker still holds (live, not taken over) and returns those hosts. */
+export async function renewLeases(db: Pg, worker: string, hosts: readonly string[], leaseMs: number): Promise<string[]> {
+  if (hosts.length === 0) return [];
+  const rows = await query<{ host: string }>(db,
+    `UPDATE hosts SET lease_until = now() + $3 * interval '1 millisecond'
+     WHERE host = ANY($1::text[]) AND worker = $2 AND lease_until >= now() RETURNING host`, [hosts, worker, leaseMs], 'write');
+  const held = new Set(rows.map((r) => r.host));
+  return hosts.filter((h) => held.has(h));
+}
+
+/** releaseHosts ends this worker's leases on hosts (a lease another worker took over stays). */
+export async function releaseHosts(db: Pg, worker: string, hosts: readonly string[]): Promise<void> {
+  if (hosts.length === 0) return;
+  await query(db, 'UPDATE hosts SET worker = NULL, lease_until = NULL WHERE host = ANY($1::text[]) AND worker = $2', [hosts, worker], 'write');
+}

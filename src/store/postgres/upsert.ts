@@ -1,0 +1,136 @@
+// A feed's items stored on PostgreSQL exactly as ../items.ts's upsertItems stores them on SQLite
+// (same "updated" rule, first-seen and sort times, search rows), in a few set-based statements
+// per feed rather than three round trips per item: the database is across a network.
+import type pg from 'pg';
+import type { Item } from '../../model.js';
+import type { SearchText } from '../items.js';
+import { itemSearchText } from '../search-text.js';
+
+/** StoreResult counts what storing one feed's items changed. */
+export interface StoreResult {
+  added: number;
+  updated: number;
+}
+
+// PostgreSQL text (and jsonb) cannot hold U+0000, which SQLite keeps; such a character is dropped.
+const noNul = (s: string | null | undefined): string | null => (s == null ? null : s.includes('\0') ? s.replaceAll('\0', '') : s);
+// jsonb refuses a lone surrogate's \u escape; as text, both databases store it as U+FFFD anyway.
+const LONE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const inJson = (s: string | null | undefined): string | null => (s == null ? null : noNul(s)!.replace(LONE, '\uFFFD'));
+const num = (n: number | null | undefined) => (typeof n === 'number' && Number.isFinite(n) ? n : null);
+
+/** Row is an item's stored fields in CHANGED order; arrays as JSON text, compared as SQLite compares its JSON text. */
+type Row = [guid: string | null, link: string | null, title: string | null, author: string | null, published: string | null,
+  updated: string | null, summary: string | null, content: string | null, enclosures: string, categories: string,
+  duration: number | null, comments: string | null, episode: number | null, season: number | null, explicit: boolean | null,
+  transcriptUrl: string | null, chaptersUrl: string | null];
+
+/** The columns of Row, in order, with the type each has in an unnest() of arrays. */
+const COLUMNS: [string, string][] = [['guid', 'text'], ['link', 'text'], ['title', 'text'], ['author', 'text'], ['published', 'text'],
+  ['updated', 'text'], ['summary', 'text'], ['content', 'text'], ['enclosures', 'jsonb'], ['categories', 'jsonb'],
+  ['duration', 'float8'], ['comments', 'text'], ['episode', 'int4'], ['season', 'int4'], ['explicit', 'bool'],
+  ['transcript_url', 'text'], ['chapters_url', 'text']];
+
+/** toRow encodes an item for its columns, as items.ts's toRow does (enclosure keys in one order). */
+function toRow(it: Item): Row {
+  return [noNul(it.guid), noNul(it.link), noNul(it.title), noNul(it.author), noNul(it.published), noNul(it.updated), noNul(it.summary),
+    noNul(it.content),
+    JSON.stringify((it.enclosures ?? []).map((e) => ({ url: inJson(e.url), type: inJson(e.type ?? null), length: num(e.length), duration: num(e.duration) }))),
+    JSON.stringify((it.categories ?? []).map((c) => inJson(c))),
+    num(it.duration), noNul(it.comments ?? null), num(it.episode), num(it.season), it.explicit === true ? true : it.explicit === false ? false : null,
+    noNul(it.transcriptUrl ?? null), noNul(it.chaptersUrl ?? null)];
+}
+
+/** fold is how the tag filter compares a stored category (SQLite's inkzee_casefold: NFC, then lower case). */
+const fold = (c: string) => c.normalize('NFC').toLowerCase();
+
+const DAY = 86400_000;
+
+/** sortTime is items.ts's: the publication date, unless it lies over a day after first seen. */
+function sortTime(published: string | null, firstSeen: string): string {
+  if (published === null) return firstSeen;
+  const p = Date.parse(published);
+  return Number.isFinite(p) && p <= Date.parse(firstSeen) + DAY ? published : firstSeen;
+}
+
+/** Stored is what is known of one key: its row as stored (or about to be), and what to write. */
+interface Stored {
+  id: number | null;
+  firstSeen: string;
+  row: Row;
+  write: boolean;
+  text?: SearchText;
+  k: number;
+}
+
+/** unnestOf is `unnest($a::t[], …)` over the given columns, binding one array per column from offset. */
+function unnestOf(cols: [string, string][], offset: number): string {
+  return `unnest(${cols.map(([, t], j) => `$${offset + j}::${t}[]`).join(', ')})`;
+}
+
+/**
+ * upsertItems stores a feed's items inside the caller's transaction: a new key is inserted, a
+ * known key whose fields changed is updated in place (keeping its id and first-seen time), an
+ * unchanged one is left alone; inserted and updated items get a fresh search row. A key given
+ * twice counts as SQLite's item-by-item loop counts it (inserted, then updated if it differs).
+ */
+export async function upsertItems(c: pg.PoolClient, feedId: number, items: readonly Item[], now: string, texts?: readonly SearchText[]): Promise<StoreResult> {
+  const result: StoreResult = { added: 0, updated: 0 };
+  if (items.length === 0) return result;
+  const keyOf = (k: number) => noNul(items[k].key)!;
+  const keys = [...new Set(items.map((_, k) => keyOf(k)))];
+  const known = await c.query<{ id: number; key: string; first_seen: string; row: Row }>(
+    `SELECT id, key, first_seen, json_build_array(${COLUMNS.map(([n, t]) => (t === 'jsonb' ? `${n}::text` : n)).join(', ')}) AS row
+     FROM items WHERE feed_id = $1 AND key = ANY($2::text[])`, [feedId, keys]);
+  const byKey = new Map<string, Stored>();
+  for (const r of known.rows) {
+    // jsonb's text has spaces and its own key order; re-encode as toRow does to compare.
+    r.row[8] = JSON.stringify((JSON.parse(r.row[8] as string) as Record<string, unknown>[])
+      .map((e) => ({ url: e.url, type: e.type ?? null, length: e.length ?? null, duration: e.duration ?? null })));
+    r.row[9] = JSON.stringify(JSON.parse(r.row[9] as string));
+    byKey.set(r.key, { id: r.id, firstSeen: r.first_seen, row: r.row, write: false, k: -1 });
+  }
+  for (let k = 0; k < items.length; k++) {
+    const row = toRow(items[k]);
+    const s = byKey.get(keyOf(k));
+    if (!s) {
+      byKey.set(keyOf(k), { id: null, firstSeen: now, row, write: true, k });
+      result.added++;
+    } else if (row.some((v, j) => v !== s.row[j])) {
+      result.updated++;
+      Object.assign(s, { row, write: true, k });
+    }
+  }
+  const writes = [...byKey.entries()].filter(([, s]) => s.write);
+  if (writes.length === 0) return result;
+  for (const [, s] of writes) s.text = texts?.[s.k] ?? itemSearchText(items[s.k]);
+  const columns = (list: [string, Stored][]) => COLUMNS.map((_, j) => list.map(([, s]) => s.row[j]));
+  const tags = (list: [string, Stored][]) => list.map(([, s]) => JSON.stringify((JSON.parse(s.row[9]) as string[]).map(fold)));
+  const tagsOf = 'ARRAY(SELECT jsonb_array_elements_text(u.tags))';
+  const changed = writes.filter(([, s]) => s.id !== null);
+
+  const fresh = writes.filter(([, s]) => s.id === null);
+  if (fresh.length) {
+    const cols: [string, string][] = [...COLUMNS, ['key', 'text'], ['sort_at', 'text'], ['tags', 'jsonb']];
+    const inserted = await c.query<{ id: number; key: string }>(
+      `INSERT INTO items (${cols.map(([n]) => n).join(', ')}, feed_id, first_seen)
+       SELECT ${cols.map(([n]) => (n === 'tags' ? tagsOf : `u.${n}`)).join(', ')}, $1, $2
+       FROM ${unnestOf(cols, 3)} WITH ORDINALITY AS u(${cols.map(([n]) => n).join(', ')}, n) ORDER BY u.n
+       ON CONFLICT (feed_id, key) DO NOTHING RETURNING id, key`,
+      [feedId, now, ...columns(fresh), fresh.map(([key]) => key), fresh.map(([, s]) => sortTime(s.row[4], now)), tags(fresh)]);
+    for (const r of inserted.rows) byKey.get(r.key)!.id = r.id;
+  }
+  if (changed.length) {
+    const cols: [string, string][] = [...COLUMNS, ['sort_at', 'text'], ['tags', 'jsonb'], ['id', 'int8']];
+    await c.query(
+      `UPDATE items AS i SET ${cols.slice(0, -1).map(([n]) => `${n} = ${n === 'tags' ? tagsOf : `u.${n}`}`).join(', ')}
+       FROM ${unnestOf(cols, 1)} AS u(${cols.map(([n]) => n).join(', ')}) WHERE i.id = u.id`,
+      [...columns(changed), changed.map(([, s]) => sortTime(s.row[4], s.firstSeen)), tags(changed), changed.map(([, s]) => s.id)]);
+  }
+  const indexed = writes.filter(([, s]) => s.id !== null);
+  await c.query(
+    `INSERT INTO item_search (item_id, title, body) SELECT * FROM unnest($1::int8[], $2::text[], $3::text[])
+     ON CONFLICT (item_id) DO UPDATE SET title = excluded.title, body = excluded.body`,
+    [indexed.map(([, s]) => s.id), indexed.map(([, s]) => noNul(s.text!.title)), indexed.map(([, s]) => noNul(s.text!.body))]);
+  return result;
+}
