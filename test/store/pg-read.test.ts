@@ -1,5 +1,6 @@
 // The PostgreSQL store's read side against the SQLite store's: the same stored rows must read back
 // as deep-equal objects, in the same order, for every filter, search and classifier query.
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
 import type { Item } from '../../src/model.js';
@@ -10,6 +11,7 @@ import { migratePg } from '../../src/store/postgres/migrations.js';
 import * as classify from '../../src/store/postgres/classify.js';
 import * as read from '../../src/store/postgres/read.js';
 import { SNIPPET_OPEN } from '../../src/store/search.js';
+import { openPostgres, type PgStore } from '../../src/store/postgres/index.js';
 import { openSqlite, type SqliteStore } from '../../src/store/sqlite.js';
 import { tempDir } from '../helpers.js';
 import { freshDatabase, pgAvailable } from '../pg.js';
@@ -45,7 +47,7 @@ const LIBRARY: Parameters<typeof seed>[1] = {
   ] },
   'https://a.example/': { category: '100%_Fun', items: [{ guid: 'a', title: 'in the folder', published: '2026-01-03T00:00:00.000Z' }] },
   'https://b.example/': { category: '100xxFun/Sub', items: [{ guid: 'b', title: 'look-alike', published: '2026-01-02T00:00:00.000Z' }] },
-  'https://c.example/': { category: '', items: [{ guid: 'c', title: 'Unfiled', summary: 'zero date' }] },
+  'https://c.example/': { category: '', items: [{ guid: 'c', title: 'Unfiled', summary: 'zero date', content: 'a b c ab abc ba cab é ö 1 a1 b2 ö1 cé' }] },
 };
 
 // Rows are copied as they are stored, ids included, so that both stores hold the same data; the
@@ -73,15 +75,40 @@ async function copyToPg(sq: Db, pg: Pg): Promise<void> {
 
 const all = async <T>(it: AsyncIterable<T>) => { const out: T[] = []; for await (const x of it) out.push(x); return out; };
 
-describe.skipIf(!pgAvailable)('the PostgreSQL read side', () => {
+/** libraryItems are a feed's items of LIBRARY as a crawl gives them (as seed.ts builds them). */
+const libraryItems = (url: string): Item[] => LIBRARY[url].items.map((i, k) => ({
+  key: i.guid ?? `${url}#${k}`, guid: null, link: null, title: null, author: null, published: null, updated: null, summary: null, content: null,
+  enclosures: [], categories: [], duration: null, comments: null, episode: null, season: null, explicit: null, transcriptUrl: null, chaptersUrl: null, ...i,
+}));
+
+/** seedThroughContract stores LIBRARY as a crawl would, through the Store contract, in the same order on both stores. */
+async function seedThroughContract(s: Store): Promise<void> {
+  const now = '2026-01-10T00:00:00.000Z';
+  const { added } = await s.addSubscriptions(Object.entries(LIBRARY).map(([url, f]) => ({ url, title: f.title ?? url, siteUrl: null, category: f.category })), now);
+  for (const f of added) {
+    await s.recordFetch(f.id, { items: libraryItems(f.url), movedTo: null, state: { status: 200, error: null, nextCheckAt: null } }, now);
+  }
+}
+
+// Seeded twice: rows copied from SQLite (the read side alone, on identical rows), and both stores
+// written through the contract (PostgreSQL's writer and reader together).
+describe.skipIf(!pgAvailable).each(['copied rows', 'the contract'])('the PostgreSQL read side, seeded with %s', (seeding) => {
   let sqlite: SqliteStore;
   let pg: Pg;
+  let pgStore: PgStore | undefined;
   beforeAll(async () => {
     sqlite = openSqlite(path.join(tempDir(), 'read.db'));
-    seed(sqlite.db, LIBRARY);
-    pg = connectPool(await freshDatabase());
-    await migratePg(pg);
-    await copyToPg(sqlite.db, pg);
+    if (seeding === 'copied rows') {
+      seed(sqlite.db, LIBRARY);
+      pg = connectPool(await freshDatabase());
+      await migratePg(pg);
+      await copyToPg(sqlite.db, pg);
+    } else {
+      pgStore = await openPostgres(await freshDatabase());
+      pg = pgStore.db;
+      await seedThroughContract(sqlite);
+      await seedThroughContract(pgStore);
+    }
   });
   afterAll(async () => {
     await sqlite?.close();
@@ -99,14 +126,14 @@ describe.skipIf(!pgAvailable)('the PostgreSQL read side', () => {
   ];
   it.each(filters.map((f) => [JSON.stringify(f), f] as const))('lists items with %s as SQLite does', async (_, f) => {
     const expected = await all(sqlite.items(f));
-    expect(await all(read.items(pg, f))).toEqual(expected);
+    expect(await all(read.items(pg, f))).toStrictEqual(expected);
   });
 
   it('gives every item the same fields, values and key order as SQLite', async () => {
     const [mine, theirs] = [await all(read.items(pg, {})), await all(sqlite.items({}))];
-    expect(mine.map((i) => JSON.stringify(i))).toEqual(theirs.map((i) => JSON.stringify(i)));
+    expect(mine.map((i) => JSON.stringify(i))).toStrictEqual(theirs.map((i) => JSON.stringify(i)));
     expect(mine.length).toBe(15);
-    for (const id of [1, 8, 9, 15, 999, 1e20]) expect(await read.item(pg, id)).toEqual(await sqlite.item(id));
+    for (const id of [1, 8, 9, 15, 999, 1e20]) expect(await read.item(pg, id)).toStrictEqual(await sqlite.item(id));
   });
 
   it('lists by label with the best confidence, as SQLite does', async () => {
@@ -119,7 +146,7 @@ describe.skipIf(!pgAvailable)('the PostgreSQL read side', () => {
       else { await classify.saveLabels(pg, 'm1', labels, 't'); await classify.saveLabels(pg, 'm2', [{ id: 1, label: 'tech', confidence: 0.75 }], 't'); }
     }
     for (const f of [{ label: 'tech' }, { label: 'news', category: 'News' }, { label: 'none' }]) {
-      expect(await all(read.items(pg, f))).toEqual(await all(sqlite.items(f)));
+      expect(await all(read.items(pg, f))).toStrictEqual(await all(sqlite.items(f)));
     }
   });
 
@@ -138,23 +165,103 @@ describe.skipIf(!pgAvailable)('the PostgreSQL read side', () => {
   it.each(searches)('searches %j (%j) for the items SQLite finds', async (q, f, rankedAlike) => {
     const [mine, theirs] = [await hitsOf(read.search(pg, q, f)), await hitsOf(sqlite.search(q, f))];
     const byId = (a: { id: number }, b: { id: number }) => a.id - b.id;
-    expect(rankedAlike ? mine : mine.sort(byId)).toEqual(rankedAlike ? theirs : theirs.sort(byId));
+    expect(rankedAlike ? mine : mine.sort(byId)).toStrictEqual(rankedAlike ? theirs : theirs.sort(byId));
   });
 
   it('ranks title above body, best first with a lower rank, and marks the matched words as SQLite does', async () => {
     const hits = await all(read.search(pg, 'rust', {}));
-    expect(hits.map((h) => h.title)).toEqual(['Announcing Rust 2.0', 'Borrow checker tips', 'Elections today']);
+    expect(hits.map((h) => h.title)).toStrictEqual(['Announcing Rust 2.0', 'Borrow checker tips', 'Elections today']);
     expect(hits[0].rank).toBeLessThan(hits[1].rank);
     expect(hits[1].rank).toBeLessThan(hits[2].rank);
-    // Phrases are marked word by word, and words around an apostrophe apart, by ts_headline.
+    expect((await all(read.search(pg, 'b', {})))[0].snippet).toMatch(/^(zero )?date\na \u0002b\u0003 c ab abc ba cab é ö 1 a1 b2 ö1/);
+    // Phrases are marked word by word, and words around an apostrophe apart, by ts_headline; and a
+    // text of 16 words or more (Unfiled's) may be cut a word sooner or later.
+    const snippets = async (hits: AsyncIterable<SearchHit>) => (await all(hits)).filter((h) => h.title !== 'Unfiled').map((h) => h.snippet).sort();
     for (const [q, f] of searches.filter(([q, , alike]) => alike && !/"|brien/.test(q))) {
-      expect((await all(read.search(pg, q, f))).map((h) => h.snippet).sort()).toEqual((await all(sqlite.search(q, f))).map((h) => h.snippet).sort());
+      expect([q, await snippets(read.search(pg, q, f))]).toStrictEqual([q, await snippets(sqlite.search(q, f))]);
     }
   });
 
   it('refuses a query without words, as SQLite does', () => {
     expect(() => read.search(pg, '  ""  ', {})).toThrow('search: the query has no words');
     expect(() => read.search(pg, 'OR', {})).not.toThrow();
+  });
+
+  it('counts feeds by state, items per day and the biggest feeds as SQLite does', async () => {
+    const states = [['https://sec.example/atom', "'2026-01-10'", 2, null], ['https://rust.example/feed', "'2026-01-10'", 0, null],
+      ['https://pod.example/feed', "'2026-01-09'", 1, "'gone'"]] as const;
+    for (const [url, fetched, errors, disabled] of states) {
+      sqlite.db.prepare(`UPDATE feeds SET last_fetched_at = ${fetched}, consecutive_errors = ?, disabled_reason = ${disabled} WHERE url = ?`).run(errors, url);
+      await pg.pool.query(`UPDATE feeds SET last_fetched_at = ${fetched}, consecutive_errors = $1, disabled_reason = ${disabled} WHERE url = $2`, [errors, url]);
+    }
+    for (const since of ['2026-01-04', '2026-01-09', '2030-01-01']) {
+      const { database, ...mine } = await read.stats(pg, since);
+      const { database: _, ...theirs } = await sqlite.stats(since);
+      expect(mine).toStrictEqual(theirs);
+      expect(database.path).toBe(pg.location);
+      expect(database.bytes).toBeGreaterThan(0);
+    }
+    expect((await read.stats(pg, '2026-01-04')).feeds).toMatchObject({ total: 7, failing: 1, disabled: 1 });
+  });
+
+  it('keeps models, labels and corrections as SQLite does', async () => {
+    // The same calls on both stores, then every classifier read compared.
+    const stores: Pick<Store, 'saveModel' | 'saveLabels' | 'forgetLabels' | 'saveCorrection' | 'removeCorrection'>[] = [sqlite, {
+      saveModel: (m) => classify.saveModel(pg, m), saveLabels: (m, l, n) => classify.saveLabels(pg, m, l, n),
+      forgetLabels: (m, ids) => classify.forgetLabels(pg, m, ids), saveCorrection: (c) => classify.saveCorrection(pg, c),
+      removeCorrection: (m, id) => classify.removeCorrection(pg, m, id),
+    }];
+    const removed: boolean[] = [];
+    for (const s of stores) {
+      const model = (name: string, createdAt: string, blob: string) => ({ name, format: 2, labels: ['a', 'b/c'], trainSize: 12, source: `folders:depth=${name.length}`,
+        createdAt, params: { dims: 64 }, blob: Buffer.from(blob) });
+      await s.saveModel(model('c1', '2026-01-12T00:00:00.000Z', 'first'));
+      await s.saveModel(model('c2', '2026-01-12T00:00:00.000Z', '\u0000binary\u00ff'));
+      await s.saveLabels('c1', [{ id: 3, label: 'a', confidence: 0.1 + 0.2 }, { id: 5, label: 'b/c', confidence: 1 / 3 }, { id: 3, label: 'b/c', confidence: 0.7 }], 't1');
+      await s.saveModel(model('c1', '2026-01-13T00:00:00.000Z', 'retrained')); // drops c1's labels
+      await s.saveLabels('c1', [{ id: 6, label: 'a', confidence: 0.25 }, { id: 7, label: 'a', confidence: 0.5 }, { id: 8, label: 'b/c', confidence: 0.9 }], 't2');
+      await s.forgetLabels('c1', [7, 999]);
+      await s.saveCorrection({ itemId: 8, model: 'c1', label: 'a', was: 'b/c', source: 'folders:depth=2', createdAt: '2026-01-14T00:00:00.000Z' });
+      await s.saveCorrection({ itemId: 2, model: 'c1', label: 'b/c', was: null, source: 'folders:depth=1', createdAt: '2026-01-14T00:00:00.000Z' });
+      await s.saveCorrection({ itemId: 2, model: 'c1', label: 'a', was: null, source: 'folders:depth=2', createdAt: '2026-01-15T00:00:00.000Z' });
+      await s.saveCorrection({ itemId: 4, model: 'c2', label: 'a', was: null, source: 'folders:depth=2', createdAt: '2026-01-13T00:00:00.000Z' });
+      await s.saveCorrection({ itemId: 5, model: 'c2', label: 'b/c', was: 'a', source: 'folders:depth=2', createdAt: '2026-01-13T00:00:00.000Z' });
+      removed.push(await s.removeCorrection('c2', 5), await s.removeCorrection('c2', 5));
+    }
+    expect(removed).toStrictEqual([true, false, true, false]);
+    const reads: [string, () => Promise<unknown>, () => Promise<unknown>][] = [
+      ['listModels', () => classify.listModels(pg), () => sqlite.listModels()],
+      ...['c1', 'c2', 'none'].flatMap((m) => [
+        [`loadModelBlob ${m}`, () => classify.loadModelBlob(pg, m), () => sqlite.loadModelBlob(m)],
+        [`modelSource ${m}`, () => classify.modelSource(pg, m), () => sqlite.modelSource(m)],
+        [`countCorrections ${m}`, () => classify.countCorrections(pg, m), () => sqlite.countCorrections(m)],
+        [`listCorrections ${m}`, () => classify.listCorrections(pg, m), () => sqlite.listCorrections(m)],
+        [`correctionExamples ${m}`, () => classify.correctionExamples(pg, m, 'folders:depth=2'), () => sqlite.correctionExamples(m, 'folders:depth=2')],
+        [`correctedLabels ${m}`, async () => [...await classify.correctedLabels(pg, m, [8, 2, 4, 5, 99])], async () => [...await sqlite.correctedLabels(m, [8, 2, 4, 5, 99])]],
+        ...[3, 6, 7, 8, 999].map((id) => [`itemForLabel ${m} ${id}`, () => classify.itemForLabel(pg, m, id), () => sqlite.itemForLabel(m, id)]),
+        ...[[false, 0, 100], [true, 0, 100], [false, 6, 3], [true, 14, 5]].map(([a, after, n]) => [`itemsToLabel ${m} ${a} ${after} ${n}`,
+          () => classify.itemsToLabel(pg, m, a as boolean, after as number, n as number), () => sqlite.itemsToLabel(m, a as boolean, after as number, n as number)]),
+      ] as [string, () => Promise<unknown>, () => Promise<unknown>][]),
+      ['listCorrections', () => classify.listCorrections(pg), () => sqlite.listCorrections()],
+      ['correctedLabels []', async () => [...await classify.correctedLabels(pg, 'c1', [])], async () => [...await sqlite.correctedLabels('c1', [])]],
+      ...[1, 2, 3].map((n) => [`tagExamples ${n}`, () => classify.tagExamples(pg, n), () => sqlite.tagExamples(n)] as [string, () => Promise<unknown>, () => Promise<unknown>]),
+      ...[1, 2].map((n) => [`folderExamples ${n}`, () => classify.folderExamples(pg, n), () => sqlite.folderExamples(n)] as [string, () => Promise<unknown>, () => Promise<unknown>]),
+    ];
+    for (const [name, mine, theirs] of reads) expect([name, await mine()]).toStrictEqual([name, await theirs()]);
+    expect((await classify.listModels(pg)).filter((m) => m.name.startsWith('c')).map((m) => [m.name, m.bytes, m.corrections])).toStrictEqual([['c1', 9, 2], ['c2', 9, 1]]);
+    expect(await classify.tagExamples(pg, 2)).toContainEqual(expect.objectContaining({ id: 5, category: 'Ökonomie' }));
+  });
+
+  it('reads any query as SQLite does: query syntax and SQL syntax in it are text', async () => {
+    // Hyphens, dots, slashes and @ are left out: PostgreSQL's parser keeps "foo-bar", "2.0" and
+    // "example.com" whole as well as in parts, where unicode61 only splits them (see README).
+    const atoms = ['a', 'b', 'c', 'é', 'Ö', '1', ' ', ' ', '"', '*', '\\', "'", ':', '&', '|', '!', '(', ')', '<', '>', 'OR', ' OR ', '<->', "''", 'NEAR'];
+    const outcome = async (run: () => AsyncIterable<SearchHit>) => {
+      try { return (await all(run())).map((h) => h.id).sort((x, y) => x - y); } catch (err) { return (err as Error).message; }
+    };
+    await fc.assert(fc.asyncProperty(fc.array(fc.constantFrom(...atoms), { maxLength: 8 }).map((a) => a.join('')), async (q) => {
+      expect([q, await outcome(() => read.search(pg, q, {}))]).toStrictEqual([q, await outcome(() => sqlite.search(q, {}))]);
+    }), { numRuns: 200, seed: 8 });
   });
 
   it('stops a listing early without keeping its connection', async () => {

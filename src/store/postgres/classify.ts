@@ -55,9 +55,9 @@ export async function forgetLabels(db: Pg, model: string, ids: readonly number[]
 
 /** itemsToLabel lists items after an id the model has not labelled (or all), in id order. */
 export async function itemsToLabel(db: Pg, model: string, all: boolean, afterId: number, limit: number): Promise<TextRow[]> {
-  const where = all ? 'i.id > $2' : 'i.id > $2 AND NOT EXISTS (SELECT 1 FROM item_labels l WHERE l.item_id = i.id AND l.model = $1)';
-  return query<TextRow>(db, `SELECT i.id, i.title, i.summary, i.content FROM items i WHERE ${where} ORDER BY i.id LIMIT $3`,
-    [model, afterId, limit]);
+  const unlabelled = all ? '' : 'AND NOT EXISTS (SELECT 1 FROM item_labels l WHERE l.item_id = i.id AND l.model = $3)';
+  return query<TextRow>(db, `SELECT i.id, i.title, i.summary, i.content FROM items i WHERE i.id > $1 ${unlabelled} ORDER BY i.id LIMIT $2`,
+    all ? [afterId, limit] : [afterId, limit, model]);
 }
 
 /** saveLabels records labels, replacing a model's earlier ones for those items, in one statement. */

@@ -23,7 +23,7 @@ const TITLE_ONLY = `'{0, 0, 0, 1}'::float4[]`;
 const BODY_ONLY = `'{0, 0, 1, 0}'::float4[]`;
 
 /** How ts_headline cuts a snippet: about 16 words around the match, like SQLite's snippet(…, 16). */
-const HEADLINE = `StartSel="${SNIPPET_OPEN}", StopSel="${SNIPPET_CLOSE}", MaxWords=16, MinWords=8, ShortWord=0, HighlightAll=false`;
+const HEADLINE = `StartSel="${SNIPPET_OPEN}", StopSel="${SNIPPET_CLOSE}", MaxWords=16, MinWords=15, ShortWord=0, HighlightAll=false`;
 
 /** QueryPart is one phrase of a query (a word is a phrase of one), its last word maybe a prefix. */
 export interface QueryPart {
@@ -51,39 +51,40 @@ export function parseQuery(query: string): QueryPart[][] {
  * phrase follow one another (phraseto_tsquery runs the text through the same parser and
  * dictionaries as the indexed text); a prefix marks the phrase's last word `:*`, by rewriting the
  * tsquery's own text form, which PostgreSQL quotes. A part without words is an empty tsquery,
- * which && and || pass over, as FTS5 passes over an empty phrase.
+ * which && and || pass over, as FTS5 passes over an empty phrase. Every function here is
+ * immutable, so the planner folds the whole query into a constant and can use the GIN index.
  */
 function partQuery(part: QueryPart, p: Params): string {
   const phrase = `phraseto_tsquery(${CONFIG}, ${p.add(part.text)})`;
   if (!part.prefix) return phrase;
-  return `(SELECT CASE WHEN numnode(q) = 0 THEN q ELSE (q::text || ':*')::tsquery END FROM (SELECT ${phrase} AS q) x)`;
+  return `CASE WHEN numnode(${phrase}) = 0 THEN ${phrase} ELSE (${phrase}::text || ':*')::tsquery END`;
 }
 
 /** tsQuery turns a query into a tsquery expression with bound parameters (never pasted text). */
 export function tsQuery(query: string, p: Params): string {
   const ors = parseQuery(query).filter((g) => g.length).map((g) => `(${g.map((part) => partQuery(part, p)).join(' && ')})`);
-  return ors.join(' || ');
+  return `(${ors.join(' || ')})`;
 }
 
 /**
  * searchSql is the query behind Store.search: the matching items ranked best first, each with its
- * snippet and rank (ts_rank negated, so that lower is better as with SQLite's bm25), then the
- * filter's conditions. The snippet is cut from the title and body text the index was made from.
+ * snippet and rank (ts_rank negated, so that lower is better as with SQLite's bm25). Items are
+ * ranked (and cut to the limit) on their ids alone, and only those kept are joined to their
+ * columns and cut a snippet: a common word matches a large part of the items, and sorting whole
+ * rows spills to disk.
  */
 export function searchSql(query: string, f: ItemFilter): { sql: string; values: unknown[] } {
   const p = new Params();
   const q = tsQuery(query, p);
   const where = itemWhere(f, p);
-  const limit = f.limit !== undefined ? `LIMIT ${p.add(f.limit)}` : '';
+  const limit = f.limit !== undefined ? `ORDER BY rank, s.item_id LIMIT ${p.add(f.limit)}` : '';
+  const ranked = `SELECT s.item_id, -ts_rank(${WEIGHTS}, s.doc, ${q}, 1)::float8 AS rank,
+      ts_rank(${TITLE_ONLY}, s.doc, ${q}) >= ts_rank(${BODY_ONLY}, s.doc, ${q}) AS in_title
+    FROM item_search s ${where ? 'JOIN items i ON i.id = s.item_id JOIN feeds f ON f.id = i.feed_id' : ''}
+    WHERE s.doc @@ ${q} ${where ? `AND ${where}` : ''} ${limit}`;
   const sql = `SELECT ${ITEM_COLUMNS},
-      ts_headline(${CONFIG}, CASE WHEN ts_rank(${TITLE_ONLY}, s.doc, x.q) >= ts_rank(${BODY_ONLY}, s.doc, x.q) THEN s.title ELSE s.body END,
-        x.q, ${p.add(HEADLINE)}) AS snippet,
-      -ts_rank(${WEIGHTS}, s.doc, x.q, 1)::float8 AS rank
-    FROM (SELECT ${q} AS q) x
-    JOIN item_search s ON s.doc @@ x.q
-    JOIN items i ON i.id = s.item_id
-    JOIN feeds f ON f.id = i.feed_id
-    ${where ? `WHERE ${where}` : ''}
-    ORDER BY rank, i.id ${limit}`;
+      ts_headline(${CONFIG}, CASE WHEN h.in_title THEN s.title ELSE s.body END, ${q}, ${p.add(HEADLINE)}) AS snippet, h.rank
+    FROM (${ranked}) h JOIN item_search s ON s.item_id = h.item_id JOIN items i ON i.id = h.item_id JOIN feeds f ON f.id = i.feed_id
+    ORDER BY h.rank, h.item_id`;
   return { sql, values: p.values };
 }
