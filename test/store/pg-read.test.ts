@@ -2,7 +2,9 @@
 // as deep-equal objects, in the same order, for every filter, search and classifier query.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import net from 'node:net';
 import path from 'node:path';
+import { StoreError } from '../../src/errors.js';
 import type { Item } from '../../src/model.js';
 import type { ItemFilter, SearchHit, Store } from '../../src/store/contract.js';
 import type { Db } from '../../src/store/db.js';
@@ -10,6 +12,7 @@ import { connectPool, type Pg } from '../../src/store/postgres/connect.js';
 import { migratePg } from '../../src/store/postgres/migrations.js';
 import * as classify from '../../src/store/postgres/classify.js';
 import * as read from '../../src/store/postgres/read.js';
+import { streamRows } from '../../src/store/postgres/rows.js';
 import { SNIPPET_OPEN } from '../../src/store/search.js';
 import { openPostgres, type PgStore } from '../../src/store/postgres/index.js';
 import { openSqlite, type SqliteStore } from '../../src/store/sqlite.js';
@@ -271,5 +274,38 @@ describe.skipIf(!pgAvailable).each(['copied rows', 'the contract'])('the Postgre
     expect(pg.pool.totalCount).toBeLessThanOrEqual(10);
     expect(pg.pool.idleCount).toBe(pg.pool.totalCount);
     expect(pg.pool.waitingCount).toBe(0);
+  });
+});
+
+describe.skipIf(!pgAvailable)('the PostgreSQL read side when something fails', () => {
+  it('names the server, never the password, when it cannot connect', async () => {
+    const server = net.createServer();
+    const port = await new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as net.AddressInfo).port)));
+    await new Promise((resolve) => server.close(resolve));
+    const db = connectPool(`postgres://inkzee:s3cret@127.0.0.1:${port}/inkzee`, { connectionTimeoutMs: 2000 });
+    try {
+      const failure = all(read.items(db, {})).catch((err: Error) => err);
+      expect(await failure).toBeInstanceOf(StoreError);
+      expect((await failure as Error).message).toBe(`store: cannot connect to PostgreSQL at 127.0.0.1:${port}/inkzee: connection refused`);
+      expect(String(((await all(read.search(db, 'x', {})).catch((err: Error) => err)) as Error).message)).not.toContain('s3cret');
+      await expect(read.stats(db, '2026-01-01')).rejects.toThrow(`cannot connect to PostgreSQL at 127.0.0.1:${port}/inkzee`);
+    } finally {
+      await db.pool.end();
+    }
+  });
+
+  it('fails a stream in one line and gives its connection back', async () => {
+    const db = connectPool(await freshDatabase(), { max: 1 });
+    try {
+      const seen: number[] = [];
+      const failure = await (async () => { for await (const row of streamRows(db, 'SELECT 6 / (3 - g) FROM generate_series(1, 5) g', [])) seen.push(row[0]); })()
+        .catch((err: Error) => err);
+      expect(String(failure)).toMatch(/^StoreError: store: cannot read 127\.0\.0\.1:\d+\/t_\w+: division by zero \(SQLSTATE 22012\)$/);
+      // With one connection in the pool, the next query runs only if the failed stream let go of it.
+      expect((await db.pool.query('SELECT 1 AS one')).rows).toStrictEqual([{ one: 1 }]);
+      expect(seen.length).toBeLessThan(3);
+    } finally {
+      await db.pool.end();
+    }
   });
 });
