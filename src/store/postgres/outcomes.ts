@@ -15,13 +15,14 @@ import { upsertItems } from './upsert.js';
  */
 async function recordSuccess(c: pg.PoolClient, feedId: number, s: FetchState, now: string): Promise<void> {
   const m = s.meta;
-  await c.query(`UPDATE feeds SET last_status = $1, etag = $2, last_modified = $3, last_fetched_at = $4, consecutive_errors = 0,
-                   last_error = $5, next_check_at = $6, disabled_reason = NULL, title = coalesce(title, $7), site_url = coalesce(site_url, $8),
-                   doc_title = CASE WHEN $9 THEN $10 ELSE doc_title END, description = CASE WHEN $9 THEN $11 ELSE description END,
-                   language = CASE WHEN $9 THEN $12 ELSE language END, image_url = CASE WHEN $9 THEN $13 ELSE image_url END
+  await c.query({ name: 'inkzee-feed-success', text: `UPDATE feeds SET last_status = $1, etag = $2, last_modified = $3, last_fetched_at = $4,
+                   consecutive_errors = 0, last_error = $5, next_check_at = $6, disabled_reason = NULL, title = coalesce(title, $7),
+                   site_url = coalesce(site_url, $8), doc_title = CASE WHEN $9 THEN $10 ELSE doc_title END,
+                   description = CASE WHEN $9 THEN $11 ELSE description END, language = CASE WHEN $9 THEN $12 ELSE language END,
+                   image_url = CASE WHEN $9 THEN $13 ELSE image_url END
                  WHERE id = $14`,
-  [s.status, s.etag ?? null, s.lastModified ?? null, now, s.error, s.nextCheckAt, s.title ?? null, s.siteUrl ?? null, m !== undefined,
-    m?.title ?? null, m?.description ?? null, m?.language ?? null, m?.imageUrl ?? null, feedId]);
+  values: [s.status, s.etag ?? null, s.lastModified ?? null, now, s.error, s.nextCheckAt, s.title ?? null, s.siteUrl ?? null, m !== undefined,
+    m?.title ?? null, m?.description ?? null, m?.language ?? null, m?.imageUrl ?? null, feedId] });
 }
 
 /**

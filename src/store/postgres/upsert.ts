@@ -68,6 +68,34 @@ function unnestOf(cols: [string, string][], offset: number): string {
   return `unnest(${cols.map(([, t], j) => `$${offset + j}::${t}[]`).join(', ')})`;
 }
 
+const TAGS_OF = 'ARRAY(SELECT jsonb_array_elements_text(u.tags))';
+const INSERT_COLS: [string, string][] = [...COLUMNS, ['key', 'text'], ['sort_at', 'text'], ['tags', 'jsonb']];
+const UPDATE_COLS: [string, string][] = [...COLUMNS, ['sort_at', 'text'], ['tags', 'jsonb'], ['id', 'int8']];
+
+// Named statements: each pooled connection parses and plans them once, not once per feed.
+const FIND = {
+  name: 'inkzee-items-find',
+  text: `SELECT id, key, first_seen, json_build_array(${COLUMNS.map(([n, t]) => (t === 'jsonb' ? `${n}::text` : n)).join(', ')}) AS row
+         FROM items WHERE feed_id = $1 AND key = ANY($2::text[])`,
+};
+const INSERT = {
+  name: 'inkzee-items-insert',
+  text: `INSERT INTO items (${INSERT_COLS.map(([n]) => n).join(', ')}, feed_id, first_seen)
+         SELECT ${INSERT_COLS.map(([n]) => (n === 'tags' ? TAGS_OF : `u.${n}`)).join(', ')}, $1, $2
+         FROM ${unnestOf(INSERT_COLS, 3)} WITH ORDINALITY AS u(${INSERT_COLS.map(([n]) => n).join(', ')}, n) ORDER BY u.n
+         ON CONFLICT (feed_id, key) DO NOTHING RETURNING id, key`,
+};
+const UPDATE = {
+  name: 'inkzee-items-update',
+  text: `UPDATE items AS i SET ${UPDATE_COLS.slice(0, -1).map(([n]) => `${n} = ${n === 'tags' ? TAGS_OF : `u.${n}`}`).join(', ')}
+         FROM ${unnestOf(UPDATE_COLS, 1)} AS u(${UPDATE_COLS.map(([n]) => n).join(', ')}) WHERE i.id = u.id`,
+};
+const INDEX = {
+  name: 'inkzee-items-index',
+  text: `INSERT INTO item_search (item_id, title, body) SELECT * FROM unnest($1::int8[], $2::text[], $3::text[])
+         ON CONFLICT (item_id) DO UPDATE SET title = excluded.title, body = excluded.body`,
+};
+
 /**
  * upsertItems stores a feed's items inside the caller's transaction: a new key is inserted, a
  * known key whose fields changed is updated in place (keeping its id and first-seen time), an
@@ -79,9 +107,7 @@ export async function upsertItems(c: pg.PoolClient, feedId: number, items: reado
   if (items.length === 0) return result;
   const keyOf = (k: number) => noNul(items[k].key)!;
   const keys = [...new Set(items.map((_, k) => keyOf(k)))];
-  const known = await c.query<{ id: number; key: string; first_seen: string; row: Row }>(
-    `SELECT id, key, first_seen, json_build_array(${COLUMNS.map(([n, t]) => (t === 'jsonb' ? `${n}::text` : n)).join(', ')}) AS row
-     FROM items WHERE feed_id = $1 AND key = ANY($2::text[])`, [feedId, keys]);
+  const known = await c.query<{ id: number; key: string; first_seen: string; row: Row }>({ ...FIND, values: [feedId, keys] });
   const byKey = new Map<string, Stored>();
   for (const r of known.rows) {
     // jsonb's text has spaces and its own key order; re-encode as toRow does to compare.
@@ -106,31 +132,20 @@ export async function upsertItems(c: pg.PoolClient, feedId: number, items: reado
   for (const [, s] of writes) s.text = texts?.[s.k] ?? itemSearchText(items[s.k]);
   const columns = (list: [string, Stored][]) => COLUMNS.map((_, j) => list.map(([, s]) => s.row[j]));
   const tags = (list: [string, Stored][]) => list.map(([, s]) => JSON.stringify((JSON.parse(s.row[9]) as string[]).map(fold)));
-  const tagsOf = 'ARRAY(SELECT jsonb_array_elements_text(u.tags))';
   const changed = writes.filter(([, s]) => s.id !== null);
 
   const fresh = writes.filter(([, s]) => s.id === null);
   if (fresh.length) {
-    const cols: [string, string][] = [...COLUMNS, ['key', 'text'], ['sort_at', 'text'], ['tags', 'jsonb']];
-    const inserted = await c.query<{ id: number; key: string }>(
-      `INSERT INTO items (${cols.map(([n]) => n).join(', ')}, feed_id, first_seen)
-       SELECT ${cols.map(([n]) => (n === 'tags' ? tagsOf : `u.${n}`)).join(', ')}, $1, $2
-       FROM ${unnestOf(cols, 3)} WITH ORDINALITY AS u(${cols.map(([n]) => n).join(', ')}, n) ORDER BY u.n
-       ON CONFLICT (feed_id, key) DO NOTHING RETURNING id, key`,
-      [feedId, now, ...columns(fresh), fresh.map(([key]) => key), fresh.map(([, s]) => sortTime(s.row[4], now)), tags(fresh)]);
+    const inserted = await c.query<{ id: number; key: string }>({ ...INSERT,
+      values: [feedId, now, ...columns(fresh), fresh.map(([key]) => key), fresh.map(([, s]) => sortTime(s.row[4], now)), tags(fresh)] });
     for (const r of inserted.rows) byKey.get(r.key)!.id = r.id;
   }
   if (changed.length) {
-    const cols: [string, string][] = [...COLUMNS, ['sort_at', 'text'], ['tags', 'jsonb'], ['id', 'int8']];
-    await c.query(
-      `UPDATE items AS i SET ${cols.slice(0, -1).map(([n]) => `${n} = ${n === 'tags' ? tagsOf : `u.${n}`}`).join(', ')}
-       FROM ${unnestOf(cols, 1)} AS u(${cols.map(([n]) => n).join(', ')}) WHERE i.id = u.id`,
-      [...columns(changed), changed.map(([, s]) => sortTime(s.row[4], s.firstSeen)), tags(changed), changed.map(([, s]) => s.id)]);
+    await c.query({ ...UPDATE,
+      values: [...columns(changed), changed.map(([, s]) => sortTime(s.row[4], s.firstSeen)), tags(changed), changed.map(([, s]) => s.id)] });
   }
   const indexed = writes.filter(([, s]) => s.id !== null);
-  await c.query(
-    `INSERT INTO item_search (item_id, title, body) SELECT * FROM unnest($1::int8[], $2::text[], $3::text[])
-     ON CONFLICT (item_id) DO UPDATE SET title = excluded.title, body = excluded.body`,
-    [indexed.map(([, s]) => s.id), indexed.map(([, s]) => noNul(s.text!.title)), indexed.map(([, s]) => noNul(s.text!.body))]);
+  await c.query({ ...INDEX,
+    values: [indexed.map(([, s]) => s.id), indexed.map(([, s]) => noNul(s.text!.title)), indexed.map(([, s]) => noNul(s.text!.body))] });
   return result;
 }
