@@ -45,7 +45,8 @@ export function describeUrl(url: string): { location: string; where: string; con
   u.searchParams.delete('pool');
   const connectionString = u.href;
   const db = decodeURIComponent(u.pathname.replace(/^\//, '')) || decodeURIComponent(u.username) || 'postgres';
-  const where = `${u.hostname || 'localhost'}:${u.port || '5432'}/${db}`;
+  // ?host=/run/postgresql names a Unix socket directory instead of the URL's host.
+  const where = `${u.searchParams.get('host') || u.hostname || 'localhost'}:${u.searchParams.get('port') || u.port || '5432'}/${db}`;
   u.password = '';
   u.searchParams.delete('password');
   const n = pool === null ? undefined : Number(pool);

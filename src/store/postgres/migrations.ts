@@ -40,6 +40,8 @@ export const pgMigrations: readonly PgMigration[] = [
    );
    CREATE INDEX feeds_category ON feeds (category);
    CREATE INDEX feeds_host ON feeds (host, id);
+   -- Claims look for due feeds; once crawled, most are not due, and this finds the few that are.
+   CREATE INDEX feeds_due ON feeds (next_check_at);
    CREATE TABLE hosts (
      host text COLLATE "C" PRIMARY KEY,
      worker text,
