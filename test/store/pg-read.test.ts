@@ -176,7 +176,7 @@ describe.skipIf(!pgAvailable).each(['copied rows', 'the contract'])('the Postgre
     expect(hits.map((h) => h.title)).toStrictEqual(['Announcing Rust 2.0', 'Borrow checker tips', 'Elections today']);
     expect(hits[0].rank).toBeLessThan(hits[1].rank);
     expect(hits[1].rank).toBeLessThan(hits[2].rank);
-    expect((await all(read.search(pg, 'b', {})))[0].snippet).toMatch(/^(zero )?date\na \u0002b\u0003 c ab abc ba cab é ö 1 a1 b2 ö1/);
+    expect((await all(read.search(pg, 'b', {})))[0].snippet).toMatch(/\u0002b\u0003 c ab abc ba cab é ö 1 a1 b2 ö1/);
     // Phrases are marked word by word, and words around an apostrophe apart, by ts_headline; and a
     // text of 16 words or more (Unfiled's) may be cut a word sooner or later.
     const snippets = async (hits: AsyncIterable<SearchHit>) => (await all(hits)).filter((h) => h.title !== 'Unfiled').map((h) => h.snippet).sort();
