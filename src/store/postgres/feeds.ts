@@ -58,6 +58,7 @@ export function dueWhere(f: DueFilter, p: Params): string {
   if (f.ids) where.push(`f.id = ANY(${p.add(f.ids.filter((id) => Number.isSafeInteger(id)))}::bigint[])`);
   if (!f.includeDisabled) where.push('f.disabled_reason IS NULL');
   if (!f.force) where.push(`(f.next_check_at IS NULL OR f.next_check_at <= ${p.add(f.now)})`);
+  if (f.checkedBefore !== undefined) where.push(`(f.last_fetched_at IS NULL OR f.last_fetched_at < ${p.add(f.checkedBefore)})`);
   return where.length ? where.join(' AND ') : 'true';
 }
 
