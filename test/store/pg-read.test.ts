@@ -163,6 +163,7 @@ describe.skipIf(!pgAvailable).each(['copied rows', 'the contract'])('the Postgre
     ['rust OR OR elections', {}, false], ['rust elections OR compiler', {}, false], ['rust OR zürich tuesday', {}, true], ['"rust', {}, true],
     ['ru* OR cv*', {}, false], ['rust', { tags: ['RUST'] }, true], ['rust', { since: '2026-01-09', limit: 1 }, true],
     ['episode', { enclosure: 'audio/' }, true], ['c*', { feed: '2' }, true], [':', {}, true], ['"" rust', {}, true],
+    ['rust', { label: 'tech' }, true], ['rust', { afterId: 1 }, true], ['episode OR rust', { category: 'Podcasts', until: '2026-01-06' }, true],
   ];
   const hitsOf = async (it: AsyncIterable<SearchHit>) => (await all(it)).map(({ snippet, rank, ...item }) => ({ ...item, snippet: snippet.includes(SNIPPET_OPEN) }));
   it.each(searches)('searches %j (%j) for the items SQLite finds', async (q, f, rankedAlike) => {
