@@ -66,6 +66,8 @@ async function story(s: Store) {
   out.again = await s.recordFetch(1, fetched(ITEMS), LATER);
   const changed = [item({ ...ITEMS[0], summary: 'changed' }), ...ITEMS.slice(1, 3), item({ key: 'k5', title: 'new', published: '2026-01-10T12:00:00.000Z' })];
   out.changed = await s.recordFetch(1, fetched(changed), LATER);
+  out.same = await s.recordFetch(1, fetched(changed), LATER);
+  out.notModified = await s.recordFetch(4, { movedTo: null, state: { status: 304, etag: '"e"', error: null, nextCheckAt: null } }, LATER);
   out.moveTaken = await s.recordFetch(1, fetched(undefined, 'https://a.example/feed'), LATER);
   out.moved = await s.recordFetch(3, { movedTo: 'https://new.example/feed', state: { status: 304, error: null, nextCheckAt: '2026-01-12T00:00:00.000Z' } }, LATER);
   await s.recordFailure(2, { status: 500, error: 'HTTP 500', nextCheckAt: '2026-01-10T06:00:00.000Z' }, NOW);
@@ -114,6 +116,7 @@ describe.skipIf(!pgAvailable)('the PostgreSQL store core', () => {
     expect(want.first).toEqual({ added: 4, updated: 1, movedTo: null });
     expect(want.again).toEqual({ added: 0, updated: 2, movedTo: null }); // k4's two versions alternate
     expect(want.changed).toEqual({ added: 1, updated: 1, movedTo: null });
+    expect(want.same).toEqual({ added: 0, updated: 0, movedTo: null });
     expect(want.moveTaken).toMatchObject({ movedTo: null });
     expect(want.moved).toMatchObject({ movedTo: 'https://new.example/feed' });
     // By category, then title with ASCII case folded (É sorts after z, as a byte), no title first.

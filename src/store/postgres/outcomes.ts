@@ -3,17 +3,17 @@
 import type pg from 'pg';
 import type { FetchRecord, FetchStored } from '../contract.js';
 import type { FetchState } from '../outcomes.js';
-import { query, transaction, type Pg } from './connect.js';
+import { pgFault, query, transaction, type Pg } from './connect.js';
 import { feedHost } from '../../model.js';
 import { noteHosts } from './feeds.js';
-import { upsertItems } from './upsert.js';
+import { applyUpsert, planUpsert } from './upsert.js';
 
 /**
  * recordSuccess clears the error streak and saves validators. After a parse it also writes the
  * document's own metadata as it is now, and fills the title and site link only where the OPML
  * gave none: the name the user chose stays theirs.
  */
-async function recordSuccess(c: pg.PoolClient, feedId: number, s: FetchState, now: string): Promise<void> {
+async function recordSuccess(c: Pick<pg.PoolClient, 'query'>, feedId: number, s: FetchState, now: string): Promise<void> {
   const m = s.meta;
   await c.query({ name: 'inkzee-feed-success', text: `UPDATE feeds SET last_status = $1, etag = $2, last_modified = $3, last_fetched_at = $4,
                    consecutive_errors = 0, last_error = $5, next_check_at = $6, disabled_reason = NULL, title = coalesce(title, $7),
@@ -46,10 +46,30 @@ async function moveFeed(c: pg.PoolClient, feedId: number, url: string): Promise<
   return true;
 }
 
-/** recordFetch stores a fetched feed's items, its move and its new state, in one transaction. */
+/**
+ * recordFetch stores a fetched feed's items, its move and its new state, in one transaction. The
+ * stored items are compared first, outside it: most fetches change nothing (a 304, or the same
+ * items again), and then one UPDATE of the feed is all there is to write. A feed is crawled by one
+ * crawler at a time (its host's lease), so the rows compared are still those stored.
+ */
 export async function recordFetch(db: Pg, feedId: number, r: FetchRecord, now: string): Promise<FetchStored> {
+  let plan;
+  try {
+    plan = r.items?.length ? await planUpsert(db.pool, feedId, r.items, now, r.texts) : undefined;
+  } catch (err) {
+    throw pgFault(db, err, 'read');
+  }
+  const counts = { added: plan?.added ?? 0, updated: plan?.updated ?? 0 };
+  if (!plan?.writes.length && !r.movedTo) {
+    try {
+      await recordSuccess(db.pool, feedId, r.state, now);
+    } catch (err) {
+      throw pgFault(db, err, 'write');
+    }
+    return { ...counts, movedTo: null };
+  }
   return transaction(db, async (c) => {
-    const counts = r.items ? await upsertItems(c, feedId, r.items, now, r.texts) : { added: 0, updated: 0 };
+    if (plan) await applyUpsert(c, feedId, plan);
     const movedTo = r.movedTo && (await moveFeed(c, feedId, r.movedTo)) ? r.movedTo : null;
     await recordSuccess(c, feedId, r.state, now);
     return { ...counts, movedTo };

@@ -54,7 +54,7 @@ function sortTime(published: string | null, firstSeen: string): string {
 }
 
 /** Stored is what is known of one key: its row as stored (or about to be), and what to write. */
-interface Stored {
+export interface Stored {
   id: number | null;
   firstSeen: string;
   row: Row;
@@ -96,15 +96,24 @@ const INDEX = {
          ON CONFLICT (item_id) DO UPDATE SET title = excluded.title, body = excluded.body`,
 };
 
+/** UpsertPlan is what storing a feed's items will write, worked out against the rows already stored. */
+export interface UpsertPlan extends StoreResult {
+  /** Keys to insert (id null) or update (id set), with their new rows; empty when nothing changed. */
+  writes: [string, Stored][];
+  now: string;
+}
+
+type Queryable = Pick<pg.PoolClient, 'query'>;
+
 /**
- * upsertItems stores a feed's items inside the caller's transaction: a new key is inserted, a
- * known key whose fields changed is updated in place (keeping its id and first-seen time), an
- * unchanged one is left alone; inserted and updated items get a fresh search row. A key given
- * twice counts as SQLite's item-by-item loop counts it (inserted, then updated if it differs).
+ * planUpsert compares a feed's items with the stored ones (one read, which needs no transaction):
+ * a new key is to be inserted, a known key whose fields changed updated in place (keeping its id
+ * and first-seen time), an unchanged one left alone. A key given twice counts as SQLite's
+ * item-by-item loop counts it: inserted, then updated if the second differs.
  */
-export async function upsertItems(c: pg.PoolClient, feedId: number, items: readonly Item[], now: string, texts?: readonly SearchText[]): Promise<StoreResult> {
-  const result: StoreResult = { added: 0, updated: 0 };
-  if (items.length === 0) return result;
+export async function planUpsert(c: Queryable, feedId: number, items: readonly Item[], now: string, texts?: readonly SearchText[]): Promise<UpsertPlan> {
+  const plan: UpsertPlan = { added: 0, updated: 0, writes: [], now };
+  if (items.length === 0) return plan;
   const keyOf = (k: number) => noNul(items[k].key)!;
   const keys = [...new Set(items.map((_, k) => keyOf(k)))];
   const known = await c.query<{ id: number; key: string; first_seen: string; row: Row }>({ ...FIND, values: [feedId, keys] });
@@ -121,23 +130,29 @@ export async function upsertItems(c: pg.PoolClient, feedId: number, items: reado
     const s = byKey.get(keyOf(k));
     if (!s) {
       byKey.set(keyOf(k), { id: null, firstSeen: now, row, write: true, k });
-      result.added++;
+      plan.added++;
     } else if (row.some((v, j) => v !== s.row[j])) {
-      result.updated++;
+      plan.updated++;
       Object.assign(s, { row, write: true, k });
     }
   }
-  const writes = [...byKey.entries()].filter(([, s]) => s.write);
-  if (writes.length === 0) return result;
-  for (const [, s] of writes) s.text = texts?.[s.k] ?? itemSearchText(items[s.k]);
+  plan.writes = [...byKey.entries()].filter(([, s]) => s.write);
+  for (const [, s] of plan.writes) s.text = texts?.[s.k] ?? itemSearchText(items[s.k]);
+  return plan;
+}
+
+/** applyUpsert writes a plan's inserts, updates and their search rows, inside the caller's transaction. */
+export async function applyUpsert(c: Queryable, feedId: number, plan: UpsertPlan): Promise<void> {
+  const { writes, now } = plan;
+  if (writes.length === 0) return;
   const columns = (list: [string, Stored][]) => COLUMNS.map((_, j) => list.map(([, s]) => s.row[j]));
   const tags = (list: [string, Stored][]) => list.map(([, s]) => JSON.stringify((JSON.parse(s.row[9]) as string[]).map(fold)));
   const changed = writes.filter(([, s]) => s.id !== null);
-
   const fresh = writes.filter(([, s]) => s.id === null);
   if (fresh.length) {
     const inserted = await c.query<{ id: number; key: string }>({ ...INSERT,
       values: [feedId, now, ...columns(fresh), fresh.map(([key]) => key), fresh.map(([, s]) => sortTime(s.row[4], now)), tags(fresh)] });
+    const byKey = new Map(fresh);
     for (const r of inserted.rows) byKey.get(r.key)!.id = r.id;
   }
   if (changed.length) {
@@ -147,5 +162,4 @@ export async function upsertItems(c: pg.PoolClient, feedId: number, items: reado
   const indexed = writes.filter(([, s]) => s.id !== null);
   await c.query({ ...INDEX,
     values: [indexed.map(([, s]) => s.id), indexed.map(([, s]) => noNul(s.text!.title)), indexed.map(([, s]) => noNul(s.text!.body))] });
-  return result;
 }
