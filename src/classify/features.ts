@@ -1,4 +1,4 @@
-import { tokenizeCased } from './tokenize.js';
+import { isAscii, plainText, tokenizeCased } from './tokenize.js';
 
 /** Sparse is a batch of documents as a compressed sparse row matrix of hashed features. */
 export interface Sparse {
@@ -25,10 +25,12 @@ export type FeatureKind = 'word' | 'pair' | 'cased';
 // Keeps cased words apart from lower-case ones in the one hash space.
 const CASED_SALT = 0x3c6ef372;
 
+const FNV_BASIS = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
 // FNV-1a over UTF-16 code units: fast, deterministic, and the same in every process.
-function fnv(s: string, seed = 0x811c9dc5): number {
+function fnv(s: string, seed = FNV_BASIS): number {
   let h = seed;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), FNV_PRIME);
   return h >>> 0;
 }
 
@@ -61,55 +63,128 @@ export function walkFeatures(tokens: readonly string[], f: FeatureSet, bits: num
   }
 }
 
-// One bucket table per thread, reused by every call: bucket → the row that last used it, and the
-// entry it has in that row. Rows are numbered on from call to call, so the table is never cleared.
-let table: { bits: number; seen: Int32Array; slot: Int32Array; next: number } | undefined;
+const YEAR = fnv('\u0000year');
+const NUMBERS = Array.from({ length: 32 }, (_, n) => fnv(`\u0000num${n}`));
 
 /**
- * countMatrix hashes many texts into a Sparse matrix of raw counts, merging a row's repeats
- * through the bucket table rather than a map per document, which keeps hashing fast.
+ * hashAscii emits the features walkFeatures would emit for ASCII text (tokenized by ASCII_TOKEN:
+ * letters and digits, then an apostrophe and letters), bucket for bucket, without making a token:
+ * it reads each character once, hashing it in lower case and as cased at the same time. This is
+ * where training spent most of its hashing time (token strings, their lower case, and the garbage).
+ */
+function hashAscii(s: string, f: FeatureSet, mask: number, emit: (bucket: number) => void): void {
+  const n = s.length;
+  let prev = -1;
+  let i = 0;
+  while (i < n) {
+    let c = s.charCodeAt(i);
+    // Skip to the next letter or digit.
+    if (!((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57))) { i++; continue; }
+    const start = i;
+    const upper = c >= 65 && c <= 90;
+    let lower = FNV_BASIS;
+    let cased = CASED_SALT;
+    let digits = true;
+    for (; i < n; i++) {
+      c = s.charCodeAt(i);
+      if (c >= 97 && c <= 122) digits = false;
+      else if (c >= 65 && c <= 90) { digits = false; if (upper) cased = Math.imul(cased ^ c, FNV_PRIME); c += 32; lower = Math.imul(lower ^ c, FNV_PRIME); continue; }
+      else if (!(c >= 48 && c <= 57)) break;
+      lower = Math.imul(lower ^ c, FNV_PRIME);
+      if (upper) cased = Math.imul(cased ^ c, FNV_PRIME);
+    }
+    // An apostrophe and letters belong to the word ("don't", "Apple's").
+    if (c === 39 && i + 1 < n) {
+      let d = s.charCodeAt(i + 1);
+      if ((d >= 97 && d <= 122) || (d >= 65 && d <= 90)) {
+        digits = false;
+        lower = Math.imul(lower ^ 39, FNV_PRIME);
+        if (upper) cased = Math.imul(cased ^ 39, FNV_PRIME);
+        for (i++; i < n; i++) {
+          d = s.charCodeAt(i);
+          if (d >= 65 && d <= 90) { if (upper) cased = Math.imul(cased ^ d, FNV_PRIME); d += 32; } else if (!(d >= 97 && d <= 122)) break;
+          else if (upper) cased = Math.imul(cased ^ d, FNV_PRIME);
+          lower = Math.imul(lower ^ d, FNV_PRIME);
+        }
+      }
+    }
+    let h = lower >>> 0;
+    if (digits && f.numbers) {
+      const len = i - start;
+      const first = s.charCodeAt(start);
+      h = len === 4 && (first === 49 || (first === 50 && s.charCodeAt(start + 1) === 48)) ? YEAR : len < NUMBERS.length ? NUMBERS[len] : fnv(`\u0000num${len}`);
+    }
+    emit(h & mask);
+    if (prev >= 0) emit(((Math.imul(prev, 0x9e3779b1) ^ h) >>> 0) & mask);
+    prev = h;
+    if (upper && f.cased) emit((cased >>> 0) & mask);
+  }
+}
+
+/**
+ * countMatrix hashes many texts into a Sparse matrix of raw counts. A row's buckets are gathered,
+ * sorted and their repeats merged, all within a few hundred bytes that stay in cache: a table over
+ * every bucket (4 MB at 2^20) missed the cache twice per feature, which was most of hashing's time.
+ * Each row's buckets come out in increasing order.
  */
 export function countMatrix(texts: readonly string[], f: FeatureSet, bits: number): Sparse {
-  if (!table || table.bits !== bits || table.next > 2 ** 30) table = { bits, seen: new Int32Array(1 << bits).fill(-1), slot: new Int32Array(1 << bits), next: 0 };
-  const { seen, slot } = table;
-  let idx = new Int32Array(Math.max(1024, texts.length * 96));
+  let idx = new Int32Array(Math.max(1024, texts.length * 80));
   let val = new Float32Array(idx.length);
   const ptr = new Int32Array(texts.length + 1);
-  let n = 0;
-  let id = table.next;
+  let row = new Int32Array(256);
+  let m = 0;
   const add = (b: number) => {
-    if (seen[b] === id) { val[slot[b]]++; return; }
-    if (n === idx.length) {
-      const i2 = new Int32Array(n * 2); i2.set(idx); idx = i2;
-      const v2 = new Float32Array(n * 2); v2.set(val); val = v2;
-    }
-    seen[b] = id; slot[b] = n; idx[n] = b; val[n] = 1; n++;
+    if (m === row.length) { const r2 = new Int32Array(m * 2); r2.set(row); row = r2; }
+    row[m++] = b;
   };
-  for (let row = 0; row < texts.length; row++, id++) {
-    walkFeatures(tokenizeCased(texts[row]), f, bits, add);
-    ptr[row + 1] = n;
+  const mask = (1 << bits) - 1;
+  let n = 0;
+  for (let r = 0; r < texts.length; r++) {
+    m = 0;
+    const plain = plainText(texts[r]);
+    if (isAscii(plain)) hashAscii(plain, f, mask, add); else walkFeatures(tokenizeCased(plain), f, bits, add);
+    if (n + m > idx.length) {
+      const size = Math.max(2 * idx.length, n + m);
+      const i2 = new Int32Array(size); i2.set(idx); idx = i2;
+      const v2 = new Float32Array(size); v2.set(val); val = v2;
+    }
+    const sorted = row.subarray(0, m).sort();
+    for (let k = 0; k < m; k++) {
+      if (k > 0 && sorted[k] === sorted[k - 1]) { val[n - 1]++; continue; }
+      idx[n] = sorted[k]; val[n] = 1; n++;
+    }
+    ptr[r + 1] = n;
   }
-  table.next = id;
   return { ptr, idx: idx.slice(0, n), val: val.slice(0, n) };
 }
 
-/** documentFrequencies counts, per bucket, how many rows use it. */
-export function documentFrequencies(x: Sparse, buckets: number): Float32Array {
-  const df = new Float32Array(buckets);
-  for (let j = 0; j < x.idx.length; j++) df[x.idx[j]]++;
+/** documentFrequencies counts, per bucket, how many of rows [from, to) use it, adding to `df`. */
+export function documentFrequencies(x: Sparse, df: Float32Array, from = 0, to = x.ptr.length - 1): Float32Array {
+  for (let j = x.ptr[from]; j < x.ptr[to]; j++) df[x.idx[j]]++;
   return df;
 }
 
 /** smoothIdf is scikit-learn's smoothed inverse document frequency, ln((1+n)/(1+df)) + 1. */
 export function smoothIdf(df: Float32Array, rows: number): Float32Array {
+  // Most buckets share a handful of small frequencies (0 above all): one logarithm per frequency.
+  const memo = new Float32Array(Math.min(rows, 4096) + 1).fill(-1);
   const idf = new Float32Array(df.length);
-  for (let k = 0; k < df.length; k++) idf[k] = Math.log((1 + rows) / (1 + df[k])) + 1;
+  for (let k = 0; k < df.length; k++) {
+    const d = df[k];
+    if (d < memo.length) {
+      if (memo[d] < 0) memo[d] = Math.log((1 + rows) / (1 + d)) + 1;
+      idf[k] = memo[d];
+    } else idf[k] = Math.log((1 + rows) / (1 + d)) + 1;
+  }
   return idf;
 }
 
-/** tfidfInPlace turns counts into sublinear tf-idf (1 + ln tf) · idf, each row scaled to unit length. */
-export function tfidfInPlace(x: Sparse, idf: Float32Array): void {
-  for (let r = 0; r + 1 < x.ptr.length; r++) {
+/**
+ * tfidfInPlace turns counts into sublinear tf-idf (1 + ln tf) · idf, each row scaled to unit
+ * length, for rows [from, to); with `rank`, each bucket b is then renumbered rank[b].
+ */
+export function tfidfInPlace(x: Sparse, idf: Float32Array, rank?: Int32Array, from = 0, to = x.ptr.length - 1): void {
+  for (let r = from; r < to; r++) {
     let norm = 0;
     for (let j = x.ptr[r]; j < x.ptr[r + 1]; j++) {
       const tf = x.val[j];
@@ -119,5 +194,6 @@ export function tfidfInPlace(x: Sparse, idf: Float32Array): void {
     }
     const inv = norm > 0 ? 1 / Math.sqrt(norm) : 0;
     for (let j = x.ptr[r]; j < x.ptr[r + 1]; j++) x.val[j] *= inv;
+    if (rank) for (let j = x.ptr[r]; j < x.ptr[r + 1]; j++) x.idx[j] = rank[x.idx[j]];
   }
 }

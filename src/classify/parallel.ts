@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { countMatrix, type Sparse } from './features.js';
+import { countMatrix, documentFrequencies, tfidfInPlace, type Sparse } from './features.js';
 import { LOCAL_TRAINER, predict, trainModel, type Model, type Prediction, type TrainOptions } from './model.js';
 import { trainBinary } from './nbsvm.js';
 
@@ -61,7 +61,7 @@ function concatRows(parts: readonly Sparse[]): Sparse {
 // Below these sizes a second thread costs more to start than it saves.
 const MIN_ROWS_TO_SPLIT = 2000;
 const MIN_TEXTS_TO_PREDICT_SPLIT = 20_000;
-/** COUNT_CHUNK is how many texts one thread hashes before it takes the next chunk. */
+/** COUNT_CHUNK is how many texts (or rows) one thread hashes (or weighs) before it takes the next chunk. */
 const COUNT_CHUNK = 2048;
 
 /**
@@ -96,6 +96,25 @@ export async function trainOnTwoThreads(texts: readonly string[], labels: readon
         takeWork(next, jobs, (j) => { parts[j] = countMatrix(all.slice(j * COUNT_CHUNK, (j + 1) * COUNT_CHUNK), p.features, p.bits); });
         for (const r of await theirs) parts[r.job] = r.x;
         return concatRows(parts);
+      },
+      // Rows in chunks from a shared counter, as for hashing: each thread counts into its own array.
+      async frequencies(x, buckets) {
+        const next = counter();
+        const jobs = Math.ceil((x.ptr.length - 1) / COUNT_CHUNK);
+        const theirs = helper.run<Float32Array>({ kind: 'df', x, buckets, counter: next, chunk: COUNT_CHUNK });
+        const df = new Float32Array(buckets);
+        takeWork(next, jobs, (j) => documentFrequencies(x, df, j * COUNT_CHUNK, Math.min(x.ptr.length - 1, (j + 1) * COUNT_CHUNK)));
+        const other = await theirs;
+        for (let k = 0; k < buckets; k++) df[k] += other[k];
+        return df;
+      },
+      async weigh(x, idf, rank) {
+        const next = counter();
+        const jobs = Math.ceil((x.ptr.length - 1) / COUNT_CHUNK);
+        const [si, sr] = [shared(idf), shared(rank)];
+        const theirs = helper.run<void>({ kind: 'weigh', x, idf: si, rank: sr, counter: next, chunk: COUNT_CHUNK });
+        takeWork(next, jobs, (j) => tfidfInPlace(x, si, sr, j * COUNT_CHUNK, Math.min(x.ptr.length - 1, (j + 1) * COUNT_CHUNK)));
+        await theirs;
       },
       async fit(x, y, classes, p, dims, weight) {
         const next = counter();

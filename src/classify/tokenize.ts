@@ -15,6 +15,16 @@ const ASCII = /^[\x00-\x7f]*$/;
  * split per character. The classifier reads case too ("US" is not "us", "Apple" not "apple").
  */
 export function tokenizeCased(text: string): string[] {
+  const plain = plainText(text);
+  if (isAscii(plain)) return plain.match(ASCII_TOKEN) ?? [];
+  return plain.normalize('NFKD').replace(/\p{M}+/gu, '').match(TOKEN) ?? [];
+}
+
+/**
+ * plainText is the text tokenizeCased splits into words: markup and URLs removed, entities
+ * decoded. features.ts hashes ASCII plain text in place, with the rule of ASCII_TOKEN.
+ */
+export function plainText(text: string): string {
   // Tags first, then entities, then tags again for markup that arrived escaped ("&lt;b&gt;").
   // Each step runs only when its text can be there: this is a third of the time of training.
   let plain = text.includes('<') ? text.replace(TAG, ' ') : text;
@@ -26,8 +36,12 @@ export function tokenizeCased(text: string): string[] {
   }
   plain = plain.replace(URL_RE, ' ');
   if (plain.includes('\\')) plain = plain.replace(/\\/g, ' ');
-  if (ASCII.test(plain)) return plain.match(ASCII_TOKEN) ?? [];
-  return plain.normalize('NFKD').replace(/\p{M}+/gu, '').match(TOKEN) ?? [];
+  return plain;
+}
+
+/** isAscii says whether text is all ASCII, which tokenizes without Unicode tables. */
+export function isAscii(text: string): boolean {
+  return ASCII.test(text);
 }
 
 /** tokenize is tokenizeCased in lower case. */

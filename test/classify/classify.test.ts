@@ -12,7 +12,8 @@ import { seed } from '../read/seed.js';
 import { csv, headlines } from './topics.js';
 import { Readable } from 'node:stream';
 import { parseCsv } from '../../src/classify/csv.js';
-import { LEGACY_FEATURES } from '../../src/classify/features.js';
+import { countMatrix, LEGACY_FEATURES, walkFeatures, type FeatureSet } from '../../src/classify/features.js';
+import { tokenizeCased } from '../../src/classify/tokenize.js';
 import { DEFAULT_PARAMS } from '../../src/classify/nbsvm.js';
 
 const write = (name: string, text: string) => { const f = path.join(tempDir(), name); fs.writeFileSync(f, text); return f; };
@@ -22,6 +23,25 @@ describe('tokenize', () => {
     expect(tokenize('<p>Café &amp; <b>Crème</b> — see https://x.example/a?b=1 &lt;i&gt;now&lt;/i&gt;</p>')).toEqual(['cafe', 'creme', 'see', 'now']);
     expect(tokenize('東京の天気 Zürich 2024')).toEqual(['東', '京', 'の', '天', '気', 'zurich', '2024']);
     expect(tokenize("Bush #39;s plan \\ won't")).toEqual(["bush's", 'plan', "won't"]);
+  });
+});
+
+describe('hashed features', () => {
+  // Training hashes ASCII text character by character; explain and other scripts go through tokens.
+  it('are the same, bucket for bucket, whether hashed from ASCII text directly or from its tokens', () => {
+    const texts = ["Don't stop: rock'n'roll in 1999, 2004, 2100 and 12345 (3'rd ABC'S x' 'y)", 'US us Us 0 007 A\'b\'c o\'Neil O\'NEIL',
+      'Bush #39;s <b>plan</b> &amp; more at https://x.example/a', `${'X'.repeat(40)} ${'9'.repeat(40)} 2024's`, 'Zürich 東京 mixed with ASCII', ''];
+    const sets: FeatureSet[] = [{ cased: true, numbers: true }, LEGACY_FEATURES, { cased: true, numbers: false }, { cased: false, numbers: true }];
+    for (const f of sets) {
+      const x = countMatrix(texts, f, 16);
+      texts.forEach((t, r) => {
+        const expected = new Map<number, number>();
+        walkFeatures(tokenizeCased(t), f, 16, (b) => expected.set(b, (expected.get(b) ?? 0) + 1));
+        const got = new Map<number, number>();
+        for (let j = x.ptr[r]; j < x.ptr[r + 1]; j++) got.set(x.idx[j], x.val[j]);
+        expect(got).toEqual(expected);
+      });
+    }
   });
 });
 
