@@ -278,6 +278,32 @@ describe.skipIf(!pgAvailable).each(['copied rows', 'the contract'])('the Postgre
   });
 });
 
+describe.skipIf(!pgAvailable)('PostgreSQL search snippets', () => {
+  it('shows a short text whole and cuts a long one to 16 words around the match, with … where cut, as SQLite does', async () => {
+    const words = Array.from({ length: 40 }, (_, k) => `w${k}`);
+    const bodies = [
+      [...words.slice(0, 20), 'target', ...words.slice(21)].join(' '), `target at the start ${words.join(' ')}`, `target ${words.join(' ')}`,
+      'Short target text.', 'Zwei <b>Zielwörter</b>: target, und noch ein TARGET hier.', `${words.join(' ')} and a target`,
+    ];
+    const stores: Store[] = [openSqlite(path.join(tempDir(), 'snip.db')), await openPostgres(await freshDatabase())];
+    try {
+      for (const s of stores) {
+        const { added } = await s.addSubscriptions([{ url: 'https://s.example/', title: null, siteUrl: null, category: '' }], '2026-01-01T00:00:00.000Z');
+        await s.recordFetch(added[0].id, { movedTo: null, state: { status: 200, error: null, nextCheckAt: null }, items: bodies.map((b, k) => ({
+          ...libraryItems('https://c.example/')[0], key: `k${k}`, guid: `k${k}`, title: `item ${k}`, summary: b, content: null })) }, '2026-01-01T00:00:00.000Z');
+      }
+      // A match at the very end: SQLite shows its last sentence's 7 words, ts_headline 16 words.
+      const [mine, theirs] = await Promise.all(stores.map(async (s) => (await all(s.search('target', {}))).map((h) => h.snippet).sort()));
+      expect(mine.pop()).toMatch(/^…(w\d+ ){13}and a \u0002target\u0003$/);
+      expect(theirs.pop()).toMatch(/^…w35 w36 w37 w38 w39 and a \u0002target\u0003$/);
+      expect(mine).toStrictEqual(theirs);
+      expect(mine).toContain('…w13 w14 w15 w16 w17 w18 w19 \u0002target\u0003 w21 w22 w23 w24 w25 w26 w27 w28…');
+    } finally {
+      for (const s of stores) await s.close();
+    }
+  });
+});
+
 describe.skipIf(!pgAvailable)('the PostgreSQL read side when something fails', () => {
   it('names the server, never the password, when it cannot connect', async () => {
     const server = net.createServer();

@@ -22,8 +22,34 @@ const WEIGHTS = `'{0, 0, 0.1, 1}'::float4[]`;
 const TITLE_ONLY = `'{0, 0, 0, 1}'::float4[]`;
 const BODY_ONLY = `'{0, 0, 1, 0}'::float4[]`;
 
-/** How ts_headline cuts a snippet: about 16 words around the match, like SQLite's snippet(…, 16). */
-const HEADLINE = `StartSel="${SNIPPET_OPEN}", StopSel="${SNIPPET_CLOSE}", MaxWords=16, MinWords=15, ShortWord=0, HighlightAll=false`;
+/** How ts_headline marks words; a text of up to 16 words is shown whole, as SQLite's snippet(…, 16) shows it. */
+const MARKS = `StartSel="${SNIPPET_OPEN}", StopSel="${SNIPPET_CLOSE}"`;
+const WHOLE = `${MARKS}, HighlightAll=true`;
+/** A longer text is cut to 16 words around the match (a fragment is centred on it, as SQLite's snippet is). */
+const CUT = `${MARKS}, MaxWords=16, MinWords=15, ShortWord=0, MaxFragments=1`;
+// A word as the snippet counts it. [:space:] and [:punct:] rather than [:alnum:]: under the C
+// locale every non-ASCII letter is neither, and still counts as part of a word.
+const WORD = '[^[:space:][:punct:]]';
+const GAP = '[[:space:][:punct:]]';
+
+/**
+ * snippetSql is the FROM items and the expression of the snippet of an item's text (t.text) for a
+ * tsquery: the whole text when it has at most 16 words, else 16 words around the match with '…'
+ * where text was cut off before or after, as SQLite's snippet(…, '…', 16) does. The headline is
+ * made once per item (OFFSET 0 keeps PostgreSQL from copying it into each use).
+ */
+function snippetSql(q: string, p: Params): { from: string; snippet: string } {
+  const long = `t.text ~ '(${WORD}+${GAP}+){16}${WORD}'`;
+  const from = `CROSS JOIN LATERAL (SELECT ${long} AS long,
+      ts_headline(${CONFIG}, t.text, ${q}, CASE WHEN ${long} THEN ${p.add(CUT)} ELSE ${p.add(WHOLE)} END) AS hl OFFSET 0) x`;
+  // Where the cut text lies in the whole: the headline with its marks taken out.
+  const plain = `replace(replace(x.hl, '${SNIPPET_OPEN}', ''), '${SNIPPET_CLOSE}', '')`;
+  const at = `strpos(t.text, ${plain})`;
+  const snippet = `CASE WHEN NOT x.long THEN x.hl
+    ELSE (CASE WHEN left(t.text, ${at} - 1) ~ '${WORD}' THEN '…' ELSE '' END) || x.hl
+      || (CASE WHEN substr(t.text, ${at} + length(${plain})) ~ '${WORD}' THEN '…' ELSE '' END) END`;
+  return { from, snippet };
+}
 
 /** QueryPart is one phrase of a query (a word is a phrase of one), its last word maybe a prefix. */
 export interface QueryPart {
@@ -82,9 +108,10 @@ export function searchSql(query: string, f: ItemFilter): { sql: string; values: 
       ts_rank(${TITLE_ONLY}, s.doc, ${q}) >= ts_rank(${BODY_ONLY}, s.doc, ${q}) AS in_title
     FROM item_search s ${where ? 'JOIN items i ON i.id = s.item_id JOIN feeds f ON f.id = i.feed_id' : ''}
     WHERE s.doc @@ ${q} ${where ? `AND ${where}` : ''} ${limit}`;
-  const sql = `SELECT ${ITEM_COLUMNS},
-      ts_headline(${CONFIG}, CASE WHEN h.in_title THEN s.title ELSE s.body END, ${q}, ${p.add(HEADLINE)}) AS snippet, h.rank
+  const snip = snippetSql(q, p);
+  const sql = `SELECT ${ITEM_COLUMNS}, ${snip.snippet} AS snippet, h.rank
     FROM (${ranked}) h JOIN item_search s ON s.item_id = h.item_id JOIN items i ON i.id = h.item_id JOIN feeds f ON f.id = i.feed_id
+    CROSS JOIN LATERAL (SELECT CASE WHEN h.in_title THEN s.title ELSE s.body END AS text) t ${snip.from}
     ORDER BY h.rank, h.item_id`;
   return { sql, values: p.values };
 }
