@@ -122,7 +122,7 @@ describe.skipIf(!pgAvailable).each(['copied rows', 'the contract'])('the Postgre
     {}, { feed: 'https://news.example/rss' }, { feed: '2' }, { feed: '99999999999999999999' }, { category: 'Technology' },
     { category: ' Technology / Security ' }, { category: 'Tech' }, { category: '100%_Fun' }, { category: '100xxFun' },
     { since: '2026-01-09' }, { since: '2026-01-09', until: '2026-01-10' }, { until: '2025-12-10T12:00:00.000Z' }, { limit: 2 }, { limit: 0 },
-    { afterId: 5 }, { afterId: 5, limit: 3 }, { afterId: 1e20 }, { tags: ['rust'] }, { tags: ['RUST', 'release'] }, { tags: ['ökonomie'] },
+    { afterId: 5 }, { afterId: 5, limit: 3 }, { afterId: 1e20 }, { afterId: 5.5 }, { afterId: -1e30 }, { afterId: Number.NaN }, { tags: ['rust'] }, { tags: ['RUST', 'release'] }, { tags: ['ökonomie'] },
     { tags: [' Ökonomie '] }, { tags: ['spaced'] }, { tags: [] }, { enclosure: true }, { enclosure: 'audio/' }, { enclosure: 'audio/mp4' },
     { enclosure: 'audio/mpeg' }, { enclosure: 'video/' }, { enclosure: 'image/' }, { enclosure: 'image_x/' }, { enclosure: 'imagexx/' },
     { category: 'Podcasts', enclosure: 'audio/', since: '2026-01-06', limit: 5 }, { feed: '1', tags: ['rust'], until: '2026-01-09' },

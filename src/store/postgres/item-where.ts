@@ -31,11 +31,12 @@ export function feedWhere(column: { id: string; url: string }, feed: string, p: 
   return /^\d+$/.test(feed) ? idCompare(column.id, '=', Number(feed), p) : `${column.url} = ${p.add(feed)}`;
 }
 
-// An id beyond bigint's range is an error in PostgreSQL but simply matches nothing (or
-// everything, for "after") in SQLite, where a huge number compares as a float; ids never get there.
+// A number that is not a bigint (a fraction, or beyond 2^53 where ids never get) is an error in
+// PostgreSQL; SQLite compares it as a float, which for whole-number ids comes to this.
 function idCompare(column: string, op: '=' | '>', id: number, p: Params): string {
-  if (Number.isSafeInteger(id)) return `${column} ${op} ${p.add(id)}`;
-  return op === '>' && id < 0 ? 'true' : 'false';
+  const n = op === '>' && Number.isFinite(id) ? Math.floor(id) : id;
+  if (Number.isSafeInteger(n)) return `${column} ${op} ${p.add(n)}`;
+  return op === '>' && n < 0 ? 'true' : 'false';
 }
 
 /**
