@@ -13,7 +13,7 @@ export class Params {
 }
 
 /** tagFold is how a tag is compared: the fold SQLite's inkzee_casefold applies to a filter tag. */
-export const tagFold = (s: string) => s.trim().normalize('NFC').toLowerCase();
+const tagFold = (s: string) => s.trim().normalize('NFC').toLowerCase();
 
 // SQLite's lower() folds ASCII letters only; PostgreSQL's follows the database's locale. MIME types
 // are ASCII, but a stored one may not be, so fold exactly as SQLite does.

@@ -52,7 +52,7 @@ function snippetSql(q: string, p: Params): { from: string; snippet: string } {
 }
 
 /** QueryPart is one phrase of a query (a word is a phrase of one), its last word maybe a prefix. */
-export interface QueryPart {
+interface QueryPart {
   text: string;
   prefix: boolean;
 }
@@ -63,7 +63,7 @@ export interface QueryPart {
  * result is a disjunction of conjunctions: like FTS5, AND binds tighter than OR ("a b OR c" is
  * (a AND b) OR c).
  */
-export function parseQuery(query: string): QueryPart[][] {
+function parseQuery(query: string): QueryPart[][] {
   const groups: QueryPart[][] = [[]];
   for (const m of toFtsQuery(query).matchAll(/"((?:[^"]|"")*)"(\*?)|OR/g)) {
     if (m[0] === 'OR') groups.push([]);
@@ -87,7 +87,7 @@ function partQuery(part: QueryPart, p: Params): string {
 }
 
 /** tsQuery turns a query into a tsquery expression with bound parameters (never pasted text). */
-export function tsQuery(query: string, p: Params): string {
+function tsQuery(query: string, p: Params): string {
   const ors = parseQuery(query).filter((g) => g.length).map((g) => `(${g.map((part) => partQuery(part, p)).join(' && ')})`);
   return `(${ors.join(' || ')})`;
 }
