@@ -6,7 +6,7 @@ import { evalCommand, labelCommand, modelsCommand, stdinCommand, trainCommand } 
 import { correctionsCommand, explainCommand, teachCommand } from '../../src/commands/classify-teach.js';
 import { calibrate } from '../../src/classify/metrics.js';
 import { tokenizeCased } from '../../src/classify/tokenize.js';
-import type { Store } from '../../src/store/db.js';
+import type { Db } from '../../src/store/db.js';
 import { tempDir, testContext } from '../helpers.js';
 import { seed } from '../read/seed.js';
 import { csv, esportsHeadlines, headlines } from './topics.js';
@@ -15,8 +15,8 @@ const write = (name: string, text: string) => { const f = path.join(tempDir(), n
 const topic = (label: string, n: number, s: number) => headlines(n, s).filter((r) => r.label === label)
   .map((r, k) => ({ guid: `${label}${s}-${k}`, title: r.title, summary: r.description }));
 const esports = (n: number, s: number) => esportsHeadlines(n, s).map((r, k) => ({ guid: `esports${s}-${k}`, title: r.title, summary: r.description }));
-const idOf = (db: Store, key: string) => (db.prepare('SELECT id FROM items WHERE key = ?').get(key) as { id: number }).id;
-const labels = (db: Store, model: string) => new Map((db.prepare(`SELECT i.key, l.label FROM items i JOIN item_labels l ON l.item_id = i.id WHERE l.model = ?`)
+const idOf = (db: Db, key: string) => (db.prepare('SELECT id FROM items WHERE key = ?').get(key) as { id: number }).id;
+const labels = (db: Db, model: string) => new Map((db.prepare(`SELECT i.key, l.label FROM items i JOIN item_labels l ON l.item_id = i.id WHERE l.model = ?`)
   .all(model) as { key: string; label: string }[]).map((r) => [r.key, r.label]));
 
 /** A reader's folders, and an unfiled feed to label that carries a kind of item no folder holds (esports). */

@@ -93,7 +93,8 @@ export const pgMigrations: readonly PgMigration[] = [
      title text NOT NULL,
      body text NOT NULL,
      doc tsvector GENERATED ALWAYS AS (
-       setweight(to_tsvector('inkzee'::regconfig, title), 'A') || setweight(to_tsvector('inkzee'::regconfig, body), 'B')) STORED
+       setweight(to_tsvector('inkzee'::regconfig, translate(title, '!"#$%&''()*+,-./:;<=>?@[\\]^_\`{|}~', '                                ')), 'A') ||
+       setweight(to_tsvector('inkzee'::regconfig, translate(body, '!"#$%&''()*+,-./:;<=>?@[\\]^_\`{|}~', '                                ')), 'B')) STORED
    );
    CREATE INDEX item_search_doc ON item_search USING gin (doc);
    CREATE TABLE models (

@@ -51,6 +51,14 @@ function snippetSql(q: string, p: Params): { from: string; snippet: string } {
   return { from, snippet };
 }
 
+/**
+ * PUNCTUATION is translate()'s arguments that turn ASCII punctuation into spaces, as the index's
+ * text is turned (migration 1): PostgreSQL's parser keeps "github.com", "rust-lang", "2.0" or
+ * "bob@example.com" as single host, hyphenated, version or email tokens, where unicode61 splits
+ * them into words that a search for "github", "lang", "2" or "bob" finds.
+ */
+const PUNCTUATION = `'!"#$%&''()*+,-./:;<=>?@[\\]^_\`{|}~', '${' '.repeat(32)}'`;
+
 /** QueryPart is one phrase of a query (a word is a phrase of one), its last word maybe a prefix. */
 interface QueryPart {
   text: string;
@@ -81,7 +89,7 @@ function parseQuery(query: string): QueryPart[][] {
  * immutable, so the planner folds the whole query into a constant and can use the GIN index.
  */
 function partQuery(part: QueryPart, p: Params): string {
-  const phrase = `phraseto_tsquery(${CONFIG}, ${p.add(part.text)})`;
+  const phrase = `phraseto_tsquery(${CONFIG}, translate(${p.add(part.text)}::text, ${PUNCTUATION}))`;
   if (!part.prefix) return phrase;
   return `CASE WHEN numnode(${phrase}) = 0 THEN ${phrase} ELSE (${phrase}::text || ':*')::tsquery END`;
 }
