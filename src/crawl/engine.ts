@@ -1,5 +1,6 @@
-import type { Feed } from '../model.js';
+import { feedHost, type Feed } from '../model.js';
 import type { NetworkGate } from '../fetch/http.js';
+import { ReadyHosts, trim, type HostQueue } from './ready-hosts.js';
 
 /** CrawlHooks connect the pool to the fetcher (a Fetcher is one). */
 export interface CrawlHooks {
@@ -9,56 +10,25 @@ export interface CrawlHooks {
   useGate(gate: NetworkGate | null): void;
 }
 
-/** PoolSettings bound the crawl: total requests in flight, and per host. */
+/** FeedSupply feeds a crawl while it runs (a worker claiming due hosts from a shared store). */
+export interface FeedSupply {
+  /**
+   * more resolves to the next feeds to crawl, or to none when nothing is due just now. Feeds of
+   * hosts the pool holds at their limit let nothing more start: after such an answer, as after an
+   * empty one, the pool asks again only once a feed ends.
+   */
+  more(): Promise<readonly Feed[]>;
+  /** hostDone hears that a host (feedHost) has no feed queued or under way any more (to release its lease). */
+  hostDone?(host: string): void;
+}
+
+/** PoolSettings bound the crawl: total requests in flight, and per host; `supply` adds feeds as it runs. */
 export interface PoolSettings {
   concurrency: number;
   perHost: number;
   signal: AbortSignal;
   hooks?: CrawlHooks;
-}
-
-const hostOf = (url: string) => {
-  try { return new URL(url).host; } catch { return url; }
-};
-
-/** A host's queued feeds (positions in subscription order) and its network slots in use. */
-interface HostQueue {
-  positions: number[];
-  head: number;
-  active: number;
-  inHeap: boolean;
-}
-
-/** A binary min-heap of hosts keyed by their first queued position. */
-class ReadyHosts {
-  private readonly a: HostQueue[] = [];
-  private key = (h: HostQueue) => h.positions[h.head];
-  private swap(i: number, j: number) { [this.a[i], this.a[j]] = [this.a[j], this.a[i]]; }
-
-  push(h: HostQueue): void {
-    h.inHeap = true;
-    this.a.push(h);
-    for (let k = this.a.length - 1; k > 0 && this.key(this.a[(k - 1) >> 1]) > this.key(this.a[k]); k = (k - 1) >> 1) this.swap(k, (k - 1) >> 1);
-  }
-
-  pop(): HostQueue | undefined {
-    const top = this.a[0];
-    const last = this.a.pop();
-    if (this.a.length && last) {
-      this.a[0] = last;
-      for (let k = 0; ;) {
-        const l = 2 * k + 1, r = l + 1;
-        let m = k;
-        if (l < this.a.length && this.key(this.a[l]) < this.key(this.a[m])) m = l;
-        if (r < this.a.length && this.key(this.a[r]) < this.key(this.a[m])) m = r;
-        if (m === k) break;
-        this.swap(m, k);
-        k = m;
-      }
-    }
-    if (top) top.inHeap = false;
-    return top;
-  }
+  supply?: FeedSupply;
 }
 
 /**
@@ -70,34 +40,81 @@ class ReadyHosts {
  * and a feed gives its slot back as soon as its fetch is done rather than after parsing and
  * storing, so CPU work overlaps the network; a later request of the same feed (autodiscovery)
  * waits for a slot again, ahead of new feeds. At most twice `concurrency` feeds are under way.
- * Once the signal aborts, no new feed is started.
+ * With a `supply`, the pool asks it for more feeds (one request at a time) whenever fewer than
+ * `concurrency` could start now, appends them after those queued, and ends only once the supply
+ * has nothing more and nothing runs; after an empty answer it asks again only when a feed ends.
+ * Each host (its feedHost key) is told done once nothing of it is queued or under way.
+ * Once the signal aborts, no new feed is started and no more asked for: queued feeds are dropped
+ * and their hosts told done, an answer under way is awaited and dropped too. A bug in `work` or
+ * `onResult`, or a supply that fails, stops the crawl the same way, then crawlAll throws it.
  */
 export async function crawlAll<R>(feeds: readonly Feed[], s: PoolSettings, work: (feed: Feed) => Promise<R>, onResult: (r: R) => void): Promise<void> {
-  const C = s.concurrency, P = s.perHost;
+  const C = s.concurrency, P = s.perHost, supply = s.supply;
   const hosts = new Map<string, HostQueue>();
   const queueOf = (key: string) => {
     let h = hosts.get(key);
-    if (!h) hosts.set(key, (h = { positions: [], head: 0, active: 0, inHeap: false }));
+    if (!h) hosts.set(key, (h = { key, positions: [], head: 0, active: 0, feeds: 0, counted: 0, inHeap: false }));
     return h;
   };
-  const hostOfFeed = feeds.map((f, i) => { const h = queueOf(hostOf(f.url)); h.positions.push(i); return h; });
+  // A host is forgotten once it holds nothing, so the pool of a worker that never ends stays small.
+  const forget = (h: HostQueue) => { if (!h.feeds && !h.active) hosts.delete(h.key); };
   const ready = new ReadyHosts();
-  const offer = (h: HostQueue) => { if (!h.inHeap && h.active < P && h.head < h.positions.length) ready.push(h); };
-  for (const h of hosts.values()) offer(h);
+  let startable = 0; // feeds that could start now: the sum over hosts of min(queued, free host slots)
+  let queued = 0;
+  const offer = (h: HostQueue) => {
+    const n = h.positions.length - h.head, c = Math.min(n, Math.max(0, P - h.active));
+    startable += c - h.counted;
+    h.counted = c;
+    if (!h.inHeap && h.active < P && n) ready.push(h);
+  };
 
+  // Per position (arrival order), from `base` on: the feed, its host, and its state. The front is
+  // cut off once every feed in it has ended, so a pool that is fed for weeks stays small.
+  const BEGUN = 1, HOLDING = 2, ENDED = 4; // HOLDING: the feed holds a network slot
+  let feedAt: Feed[] = [], hostAt: HostQueue[] = [], state = new Uint8Array(64);
+  let base = 0, total = 0, cut = 0; // feeds before `cut` have all ended
   const lookahead = 4 * C;
-  const begun = new Uint8Array(feeds.length);
-  const holding = new Uint8Array(feeds.length); // the feed holds a network slot
   let announced = 0; // feeds before this position were announced, or started unannounced
   const announce = (upTo: number) => {
-    for (; s.hooks && announced < Math.min(feeds.length, upTo); announced++) if (!begun[announced]) s.hooks.ahead(feeds[announced].url);
+    for (; s.hooks && announced < Math.min(total, upTo); announced++) if (!(state[announced - base] & BEGUN)) s.hooks.ahead(feedAt[announced - base].url);
   };
+  const append = (batch: readonly Feed[]) => {
+    const at = batch.map((f) => queueOf(feedHost(f.url)));
+    if (total === base) { feedAt = batch.slice(); hostAt = at; } // arrays built whole: a plain crawl's only batch
+    else for (let k = 0; k < batch.length; k++) { feedAt.push(batch[k]); hostAt.push(at[k]); }
+    if (total + batch.length - base > state.length) {
+      const grown = new Uint8Array(Math.max(total + batch.length - base, 2 * state.length));
+      grown.set(state);
+      state = grown;
+    }
+    for (const h of at) {
+      h.positions.push(total++);
+      h.feeds++;
+      queued++;
+      offer(h);
+    }
+  };
+  const ended = (i: number) => {
+    state[i - base] |= ENDED;
+    while (cut < total && state[cut - base] & ENDED) cut++;
+    const n = cut - base;
+    if (n < 1024 || 2 * n < total - base) return;
+    feedAt.splice(0, n);
+    hostAt.splice(0, n);
+    state.copyWithin(0, n, total - base);
+    state.fill(0, total - base - n, total - base);
+    base += n;
+    announced = Math.max(announced, base); // those feeds ended: nothing left to announce there
+  };
+  append(feeds);
+
   const firstFetch = new Map<string, number[]>(); // URL → started feeds whose first fetch has not begun
   const fetching = new Map<string, number[]>(); // URL → feeds whose first fetch is under way
   const extra = new Map<string, number>(); // URL → later requests under way, holding their own slot
-  const waiting: { h: HostQueue; url: string; go: () => void }[] = [];
+  const waiting: { key: string; url: string; go: () => void }[] = [];
   let netActive = 0, started = 0, running = 0;
-  let failure: { err: unknown } | null = null; // a bug in work or onResult: stop starting, then throw it
+  let failure: { err: unknown } | null = null; // a bug in work, onResult or the supply: stop starting, then throw it
+  let asking = false, dry = false, finished = 0; // supply: a request out; nothing more for now; feeds ended
   const push = (m: Map<string, number[]>, k: string, i: number) => { const l = m.get(k); if (l) l.push(i); else m.set(k, [i]); };
   const shift = (m: Map<string, number[]>, k: string) => {
     const l = m.get(k);
@@ -106,64 +123,113 @@ export async function crawlAll<R>(feeds: readonly Feed[], s: PoolSettings, work:
     return i;
   };
   const releaseFeed = (i: number) => {
-    if (!holding[i]) return;
-    holding[i] = 0;
-    hostOfFeed[i].active--;
+    if (!(state[i - base] & HOLDING)) return;
+    state[i - base] &= ~HOLDING;
+    const h = hostAt[i - base];
+    h.active--;
     netActive--;
-    offer(hostOfFeed[i]);
+    offer(h);
+  };
+  const stopped = () => s.signal.aborted || failure !== null;
+  const hostDone = (h: HostQueue) => {
+    try { supply?.hostDone?.(h.key); } catch (err) { failure ??= { err }; }
+    forget(h);
+  };
+  // Once stopped, queued feeds will never start: drop them, and let their hosts go if idle.
+  const drop = () => {
+    if (!queued) return;
+    ready.clear();
+    for (const h of [...hosts.values()]) {
+      const left = h.positions.splice(h.head);
+      if (!left.length) continue;
+      h.feeds -= left.length;
+      queued -= left.length;
+      offer(h);
+      for (const i of left) ended(i);
+      if (!h.feeds) hostDone(h);
+    }
   };
 
   await new Promise<void>((resolve, reject) => {
     const finish = () => {
-      if (running > 0) return;
+      if (running > 0 || asking) return;
       s.signal.removeEventListener('abort', onAbort);
       s.hooks?.useGate(null);
       if (failure) reject(failure.err); else resolve();
     };
     const grant = (w: (typeof waiting)[number]) => {
-      w.h.active++;
+      const h = queueOf(w.key);
+      h.active++;
       netActive++;
+      offer(h);
       extra.set(w.url, (extra.get(w.url) ?? 0) + 1);
       w.go();
     };
+    const ask = () => {
+      asking = true;
+      const seen = finished;
+      const answered = (batch: readonly Feed[]) => {
+        asking = false;
+        const before = startable;
+        append(batch);
+        // Ask straight away again only if the batch let more feeds start (feeds of hosts at their
+        // limit do not), or if a feed ended meanwhile: something may have become due since.
+        dry = startable <= before && finished === seen;
+        announce(started + lookahead);
+        pump();
+      };
+      let p: Promise<readonly Feed[]>;
+      try { p = supply!.more(); } catch (err) { p = Promise.reject(err); }
+      p.then(answered, (err: unknown) => { failure ??= { err }; answered([]); });
+    };
     const pump = () => {
+      if (stopped()) drop();
       // Later requests of feeds under way come first: they hold a parsed page already.
       for (let k = 0; k < waiting.length && netActive < C; k++) {
-        if (waiting[k].h.active < P) grant(waiting.splice(k--, 1)[0]);
+        if ((hosts.get(waiting[k].key)?.active ?? 0) < P) grant(waiting.splice(k--, 1)[0]);
       }
-      while (netActive < C && running < 2 * C && !s.signal.aborted && !failure) {
+      while (netActive < C && running < 2 * C && !stopped()) {
         const h = ready.pop();
         if (!h) break;
         if (h.active >= P) continue; // taken by a later request meanwhile: offered again when one ends
         const i = h.positions[h.head++];
+        h.head = trim(h.positions, h.head);
+        queued--;
         h.active++;
         offer(h);
         netActive++;
         running++;
         started++;
-        holding[i] = 1;
         // Every feed is announced once, before it starts (a feed far down the queue, out of turn).
-        if (i >= announced) s.hooks?.ahead(feeds[i].url);
-        begun[i] = 1;
+        if (i >= announced) s.hooks?.ahead(feedAt[i - base].url);
+        state[i - base] |= BEGUN | HOLDING;
         announce(started + lookahead);
-        push(firstFetch, feeds[i].url, i);
+        push(firstFetch, feedAt[i - base].url, i);
         void start(i);
       }
+      // Ask ahead while fewer than a round of slots' worth of feeds could start: a feed then ends
+      // and frees its slot at about the time the answer comes, so the slots do not run dry.
+      if (supply && !asking && !dry && !stopped() && startable < C) ask();
       finish();
     };
     const start = async (i: number) => {
+      const feed = feedAt[i - base];
       try {
-        onResult(await work(feeds[i]));
+        onResult(await work(feed));
       } catch (err) {
         failure ??= { err };
       } finally {
-        const url = feeds[i].url;
         for (const m of [firstFetch, fetching]) {
-          const l = m.get(url);
-          if (l?.includes(i)) { l.splice(l.indexOf(i), 1); if (!l.length) m.delete(url); }
+          const l = m.get(feed.url);
+          if (l?.includes(i)) { l.splice(l.indexOf(i), 1); if (!l.length) m.delete(feed.url); }
         }
         releaseFeed(i);
         running--;
+        finished++;
+        dry = false; // something may have become due meanwhile
+        const h = hostAt[i - base];
+        ended(i);
+        if (!--h.feeds) hostDone(h);
         pump();
       }
     };
@@ -171,8 +237,8 @@ export async function crawlAll<R>(feeds: readonly Feed[], s: PoolSettings, work:
       enter: (url) => {
         const i = shift(firstFetch, url);
         if (i !== undefined) { push(fetching, url, i); return; } // a feed's own fetch: its slot is held
-        const w = { h: queueOf(hostOf(url)), url, go: () => {} };
-        if (netActive < C && w.h.active < P) return grant(w);
+        const w = { key: feedHost(url), url, go: () => {} };
+        if (netActive < C && (hosts.get(w.key)?.active ?? 0) < P) return grant(w);
         return new Promise<void>((go) => { w.go = go; waiting.push(w); });
       },
       leave: (url) => {
@@ -181,16 +247,17 @@ export async function crawlAll<R>(feeds: readonly Feed[], s: PoolSettings, work:
         else if (extra.has(url)) {
           const n = extra.get(url)! - 1;
           if (n) extra.set(url, n); else extra.delete(url);
-          const h = queueOf(hostOf(url));
+          const h = queueOf(feedHost(url));
           h.active--;
           netActive--;
           offer(h);
+          forget(h);
         }
         pump();
       },
     };
     // Requests waiting for a slot go ahead on abort: they fail at once with the aborted signal.
-    const onAbort = () => { for (const w of waiting.splice(0)) grant(w); finish(); };
+    const onAbort = () => { for (const w of waiting.splice(0)) grant(w); drop(); finish(); };
     s.signal.addEventListener('abort', onAbort, { once: true });
     s.hooks?.useGate(gate);
     pump();
