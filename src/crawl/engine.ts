@@ -20,6 +20,12 @@ export interface FeedSupply {
   more(): Promise<readonly Feed[]>;
   /** hostDone hears that a host (feedHost) has no feed queued or under way any more (to release its lease). */
   hostDone?(host: string): void;
+  /**
+   * reserve is how many feeds that could start the pool keeps in hand beyond its free slots, up to
+   * `concurrency` (the default): more hides a claim's round trip when many feeds end at once (304s),
+   * fewer leaves more hosts to other workers and makes fewer claims.
+   */
+  reserve?: number;
 }
 
 /** PoolSettings bound the crawl: total requests in flight, and per host; `supply` adds feeds as it runs. */
@@ -41,7 +47,7 @@ export interface PoolSettings {
  * storing, so CPU work overlaps the network; a later request of the same feed (autodiscovery)
  * waits for a slot again, ahead of new feeds. At most twice `concurrency` feeds are under way.
  * With a `supply`, the pool asks it for more feeds (one request at a time) whenever fewer than
- * `concurrency` could start now, appends them after those queued, and ends only once the supply
+ * `concurrency` could start now (or the free slots and the supply's reserve), appends them after those queued, and ends only once the supply
  * has nothing more and nothing runs; after an empty answer it asks again only when a feed ends.
  * Each host (its feedHost key) is told done once nothing of it is queued or under way.
  * Once the signal aborts, no new feed is started and no more asked for: queued feeds are dropped
@@ -50,6 +56,7 @@ export interface PoolSettings {
  */
 export async function crawlAll<R>(feeds: readonly Feed[], s: PoolSettings, work: (feed: Feed) => Promise<R>, onResult: (r: R) => void): Promise<void> {
   const C = s.concurrency, P = s.perHost, supply = s.supply;
+  const reserve = Math.min(C, Math.max(0, supply?.reserve ?? C));
   const hosts = new Map<string, HostQueue>();
   const queueOf = (key: string) => {
     let h = hosts.get(key);
@@ -207,9 +214,9 @@ export async function crawlAll<R>(feeds: readonly Feed[], s: PoolSettings, work:
         push(firstFetch, feedAt[i - base].url, i);
         void start(i);
       }
-      // Ask ahead while fewer than a round of slots' worth of feeds could start: a feed then ends
-      // and frees its slot at about the time the answer comes, so the slots do not run dry.
-      if (supply && !asking && !dry && !stopped() && startable < C) ask();
+      // Ask ahead while fewer feeds could start than the free slots and the reserve (at most a
+      // round of slots): feeds that end while the answer comes find the next ones in hand.
+      if (supply && !asking && !dry && !stopped() && startable < Math.min(C, C - netActive + reserve)) ask();
       finish();
     };
     const start = async (i: number) => {

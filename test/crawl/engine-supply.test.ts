@@ -18,6 +18,7 @@ interface Run {
   batches: Batch[]; // answers of more(), in turn; [] once they run out
   cost?: (url: string) => number;
   moreMs?: number;
+  reserve?: number;
   initial?: string[];
   announce?: boolean; // hooks that log each feed announced ahead
   abortAt?: number;
@@ -43,6 +44,7 @@ function crawl(o: Run) {
       return b.map(feed);
     },
     hostDone: (host: string) => { log.push(`done ${host}`); },
+    reserve: o.reserve,
   };
   const work = async (f: Feed) => {
     const h = feedHost(f.url);
@@ -109,6 +111,18 @@ describe('crawlAll fed by a supply while it runs', () => {
       batches: Array.from({ length: 12 }, (_, k) => [`http://h${k}/0`]), moreMs: 2 });
     expect(await c.finish()).toBe('ok');
     expect(c.wall()).toBeLessThanOrEqual(4 * 10 + 2 * 2);
+  });
+
+  it('with no reserve, asks only when a slot is free and nothing queued can take it', async () => {
+    const batches = ['p', 'q', 'r'].map((h) => hostFeeds(h, 6));
+    const held = crawl({ C: 4, P: 2, batches, moreMs: 1, reserve: 0 });
+    expect(await held.finish()).toBe('ok');
+    // p and q fill the four slots; r is asked for only once p has started its last feeds.
+    expect(held.log.indexOf('start http://r/0')).toBeGreaterThan(held.log.indexOf('start http://p/5'));
+    expect(held.seen.maxInFlight).toBe(4);
+    const eager = crawl({ C: 4, P: 2, batches, moreMs: 1 });
+    expect(await eager.finish()).toBe('ok');
+    expect(eager.log.slice(0, eager.log.indexOf('end http://p/0')).filter((l) => l === 'more')).toHaveLength(4); // p, q, r, then empty
   });
 
   it('tells each host done once, right after its last feed, also when a later batch adds to a host under way', async () => {
