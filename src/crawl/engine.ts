@@ -47,9 +47,10 @@ export interface PoolSettings {
  * storing, so CPU work overlaps the network; a later request of the same feed (autodiscovery)
  * waits for a slot again, ahead of new feeds. At most twice `concurrency` feeds are under way.
  * With a `supply`, the pool asks it for more feeds (one request at a time) whenever fewer than
- * `concurrency` could start now (or the free slots and the supply's reserve), appends them after those queued, and ends only once the supply
- * has nothing more and nothing runs; after an empty answer it asks again only when a feed ends.
- * Each host (its feedHost key) is told done once nothing of it is queued or under way.
+ * `concurrency` could start now (fewer than the free slots and the supply's reserve, if smaller),
+ * appends them after those queued, and ends only once the supply has nothing more and nothing
+ * runs; after an empty answer it asks again only when a feed ends. Each host (its feedHost key)
+ * is told done once nothing of it is queued or under way.
  * Once the signal aborts, no new feed is started and no more asked for: queued feeds are dropped
  * and their hosts told done, an answer under way is awaited and dropped too. A bug in `work` or
  * `onResult`, or a supply that fails, stops the crawl the same way, then crawlAll throws it.
