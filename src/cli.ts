@@ -63,6 +63,15 @@ export function buildProgram(run: (action: Action, cmd: Command, args: unknown[]
       'inkzee refresh --category Technology --force', 'inkzee refresh --json | jq -c \'select(.type == "feed" and .newItems > 0)\''))
     .action(act('refreshAction'));
 
+  crawlFlags(program.command('worker')
+    .description('crawl due feeds continuously, claiming whole hosts under leases: run one or more per machine against one PostgreSQL store')
+    .option('--interval <minutes>', 'fetch each feed at most this often', '60')
+    .option('--exit-when-idle', 'exit 0 once nothing is due or claimed (for scripts and tests)'))
+    .addHelpText('after', examples('INKZEE_DB=postgres://inkzee@db.example/inkzee inkzee worker',
+      'inkzee worker --concurrency 32 --per-host 2 --interval 30', 'inkzee worker --exit-when-idle --json | jq -c \'select(.type == "feed")\'',
+      '(private networks are refused by default here: --allow-private-networks to crawl them)'))
+    .action(act('workerAction'));
+
   program.command('feeds')
     .description('list subscriptions')
     .option('--category <path>', 'only this folder and its subfolders, e.g. Technology/Programming')

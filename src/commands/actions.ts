@@ -4,6 +4,7 @@ import { importSubscriptions } from './import.js';
 import { feedsCommand } from './feeds.js';
 import { exportCommand } from './export.js';
 import { crawlNew, refreshCommand, type RefreshOptions } from './refresh.js';
+import { workerCommand } from './worker.js';
 import type { CrawlOptions, CrawlSummary } from './crawl.js';
 import type { FeedResult } from '../crawl/recipe.js';
 import { InterruptedError, PartialFailure } from '../errors.js';
@@ -50,6 +51,14 @@ export async function refreshAction(ctx: Context, opts: CrawlFlags & Omit<Refres
   const { failures, listen } = listenWithFailures(ctx);
   const summary = await refreshCommand(ctx, { ...crawlOptions(opts), feed: opts.feed, category: opts.category, force: opts.force }, listen);
   finishCrawl(ctx, summary, failures);
+}
+
+/** workerAction runs `inkzee worker`: crawl round after round; SIGTERM stops it cleanly (exit 0). */
+export async function workerAction(ctx: Context, opts: CrawlFlags & { interval: string; exitWhenIdle?: boolean }): Promise<void> {
+  const listen = crawlListener(ctx.out);
+  const total = await workerCommand(ctx, { ...crawlOptions(opts, true), interval: Number(opts.interval), exitWhenIdle: opts.exitWhenIdle },
+    (s) => { if (!ctx.cfg.json) printCrawlSummary(ctx.out, s, []); }, listen);
+  if (ctx.cfg.json) ctx.out.record({ type: 'summary', ...total });
 }
 
 /** feedsAction runs `inkzee feeds`. */

@@ -1,7 +1,7 @@
 import type { Feed } from '../model.js';
 import { VERSION, HOMEPAGE } from '../version.js';
 import { Fetcher } from '../fetch/http.js';
-import { crawlAll } from '../crawl/engine.js';
+import { crawlAll, type FeedSupply } from '../crawl/engine.js';
 import { ParsePool, parsePoolFor } from '../crawl/parse-pool.js';
 import { refreshFeed, type FeedResult } from '../crawl/recipe.js';
 import { UsageError } from '../errors.js';
@@ -41,6 +41,12 @@ export interface CrawlListener {
   stop(): void;
 }
 
+/** ClaimingSupply feeds a crawl with claimed feeds, counting them; `expected` sizes the progress bar. */
+export interface ClaimingSupply extends FeedSupply {
+  readonly claimed: number;
+  readonly expected: number;
+}
+
 /** USER_AGENT identifies Inkzee to servers, with a URL to learn about it. */
 export const USER_AGENT = `Inkzee/${VERSION} (+${HOMEPAGE})`;
 
@@ -58,7 +64,7 @@ export function checkCrawlOptions(o: CrawlOptions): CrawlOptions {
  * crawlFeeds fetches and stores the given feeds with one bounded pool. SIGINT/SIGTERM stop new
  * feeds from starting and abort those in flight; what was stored stays stored.
  */
-export async function crawlFeeds(ctx: Context, feeds: readonly Feed[], o: CrawlOptions, listen: CrawlListener): Promise<CrawlSummary> {
+export async function crawlFeeds(ctx: Context, feeds: readonly Feed[], o: CrawlOptions, listen: CrawlListener, supply?: ClaimingSupply): Promise<CrawlSummary> {
   const { signal } = ctx;
   const started = Date.now();
   const fetcher = new Fetcher({
@@ -67,11 +73,11 @@ export async function crawlFeeds(ctx: Context, feeds: readonly Feed[], o: CrawlO
   });
   const sum: CrawlSummary = { feeds: feeds.length, updated: 0, unchanged: 0, notModified: 0, failed: 0, disabled: 0, moved: 0,
     interrupted: 0, newItems: 0, updatedItems: 0, seconds: 0 };
-  const pool = new ParsePool(parsePoolFor(feeds.length));
+  const pool = new ParsePool(parsePoolFor(supply ? Infinity : feeds.length));
   const deps = { store: await ctx.store(), fetcher, signal, now: ctx.now, parse: pool.parse.bind(pool) };
-  listen.start(feeds.length);
+  listen.start(supply ? supply.expected : feeds.length);
   try {
-    await crawlAll(feeds, { concurrency: o.concurrency, perHost: o.perHost, signal, hooks: fetcher }, (f) => refreshFeed(f, deps), (r) => {
+    await crawlAll(feeds, { concurrency: o.concurrency, perHost: o.perHost, signal, hooks: fetcher, supply }, (f) => refreshFeed(f, deps), (r) => {
       if (r.outcome === 'updated') sum.updated++;
       else if (r.outcome === 'unchanged') sum.unchanged++;
       else if (r.outcome === 'not-modified') sum.notModified++;
@@ -88,7 +94,8 @@ export async function crawlFeeds(ctx: Context, feeds: readonly Feed[], o: CrawlO
     await pool.close();
   }
   // Feeds never started, or aborted in flight, were interrupted.
-  sum.interrupted = feeds.length - sum.updated - sum.unchanged - sum.notModified - sum.failed;
+  sum.feeds = feeds.length + (supply?.claimed ?? 0);
+  sum.interrupted = sum.feeds - sum.updated - sum.unchanged - sum.notModified - sum.failed;
   sum.seconds = Math.round((Date.now() - started) / 100) / 10;
   return sum;
 }

@@ -1,8 +1,9 @@
 import type { Feed } from '../model.js';
 import { InputError } from '../errors.js';
-import type { Store } from '../store/contract.js';
+import type { DueFilter, Store } from '../store/contract.js';
 import type { Context } from './context.js';
 import { checkCrawlOptions, crawlFeeds, type CrawlListener, type CrawlOptions, type CrawlSummary } from './crawl.js';
+import { leasedCrawl } from './worker.js';
 
 /** RefreshOptions select which feeds a refresh crawls, and how. */
 export interface RefreshOptions extends CrawlOptions {
@@ -16,39 +17,55 @@ export interface RefreshOptions extends CrawlOptions {
   wait?: boolean;
 }
 
-async function select(ctx: Context, store: Store, o: RefreshOptions): Promise<Feed[]> {
-  const now = ctx.now().toISOString();
+/** The feeds a crawl is about, as a due filter without its time. */
+type Selection = Omit<DueFilter, 'now'>;
+
+async function select(store: Store, o: RefreshOptions): Promise<Selection> {
   if (o.feed !== undefined) {
     const named = await store.listFeeds({ feed: o.feed });
     if (named.length === 0) throw new InputError(o.feed, 'no such feed (give an id or URL from `inkzee feeds`)', 'no-feed');
-    return store.dueFeeds({ ids: named.map((f) => f.id), force: true, includeDisabled: true, now });
+    return { ids: named.map((f) => f.id), force: true, includeDisabled: true };
   }
   if (o.category !== undefined) {
     const inside = await store.listFeeds({ category: o.category });
     if (inside.length === 0) throw new InputError(o.category, 'no feeds in this category', 'no-feed');
-    return store.dueFeeds({ ids: inside.map((f) => f.id), force: o.force, now });
+    return { ids: inside.map((f) => f.id), force: o.force };
   }
-  return store.dueFeeds({ force: o.force, now });
+  return { force: o.force };
 }
 
-/** crawlLocked validates the flags, then selects and crawls feeds while holding the run lock. */
-async function crawlLocked(ctx: Context, o: CrawlOptions & { wait?: boolean }, select: (store: Store) => Promise<Feed[]>, listen: CrawlListener): Promise<CrawlSummary> {
+/**
+ * crawlSelected validates the flags, then crawls the selected due feeds: holding the run lock on
+ * a store crawled by one process at a time (SQLite), or, where crawlers coordinate by leases
+ * (PostgreSQL), claiming them host by host as workers do, so that refreshes on several machines
+ * share the work. A claiming run never takes a feed it fetched itself again (a fetched feed sets
+ * no next check, so it would be due again at once) and leaves hosts other crawlers hold to them.
+ */
+async function crawlSelected(ctx: Context, o: CrawlOptions & { wait?: boolean }, pick: (store: Store) => Promise<Selection | null>, listen: CrawlListener): Promise<CrawlSummary> {
   checkCrawlOptions(o);
   const store = await ctx.store();
+  if (store.coordination === 'lease') {
+    const sel = await pick(store);
+    const began = ctx.now().toISOString();
+    if (!sel) return crawlFeeds(ctx, [], o, listen);
+    return leasedCrawl(ctx, store, o, listen, () => ({ ...sel, checkedBefore: began, now: ctx.now().toISOString() }));
+  }
   const lock = await store.runLock(!!o.wait);
   try {
-    return await crawlFeeds(ctx, await select(store), o, listen);
+    const sel = await pick(store);
+    const feeds: Feed[] = sel ? await store.dueFeeds({ ...sel, now: ctx.now().toISOString() }) : [];
+    return await crawlFeeds(ctx, feeds, o, listen);
   } finally {
     lock.release();
   }
 }
 
-/** refreshCommand crawls the feeds that are due, holding the run lock for the whole crawl. */
+/** refreshCommand crawls the feeds that are due. */
 export function refreshCommand(ctx: Context, o: RefreshOptions, listen: CrawlListener): Promise<CrawlSummary> {
-  return crawlLocked(ctx, o, (store) => select(ctx, store, o), listen);
+  return crawlSelected(ctx, o, (store) => select(store, o), listen);
 }
 
 /** crawlNew crawls the feeds an import just added (import's second step). */
 export function crawlNew(ctx: Context, ids: number[], o: CrawlOptions & { wait?: boolean }, listen: CrawlListener): Promise<CrawlSummary> {
-  return crawlLocked(ctx, o, async (store) => (ids.length ? store.dueFeeds({ ids, force: true, now: ctx.now().toISOString() }) : []), listen);
+  return crawlSelected(ctx, o, async () => (ids.length ? { ids, force: true } : null), listen);
 }

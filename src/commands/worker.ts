@@ -1,0 +1,96 @@
+// `inkzee worker`: a long-running crawler, one or more per machine, all pointed at one store.
+// Workers claim whole hosts under expiring leases (src/crawl/leases.ts), so a feed is crawled by
+// one worker at a time and a host never sees more than --per-host requests from the fleet.
+import type { DueFilter, Store } from '../store/contract.js';
+import { HostLeases } from '../crawl/leases.js';
+import type { Context } from './context.js';
+import { checkCrawlOptions, crawlFeeds, type CrawlListener, type CrawlOptions, type CrawlSummary } from './crawl.js';
+import { UsageError } from '../errors.js';
+
+/**
+ * LEASE_PER_TIMEOUT: a lease lasts twice the per-feed timeout. A live worker renews it three
+ * times a lease; a dead one's hosts are free again within that bound.
+ */
+const LEASE_PER_TIMEOUT = 2;
+
+/** leaseMsFor is how long a crawler's host lease lasts with this per-feed timeout (seconds). */
+export function leaseMsFor(timeoutSec: number): number {
+  return LEASE_PER_TIMEOUT * timeoutSec * 1000;
+}
+
+/**
+ * leasedCrawl crawls the due feeds it can claim, host by host, until none is left to claim (hosts
+ * other crawlers hold are theirs); the leases it still holds when it stops are released.
+ */
+export async function leasedCrawl(ctx: Context, store: Store, o: CrawlOptions, listen: CrawlListener, due: () => DueFilter): Promise<CrawlSummary> {
+  // Claims stay small and come only when a slot would idle (no reserve): hosts held in a queue
+  // are hosts other workers cannot crawl. A claim is one statement, quick beside a fetch.
+  const maxHosts = Math.max(1, Math.ceil(o.concurrency / o.perHost / 2));
+  const leases = new HostLeases(store, { maxHosts, leaseMs: leaseMsFor(o.timeout), due, signal: ctx.signal });
+  try {
+    leases.expected = await store.countDue(due());
+    return await crawlFeeds(ctx, [], o, listen, leases);
+  } finally {
+    await leases.close();
+  }
+}
+
+/** WorkerOptions are a worker's crawl flags, its refresh interval and when it stops. */
+export interface WorkerOptions extends CrawlOptions {
+  /** On a store crawled by one process at a time: wait for the run lock instead of exiting 75. */
+  wait?: boolean;
+  /** Minutes between two fetches of a feed. */
+  interval: number;
+  /** Exit once nothing is due or claimed, instead of waiting for the next due feed. */
+  exitWhenIdle?: boolean;
+}
+
+// Nothing claimable although feeds are due: their hosts are leased by other workers (perhaps a
+// dead one whose lease has yet to run out), so look again soon.
+const BUSY_POLL_MS = 1000;
+// Nothing due: look again after this long (or the interval, if shorter).
+const IDLE_POLL_MS = 30_000;
+
+const sleep = (ms: number, signal: AbortSignal) => new Promise<void>((resolve) => {
+  const t = setTimeout(done, ms);
+  function done() { clearTimeout(t); signal.removeEventListener('abort', done); resolve(); }
+  signal.addEventListener('abort', done, { once: true });
+});
+
+const add = (a: CrawlSummary, b: CrawlSummary): CrawlSummary => {
+  const out = { ...a };
+  for (const k of Object.keys(b) as (keyof CrawlSummary)[]) out[k] = Math.round((a[k] + b[k]) * 10) / 10;
+  return out;
+};
+
+/**
+ * workerCommand crawls whatever is due, round after round, until SIGINT/SIGTERM (or, with
+ * exitWhenIdle, until nothing is due or claimed): then it stops claiming, lets go of its leases
+ * and returns the totals. On a store crawled by one process at a time (SQLite) the worker holds
+ * the run lock for its whole life.
+ */
+export async function workerCommand(ctx: Context, o: WorkerOptions, round: (s: CrawlSummary) => void, listen: CrawlListener): Promise<CrawlSummary> {
+  checkCrawlOptions(o);
+  if (!(o.interval > 0)) throw new UsageError(`--interval must be a positive number of minutes, not ${Number.isNaN(o.interval) ? 'that' : o.interval}`);
+  const store = await ctx.store();
+  const lock = await store.runLock(!!o.wait);
+  let total: CrawlSummary = { feeds: 0, updated: 0, unchanged: 0, notModified: 0, failed: 0, disabled: 0, moved: 0, interrupted: 0, newItems: 0, updatedItems: 0, seconds: 0 };
+  const due = (): DueFilter => {
+    const now = ctx.now();
+    return { now: now.toISOString(), checkedBefore: new Date(now.getTime() - o.interval * 60_000).toISOString() };
+  };
+  try {
+    while (!ctx.signal.aborted) {
+      const s = await leasedCrawl(ctx, store, o, listen, due);
+      total = add(total, s);
+      if (s.feeds) round(s);
+      if (ctx.signal.aborted) break;
+      const left = await store.countDue(due());
+      if (left === 0 && o.exitWhenIdle) break;
+      await sleep(left ? BUSY_POLL_MS : Math.min(IDLE_POLL_MS, o.interval * 60_000), ctx.signal);
+    }
+  } finally {
+    lock.release();
+  }
+  return total;
+}
