@@ -14,7 +14,16 @@ export interface FeatureSet {
   cased: boolean;
   /** Numbers by shape: a year is "a year", 1234 is "a 4-digit number", whatever its value. */
   numbers: boolean;
+  /**
+   * Words read again as a crude stem: what comes before an apostrophe, cut to its first STEM
+   * letters, so "governments", "government's" and "governed" also count as "govern", "Apple's"
+   * as "apple". A stem shares the bucket of the word it spells. (Absent in older models: off.)
+   */
+  stems?: boolean;
 }
+
+/** STEM is how many letters of a longer word its stem keeps. */
+const STEM = 6;
 
 /** LEGACY_FEATURES are what format-1 models read: lower-case word unigrams and bigrams only. */
 export const LEGACY_FEATURES: FeatureSet = { cased: false, numbers: false };
@@ -60,6 +69,11 @@ export function walkFeatures(tokens: readonly string[], f: FeatureSet, bits: num
     if (prev >= 0) emit(((Math.imul(prev, 0x9e3779b1) ^ h) >>> 0) & mask, 'pair', i);
     prev = h;
     if (f.cased && tok[0] !== tok[0].toLowerCase()) emit(fnv(tok, CASED_SALT) & mask, 'cased', i);
+    if (f.stems && form.charCodeAt(0) !== 0) {
+      const a = form.search(/['’]/);
+      const stem = (a > 0 ? form.slice(0, a) : form).slice(0, STEM);
+      if (stem !== form) emit(fnv(stem) & mask, 'word', i);
+    }
   }
 }
 
@@ -85,18 +99,22 @@ function hashAscii(s: string, f: FeatureSet, mask: number, emit: (bucket: number
     let lower = FNV_BASIS;
     let cased = CASED_SALT;
     let digits = true;
+    let prefix = 0; // the hash of the first STEM characters
     for (; i < n; i++) {
       c = s.charCodeAt(i);
-      if (c >= 97 && c <= 122) digits = false;
-      else if (c >= 65 && c <= 90) { digits = false; if (upper) cased = Math.imul(cased ^ c, FNV_PRIME); c += 32; lower = Math.imul(lower ^ c, FNV_PRIME); continue; }
-      else if (!(c >= 48 && c <= 57)) break;
+      if (c >= 65 && c <= 90) { digits = false; if (upper) cased = Math.imul(cased ^ c, FNV_PRIME); c += 32; }
+      else if (c >= 97 && c <= 122) { digits = false; if (upper) cased = Math.imul(cased ^ c, FNV_PRIME); }
+      else if (c >= 48 && c <= 57) { if (upper) cased = Math.imul(cased ^ c, FNV_PRIME); }
+      else break;
       lower = Math.imul(lower ^ c, FNV_PRIME);
-      if (upper) cased = Math.imul(cased ^ c, FNV_PRIME);
+      if (i - start === STEM - 1) prefix = lower;
     }
+    let stem = i - start > STEM;
     // An apostrophe and letters belong to the word ("don't", "Apple's").
     if (c === 39 && i + 1 < n) {
       let d = s.charCodeAt(i + 1);
       if ((d >= 97 && d <= 122) || (d >= 65 && d <= 90)) {
+        if (!stem) { prefix = lower; stem = true; }
         digits = false;
         lower = Math.imul(lower ^ 39, FNV_PRIME);
         if (upper) cased = Math.imul(cased ^ 39, FNV_PRIME);
@@ -118,6 +136,7 @@ function hashAscii(s: string, f: FeatureSet, mask: number, emit: (bucket: number
     if (prev >= 0) emit(((Math.imul(prev, 0x9e3779b1) ^ h) >>> 0) & mask);
     prev = h;
     if (upper && f.cased) emit((cased >>> 0) & mask);
+    if (stem && f.stems && !(digits && f.numbers)) emit((prefix >>> 0) & mask);
   }
 }
 

@@ -23,7 +23,8 @@ export interface TrainParams {
 
 /** DEFAULT_PARAMS were chosen on AG News dev and hold across the configurations nearby. */
 export const DEFAULT_PARAMS: TrainParams = {
-  bits: 20, c: 0.5, alpha: 0.5, epochs: 6, seed: 1, features: { cased: true, numbers: true },
+  // Stems: +0.15 points on AG News dev on average over six hash functions; a sixth epoch: nothing.
+  bits: 20, c: 0.5, alpha: 0.5, epochs: 5, seed: 1, features: { cased: true, numbers: true, stems: true },
   // Fitted (least log-loss) on a fifth of AG News train held out from a model trained on the rest.
   slope: 5, offset: 0.25,
 };
