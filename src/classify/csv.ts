@@ -25,7 +25,7 @@ export function parseCsv(text: string): string[][] {
         i = q + 1;
         break;
       }
-      for (let k = 0; k < out.length; k++) if (out.charCodeAt(k) === 10) line++;
+      for (let k = out.indexOf('\n'); k >= 0; k = out.indexOf('\n', k + 1)) line++;
       // Anything between the closing quote and the separator is kept (lenient, like relax_quotes).
       let j = i;
       while (j < n && text.charCodeAt(j) !== 44 && text.charCodeAt(j) !== 10 && text.charCodeAt(j) !== 13) j++;

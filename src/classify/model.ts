@@ -74,22 +74,18 @@ export async function trainModel(texts: readonly string[], labels: readonly stri
 }
 
 /**
- * rankBuckets numbers the buckets in use 0, 1, 2 … in order of falling document frequency: rank[b]
- * is bucket b's number, used[k] the bucket numbered k. Training renumbers its matrix so (see
- * Trainer.weigh) and then works on arrays as long as the buckets in use (400,000 of 2^20 for AG
- * News), the frequent ones together at the front where they stay in cache, and builds the same model.
+ * rankBuckets numbers the buckets in use 0, 1, 2 … in order: rank[b] is bucket b's number, used[k]
+ * the bucket numbered k. Training renumbers its matrix so (see Trainer.weigh) and then works on
+ * arrays as long as the buckets in use (450,000 of 2^20 for AG News), and builds the same model.
+ * (Numbering by falling frequency, to keep the frequent ones together in cache, made training no
+ * faster, and took three passes more.)
  */
 function rankBuckets(df: Float32Array): { used: Int32Array; rank: Int32Array } {
-  // A counting sort on document frequency, buckets in order within one frequency.
-  let top = 0;
-  for (const d of df) top = Math.max(top, d);
-  const start = new Int32Array(top + 2);
-  for (const d of df) if (d > 0) start[top - d + 1]++;
-  for (let k = 1; k < start.length; k++) start[k] += start[k - 1];
-  const used = new Int32Array(start[top + 1]);
-  for (let b = 0; b < df.length; b++) if (df[b] > 0) used[start[top - df[b]]++] = b;
+  let count = 0;
+  for (let b = 0; b < df.length; b++) if (df[b] > 0) count++;
+  const used = new Int32Array(count);
   const rank = new Int32Array(df.length);
-  for (let k = 0; k < used.length; k++) rank[used[k]] = k;
+  for (let b = 0, k = 0; b < df.length; b++) if (df[b] > 0) { rank[b] = k; used[k++] = b; }
   return { used, rank };
 }
 
@@ -141,7 +137,7 @@ export function predict(model: Model, texts: readonly string[]): Prediction[] {
 /**
  * serializeModel packs a model into one self-describing blob: a JSON header (format, labels,
  * parameters, sizes, scales) then the idf as 16-bit fixed point and each weight vector as 8-bit
- * integers with its own scale, all deflated: about 1.2 MB for 2^20 buckets and four labels (AG News).
+ * integers with its own scale, all deflated: about 1.3 MB for 2^20 buckets and four labels (AG News).
  */
 export function serializeModel(m: Model): Buffer {
   // Plain indexed loops over the 2^20 entries, here and in deserializeModel: these run once per
@@ -165,7 +161,7 @@ export function serializeModel(m: Model): Buffer {
     for (let k = 0; k < w.length; k++) if (w[k] !== 0) q[k] = Math.round(w[k] / scale);
     parts.push(Buffer.from(q.buffer));
   }
-  // Level 1: a quarter larger than level 6 (1.2 MB for AG News), in an eighth of the time.
+  // Level 1: a quarter larger than level 6 (1.3 MB for AG News), in an eighth of the time.
   return zlib.deflateSync(Buffer.concat(parts), { level: 1 });
 }
 

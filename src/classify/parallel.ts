@@ -10,7 +10,21 @@ import { trainBinary } from './nbsvm.js';
 // it does not exist and everything runs on the calling thread.
 const WORKER = fileURLToPath(new URL('./worker.js', import.meta.url));
 const canUseWorker = fs.existsSync(WORKER);
-const cores = () => Math.max(1, Math.min(os.availableParallelism(), 2));
+
+/**
+ * threads is how many threads the classifier trains and labels large batches on: two when the
+ * machine has two cores and one to spare, that is a 1-minute load average below the number of
+ * cores (GNU make's -l rule). A second thread costs a cold compiler of its own, a copy of the
+ * texts and waits for the slower thread, about a fifth more CPU in all: on a free core it saves
+ * a third of the time, on a busy machine it loses (bench:classify at loads 7–13 took 1.0–1.1×
+ * fastText's time on two threads, 0.7–0.8× on one). INKZEE_CLASSIFY_THREADS=1 or 2 decides instead.
+ */
+export function threads(env: NodeJS.ProcessEnv = process.env, load = os.loadavg()[0], cpus = os.availableParallelism()): number {
+  const forced = Number(env.INKZEE_CLASSIFY_THREADS);
+  if (forced === 1 || forced === 2) return forced;
+  const n = Math.max(1, Math.min(cpus, 2));
+  return n > 1 && load < n ? n : 1;
+}
 
 function shared<T extends Int32Array | Float32Array>(a: T): T {
   if (a.buffer instanceof SharedArrayBuffer) return a;
@@ -73,14 +87,15 @@ export function takeWork(counter: Int32Array, jobs: number, work: (job: number) 
 }
 
 /**
- * trainOnTwoThreads trains a model with a worker thread beside this one when that pays (two
- * cores, enough rows). Both threads take chunks of texts to hash, then one-vs-rest classes to
- * fit, from shared counters; the feature matrix is shared with the worker, not copied. The model
- * is the same as one thread would build.
+ * trainOnTwoThreads trains a model with a worker thread beside this one when that pays (see
+ * threads; enough rows; a helper already started means it was decided so). Both threads take
+ * chunks of texts to hash, rows to count and weigh, then one-vs-rest classes to fit, from shared
+ * counters; the feature matrix is shared with the worker, not copied. The model is the same as one
+ * thread would build.
  */
 export async function trainOnTwoThreads(texts: readonly string[], labels: readonly string[], o: Omit<TrainOptions, 'trainer'> = {},
   started?: Helper): Promise<Model> {
-  if (!canUseWorker || cores() < 2 || texts.length < MIN_ROWS_TO_SPLIT) {
+  if (!canUseWorker || (!started && threads() < 2) || texts.length < MIN_ROWS_TO_SPLIT) {
     started?.close();
     return trainModel(texts, labels, { ...o, trainer: LOCAL_TRAINER });
   }
@@ -138,12 +153,12 @@ export async function trainOnTwoThreads(texts: readonly string[], labels: readon
  * busy machine). Hand it to trainOnTwoThreads, which closes it; closing it twice is harmless.
  */
 export function startHelper(): Helper | undefined {
-  return canUseWorker && cores() >= 2 ? new Helper() : undefined;
+  return canUseWorker && threads() >= 2 ? new Helper() : undefined;
 }
 
 /** predictMany labels texts, splitting a large batch between this thread and a worker. */
 export async function predictMany(model: Model, texts: readonly string[]): Promise<Prediction[]> {
-  if (!canUseWorker || cores() < 2 || texts.length < MIN_TEXTS_TO_PREDICT_SPLIT) return predict(model, texts);
+  if (!canUseWorker || threads() < 2 || texts.length < MIN_TEXTS_TO_PREDICT_SPLIT) return predict(model, texts);
   const helper = new Helper();
   try {
     const half = Math.ceil(texts.length / 2);

@@ -15,6 +15,7 @@ import { parseCsv } from '../../src/classify/csv.js';
 import { countMatrix, LEGACY_FEATURES, walkFeatures, type FeatureSet } from '../../src/classify/features.js';
 import { tokenizeCased } from '../../src/classify/tokenize.js';
 import { DEFAULT_PARAMS } from '../../src/classify/nbsvm.js';
+import { threads } from '../../src/classify/parallel.js';
 
 const write = (name: string, text: string) => { const f = path.join(tempDir(), name); fs.writeFileSync(f, text); return f; };
 
@@ -43,6 +44,18 @@ describe('hashed features', () => {
         expect(got).toEqual(expected);
       });
     }
+  });
+});
+
+describe('threads', () => {
+  it('are two only with two cores and one to spare (load average below the cores), unless INKZEE_CLASSIFY_THREADS says', () => {
+    expect(threads({}, 0.4, 2)).toBe(2);
+    expect(threads({}, 0.4, 8)).toBe(2);
+    expect(threads({}, 2.1, 2)).toBe(1);
+    expect(threads({}, 0, 1)).toBe(1);
+    expect(threads({ INKZEE_CLASSIFY_THREADS: '2' }, 9, 2)).toBe(2);
+    expect(threads({ INKZEE_CLASSIFY_THREADS: '1' }, 0, 2)).toBe(1);
+    expect(threads({ INKZEE_CLASSIFY_THREADS: 'many' }, 0, 2)).toBe(2);
   });
 });
 

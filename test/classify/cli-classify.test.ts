@@ -15,7 +15,8 @@ describe('inkzee classify from the command line', () => {
     const db = path.join(dir, 'c.db');
     const rows = headlines(700, 4); // 2,100 rows: enough for the worker thread to be used
     fs.writeFileSync(path.join(dir, 'train.csv'), csv(rows));
-    const r = await cli(['--db', db, '--json', 'classify', 'train', '--labels', path.join(dir, 'train.csv'), '--model', 'big']);
+    // Two threads even when the machine is busy (which would otherwise choose one).
+    const r = await cli(['--db', db, '--json', 'classify', 'train', '--labels', path.join(dir, 'train.csv'), '--model', 'big'], { env: { INKZEE_CLASSIFY_THREADS: '2' } });
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ type: 'train', model: 'big', examples: 2100 });
     const store = openStore(db);
