@@ -11,19 +11,40 @@ import { trainBinary } from './nbsvm.js';
 const WORKER = fileURLToPath(new URL('./worker.js', import.meta.url));
 const canUseWorker = fs.existsSync(WORKER);
 
+/** CpuTimes are the machine's CPU clock ticks so far, idle and in all (Linux's /proc/stat). */
+interface CpuTimes { idle: number; total: number }
+
+function cpuTimes(): CpuTimes | undefined {
+  try {
+    // "cpu  user nice system idle iowait irq softirq steal …"
+    const v = fs.readFileSync('/proc/stat', 'latin1').split('\n', 1)[0].trim().split(/\s+/).slice(1).map(Number);
+    return v.length >= 4 && v.every(Number.isFinite) ? { idle: v[3] + (v[4] ?? 0), total: v.reduce((x, y) => x + y, 0) } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * spareCores is how many cores stood idle since `since` (a moment at least a tenth of a second
+ * ago, on Linux), or else the cores the 1-minute load average leaves free.
+ */
+export function spareCores(since?: CpuTimes, now = since && cpuTimes(), cpus = os.availableParallelism()): number {
+  if (since && now && now.total - since.total >= 20) return (cpus * (now.idle - since.idle)) / (now.total - since.total);
+  return cpus - os.loadavg()[0];
+}
+
 /**
  * threads is how many threads the classifier trains and labels large batches on: two when the
- * machine has two cores and one to spare, that is a 1-minute load average below the number of
- * cores (GNU make's -l rule). A second thread costs a cold compiler of its own, a copy of the
- * texts and waits for the slower thread, about a fifth more CPU in all: on a free core it saves
- * a third of the time, on a busy machine it loses (bench:classify at loads 7–13 took 1.0–1.1×
- * fastText's time on two threads, 0.7–0.8× on one). INKZEE_CLASSIFY_THREADS=1 or 2 decides instead.
+ * machine has two cores and at least half a core to spare. A second thread costs a cold compiler
+ * of its own, a copy of the texts and waits for the slower thread, about a fifth more CPU in all:
+ * on a free core it saves a third of the time, on a busy machine it loses (bench:classify at loads
+ * 7–13 took 1.0–1.1× fastText's time on two threads, 0.7–0.8× on one). INKZEE_CLASSIFY_THREADS=1
+ * or 2 decides instead.
  */
-export function threads(env: NodeJS.ProcessEnv = process.env, load = os.loadavg()[0], cpus = os.availableParallelism()): number {
+export function threads(env: NodeJS.ProcessEnv, spare: number, cpus = os.availableParallelism()): number {
   const forced = Number(env.INKZEE_CLASSIFY_THREADS);
   if (forced === 1 || forced === 2) return forced;
-  const n = Math.max(1, Math.min(cpus, 2));
-  return n > 1 && load < n ? n : 1;
+  return cpus >= 2 && spare >= 0.5 ? 2 : 1;
 }
 
 function shared<T extends Int32Array | Float32Array>(a: T): T {
@@ -34,9 +55,20 @@ function shared<T extends Int32Array | Float32Array>(a: T): T {
   return copy;
 }
 
-/** Helper is a worker thread that runs one job at a time. */
+/**
+ * Helper is a worker thread that runs one job at a time. It starts on its first job: until then
+ * it only notes the CPU time, so that the first user can see whether a core stood idle meanwhile.
+ */
 export class Helper {
-  private readonly w = new Worker(WORKER);
+  private worker?: Worker;
+  private readonly since = cpuTimes();
+  /** spare says whether a second thread pays now (see threads), judged since the helper was made. */
+  spare(): boolean {
+    return threads(process.env, spareCores(this.since)) >= 2;
+  }
+  private get w(): Worker {
+    return (this.worker ??= new Worker(WORKER));
+  }
   run<T>(job: object): Promise<T> {
     return new Promise((resolve, reject) => {
       const done = (m: T) => { this.w.off('error', fail); resolve(m); };
@@ -48,7 +80,7 @@ export class Helper {
   }
   private closed = false;
   close(): void {
-    if (!this.closed) void this.w.terminate();
+    if (!this.closed) void this.worker?.terminate();
     this.closed = true;
   }
 }
@@ -95,7 +127,7 @@ export function takeWork(counter: Int32Array, jobs: number, work: (job: number) 
  */
 export async function trainOnTwoThreads(texts: readonly string[], labels: readonly string[], o: Omit<TrainOptions, 'trainer'> = {},
   started?: Helper): Promise<Model> {
-  if (!canUseWorker || (!started && threads() < 2) || texts.length < MIN_ROWS_TO_SPLIT) {
+  if (!canUseWorker || texts.length < MIN_ROWS_TO_SPLIT || !(started ? started.spare() : threads(process.env, spareCores()) >= 2)) {
     started?.close();
     return trainModel(texts, labels, { ...o, trainer: LOCAL_TRAINER });
   }
@@ -148,17 +180,17 @@ export async function trainOnTwoThreads(texts: readonly string[], labels: readon
 }
 
 /**
- * startHelper starts the worker thread of a coming training now, if there can be one, so that it
- * has loaded while the examples are read (a worker takes a good part of a second to start on a
- * busy machine). Hand it to trainOnTwoThreads, which closes it; closing it twice is harmless.
+ * startHelper makes the helper of a coming training, if there can be one: while the examples are
+ * read it measures whether a core stands idle, and trainOnTwoThreads starts its thread only then.
+ * Hand it to trainOnTwoThreads, which closes it; closing it twice is harmless.
  */
 export function startHelper(): Helper | undefined {
-  return canUseWorker && threads() >= 2 ? new Helper() : undefined;
+  return canUseWorker && threads(process.env, Infinity) >= 2 ? new Helper() : undefined;
 }
 
 /** predictMany labels texts, splitting a large batch between this thread and a worker. */
 export async function predictMany(model: Model, texts: readonly string[]): Promise<Prediction[]> {
-  if (!canUseWorker || threads() < 2 || texts.length < MIN_TEXTS_TO_PREDICT_SPLIT) return predict(model, texts);
+  if (!canUseWorker || texts.length < MIN_TEXTS_TO_PREDICT_SPLIT || threads(process.env, spareCores()) < 2) return predict(model, texts);
   const helper = new Helper();
   try {
     const half = Math.ceil(texts.length / 2);

@@ -15,7 +15,7 @@ import { parseCsv } from '../../src/classify/csv.js';
 import { countMatrix, LEGACY_FEATURES, walkFeatures, type FeatureSet } from '../../src/classify/features.js';
 import { tokenizeCased } from '../../src/classify/tokenize.js';
 import { DEFAULT_PARAMS } from '../../src/classify/nbsvm.js';
-import { threads } from '../../src/classify/parallel.js';
+import { spareCores, threads } from '../../src/classify/parallel.js';
 
 const write = (name: string, text: string) => { const f = path.join(tempDir(), name); fs.writeFileSync(f, text); return f; };
 
@@ -48,14 +48,19 @@ describe('hashed features', () => {
 });
 
 describe('threads', () => {
-  it('are two only with two cores and one to spare (load average below the cores), unless INKZEE_CLASSIFY_THREADS says', () => {
-    expect(threads({}, 0.4, 2)).toBe(2);
-    expect(threads({}, 0.4, 8)).toBe(2);
-    expect(threads({}, 2.1, 2)).toBe(1);
-    expect(threads({}, 0, 1)).toBe(1);
-    expect(threads({ INKZEE_CLASSIFY_THREADS: '2' }, 9, 2)).toBe(2);
-    expect(threads({ INKZEE_CLASSIFY_THREADS: '1' }, 0, 2)).toBe(1);
-    expect(threads({ INKZEE_CLASSIFY_THREADS: 'many' }, 0, 2)).toBe(2);
+  it('are two only with two cores and half a core to spare, unless INKZEE_CLASSIFY_THREADS says', () => {
+    expect(threads({}, 1, 2)).toBe(2);
+    expect(threads({}, 0.6, 8)).toBe(2);
+    expect(threads({}, 0.2, 2)).toBe(1);
+    expect(threads({}, 5, 1)).toBe(1);
+    expect(threads({ INKZEE_CLASSIFY_THREADS: '2' }, 0, 2)).toBe(2);
+    expect(threads({ INKZEE_CLASSIFY_THREADS: '1' }, 2, 2)).toBe(1);
+    expect(threads({ INKZEE_CLASSIFY_THREADS: 'many' }, 2, 2)).toBe(2);
+  });
+
+  it('count the cores that stood idle between two readings of the CPU times', () => {
+    expect(spareCores({ idle: 1000, total: 4000 }, { idle: 1100, total: 4200 }, 2)).toBeCloseTo(1); // half the ticks idle, of 2 cores
+    expect(spareCores({ idle: 1000, total: 4000 }, { idle: 1000, total: 4200 }, 2)).toBe(0);
   });
 });
 
