@@ -37,9 +37,9 @@ export function spareCores(since?: CpuTimes, now = since && cpuTimes(), cpus = o
  * threads is how many threads the classifier trains and labels large batches on: two when the
  * machine has two cores and at least half a core to spare. A second thread costs a cold compiler
  * of its own, a copy of the texts and waits for the slower thread, about a fifth more CPU in all:
- * on a free core it saves a third of the time, on a busy machine it loses (bench:classify at loads
- * 7–13 took 1.0–1.1× fastText's time on two threads, 0.7–0.8× on one). INKZEE_CLASSIFY_THREADS=1
- * or 2 decides instead.
+ * on a free core it saves a third of the time, on a busy machine it loses (bench:classify's runs
+ * at load 9 took 1.01× and 1.08× fastText's time on two threads, 0.67× and 0.77× on one).
+ * INKZEE_CLASSIFY_THREADS=1 or 2 decides instead.
  */
 export function threads(env: NodeJS.ProcessEnv, spare: number, cpus = os.availableParallelism()): number {
   const forced = Number(env.INKZEE_CLASSIFY_THREADS);
