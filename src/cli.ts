@@ -43,7 +43,7 @@ export function buildProgram(run: (action: Action, cmd: Command, args: unknown[]
     .option('--timeout <seconds>', 'total time allowed per feed (connect, first byte, body)', '30')
     .option('--max-size <MiB>', 'largest feed body accepted, after decompression', '15')
     .option('--deny-private-networks', 'refuse loopback, private and link-local addresses (checked after DNS, on redirects too)')
-    .addOption(new Option('--allow-private-networks', 'connect to any address (the default for import and refresh)').conflicts('denyPrivateNetworks'))
+    .addOption(new Option('--allow-private-networks', 'connect to any address (the default for import and refresh; worker denies private networks without it)').conflicts('denyPrivateNetworks'))
     .option('--wait', 'wait for a running crawl to finish instead of exiting with 75');
 
   crawlFlags(program.command('import')
@@ -69,7 +69,7 @@ export function buildProgram(run: (action: Action, cmd: Command, args: unknown[]
     .option('--exit-when-idle', 'exit 0 once nothing is due or claimed (for scripts and tests)'))
     .addHelpText('after', examples('INKZEE_DB=postgres://inkzee@db.example/inkzee inkzee worker',
       'inkzee worker --concurrency 32 --per-host 2 --interval 30', 'inkzee worker --exit-when-idle --json | jq -c \'select(.type == "feed")\'',
-      '(private networks are refused by default here: --allow-private-networks to crawl them)'))
+      'inkzee worker --allow-private-networks   # an intranet service: crawl private addresses too'))
     .action(act('workerAction'));
 
   program.command('feeds')
