@@ -10,6 +10,19 @@ export type Db = Database.Database;
 /** BUSY_TIMEOUT_MS is how long a write waits for another program's lock before giving up. */
 const BUSY_TIMEOUT_MS = 10_000;
 
+// Statements a crawl runs for every feed, prepared once per connection: preparing one (an FTS5
+// statement especially) costs more CPU than running it.
+const statements = new WeakMap<Db, Map<string, Database.Statement>>();
+
+/** prepared returns db's statement for sql, preparing it on first use (for statements run per feed). */
+export function prepared(db: Db, sql: string): Database.Statement {
+  let m = statements.get(db);
+  if (!m) statements.set(db, (m = new Map()));
+  let st = m.get(sql);
+  if (!st) m.set(sql, (st = db.prepare(sql)));
+  return st;
+}
+
 /** StoreOptions tune openStore; tests shorten the busy timeout. */
 export interface StoreOptions {
   busyTimeoutMs?: number;

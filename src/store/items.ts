@@ -1,6 +1,5 @@
-import type Database from 'better-sqlite3';
 import type { Enclosure, Item } from '../model.js';
-import type { Db } from './db.js';
+import { prepared, type Db } from './db.js';
 import { filterFor, type ItemFilter } from './item-filter.js';
 import { itemSearchText } from './search-text.js';
 
@@ -53,37 +52,15 @@ function sortTime(published: string | null, firstSeen: string): string {
   return Number.isFinite(p) && p <= Date.parse(firstSeen) + DAY ? published : firstSeen;
 }
 
-/** The statements upsertItems runs, prepared once per database rather than once per feed. */
-interface UpsertStatements {
-  find: Database.Statement;
-  insert: Database.Statement;
-  update: Database.Statement;
-  ftsDelete: Database.Statement;
-  ftsInsert: Database.Statement;
-}
-
-// Preparing these five (FTS5 ones especially) for every feed cost more CPU than running them.
-const prepared = new WeakMap<Db, UpsertStatements>();
-
-function statementsFor(db: Db): UpsertStatements {
-  let s = prepared.get(db);
-  if (s) return s;
-  // Positional parameters, in toRow's column order: binding a named object costs a lookup per column.
-  s = {
-    find: db.prepare(`SELECT id, first_seen, guid, link, title, author, published, updated, summary, content, enclosures, categories,
-                      duration, comments, episode, season, explicit, transcript_url, chapters_url FROM items WHERE feed_id = ? AND key = ?`).raw(true),
-    insert: db.prepare(`INSERT INTO items (guid, link, title, author, published, updated, summary, content, enclosures, categories,
-                        duration, comments, episode, season, explicit, transcript_url, chapters_url, feed_id, key, first_seen, sort_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-    update: db.prepare(`UPDATE items SET guid = ?, link = ?, title = ?, author = ?, published = ?, updated = ?, summary = ?, content = ?,
-                        enclosures = ?, categories = ?, duration = ?, comments = ?, episode = ?, season = ?, explicit = ?,
-                        transcript_url = ?, chapters_url = ?, sort_at = ? WHERE id = ?`),
-    ftsDelete: db.prepare('DELETE FROM items_fts WHERE rowid = ?'),
-    ftsInsert: db.prepare('INSERT INTO items_fts (rowid, title, body) VALUES (?, ?, ?)'),
-  };
-  prepared.set(db, s);
-  return s;
-}
+// Positional parameters, in toRow's column order: binding a named object costs a lookup per column.
+const FIND = `SELECT id, first_seen, guid, link, title, author, published, updated, summary, content, enclosures, categories,
+              duration, comments, episode, season, explicit, transcript_url, chapters_url FROM items WHERE feed_id = ? AND key = ?`;
+const INSERT = `INSERT INTO items (guid, link, title, author, published, updated, summary, content, enclosures, categories,
+                duration, comments, episode, season, explicit, transcript_url, chapters_url, feed_id, key, first_seen, sort_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+const UPDATE = `UPDATE items SET guid = ?, link = ?, title = ?, author = ?, published = ?, updated = ?, summary = ?, content = ?,
+                enclosures = ?, categories = ?, duration = ?, comments = ?, episode = ?, season = ?, explicit = ?,
+                transcript_url = ?, chapters_url = ?, sort_at = ? WHERE id = ?`;
 
 /** SearchText is an item's full-text index entry (itemSearchText), when the parse stage already made it. */
 export type SearchText = { title: string; body: string };
@@ -95,7 +72,10 @@ export type SearchText = { title: string; body: string };
  * Runs inside the caller's transaction.
  */
 export function upsertItems(db: Db, feedId: number, items: readonly Item[], now: string, texts?: readonly SearchText[]): StoreResult {
-  const s = statementsFor(db);
+  const s = {
+    find: prepared(db, FIND).raw(true), insert: prepared(db, INSERT), update: prepared(db, UPDATE),
+    ftsDelete: prepared(db, 'DELETE FROM items_fts WHERE rowid = ?'), ftsInsert: prepared(db, 'INSERT INTO items_fts (rowid, title, body) VALUES (?, ?, ?)'),
+  };
   const index = (id: number | bigint, k: number) => {
     const t = texts?.[k] ?? itemSearchText(items[k]);
     s.ftsInsert.run(id, t.title, t.body);

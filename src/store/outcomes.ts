@@ -1,18 +1,6 @@
-import type Database from 'better-sqlite3';
 import { feedHost, type Feed, type FeedMeta } from '../model.js';
-import type { Db } from './db.js';
+import { prepared, type Db } from './db.js';
 import { toFeed } from './feeds.js';
-
-// Statements prepared once per database and name: a crawl runs them for every feed.
-const statements = new WeakMap<Db, Map<string, Database.Statement>>();
-
-function cached(db: Db, name: string, sql: string): Database.Statement {
-  let m = statements.get(db);
-  if (!m) statements.set(db, (m = new Map()));
-  let st = m.get(name);
-  if (!st) m.set(name, (st = db.prepare(sql)));
-  return st;
-}
 
 /** FetchState is what a crawl learned about a feed, written onto its row. */
 export interface FetchState {
@@ -35,7 +23,7 @@ export interface FetchState {
  */
 export function recordSuccess(db: Db, feedId: number, s: FetchState, now: string): void {
   const { meta: m, ...state } = s;
-  cached(db, 'success', `UPDATE feeds SET last_status = @status, etag = @etag, last_modified = @lastModified, last_fetched_at = @now,
+  prepared(db, `UPDATE feeds SET last_status = @status, etag = @etag, last_modified = @lastModified, last_fetched_at = @now,
               consecutive_errors = 0, last_error = @error, next_check_at = @nextCheckAt, disabled_reason = NULL,
               title = coalesce(title, @title), site_url = coalesce(site_url, @siteUrl),
               doc_title = iif(@parsed, @docTitle, doc_title), description = iif(@parsed, @description, description),
@@ -46,7 +34,7 @@ export function recordSuccess(db: Db, feedId: number, s: FetchState, now: string
 
 /** recordFailure extends the error streak, keeps validators, and may disable the feed (410 Gone). */
 export function recordFailure(db: Db, feedId: number, s: FetchState, now: string): void {
-  cached(db, 'failure', `UPDATE feeds SET last_status = @status, last_fetched_at = @now, consecutive_errors = consecutive_errors + 1,
+  prepared(db, `UPDATE feeds SET last_status = @status, last_fetched_at = @now, consecutive_errors = consecutive_errors + 1,
               last_error = @error, next_check_at = @nextCheckAt, disabled_reason = coalesce(@disabledReason, disabled_reason)
               WHERE id = @feedId`)
     .run({ disabledReason: null, ...s, now, feedId });
@@ -57,9 +45,9 @@ export function recordFailure(db: Db, feedId: number, s: FetchState, now: string
  * If another subscription already has that URL, the feed is left where it is and false returned.
  */
 export function moveFeed(db: Db, feedId: number, url: string): boolean {
-  const taken = cached(db, 'taken', 'SELECT id FROM feeds WHERE url = ? AND id <> ?').get(url, feedId);
+  const taken = prepared(db, 'SELECT id FROM feeds WHERE url = ? AND id <> ?').get(url, feedId);
   if (taken) return false;
-  cached(db, 'move', 'UPDATE feeds SET url = ?, host = ? WHERE id = ?').run(url, feedHost(url), feedId);
+  prepared(db, 'UPDATE feeds SET url = ?, host = ? WHERE id = ?').run(url, feedHost(url), feedId);
   return true;
 }
 
