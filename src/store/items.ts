@@ -120,24 +120,36 @@ export const ITEM_COLUMNS = `i.id, i.feed_id AS feedId, f.url AS feedUrl, f.titl
   i.comments, i.episode, i.season, i.explicit, i.transcript_url AS transcriptUrl, i.chapters_url AS chaptersUrl`;
 const ITEM_COLUMN_COUNT = 23;
 
-const parseList = <T>(json: unknown): T[] => (typeof json === 'string' && json !== '[]' ? JSON.parse(json) as T[] : []);
-const enclosuresOf = (json: unknown): Enclosure[] =>
-  parseList<Enclosure>(json).map((e) => ({ url: e.url, type: e.type ?? null, length: e.length ?? null, duration: e.duration ?? null }));
-
-// A raw SQLite value; fromRaw knows each column's type from its position.
+// A raw cell of a row; storedItemFrom knows each column's type from its position.
 type Cell = any;
 
+/** CellDecoding is how one engine hands back what ITEM_COLUMNS select: its ids, its JSON lists and its booleans. */
+export interface CellDecoding {
+  id(cell: Cell): number;
+  list(cell: Cell): Cell[];
+  flag(cell: Cell): boolean | null;
+}
+
+// SQLite: ids are numbers, lists are JSON text, booleans are 0/1.
+const SQLITE_CELLS: CellDecoding = {
+  id: (c) => c,
+  list: (c) => (typeof c === 'string' && c !== '[]' ? JSON.parse(c) : []),
+  flag: (c) => (c === null ? null : c === 1),
+};
+
 /**
- * fromRaw builds a StoredItem from a raw row of ITEM_COLUMNS (then any extra columns, by name).
+ * storedItemFrom builds a StoredItem from a raw row of ITEM_COLUMNS (then any extra columns, by
+ * name), decoding cells as the engine gave them, so both stores hand back the very same objects.
  * One object literal, so every item has the same shape: better-sqlite3's row objects with this
  * many columns fall back to slow dictionary properties, which cost a third more CPU per listing.
  */
-function fromRaw(a: Cell[], extras: readonly string[]): StoredItem {
+export function storedItemFrom(a: Cell[], extras: readonly string[], d: CellDecoding): StoredItem {
   const item: StoredItem = {
-    id: a[0], feedId: a[1], feedUrl: a[2], feedTitle: a[3], category: a[4], guid: a[5], link: a[6], title: a[7], author: a[8],
-    published: a[9], updated: a[10], summary: a[11], content: a[12], firstSeen: a[13], enclosures: enclosuresOf(a[14]),
-    categories: parseList<string>(a[15]), duration: a[16], comments: a[17], episode: a[18], season: a[19],
-    explicit: a[20] === null ? null : a[20] === 1, transcriptUrl: a[21], chaptersUrl: a[22],
+    id: d.id(a[0]), feedId: d.id(a[1]), feedUrl: a[2], feedTitle: a[3], category: a[4], guid: a[5], link: a[6], title: a[7], author: a[8],
+    published: a[9], updated: a[10], summary: a[11], content: a[12], firstSeen: a[13],
+    enclosures: d.list(a[14]).map((e: Enclosure) => ({ url: e.url, type: e.type ?? null, length: e.length ?? null, duration: e.duration ?? null })),
+    categories: d.list(a[15]), duration: a[16], comments: a[17], episode: a[18], season: a[19],
+    explicit: d.flag(a[20]), transcriptUrl: a[21], chaptersUrl: a[22],
   };
   for (let k = 0; k < extras.length; k++) (item as unknown as Record<string, unknown>)[extras[k]] = a[ITEM_COLUMN_COUNT + k];
   return item;
@@ -147,14 +159,14 @@ function fromRaw(a: Cell[], extras: readonly string[]): StoredItem {
 export function* readItems<T extends object = object>(db: Db, sql: string, params: Record<string, unknown> | unknown[] = {}): IterableIterator<StoredItem & T> {
   const stmt = db.prepare(sql).raw(true);
   const extras = stmt.columns().slice(ITEM_COLUMN_COUNT).map((c) => c.name);
-  for (const row of stmt.iterate(params) as IterableIterator<Cell[]>) yield fromRaw(row, extras) as StoredItem & T;
+  for (const row of stmt.iterate(params) as IterableIterator<Cell[]>) yield storedItemFrom(row, extras, SQLITE_CELLS) as StoredItem & T;
 }
 
 /** readItem runs such a query for one item, or undefined. */
 export function readItem(db: Db, sql: string, params: Record<string, unknown> | unknown[] = {}): StoredItem | undefined {
   const stmt = db.prepare(sql).raw(true);
   const row = stmt.get(params) as Cell[] | undefined;
-  return row && fromRaw(row, stmt.columns().slice(ITEM_COLUMN_COUNT).map((c) => c.name));
+  return row && storedItemFrom(row, stmt.columns().slice(ITEM_COLUMN_COUNT).map((c) => c.name), SQLITE_CELLS);
 }
 
 /** iterateItems streams items newest first (by publication, else first-seen time) in constant memory. */

@@ -1,34 +1,28 @@
 // Rows of a PostgreSQL store read back as the very objects the SQLite store gives (items.ts's
-// fromRaw): same keys in the same order, enclosures normalized alike, explicit as boolean | null,
+// storedItemFrom): same keys in the same order, enclosures normalized alike, explicit as boolean | null,
 // and read through a cursor in batches, so a listing of any size runs in constant memory.
 import Cursor from 'pg-cursor';
-import type { Enclosure } from '../../model.js';
-import type { StoredItem } from '../items.js';
+import { storedItemFrom, type CellDecoding, type StoredItem } from '../items.js';
 import { pgFault, type Pg } from './connect.js';
 
 /** ITEM_COLUMNS selects a StoredItem's columns from items i joined with feeds f, in the order fromRow expects. */
 export const ITEM_COLUMNS = `i.id, i.feed_id, f.url, f.title, f.category, i.guid, i.link, i.title, i.author, i.published, i.updated,
   i.summary, i.content, i.first_seen, i.enclosures, i.categories, i.duration, i.comments, i.episode, i.season, i.explicit,
   i.transcript_url, i.chapters_url`;
-const ITEM_COLUMN_COUNT = 23;
 
 // Rows come as arrays; a cursor has no access to the pool's type parsers, so bigint ids arrive as
-// strings there and are made numbers here (ids stay far below 2^53).
+// strings there and are made numbers here (ids stay far below 2^53). Lists are jsonb (already
+// parsed), explicit a boolean.
 type Cell = any;
-
-const enclosuresOf = (list: unknown): Enclosure[] => (Array.isArray(list) ? list : [])
-  .map((e: Enclosure) => ({ url: e.url, type: e.type ?? null, length: e.length ?? null, duration: e.duration ?? null }));
+const PG_CELLS: CellDecoding = {
+  id: (c) => Number(c),
+  list: (c) => (Array.isArray(c) ? c : []),
+  flag: (c) => (c === null ? null : c === true),
+};
 
 /** fromRow builds a StoredItem from a row of ITEM_COLUMNS, then the named extra columns. */
 export function fromRow(a: Cell[], extras: readonly string[] = []): StoredItem {
-  const item: StoredItem = {
-    id: Number(a[0]), feedId: Number(a[1]), feedUrl: a[2], feedTitle: a[3], category: a[4], guid: a[5], link: a[6], title: a[7],
-    author: a[8], published: a[9], updated: a[10], summary: a[11], content: a[12], firstSeen: a[13], enclosures: enclosuresOf(a[14]),
-    categories: Array.isArray(a[15]) ? a[15] : [], duration: a[16], comments: a[17], episode: a[18], season: a[19],
-    explicit: a[20] === null ? null : a[20] === true, transcriptUrl: a[21], chaptersUrl: a[22],
-  };
-  for (let k = 0; k < extras.length; k++) (item as unknown as Record<string, unknown>)[extras[k]] = a[ITEM_COLUMN_COUNT + k];
-  return item;
+  return storedItemFrom(a, extras, PG_CELLS);
 }
 
 /** BATCH is how many rows a cursor fetches at a time: items carry their text, some tens of kilobytes. */
