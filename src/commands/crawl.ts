@@ -60,6 +60,11 @@ export function checkCrawlOptions(o: CrawlOptions): CrawlOptions {
   return o;
 }
 
+/** emptySummary is the CrawlSummary of a crawl that did nothing yet. */
+export function emptySummary(): CrawlSummary {
+  return { feeds: 0, updated: 0, unchanged: 0, notModified: 0, failed: 0, disabled: 0, moved: 0, interrupted: 0, newItems: 0, updatedItems: 0, seconds: 0 };
+}
+
 /**
  * crawlFeeds fetches and stores the given feeds with one bounded pool. SIGINT/SIGTERM stop new
  * feeds from starting and abort those in flight; what was stored stays stored.
@@ -71,8 +76,7 @@ export async function crawlFeeds(ctx: Context, feeds: readonly Feed[], o: CrawlO
     userAgent: USER_AGENT, timeoutMs: o.timeout * 1000, maxBodyBytes: Math.round(o.maxSize * 1024 * 1024),
     concurrency: o.concurrency, perHost: o.perHost, denyPrivateNetworks: o.denyPrivateNetworks,
   });
-  const sum: CrawlSummary = { feeds: feeds.length, updated: 0, unchanged: 0, notModified: 0, failed: 0, disabled: 0, moved: 0,
-    interrupted: 0, newItems: 0, updatedItems: 0, seconds: 0 };
+  const sum = emptySummary();
   const pool = new ParsePool(parsePoolFor(supply ? Infinity : feeds.length));
   const deps = { store: await ctx.store(), fetcher, signal, now: ctx.now, parse: pool.parse.bind(pool) };
   listen.start(supply ? supply.expected : feeds.length);

@@ -4,7 +4,7 @@
 import type { DueFilter, Store } from '../store/contract.js';
 import { HostLeases } from '../crawl/leases.js';
 import type { Context } from './context.js';
-import { checkCrawlOptions, crawlFeeds, type CrawlListener, type CrawlOptions, type CrawlSummary } from './crawl.js';
+import { checkCrawlOptions, crawlFeeds, emptySummary, type CrawlListener, type CrawlOptions, type CrawlSummary } from './crawl.js';
 import { UsageError } from '../errors.js';
 
 /**
@@ -74,7 +74,7 @@ export async function workerCommand(ctx: Context, o: WorkerOptions, round: (s: C
   if (!(o.interval > 0)) throw new UsageError(`--interval must be a positive number of minutes, not ${Number.isNaN(o.interval) ? 'that' : o.interval}`);
   const store = await ctx.store();
   const lock = await store.runLock(!!o.wait);
-  let total: CrawlSummary = { feeds: 0, updated: 0, unchanged: 0, notModified: 0, failed: 0, disabled: 0, moved: 0, interrupted: 0, newItems: 0, updatedItems: 0, seconds: 0 };
+  let total = emptySummary();
   const due = (): DueFilter => {
     const now = ctx.now();
     return { now: now.toISOString(), checkedBefore: new Date(now.getTime() - o.interval * 60_000).toISOString() };

@@ -77,6 +77,16 @@ export type FeedState = 'ok' | 'failing' | 'disabled' | 'never';
 export const FEED_STATE_SQL = `CASE WHEN disabled_reason IS NOT NULL THEN 'disabled' WHEN consecutive_errors > 0 THEN 'failing'
   WHEN last_fetched_at IS NOT NULL THEN 'ok' ELSE 'never' END`;
 
+/** feedStateTotals adds up per-state feed counts (rows of FEED_STATE_SQL … GROUP BY state) into the totals `stats` shows. */
+export function feedStateTotals(rows: readonly { state: FeedState; n: number }[]): Record<FeedState, number> & { total: number } {
+  const feeds = { total: 0, ok: 0, failing: 0, disabled: 0, never: 0 };
+  for (const r of rows) {
+    feeds[r.state] = r.n;
+    feeds.total += r.n;
+  }
+  return feeds;
+}
+
 /** FeedListing is a feed with its state and how many items it has stored. */
 export type FeedListing = Feed & { state: FeedState; itemCount: number };
 

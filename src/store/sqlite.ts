@@ -6,7 +6,7 @@ import { claimHosts, releaseHosts, renewLeases } from './claims.js';
 import type { ClaimRequest, FetchRecord, FetchStored, LabelRow, ModelToSave, RunLock, Store, StoreStats } from './contract.js';
 import * as corrections from './corrections.js';
 import { openStore, type Db, type StoreOptions } from './db.js';
-import { FEED_STATE_SQL, addSubscriptions, listFeeds, type AddResult, type FeedFilter, type FeedListing, type FeedState } from './feeds.js';
+import { FEED_STATE_SQL, addSubscriptions, feedStateTotals, listFeeds, type AddResult, type FeedFilter, type FeedListing, type FeedState } from './feeds.js';
 import { ITEM_COLUMNS, iterateItems, readItem, upsertItems, type ItemFilter, type StoredItem } from './items.js';
 import { acquireRunLock } from './lock.js';
 import * as models from './models.js';
@@ -58,11 +58,7 @@ export class SqliteStore implements Store {
 
   async stats(sinceDay: string): Promise<StoreStats> {
     const db = this.db;
-    const feeds: StoreStats['feeds'] = { total: 0, ok: 0, failing: 0, disabled: 0, never: 0 };
-    for (const r of db.prepare(`SELECT ${FEED_STATE_SQL} AS state, count(*) AS n FROM feeds GROUP BY state`).all() as { state: FeedState; n: number }[]) {
-      feeds[r.state] = r.n;
-      feeds.total += r.n;
-    }
+    const feeds = feedStateTotals(db.prepare(`SELECT ${FEED_STATE_SQL} AS state, count(*) AS n FROM feeds GROUP BY state`).all() as { state: FeedState; n: number }[]);
     const perDay = db.prepare(`SELECT substr(sort_at, 1, 10) AS day, count(*) AS items FROM items
         WHERE sort_at >= @since GROUP BY day ORDER BY day DESC`).all({ since: sinceDay }) as StoreStats['items']['perDay'];
     const total = (db.prepare('SELECT count(*) AS n FROM items').get() as { n: number }).n;

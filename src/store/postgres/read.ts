@@ -1,7 +1,7 @@
 // The read side of the PostgreSQL store: item listings and search streamed through cursors, one
 // item, and the totals of `inkzee stats` — each the same rows, in the same order, as the SQLite store.
 import type { StoreStats } from '../contract.js';
-import { FEED_STATE_SQL, type FeedState } from '../feeds.js';
+import { FEED_STATE_SQL, feedStateTotals, type FeedState } from '../feeds.js';
 import type { ItemFilter } from '../item-filter.js';
 import type { StoredItem } from '../items.js';
 import type { SearchHit } from '../search.js';
@@ -52,10 +52,5 @@ export async function stats(db: Pg, sinceDay: string): Promise<StoreStats> {
         FROM feeds f JOIN items i ON i.feed_id = f.id GROUP BY f.id ORDER BY items DESC, f.id LIMIT 10`),
     query<{ bytes: number }>(db, 'SELECT pg_database_size(current_database()) AS bytes'),
   ]);
-  const feeds: StoreStats['feeds'] = { total: 0, ok: 0, failing: 0, disabled: 0, never: 0 };
-  for (const r of states) {
-    feeds[r.state] = r.n;
-    feeds.total += r.n;
-  }
-  return { feeds, items: { total: total[0].n, perDay }, topFeeds, database: { path: db.location, bytes: size[0].bytes } };
+  return { feeds: feedStateTotals(states), items: { total: total[0].n, perDay }, topFeeds, database: { path: db.location, bytes: size[0].bytes } };
 }
