@@ -33,7 +33,8 @@ export class HostLeases implements FeedSupply {
   expected = 0;
   private readonly held = new Set<string>();
   private readonly timer: NodeJS.Timeout;
-  private pending: Promise<unknown> = Promise.resolve();
+  /** Lease upkeep (renewals, releases) under way, awaited by close. */
+  private readonly upkeep = new Set<Promise<void>>();
 
   constructor(private readonly store: Store, private readonly s: LeaseSettings) {
     // Renewed three times a lease, so one slow round trip never lets a live crawler's lease lapse.
@@ -58,7 +59,7 @@ export class HostLeases implements FeedSupply {
   /** close stops renewing and releases every host still held (a stopped crawl's unfinished hosts). */
   async close(): Promise<void> {
     clearInterval(this.timer);
-    await this.pending;
+    await Promise.all(this.upkeep);
     const rest = [...this.held];
     this.held.clear();
     if (rest.length) await this.store.releaseHosts(this.worker, rest);
@@ -72,6 +73,8 @@ export class HostLeases implements FeedSupply {
   // Lease upkeep runs beside the crawl; a failure (the database away for a moment) is retried on
   // the next tick, and a lease lost meanwhile only means another crawler may take the host over.
   private track(p: Promise<unknown>): void {
-    this.pending = Promise.all([this.pending, p.catch(() => {})]);
+    // A set of what is in flight, not a chain: a worker that runs for weeks holds only the few under way.
+    const q: Promise<void> = p.then(() => {}, () => {}).finally(() => this.upkeep.delete(q));
+    this.upkeep.add(q);
   }
 }
