@@ -17,11 +17,8 @@ export async function showCommand(ctx: Context, id: string): Promise<StoredItem>
   return item;
 }
 
-/** Stats summarizes the database. */
-export type Stats = StoreStats;
-
 /** statsCommand counts feeds by state, items per day over the last weeks, and the biggest feeds. */
-export async function statsCommand(ctx: Context, days = 28): Promise<Stats> {
+export async function statsCommand(ctx: Context, days = 28): Promise<StoreStats> {
   const since = new Date(ctx.now().getTime() - days * 86400e3).toISOString().slice(0, 10);
   return (await ctx.store()).stats(since);
 }

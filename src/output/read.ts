@@ -1,5 +1,4 @@
-import type { Stats } from '../commands/read.js';
-import type { SearchHit, StoredItem } from '../store/contract.js';
+import type { SearchHit, StoredItem, StoreStats } from '../store/contract.js';
 import { SNIPPET_CLOSE, SNIPPET_OPEN } from '../store/search.js';
 import { htmlToText } from '../text/html.js';
 import { byteSize, clock, forEach, hasMedia, itemRecord, MEDIA_MARK } from './items.js';
@@ -69,7 +68,7 @@ function mediaLines(i: StoredItem): string[] {
 }
 
 /** printStats shows the statistics: one JSON object, or a compact report. */
-export function printStats(out: Output, s: Stats): void {
+export function printStats(out: Output, s: StoreStats): void {
   if (out.cfg.json) { out.record(s); return; }
   const f = s.feeds;
   out.line(`Feeds      ${f.total} (${f.ok} ok, ${f.failing} failing, ${f.disabled} disabled, ${f.never} never fetched)`);
