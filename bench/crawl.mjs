@@ -8,13 +8,14 @@
 // Usage: npm run bench:crawl [-- --feeds 698 --concurrency 16 --timeout 10 --hosts 64 --repeat 1
 //        --only single|multi --bin path/to/inkzee.js]
 // Skips cleanly (exit 0) when ../shared/bench is absent.
-import { spawn, spawnSync, execFileSync } from 'node:child_process';
+import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { measure, load } from './measure.mjs';
 import { arg, benchDir, checkTruth, farmLib, getText, root } from './farm-env.mjs';
+import { peers } from './peers.mjs';
 
 const FEEDS = Number(arg('feeds', 698)), C = Number(arg('concurrency', 16)), TIMEOUT = Number(arg('timeout', 10)), SEED = Number(arg('seed', 1));
 const HOSTS = Number(arg('hosts', 64)), P = 2 /* the CLI's default --per-host */, REPEAT = Number(arg('repeat', 1)), ONLY = arg('only', 'both');
@@ -102,7 +103,7 @@ if (ONLY !== 'single') {
     row(`${HOSTS} hosts, C=${C}, P=${P}: import${REPEAT > 1 ? ` #${k + 1}` : ''}`, res, st, b);
     if (k === 0) check = await checkTruth(db, farm.url, farmArgs(HOSTS));
   }
-  for (const peer of peers(opmlPath)) {
+  for (const peer of peers(opmlPath, { tmp, timeout: TIMEOUT, notes })) {
     await getJson(`${farm.url}/stats?reset=1`);
     const res = { ...(await peer.run()), load: load() };
     row(`peer: ${peer.name}`, res, await getJson(`${farm.url}/stats?reset=1`), b);
@@ -117,37 +118,6 @@ if (ONLY !== 'single') {
   ok &&= check.wrong.length === 0 && worst.connectionsHwm <= C && worst.hostConnectionsHwm <= P;
 }
 fs.rmSync(tmp, { recursive: true, force: true });
-
-/** peers lists the installed peer crawlers (newsboat, Python feedparser) for the many-host list, 16 threads each. */
-function peers(opml) {
-  const list = [];
-  const time = fs.existsSync('/usr/bin/time');
-  const runTimed = (argv, cwd) => new Promise((resolve) => {
-    const tf = path.join(cwd, 'time.txt'), started = performance.now();
-    const child = spawn(time ? '/usr/bin/time' : argv[0], time ? ['-f', '%U %S %M', '-o', tf, ...argv] : argv.slice(1), { cwd, stdio: 'ignore' });
-    child.on('exit', () => {
-      const t = time && fs.existsSync(tf) ? fs.readFileSync(tf, 'utf8').trim().split('\n').at(-1).split(' ').map(Number) : null;
-      resolve({ wall: (performance.now() - started) / 1000, cpu: t ? t[0] + t[1] : null, rssMb: t ? t[2] / 1024 : null, fdHwm: null });
-    });
-  });
-  if (spawnSync('newsboat', ['-v'], { stdio: 'ignore' }).status === 0) {
-    list.push({ name: 'newsboat (16 threads)', run: () => {
-      const d = fs.mkdtempSync(path.join(tmp, 'nb-'));
-      fs.writeFileSync(path.join(d, 'config'), `reload-threads 16\ndownload-timeout ${TIMEOUT}\nmax-items 0\n`);
-      fs.writeFileSync(path.join(d, 'urls'), '');
-      spawnSync('newsboat', ['-C', 'config', '-u', 'urls', '-c', 'cache.db', '-i', opml], { cwd: d, stdio: 'ignore' });
-      return runTimed(['newsboat', '-C', 'config', '-u', 'urls', '-c', 'cache.db', '-x', 'reload'], d);
-    } });
-  } else notes.push('newsboat: not installed, row skipped.');
-  const fp = path.join(benchDir, 'peers', 'feedparser_crawl.py');
-  if (fs.existsSync(fp) && spawnSync('/usr/bin/python3', ['-c', 'import feedparser, requests'], { stdio: 'ignore' }).status === 0) {
-    list.push({ name: 'Python feedparser + requests (16 threads)', run: () => {
-      const d = fs.mkdtempSync(path.join(tmp, 'fp-'));
-      return runTimed(['/usr/bin/python3', fp, opml, path.join(d, 'out.db'), '--threads', '16', '--timeout', String(TIMEOUT)], d);
-    } });
-  } else notes.push('Python feedparser: python3-feedparser / python3-requests not installed, row skipped.');
-  return list;
-}
 
 console.log(`\nInkzee crawl of the feed farm: ${FEEDS} nested feeds, seed ${SEED}, timeout ${TIMEOUT} s, ${bin}\n`);
 console.log(header);
