@@ -1,7 +1,6 @@
 import type { Config } from '../config.js';
 import type { Output } from '../output/output.js';
 import type { Store } from '../store/contract.js';
-import { openStoreAt } from '../store/open.js';
 
 /** Context is what every command receives: resolved config, the output, a clock and the store. */
 export interface Context {
@@ -21,7 +20,9 @@ export function createContext(cfg: Config, out: Output, now: () => Date = () => 
   let opening: Promise<Store> | undefined;
   return {
     cfg, out, now, signal,
-    store: () => (opening ??= openStoreAt(cfg.dbPath)),
+    // The store's modules (SQLite, its migrations) load on first use: --help, --version and usage
+    // errors never pay for them.
+    store: () => (opening ??= import('../store/open.js').then((m) => m.openStoreAt(cfg.dbPath))),
     close: async () => {
       const s = opening;
       opening = undefined;
