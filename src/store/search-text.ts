@@ -1,12 +1,14 @@
-import { htmlToText } from '../text/html.js';
+import { storedHtmlToText } from '../text/html.js';
 
 /**
  * itemSearchText is what the full-text index holds for an item: its title with its categories
- * (so a tag finds the item, ranked like a title word), and its body as text.
+ * (so a tag finds the item, ranked like a title word), and its body as text. Stored bodies are the
+ * sanitizer's output, which storedHtmlToText reads without a second HTML parse.
  */
 export function itemSearchText(i: { title: string | null; summary: string | null; content: string | null; categories?: readonly string[] }): { title: string; body: string } {
-  const summary = htmlToText(i.summary);
-  const content = htmlToText(i.content);
+  const summary = storedHtmlToText(i.summary);
+  // A summary that fell back to the content is the very same text (normalize.ts): read it once.
+  const content = i.content === i.summary ? summary : storedHtmlToText(i.content);
   // Content usually repeats the summary; index it once.
   const body = content.includes(summary) ? content : `${summary}\n${content}`.trim();
   return { title: [i.title ?? '', ...(i.categories ?? [])].join('\n').trim(), body };
