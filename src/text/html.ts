@@ -1,5 +1,6 @@
 import { decodeHTML } from 'entities';
 import { Parser } from 'htmlparser2';
+import { replayHtml } from './html-replay.js';
 
 const BLOCK = new Set(['p', 'div', 'br', 'ul', 'ol', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'pre', 'tr',
   'table', 'section', 'article', 'header', 'footer', 'figure', 'figcaption', 'hr', 'dd', 'dt', 'dl']);
@@ -61,38 +62,10 @@ const SPACE_RUN = /[\t\r\f\v\u00a0][ \t\r\f\v\u00a0]*| [ \t\r\f\v\u00a0]+/g;
 const isSpace = (c: number) => c === 32 || (c >= 9 && c <= 13) || (c > 127 && (c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a)
   || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff));
 
-// storedHtmlToText gives htmlToText's result without htmlparser2 for the HTML the store holds:
-// sanitize-html's output is lower-case tags with double-quoted attributes, text escaped to
-// &amp; &lt; &gt;, no comments, no raw-text elements. One scan reads that shape and replays what
-// htmlparser2 12 does with the tags (its implied closes, void elements, a stray </p> or </br>),
-// so the events, and the text, are the same. At the first thing outside that shape (other markup,
-// <svg>/<math>, whose names and self-closing tags parse differently, raw-text elements, a bare
-// "<") it hands the whole string to htmlToText instead.
-
-// Elements closed by htmlparser2 when one of the listed elements opens while they are the
-// current element (written here per closed element).
-const CLOSED_BY = new Map<string, Set<string>>();
-for (const line of [
-  'p: p h1 h2 h3 h4 h5 h6 address article aside blockquote details div dl fieldset figcaption figure footer form header hr main nav ol pre section table ul',
-  'h1 h2 h3 h4 h5 h6: h1 h2 h3 h4 h5 h6',
-  'tr: tr', 'th: tr th td', 'td: tr td', 'thead: td tbody tfoot', 'tbody: tbody tfoot', 'head link script: body', 'a: a', 'li: li',
-  'input option optgroup select button datalist textarea: select input output button datalist textarea',
-  'option: option optgroup', 'optgroup: optgroup', 'dd dt: dd dt', 'rt rp: rt rp',
-]) {
-  const [closed, openers] = line.split(':');
-  for (const name of closed.trim().split(' ')) {
-    const set = CLOSED_BY.get(name) ?? new Set<string>();
-    for (const opener of openers.trim().split(' ')) set.add(opener);
-    CLOSED_BY.set(name, set);
-  }
-}
-const VOID = new Set('area base basefont br col command embed frame hr img input isindex keygen link meta param source track wbr'.split(' '));
-// Tags this scan does not replay: foreign content, raw-text and RCDATA elements, a nested <form>
-// (ignored by htmlparser2) and <image> (read as <img>).
-const NOT_REPLAYED = new Set('svg math script style title textarea xmp iframe noembed noframes plaintext form image'.split(' '));
-// A start tag as sanitize-html writes it (and as htmlparser2 reads it the same way), and an end tag.
-const START_TAG = /<([a-z][a-z0-9-]*)(?:[ \t\n\f\r]+[^\s"'<>/=]+(?:="[^"]*")?)*[ \t\n\f\r]*\/?>/y;
-const END_TAG = /<\/([a-z][a-z0-9-]*)>/y;
+// storedHtmlToText gives htmlToText's result for the HTML the store holds, the sanitizer's output
+// (lower-case tags, double-quoted attributes, text escaped to &amp; &lt; &gt;, no raw-text
+// elements), from replayHtml's one scan instead of a second htmlparser2 parse; markup the scan
+// does not replay (SVG, MathML …) goes to htmlToText.
 
 /** storedHtmlToText is htmlToText for stored (sanitized) HTML, in one scan without a parser. */
 export function storedHtmlToText(html: string | null | undefined): string {
@@ -101,52 +74,25 @@ export function storedHtmlToText(html: string | null | undefined): string {
   return text === null ? htmlToText(html) : tidy(text);
 }
 
-/** replayedText is the text htmlToText collects before tidying it, or null for markup this scan does not replay. */
+/** replayedText is the text htmlToText collects before tidying it, or null for markup replayHtml does not replay. */
 export function replayedText(html: string): string | null {
   let out = '';
   let skipping = 0;
-  const stack: string[] = []; // open elements, the current one last
-  const open = (name: string) => {
-    if (SKIP.has(name)) skipping++;
-    else if (name === 'li') out += '\n• ';
-    else if (BLOCK.has(name)) out += '\n';
-  };
-  const close = (name: string) => {
-    if (SKIP.has(name)) skipping = Math.max(0, skipping - 1);
-    else if (BLOCK.has(name)) out += '\n';
-  };
-  let i = 0;
-  for (;;) {
-    const lt = html.indexOf('<', i);
-    const end = lt < 0 ? html.length : lt;
-    if (end > i && !skipping) {
-      const t = html.slice(i, end);
+  const done = replayHtml(html, {
+    text(start, end) {
+      if (skipping) return;
+      const t = html.slice(start, end);
       out += t.includes('&') ? decodeHTML(t) : t;
-    }
-    if (lt < 0) break;
-    if (html.charCodeAt(lt + 1) === 47 /* / */) {
-      END_TAG.lastIndex = lt;
-      const m = END_TAG.exec(html);
-      if (!m || NOT_REPLAYED.has(m[1])) return null;
-      const name = m[1];
-      i = END_TAG.lastIndex;
-      if (!VOID.has(name)) {
-        const at = stack.lastIndexOf(name);
-        if (at >= 0) while (stack.length > at) close(stack.pop()!);
-        else if (name === 'p') { open('p'); close('p'); } // a stray </p> is read as <p></p>
-      } else if (name === 'br') { open('br'); close('br'); } // and a </br> as <br>
-    } else {
-      START_TAG.lastIndex = lt;
-      const m = START_TAG.exec(html);
-      if (!m || NOT_REPLAYED.has(m[1])) return null;
-      const name = m[1];
-      i = START_TAG.lastIndex;
-      while (stack.length && CLOSED_BY.get(stack[stack.length - 1])?.has(name)) close(stack.pop()!);
-      open(name);
-      if (VOID.has(name)) close(name);
-      else stack.push(name);
-    }
-  }
-  while (stack.length) close(stack.pop()!);
-  return out;
+    },
+    open(name) {
+      if (SKIP.has(name)) skipping++;
+      else if (name === 'li') out += '\n• ';
+      else if (BLOCK.has(name)) out += '\n';
+    },
+    close(name) {
+      if (SKIP.has(name)) skipping = Math.max(0, skipping - 1);
+      else if (BLOCK.has(name)) out += '\n';
+    },
+  });
+  return done ? out : null;
 }
