@@ -82,6 +82,9 @@ export const SVG_ATTRIBUTES = new Map([...words(SVG_ATTRIBUTE_LIST)].map((a) => 
 /** DROP_WITH_CONTENT are removed together with their text; other unknown tags are unwrapped. */
 export const DROP_WITH_CONTENT = ['script', 'style', 'applet', 'xmp', 'noembed', 'noframes', 'plaintext', 'template'];
 
+/** SELF_CLOSING are the void elements written as <br />, with no end tag. */
+export const SELF_CLOSING = new Set(['img', 'br', 'hr', 'area', 'col', 'source', 'track', 'wbr']);
+
 /** CSS_PROPERTIES may appear in a style attribute with any (character-checked) value. */
 export const CSS_PROPERTIES = words(`
   azimuth background-color border-bottom-color border-collapse border-color border-left-color

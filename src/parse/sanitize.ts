@@ -3,8 +3,9 @@ import { sanitizeStyle } from './sanitize-css.js';
 import { asText, tooDeep } from './sanitize-deep.js';
 import {
   DROP_WITH_CONTENT, HTML_ATTRIBUTES, HTML_ELEMENTS, MATHML_ATTRIBUTES, MATHML_ELEMENTS, RELATIVE_URIS,
-  SVG_ATTRIBUTES, SVG_ELEMENTS, URI_SCHEMES, URL_ATTRIBUTES,
+  SELF_CLOSING, SVG_ATTRIBUTES, SVG_ELEMENTS, URI_SCHEMES, URL_ATTRIBUTES,
 } from './sanitize-lists.js';
+import { replayedSanitize } from './sanitize-replay.js';
 import { cleanSrcset, isSafeUri, resolveUri } from './sanitize-url.js';
 
 // Feed HTML is sanitized once, at store time, with sanitize-html driven by feedparser's
@@ -78,6 +79,8 @@ function cleanAttributes(tag: string, vocabulary: 'html' | 'svg' | 'math', attri
   return out;
 }
 
+const cleanHtmlAttributes = (tag: string, attribs: sanitize.Attributes) => cleanAttributes(tag, 'html', attribs);
+
 function transform(tagName: string, attribs: sanitize.Attributes): sanitize.Tag {
   if (mathDepth > 0 && MATHML_ELEMENTS.has(tagName)) return { tagName, attribs: cleanAttributes(tagName, 'math', attribs) };
   if (svgDepth > 0 && SVG_ELEMENTS.has(tagName)) return { tagName, attribs: cleanAttributes(tagName, 'svg', attribs) };
@@ -103,7 +106,7 @@ const OPTIONS: Options = {
   parseStyleAttributes: false, // rewritten by sanitizeStyle instead
   nonTextTags: DROP_WITH_CONTENT,
   disallowedTagsMode: 'discard',
-  selfClosing: ['img', 'br', 'hr', 'area', 'col', 'source', 'track', 'wbr'],
+  selfClosing: [...SELF_CLOSING],
   transformTags: { '*': transform },
   onOpenTag: (name: string) => {
     if (name === 'svg' && ++svgDepth === 1) setAllowedTags();
@@ -118,6 +121,15 @@ const OPTIONS: Options = {
 
 /** sanitizeHtml makes feed HTML safe to embed and resolves its relative URLs against baseUrl. */
 export function sanitizeHtml(html: string, baseUrl: string | null): string {
+  return sanitizeWith(html, baseUrl, true);
+}
+
+/** sanitizeWithLibrary is sanitizeHtml with every body through sanitize-html: the reference for sanitize-replay.ts. */
+export function sanitizeWithLibrary(html: string, baseUrl: string | null): string {
+  return sanitizeWith(html, baseUrl, false);
+}
+
+function sanitizeWith(html: string, baseUrl: string | null, replay: boolean): string {
   // Plain text has nothing to remove or resolve, and is returned as it came.
   if (!/[<>&]/.test(html)) return html;
   if (tooDeep(html)) return asText(html);
@@ -125,5 +137,6 @@ export function sanitizeHtml(html: string, baseUrl: string | null): string {
   mathDepth = 0;
   setAllowedTags();
   currentBase = baseUrl;
-  return sanitize(html, OPTIONS);
+  // Plain HTML (most bodies) is written the same way without sanitize-html's parse (sanitize-replay.ts).
+  return (replay ? replayedSanitize(html, cleanHtmlAttributes) : null) ?? sanitize(html, OPTIONS);
 }
