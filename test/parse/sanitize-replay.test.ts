@@ -13,6 +13,13 @@ describe('the sanitizer without sanitize-html for plain HTML', () => {
     }), { numRuns: 4000 });
   });
 
+  it('writes exactly what sanitize-html writes for any string of markup characters', () => {
+    const chars = [...'<>/="\'!-&#;:ap bhrefi\t\n\r\f\v\0x', 'href="', 'src="', 'javascript:', 'http://', '<a ', '<p>', '</p>', '<!--', '-->', '&amp;', '&#0;', '\u00a0', '\ufeff'];
+    fc.assert(fc.property(fc.array(fc.constantFrom(...chars), { maxLength: 60 }).map((cs) => cs.join('')), fc.constantFrom(...BASES), (html, base) => {
+      expect(sanitizeHtml(html, base)).toBe(sanitizeWithLibrary(html, base));
+    }), { numRuns: 6000 });
+  });
+
   const keep = (_tag: string, attribs: Record<string, string>) => attribs;
   it.each([
     ['paragraphs and links', '<p>A <a href="https://x.example/a?b=1&amp;c=2" title="say &quot;hi&quot;">link</a></p><p>B &amp; C</p>'],
