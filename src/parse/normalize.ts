@@ -80,6 +80,7 @@ export function absoluteUrl(v: unknown, base: string): string | null {
 }
 
 const hash = (s: string) => crypto.createHash('sha1').update(s).digest('hex').slice(0, 20);
+const fingerprintOf = (i: Item) => hash(`${i.link ?? ''}\n${i.title ?? ''}\n${i.published ?? ''}\n${i.summary ?? ''}\n${i.content ?? ''}`);
 
 /**
  * normalizeItems builds our Items: absolute links, trimmed titles, and a stable key per item —
@@ -89,8 +90,9 @@ const hash = (s: string) => crypto.createHash('sha1').update(s).digest('hex').sl
  */
 export function normalizeItems(raws: readonly RawItem[], base: string): Item[] {
   const items: Item[] = [];
-  // For each key, the content fingerprints already seen under it.
-  const seen = new Map<string, Set<string>>();
+  // For each key, its first item and, once a second item claims the key, the content fingerprints
+  // seen under it (hashed only then: most keys are never repeated).
+  const seen = new Map<string, { first: Item; prints: Set<string> | null }>();
   for (const r of raws) {
     const guid = textOf(r.guid)?.trim() || null;
     const link = absoluteUrl(r.link, base);
@@ -109,12 +111,18 @@ export function normalizeItems(raws: readonly RawItem[], base: string): Item[] {
       transcriptUrl: absoluteUrl(r.transcriptUrl, base), chaptersUrl: absoluteUrl(r.chaptersUrl, base),
     };
     const primary = guid ?? link ?? `sha1:${hash(`${title ?? ''}\n${item.published ?? ''}`)}`;
-    const fingerprint = hash(`${link ?? ''}\n${title ?? ''}\n${item.published ?? ''}\n${item.summary ?? ''}\n${item.content ?? ''}`);
-    const prints = seen.get(primary);
-    if (prints?.has(fingerprint)) continue; // the very same item twice
-    if (prints) prints.add(fingerprint);
-    else seen.set(primary, new Set([fingerprint]));
-    item.key = prints ? `${primary}#${fingerprint}` : primary;
+    const claimed = seen.get(primary);
+    if (!claimed) {
+      seen.set(primary, { first: item, prints: null });
+      item.key = primary;
+      items.push(item);
+      continue;
+    }
+    claimed.prints ??= new Set([fingerprintOf(claimed.first)]);
+    const fingerprint = fingerprintOf(item);
+    if (claimed.prints.has(fingerprint)) continue; // the very same item twice
+    claimed.prints.add(fingerprint);
+    item.key = `${primary}#${fingerprint}`;
     items.push(item);
   }
   return items;
