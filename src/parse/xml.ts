@@ -1,4 +1,5 @@
-// A lenient, namespace-aware XML tree built in one pass by htmlparser2's tokenizer. Lenience is
+// A lenient, namespace-aware XML tree built in one pass, by xml-replay.ts's scan for the common
+// shape of feeds and by htmlparser2's tokenizer otherwise (the same events either way). Lenience is
 // part of building: bare "&" stays text, end tags close what was left open, an entry opened inside
 // an unclosed sibling entry becomes its sibling, and entries cut off by the end of the document
 // are dropped. Entities are decoded here (not by htmlparser2) so that internal DTD entities expand
@@ -6,6 +7,7 @@
 import { decodeHTMLStrict } from 'entities';
 import { Parser } from 'htmlparser2';
 import { charRef, type EntityDecl } from './prolog.js';
+import { replayXml } from './xml-replay.js';
 
 /** XmlElement is one element: its namespace key, lower-cased local name, decoded attributes and inherited base/lang. */
 export interface XmlElement {
@@ -76,8 +78,32 @@ function resolve(ref: string, base: string): string {
   try { return new URL(ref.trim(), base).href; } catch { return base; }
 }
 
-/** parseXmlTree builds the tree of the document element found at rootStart. */
-export function parseXmlTree(text: string, rootStart: number, url: string, entities: Map<string, EntityDecl>): XmlTree {
+/** parseXmlTree builds the tree of the document element found at rootStart (with replay false,
+ * always through htmlparser2: the reference the tests hold xml-replay.ts to). */
+export function parseXmlTree(text: string, rootStart: number, url: string, entities: Map<string, EntityDecl>, replay = true): XmlTree {
+  const src = rootStart ? text.slice(rootStart) : text;
+  // The common shape is read by replayXml's scan, anything else by htmlparser2: same events, same tree.
+  let slash = false;
+  const replayed = treeBuilder(src, url, entities, () => slash);
+  const ok = replay && replayXml(src, {
+    open(name, attribs, selfClosing) { slash = selfClosing; replayed.handler.onopentag(name, attribs); },
+    close(name, implied) { replayed.handler.onclosetag(name, implied); },
+    text(raw) { replayed.handler.ontext(raw); },
+    cdata(raw) { replayed.handler.oncdatastart(); replayed.handler.ontext(raw); replayed.handler.oncdataend(); },
+  }, replayed.finished);
+  if (ok) return replayed.finish();
+  let parser: Parser | null = null;
+  const parsed = treeBuilder(src, url, entities, () => src.charCodeAt(parser!.endIndex - 1) === 47 /* "/>" */);
+  parser = new Parser(parsed.handler, { xmlMode: true, decodeEntities: false, recognizeCDATA: true, recognizeSelfClosing: true });
+  parser.write(src);
+  const tree = parsed.finish();
+  parser.end();
+  return tree;
+}
+
+// The tree builder: htmlparser2's callbacks, fed by htmlparser2 or by replayXml. selfClosing says
+// whether the start tag just read ended in "/>".
+function treeBuilder(src: string, url: string, entities: Map<string, EntityDecl>, selfClosingTag: () => boolean) {
   let recovered = false;
   let expanded = 0;
   const memo = new Map<string, string>();
@@ -124,11 +150,10 @@ export function parseXmlTree(text: string, rootStart: number, url: string, entit
     if (k < stack.length - 1) recovered = true;
     stack.length = k;
   };
-  const src = rootStart ? text.slice(rootStart) : text;
   let coreUri: string | null = null;
 
-  const parser = new Parser({
-    onopentag(name, rawAttrs) {
+  const handler = {
+    onopentag(name: string, rawAttrs: Record<string, string>) {
       if (!stack.length && root) return; // content after the document element
       // Deeper than any feed nests: the tags are dropped (their text kept), so that reading the
       // tree never recurses without bound.
@@ -178,9 +203,9 @@ export function parseXmlTree(text: string, rootStart: number, url: string, entit
       };
       if (parent) parent.children.push(el); else root = el;
       stack.push(el);
-      if (src.charCodeAt(parser.endIndex - 1) === 47 /* "/>" */) selfClosing.add(el);
+      if (selfClosingTag()) selfClosing.add(el);
     },
-    onclosetag(name, implied) {
+    onclosetag(name: string, implied: boolean) {
       // Ignored elements are always the innermost open ones, so they close first.
       if (ignored) { ignored--; return; }
       for (let k = stack.length - 1; k >= 0; k--) {
@@ -190,7 +215,7 @@ export function parseXmlTree(text: string, rootStart: number, url: string, entit
         return;
       }
     },
-    ontext(raw) {
+    ontext(raw: string) {
       const top = stack[stack.length - 1];
       if (!top) return;
       let t = inCdata ? raw : decode(raw);
@@ -202,18 +227,20 @@ export function parseXmlTree(text: string, rootStart: number, url: string, entit
     },
     oncdatastart() { inCdata = true; },
     oncdataend() { inCdata = false; },
-  }, { xmlMode: true, decodeEntities: false, recognizeCDATA: true, recognizeSelfClosing: true });
-
-  parser.write(src);
-  // Whatever is still open was cut off by the end of the document: a partial entry is dropped
-  // rather than stored half.
-  if (stack.length) {
-    recovered = true;
-    for (const el of stack) {
-      if (ENTRY.has(el.local) && el.parent) el.parent.children = el.parent.children.filter((c) => c !== el);
+  };
+  // Once the document element is closed, nothing after it is read.
+  const finished = () => !stack.length && root !== null;
+  // At the end of the text: whatever is still open was cut off by the end of the document, and a
+  // partial entry is dropped rather than stored half.
+  const finish = (): XmlTree => {
+    if (stack.length) {
+      recovered = true;
+      for (const el of stack) {
+        if (ENTRY.has(el.local) && el.parent) el.parent.children = el.parent.children.filter((c) => c !== el);
+      }
     }
-  }
-  stack.length = 0;
-  parser.end();
-  return { root, recovered };
+    stack.length = 0;
+    return { root, recovered };
+  };
+  return { handler, finished, finish };
 }
