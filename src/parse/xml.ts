@@ -72,7 +72,17 @@ const MAX_DEPTH = 200;
 const MAX_IGNORED = 5000;
 /** The most replacement text the DTD entities of one document may produce. */
 const MAX_ENTITY_EXPANSION = 1_000_000;
-const ENT = /&(?:(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6})|([A-Za-z_][\w.:-]{0,63}))?(;?)/g;
+const ENT_AT = /&(?:(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6})|([A-Za-z_][\w.:-]{0,63}))?(;?)/y;
+// The name of the XML entity reference ("lt" for "lt;") that starts at i, or "".
+const xmlEntityAt = (s: string, i: number): string => {
+  switch (s.charCodeAt(i)) {
+    case 108: return s.startsWith('lt;', i) ? 'lt' : '';
+    case 103: return s.startsWith('gt;', i) ? 'gt' : '';
+    case 97: return s.startsWith('amp;', i) ? 'amp' : s.startsWith('apos;', i) ? 'apos' : '';
+    case 113: return s.startsWith('quot;', i) ? 'quot' : '';
+    default: return '';
+  }
+};
 
 function resolve(ref: string, base: string): string {
   try { return new URL(ref.trim(), base).href; } catch { return base; }
@@ -120,24 +130,48 @@ function treeBuilder(src: string, url: string, entities: Map<string, EntityDecl>
     memo.set(name, out);
     return out;
   };
+  // One reference (an ENT match) replaced.
+  const reference = (m: string, num: string | undefined, name: string | undefined, semi: string, depth: number): string => {
+    if (num) { if (!semi) recovered = true; return charRef(num.slice(1)); }
+    if (!name || !semi) { recovered = true; return m; } // a bare "&": keep it as text
+    const x = XML5[name];
+    if (x) return x;
+    if (entities.has(name)) {
+      const v = expand(name, depth);
+      expanded += v.length;
+      if (expanded > MAX_ENTITY_EXPANSION) throw new LimitError(`entity expansion exceeds ${MAX_ENTITY_EXPANSION} characters (billion laughs?)`);
+      return v;
+    }
+    // Undeclared HTML entities (&nbsp; &eacute;) are decoded, as feedparser's loose parser does.
+    if (HTML4[name]) return HTML4[name];
+    const h = decodeHTMLStrict(m);
+    return h === m ? m : h;
+  };
+  // Every "&" starts an ENT match, so the references are taken in turn from one "&" to the next;
+  // the five XML entities, most of the references in feeds (escaped HTML), without the expression.
   const decodeWith = (raw: string, depth: number): string => {
-    if (raw.indexOf('&') < 0) return raw;
-    return raw.replace(ENT, (m, num: string | undefined, name: string | undefined, semi: string) => {
-      if (num) { if (!semi) recovered = true; return charRef(num.slice(1)); }
-      if (!name || !semi) { recovered = true; return m; } // a bare "&": keep it as text
-      const x = XML5[name];
-      if (x) return x;
-      if (entities.has(name)) {
-        const v = expand(name, depth);
-        expanded += v.length;
-        if (expanded > MAX_ENTITY_EXPANSION) throw new LimitError(`entity expansion exceeds ${MAX_ENTITY_EXPANSION} characters (billion laughs?)`);
-        return v;
+    let at = raw.indexOf('&');
+    if (at < 0) return raw;
+    let out = '';
+    let last = 0;
+    while (at >= 0) {
+      const name = xmlEntityAt(raw, at + 1);
+      let end: number;
+      let value: string;
+      if (name) {
+        value = XML5[name];
+        end = at + name.length + 2;
+      } else {
+        ENT_AT.lastIndex = at;
+        const m = ENT_AT.exec(raw)!;
+        end = at + m[0].length; // before reference, which may decode an entity's text with ENT_AT
+        value = reference(m[0], m[1], m[2], m[3], depth);
       }
-      // Undeclared HTML entities (&nbsp; &eacute;) are decoded, as feedparser's loose parser does.
-      if (HTML4[name]) return HTML4[name];
-      const h = decodeHTMLStrict(m);
-      return h === m ? m : h;
-    });
+      out += raw.slice(last, at) + value;
+      last = end;
+      at = raw.indexOf('&', end);
+    }
+    return out + raw.slice(last);
   };
   const decode = (raw: string) => decodeWith(raw, 0);
 
@@ -151,6 +185,13 @@ function treeBuilder(src: string, url: string, entities: Map<string, EntityDecl>
     stack.length = k;
   };
   let coreUri: string | null = null;
+  // A document declares a handful of namespaces on thousands of elements: each URI is keyed once.
+  const keys = new Map<string, string>();
+  const keyOf = (uri: string) => {
+    let key = keys.get(uri);
+    if (key === undefined) keys.set(uri, key = nsKey(uri));
+    return key;
+  };
 
   const handler = {
     onopentag(name: string, rawAttrs: Record<string, string>) {
@@ -190,7 +231,7 @@ function treeBuilder(src: string, url: string, entities: Map<string, EntityDecl>
       const declared = scope.get(prefix);
       // Undeclared prefixes keep their name as the key: the common ones ("dc", "itunes", …) then
       // match the namespace they always stand for.
-      let ns = declared !== undefined ? nsKey(declared) : prefix;
+      let ns = declared !== undefined ? keyOf(declared) : prefix;
       // A document element in a namespace we do not know (<feed xmlns="http://example.com/newformat#">)
       // is still read as the format its name says: its namespace counts as the core one.
       if (!parent && ns.includes(':')) coreUri = ns;

@@ -1,5 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { decodeHTMLStrict } from 'entities';
+import { charRef } from '../../src/parse/prolog.js';
 import { parseXmlTree, type XmlNode } from '../../src/parse/xml.js';
 
 // Feed-like XML, well-formed or not: namespaced and repeated elements, entries left open, stray
@@ -32,5 +34,30 @@ describe('parseXmlTree without htmlparser2 for the common shape', () => {
       expect(plain(replayed.root)).toEqual(plain(parsed.root));
       expect(replayed.recovered).toBe(parsed.recovered);
     }), { numRuns: 4000 });
+  });
+});
+
+describe('entity references in XML text', () => {
+  // The definition the scan must keep: every ENT match replaced in turn (xml.ts before the scan).
+  const ENT = /&(?:(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6})|([A-Za-z_][\w.:-]{0,63}))?(;?)/g;
+  const XML5: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+  const HTML4: Record<string, string> = { lang: '\u2329', rang: '\u232a' };
+  const reference = (raw: string) => raw.replace(ENT, (m, num: string | undefined, name: string | undefined, semi: string) => {
+    if (num) return charRef(num.slice(1));
+    if (!name || !semi) return m;
+    if (XML5[name]) return XML5[name];
+    if (name === 'custom') return 'Custom & co';
+    if (name === 'nested') return '[Custom & coA]';
+    if (HTML4[name]) return HTML4[name];
+    const h = decodeHTMLStrict(m);
+    return h === m ? m : h;
+  });
+  const pieces = ['&', 'amp', 'lt', 'gt', 'quot', 'apos', ';', '#', 'x', '39', '2019', 'eacute', 'nbsp', 'lang', 'custom', 'nested', 'AT', ' ', 'ampx', '&amp;lt;', '&nested;x'];
+  it('are decoded as the ENT expression replaced them, the XML five included', () => {
+    fc.assert(fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 30 }).map((ps) => ps.join('')), (raw) => {
+      const entities = new Map([['custom', { value: 'Custom &amp; co' }], ['nested', { value: '[&custom;&#65;]' }]]);
+      const tree = parseXmlTree(`<t>${raw.replace(/</g, '')}</t>`, 0, 'http://feed.example/', entities);
+      expect(tree.root!.children.join('')).toBe(reference(raw));
+    }), { numRuns: 5000 });
   });
 });
