@@ -7,6 +7,7 @@
 import { decodeHTMLStrict } from 'entities';
 import { Parser } from 'htmlparser2';
 import { charRef, type EntityDecl } from './prolog.js';
+import { nsKey } from './namespaces.js';
 import { replayXml } from './xml-replay.js';
 
 /** XmlElement is one element: its namespace key, lower-cased local name, decoded attributes and inherited base/lang. */
@@ -39,27 +40,6 @@ interface XmlTree { root: XmlElement | null; recovered: boolean }
 /** LimitError says why a hostile document was refused (billion laughs, recursive entities, absurd nesting). */
 export class LimitError extends Error {}
 
-// Namespace URIs → the short keys the mappers match on. RSS 0.90/1.0 and Userland URIs are all
-// "core RSS" (""); Atom 0.3 and 1.0 share "atom".
-const NS: Record<string, string> = {
-  'http://www.w3.org/2005/atom': 'atom', 'http://purl.org/atom/ns#': 'atom',
-  'http://purl.org/rss/1.0/': '', 'http://my.netscape.com/rdf/simple/0.9/': '', 'http://backend.userland.com/rss2': '',
-  'http://backend.userland.com/rss': '', 'http://blogs.law.harvard.edu/tech/rss': '', 'http://purl.org/net/rss1.1#': '',
-  'http://purl.org/dc/elements/1.1/': 'dc', 'http://purl.org/dc/terms/': 'dcterms',
-  'http://purl.org/rss/1.0/modules/content/': 'content', 'http://www.itunes.com/dtds/podcast-1.0.dtd': 'itunes',
-  'http://search.yahoo.com/mrss/': 'media', 'http://video.search.yahoo.com/mrss': 'media',
-  'http://tools.search.yahoo.com/mrss/': 'media', 'http://www.rssboard.org/media-rss': 'media',
-  'https://podcastindex.org/namespace/1.0': 'podcast', 'https://github.com/podcastindex-org/podcast-namespace/blob/main/docs/1.0.md': 'podcast',
-  'http://www.w3.org/1999/xhtml': 'xhtml', 'http://www.w3.org/1999/02/22-rdf-syntax-ns#': 'rdf',
-  'http://podlove.org/simple-chapters': 'psc', 'http://www.google.com/schemas/play-podcasts/1.0': 'googleplay',
-  'http://wellformedweb.org/commentapi/': 'wfw', 'http://purl.org/rss/1.0/modules/slash/': 'slash',
-  'http://rssnamespace.org/feedburner/ext/1.0': 'feedburner', 'http://www.w3.org/xml/1998/namespace': 'xml',
-};
-// Feeds misspell namespace URIs in small ways ("…/modules/content" without its slash, https for
-// http, DTD case): compare them without scheme, case and trailing "/" or "#".
-const bare = (uri: string) => uri.trim().toLowerCase().replace(/^https?:\/\//, '').replace(/[/#]+$/, '');
-const NS_BARE = new Map(Object.entries(NS).map(([uri, key]) => [bare(uri), key]));
-const nsKey = (uri: string) => NS_BARE.get(bare(uri)) ?? uri.trim();
 
 const ENTRY = new Set(['item', 'entry']);
 const C1 = /[\x80-\x9f]/;
