@@ -1,8 +1,11 @@
 // The embedded store: one SQLite file through better-sqlite3, whose calls are synchronous and
-// fast (microseconds), so each contract method simply runs them and resolves.
+// fast (microseconds), so each contract method simply runs them and resolves. A crawl's writes
+// (recordFetch, recordFailure) share batched transactions (batch.ts); every other method first
+// commits the open batch, so it runs outside any batch, exactly as if writes committed one by one.
 import fs from 'node:fs';
 import type { Feed, Subscription } from '../model.js';
 import { claimHosts, releaseHosts, renewLeases } from './claims.js';
+import { WriteBatch } from './batch.js';
 import type { ClaimRequest, FetchRecord, FetchStored, LabelRow, ModelToSave, RunLock, Store, StoreStats } from './contract.js';
 import * as corrections from './corrections.js';
 import { openStore, type Db, type StoreOptions } from './db.js';
@@ -26,38 +29,50 @@ function bothWays<T>(it: IterableIterator<T>): AsyncIterable<T> & Iterable<T> {
 export class SqliteStore implements Store {
   readonly coordination = 'lock' as const;
 
-  constructor(readonly db: Db, readonly location: string) {}
+  private readonly batch: WriteBatch;
+  private readonly storeFetch: (feedId: number, r: FetchRecord, now: string) => FetchStored;
+  private readonly storeFailure: (feedId: number, s: FetchState, now: string) => void;
 
-  async close(): Promise<void> { this.db.close(); }
-
-  async addSubscriptions(subs: readonly Subscription[], now: string): Promise<AddResult> { return addSubscriptions(this.db, subs, now); }
-  async listFeeds(filter?: FeedFilter): Promise<FeedListing[]> { return listFeeds(this.db, filter); }
-  async dueFeeds(f: DueFilter): Promise<Feed[]> { return dueFeeds(this.db, f); }
-  async countDue(f: DueFilter): Promise<number> { return countDue(this.db, f); }
-
-  async recordFetch(feedId: number, r: FetchRecord, now: string): Promise<FetchStored> {
-    const db = this.db;
-    return db.transaction(() => {
+  constructor(readonly db: Db, readonly location: string) {
+    this.batch = new WriteBatch(db, location);
+    // Inside the open batch, each feed's write is a savepoint: a write that throws undoes only itself.
+    this.storeFetch = db.transaction((feedId: number, r: FetchRecord, now: string): FetchStored => {
       const counts = r.items ? upsertItems(db, feedId, r.items, now, r.texts) : { added: 0, updated: 0 };
       const movedTo = r.movedTo && moveFeed(db, feedId, r.movedTo) ? r.movedTo : null;
       recordSuccess(db, feedId, r.state, now);
       return { ...counts, movedTo };
-    })();
+    });
+    this.storeFailure = db.transaction((feedId: number, s: FetchState, now: string) => recordFailure(db, feedId, s, now));
   }
 
-  async recordFailure(feedId: number, s: FetchState, now: string): Promise<void> { recordFailure(this.db, feedId, s, now); }
+  /** settled commits the open batch of writes, if any, and returns the connection, free for anything else. */
+  private settled(): Db {
+    this.batch.commit();
+    return this.db;
+  }
 
-  items(f: ItemFilter): AsyncIterable<StoredItem> { return bothWays(iterateItems(this.db, f)); }
+  async close(): Promise<void> { this.settled().close(); }
+
+  async addSubscriptions(subs: readonly Subscription[], now: string): Promise<AddResult> { return addSubscriptions(this.settled(), subs, now); }
+  async listFeeds(filter?: FeedFilter): Promise<FeedListing[]> { return listFeeds(this.settled(), filter); }
+  async dueFeeds(f: DueFilter): Promise<Feed[]> { return dueFeeds(this.settled(), f); }
+  async countDue(f: DueFilter): Promise<number> { return countDue(this.settled(), f); }
+
+  // Resolved once the batch holding the write has committed: what a crawl reports stored is durable.
+  recordFetch(feedId: number, r: FetchRecord, now: string): Promise<FetchStored> { return this.batch.run(this.storeFetch, feedId, r, now); }
+  recordFailure(feedId: number, s: FetchState, now: string): Promise<void> { return this.batch.run(this.storeFailure, feedId, s, now); }
+
+  items(f: ItemFilter): AsyncIterable<StoredItem> { return bothWays(iterateItems(this.settled(), f)); }
   async item(id: number): Promise<StoredItem | undefined> {
-    return readItem(this.db, `SELECT ${ITEM_COLUMNS} FROM items i JOIN feeds f ON f.id = i.feed_id WHERE i.id = ?`, [id]);
+    return readItem(this.settled(), `SELECT ${ITEM_COLUMNS} FROM items i JOIN feeds f ON f.id = i.feed_id WHERE i.id = ?`, [id]);
   }
   search(query: string, f: ItemFilter): AsyncIterable<SearchHit> {
     // Parsed now, so that a query with no words fails when called, not when first read.
-    return bothWays(searchItems(this.db, query, f));
+    return bothWays(searchItems(this.settled(), query, f));
   }
 
   async stats(sinceDay: string): Promise<StoreStats> {
-    const db = this.db;
+    const db = this.settled();
     const feeds = feedStateTotals(db.prepare(`SELECT ${FEED_STATE_SQL} AS state, count(*) AS n FROM feeds GROUP BY state`).all() as { state: FeedState; n: number }[]);
     const perDay = db.prepare(`SELECT substr(sort_at, 1, 10) AS day, count(*) AS items FROM items
         WHERE sort_at >= @since GROUP BY day ORDER BY day DESC`).all({ since: sinceDay }) as StoreStats['items']['perDay'];
@@ -68,28 +83,28 @@ export class SqliteStore implements Store {
     return { feeds, items: { total, perDay }, topFeeds, database: { path: this.location, bytes: size(this.location) + size(`${this.location}-wal`) } };
   }
 
-  async saveModel(m: ModelToSave): Promise<void> { models.saveModel(this.db, m); }
-  async loadModelBlob(name: string) { return models.loadModelBlob(this.db, name); }
-  async listModels() { return models.listModels(this.db); }
-  async modelSource(name: string) { return models.modelSource(this.db, name); }
-  async itemForLabel(model: string, id: number) { return models.itemForLabel(this.db, model, id); }
-  async forgetLabels(model: string, ids: readonly number[]) { models.forgetLabels(this.db, model, ids); }
-  async itemsToLabel(model: string, all: boolean, afterId: number, limit: number) { return models.itemsToLabel(this.db, model, all, afterId, limit); }
-  async saveLabels(model: string, labels: readonly LabelRow[], now: string) { models.saveLabels(this.db, model, labels, now); }
-  async tagExamples(minItems: number) { return models.tagExamples(this.db, minItems); }
-  async folderExamples(depth: number) { return models.folderExamples(this.db, depth); }
+  async saveModel(m: ModelToSave): Promise<void> { models.saveModel(this.settled(), m); }
+  async loadModelBlob(name: string) { return models.loadModelBlob(this.settled(), name); }
+  async listModels() { return models.listModels(this.settled()); }
+  async modelSource(name: string) { return models.modelSource(this.settled(), name); }
+  async itemForLabel(model: string, id: number) { return models.itemForLabel(this.settled(), model, id); }
+  async forgetLabels(model: string, ids: readonly number[]) { models.forgetLabels(this.settled(), model, ids); }
+  async itemsToLabel(model: string, all: boolean, afterId: number, limit: number) { return models.itemsToLabel(this.settled(), model, all, afterId, limit); }
+  async saveLabels(model: string, labels: readonly LabelRow[], now: string) { models.saveLabels(this.settled(), model, labels, now); }
+  async tagExamples(minItems: number) { return models.tagExamples(this.settled(), minItems); }
+  async folderExamples(depth: number) { return models.folderExamples(this.settled(), depth); }
 
-  async saveCorrection(c: Omit<corrections.Correction, 'title'>) { corrections.saveCorrection(this.db, c); }
-  async listCorrections(model?: string) { return corrections.listCorrections(this.db, model); }
-  async countCorrections(model: string) { return corrections.countCorrections(this.db, model); }
-  async removeCorrection(model: string, itemId: number) { return corrections.removeCorrection(this.db, model, itemId); }
-  async correctionExamples(model: string, source: string) { return corrections.correctionExamples(this.db, model, source); }
-  async correctedLabels(model: string, ids: readonly number[]) { return corrections.correctedLabels(this.db, model, ids); }
+  async saveCorrection(c: Omit<corrections.Correction, 'title'>) { corrections.saveCorrection(this.settled(), c); }
+  async listCorrections(model?: string) { return corrections.listCorrections(this.settled(), model); }
+  async countCorrections(model: string) { return corrections.countCorrections(this.settled(), model); }
+  async removeCorrection(model: string, itemId: number) { return corrections.removeCorrection(this.settled(), model, itemId); }
+  async correctionExamples(model: string, source: string) { return corrections.correctionExamples(this.settled(), model, source); }
+  async correctedLabels(model: string, ids: readonly number[]) { return corrections.correctedLabels(this.settled(), model, ids); }
 
-  runLock(wait: boolean): Promise<RunLock> { return acquireRunLock(this.location, wait); }
-  async claimHosts(c: ClaimRequest): Promise<Feed[]> { return claimHosts(this.db, c); }
-  async renewLeases(worker: string, hosts: readonly string[], leaseMs: number) { return renewLeases(this.db, worker, hosts, leaseMs); }
-  async releaseHosts(worker: string, hosts: readonly string[]) { releaseHosts(this.db, worker, hosts); }
+  runLock(wait: boolean): Promise<RunLock> { this.settled(); return acquireRunLock(this.location, wait); }
+  async claimHosts(c: ClaimRequest): Promise<Feed[]> { return claimHosts(this.settled(), c); }
+  async renewLeases(worker: string, hosts: readonly string[], leaseMs: number) { return renewLeases(this.settled(), worker, hosts, leaseMs); }
+  async releaseHosts(worker: string, hosts: readonly string[]) { releaseHosts(this.settled(), worker, hosts); }
 }
 
 /** openSqlite opens (creating and migrating) the SQLite store at file. */
