@@ -3,6 +3,7 @@ import { resolveConfig, type Config, type GlobalFlags } from './config.js';
 import { EXIT, InkzeeError, PipeClosed, storeFault } from './errors.js';
 import { Output } from './output/output.js';
 import { createContext, type Context } from './commands/context.js';
+import { leanHeap } from './heap.js';
 
 import { VERSION } from './version.js';
 
@@ -218,6 +219,7 @@ function report(err: unknown, out: Output, cfg: Config): number {
 
 /** main runs the CLI: the only place that decides the process's exit code. */
 export async function main(argv: string[]): Promise<void> {
+  leanHeap();
   const env = { env: process.env, stdoutIsTTY: !!process.stdout.isTTY, stderrIsTTY: !!process.stderr.isTTY, columns: process.stdout.columns };
   let cfg = resolveConfig({}, env);
   let out = new Output(cfg);
