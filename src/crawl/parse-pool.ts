@@ -55,6 +55,8 @@ interface Slot {
   busy: Pending | null;
   /** Why it died, once it has (an uncaught error's message). */
   error: string | null;
+  /** Whether it has answered a job yet (it has loaded the parser). */
+  answered: boolean;
 }
 
 /**
@@ -132,7 +134,9 @@ export class ParsePool {
   private pump(): void {
     while (this.queue.length) {
       let slot = this.slots.find((s) => !s.busy);
-      if (!slot && this.slots.length < this.threads) slot = this.spawn();
+      // One worker starts at a time: a starting worker holds a descriptor open for each module it
+      // reads, and two starting at once, beside a full pool of sockets, passed C + 48 descriptors.
+      if (!slot && this.slots.length < this.threads && this.slots.every((s) => s.answered)) slot = this.spawn();
       if (!slot) return;
       this.send(slot, this.queue.shift()!);
     }
@@ -151,10 +155,11 @@ export class ParsePool {
     // No inherited flags (`--input-type`, a bench's `--import`): a worker is a plain parser. A small
     // young generation: a parse makes much short-lived garbage, and each worker's heap is RSS.
     const worker = new Worker(this.file!, { execArgv: [], resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
-    const slot: Slot = { worker, busy: null, error: null };
+    const slot: Slot = { worker, busy: null, error: null, answered: false };
     slot.worker.on('message', (m: { result?: ParsedBody; error?: string }) => {
       const p = slot.busy;
       slot.busy = null;
+      slot.answered = true;
       slot.worker.unref(); // idle: nothing to wait for
       if (p) {
         if (m.error !== undefined) p.reject(new Error(`parse worker: ${m.error}`));
