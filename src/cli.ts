@@ -35,6 +35,8 @@ export function buildProgram(run: (action: Action, cmd: Command, args: unknown[]
     await run((await load())[name] as Action, cmd, args.slice(0, -2));
   };
   const act = lazyActions(() => import('./commands/actions.js'));
+  // The crawling commands' actions, so that reading commands never load the crawl and its HTTP client.
+  const actCrawl = lazyActions(() => import('./commands/crawl-actions.js'));
   // The classify actions live in their own module, loaded only when a classify command runs.
   const actClassify = lazyActions(() => import('./commands/classify-actions.js'));
 
@@ -53,7 +55,7 @@ export function buildProgram(run: (action: Action, cmd: Command, args: unknown[]
     .option('--no-fetch', 'only store the subscriptions, do not crawl them'))
     .addHelpText('after', examples('inkzee import scoble.opml', 'inkzee import subs.opml --no-fetch',
       'curl -s https://example.com/subs.opml | inkzee import - --concurrency 32'))
-    .action(act('importAction'));
+    .action(actCrawl('importAction'));
 
   crawlFlags(program.command('refresh')
     .description('crawl the feeds that are due: conditional GET, only new items stored')
@@ -62,7 +64,7 @@ export function buildProgram(run: (action: Action, cmd: Command, args: unknown[]
     .option('--force', 'ignore backoff: crawl failing feeds now too'))
     .addHelpText('after', examples('inkzee refresh', 'inkzee refresh --quiet        # from cron: silent unless something failed',
       'inkzee refresh --category Technology --force', 'inkzee refresh --json | jq -c \'select(.type == "feed" and .newItems > 0)\''))
-    .action(act('refreshAction'));
+    .action(actCrawl('refreshAction'));
 
   crawlFlags(program.command('worker')
     .description('crawl due feeds continuously, claiming whole hosts under leases: run one or more per machine against one PostgreSQL store')
@@ -71,7 +73,7 @@ export function buildProgram(run: (action: Action, cmd: Command, args: unknown[]
     .addHelpText('after', examples('INKZEE_DB=postgres://inkzee@db.example/inkzee inkzee worker',
       'inkzee worker --concurrency 32 --per-host 2 --interval 30', 'inkzee worker --exit-when-idle --json | jq -c \'select(.type == "feed")\'',
       'inkzee worker --allow-private-networks   # an intranet service: crawl private addresses too'))
-    .action(act('workerAction'));
+    .action(actCrawl('workerAction'));
 
   program.command('feeds')
     .description('list subscriptions')

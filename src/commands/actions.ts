@@ -1,65 +1,13 @@
 // The CLI's actions: each turns parsed flags into a command call and hands the result to output.
+// The crawling ones (import, refresh, worker) are in crawl-actions.ts.
 import type { Context } from './context.js';
-import { importSubscriptions } from './import.js';
 import { feedsCommand } from './feeds.js';
 import { exportCommand } from './export.js';
-import { crawlNew, refreshCommand, type RefreshOptions } from './refresh.js';
-import { workerCommand } from './worker.js';
-import type { CrawlOptions, CrawlSummary } from './crawl.js';
-import type { FeedResult } from '../crawl/recipe.js';
-import { InterruptedError, PartialFailure } from '../errors.js';
-import { printFeeds, printImport } from '../output/render.js';
-import { crawlListener, printCrawlSummary } from '../output/progress.js';
+import { printFeeds } from '../output/render.js';
 import { itemsCommand, type ItemFlags } from './items.js';
 import { printItems } from '../output/items.js';
 import { searchCommand, showCommand, statsCommand } from './read.js';
 import { printHits, printItem, printStats } from '../output/read.js';
-
-type CrawlFlags = { concurrency: string; perHost: string; timeout: string; maxSize: string; wait?: boolean;
-  denyPrivateNetworks?: boolean; allowPrivateNetworks?: boolean };
-
-/** crawlOptions reads the crawl flags; `denyByDefault` is what neither private-network flag means (a service's worker denies). */
-function crawlOptions(f: CrawlFlags, denyByDefault = false): CrawlOptions & { wait?: boolean } {
-  return { concurrency: Number(f.concurrency), perHost: Number(f.perHost), timeout: Number(f.timeout), maxSize: Number(f.maxSize), wait: f.wait,
-    denyPrivateNetworks: f.allowPrivateNetworks ? false : f.denyPrivateNetworks ?? denyByDefault };
-}
-
-/** finishCrawl prints the summary and turns failures and interruptions into exit codes. */
-function finishCrawl(ctx: Context, s: CrawlSummary, failures: FeedResult[]): void {
-  printCrawlSummary(ctx.out, s, failures);
-  if (ctx.signal.aborted) throw new InterruptedError(`interrupted: ${s.feeds - s.interrupted} of ${s.feeds} feeds crawled and stored; \`inkzee refresh\` finishes the rest`);
-  if (s.failed) throw new PartialFailure(`${s.failed} of ${s.feeds} feeds failed (\`inkzee feeds --failing\` lists them)`);
-}
-
-function listenWithFailures(ctx: Context) {
-  const failures: FeedResult[] = [];
-  const base = crawlListener(ctx.out);
-  return { failures, listen: { ...base, feed: (r: FeedResult) => { if (r.outcome === 'failed') failures.push(r); base.feed(r); } } };
-}
-
-/** importAction runs `inkzee import FILE`: store the subscriptions, then crawl the new ones. */
-export async function importAction(ctx: Context, file: string, opts: CrawlFlags & { fetch: boolean }): Promise<void> {
-  const result = await importSubscriptions(ctx, file);
-  printImport(ctx.out, result);
-  if (!opts.fetch) return;
-  const { failures, listen } = listenWithFailures(ctx);
-  finishCrawl(ctx, await crawlNew(ctx, result.addedIds, crawlOptions(opts), listen), failures);
-}
-
-/** refreshAction runs `inkzee refresh`. */
-export async function refreshAction(ctx: Context, opts: CrawlFlags & Omit<RefreshOptions, keyof CrawlOptions>): Promise<void> {
-  const { failures, listen } = listenWithFailures(ctx);
-  const summary = await refreshCommand(ctx, { ...crawlOptions(opts), feed: opts.feed, category: opts.category, force: opts.force }, listen);
-  finishCrawl(ctx, summary, failures);
-}
-
-/** workerAction runs `inkzee worker`: crawl round after round; SIGTERM stops it cleanly (exit 0). */
-export async function workerAction(ctx: Context, opts: CrawlFlags & { interval: string; exitWhenIdle?: boolean }): Promise<void> {
-  const listen = crawlListener(ctx.out);
-  const total = await workerCommand(ctx, { ...crawlOptions(opts, true), interval: Number(opts.interval), exitWhenIdle: opts.exitWhenIdle },
-    (s) => { if (!ctx.cfg.json) printCrawlSummary(ctx.out, s, []); }, listen);
-  if (ctx.cfg.json) ctx.out.record({ type: 'summary', ...total });
-}
 
 /** feedsAction runs `inkzee feeds`. */
 export async function feedsAction(ctx: Context, opts: { category?: string; feed?: string; failing?: boolean; format: 'table' | 'tsv' }): Promise<void> {
