@@ -79,6 +79,8 @@ export async function crawlFeeds(ctx: Context, feeds: readonly Feed[], o: CrawlO
   const sum = emptySummary();
   const pool = new ParsePool(parsePoolFor(supply ? Infinity : feeds.length));
   const deps = { store: await ctx.store(), fetcher, signal, now: ctx.now, parse: pool.parse.bind(pool) };
+  // Feeds waiting to be stored hold no network slot: with C of them waiting, C more can be fetched.
+  deps.store.expectWriters?.(o.concurrency);
   listen.start(supply ? supply.expected : feeds.length);
   try {
     await crawlAll(feeds, { concurrency: o.concurrency, perHost: o.perHost, signal, hooks: fetcher, supply }, (f) => refreshFeed(f, deps), (r) => {

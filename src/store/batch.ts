@@ -49,11 +49,24 @@ export class WriteBatch {
   private readonly end: Database.Statement;
   private readonly rollback: Database.Statement;
 
-  constructor(private readonly db: Db, private readonly file: string, private readonly limits: BatchLimits = { ms: BATCH_MS, writes: BATCH_WRITES }) {
+  private readonly limits: BatchLimits;
+  private readonly maxWrites: number;
+
+  constructor(private readonly db: Db, private readonly file: string, limits: BatchLimits = { ms: BATCH_MS, writes: BATCH_WRITES }) {
+    this.limits = { ...limits };
+    this.maxWrites = limits.writes;
     // IMMEDIATE: the write lock is taken at once, waiting through the busy timeout (see db.ts beginImmediate).
     this.begin = db.prepare('BEGIN IMMEDIATE');
     this.end = db.prepare('COMMIT');
     this.rollback = db.prepare('ROLLBACK');
+  }
+
+  /**
+   * expectWriters lowers the batch to `n` writes when a crawl can have no more than that waiting
+   * (its concurrency, below the batch's own limit): else its feeds would all wait for the timer, the network idle.
+   */
+  expectWriters(n: number): void {
+    this.limits.writes = Math.max(1, Math.min(this.maxWrites, Math.floor(n)));
   }
 
   /** pending is how many writes wait for the open batch's COMMIT. */

@@ -88,6 +88,11 @@ export interface Store {
   /** countDue counts the feeds dueFeeds would list. */
   countDue(f: DueFilter): Promise<number>;
 
+  /**
+   * expectWriters tells the store how many of a crawl's writes may wait at once (its concurrency),
+   * so a store that batches writes commits by then rather than hold them all for a timer. Optional.
+   */
+  expectWriters?(n: number): void;
   /** recordFetch stores a fetched feed's items, its move and its new state, in one transaction. */
   recordFetch(feedId: number, r: FetchRecord, now: string): Promise<FetchStored>;
   /** recordFailure extends the feed's error streak and keeps its validators. */

@@ -58,6 +58,8 @@ export class SqliteStore implements Store {
   async dueFeeds(f: DueFilter): Promise<Feed[]> { return dueFeeds(this.settled(), f); }
   async countDue(f: DueFilter): Promise<number> { return countDue(this.settled(), f); }
 
+  expectWriters(n: number): void { this.batch.expectWriters(n); }
+
   // Resolved once the batch holding the write has committed: what a crawl reports stored is durable.
   recordFetch(feedId: number, r: FetchRecord, now: string): Promise<FetchStored> { return this.batch.run(this.storeFetch, feedId, r, now); }
   recordFailure(feedId: number, s: FetchState, now: string): Promise<void> { return this.batch.run(this.storeFailure, feedId, s, now); }

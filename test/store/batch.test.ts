@@ -59,6 +59,16 @@ describe('batched crawl writes', () => {
     expect(committedItems(peek)).toBe(BATCH_WRITES + 1);
   });
 
+  it('commits once as many writes wait as the crawl said it could have (its concurrency, below the batch size)', async () => {
+    const { store, ids, peek } = await setup(3);
+    store.expectWriters(2);
+    const writes = ids.map((id) => store.recordFetch(id, fetched([item('x')]), NOW));
+    // A crawl of concurrency 2 never has a third write waiting: the second one commits the batch.
+    expect(committedItems(peek)).toBe(2);
+    await Promise.all(writes);
+    expect(committedItems(peek)).toBe(3);
+  });
+
   it('a write that throws rolls back only its own feed and rejects only its own promise', async () => {
     const { store, ids, peek } = await setup(3);
     const first = store.recordFetch(ids[0], fetched([item('ok-1')]), NOW);
