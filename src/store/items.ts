@@ -11,33 +11,25 @@ export interface StoreResult {
   updated: number;
 }
 
-/** ItemRow is an item's fields as its columns hold them (arrays as JSON text, explicit as 0/1). */
-interface ItemRow {
-  guid: string | null; link: string | null; title: string | null; author: string | null;
-  published: string | null; updated: string | null; summary: string | null; content: string | null;
-  enclosures: string; categories: string; duration: number | null; comments: string | null;
-  episode: number | null; season: number | null; explicit: 0 | 1 | null;
-  transcriptUrl: string | null; chaptersUrl: string | null;
-}
-
-/** The columns compared to decide whether a known item changed (every stored field). */
-const CHANGED = ['guid', 'link', 'title', 'author', 'published', 'updated', 'summary', 'content', 'enclosures', 'categories',
-  'duration', 'comments', 'episode', 'season', 'explicit', 'transcriptUrl', 'chaptersUrl'] as const satisfies readonly (keyof ItemRow)[];
-
 const num = (n: number | null | undefined) => (typeof n === 'number' && Number.isFinite(n) ? n : null);
 
-/** toRow encodes an item for its columns; fields an older caller leaves out are stored as absent. */
-function toRow(it: Item): ItemRow {
-  return {
-    guid: it.guid, link: it.link, title: it.title, author: it.author, published: it.published, updated: it.updated,
-    summary: it.summary, content: it.content,
-    enclosures: JSON.stringify((it.enclosures ?? []).map((e) => ({ url: e.url, type: e.type ?? null, length: num(e.length), duration: num(e.duration) }))),
-    categories: JSON.stringify(it.categories ?? []),
-    duration: num(it.duration), comments: it.comments ?? null, episode: num(it.episode), season: num(it.season),
-    explicit: it.explicit === true ? 1 : it.explicit === false ? 0 : null,
-    transcriptUrl: it.transcriptUrl ?? null, chaptersUrl: it.chaptersUrl ?? null,
-  };
+/**
+ * rowValues encodes an item for its stored columns, in INSERT's order (guid … chapters_url), as an
+ * array that INSERT and UPDATE bind as they are; fields an older caller leaves out are stored as absent.
+ */
+function rowValues(it: Item): unknown[] {
+  const enc = it.enclosures;
+  return [
+    it.guid, it.link, it.title, it.author, it.published, it.updated, it.summary, it.content,
+    enc && enc.length ? JSON.stringify(enc.map((e) => ({ url: e.url, type: e.type ?? null, length: num(e.length), duration: num(e.duration) }))) : '[]',
+    it.categories && it.categories.length ? JSON.stringify(it.categories) : '[]',
+    num(it.duration), it.comments ?? null, num(it.episode), num(it.season),
+    it.explicit === true ? 1 : it.explicit === false ? 0 : null,
+    it.transcriptUrl ?? null, it.chaptersUrl ?? null,
+  ];
 }
+/** How many stored columns rowValues gives (every one compared to decide whether a known item changed). */
+const COLUMNS = 17;
 
 const DAY = 86400_000;
 
@@ -52,9 +44,12 @@ function sortTime(published: string | null, firstSeen: string): string {
   return Number.isFinite(p) && p <= Date.parse(firstSeen) + DAY ? published : firstSeen;
 }
 
-// Positional parameters, in toRow's column order: binding a named object costs a lookup per column.
-const FIND = `SELECT id, first_seen, guid, link, title, author, published, updated, summary, content, enclosures, categories,
-              duration, comments, episode, season, explicit, transcript_url, chapters_url FROM items WHERE feed_id = ? AND key = ?`;
+// The feed's already stored items among these keys, in one query instead of one per item (the
+// keys as a JSON array). Raw rows: [key, id, first_seen, then rowValues' columns in order].
+const KNOWN = `SELECT i.key, i.id, i.first_seen, i.guid, i.link, i.title, i.author, i.published, i.updated, i.summary, i.content,
+               i.enclosures, i.categories, i.duration, i.comments, i.episode, i.season, i.explicit, i.transcript_url, i.chapters_url
+               FROM items i WHERE i.key IN (SELECT value FROM json_each(?)) AND i.feed_id = ?`;
+// Positional parameters, in rowValues' column order: binding a named object costs a lookup per column.
 const INSERT = `INSERT INTO items (guid, link, title, author, published, updated, summary, content, enclosures, categories,
                 duration, comments, episode, season, explicit, transcript_url, chapters_url, feed_id, key, first_seen, sort_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
@@ -72,33 +67,51 @@ export type SearchText = { title: string; body: string };
  * Runs inside the caller's transaction.
  */
 export function upsertItems(db: Db, feedId: number, items: readonly Item[], now: string, texts?: readonly SearchText[]): StoreResult {
-  const s = {
-    find: prepared(db, FIND).raw(true), insert: prepared(db, INSERT), update: prepared(db, UPDATE),
-    ftsDelete: prepared(db, 'DELETE FROM items_fts WHERE rowid = ?'), ftsInsert: prepared(db, 'INSERT INTO items_fts (rowid, title, body) VALUES (?, ?, ?)'),
-  };
+  const result: StoreResult = { added: 0, updated: 0 };
+  if (items.length === 0) return result;
+  const insert = prepared(db, INSERT), ftsInsert = prepared(db, 'INSERT INTO items_fts (rowid, title, body) VALUES (?, ?, ?)');
   const index = (id: number | bigint, k: number) => {
     const t = texts?.[k] ?? itemSearchText(items[k]);
-    s.ftsInsert.run(id, t.title, t.body);
+    ftsInsert.run(id, t.title, t.body);
   };
-  const result: StoreResult = { added: 0, updated: 0 };
+  const keys = new Array<string>(items.length);
+  for (let k = 0; k < items.length; k++) keys[k] = items[k].key;
+  const known = new Map<string, unknown[]>();
+  for (const row of prepared(db, KNOWN).raw(true).all(JSON.stringify(keys), feedId) as unknown[][]) known.set(row[0] as string, row);
+  const nowTime = Date.parse(now);
   for (let k = 0; k < items.length; k++) {
     const it = items[k];
-    // Raw row: [id, first_seen, then the CHANGED columns in order].
-    const row = s.find.get(feedId, it.key) as unknown[] | undefined;
-    const fields = toRow(it);
-    const values = CHANGED.map((c) => fields[c]);
+    const values = rowValues(it);
+    const row = known.get(it.key);
     if (!row) {
-      index(s.insert.run(...values, feedId, it.key, now, sortTime(it.published, now)).lastInsertRowid, k);
-      result.added++;
-    } else if (values.some((v, c) => row[c + 2] !== v)) {
-      const id = row[0] as number;
-      s.update.run(...values, sortTime(it.published, row[1] as string), id);
-      s.ftsDelete.run(id);
+      const sortAt = it.published === null ? now : sortAfter(it.published, now, nowTime);
+      const id = insert.run(...values, feedId, it.key, now, sortAt).lastInsertRowid;
       index(id, k);
+      // A later item of this list with the same key finds this one, as it would in the table.
+      if (k < items.length - 1) known.set(it.key, [it.key, id, now, ...values]);
+      result.added++;
+    } else if (changed(values, row)) {
+      const id = row[1] as number;
+      prepared(db, UPDATE).run(...values, sortTime(it.published, row[2] as string), id);
+      prepared(db, 'DELETE FROM items_fts WHERE rowid = ?').run(id);
+      index(id, k);
+      known.set(it.key, [it.key, id, row[2], ...values]);
       result.updated++;
     }
   }
   return result;
+}
+
+/** sortAfter is sortTime for an item first seen now (`firstSeenTime` is `firstSeen` parsed once per feed). */
+function sortAfter(published: string, firstSeen: string, firstSeenTime: number): string {
+  const p = Date.parse(published);
+  return Number.isFinite(p) && p <= firstSeenTime + DAY ? published : firstSeen;
+}
+
+/** changed tells whether any stored column differs from the item's values (row: [key, id, first_seen, columns…]). */
+function changed(values: readonly unknown[], row: readonly unknown[]): boolean {
+  for (let c = 0; c < COLUMNS; c++) if (row[c + 3] !== values[c]) return true;
+  return false;
 }
 
 /** StoredItem is an item as read back, with its feed. */

@@ -68,6 +68,19 @@ describe('storing items with everything their feed says', () => {
     expect(all(db)[0]).toMatchObject(change);
   });
 
+  it('stores a key repeated within one list once, as its later copy says, and finds only this feed\'s items by key', () => {
+    const { db, feedId } = store();
+    const other = addSubscriptions(db, [{ url: 'https://other.example/feed', title: null, siteUrl: null, category: '' }], NOW).added[0].id;
+    put(db, other, [item('shared', { title: 'Elsewhere' })]);
+    expect(put(db, feedId, [item('a', { title: 'First' }), item('shared', { title: 'Mine' }), item('a', { title: 'Second' }), item('a', { title: 'Second' })]))
+      .toEqual({ added: 2, updated: 1 });
+    expect(all(db).filter((i) => i.feedId === feedId).map((i) => i.title).sort()).toEqual(['Mine', 'Second']);
+    expect([...searchItems(db, 'first', {})]).toHaveLength(0);
+    expect([...searchItems(db, 'second', {})]).toHaveLength(1);
+    expect(put(db, feedId, [item('shared', { title: 'Mine' }), item('a', { title: 'Second' }), item('b')])).toEqual({ added: 1, updated: 0 });
+    expect(put(db, other, [item('shared', { title: 'Elsewhere' })])).toEqual({ added: 0, updated: 0 });
+  });
+
   it('sorts an item dated far in the future by when it was first seen, keeping its raw date', () => {
     const { db, feedId } = store();
     const seen = '2026-01-09T00:00:00.000Z';
