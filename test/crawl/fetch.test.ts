@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import zlib from 'node:zlib';
 import iconv from 'iconv-lite';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -72,6 +73,20 @@ describe('Fetcher', () => {
       expect(await fetcher.fetch(`${server.url}${path}`, none, signal)).toMatchObject({ kind: 'failed', error: 'timed out after 0.8 s' });
       expect(Date.now() - started).toBeLessThan(3000);
     }
+  });
+
+  it('stops a request when the crawl is aborted, and leaves nothing listening on the crawl\'s signal once a fetch is done', async () => {
+    server = await startFeedServer({ '/hang': () => {}, '/feed': serve(200, rss('T', [])), '/moved': serve(302, '', { location: '/feed' }) });
+    fetcher = new Fetcher(settings(), {});
+    const crawl = new AbortController();
+    for (const path of ['/feed', '/moved', '/nowhere']) await fetcher.fetch(`${server.url}${path}`, none, crawl.signal);
+    expect(getEventListeners(crawl.signal, 'abort')).toHaveLength(0);
+    const started = Date.now();
+    const pending = fetcher.fetch(`${server.url}/hang`, none, crawl.signal);
+    setTimeout(() => crawl.abort(), 200);
+    expect(await pending).toMatchObject({ kind: 'failed', error: 'aborted' });
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(await fetcher.fetch(`${server.url}/feed`, none, crawl.signal)).toMatchObject({ kind: 'failed', error: 'aborted' });
   });
 
   it('follows redirects, telling permanent (301/308) from temporary (302/307)', async () => {
