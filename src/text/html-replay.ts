@@ -32,7 +32,9 @@ export const VOID_ELEMENTS = new Set('area base basefont br col command embed fr
 const NOT_REPLAYED = new Set('svg math script style title textarea xmp iframe noembed noframes plaintext form image'.split(' '));
 // A start tag whose attributes are double-quoted or bare (read the same way by htmlparser2), an end
 // tag without anything after its name, a comment that is not one of the degenerate <!--> forms.
-const START_TAG = /<([a-zA-Z][a-zA-Z0-9-]*)((?:[ \t\n\f\r]+[^\s"'<>/=]+(?:="[^"]*")?)*)[ \t\n\f\r]*\/?>/y;
+// At most 1,000 attributes: the expression keeps a backtracking entry per attribute, and a tag
+// with a million or two would overflow its stack (RangeError); htmlparser2 reads such a tag instead.
+const START_TAG = /<([a-zA-Z][a-zA-Z0-9-]*)((?:[ \t\n\f\r]+[^\s"'<>/=]+(?:="[^"]*")?){0,1000})[ \t\n\f\r]*\/?>/y;
 const END_TAG = /<\/([a-zA-Z][a-zA-Z0-9-]*)>/y;
 const COMMENT_END = /--!?>/g;
 

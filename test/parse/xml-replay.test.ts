@@ -37,6 +37,36 @@ describe('parseXmlTree without htmlparser2 for the common shape', () => {
   });
 });
 
+describe('parseXmlTree on a feed cut off or damaged anywhere', () => {
+  const FEED = `<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:atom="http://www.w3.org/2005/Atom">
+<channel xml:base="http://b.example/dir/" xml:lang="en"><title>T &amp; co &custom; &#8217;</title><atom:link href="http://x.example/feed" rel='self' type="application/rss+xml"/>
+<!-- a comment -- with dashes --!><item><title><![CDATA[<b>Bold</b> & ]]]]></title><link>http://x.example/1</link><dc:creator>Me</dc:creator>
+<description>&lt;p&gt;Hi &amp;amp; bye&lt;/p&gt;</description><enclosure url = "a.mp3" length="1" __proto__="p" /></item>
+<item><title a="1" a="2" A="3" q="x>y">Two</title><guid isPermaLink="false">g&lt;2&gt;</guid></item><item><title>unclosed<item><title>next</title></item>
+</channel></rss>`;
+  const entities = new Map([['custom', { value: 'Custom &amp; co' }]]);
+  const same = (xml: string) => {
+    const replayed = parseXmlTree(xml, 0, 'http://feed.example/rss', entities);
+    const parsed = parseXmlTree(xml, 0, 'http://feed.example/rss', entities, false);
+    expect(plain(replayed.root)).toEqual(plain(parsed.root));
+    expect(replayed.recovered).toBe(parsed.recovered);
+  };
+  it('reads a start tag with millions of attributes as htmlparser2 does, without overflowing the scan\'s stack', () => {
+    const xml = `<rss><x${' a'.repeat(3_000_000)} b="c"/><y>t</y></rss>`;
+    same(xml);
+    expect(plain(parseXmlTree(xml, 0, 'http://feed.example/rss', entities).root)).toMatchObject({ children: [{ attrs: { a: '', b: 'c' } }, { children: ['t'] }] });
+  });
+  it('builds the same tree as htmlparser2 for every prefix (tags, attributes, CDATA and comments cut off)', () => {
+    for (let i = 0; i <= FEED.length; i++) same(FEED.slice(0, i));
+  });
+  it('builds the same tree as htmlparser2 with any one character removed or a markup character inserted anywhere', () => {
+    for (let i = 0; i < FEED.length; i++) same(FEED.slice(0, i) + FEED.slice(i + 1));
+    for (const c of ['<', '>', '"', "'", '/', '&', '!', '?', ' ', '\0', ']]>', '<!--', '</item>']) {
+      for (let i = 0; i < FEED.length; i += 5) same(FEED.slice(0, i) + c + FEED.slice(i));
+    }
+  });
+});
+
 describe('entity references in XML text', () => {
   // The definition the scan must keep: every ENT match replaced in turn (xml.ts before the scan).
   const ENT = /&(?:(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6})|([A-Za-z_][\w.:-]{0,63}))?(;?)/g;
