@@ -8,6 +8,7 @@
 //        --base /path/to/other/bin/inkzee.js]
 //   --threads a,b  also run with INKZEE_PARSE_THREADS=a, =b (default: the CLI's own choice)
 //   --base         the same runs with another build, interleaved (a before/after from one run)
+//   --peers a,b    the lists the installed peers (newsboat, Python feedparser) also crawl (default 698,5000; none: --peers 0)
 // Skips cleanly (exit 0) when ../shared/bench is absent.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -16,9 +17,10 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { measure, load } from './measure.mjs';
 import { arg, benchDir, checkTruth, getText, root } from './farm-env.mjs';
+import { peers } from './peers.mjs';
 
 const RUNS = arg('runs', '698,5000,10666').split(',').map(Number), REPEAT = Number(arg('repeat', 1)), C = 16, SEED = 1;
-const THREADS = arg('threads', '').split(',').filter(Boolean);
+const THREADS = arg('threads', '').split(',').filter(Boolean), PEERS = arg('peers', '698,5000').split(',').map(Number);
 const bins = [['inkzee', path.resolve(arg('bin', path.join(root, 'bin', 'inkzee.js')))]];
 if (arg('base')) bins.push(['base', path.resolve(arg('base'))]);
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'inkzee-cpu-'));
@@ -34,7 +36,7 @@ const stopFarm = (farm) => new Promise((r) => { farm.child.once('exit', r); farm
 
 const r = (x, d = 2) => (x === null || x === undefined ? 'n/a' : x.toFixed(d));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
-const rows = [];
+const rows = [], notes = [];
 let ok = true;
 for (const feeds of RUNS) {
   const cpuBound = feeds > 5000;
@@ -56,7 +58,14 @@ for (const feeds of RUNS) {
       got.get(v).push(res);
     }
   }
+  // The peers crawl the same list on the same farm (newsboat and feedparser at 16 threads, C=16).
+  const peerRuns = [];
+  if (PEERS.includes(feeds)) for (const peer of peers(opml, { tmp, timeout: 10, notes })) peerRuns.push({ name: peer.name, res: { ...(await peer.run()), load: load() } });
   await stopFarm(farm);
+  for (const { name, res } of peerRuns) {
+    rows.push(`| ${feeds}${cpuBound ? ' --no-latency --no-failures' : ''} | peer: ${name} | ${r(res.wall)} | ${r(res.cpu)} | ${r(res.user)} + ${r(res.sys)} | ` +
+      `${r(feeds / res.cpu, 0)} | ${r(res.rssMb, 0)} | n/a | n/a | 1 | ${res.load.split(' ')[1]} |`);
+  }
   for (const v of variants) {
     const runs = got.get(v);
     const m = (key) => median(runs.map((x) => x[key] ?? NaN));
@@ -71,4 +80,5 @@ console.log(`\nInkzee import of the feed farm (seed ${SEED}, one host, C=${C}, -
 console.log('| feeds | build | wall s | CPU s | user + sys | feeds per CPU-s | peak RSS MB | fd HWM | exact feeds / ok feeds | runs | load |');
 console.log('|---|---|---|---|---|---|---|---|---|---|---|');
 console.log(rows.join('\n'));
+if (notes.length) console.log('\n' + notes.join('\n'));
 process.exit(ok ? 0 : 1);
