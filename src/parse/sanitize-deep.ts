@@ -12,8 +12,13 @@ const MAX_NESTING = 5000;
 // starts (p, li, td …): counting them would mistake a long list for deep nesting.
 const NOT_NESTING = new Set(('area base br col embed hr img input link meta source track wbr param keygen '
   + 'p li dt dd tr td th option optgroup tbody thead tfoot colgroup rb rt rp rtc').split(' '));
-// No part of a match crosses a "<", so each scan stops at the next tag and the whole pass is linear.
-const TAG = /<(\/?)([a-zA-Z][^\s/<>]*)(?:[^<>"']|"[^<"]*"|'[^<']*')*?(\/?)>/g;
+// No part of a match crosses a "<", so each scan stops at the next tag and the whole pass is
+// linear. A run of plain characters is taken whole and never given back (the lookahead and its
+// back-reference act as an atomic group), and a tag is read for at most 1,000 such parts: a
+// quantifier per character kept a backtracking entry per character, and a single 9 MB tag
+// overflowed the stack. A longer tag is not counted (it takes over 1 KB, so a body within
+// --max-size cannot nest thousands of them).
+const TAG = /<(\/?)([a-zA-Z][^\s/<>]*)(?:(?=([^<>"'/]+))\3|\/(?!>)|"[^<"]*"|'[^<']*'){0,1000}(\/?)>/g;
 
 /** tooDeep says whether html may nest more than MAX_NESTING elements. It over-estimates (an end
  * tag closes only its own name here, where a parser may close several), never under-estimates
@@ -24,7 +29,7 @@ export function tooDeep(html: string): boolean {
   let depth = 0;
   for (const m of html.matchAll(TAG)) {
     const name = m[2].toLowerCase();
-    if (NOT_NESTING.has(name) || m[3]) continue;
+    if (NOT_NESTING.has(name) || m[4]) continue;
     const count = open.get(name) ?? 0;
     if (m[1]) {
       if (count > 0) { open.set(name, count - 1); depth--; }

@@ -137,6 +137,11 @@ describe('sanitizeHtml on pathological nesting', () => {
     expect(out.trim()).toBe('deep &amp; x');
   });
 
+  it('reads a single tag of megabytes without running out of stack', () => {
+    expect(sanitizeHtml(`<p${' '.repeat(9_000_000)}>x</p>`, null)).toBe('<p>x</p>');
+    expect(sanitizeHtml(`<p${' a="b"'.repeat(1_500_000)}>x</p>`, null)).toBe('<p>x</p>');
+  });
+
   it('still parses ordinary deep nesting, long lists and big inline SVGs', () => {
     expect(sanitizeHtml(`${'<div>'.repeat(1000)}x`, null)).toBe(`${'<div>'.repeat(1000)}x${'</div>'.repeat(1000)}`);
     expect(sanitizeHtml(`<ul>${'<li>i'.repeat(6000)}</ul>`, null)).toBe(`<ul>${'<li>i</li>'.repeat(6000)}</ul>`);
