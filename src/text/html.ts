@@ -7,28 +7,49 @@ const BLOCK = new Set(['p', 'div', 'br', 'ul', 'ol', 'h1', 'h2', 'h3', 'h4', 'h5
 const SKIP = new Set(['script', 'style', 'noscript', 'template', 'head', 'iframe', 'svg']);
 
 /**
+ * TextCollector gathers an HTML document's text from its open/text/close events, whichever reader
+ * gives them (htmlparser2 for any HTML, replayHtml for stored HTML): script and style skipped,
+ * block elements on their own lines, list items bulleted. `out` is the text before tidying.
+ */
+class TextCollector {
+  out = '';
+  private skipping = 0;
+
+  open(name: string): void {
+    if (SKIP.has(name)) this.skipping++;
+    else if (name === 'li') this.out += '\n• ';
+    else if (BLOCK.has(name)) this.out += '\n';
+  }
+
+  text(t: string): void {
+    if (!this.skipping) this.out += t;
+  }
+
+  get skipped(): boolean {
+    return this.skipping > 0;
+  }
+
+  close(name: string): void {
+    if (SKIP.has(name)) this.skipping = Math.max(0, this.skipping - 1);
+    else if (BLOCK.has(name)) this.out += '\n';
+  }
+}
+
+/**
  * htmlToText reduces HTML to readable plain text: tags removed, entities decoded, script and
  * style dropped, block elements on their own lines, list items bulleted, runs of spaces folded.
  */
 export function htmlToText(html: string | null | undefined): string {
   if (!html) return '';
-  let out = '';
-  let skipping = 0;
+  const c = new TextCollector();
   const parser = new Parser({
-    onopentag(name) {
-      if (SKIP.has(name)) skipping++;
-      else if (name === 'li') out += '\n• ';
-      else if (BLOCK.has(name)) out += '\n';
-    },
-    ontext(t) { if (!skipping) out += t; },
-    onclosetag(name) {
-      if (SKIP.has(name)) skipping = Math.max(0, skipping - 1);
-      else if (BLOCK.has(name)) out += '\n';
-    },
+    onopentag: (name) => c.open(name),
+    ontext: (t) => c.text(t),
+    onclosetag: (name) => c.close(name),
   }, { decodeEntities: true });
   parser.write(html);
   parser.end();
-  return tidy(out);
+  return tidy(c.out);
 }
 
 /** tidy folds each line's spaces, trims the lines and keeps at most one empty line between two. */
@@ -76,23 +97,15 @@ export function storedHtmlToText(html: string | null | undefined): string {
 
 /** replayedText is the text htmlToText collects before tidying it, or null for markup replayHtml does not replay. */
 export function replayedText(html: string): string | null {
-  let out = '';
-  let skipping = 0;
+  const c = new TextCollector();
   const done = replayHtml(html, {
     text(start, end) {
-      if (skipping) return;
+      if (c.skipped) return; // no need to decode what is dropped
       const t = html.slice(start, end);
-      out += t.includes('&') ? decodeHTML(t) : t;
+      c.text(t.includes('&') ? decodeHTML(t) : t);
     },
-    open(name) {
-      if (SKIP.has(name)) skipping++;
-      else if (name === 'li') out += '\n• ';
-      else if (BLOCK.has(name)) out += '\n';
-    },
-    close(name) {
-      if (SKIP.has(name)) skipping = Math.max(0, skipping - 1);
-      else if (BLOCK.has(name)) out += '\n';
-    },
+    open: (name) => c.open(name),
+    close: (name) => c.close(name),
   });
-  return done ? out : null;
+  return done ? c.out : null;
 }
