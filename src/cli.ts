@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { Command, CommanderError, Option } from 'commander';
 import { resolveConfig, type Config, type GlobalFlags } from './config.js';
 import { EXIT, InkzeeError, PipeClosed, storeFault } from './errors.js';
@@ -228,6 +229,9 @@ export async function main(argv: string[]): Promise<void> {
   // SIGINT/SIGTERM: the first asks commands to stop starting work and commit what is done;
   // a second one quits at once.
   const interrupt = new AbortController();
+  // Each request in flight listens to it until the request ends (fetch/http.ts deadlineFor): as many
+  // as --concurrency at once, legitimately more than Node's default warning threshold of 10.
+  setMaxListeners(0, interrupt.signal);
   const onSignal = () => {
     if (interrupt.signal.aborted) process.exit(EXIT.interrupted);
     interrupt.abort();

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { rss, startFeedServer } from './feed-server.js';
 import { cli, fixture, tempDir } from './helpers.js';
 
 // These run the compiled program (bin/inkzee.js → dist/), as a user would.
@@ -74,6 +75,23 @@ describe('the inkzee command', () => {
     expect(fs.existsSync(path.join(dir, 'env.db'))).toBe(true);
     await cli(['import', fixture('opml', 'utf8-bom.opml'), '--no-fetch'], { env: { XDG_DATA_HOME: dir } });
     expect(fs.existsSync(path.join(dir, 'inkzee', 'inkzee.db'))).toBe(true);
+  });
+
+  it('stays silent with --quiet while more than ten requests are in flight at once', async () => {
+    // Each request listens to the run's interrupt signal while it lasts: 16 at once must not warn.
+    const slow = (k: number) => (_req: unknown, res: import('node:http').ServerResponse) => {
+      setTimeout(() => res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(rss(`Feed ${k}`, [{ guid: `g${k}`, title: `Post ${k}` }])), 200);
+    };
+    const server = await startFeedServer(Object.fromEntries(Array.from({ length: 20 }, (_, k) => [`/f${k}`, slow(k)])));
+    try {
+      const opml = path.join(tempDir(), 'many.opml');
+      fs.writeFileSync(opml, `<opml version="2.0"><body>${Array.from({ length: 20 }, (_, k) => `<outline type="rss" text="F${k}" xmlUrl="${server.url}/f${k}"/>`).join('')}</body></opml>`);
+      const run = await cli(['--db', path.join(tempDir(), 'many.db'), '--quiet', 'import', opml, '--concurrency', '16', '--per-host', '16']);
+      expect(run).toMatchObject({ code: 0, stdout: '', stderr: '' });
+      expect(server.connectionsHighWater).toBeGreaterThan(10);
+    } finally {
+      await server.close();
+    }
   });
 
   it('is silent with --quiet and shows examples in --help', async () => {
