@@ -95,7 +95,7 @@ export function buildProgram(run: (action: Action, cmd: Command, args: unknown[]
     .option('--tag <tag>', 'only items the feed filed under this category/tag (any case; repeat: all of them)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--has-enclosure [kind]', 'only items with an enclosure: any, or audio, video, image, or a MIME type (audio/mpeg)')
     .option('--limit <n>', 'at most this many items')
-    .option('--after-id <id>', 'only items stored after this id (for pipelines that remember the last id)')
+    .option('--after-id <id>', 'only items stored after this id, in id order (for pipelines that remember the largest id seen)')
     .addOption(new Option('--format <format>', 'human output format').choices(['table', 'tsv']).default('table'));
 
   itemFlags(program.command('items')
