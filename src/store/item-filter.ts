@@ -4,7 +4,8 @@ import { categoryClause, feedClause } from './feeds.js';
 
 /** ItemFilter narrows an item listing; every field is optional. */
 export interface ItemFilter {
-  feed?: string;
+  /** Feed id or URL, or several of them (any). */
+  feed?: string | readonly string[];
   category?: string;
   /** ISO timestamps: items published (or first seen) at or after / before. */
   since?: string;

@@ -26,9 +26,15 @@ export function categoryWhere(column: string, category: string, p: Params): stri
   return `(${column} = ${p.add(c)} OR ${column} LIKE ${p.add(`${escaped}/%`)} ESCAPE '\\')`;
 }
 
-/** feedWhere matches a feed given as its numeric id or its URL, like feedClause. */
-export function feedWhere(column: { id: string; url: string }, feed: string, p: Params): string {
-  return /^\d+$/.test(feed) ? idCompare(column.id, '=', Number(feed), p) : `${column.url} = ${p.add(feed)}`;
+/** feedWhere matches the feeds given, each as its numeric id or its URL (any of them), like feedClause. */
+export function feedWhere(column: { id: string; url: string }, feed: string | readonly string[], p: Params): string {
+  const given = [feed].flat();
+  const numeric = given.filter((g) => /^\d+$/.test(g)).map(Number);
+  const urls = given.filter((g) => !/^\d+$/.test(g));
+  // An id beyond bigint's range is an error in PostgreSQL; in SQLite it matches nothing.
+  const ids = numeric.filter((n) => Number.isSafeInteger(n));
+  const any = [ids.length ? `${column.id} = ANY(${p.add(ids)}::bigint[])` : '', urls.length ? `${column.url} = ANY(${p.add(urls)}::text[])` : ''].filter(Boolean);
+  return any.length ? `(${any.join(' OR ')})` : 'false';
 }
 
 // A number that is not a bigint (a fraction, or beyond 2^53 where ids never get) is an error in
