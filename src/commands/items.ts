@@ -8,7 +8,8 @@ import { parseCount, parseWhen } from './when.js';
 export interface ItemFlags {
   /** Feed ids or URLs (--feed, repeatable: items of any of them). */
   feed?: string | string[];
-  category?: string;
+  /** Folders (--category, repeatable: items of feeds in any of them). */
+  category?: string | string[];
   since?: string;
   until?: string;
   label?: string;

@@ -10,8 +10,8 @@ import { leasedCrawl } from './worker.js';
 export interface RefreshOptions extends CrawlOptions {
   /** Feeds by id or URL (any of them): crawled now, even if disabled or backing off. */
   feed?: string | readonly string[];
-  /** A folder and its subfolders. */
-  category?: string;
+  /** A folder and its subfolders, or several (any of them). */
+  category?: string | readonly string[];
   /** Ignore backoff. */
   force?: boolean;
   /** Queue behind a running crawl instead of exiting with 75. */
@@ -27,7 +27,7 @@ async function select(store: Store, o: RefreshOptions): Promise<Selection> {
   const inside = o.category !== undefined ? await store.listFeeds({ category: o.category, feed: o.feed }) : named;
   if (o.category !== undefined && inside!.length === 0) {
     const given = [o.feed ?? []].flat();
-    throw new InputError(o.category, !named ? 'no feeds in this category'
+    throw new InputError([o.category].flat().join(', '), !named ? 'no feeds in this category'
       : `${given.length === 1 ? `feed ${given[0]} is not` : `none of the feeds ${given.join(', ')} is`} in this category; nothing to crawl`, 'no-feed');
   }
   // Named feeds are crawled now, even if disabled or backing off.

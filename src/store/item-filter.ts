@@ -6,7 +6,8 @@ import { categoryClause, feedClause } from './feeds.js';
 export interface ItemFilter {
   /** Feed id or URL, or several of them (any). */
   feed?: string | readonly string[];
-  category?: string;
+  /** A folder and its subfolders, or several (any of them). */
+  category?: string | readonly string[];
   /** ISO timestamps: items published (or first seen) at or after / before. */
   since?: string;
   until?: string;

@@ -1,5 +1,5 @@
 // --feed through the CLI on both engines: repeated, it selects all the feeds named (not the last
-// one); with --category, both apply; a feed that does not exist is the same one-line error, exit 1,
+// one), and so does --category; with --category, --feed selects only named feeds in the folder; a feed that does not exist is the same one-line error, exit 1,
 // in every command.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -58,6 +58,16 @@ describe.each([['sqlite'], ...(pgAvailable ? [['postgres']] : [])] as ['sqlite' 
     const none = await run('refresh', '--feed', id.c, '--category', 'Tech');
     expect(none).toMatchObject({ code: 1, stdout: '', stderr: `inkzee: Tech: feed ${id.c} is not in this category; nothing to crawl\n` });
     expect(server.hits('/c')).toBe(hits);
+  });
+
+  it('--category repeated selects the feeds of any of the folders, in items, search, feeds and refresh', async () => {
+    const feedUrls = (stdout: string) => [...new Set(lines(stdout).map((r) => r.feedUrl ?? r.url))].sort();
+    expect(feedUrls((await run('--json', 'items', '--category', 'Tech', '--category', 'News')).stdout)).toEqual([url('a'), url('b'), url('c')]);
+    expect(feedUrls((await run('--json', 'search', 'story', '--category', 'News', '--category', 'Nowhere')).stdout)).toEqual([url('c')]);
+    expect(feedUrls((await run('--json', 'feeds', '--category', 'Tech', '--category', 'News')).stdout)).toEqual([url('a'), url('b'), url('c')]);
+    const refreshed = await run('--json', 'refresh', '--force', '--category', 'News', '--category', 'Tech');
+    expect(refreshed.code, refreshed.stderr).toBe(0);
+    expect(feedUrls(refreshed.stdout).filter(Boolean)).toEqual([url('a'), url('b'), url('c')]);
   });
 
   it('naming a feed that does not exist is one line and exit 1 in every command, also beside one that does', async () => {
