@@ -60,8 +60,8 @@ export function buildProgram(run: (action: Action, cmd: Command, args: unknown[]
 
   crawlFlags(program.command('refresh')
     .description('crawl the feeds that are due: conditional GET, only new items stored')
-    .option('--feed <id|url>', 'only this feed (crawled now, even if disabled or backing off)')
-    .option('--category <path>', 'only feeds in this folder and its subfolders')
+    .option('--feed <id|url>', 'only this feed (crawled now, even if disabled or backing off; repeat: any of them)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--category <path>', 'only feeds in this folder and its subfolders (repeat: any of them)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--force', 'ignore backoff: crawl failing feeds now too'))
     .addHelpText('after', examples('inkzee refresh', 'inkzee refresh --quiet        # from cron: silent unless something failed',
       'inkzee refresh --category Technology --force', 'inkzee refresh --json | jq -c \'select(.type == "feed" and .newItems > 0)\''))
@@ -78,24 +78,24 @@ export function buildProgram(run: (action: Action, cmd: Command, args: unknown[]
 
   program.command('feeds')
     .description('list subscriptions')
-    .option('--category <path>', 'only this folder and its subfolders, e.g. Technology/Programming')
+    .option('--category <path>', 'only this folder and its subfolders, e.g. Technology/Programming (repeat: any of them)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--failing', 'only feeds whose last fetch failed, and disabled ones')
-    .option('--feed <id|url>', 'only this feed, shown in full: your name for it and what the feed says about itself')
+    .option('--feed <id|url>', 'only this feed, shown in full: your name for it and what the feed says about itself (repeat: any of them)', (v: string, prev: string[] = []) => [...prev, v])
     .addOption(new Option('--format <format>', 'human output format').choices(['table', 'tsv']).default('table'))
     .addHelpText('after', examples('inkzee feeds', 'inkzee feeds --failing', 'inkzee feeds --feed 12',
       'inkzee feeds --category Technology --json | jq -r .url', 'inkzee feeds --json | jq -r \'[.title, .docTitle, .language] | @tsv\''))
     .action(act('feedsAction'));
 
   const itemFlags = (c: Command) => c
-    .option('--feed <id|url>', 'only items of this feed')
-    .option('--category <path>', 'only feeds in this folder and its subfolders')
+    .option('--feed <id|url>', 'only items of this feed (repeat: of any of them)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--category <path>', 'only feeds in this folder and its subfolders (repeat: any of them)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--since <when>', 'published at or after: a duration back (2h, 3d, 1w) or an ISO date')
     .option('--until <when>', 'published before: a duration back or an ISO date')
     .option('--label <label>', 'only items the classifier labelled so')
     .option('--tag <tag>', 'only items the feed filed under this category/tag (any case; repeat: all of them)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--has-enclosure [kind]', 'only items with an enclosure: any, or audio, video, image, or a MIME type (audio/mpeg)')
     .option('--limit <n>', 'at most this many items')
-    .option('--after-id <id>', 'only items stored after this id (for pipelines that remember the last id)')
+    .option('--after-id <id>', 'only items stored after this id, in id order (for pipelines that remember the largest id seen)')
     .addOption(new Option('--format <format>', 'human output format').choices(['table', 'tsv']).default('table'));
 
   itemFlags(program.command('items')

@@ -65,9 +65,30 @@ export function emptySummary(): CrawlSummary {
   return { feeds: 0, updated: 0, unchanged: 0, notModified: 0, failed: 0, disabled: 0, moved: 0, interrupted: 0, newItems: 0, updatedItems: 0, seconds: 0 };
 }
 
+/** notCrawled is the result of a feed the crawl was handed but never started (stopped first). */
+export function notCrawled(feed: Feed): FeedResult {
+  return { feedId: feed.id, url: feed.url, outcome: 'interrupted', status: null, added: 0, updated: 0, error: null, movedTo: null, disabled: false, ms: 0 };
+}
+
+/** tally adds one feed's result to a summary: the summary is the sum of the feed events, nothing else. */
+function tally(sum: CrawlSummary, r: FeedResult): void {
+  sum.feeds++;
+  if (r.outcome === 'updated') sum.updated++;
+  else if (r.outcome === 'unchanged') sum.unchanged++;
+  else if (r.outcome === 'not-modified') sum.notModified++;
+  else if (r.outcome === 'failed') sum.failed++;
+  else sum.interrupted++;
+  if (r.disabled) sum.disabled++;
+  if (r.movedTo) sum.moved++;
+  sum.newItems += r.added;
+  sum.updatedItems += r.updated;
+}
+
 /**
  * crawlFeeds fetches and stores the given feeds with one bounded pool. SIGINT/SIGTERM stop new
- * feeds from starting and abort those in flight; what was stored stays stored.
+ * feeds from starting and abort those in flight; what was stored stays stored. Every feed handed
+ * to the pool (listed, or claimed from the supply) gets exactly one event: those the pool dropped
+ * before starting them are reported `interrupted` once it returns, and the summary counts events.
  */
 export async function crawlFeeds(ctx: Context, feeds: readonly Feed[], o: CrawlOptions, listen: CrawlListener, supply?: ClaimingSupply): Promise<CrawlSummary> {
   const { signal } = ctx;
@@ -81,27 +102,32 @@ export async function crawlFeeds(ctx: Context, feeds: readonly Feed[], o: CrawlO
   const deps = { store: await ctx.store(), fetcher, signal, now: ctx.now, parse: pool.parse.bind(pool) };
   // Feeds waiting to be stored hold no network slot: with C of them waiting, C more can be fetched.
   deps.store.expectWriters?.(o.concurrency);
+  // Feeds handed to the pool that have not reported yet (a crawl is handed each feed once).
+  const unreported = new Map<number, Feed>(feeds.map((f) => [f.id, f]));
+  const handing: FeedSupply | undefined = supply && {
+    reserve: supply.reserve,
+    hostDone: supply.hostDone?.bind(supply),
+    more: async () => {
+      const batch = await supply.more();
+      for (const f of batch) unreported.set(f.id, f);
+      return batch;
+    },
+  };
+  const report = (r: FeedResult) => {
+    unreported.delete(r.feedId);
+    tally(sum, r);
+    listen.feed(r);
+  };
   listen.start(supply ? supply.expected : feeds.length);
   try {
-    await crawlAll(feeds, { concurrency: o.concurrency, perHost: o.perHost, signal, hooks: fetcher, supply }, (f) => refreshFeed(f, deps), (r) => {
-      if (r.outcome === 'updated') sum.updated++;
-      else if (r.outcome === 'unchanged') sum.unchanged++;
-      else if (r.outcome === 'not-modified') sum.notModified++;
-      else if (r.outcome === 'failed') sum.failed++;
-      if (r.disabled) sum.disabled++;
-      if (r.movedTo) sum.moved++;
-      sum.newItems += r.added;
-      sum.updatedItems += r.updated;
-      listen.feed(r);
-    });
+    await crawlAll(feeds, { concurrency: o.concurrency, perHost: o.perHost, signal, hooks: fetcher, supply: handing }, (f) => refreshFeed(f, deps), report);
+    // Queued feeds the pool dropped when the crawl was stopped, and a claim answered too late.
+    for (const f of [...unreported.values()]) report(notCrawled(f));
   } finally {
     listen.stop();
     await fetcher.close();
     await pool.close();
   }
-  // Feeds never started, or aborted in flight, were interrupted.
-  sum.feeds = feeds.length + (supply?.claimed ?? 0);
-  sum.interrupted = sum.feeds - sum.updated - sum.unchanged - sum.notModified - sum.failed;
   sum.seconds = Math.round((Date.now() - started) / 100) / 10;
   return sum;
 }

@@ -1,12 +1,15 @@
 import { enclosureKind } from '../store/item-filter.js';
 import type { ItemFilter, StoredItem } from '../store/contract.js';
 import type { Context } from './context.js';
+import { knownFeeds } from './known-feeds.js';
 import { parseCount, parseWhen } from './when.js';
 
 /** ItemFlags are the listing filters as typed on the command line. */
 export interface ItemFlags {
-  feed?: string;
-  category?: string;
+  /** Feed ids or URLs (--feed, repeatable: items of any of them). */
+  feed?: string | string[];
+  /** Folders (--category, repeatable: items of feeds in any of them). */
+  category?: string | string[];
   since?: string;
   until?: string;
   label?: string;
@@ -32,8 +35,10 @@ export function itemFilter(ctx: Context, f: ItemFlags): ItemFilter {
   };
 }
 
-/** itemsCommand streams stored items, newest first, matching the filters. */
+/** itemsCommand streams stored items, newest first (in id order after an id), matching the filters; an unknown --feed is an error. */
 export async function itemsCommand(ctx: Context, flags: ItemFlags): Promise<AsyncIterable<StoredItem>> {
   const filter = itemFilter(ctx, flags);
-  return (await ctx.store()).items(filter);
+  const store = await ctx.store();
+  if (filter.feed !== undefined) await knownFeeds(store, filter.feed);
+  return store.items(filter);
 }

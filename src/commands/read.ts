@@ -2,11 +2,14 @@ import { InputError, UsageError } from '../errors.js';
 import type { SearchHit, StoredItem, StoreStats } from '../store/contract.js';
 import type { Context } from './context.js';
 import { itemFilter, type ItemFlags } from './items.js';
+import { knownFeeds } from './known-feeds.js';
 
-/** searchCommand streams items matching a full-text query, best match first. */
+/** searchCommand streams items matching a full-text query, best match first; an unknown --feed is an error. */
 export async function searchCommand(ctx: Context, query: string, flags: ItemFlags): Promise<AsyncIterable<SearchHit>> {
   const filter = itemFilter(ctx, flags);
-  return (await ctx.store()).search(query, filter);
+  const store = await ctx.store();
+  if (filter.feed !== undefined) await knownFeeds(store, filter.feed);
+  return store.search(query, filter);
 }
 
 /** showCommand returns one item by id. */

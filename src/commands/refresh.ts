@@ -3,14 +3,15 @@ import { InputError } from '../errors.js';
 import type { DueFilter, Store } from '../store/contract.js';
 import type { Context } from './context.js';
 import { checkCrawlOptions, crawlFeeds, type CrawlListener, type CrawlOptions, type CrawlSummary } from './crawl.js';
+import { knownFeeds } from './known-feeds.js';
 import { leasedCrawl } from './worker.js';
 
 /** RefreshOptions select which feeds a refresh crawls, and how. */
 export interface RefreshOptions extends CrawlOptions {
-  /** One feed, by id or URL: crawled now, even if disabled or backing off. */
-  feed?: string;
-  /** A folder and its subfolders. */
-  category?: string;
+  /** Feeds by id or URL (any of them): crawled now, even if disabled or backing off. */
+  feed?: string | readonly string[];
+  /** A folder and its subfolders, or several (any of them). */
+  category?: string | readonly string[];
   /** Ignore backoff. */
   force?: boolean;
   /** Queue behind a running crawl instead of exiting with 75. */
@@ -20,18 +21,18 @@ export interface RefreshOptions extends CrawlOptions {
 /** The feeds a crawl is about, as a due filter without its time. */
 type Selection = Omit<DueFilter, 'now'>;
 
+// --feed and --category together select the named feeds that are in the category.
 async function select(store: Store, o: RefreshOptions): Promise<Selection> {
-  if (o.feed !== undefined) {
-    const named = await store.listFeeds({ feed: o.feed });
-    if (named.length === 0) throw new InputError(o.feed, 'no such feed (give an id or URL from `inkzee feeds`)', 'no-feed');
-    return { ids: named.map((f) => f.id), force: true, includeDisabled: true };
+  const named = o.feed !== undefined ? await knownFeeds(store, o.feed) : undefined;
+  const inside = o.category !== undefined ? await store.listFeeds({ category: o.category, feed: o.feed }) : named;
+  if (o.category !== undefined && inside!.length === 0) {
+    const given = [o.feed ?? []].flat();
+    throw new InputError([o.category].flat().join(', '), !named ? 'no feeds in this category'
+      : `${given.length === 1 ? `feed ${given[0]} is not` : `none of the feeds ${given.join(', ')} is`} in this category; nothing to crawl`, 'no-feed');
   }
-  if (o.category !== undefined) {
-    const inside = await store.listFeeds({ category: o.category });
-    if (inside.length === 0) throw new InputError(o.category, 'no feeds in this category', 'no-feed');
-    return { ids: inside.map((f) => f.id), force: o.force };
-  }
-  return { force: o.force };
+  // Named feeds are crawled now, even if disabled or backing off.
+  if (named) return { ids: inside!.map((f) => f.id), force: true, includeDisabled: true };
+  return inside ? { ids: inside.map((f) => f.id), force: o.force } : { force: o.force };
 }
 
 /**

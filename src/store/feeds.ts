@@ -62,10 +62,10 @@ export function addSubscriptions(db: Db, subs: readonly Subscription[], now: str
 
 /** FeedFilter narrows a feed listing. */
 export interface FeedFilter {
-  /** A category path: that folder and its subfolders. */
-  category?: string;
-  /** Feed id or URL. */
-  feed?: string;
+  /** A category path: that folder and its subfolders; or several (any of them). */
+  category?: string | readonly string[];
+  /** Feed id or URL, or several of them (any). */
+  feed?: string | readonly string[];
   /** Only feeds whose last fetch failed, or that are disabled. */
   failing?: boolean;
 }
@@ -96,16 +96,38 @@ export interface Clause {
   params: Record<string, string | number>;
 }
 
-/** categoryClause matches a folder and all folders below it ("Tech" is not "Technology"). */
-export function categoryClause(column: string, category: string): Clause {
-  const c = category.split('/').map((s) => s.trim()).filter(Boolean).join('/');
-  const escaped = c.replace(/[\\%_]/g, (m) => `\\${m}`);
-  return { sql: `(${column} = @category OR ${column} LIKE @categoryPrefix ESCAPE '\\')`, params: { category: c, categoryPrefix: `${escaped}/%` } };
+/** categoryPath is a category as given, cut to its path: "/Tech / Go/" is "Tech/Go". */
+export function categoryPath(category: string): string {
+  return category.split('/').map((s) => s.trim()).filter(Boolean).join('/');
 }
 
-/** feedClause matches a feed given as its numeric id or its URL. */
-export function feedClause(column: { id: string; url: string }, feed: string): Clause {
-  return /^\d+$/.test(feed) ? { sql: `${column.id} = @feedId`, params: { feedId: Number(feed) } } : { sql: `${column.url} = @feedUrl`, params: { feedUrl: feed } };
+/** categoryClause matches a folder and all folders below it ("Tech" is not "Technology"), or any of several. */
+export function categoryClause(column: string, category: string | readonly string[]): Clause {
+  const params: Record<string, string> = {};
+  const any = [category].flat().map((given, k) => {
+    const c = categoryPath(given);
+    params[`category${k}`] = c;
+    params[`categoryPrefix${k}`] = `${c.replace(/[\\%_]/g, (m) => `\\${m}`)}/%`;
+    return `${column} = @category${k} OR ${column} LIKE @categoryPrefix${k} ESCAPE '\\'`;
+  });
+  return { sql: `(${any.join(' OR ')})`, params };
+}
+
+/** feedNamed tells whether a feed is the one given as its numeric id or its URL (as feedClause matches). */
+export function feedNamed(feed: { id: number; url: string }, given: string): boolean {
+  return /^\d+$/.test(given) ? feed.id === Number(given) : feed.url === given;
+}
+
+/** feedClause matches the feeds given, each as its numeric id or its URL (any of them). */
+export function feedClause(column: { id: string; url: string }, feed: string | readonly string[]): Clause {
+  const params: Record<string, string | number> = {};
+  const ids: string[] = [], urls: string[] = [];
+  [feed].flat().forEach((given, k) => {
+    if (/^\d+$/.test(given)) { ids.push(`@feedId${k}`); params[`feedId${k}`] = Number(given); }
+    else { urls.push(`@feedUrl${k}`); params[`feedUrl${k}`] = given; }
+  });
+  const any = [ids.length ? `${column.id} IN (${ids.join(', ')})` : '', urls.length ? `${column.url} IN (${urls.join(', ')})` : ''].filter(Boolean);
+  return { sql: any.length ? `(${any.join(' OR ')})` : '0', params };
 }
 
 /** listFeeds returns stored feeds, with their item counts, ordered by category then title. */

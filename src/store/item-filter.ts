@@ -4,11 +4,17 @@ import { categoryClause, feedClause } from './feeds.js';
 
 /** ItemFilter narrows an item listing; every field is optional. */
 export interface ItemFilter {
-  feed?: string;
-  category?: string;
+  /** Feed id or URL, or several of them (any). */
+  feed?: string | readonly string[];
+  /** A folder and its subfolders, or several (any of them). */
+  category?: string | readonly string[];
   /** ISO timestamps: items published (or first seen) at or after / before. */
   since?: string;
   until?: string;
+  /**
+   * Only items stored after this id; the listing then comes in id order (ascending), so that a
+   * pipeline remembering the largest id it saw, page after page, never skips one.
+   */
   afterId?: number;
   label?: string;
   /** Item categories the item must all carry (case-insensitive, exact). */
@@ -36,6 +42,15 @@ function useCasefold(db: Db): void {
   if (registered.has(db)) return;
   db.function(CASEFOLD, { deterministic: true }, (s: unknown) => (typeof s === 'string' ? s.normalize('NFC').toLowerCase() : s));
   registered.add(db);
+}
+
+/**
+ * pagesById tells whether a listing pages by id (--after-id): then it comes in id order, the order
+ * items were stored, rather than newest first or best match first; a --limit then takes the next
+ * items stored, not the newest of all those after the id.
+ */
+export function pagesById(f: ItemFilter): boolean {
+  return f.afterId !== undefined;
 }
 
 const casefold = (s: string) => s.trim().normalize('NFC').toLowerCase();

@@ -1,6 +1,6 @@
 import type { Enclosure, Item } from '../model.js';
 import { prepared, type Db } from './db.js';
-import { filterFor, type ItemFilter } from './item-filter.js';
+import { filterFor, pagesById, type ItemFilter } from './item-filter.js';
 import { itemSearchText } from './search-text.js';
 
 export { itemWhere, type ItemFilter } from './item-filter.js';
@@ -182,13 +182,18 @@ export function readItem(db: Db, sql: string, params: Record<string, unknown> | 
   return row && storedItemFrom(row, stmt.columns().slice(ITEM_COLUMN_COUNT).map((c) => c.name), SQLITE_CELLS);
 }
 
-/** iterateItems streams items newest first (by publication, else first-seen time) in constant memory. */
+/**
+ * iterateItems streams items newest first (by publication, else first-seen time) in constant memory;
+ * with afterId, in id order. One statement reads one snapshot, and ids grow in commit order here
+ * (one writer at a time), so no item below the largest id read can appear later.
+ */
 export function iterateItems(db: Db, f: ItemFilter): IterableIterator<StoredItem> {
   const w = filterFor(db, f);
   const limit = f.limit !== undefined ? 'LIMIT @limit' : '';
   // With --label, each item also carries that label's best confidence (any model).
   const labelled = f.label !== undefined
     ? ', @label AS label, (SELECT max(confidence) FROM item_labels l WHERE l.item_id = i.id AND l.label = @label) AS confidence' : '';
-  const sql = `SELECT ${ITEM_COLUMNS}${labelled} FROM items i JOIN feeds f ON f.id = i.feed_id ${w.sql} ORDER BY i.sort_at DESC, i.id DESC ${limit}`;
+  const sql = `SELECT ${ITEM_COLUMNS}${labelled} FROM items i JOIN feeds f ON f.id = i.feed_id ${w.sql}
+               ORDER BY ${pagesById(f) ? 'i.id' : 'i.sort_at DESC, i.id DESC'} ${limit}`;
   return readItems(db, sql, { ...w.params, ...(f.limit !== undefined ? { limit: f.limit } : {}) });
 }

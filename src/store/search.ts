@@ -1,6 +1,6 @@
 import { UsageError } from '../errors.js';
 import type { Db } from './db.js';
-import { filterFor } from './item-filter.js';
+import { filterFor, pagesById } from './item-filter.js';
 import { ITEM_COLUMNS, readItems, type ItemFilter, type StoredItem } from './items.js';
 
 /** Bm25 weights of the FTS columns (title, body): a word in the title counts ten times more. */
@@ -34,7 +34,10 @@ export function toFtsQuery(query: string): string {
 /** SearchHit is a stored item with the snippet that matched. */
 export type SearchHit = StoredItem & { snippet: string; rank: number };
 
-/** searchItems ranks items matching the query by bm25 (title and item categories above body), best first. */
+/**
+ * searchItems ranks items matching the query by bm25 (title and item categories above body), best
+ * first; with afterId, the matches come in id order instead, to page through them as items does.
+ */
 export function searchItems(db: Db, query: string, f: ItemFilter): IterableIterator<SearchHit> {
   const w = filterFor(db, f);
   const limit = f.limit !== undefined ? 'LIMIT @limit' : '';
@@ -44,7 +47,7 @@ export function searchItems(db: Db, query: string, f: ItemFilter): IterableItera
   // quarter of a million items, and joining them all before the sort costs several times more.
   const sql = w.sql
     ? `SELECT ${ITEM_COLUMNS}, ${ranked} FROM items_fts JOIN items i ON i.id = items_fts.rowid JOIN feeds f ON f.id = i.feed_id
-       WHERE items_fts MATCH @match AND ${w.sql.slice('WHERE '.length)} ORDER BY rank ${limit}`
+       WHERE items_fts MATCH @match AND ${w.sql.slice('WHERE '.length)} ORDER BY ${pagesById(f) ? 'i.id' : 'rank'} ${limit}`
     : `SELECT ${ITEM_COLUMNS}, h.snippet, h.rank FROM (SELECT rowid, ${ranked} FROM items_fts WHERE items_fts MATCH @match ORDER BY rank ${limit}) h
        JOIN items i ON i.id = h.rowid JOIN feeds f ON f.id = i.feed_id ORDER BY h.rank`;
   return readItems<{ snippet: string; rank: number }>(db, sql, { ...w.params, match: toFtsQuery(query), ...(f.limit !== undefined ? { limit: f.limit } : {}) });

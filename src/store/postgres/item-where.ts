@@ -1,5 +1,6 @@
 // An item filter as a PostgreSQL WHERE clause: the same conditions, in the same order, as
 // src/store/item-filter.ts's itemWhere for SQLite, with $n parameters instead of named ones.
+import { categoryPath } from '../feeds.js';
 import type { ItemFilter } from '../item-filter.js';
 
 /** Params collects bound values and hands out their $n placeholders, in order. */
@@ -19,16 +20,25 @@ const tagFold = (s: string) => s.trim().normalize('NFC').toLowerCase();
 // are ASCII, but a stored one may not be, so fold exactly as SQLite does.
 const asciiLower = (sql: string) => `translate(${sql}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')`;
 
-/** categoryWhere matches a folder and all folders below it ("Tech" is not "Technology"), like categoryClause. */
-export function categoryWhere(column: string, category: string, p: Params): string {
-  const c = category.split('/').map((s) => s.trim()).filter(Boolean).join('/');
-  const escaped = c.replace(/[\\%_]/g, (m) => `\\${m}`);
-  return `(${column} = ${p.add(c)} OR ${column} LIKE ${p.add(`${escaped}/%`)} ESCAPE '\\')`;
+/** categoryWhere matches a folder and all folders below it ("Tech" is not "Technology"), or any of several, like categoryClause. */
+export function categoryWhere(column: string, category: string | readonly string[], p: Params): string {
+  const any = [category].flat().map((given) => {
+    const c = categoryPath(given);
+    const escaped = c.replace(/[\\%_]/g, (m) => `\\${m}`);
+    return `${column} = ${p.add(c)} OR ${column} LIKE ${p.add(`${escaped}/%`)} ESCAPE '\\'`;
+  });
+  return `(${any.join(' OR ')})`;
 }
 
-/** feedWhere matches a feed given as its numeric id or its URL, like feedClause. */
-export function feedWhere(column: { id: string; url: string }, feed: string, p: Params): string {
-  return /^\d+$/.test(feed) ? idCompare(column.id, '=', Number(feed), p) : `${column.url} = ${p.add(feed)}`;
+/** feedWhere matches the feeds given, each as its numeric id or its URL (any of them), like feedClause. */
+export function feedWhere(column: { id: string; url: string }, feed: string | readonly string[], p: Params): string {
+  const given = [feed].flat();
+  const numeric = given.filter((g) => /^\d+$/.test(g)).map(Number);
+  const urls = given.filter((g) => !/^\d+$/.test(g));
+  // An id beyond bigint's range is an error in PostgreSQL; in SQLite it matches nothing.
+  const ids = numeric.filter((n) => Number.isSafeInteger(n));
+  const any = [ids.length ? `${column.id} = ANY(${p.add(ids)}::bigint[])` : '', urls.length ? `${column.url} = ANY(${p.add(urls)}::text[])` : ''].filter(Boolean);
+  return any.length ? `(${any.join(' OR ')})` : 'false';
 }
 
 // A number that is not a bigint (a fraction, or beyond 2^53 where ids never get) is an error in

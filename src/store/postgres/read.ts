@@ -2,16 +2,34 @@
 // item, and the totals of `inkzee stats` — each the same rows, in the same order, as the SQLite store.
 import type { StoreStats } from '../contract.js';
 import { FEED_STATE_SQL, feedStateTotals, type FeedState } from '../feeds.js';
-import type { ItemFilter } from '../item-filter.js';
+import { pagesById, type ItemFilter } from '../item-filter.js';
 import type { StoredItem } from '../items.js';
 import type { SearchHit } from '../search.js';
-import { query, type Pg } from './connect.js';
+import { query, transaction, type Pg } from './connect.js';
 import { itemWhere, Params } from './item-where.js';
 import { fromRow, ITEM_COLUMNS, queryRows, streamItems } from './rows.js';
 import { searchSql } from './search.js';
 
-/** items streams items newest first (by publication, else first seen), in constant memory. */
-export function items(db: Pg, f: ItemFilter): AsyncIterable<StoredItem> {
+/**
+ * storedUpTo is the largest item id below which no item can appear any more: the largest stored
+ * once no transaction writing items is under way. Ids come from a sequence as items are inserted,
+ * not as they commit: with several crawlers writing, id 101 can be visible while 100 is still
+ * uncommitted, and a pipeline that remembered 101 would skip 100 for good. SHARE mode waits for
+ * the writers in flight (an INSERT or UPDATE holds ROW EXCLUSIVE from before it takes its id until
+ * its commit) and holds new ones off only for the one max() that follows.
+ */
+async function storedUpTo(db: Pg): Promise<number> {
+  return transaction(db, async (c) => {
+    await c.query('LOCK TABLE items IN SHARE MODE');
+    return Number((await c.query<{ n: string | number }>('SELECT coalesce(max(id), 0) AS n FROM items')).rows[0].n);
+  });
+}
+
+/**
+ * items streams items newest first (by publication, else first seen), in constant memory; with
+ * afterId, in id order, up to storedUpTo, so that paging by the largest id seen skips none.
+ */
+export async function* items(db: Pg, f: ItemFilter): AsyncGenerator<StoredItem> {
   const p = new Params();
   // With --label, each item also carries that label's best confidence (any model).
   let labelled = '';
@@ -20,10 +38,11 @@ export function items(db: Pg, f: ItemFilter): AsyncIterable<StoredItem> {
     labelled = `, ${label}::text AS label, (SELECT max(confidence) FROM item_labels l WHERE l.item_id = i.id AND l.label = ${label}) AS confidence`;
   }
   const where = itemWhere(f, p);
+  const conditions = pagesById(f) ? [where, `i.id <= ${p.add(await storedUpTo(db))}`].filter(Boolean).join(' AND ') : where;
   const limit = f.limit !== undefined ? `LIMIT ${p.add(f.limit)}` : '';
-  const sql = `SELECT ${ITEM_COLUMNS}${labelled} FROM items i JOIN feeds f ON f.id = i.feed_id ${where ? `WHERE ${where}` : ''}
-               ORDER BY i.sort_at DESC, i.id DESC ${limit}`;
-  return streamItems(db, sql, p.values, f.label !== undefined ? ['label', 'confidence'] : []);
+  const sql = `SELECT ${ITEM_COLUMNS}${labelled} FROM items i JOIN feeds f ON f.id = i.feed_id ${conditions ? `WHERE ${conditions}` : ''}
+               ORDER BY ${pagesById(f) ? 'i.id' : 'i.sort_at DESC, i.id DESC'} ${limit}`;
+  yield* streamItems(db, sql, p.values, f.label !== undefined ? ['label', 'confidence'] : []);
 }
 
 /** item reads one item by id. */
@@ -34,11 +53,17 @@ export async function item(db: Pg, id: number): Promise<StoredItem | undefined> 
   return rows.length ? fromRow(rows[0]) : undefined;
 }
 
-/** search streams items matching a query (words, word*, OR, "phrases"), best first. */
+/**
+ * search streams items matching a query (words, word*, OR, "phrases"), best first; with afterId,
+ * in id order up to storedUpTo, as items pages.
+ */
 export function search(db: Pg, q: string, f: ItemFilter): AsyncIterable<SearchHit> {
   // Built before the stream starts, so that a query without words is refused at once.
-  const { sql, values } = searchSql(q, f);
-  return streamItems<{ snippet: string; rank: number }>(db, sql, values, ['snippet', 'rank']);
+  searchSql(q, f);
+  return (async function* () {
+    const { sql, values } = searchSql(q, f, pagesById(f) ? await storedUpTo(db) : undefined);
+    yield* streamItems<{ snippet: string; rank: number }>(db, sql, values, ['snippet', 'rank']);
+  })();
 }
 
 /** stats counts feeds by state, items per day since a day (YYYY-MM-DD), and the biggest feeds. */

@@ -1,7 +1,7 @@
 // Full-text search on PostgreSQL with the query syntax of the SQLite store (search.ts's
 // toFtsQuery: words AND-ed, `word*` a prefix, OR between words, "quoted phrases"), ranked with
 // the title above the body, and a snippet marking the matched words.
-import type { ItemFilter } from '../item-filter.js';
+import { pagesById, type ItemFilter } from '../item-filter.js';
 import { SNIPPET_CLOSE, SNIPPET_OPEN, toFtsQuery } from '../search.js';
 import { itemWhere, Params } from './item-where.js';
 import { ITEM_COLUMNS } from './rows.js';
@@ -105,13 +105,14 @@ function tsQuery(query: string, p: Params): string {
  * snippet and rank (ts_rank negated, so that lower is better as with SQLite's bm25). Items are
  * ranked (and cut to the limit) on their ids alone, and only those kept are joined to their
  * columns and cut a snippet: a common word matches a large part of the items, and sorting whole
- * rows spills to disk.
+ * rows spills to disk. With afterId the matches come in id order, up to `upTo` (see read.ts storedUpTo).
  */
-export function searchSql(query: string, f: ItemFilter): { sql: string; values: unknown[] } {
+export function searchSql(query: string, f: ItemFilter, upTo?: number): { sql: string; values: unknown[] } {
   const p = new Params();
   const q = tsQuery(query, p);
-  const where = itemWhere(f, p);
-  const limit = f.limit !== undefined ? `ORDER BY rank, s.item_id LIMIT ${p.add(f.limit)}` : '';
+  const byId = pagesById(f);
+  const where = [itemWhere(f, p), upTo !== undefined ? `i.id <= ${p.add(upTo)}` : ''].filter(Boolean).join(' AND ');
+  const limit = f.limit !== undefined ? `ORDER BY ${byId ? '' : 'rank, '}s.item_id LIMIT ${p.add(f.limit)}` : '';
   const ranked = `SELECT s.item_id, -ts_rank(${WEIGHTS}, s.doc, ${q}, 1)::float8 AS rank,
       ts_rank(${TITLE_ONLY}, s.doc, ${q}) >= ts_rank(${BODY_ONLY}, s.doc, ${q}) AS in_title
     FROM item_search s ${where ? 'JOIN items i ON i.id = s.item_id JOIN feeds f ON f.id = i.feed_id' : ''}
@@ -120,6 +121,6 @@ export function searchSql(query: string, f: ItemFilter): { sql: string; values: 
   const sql = `SELECT ${ITEM_COLUMNS}, ${snip.snippet} AS snippet, h.rank
     FROM (${ranked}) h JOIN item_search s ON s.item_id = h.item_id JOIN items i ON i.id = h.item_id JOIN feeds f ON f.id = i.feed_id
     CROSS JOIN LATERAL (SELECT CASE WHEN h.in_title THEN s.title ELSE s.body END AS text) t ${snip.from}
-    ORDER BY h.rank, h.item_id`;
+    ORDER BY ${byId ? '' : 'h.rank, '}h.item_id`;
   return { sql, values: p.values };
 }
