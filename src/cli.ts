@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { Command, CommanderError, Option } from 'commander';
-import { resolveConfig, type Config, type GlobalFlags } from './config.js';
+import { defaultDbPath, resolveConfig, type Config, type GlobalFlags } from './config.js';
 import { EXIT, InkzeeError, PipeClosed, storeFault } from './errors.js';
 import { Output } from './output/output.js';
 import { createContext, type Context } from './commands/context.js';
@@ -224,7 +224,9 @@ function report(err: unknown, out: Output, cfg: Config): number {
 export async function main(argv: string[]): Promise<void> {
   leanHeap();
   const env = { env: process.env, stdoutIsTTY: !!process.stdout.isTTY, stderrIsTTY: !!process.stderr.isTTY, columns: process.stdout.columns };
-  let cfg = resolveConfig({}, env);
+  // Until a command runs, only the output settings matter: the database is chosen (and a bad
+  // --db or INKZEE_DB refused) with the command's flags.
+  let cfg = resolveConfig({ db: defaultDbPath(process.env) }, env);
   let out = new Output(cfg);
   // SIGINT/SIGTERM: the first asks commands to stop starting work and commit what is done;
   // a second one quits at once.
