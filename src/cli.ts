@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { defaultDbPath, resolveConfig, type Config, type GlobalFlags } from './config.js';
 import { EXIT, InkzeeError, PipeClosed, storeFault } from './errors.js';
 import { Output } from './output/output.js';
+import { StdoutWriter } from './output/stdout.js';
 import { createContext, type Context } from './commands/context.js';
 import { leanHeap } from './heap.js';
 
@@ -25,6 +26,9 @@ export function buildProgram(run: (action: Action, cmd: Command, args: unknown[]
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({
+      // Help and --version go through the same writer as data: `inkzee --help | head -1` ends
+      // quietly, `> /dev/full` is one line, not an unhandled EPIPE or ENOSPC with a stack.
+      writeOut: (s) => { const w = new StdoutWriter(1); w.write(s); w.flush(); },
       writeErr: (s) => process.stderr.write(s),
       outputError: (s, write) => write(`inkzee: ${s.replace(/^error: /, '')}`),
     })

@@ -105,6 +105,16 @@ export class PipeClosed extends InkzeeError {
   }
 }
 
+/**
+ * StdoutError is standard output that cannot be written: a full disk (`> /dev/full`), a closed or
+ * read-only descriptor. One line and exit 1, like any output that cannot be written.
+ */
+export class StdoutError extends InkzeeError {
+  constructor(cause: unknown) {
+    super(`cannot write to standard output (${(cause as NodeJS.ErrnoException)?.code ?? String((cause as Error)?.message ?? cause)})`, 'stdout', EXIT.failure, { cause });
+  }
+}
+
 /** PartialFailure ends a crawl in which some feeds failed while the rest were stored (exit 3). */
 export class PartialFailure extends InkzeeError {
   constructor(message: string) {

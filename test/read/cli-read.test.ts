@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/db.js';
 import { renderTable } from '../../src/output/table.js';
@@ -49,6 +49,26 @@ describe('reading from the command line', () => {
     expect(JSON.parse(line)).toHaveProperty('id');
     expect(status).toBe('status=0');
     expect(fs.readFileSync(errFile, 'utf8')).toBe('');
+  });
+
+  it.skipIf(!fs.existsSync('/dev/full')).each([
+    'items', 'items --json', 'items --format tsv', 'search bulk', 'show 1', 'stats', 'stats --json',
+    'feeds', 'feeds --json', 'export', '--help', 'items --help', '--version',
+  ])('inkzee %s to a full disk ends with one line and exit 1, not an internal error', async (command) => {
+    const args = command.split(' ');
+    const full = fs.openSync('/dev/full', 'w');
+    const r = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'inkzee.js'), '--db', db, ...args], { stdio: ['ignore', full, 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (d) => (stderr += d));
+      child.on('close', (code) => resolve({ code, stderr }));
+    });
+    fs.closeSync(full);
+    expect(r.code).toBe(1);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines.at(-1)).toBe('inkzee: cannot write to standard output (ENOSPC)');
+    if (args.includes('--json')) expect(JSON.parse(lines[0])).toEqual({ type: 'error', code: 'stdout', message: 'cannot write to standard output (ENOSPC)' });
+    expect(lines).toHaveLength(args.includes('--json') ? 2 : 1);
   });
 
   it('never lets escape sequences from feeds reach the terminal in human output', async () => {
