@@ -51,6 +51,17 @@ describe('reading from the command line', () => {
     expect(fs.readFileSync(errFile, 'utf8')).toBe('');
   });
 
+  it('ends help quietly with exit 0 when the reader went away before it was written', async () => {
+    const bin = path.join(ROOT, 'bin', 'inkzee.js');
+    const errFile = path.join(tempDir(), 'err');
+    // `true` exits without reading, so the help is written into a closed pipe (EPIPE).
+    const out = await new Promise<string>((resolve) => execFile('bash', ['-c',
+      `(sleep 0.3; exec "${process.execPath}" "${bin}" --help 2>"${errFile}") | true; echo "status=\${PIPESTATUS[0]}"`],
+    (_e, stdout) => resolve(stdout)));
+    expect(out.trim()).toBe('status=0');
+    expect(fs.readFileSync(errFile, 'utf8')).toBe('');
+  });
+
   it.skipIf(!fs.existsSync('/dev/full')).each([
     'items', 'items --json', 'items --format tsv', 'search bulk', 'show 1', 'stats', 'stats --json',
     'feeds', 'feeds --json', 'export', '--help', 'items --help', '--version',
