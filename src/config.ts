@@ -67,6 +67,7 @@ export function resolveConfig(flags: GlobalFlags, e: Environment): Config {
     debug: e.env.INKZEE_DEBUG === '1',
     stdoutIsTTY: e.stdoutIsTTY,
     stderrIsTTY: e.stderrIsTTY,
-    columns: e.columns && e.columns > 20 ? e.columns : 100,
+    // The terminal's width however narrow (tables fit it); 100 when it does not say (a pty of size 0).
+    columns: e.columns && e.columns > 0 ? e.columns : 100,
   });
 }

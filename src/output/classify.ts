@@ -58,11 +58,11 @@ export function printModels(out: Output, models: StoredModel[]): void {
   if (out.cfg.json) { for (const m of models) out.record(m); return; }
   if (models.length === 0) { out.info('no models yet: `inkzee classify train --from-folders` or `--labels FILE`'); return; }
   for (const l of renderTable(models, [
-    { header: 'NAME', cell: (m) => m.name }, { header: 'LABELS', cell: (m) => m.labels.join(', '), flex: true },
-    { header: 'EXAMPLES', cell: (m) => m.trainSize, align: 'right' }, { header: 'SOURCE', cell: (m) => m.source },
-    { header: 'TRAINED', cell: (m) => m.createdAt.slice(0, 16).replace('T', ' ') },
-    { header: 'CORRECTIONS', cell: (m) => m.corrections, align: 'right' },
-    { header: 'SIZE', cell: (m) => `${(m.bytes / 1024 / 1024).toFixed(1)} MB`, align: 'right' }],
+    { header: 'NAME', cell: (m) => m.name, shrink: true }, { header: 'LABELS', cell: (m) => m.labels.join(', '), flex: true },
+    { header: 'EXAMPLES', cell: (m) => m.trainSize, align: 'right', drop: 5 }, { header: 'SOURCE', cell: (m) => m.source, shrink: true, drop: 4 },
+    { header: 'TRAINED', cell: (m) => m.createdAt.slice(0, 16).replace('T', ' '), drop: 3 },
+    { header: 'CORRECTIONS', cell: (m) => m.corrections, align: 'right', drop: 1 },
+    { header: 'SIZE', cell: (m) => `${(m.bytes / 1024 / 1024).toFixed(1)} MB`, align: 'right', drop: 2 }],
   out.cfg.stdoutIsTTY ? out.cfg.columns : undefined)) out.line(l);
 }
 
@@ -105,9 +105,9 @@ export function printCorrections(out: Output, r: CorrectionsResult): void {
   if (out.cfg.json) { for (const c of r.corrections) out.record({ type: 'correction', ...c }); return; }
   if (r.corrections.length === 0) { out.info('no corrections yet: `inkzee classify teach ITEM LABEL`'); return; }
   for (const l of renderTable(r.corrections, [
-    { header: 'MODEL', cell: (c) => c.model }, { header: 'ITEM', cell: (c) => c.itemId, align: 'right' },
-    { header: 'LABEL', cell: (c) => c.label }, { header: 'WAS', cell: (c) => c.was ?? '' },
-    { header: 'TAUGHT', cell: (c) => c.createdAt.slice(0, 16).replace('T', ' ') }, { header: 'SOURCE', cell: (c) => c.source },
+    { header: 'MODEL', cell: (c) => c.model, shrink: true, drop: 4 }, { header: 'ITEM', cell: (c) => c.itemId, align: 'right' },
+    { header: 'LABEL', cell: (c) => c.label, shrink: true }, { header: 'WAS', cell: (c) => c.was ?? '', shrink: true, drop: 3 },
+    { header: 'TAUGHT', cell: (c) => c.createdAt.slice(0, 16).replace('T', ' '), drop: 2 }, { header: 'SOURCE', cell: (c) => c.source, shrink: true, drop: 1 },
     { header: 'TITLE', cell: (c) => c.title ?? '', flex: true }],
   out.cfg.stdoutIsTTY ? out.cfg.columns : undefined)) out.line(l);
 }
