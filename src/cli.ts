@@ -8,6 +8,7 @@ import { createContext, type Context } from './commands/context.js';
 import { leanHeap } from './heap.js';
 
 import { VERSION } from './version.js';
+import { nodeProblem } from './node-version.js';
 
 type Action = (ctx: Context, ...args: any[]) => Promise<void> | void;
 
@@ -226,6 +227,13 @@ function report(err: unknown, out: Output, cfg: Config): number {
 
 /** main runs the CLI: the only place that decides the process's exit code. */
 export async function main(argv: string[]): Promise<void> {
+  // npm only warns about engines (EBADENGINE); an older Node would fail later, in the first crawl.
+  const tooOld = nodeProblem(process.versions.node);
+  if (tooOld) {
+    process.stderr.write(`inkzee: ${tooOld}\n`);
+    process.exitCode = EXIT.failure;
+    return;
+  }
   leanHeap();
   const env = { env: process.env, stdoutIsTTY: !!process.stdout.isTTY, stderrIsTTY: !!process.stderr.isTTY, columns: process.stdout.columns };
   // Until a command runs, only the output settings matter: the database is chosen (and a bad
