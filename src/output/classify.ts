@@ -4,6 +4,7 @@ import type { Evidence } from '../classify/explain.js';
 import type { StoredModel } from '../store/models.js';
 import type { Output } from './output.js';
 import { renderTable } from './table.js';
+import { oneLine } from './sanitize.js';
 
 const pct = (x: number) => `${(100 * x).toFixed(2)} %`;
 
@@ -78,14 +79,16 @@ function evidence(out: Output, title: string, list: Evidence[]): void {
 /** printExplain shows why an item got its label: the words that pushed towards and away from it. */
 export function printExplain(out: Output, r: ExplainResult): void {
   if (out.cfg.json) { out.record({ type: 'explain', ...r }); return; }
-  out.line(`item ${r.item}: ${r.title ?? '(no title)'}`);
-  out.line(`model "${r.model}": ${r.label} (confidence ${r.confidence.toFixed(2)}), runner-up ${r.runnerUp.label} (${r.runnerUp.confidence.toFixed(2)})`);
-  if (r.taught) out.line(`you taught this item as ${r.taught}; that label stands whatever the model says`);
-  out.line(`score margin over ${r.runnerUp.label}: ${r.margin.toFixed(3)} = words below ${signed(r.margin - r.bias)} + intercepts ${signed(r.bias)}`);
+  // The title is the feed's and the labels come from a user's file: both reach a terminal here.
+  const label = oneLine(r.label), runnerUp = oneLine(r.runnerUp.label);
+  out.line(`item ${r.item}: ${r.title ? oneLine(r.title) : '(no title)'}`);
+  out.line(`model "${r.model}": ${label} (confidence ${r.confidence.toFixed(2)}), runner-up ${runnerUp} (${r.runnerUp.confidence.toFixed(2)})`);
+  if (r.taught) out.line(`you taught this item as ${oneLine(r.taught)}; that label stands whatever the model says`);
+  out.line(`score margin over ${runnerUp}: ${r.margin.toFixed(3)} = words below ${signed(r.margin - r.bias)} + intercepts ${signed(r.bias)}`);
   out.line('');
-  evidence(out, `towards ${r.label} (and away from ${r.runnerUp.label})`, r.towards);
+  evidence(out, `towards ${label} (and away from ${runnerUp})`, r.towards);
   out.line('');
-  evidence(out, `away from ${r.label} (towards ${r.runnerUp.label})`, r.away);
+  evidence(out, `away from ${label} (towards ${runnerUp})`, r.away);
 }
 
 /** printTeach confirms a correction. */

@@ -29,8 +29,13 @@ export async function printHits(out: Output, hits: AsyncIterable<SearchHit>, for
     const head = `${String(h.id).padStart(7)}  ${date}${feed}`;
     const mark = hasMedia(h) ? ` ${MEDIA_MARK}` : '';
     out.line(head + truncate(oneLine(h.title ?? h.link ?? '(untitled)'), Math.max(1, width - stringWidth(head) - stringWidth(mark))) + mark);
-    const snippet = truncate(oneLine(snippetText(h.snippet, bold)), Math.max(1, width - 9));
-    out.line(`         ${snippet.replace(/\u0001/g, '\u001b[1m').replace(/\u0004/g, '\u001b[22m')}`);
+    // Sanitize the text between the match markers, not the markers: oneLine strips them (they are
+    // control characters), which left a colour terminal without any highlight.
+    const clean = h.snippet.split(marks).map((s) => stripControls(s).replace(/\s+/g, ' '));
+    const joined = [...h.snippet.matchAll(marks)].reduce((s, m, k) => s + m[0] + clean[k + 1], clean[0]).trim();
+    const snippet = truncate(snippetText(joined, bold), Math.max(1, width - 9));
+    // A cut can fall inside a match: bold ends with the line either way.
+    out.line(`         ${snippet.replace(/\u0001/g, '\u001b[1m').replace(/\u0004/g, '\u001b[22m')}${bold ? '\u001b[22m' : ''}`);
   });
   return n;
 }

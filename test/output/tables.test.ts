@@ -72,9 +72,9 @@ describe('table layout', () => {
 // A real terminal of a given width: a pty from util-linux `script`, sized with stty.
 const hasScript = process.platform === 'linux' && (() => { try { execFileSync('script', ['--version'], { stdio: 'ignore' }); return true; } catch { return false; } })();
 
-function onTerminal(cols: number, args: string[]): Promise<string> {
+function onTerminal(cols: number, args: string[], term = 'dumb'): Promise<string> {
   const cmd = `stty cols ${cols} rows 100; "${process.execPath}" "${path.join(ROOT, 'bin', 'inkzee.js')}" ${args.map((a) => `'${a}'`).join(' ')}`;
-  return new Promise((resolve, reject) => execFile('script', ['-qec', cmd, '/dev/null'], { env: { PATH: process.env.PATH, HOME: process.env.HOME, TERM: 'dumb' } },
+  return new Promise((resolve, reject) => execFile('script', ['-qec', cmd, '/dev/null'], { env: { PATH: process.env.PATH, HOME: process.env.HOME, TERM: term } },
     (err, stdout) => (err ? reject(err) : resolve(stdout.replace(/\r/g, '')))));
 }
 
@@ -102,6 +102,12 @@ describe.skipIf(!hasScript)('tables on a terminal', () => {
       expect(out).not.toMatch(/[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufffd]/);
     }
   }, 60_000);
+
+  it('shows search matches in bold on a colour terminal, and nothing else raw', async () => {
+    const out = await onTerminal(80, ['--db', db, 'search', 'invoice'], 'xterm');
+    expect(out).toContain('\u001b[1mInvoice\u001b[22m');
+    expect(out.replace(/\u001b\[(1|22)m/g, '')).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+  });
 
   it('cuts the feed column by grapheme with "…", and strips bidi controls from titles', async () => {
     const out = await onTerminal(120, ['--db', db, 'items']);
