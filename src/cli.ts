@@ -235,6 +235,9 @@ export async function main(argv: string[]): Promise<void> {
     return;
   }
   leanHeap();
+  // Messages that cannot be written (stderr on a full disk, or a pipe that closed) have nowhere left
+  // to be reported: the exit code must still say what happened, not an unhandled 'error' event's 1.
+  process.stderr.on('error', () => {});
   const env = { env: process.env, stdoutIsTTY: !!process.stdout.isTTY, stderrIsTTY: !!process.stderr.isTTY, columns: process.stdout.columns };
   // Until a command runs, only the output settings matter: the database is chosen (and a bad
   // --db or INKZEE_DB refused) with the command's flags.

@@ -51,6 +51,16 @@ describe('reading from the command line', () => {
     expect(fs.readFileSync(errFile, 'utf8')).toBe('');
   });
 
+  it.skipIf(!fs.existsSync('/dev/full'))('keeps its exit code when stderr cannot be written', async () => {
+    const full = fs.openSync('/dev/full', 'w');
+    const code = (args: string[]) => new Promise<number | null>((resolve) => spawn(process.execPath, [path.join(ROOT, 'bin', 'inkzee.js'), '--db', db, ...args],
+      { stdio: ['ignore', 'ignore', full] }).on('close', resolve));
+    expect(await code(['items', '--limit', 'x'])).toBe(2);
+    expect(await code(['show', '999999'])).toBe(1);
+    expect(await code(['items', '--category', 'nothing-here'])).toBe(0); // "no items match" is lost, not fatal
+    fs.closeSync(full);
+  });
+
   it('ends help quietly with exit 0 when the reader went away before it was written', async () => {
     const bin = path.join(ROOT, 'bin', 'inkzee.js');
     const errFile = path.join(tempDir(), 'err');
