@@ -21,6 +21,11 @@ export class InkzeeError extends Error {
   }
 }
 
+/** shownValue is a user's value as a message quotes it: bare when plain, else as a JSON string (so '' and spaces show). */
+export function shownValue(value: string): string {
+  return /^[\x21-\x7e]+$/.test(value) ? value : JSON.stringify(value);
+}
+
 /** UsageError is a bad flag, argument or combination of them (exit 2). */
 export class UsageError extends InkzeeError {
   constructor(message: string) {

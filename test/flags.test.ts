@@ -82,6 +82,15 @@ describe('numeric flags on the command line', () => {
       expect(r.stderr).toMatch(new RegExp(`^inkzee: ${flag} ${shown}: must be (a|a whole) number [^\\n]+\\n$`));
     });
 
+  it.each([
+    [['show', ''], 'inkzee: show "": an item id is a whole number (see `inkzee items`)\n'],
+    [['classify', 'explain', ''], 'inkzee: item "": give the item\'s id, a whole number from `inkzee items`\n'],
+    [['classify', 'train', '--labels', 'x.csv', '--model', ''], 'inkzee: --model "": use letters, digits, ".", "_" or "-"\n'],
+    [['items', '--has-enclosure', 'audio mpeg'], 'inkzee: --has-enclosure "audio mpeg": not audio, video, image or a MIME type (audio/mpeg)\n'],
+  ])('%j quotes an empty or spaced value instead of losing it', async (args, stderr) => {
+    expect(await cli(['--db', db, ...args])).toMatchObject({ code: 2, stderr });
+  });
+
   it('refuses a bad crawl flag of import before storing anything', async () => {
     const fresh = path.join(tempDir(), 'import.db');
     const r = await cli(['--db', fresh, 'import', fixture('opml', 'nested.opml'), '--timeout', '3000000']);

@@ -1,5 +1,5 @@
 import readline from 'node:readline';
-import { InputError, UsageError } from '../errors.js';
+import { InputError, shownValue, UsageError } from '../errors.js';
 import { readExamples, type Examples } from '../classify/examples.js';
 import { deserializeModel, MODEL_FORMAT, serializeModel, type Model, type Prediction } from '../classify/model.js';
 import { predictMany, startHelper, trainOnTwoThreads, type Helper } from '../classify/parallel.js';
@@ -119,7 +119,7 @@ async function learn(ctx: Context, o: TrainOptions, helper?: Helper) {
  * replaced only once the new one is trained and written; any failure leaves it untouched.
  */
 export async function trainCommand(ctx: Context, o: TrainOptions): Promise<TrainResult> {
-  if (!/^[\w.-]{1,64}$/.test(o.model)) throw new UsageError(`--model ${o.model}: use letters, digits, ".", "_" or "-"`);
+  if (!/^[\w.-]{1,64}$/.test(o.model)) throw new UsageError(`--model ${shownValue(o.model)}: use letters, digits, ".", "_" or "-"`);
   const started = Date.now();
   const helper = startHelper(); // loads while the examples are read
   let r: Awaited<ReturnType<typeof learn>>;

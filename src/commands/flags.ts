@@ -1,4 +1,4 @@
-import { UsageError } from '../errors.js';
+import { shownValue, UsageError } from '../errors.js';
 
 /** NumberSpec says which values a numeric flag takes: decimal digits only, within a range. */
 export interface NumberSpec {
@@ -37,11 +37,6 @@ export const NUMERIC_FLAGS = {
 
 /** NumericFlag is the name of a flag listed in NUMERIC_FLAGS. */
 export type NumericFlag = keyof typeof NUMERIC_FLAGS;
-
-/** shownValue is a flag value as a message quotes it: bare when plain, else as a JSON string (so '' and spaces show). */
-export function shownValue(value: string): string {
-  return /^[\x21-\x7e]+$/.test(value) ? value : JSON.stringify(value);
-}
 
 /** describeSpec words a spec for a message: "a whole number from 1 to 1000". */
 export function describeSpec(s: NumberSpec): string {

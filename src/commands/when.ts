@@ -1,5 +1,4 @@
-import { UsageError } from '../errors.js';
-import { shownValue } from './flags.js';
+import { shownValue, UsageError } from '../errors.js';
 
 const UNITS: Record<string, number> = { s: 1e3, m: 60e3, h: 3600e3, d: 86400e3, w: 7 * 86400e3 };
 
