@@ -4,6 +4,7 @@ import { defaultDbPath, resolveConfig, type Config, type GlobalFlags } from './c
 import { EXIT, InkzeeError, PipeClosed, storeFault } from './errors.js';
 import { Output } from './output/output.js';
 import { StdoutWriter } from './output/stdout.js';
+import { stripControls } from './output/sanitize.js';
 import { createContext, type Context } from './commands/context.js';
 import { leanHeap } from './heap.js';
 
@@ -31,7 +32,8 @@ export function buildProgram(run: (action: Action, cmd: Command, args: unknown[]
       // quietly, `> /dev/full` is one line, not an unhandled EPIPE or ENOSPC with a stack.
       writeOut: (s) => { const w = new StdoutWriter(1); w.write(s); w.flush(); },
       writeErr: (s) => process.stderr.write(s),
-      outputError: (s, write) => write(`inkzee: ${s.replace(/^error: /, '')}`),
+      // Commander quotes what it was given ("argument 'x' is invalid"), which may come from a feed via a script.
+      outputError: (s, write) => write(`inkzee: ${stripControls(s.replace(/^error: /, ''))}`),
     })
     .addHelpText('after', examples('inkzee import scoble.opml', 'inkzee refresh --quiet', 'inkzee feeds --category Technology', 'inkzee export backup.opml'));
 

@@ -62,6 +62,13 @@ describe('the inkzee command', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('strips control characters from the values commander quotes in its errors', async () => {
+    const r = await cli(['--db', db, 'feeds', '--format', 'x\u001b]0;owned\u0007\u001b[2J']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^inkzee: option '--format <format>' argument 'x' is invalid/);
+    expect(r.stderr).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+  });
+
   it('refuses a database from a newer Inkzee with exit 1 and one line', async () => {
     const r = await cli(['--db', fixture('opml', 'plain-text.opml'), 'feeds']);
     expect(r.code).toBe(1);

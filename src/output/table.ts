@@ -87,7 +87,7 @@ export function renderTable<T>(rows: readonly T[], columns: readonly Column<T>[]
   const marks = rows.map((r) => columns.map((c) => (c.mark ? oneLine(c.mark(r)) : '')));
   const full = (row: number, k: number) => (marks[row][k] ? `${cells[row][k]} ${marks[row][k]}` : cells[row][k]);
   const natural = columns.map((c, k) => Math.min(c.max ?? Infinity,
-    Math.max(stringWidth(c.header), ...cells.map((_, row) => stringWidth(full(row, k))))));
+    Math.max(stringWidth(oneLine(c.header)), ...cells.map((_, row) => stringWidth(full(row, k))))));
   const { shown, widths } = width === undefined ? { shown: columns.map((_, k) => k), widths: natural } : layout(natural, columns, width);
   const fit = (v: string, mark: string, k: number) => {
     if (!mark) return truncate(v, widths[k]);
@@ -95,7 +95,8 @@ export function renderTable<T>(rows: readonly T[], columns: readonly Column<T>[]
     return room < 1 ? truncate(mark, widths[k]) : `${truncate(v, room)} ${mark}`;
   };
   const line = (vals: string[], ms: string[]) => shown.map((k) => pad(fit(vals[k], ms[k], k), widths[k], columns[k].align)).join(' '.repeat(GAP)).trimEnd();
-  return [line(columns.map((c) => c.header), columns.map(() => '')), ...cells.map((row, r) => line(row, marks[r]))];
+  // Headers can be data too (classify eval's confusion matrix is headed by the file's labels).
+  return [line(columns.map((c) => oneLine(c.header)), columns.map(() => '')), ...cells.map((row, r) => line(row, marks[r]))];
 }
 
 /** tsvLine renders one row as tab-separated values with tabs and newlines inside cells removed. */

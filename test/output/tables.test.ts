@@ -61,6 +61,11 @@ describe('table layout', () => {
     expect(lines[1]).toContain('A fairly long title that will not fit on a narrow terminal');
   });
 
+  it('sanitizes headers too: they can be data, like the labels heading a confusion matrix', () => {
+    const lines = renderTable([{ n: 1 }], [{ header: 'Evil\u001b[2J\u202elabel', cell: (r: { n: number }) => r.n }]);
+    expect(lines[0]).toBe('Evillabel');
+  });
+
   it('keeps every line within even a tiny width', () => {
     for (const width of [1, 3, 5, 8, 12]) {
       for (const l of renderTable(rows, cols, width)) expect(stringWidth(l)).toBeLessThanOrEqual(width);
