@@ -36,7 +36,7 @@ export class UsageError extends InkzeeError {
 /** InputError names an input (file, URL, stdin) that cannot be used, e.g. a file that is not OPML. */
 export class InputError extends InkzeeError {
   constructor(readonly input: string, problem: string, code = 'bad-input') {
-    super(`${input}: ${problem}`, code, EXIT.failure);
+    super(`${input === '' ? '""' : input}: ${problem}`, code, EXIT.failure); // an empty name (an unset variable) still shows
   }
 }
 

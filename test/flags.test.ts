@@ -91,6 +91,10 @@ describe('numeric flags on the command line', () => {
     expect(await cli(['--db', db, ...args])).toMatchObject({ code: 2, stderr });
   });
 
+  it('names an empty input file "" rather than nothing', async () => {
+    expect(await cli(['--db', db, 'import', '', '--no-fetch'])).toMatchObject({ code: 1, stderr: 'inkzee: "": no such file\n' });
+  });
+
   it('refuses a bad crawl flag of import before storing anything', async () => {
     const fresh = path.join(tempDir(), 'import.db');
     const r = await cli(['--db', fresh, 'import', fixture('opml', 'nested.opml'), '--timeout', '3000000']);
