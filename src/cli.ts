@@ -1,12 +1,15 @@
 import { setMaxListeners } from 'node:events';
 import { Command, CommanderError, Option } from 'commander';
-import { resolveConfig, type Config, type GlobalFlags } from './config.js';
+import { defaultDbPath, resolveConfig, type Config, type GlobalFlags } from './config.js';
 import { EXIT, InkzeeError, PipeClosed, storeFault } from './errors.js';
 import { Output } from './output/output.js';
+import { StdoutWriter } from './output/stdout.js';
+import { stripControls } from './output/sanitize.js';
 import { createContext, type Context } from './commands/context.js';
 import { leanHeap } from './heap.js';
 
 import { VERSION } from './version.js';
+import { nodeProblem } from './node-version.js';
 
 type Action = (ctx: Context, ...args: any[]) => Promise<void> | void;
 
@@ -25,8 +28,12 @@ export function buildProgram(run: (action: Action, cmd: Command, args: unknown[]
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({
+      // Help and --version go through the same writer as data: `inkzee --help | head -1` ends
+      // quietly, `> /dev/full` is one line, not an unhandled EPIPE or ENOSPC with a stack.
+      writeOut: (s) => { const w = new StdoutWriter(1); w.write(s); w.flush(); },
       writeErr: (s) => process.stderr.write(s),
-      outputError: (s, write) => write(`inkzee: ${s.replace(/^error: /, '')}`),
+      // Commander quotes what it was given ("argument 'x' is invalid"), which may come from a feed via a script.
+      outputError: (s, write) => write(`inkzee: ${stripControls(s.replace(/^error: /, ''))}`),
     })
     .addHelpText('after', examples('inkzee import scoble.opml', 'inkzee refresh --quiet', 'inkzee feeds --category Technology', 'inkzee export backup.opml'));
 
@@ -222,9 +229,21 @@ function report(err: unknown, out: Output, cfg: Config): number {
 
 /** main runs the CLI: the only place that decides the process's exit code. */
 export async function main(argv: string[]): Promise<void> {
+  // npm only warns about engines (EBADENGINE); an older Node would fail later, in the first crawl.
+  const tooOld = nodeProblem(process.versions.node);
+  if (tooOld) {
+    process.stderr.write(`inkzee: ${tooOld}\n`);
+    process.exitCode = EXIT.failure;
+    return;
+  }
   leanHeap();
+  // Messages that cannot be written (stderr on a full disk, or a pipe that closed) have nowhere left
+  // to be reported: the exit code must still say what happened, not an unhandled 'error' event's 1.
+  process.stderr.on('error', () => {});
   const env = { env: process.env, stdoutIsTTY: !!process.stdout.isTTY, stderrIsTTY: !!process.stderr.isTTY, columns: process.stdout.columns };
-  let cfg = resolveConfig({}, env);
+  // Until a command runs, only the output settings matter: the database is chosen (and a bad
+  // --db or INKZEE_DB refused) with the command's flags.
+  let cfg = resolveConfig({ db: defaultDbPath(process.env) }, env);
   let out = new Output(cfg);
   // SIGINT/SIGTERM: the first asks commands to stop starting work and commit what is done;
   // a second one quits at once.

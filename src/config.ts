@@ -1,5 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
+import { UsageError } from './errors.js';
 
 /** Config is every setting resolved once from flags, environment and defaults; it is frozen. */
 export interface Config {
@@ -40,10 +41,25 @@ export function defaultDbPath(env: NodeJS.ProcessEnv): string {
   return path.join(dataHome, 'inkzee', 'inkzee.db');
 }
 
+/**
+ * dbPathOf picks the database: --db, else $INKZEE_DB, else the default. An empty value is refused,
+ * not skipped: `--db "$DB"` with DB unset would otherwise write to the user's real database. So is
+ * a --db value starting with "-": commander takes the next flag (`--db --json`) as the path.
+ */
+export function dbPathOf(flags: GlobalFlags, env: NodeJS.ProcessEnv): string {
+  if (flags.db !== undefined) {
+    if (flags.db === '') throw new UsageError('--db "": the database path is empty (an unset variable?); give a path, or leave --db out for $INKZEE_DB or the default');
+    if (flags.db.startsWith('-')) throw new UsageError(`--db ${flags.db}: a database path, not a flag, must follow --db (for a file so named, write ./${flags.db})`);
+    return flags.db;
+  }
+  if (env.INKZEE_DB === '') throw new UsageError('INKZEE_DB is set but empty; give it a path, or unset it for the default database');
+  return env.INKZEE_DB ?? defaultDbPath(env);
+}
+
 /** resolveConfig merges flags over environment over defaults into a frozen Config. */
 export function resolveConfig(flags: GlobalFlags, e: Environment): Config {
   return Object.freeze({
-    dbPath: flags.db || e.env.INKZEE_DB || defaultDbPath(e.env),
+    dbPath: dbPathOf(flags, e.env),
     json: !!flags.json,
     quiet: !!flags.quiet,
     // https://no-color.org: any non-empty NO_COLOR disables colour.
@@ -51,6 +67,7 @@ export function resolveConfig(flags: GlobalFlags, e: Environment): Config {
     debug: e.env.INKZEE_DEBUG === '1',
     stdoutIsTTY: e.stdoutIsTTY,
     stderrIsTTY: e.stderrIsTTY,
-    columns: e.columns && e.columns > 20 ? e.columns : 100,
+    // The terminal's width however narrow (tables fit it); 100 when it does not say (a pty of size 0).
+    columns: e.columns && e.columns > 0 ? e.columns : 100,
   });
 }

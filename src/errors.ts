@@ -21,6 +21,11 @@ export class InkzeeError extends Error {
   }
 }
 
+/** shownValue is a user's value as a message quotes it: bare when plain, else as a JSON string (so '' and spaces show). */
+export function shownValue(value: string): string {
+  return /^[\x21-\x7e]+$/.test(value) ? value : JSON.stringify(value);
+}
+
 /** UsageError is a bad flag, argument or combination of them (exit 2). */
 export class UsageError extends InkzeeError {
   constructor(message: string) {
@@ -31,7 +36,7 @@ export class UsageError extends InkzeeError {
 /** InputError names an input (file, URL, stdin) that cannot be used, e.g. a file that is not OPML. */
 export class InputError extends InkzeeError {
   constructor(readonly input: string, problem: string, code = 'bad-input') {
-    super(`${input}: ${problem}`, code, EXIT.failure);
+    super(`${input === '' ? '""' : input}: ${problem}`, code, EXIT.failure); // an empty name (an unset variable) still shows
   }
 }
 
@@ -102,6 +107,16 @@ export class InterruptedError extends InkzeeError {
 export class PipeClosed extends InkzeeError {
   constructor() {
     super('stdout closed', 'pipe-closed', EXIT.ok);
+  }
+}
+
+/**
+ * StdoutError is standard output that cannot be written: a full disk (`> /dev/full`), a closed or
+ * read-only descriptor. One line and exit 1, like any output that cannot be written.
+ */
+export class StdoutError extends InkzeeError {
+  constructor(cause: unknown) {
+    super(`cannot write to standard output (${(cause as NodeJS.ErrnoException)?.code ?? String((cause as Error)?.message ?? cause)})`, 'stdout', EXIT.failure, { cause });
   }
 }
 

@@ -62,6 +62,13 @@ describe('the inkzee command', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('strips control characters from the values commander quotes in its errors', async () => {
+    const r = await cli(['--db', db, 'feeds', '--format', 'x\u001b]0;owned\u0007\u001b[2J']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^inkzee: option '--format <format>' argument 'x' is invalid/);
+    expect(r.stderr).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+  });
+
   it('refuses a database from a newer Inkzee with exit 1 and one line', async () => {
     const r = await cli(['--db', fixture('opml', 'plain-text.opml'), 'feeds']);
     expect(r.code).toBe(1);
@@ -75,6 +82,25 @@ describe('the inkzee command', () => {
     expect(fs.existsSync(path.join(dir, 'env.db'))).toBe(true);
     await cli(['import', fixture('opml', 'utf8-bom.opml'), '--no-fetch'], { env: { XDG_DATA_HOME: dir } });
     expect(fs.existsSync(path.join(dir, 'inkzee', 'inkzee.db'))).toBe(true);
+  });
+
+  it('refuses an empty --db or INKZEE_DB instead of falling back to the real database', async () => {
+    const dir = tempDir();
+    const env = { INKZEE_DB: path.join(dir, 'env.db'), XDG_DATA_HOME: dir };
+    const empty = await cli(['--db', '', 'import', fixture('opml', 'nested.opml'), '--no-fetch'], { env });
+    expect(empty).toMatchObject({ code: 2, stdout: '' });
+    expect(empty.stderr).toMatch(/^inkzee: --db "": the database path is empty[^\n]*\n$/);
+    const unset = await cli(['import', fixture('opml', 'nested.opml'), '--no-fetch'], { env: { INKZEE_DB: '', XDG_DATA_HOME: dir } });
+    expect(unset).toMatchObject({ code: 2, stderr: 'inkzee: INKZEE_DB is set but empty; give it a path, or unset it for the default database\n' });
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+
+  it('refuses a --db followed by a flag instead of creating a file named after the flag', async () => {
+    const dir = tempDir();
+    const r = await cli(['--db', '--json', 'feeds'], { cwd: dir, env: { XDG_DATA_HOME: dir } });
+    expect(r).toMatchObject({ code: 2, stdout: '' });
+    expect(r.stderr).toMatch(/^inkzee: --db --json: a database path, not a flag, must follow --db \(for a file so named, write \.\/--json\)\n$/);
+    expect(fs.readdirSync(dir)).toEqual([]);
   });
 
   it('stays silent with --quiet while more than ten requests are in flight at once', async () => {

@@ -4,14 +4,14 @@ import { DEFAULT_MODEL, evalCommand, labelCommand, modelsCommand, stdinCommand, 
 import { correctionsCommand, explainCommand, teachCommand } from './classify-teach.js';
 import { printCorrections, printEval, printExplain, printLabel, printModels, printTeach, printTrain } from '../output/classify.js';
 import { UsageError } from '../errors.js';
+import { optionalFlag } from './flags.js';
 
 const columnsOf = (c?: string) => (c ? c.split(',').map((s) => s.trim()).filter(Boolean) : undefined);
-const confidenceOf = (x?: string) => (x === undefined ? undefined : Number(x));
 
 /** classifyTrainAction runs `inkzee classify train`. */
 export async function classifyTrainAction(ctx: Context, opts: { labels?: string; fromFolders?: boolean; depth?: string; fromTags?: boolean; minTagItems?: string; model?: string; columns?: string }): Promise<void> {
-  const depth = opts.depth === undefined ? undefined : Number(opts.depth);
-  const minTagItems = opts.minTagItems === undefined ? undefined : Number(opts.minTagItems);
+  const depth = optionalFlag('--depth', opts.depth);
+  const minTagItems = optionalFlag('--min-tag-items', opts.minTagItems);
   printTrain(ctx.out, await trainCommand(ctx, {
     labels: opts.labels, fromFolders: opts.fromFolders, depth, fromTags: opts.fromTags, minTagItems, model: opts.model ?? DEFAULT_MODEL, columns: columnsOf(opts.columns),
   }));
@@ -20,7 +20,7 @@ export async function classifyTrainAction(ctx: Context, opts: { labels?: string;
 /** classifyAction runs `inkzee classify` (label stored items) and `inkzee classify --stdin`. */
 export async function classifyAction(ctx: Context, opts: { model?: string; all?: boolean; stdin?: boolean; minConfidence?: string }): Promise<void> {
   const model = opts.model ?? DEFAULT_MODEL;
-  const minConfidence = confidenceOf(opts.minConfidence);
+  const minConfidence = optionalFlag('--min-confidence', opts.minConfidence);
   if (opts.stdin) {
     if (opts.all) throw new UsageError('classify: --all labels stored items; it does not go with --stdin');
     await stdinCommand(ctx, { model, minConfidence }, (o) => ctx.out.record(o));
@@ -41,8 +41,7 @@ export async function classifyModelsAction(ctx: Context): Promise<void> {
 
 /** classifyExplainAction runs `inkzee classify explain ITEM`. */
 export async function classifyExplainAction(ctx: Context, item: string, opts: { model?: string; top?: string }): Promise<void> {
-  const top = opts.top === undefined ? undefined : Number(opts.top);
-  if (top !== undefined && (!Number.isInteger(top) || top < 1)) throw new UsageError(`--top ${opts.top}: must be a whole number from 1`);
+  const top = optionalFlag('--top', opts.top);
   printExplain(ctx.out, await explainCommand(ctx, item, { model: opts.model ?? DEFAULT_MODEL, top }));
 }
 

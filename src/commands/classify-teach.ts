@@ -1,6 +1,6 @@
 // The classifier's conversation with its reader: why an item got its label (explain), and the
 // reader's corrections, which label the item at once and join every later training (teach).
-import { InputError, UsageError } from '../errors.js';
+import { InputError, shownValue, UsageError } from '../errors.js';
 import { explain, type Explanation } from '../classify/explain.js';
 import { predict } from '../classify/model.js';
 import type { Correction } from '../store/contract.js';
@@ -9,7 +9,7 @@ import { DEFAULT_MODEL, itemText, loadModel } from './classify.js';
 
 function itemId(s: string): number {
   const id = Number(s);
-  if (!/^\d+$/.test(s.trim()) || !Number.isSafeInteger(id) || id < 1) throw new UsageError(`item ${s}: give the item's id, a whole number from \`inkzee items\``);
+  if (!/^\d+$/.test(s.trim()) || !Number.isSafeInteger(id) || id < 1) throw new UsageError(`item ${shownValue(s)}: give the item's id, a whole number from \`inkzee items\``);
   return id;
 }
 

@@ -1,5 +1,5 @@
 import readline from 'node:readline';
-import { InputError, UsageError } from '../errors.js';
+import { InputError, shownValue, UsageError } from '../errors.js';
 import { readExamples, type Examples } from '../classify/examples.js';
 import { deserializeModel, MODEL_FORMAT, serializeModel, type Model, type Prediction } from '../classify/model.js';
 import { predictMany, startHelper, trainOnTwoThreads, type Helper } from '../classify/parallel.js';
@@ -119,7 +119,7 @@ async function learn(ctx: Context, o: TrainOptions, helper?: Helper) {
  * replaced only once the new one is trained and written; any failure leaves it untouched.
  */
 export async function trainCommand(ctx: Context, o: TrainOptions): Promise<TrainResult> {
-  if (!/^[\w.-]{1,64}$/.test(o.model)) throw new UsageError(`--model ${o.model}: use letters, digits, ".", "_" or "-"`);
+  if (!/^[\w.-]{1,64}$/.test(o.model)) throw new UsageError(`--model ${shownValue(o.model)}: use letters, digits, ".", "_" or "-"`);
   const started = Date.now();
   const helper = startHelper(); // loads while the examples are read
   let r: Awaited<ReturnType<typeof learn>>;
@@ -209,9 +209,25 @@ export async function evalCommand(ctx: Context, file: string, o: { model: string
   const model = await loadModel(ctx, o.model);
   const name = displayName(file);
   const ex = readExamples(await readInput(file), name, o.columns);
+  checkKnownLabels(name, o.model, model.labels, ex.labels);
   const preds = await predictMany(model, ex.texts);
   const calibration = calibrate(preds.map((p, k) => p.label === ex.labels[k]), preds.map((p) => p.confidence));
   return { model: o.model, source: name, ...evaluate(ex.labels, preds.map((p) => p.label)), calibration };
+}
+
+/**
+ * checkKnownLabels refuses a labelled file with labels the model was not trained on: it can never
+ * predict them, so every such row would count as wrong and the scores measure the file, not the
+ * model (an all-unknown file scored 0 % and exited 0). Bad input, exit 1, naming the labels.
+ */
+function checkKnownLabels(source: string, modelName: string, known: readonly string[], labels: readonly string[]): void {
+  const has = new Set(known);
+  const unknown = new Map<string, number>();
+  for (const l of labels) if (!has.has(l)) unknown.set(l, (unknown.get(l) ?? 0) + 1);
+  if (unknown.size === 0) return;
+  const list = (names: string[]) => names.slice(0, 10).join(', ') + (names.length > 10 ? `, and ${names.length - 10} more` : '');
+  const rows = [...unknown].sort((a, b) => b[1] - a[1]).map(([l, n]) => `${JSON.stringify(l)} (${n} row${n === 1 ? '' : 's'})`);
+  throw new InputError(source, `labels model "${modelName}" does not know: ${list(rows)}; it knows ${list(known.map((l) => JSON.stringify(l)))}`, 'bad-labels');
 }
 
 /** modelsCommand lists stored models. */

@@ -7,6 +7,7 @@ import { workerCommand } from './worker.js';
 import type { CrawlOptions, CrawlSummary } from './crawl.js';
 import type { FeedResult } from '../crawl/recipe.js';
 import { InterruptedError, PartialFailure } from '../errors.js';
+import { numericFlag } from './flags.js';
 import { printImport } from '../output/render.js';
 import { crawlListener, printCrawlSummary } from '../output/progress.js';
 
@@ -15,7 +16,8 @@ type CrawlFlags = { concurrency: string; perHost: string; timeout: string; maxSi
 
 /** crawlOptions reads the crawl flags; `denyByDefault` is what neither private-network flag means (a service's worker denies). */
 function crawlOptions(f: CrawlFlags, denyByDefault = false): CrawlOptions & { wait?: boolean } {
-  return { concurrency: Number(f.concurrency), perHost: Number(f.perHost), timeout: Number(f.timeout), maxSize: Number(f.maxSize), wait: f.wait,
+  return { concurrency: numericFlag('--concurrency', f.concurrency), perHost: numericFlag('--per-host', f.perHost),
+    timeout: numericFlag('--timeout', f.timeout), maxSize: numericFlag('--max-size', f.maxSize), wait: f.wait,
     denyPrivateNetworks: f.allowPrivateNetworks ? false : f.denyPrivateNetworks ?? denyByDefault };
 }
 
@@ -34,11 +36,12 @@ function listenWithFailures(ctx: Context) {
 
 /** importAction runs `inkzee import FILE`: store the subscriptions, then crawl the new ones. */
 export async function importAction(ctx: Context, file: string, opts: CrawlFlags & { fetch: boolean }): Promise<void> {
+  const crawl = crawlOptions(opts); // a bad crawl flag is refused before anything is stored
   const result = await importSubscriptions(ctx, file);
   printImport(ctx.out, result);
   if (!opts.fetch) return;
   const { failures, listen } = listenWithFailures(ctx);
-  finishCrawl(ctx, await crawlNew(ctx, result.addedIds, crawlOptions(opts), listen), failures);
+  finishCrawl(ctx, await crawlNew(ctx, result.addedIds, crawl, listen), failures);
 }
 
 /** refreshAction runs `inkzee refresh`. */
@@ -51,7 +54,7 @@ export async function refreshAction(ctx: Context, opts: CrawlFlags & Omit<Refres
 /** workerAction runs `inkzee worker`: crawl round after round; SIGTERM stops it cleanly (exit 0). */
 export async function workerAction(ctx: Context, opts: CrawlFlags & { interval: string; exitWhenIdle?: boolean }): Promise<void> {
   const listen = crawlListener(ctx.out);
-  const total = await workerCommand(ctx, { ...crawlOptions(opts, true), interval: Number(opts.interval), exitWhenIdle: opts.exitWhenIdle },
+  const total = await workerCommand(ctx, { ...crawlOptions(opts, true), interval: numericFlag('--interval', opts.interval), exitWhenIdle: opts.exitWhenIdle },
     (s) => { if (!ctx.cfg.json) printCrawlSummary(ctx.out, s, []); }, listen);
   if (ctx.cfg.json) ctx.out.record({ type: 'summary', ...total });
 }

@@ -2,7 +2,8 @@ import { enclosureKind } from '../store/item-filter.js';
 import type { ItemFilter, StoredItem } from '../store/contract.js';
 import type { Context } from './context.js';
 import { knownFeeds } from './known-feeds.js';
-import { parseCount, parseWhen } from './when.js';
+import { parseWhen } from './when.js';
+import { optionalFlag } from './flags.js';
 
 /** ItemFlags are the listing filters as typed on the command line. */
 export interface ItemFlags {
@@ -28,8 +29,8 @@ export function itemFilter(ctx: Context, f: ItemFlags): ItemFilter {
     feed: f.feed, category: f.category, label: f.label,
     since: f.since !== undefined ? parseWhen('--since', f.since, now) : undefined,
     until: f.until !== undefined ? parseWhen('--until', f.until, now) : undefined,
-    limit: parseCount('--limit', f.limit),
-    afterId: parseCount('--after-id', f.afterId),
+    limit: optionalFlag('--limit', f.limit),
+    afterId: optionalFlag('--after-id', f.afterId),
     tags: f.tag === undefined ? undefined : [f.tag].flat(),
     enclosure: f.hasEnclosure === undefined ? undefined : enclosureKind(f.hasEnclosure),
   };

@@ -1,4 +1,4 @@
-import { InputError, UsageError } from '../errors.js';
+import { InputError, shownValue, UsageError } from '../errors.js';
 import type { SearchHit, StoredItem, StoreStats } from '../store/contract.js';
 import type { Context } from './context.js';
 import { itemFilter, type ItemFlags } from './items.js';
@@ -14,7 +14,7 @@ export async function searchCommand(ctx: Context, query: string, flags: ItemFlag
 
 /** showCommand returns one item by id. */
 export async function showCommand(ctx: Context, id: string): Promise<StoredItem> {
-  if (!/^\d+$/.test(id)) throw new UsageError(`show ${id}: an item id is a whole number (see \`inkzee items\`)`);
+  if (!/^\d+$/.test(id)) throw new UsageError(`show ${shownValue(id)}: an item id is a whole number (see \`inkzee items\`)`);
   const item = await (await ctx.store()).item(Number(id));
   if (!item) throw new InputError(`item ${id}`, 'no such item', 'no-item');
   return item;

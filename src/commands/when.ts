@@ -1,4 +1,4 @@
-import { UsageError } from '../errors.js';
+import { shownValue, UsageError } from '../errors.js';
 
 const UNITS: Record<string, number> = { s: 1e3, m: 60e3, h: 3600e3, d: 86400e3, w: 7 * 86400e3 };
 
@@ -8,17 +8,12 @@ const UNITS: Record<string, number> = { s: 1e3, m: 60e3, h: 3600e3, d: 86400e3, 
  */
 export function parseWhen(flag: string, value: string, now: Date): string {
   const m = /^(\d+(?:\.\d+)?)\s*([smhdw])$/i.exec(value.trim());
-  if (m) return new Date(now.getTime() - Number(m[1]) * UNITS[m[2].toLowerCase()]).toISOString();
+  // A Date reaches back 275,000 years; a duration beyond that is refused rather than thrown on.
+  const back = m ? new Date(now.getTime() - Number(m[1]) * UNITS[m[2].toLowerCase()]) : undefined;
+  if (back && Number.isFinite(back.getTime())) return back.toISOString();
   if (/^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value.trim())) {
     const ms = Date.parse(value.trim().length === 10 ? `${value.trim()}T00:00:00Z` : value.trim());
     if (Number.isFinite(ms)) return new Date(ms).toISOString();
   }
-  throw new UsageError(`${flag} ${value}: not a duration (30m, 2h, 3d, 1w) or an ISO date (2024-05-01)`);
-}
-
-/** parseCount reads a non-negative whole-number flag such as --limit or --after-id. */
-export function parseCount(flag: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value.trim())) throw new UsageError(`${flag} ${value}: not a whole number`);
-  return Number(value);
+  throw new UsageError(`${flag} ${shownValue(value)}: not a duration (30m, 2h, 3d, 1w) or an ISO date (2024-05-01)`);
 }

@@ -1,6 +1,7 @@
 import dns from 'node:dns';
 import fs from 'node:fs';
 import net from 'node:net';
+import { shownValue, UsageError } from '../errors.js';
 
 /** Address is one resolved address of a host. */
 export interface Address {
@@ -212,8 +213,18 @@ export class HostResolver {
   }
 }
 
-/** dnsServersFrom reads a comma-separated server list (INKZEE_DNS_SERVERS); empty means the system's. */
+/**
+ * dnsServersFrom reads a comma-separated server list (INKZEE_DNS_SERVERS: ip, ip:port or
+ * [ipv6]:port); empty means the system's. Anything else is a usage error naming the entry, where
+ * c-ares's setServers would throw an internal error.
+ */
 export function dnsServersFrom(value: string | undefined): string[] | undefined {
   const list = (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  for (const s of list) {
+    const port = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(s);
+    const ok = net.isIP(s) !== 0 || (port !== null && Number(port[3]) <= 65535
+      && (port[1] !== undefined ? net.isIPv6(port[1]) : net.isIPv4(port[2])));
+    if (!ok) throw new UsageError(`INKZEE_DNS_SERVERS ${shownValue(s)}: not an IP address, ip:port or [ipv6]:port`);
+  }
   return list.length ? list : undefined;
 }

@@ -4,6 +4,7 @@ import type { Evidence } from '../classify/explain.js';
 import type { StoredModel } from '../store/models.js';
 import type { Output } from './output.js';
 import { renderTable } from './table.js';
+import { oneLine } from './sanitize.js';
 
 const pct = (x: number) => `${(100 * x).toFixed(2)} %`;
 
@@ -58,11 +59,11 @@ export function printModels(out: Output, models: StoredModel[]): void {
   if (out.cfg.json) { for (const m of models) out.record(m); return; }
   if (models.length === 0) { out.info('no models yet: `inkzee classify train --from-folders` or `--labels FILE`'); return; }
   for (const l of renderTable(models, [
-    { header: 'NAME', cell: (m) => m.name }, { header: 'LABELS', cell: (m) => m.labels.join(', '), flex: true },
-    { header: 'EXAMPLES', cell: (m) => m.trainSize, align: 'right' }, { header: 'SOURCE', cell: (m) => m.source },
-    { header: 'TRAINED', cell: (m) => m.createdAt.slice(0, 16).replace('T', ' ') },
-    { header: 'CORRECTIONS', cell: (m) => m.corrections, align: 'right' },
-    { header: 'SIZE', cell: (m) => `${(m.bytes / 1024 / 1024).toFixed(1)} MB`, align: 'right' }],
+    { header: 'NAME', cell: (m) => m.name, shrink: true }, { header: 'LABELS', cell: (m) => m.labels.join(', '), flex: true },
+    { header: 'EXAMPLES', cell: (m) => m.trainSize, align: 'right', drop: 5 }, { header: 'SOURCE', cell: (m) => m.source, shrink: true, drop: 4 },
+    { header: 'TRAINED', cell: (m) => m.createdAt.slice(0, 16).replace('T', ' '), drop: 3 },
+    { header: 'CORRECTIONS', cell: (m) => m.corrections, align: 'right', drop: 1 },
+    { header: 'SIZE', cell: (m) => `${(m.bytes / 1024 / 1024).toFixed(1)} MB`, align: 'right', drop: 2 }],
   out.cfg.stdoutIsTTY ? out.cfg.columns : undefined)) out.line(l);
 }
 
@@ -78,14 +79,16 @@ function evidence(out: Output, title: string, list: Evidence[]): void {
 /** printExplain shows why an item got its label: the words that pushed towards and away from it. */
 export function printExplain(out: Output, r: ExplainResult): void {
   if (out.cfg.json) { out.record({ type: 'explain', ...r }); return; }
-  out.line(`item ${r.item}: ${r.title ?? '(no title)'}`);
-  out.line(`model "${r.model}": ${r.label} (confidence ${r.confidence.toFixed(2)}), runner-up ${r.runnerUp.label} (${r.runnerUp.confidence.toFixed(2)})`);
-  if (r.taught) out.line(`you taught this item as ${r.taught}; that label stands whatever the model says`);
-  out.line(`score margin over ${r.runnerUp.label}: ${r.margin.toFixed(3)} = words below ${signed(r.margin - r.bias)} + intercepts ${signed(r.bias)}`);
+  // The title is the feed's and the labels come from a user's file: both reach a terminal here.
+  const label = oneLine(r.label), runnerUp = oneLine(r.runnerUp.label);
+  out.line(`item ${r.item}: ${r.title ? oneLine(r.title) : '(no title)'}`);
+  out.line(`model "${r.model}": ${label} (confidence ${r.confidence.toFixed(2)}), runner-up ${runnerUp} (${r.runnerUp.confidence.toFixed(2)})`);
+  if (r.taught) out.line(`you taught this item as ${oneLine(r.taught)}; that label stands whatever the model says`);
+  out.line(`score margin over ${runnerUp}: ${r.margin.toFixed(3)} = words below ${signed(r.margin - r.bias)} + intercepts ${signed(r.bias)}`);
   out.line('');
-  evidence(out, `towards ${r.label} (and away from ${r.runnerUp.label})`, r.towards);
+  evidence(out, `towards ${label} (and away from ${runnerUp})`, r.towards);
   out.line('');
-  evidence(out, `away from ${r.label} (towards ${r.runnerUp.label})`, r.away);
+  evidence(out, `away from ${label} (towards ${runnerUp})`, r.away);
 }
 
 /** printTeach confirms a correction. */
@@ -105,9 +108,9 @@ export function printCorrections(out: Output, r: CorrectionsResult): void {
   if (out.cfg.json) { for (const c of r.corrections) out.record({ type: 'correction', ...c }); return; }
   if (r.corrections.length === 0) { out.info('no corrections yet: `inkzee classify teach ITEM LABEL`'); return; }
   for (const l of renderTable(r.corrections, [
-    { header: 'MODEL', cell: (c) => c.model }, { header: 'ITEM', cell: (c) => c.itemId, align: 'right' },
-    { header: 'LABEL', cell: (c) => c.label }, { header: 'WAS', cell: (c) => c.was ?? '' },
-    { header: 'TAUGHT', cell: (c) => c.createdAt.slice(0, 16).replace('T', ' ') }, { header: 'SOURCE', cell: (c) => c.source },
+    { header: 'MODEL', cell: (c) => c.model, shrink: true, drop: 4 }, { header: 'ITEM', cell: (c) => c.itemId, align: 'right' },
+    { header: 'LABEL', cell: (c) => c.label, shrink: true }, { header: 'WAS', cell: (c) => c.was ?? '', shrink: true, drop: 3 },
+    { header: 'TAUGHT', cell: (c) => c.createdAt.slice(0, 16).replace('T', ' '), drop: 2 }, { header: 'SOURCE', cell: (c) => c.source, shrink: true, drop: 1 },
     { header: 'TITLE', cell: (c) => c.title ?? '', flex: true }],
   out.cfg.stdoutIsTTY ? out.cfg.columns : undefined)) out.line(l);
 }

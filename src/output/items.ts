@@ -45,8 +45,8 @@ export function byteSize(n: number): string {
 const when = (i: StoredItem) => (i.published ?? i.firstSeen).slice(0, 16).replace('T', ' ');
 const itemColumns: Column<StoredItem>[] = [
   { header: 'ID', cell: (i) => i.id, align: 'right' },
-  { header: 'DATE', cell: when },
-  { header: 'FEED', cell: (i) => (i.feedTitle ?? i.feedUrl).slice(0, 24) },
+  { header: 'DATE', cell: when, drop: 2 },
+  { header: 'FEED', cell: (i) => i.feedTitle ?? i.feedUrl, max: 24, shrink: true, drop: 1 },
   { header: 'TITLE', cell: (i) => i.title ?? i.link ?? '(untitled)', flex: true, mark: (i) => (hasMedia(i) ? MEDIA_MARK : '') },
 ];
 

@@ -1,3 +1,4 @@
+import stringWidth from 'string-width';
 import type { SearchHit, StoredItem, StoreStats } from '../store/contract.js';
 import { SNIPPET_CLOSE, SNIPPET_OPEN } from '../store/search.js';
 import { htmlToText } from '../text/html.js';
@@ -22,11 +23,19 @@ export async function printHits(out: Output, hits: AsyncIterable<SearchHit>, for
     if (out.cfg.json) { out.record({ ...itemRecord({ ...h, snippet: snippetText(h.snippet) }), rank: h.rank }); return; }
     if (format === 'tsv') { out.line(tsvLine([h.id, h.published ?? h.firstSeen, h.feedTitle ?? h.feedUrl, h.title, h.link, snippetText(h.snippet)])); return; }
     const width = out.cfg.stdoutIsTTY ? out.cfg.columns : 10_000;
-    const head = `${String(h.id).padStart(7)}  ${(h.published ?? h.firstSeen).slice(0, 10)}  ${pad(truncate(oneLine(h.feedTitle ?? h.feedUrl), 24), 24)}  `;
+    // On a narrow terminal the feed, then the date, leave their room to the title (at least 20 wide).
+    const date = width >= 9 + 12 + 20 ? `${(h.published ?? h.firstSeen).slice(0, 10)}  ` : '';
+    const feed = width >= 9 + 12 + 26 + 20 ? `${pad(truncate(oneLine(h.feedTitle ?? h.feedUrl), 24), 24)}  ` : '';
+    const head = `${String(h.id).padStart(7)}  ${date}${feed}`;
     const mark = hasMedia(h) ? ` ${MEDIA_MARK}` : '';
-    out.line(head + truncate(oneLine(h.title ?? h.link ?? '(untitled)'), Math.max(10, width - head.length - mark.length)) + mark);
-    const snippet = truncate(oneLine(snippetText(h.snippet, bold)), Math.max(10, width - 9));
-    out.line(`         ${snippet.replace(/\u0001/g, '\u001b[1m').replace(/\u0004/g, '\u001b[22m')}`);
+    out.line(head + truncate(oneLine(h.title ?? h.link ?? '(untitled)'), Math.max(1, width - stringWidth(head) - stringWidth(mark))) + mark);
+    // Sanitize the text between the match markers, not the markers: oneLine strips them (they are
+    // control characters), which left a colour terminal without any highlight.
+    const clean = h.snippet.split(marks).map((s) => stripControls(s).replace(/\s+/g, ' '));
+    const joined = [...h.snippet.matchAll(marks)].reduce((s, m, k) => s + m[0] + clean[k + 1], clean[0]).trim();
+    const snippet = truncate(snippetText(joined, bold), Math.max(1, width - 9));
+    // A cut can fall inside a match: bold ends with the line either way.
+    out.line(`         ${snippet.replace(/\u0001/g, '\u001b[1m').replace(/\u0004/g, '\u001b[22m')}${bold ? '\u001b[22m' : ''}`);
   });
   return n;
 }
@@ -78,7 +87,9 @@ export function printStats(out: Output, s: StoreStats): void {
     out.line('');
     out.line('Items per day (by publication date, last 4 weeks):');
     const max = Math.max(...s.items.perDay.map((d) => d.items));
-    for (const d of s.items.perDay) out.line(`  ${d.day}  ${String(d.items).padStart(6)}  ${'#'.repeat(Math.ceil((d.items / max) * 40))}`);
+    // The bars are 40 wide, less on a terminal narrower than the 22 columns before them and 40 more.
+    const bar = out.cfg.stdoutIsTTY ? Math.max(1, Math.min(40, out.cfg.columns - 22)) : 40;
+    for (const d of s.items.perDay) out.line(`  ${d.day}  ${String(d.items).padStart(6)}  ${'#'.repeat(Math.ceil((d.items / max) * bar))}`);
   }
   if (s.topFeeds.length) {
     out.line('');

@@ -38,13 +38,13 @@ export function feedRecord(f: Feed, extra: object = {}): object {
 
 const feedColumns: Column<FeedListing>[] = [
   { header: 'ID', cell: (f) => f.id, align: 'right' },
-  { header: 'STATE', cell: (f) => f.state },
-  { header: 'HTTP', cell: (f) => f.lastStatus ?? '', align: 'right' },
-  { header: 'ITEMS', cell: (f) => f.itemCount, align: 'right' },
-  { header: 'FETCHED', cell: (f) => f.lastFetchedAt?.slice(0, 16).replace('T', ' ') ?? '' },
-  { header: 'CATEGORY', cell: (f) => f.category },
+  { header: 'STATE', cell: (f) => f.state, drop: 6 },
+  { header: 'HTTP', cell: (f) => f.lastStatus ?? '', align: 'right', drop: 2 },
+  { header: 'ITEMS', cell: (f) => f.itemCount, align: 'right', drop: 3 },
+  { header: 'FETCHED', cell: (f) => f.lastFetchedAt?.slice(0, 16).replace('T', ' ') ?? '', drop: 1 },
+  { header: 'CATEGORY', cell: (f) => f.category, shrink: true, drop: 4 },
   { header: 'TITLE', cell: (f) => f.title ?? '', flex: true },
-  { header: 'URL / LAST ERROR', cell: (f) => (f.lastError && f.state !== 'ok' ? `${f.url}  ${f.disabledReason ?? f.lastError}` : f.url) },
+  { header: 'URL / LAST ERROR', cell: (f) => (f.lastError && f.state !== 'ok' ? `${f.url}  ${f.disabledReason ?? f.lastError}` : f.url), shrink: true, drop: 5 },
 ];
 
 /**

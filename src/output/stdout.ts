@@ -1,12 +1,13 @@
 import fs from 'node:fs';
-import { PipeClosed } from '../errors.js';
+import { PipeClosed, StdoutError } from '../errors.js';
 
 const CHUNK = 64 * 1024;
 
 /**
  * StdoutWriter writes to a file descriptor synchronously in 64 KiB chunks, so a million rows
  * stream in constant memory, and turns EPIPE (the reader closed the pipe) into PipeClosed,
- * which the CLI treats as a normal, silent end.
+ * which the CLI treats as a normal, silent end, and any other failure (ENOSPC on a full disk) into
+ * a one-line StdoutError.
  */
 export class StdoutWriter {
   private buf = '';
@@ -34,7 +35,7 @@ export class StdoutWriter {
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
         if (code === 'EPIPE') throw new PipeClosed();
-        if (code !== 'EAGAIN') throw err;
+        if (code !== 'EAGAIN') throw new StdoutError(err);
         Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2); // non-blocking pipe is full
       }
     }

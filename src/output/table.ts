@@ -1,26 +1,39 @@
 import stringWidth from 'string-width';
 import { oneLine } from './sanitize.js';
 
-/** Column describes one table column: a header, how to get the cell, and whether it may shrink. */
+/** Column describes one table column: a header, how to get the cell, and how it gives way on a narrow terminal. */
 export interface Column<T> {
   header: string;
   cell: (row: T) => string | number | null | undefined;
   /** The column that absorbs the terminal's width (titles); at most one per table. */
   flex?: boolean;
+  /** Free text that may be cut (with "…") to fit a terminal; the flex column always may. */
+  shrink?: boolean;
+  /** On a terminal too narrow for every column, columns with a rank are left out, lowest rank first. */
+  drop?: number;
+  /** The widest the column ever is, terminal or not: longer cells are cut with "…". */
+  max?: number;
   align?: 'left' | 'right';
   /** A short mark after the cell (♪) that truncation keeps: the cell is cut before it instead. */
   mark?: (row: T) => string;
 }
 
-/** truncate cuts text to a display width, marking the cut with "…" (CJK counts double). */
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/**
+ * truncate cuts text to a display width, marking the cut with "…". It cuts between grapheme
+ * clusters, never inside one (an emoji, a flag, a letter and its accent stay whole), and counts
+ * display columns (CJK and emoji take two).
+ */
 export function truncate(s: string, width: number): string {
   if (stringWidth(s) <= width) return s;
+  if (width < 1) return '';
   let out = '';
   let w = 0;
-  for (const ch of s) {
-    const cw = stringWidth(ch);
+  for (const { segment } of graphemes.segment(s)) {
+    const cw = stringWidth(segment);
     if (w + cw > width - 1) break;
-    out += ch;
+    out += segment;
     w += cw;
   }
   return `${out}…`;
@@ -32,27 +45,58 @@ export function pad(s: string, width: number, align: 'left' | 'right' = 'left'):
   return align === 'right' ? gap + s : s + gap;
 }
 
+// A column cut below this many display columns says little; narrower terminals drop columns first.
+const SHRINK_FLOOR = 10;
+const GAP = 2;
+
 /**
- * renderTable lays rows out in aligned columns. With a width (a terminal), the flex column is
- * truncated so no line wraps; without one (a pipe or file), nothing is cut.
+ * layout picks the columns shown and their widths so that a line fits `width`: cut free-text
+ * columns (widest first) down to SHRINK_FLOOR; if that is not enough, leave out the column of
+ * lowest drop rank and start again; with nothing left to drop, cut any column, then leave out
+ * columns from the right, keeping at least one.
+ */
+export function layout(natural: readonly number[], columns: readonly Pick<Column<unknown>, 'flex' | 'shrink' | 'drop'>[], width: number): { shown: number[]; widths: number[] } {
+  let shown = columns.map((_, k) => k);
+  for (;;) {
+    const widths = [...natural];
+    const total = () => shown.reduce((a, k) => a + widths[k], 0) + GAP * (shown.length - 1);
+    const cut = (floor: number, may: (k: number) => boolean) => {
+      while (total() > width) {
+        const widest = shown.filter((k) => may(k) && widths[k] > floor).sort((a, b) => widths[b] - widths[a])[0];
+        if (widest === undefined) return;
+        widths[widest]--;
+      }
+    };
+    cut(SHRINK_FLOOR, (k) => !!(columns[k].flex || columns[k].shrink));
+    if (total() <= width) return { shown, widths };
+    const next = shown.filter((k) => columns[k].drop !== undefined).sort((a, b) => columns[a].drop! - columns[b].drop!)[0];
+    if (next !== undefined) { shown = shown.filter((k) => k !== next); continue; }
+    cut(1, () => true);
+    while (total() > width && shown.length > 1) shown = shown.slice(0, -1);
+    return { shown, widths };
+  }
+}
+
+/**
+ * renderTable lays rows out in aligned columns. With a width (a terminal), every line fits it:
+ * text columns are cut and minor columns left out (see layout); without one (a pipe or a file),
+ * nothing is cut but cells longer than their column's `max`.
  */
 export function renderTable<T>(rows: readonly T[], columns: readonly Column<T>[], width?: number): string[] {
   const cells = rows.map((r) => columns.map((c) => oneLine(String(c.cell(r) ?? ''))));
   const marks = rows.map((r) => columns.map((c) => (c.mark ? oneLine(c.mark(r)) : '')));
   const full = (row: number, k: number) => (marks[row][k] ? `${cells[row][k]} ${marks[row][k]}` : cells[row][k]);
-  const widths = columns.map((c, k) => Math.max(stringWidth(c.header), ...cells.map((_, row) => stringWidth(full(row, k)))));
-  const flex = columns.findIndex((c) => c.flex);
-  if (width !== undefined && flex >= 0) {
-    const others = widths.reduce((a, w, k) => (k === flex ? a : a + w), 0) + 2 * (columns.length - 1);
-    widths[flex] = Math.max(8, Math.min(widths[flex], width - others));
-  }
+  const natural = columns.map((c, k) => Math.min(c.max ?? Infinity,
+    Math.max(stringWidth(oneLine(c.header)), ...cells.map((_, row) => stringWidth(full(row, k))))));
+  const { shown, widths } = width === undefined ? { shown: columns.map((_, k) => k), widths: natural } : layout(natural, columns, width);
   const fit = (v: string, mark: string, k: number) => {
     if (!mark) return truncate(v, widths[k]);
     const room = widths[k] - stringWidth(mark) - 1;
-    return `${truncate(v, Math.max(1, room))} ${mark}`;
+    return room < 1 ? truncate(mark, widths[k]) : `${truncate(v, room)} ${mark}`;
   };
-  const line = (vals: string[], ms: string[]) => vals.map((v, k) => pad(fit(v, ms[k], k), widths[k], columns[k].align)).join('  ').trimEnd();
-  return [line(columns.map((c) => c.header), columns.map(() => '')), ...cells.map((row, r) => line(row, marks[r]))];
+  const line = (vals: string[], ms: string[]) => shown.map((k) => pad(fit(vals[k], ms[k], k), widths[k], columns[k].align)).join(' '.repeat(GAP)).trimEnd();
+  // Headers can be data too (classify eval's confusion matrix is headed by the file's labels).
+  return [line(columns.map((c) => oneLine(c.header)), columns.map(() => '')), ...cells.map((row, r) => line(row, marks[r]))];
 }
 
 /** tsvLine renders one row as tab-separated values with tabs and newlines inside cells removed. */

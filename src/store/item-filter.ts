@@ -1,4 +1,4 @@
-import { UsageError } from '../errors.js';
+import { shownValue, UsageError } from '../errors.js';
 import type { Db } from './db.js';
 import { categoryClause, feedClause } from './feeds.js';
 
@@ -66,7 +66,7 @@ export function enclosureKind(value: true | string): true | string {
   if (v === 'audio' || v === 'video' || v === 'image') return `${v}/`;
   if (/^[a-z0-9][a-z0-9!#$&^_.+-]*\/\*$/.test(v)) return v.slice(0, -1);
   if (/^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/.test(v)) return v;
-  throw new UsageError(`--has-enclosure ${value}: not audio, video, image or a MIME type (audio/mpeg)`);
+  throw new UsageError(`--has-enclosure ${shownValue(value)}: not audio, video, image or a MIME type (audio/mpeg)`);
 }
 
 /** itemWhere turns a filter into a WHERE clause over items i / feeds f with bound parameters (a tag filter needs filterFor). */

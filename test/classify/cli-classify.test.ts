@@ -57,6 +57,27 @@ describe('inkzee classify from the command line', () => {
     expect((await cli(['--db', db, 'classify', '--stdin', '--all'])).code).toBe(2);
   });
 
+  it('refuses to evaluate on labels the model does not know: exit 1 naming them, not 0 %', async () => {
+    const dir = tempDir();
+    const db = path.join(dir, 'u.db');
+    fs.writeFileSync(path.join(dir, 'train.csv'), csv(headlines(40, 1)));
+    expect((await cli(['--db', db, 'classify', 'train', '--labels', path.join(dir, 'train.csv')])).code).toBe(0);
+    const held = headlines(10, 2);
+    fs.writeFileSync(path.join(dir, 'other.csv'), csv(held.map((h) => ({ ...h, label: h.label === 'sports' ? 'Politics' : 'World' }))));
+    const none = await cli(['--db', db, 'classify', 'eval', path.join(dir, 'other.csv')]);
+    expect(none).toMatchObject({ code: 1, stdout: '' });
+    expect(none.stderr).toMatch(/^inkzee: \S*other\.csv: labels model "default" does not know: "World" \(20 rows\), "Politics" \(10 rows\); it knows "cooking", "sports", "technology"\n$/);
+    fs.writeFileSync(path.join(dir, 'mixed.csv'), csv(held.map((h) => ({ ...h, label: h.label === 'cooking' ? 'Cuisine\nmultiline' : h.label }))));
+    const mixed = await cli(['--db', db, 'classify', 'eval', path.join(dir, 'mixed.csv')]);
+    expect(mixed).toMatchObject({ code: 1, stdout: '' });
+    expect(mixed.stderr).toMatch(/^inkzee: \S*mixed\.csv: labels model "default" does not know: "Cuisine\\nmultiline" \(10 rows\); it knows/);
+    expect(mixed.stderr.trim().split('\n')).toHaveLength(1);
+    fs.writeFileSync(path.join(dir, 'known.csv'), csv(held));
+    const known = await cli(['--db', db, '--json', 'classify', 'eval', path.join(dir, 'known.csv')]);
+    expect(known.code).toBe(0);
+    expect(JSON.parse(known.stdout)).toMatchObject({ type: 'eval', examples: 30 });
+  });
+
   it('explains, teaches and lists corrections from the command line, in words and in NDJSON', { timeout: 180_000 }, async () => {
     const dir = tempDir();
     const db = path.join(dir, 't.db');

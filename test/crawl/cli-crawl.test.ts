@@ -80,6 +80,6 @@ describe('crawling from the command line', () => {
     const db = path.join(tempDir(), 'u.db');
     const r = await cli(['--db', db, 'refresh', '--concurrency', '0']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('inkzee: --concurrency must be a positive number, not 0\n');
+    expect(r.stderr).toBe('inkzee: --concurrency 0: must be a whole number from 1 to 1000\n');
   });
 });

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/db.js';
 import { renderTable } from '../../src/output/table.js';
@@ -49,6 +49,47 @@ describe('reading from the command line', () => {
     expect(JSON.parse(line)).toHaveProperty('id');
     expect(status).toBe('status=0');
     expect(fs.readFileSync(errFile, 'utf8')).toBe('');
+  });
+
+  it.skipIf(!fs.existsSync('/dev/full'))('keeps its exit code when stderr cannot be written', async () => {
+    const full = fs.openSync('/dev/full', 'w');
+    const code = (args: string[]) => new Promise<number | null>((resolve) => spawn(process.execPath, [path.join(ROOT, 'bin', 'inkzee.js'), '--db', db, ...args],
+      { stdio: ['ignore', 'ignore', full] }).on('close', resolve));
+    expect(await code(['items', '--limit', 'x'])).toBe(2);
+    expect(await code(['show', '999999'])).toBe(1);
+    expect(await code(['items', '--category', 'nothing-here'])).toBe(0); // "no items match" is lost, not fatal
+    fs.closeSync(full);
+  });
+
+  it('ends help quietly with exit 0 when the reader went away before it was written', async () => {
+    const bin = path.join(ROOT, 'bin', 'inkzee.js');
+    const errFile = path.join(tempDir(), 'err');
+    // `true` exits without reading, so the help is written into a closed pipe (EPIPE).
+    const out = await new Promise<string>((resolve) => execFile('bash', ['-c',
+      `(sleep 0.3; exec "${process.execPath}" "${bin}" --help 2>"${errFile}") | true; echo "status=\${PIPESTATUS[0]}"`],
+    (_e, stdout) => resolve(stdout)));
+    expect(out.trim()).toBe('status=0');
+    expect(fs.readFileSync(errFile, 'utf8')).toBe('');
+  });
+
+  it.skipIf(!fs.existsSync('/dev/full')).each([
+    'items', 'items --json', 'items --format tsv', 'search bulk', 'show 1', 'stats', 'stats --json',
+    'feeds', 'feeds --json', 'export', '--help', 'items --help', '--version',
+  ])('inkzee %s to a full disk ends with one line and exit 1, not an internal error', async (command) => {
+    const args = command.split(' ');
+    const full = fs.openSync('/dev/full', 'w');
+    const r = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'inkzee.js'), '--db', db, ...args], { stdio: ['ignore', full, 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (d) => (stderr += d));
+      child.on('close', (code) => resolve({ code, stderr }));
+    });
+    fs.closeSync(full);
+    expect(r.code).toBe(1);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines.at(-1)).toBe('inkzee: cannot write to standard output (ENOSPC)');
+    if (args.includes('--json')) expect(JSON.parse(lines[0])).toEqual({ type: 'error', code: 'stdout', message: 'cannot write to standard output (ENOSPC)' });
+    expect(lines).toHaveLength(args.includes('--json') ? 2 : 1);
   });
 
   it('never lets escape sequences from feeds reach the terminal in human output', async () => {

@@ -68,7 +68,7 @@ describe('inkzee items filters', () => {
 
   it('refuses a bad duration or count with a usage error', async () => {
     await expect(itemsCommand(library(), { since: 'yesterday' })).rejects.toThrow('--since yesterday: not a duration (30m, 2h, 3d, 1w) or an ISO date (2024-05-01)');
-    await expect(itemsCommand(library(), { limit: '-3' })).rejects.toThrow('--limit -3: not a whole number');
+    await expect(itemsCommand(library(), { limit: '-3' })).rejects.toThrow('--limit -3: must be a whole number from 0 to 9007199254740991');
   });
 });
 

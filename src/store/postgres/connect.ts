@@ -49,7 +49,8 @@ export function describeUrl(url: string): { location: string; where: string; con
   const where = `${u.searchParams.get('host') || u.hostname || 'localhost'}:${u.searchParams.get('port') || u.port || '5432'}/${db}`;
   u.password = '';
   u.searchParams.delete('password');
-  const n = pool === null ? undefined : Number(pool);
+  // Digits only, as for flags: Number() would take '0x10' as 16 and '1e2' as 100.
+  const n = pool === null ? undefined : /^\d+$/.test(pool) ? Number(pool) : NaN;
   if (n !== undefined && !(Number.isInteger(n) && n >= 1 && n <= 1000)) throw new StoreError(`cannot open ${where}: ?pool=${pool} is not a whole number from 1 to 1000`);
   return { location: u.href, where, connectionString, pool: n };
 }
