@@ -85,7 +85,14 @@ export function readOpml(bytes: Uint8Array, name: string): OpmlList {
     if (!verdict.ok) return skip(verdict.reason);
     if (seen.has(verdict.url)) { list.duplicates++; return; }
     seen.add(verdict.url);
-    const title = clean(attrs.text) ?? clean(attrs.title);
+    // A text that only repeats the URL is no title (exports, ours among them, fill the required
+    // text with the URL of a feed that has none): the feed's own title will be used instead.
+    const url = verdict.url;
+    const urlOnly = (t: string | null) => {
+      const asUrl = t === null ? null : normalizeFeedUrl(t);
+      return asUrl === null || asUrl.ok && asUrl.url === url ? null : t;
+    };
+    const title = urlOnly(clean(attrs.text)) ?? urlOnly(clean(attrs.title));
     list.subscriptions.push({ url: verdict.url, title, siteUrl: clean(attrs.htmlurl), category });
   }
 

@@ -30,9 +30,12 @@ function tree(feeds: Iterable<Feed>): Folder {
 }
 
 function feedLine(f: Feed, pad: string): string {
-  const title = escapeXml(f.title ?? f.url);
+  // OPML 2.0 requires text, and readers show it: a feed with no title gets its URL there, but no
+  // title attribute, and readOpml takes a text equal to the xmlUrl for no title at all.
+  const text = escapeXml(f.title ?? f.url);
+  const title = f.title !== null ? ` title="${text}"` : '';
   const site = f.siteUrl ? ` htmlUrl="${escapeXml(f.siteUrl)}"` : '';
-  return `${pad}<outline type="rss" text="${title}" title="${title}" xmlUrl="${escapeXml(f.url)}"${site}/>\n`;
+  return `${pad}<outline type="rss" text="${text}"${title} xmlUrl="${escapeXml(f.url)}"${site}/>\n`;
 }
 
 function folderLines(folder: Folder, depth: number): string {
