@@ -1,5 +1,6 @@
 import { feedHost, type Feed, type Subscription } from '../model.js';
 import type { Db } from './db.js';
+import { urlKey } from './feed-urls.js';
 
 /** FeedRow is a row of the feeds table. */
 export interface FeedRow {
@@ -42,17 +43,22 @@ export interface AddResult {
 
 /**
  * addSubscriptions stores the subscriptions that are not in the database yet, all in one
- * transaction; a URL already stored is left exactly as it is (its folder and state included).
+ * transaction; a URL already stored is left exactly as it is (its folder and state included), and
+ * so is a URL a subscription had before a redirect moved it (feed_urls).
  */
 export function addSubscriptions(db: Db, subs: readonly Subscription[], now: string): AddResult {
+  const known = db.prepare('SELECT 1 FROM feed_urls WHERE url = ?');
   const insert = db.prepare(
     `INSERT INTO feeds (url, title, site_url, category, added_at, host) VALUES (?, ?, ?, ?, ?, ?)
      ON CONFLICT(url) DO NOTHING RETURNING *`,
   );
+  const remember = db.prepare('INSERT INTO feed_urls (url, feed_id) VALUES (?, ?) ON CONFLICT (url) DO NOTHING');
   return db.transaction(() => {
     const result: AddResult = { added: [], present: 0 };
     for (const s of subs) {
-      const row = insert.get(s.url, s.title, s.siteUrl, s.category, now, feedHost(s.url)) as FeedRow | undefined;
+      const key = urlKey(s.url);
+      const row = known.get(key) ? undefined : insert.get(s.url, s.title, s.siteUrl, s.category, now, feedHost(s.url)) as FeedRow | undefined;
+      if (row) remember.run(key, row.id);
       if (row) result.added.push(toFeed(row));
       else result.present++;
     }

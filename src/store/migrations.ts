@@ -119,4 +119,13 @@ export const migrations: readonly Migration[] = [
     const set = db.prepare('UPDATE feeds SET host = ? WHERE id = ?');
     for (const f of db.prepare('SELECT id, url FROM feeds').all() as { id: number; url: string }[]) set.run(feedHost(f.url), f.id);
   },
+  // 8: every URL a subscription has had (imported with, moved to by a 301/308 or autodiscovery),
+  // so a re-import of a former URL finds it and a move onto a subscribed URL merges the two;
+  // filled here with each feed's present URL (former ones were not kept before).
+  `CREATE TABLE feed_urls (
+     url TEXT PRIMARY KEY,
+     feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE
+   );
+   CREATE INDEX feed_urls_feed ON feed_urls(feed_id);
+   INSERT INTO feed_urls (url, feed_id) SELECT url, id FROM feeds;`,
 ];

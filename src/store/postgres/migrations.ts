@@ -125,6 +125,14 @@ export const pgMigrations: readonly PgMigration[] = [
      created_at text COLLATE "C" NOT NULL,
      PRIMARY KEY (model, item_id)
    );`,
+  // 2: every URL a subscription has had (imported with, moved to by a 301/308 or autodiscovery),
+  // as SQLite's migration 8: filled with each feed's present URL (former ones were not kept before).
+  `CREATE TABLE feed_urls (
+     url text PRIMARY KEY,
+     feed_id bigint NOT NULL REFERENCES feeds (id) ON DELETE CASCADE
+   );
+   CREATE INDEX feed_urls_feed ON feed_urls (feed_id);
+   INSERT INTO feed_urls (url, feed_id) SELECT url, id FROM feeds;`,
 ];
 
 // Any fixed number: every Inkzee migrating a database holds this lock while it does.
