@@ -52,7 +52,8 @@ export function readOpml(bytes: Uint8Array, name: string): OpmlList {
   let titleText = '';
   let lastAttrs: Record<string, string> = {};
   const skip = (reason: SkipReason) => { list.skipped[reason] = (list.skipped[reason] ?? 0) + 1; };
-  const folderPath = () => stack.map((f) => f.folder).filter((f): f is string => !!f).join('/');
+  // A path is a list of names: a folder named "UI / UX" is one folder, not two.
+  const folderPath = () => stack.map((f) => f.folder).filter((f): f is string => !!f);
 
   const parser = new Parser(
     {
@@ -80,7 +81,7 @@ export function readOpml(bytes: Uint8Array, name: string): OpmlList {
     { xmlMode: true, decodeEntities: false, lowerCaseTags: true, lowerCaseAttributeNames: true, recognizeSelfClosing: true },
   );
 
-  function addFeed(rawUrl: string, attrs: Record<string, string>, category: string) {
+  function addFeed(rawUrl: string, attrs: Record<string, string>, folders: string[]) {
     const verdict = normalizeFeedUrl(decodeHTML(rawUrl));
     if (!verdict.ok) return skip(verdict.reason);
     if (seen.has(verdict.url)) { list.duplicates++; return; }
@@ -93,7 +94,7 @@ export function readOpml(bytes: Uint8Array, name: string): OpmlList {
       return asUrl === null || asUrl.ok && asUrl.url === url ? null : t;
     };
     const title = urlOnly(clean(attrs.text)) ?? urlOnly(clean(attrs.title));
-    list.subscriptions.push({ url: verdict.url, title, siteUrl: clean(attrs.htmlurl), category });
+    list.subscriptions.push({ url: verdict.url, title, siteUrl: clean(attrs.htmlurl), category: folders.join('/'), folders });
   }
 
   function openOutline(attrs: Record<string, string>): Frame {
@@ -106,7 +107,8 @@ export function readOpml(bytes: Uint8Array, name: string): OpmlList {
     if (clean(rawUrl) === null) {
       return { folder: clean(attrs.text) ?? clean(attrs.title) ?? '', noUrl: true, hasChildren: false };
     }
-    addFeed(rawUrl, attrs, folderPath() || firstCategory(attrs.category));
+    const folders = folderPath();
+    addFeed(rawUrl, attrs, folders.length ? folders : firstCategory(attrs.category));
     return { folder: null, noUrl: false, hasChildren: false };
   }
 
@@ -134,8 +136,8 @@ export function readOpml(bytes: Uint8Array, name: string): OpmlList {
   return list;
 }
 
-/** firstCategory takes the first path of an OPML 2.0 category attribute ("/Tech/News,/Fun"). */
-function firstCategory(value: string | undefined): string {
+/** firstCategory takes the folder names of the first path of an OPML 2.0 category attribute ("/Tech/News,/Fun"), where "/" separates. */
+function firstCategory(value: string | undefined): string[] {
   const first = clean(value)?.split(',')[0] ?? '';
-  return first.split('/').map((s) => s.trim()).filter(Boolean).join('/');
+  return first.split('/').map((s) => s.trim()).filter(Boolean);
 }

@@ -19,7 +19,8 @@ function tree(feeds: Iterable<Feed>): Folder {
   const root: Folder = { name: '', folders: new Map(), feeds: [] };
   for (const feed of feeds) {
     let node = root;
-    for (const part of feed.category.split('/').filter(Boolean)) {
+    // By names, not by splitting the path: a folder named "UI / UX" stays one folder.
+    for (const part of feed.folders) {
       let next = node.folders.get(part);
       if (!next) node.folders.set(part, (next = { name: part, folders: new Map(), feeds: [] }));
       node = next;

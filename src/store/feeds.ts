@@ -1,6 +1,7 @@
 import { feedHost, type Feed, type Subscription } from '../model.js';
 import type { Db } from './db.js';
 import { urlKey } from './feed-urls.js';
+import { displayPath, folderKeys, folderNames, pathKey, pathNames, storedPath } from './folders.js';
 
 /** FeedRow is a row of the feeds table. */
 export interface FeedRow {
@@ -8,6 +9,7 @@ export interface FeedRow {
   url: string;
   title: string | null;
   site_url: string | null;
+  /** Folder names joined by "/", a slash or backslash inside a name escaped with a backslash (folders.ts). */
   category: string;
   added_at: string;
   etag: string | null;
@@ -27,7 +29,7 @@ export interface FeedRow {
 /** toFeed maps a feeds row to the domain Feed. */
 export function toFeed(r: FeedRow): Feed {
   return {
-    id: r.id, url: r.url, title: r.title, siteUrl: r.site_url, category: r.category, addedAt: r.added_at,
+    id: r.id, url: r.url, title: r.title, siteUrl: r.site_url, category: displayPath(r.category), folders: folderNames(r.category), addedAt: r.added_at,
     etag: r.etag, lastModified: r.last_modified, lastStatus: r.last_status, lastFetchedAt: r.last_fetched_at,
     consecutiveErrors: r.consecutive_errors, lastError: r.last_error, nextCheckAt: r.next_check_at,
     disabledReason: r.disabled_reason,
@@ -49,7 +51,7 @@ export interface AddResult {
 export function addSubscriptions(db: Db, subs: readonly Subscription[], now: string): AddResult {
   const known = db.prepare('SELECT 1 FROM feed_urls WHERE url = ?');
   const insert = db.prepare(
-    `INSERT INTO feeds (url, title, site_url, category, added_at, host) VALUES (?, ?, ?, ?, ?, ?)
+    `INSERT INTO feeds (url, title, site_url, category, folder_keys, added_at, host) VALUES (?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT(url) DO NOTHING RETURNING *`,
   );
   const remember = db.prepare('INSERT INTO feed_urls (url, feed_id) VALUES (?, ?) ON CONFLICT (url) DO NOTHING');
@@ -57,13 +59,20 @@ export function addSubscriptions(db: Db, subs: readonly Subscription[], now: str
     const result: AddResult = { added: [], present: 0 };
     for (const s of subs) {
       const key = urlKey(s.url);
-      const row = known.get(key) ? undefined : insert.get(s.url, s.title, s.siteUrl, s.category, now, feedHost(s.url)) as FeedRow | undefined;
+      const category = subscriptionPath(s);
+      const row = known.get(key) ? undefined
+        : insert.get(s.url, s.title, s.siteUrl, category, JSON.stringify(folderKeys(category)), now, feedHost(s.url)) as FeedRow | undefined;
       if (row) remember.run(key, row.id);
       if (row) result.added.push(toFeed(row));
       else result.present++;
     }
     return result;
   }).immediate();
+}
+
+/** subscriptionPath is a subscription's folder path as the category column stores it. */
+export function subscriptionPath(s: Subscription): string {
+  return storedPath(s.folders ?? pathNames(s.category));
 }
 
 /** FeedFilter narrows a feed listing. */
@@ -102,11 +111,16 @@ export interface Clause {
   params: Record<string, string | number>;
 }
 
-/** categoryClause matches a folder and all folders below it ("Tech" is not "Technology"). */
-export function categoryClause(column: string, category: string): Clause {
-  const c = category.split('/').map((s) => s.trim()).filter(Boolean).join('/');
-  const escaped = c.replace(/[\\%_]/g, (m) => `\\${m}`);
-  return { sql: `(${column} = @category OR ${column} LIKE @categoryPrefix ESCAPE '\\')`, params: { category: c, categoryPrefix: `${escaped}/%` } };
+/**
+ * categoryClause matches a folder and all folders below it, over the feeds table aliased `alias`
+ * ('' for none): the folder keys stored with each feed hold the path's key (folders.ts), so
+ * "tech" matches Tech and Tech/Sub but not Technology. An empty path matches the top level.
+ */
+export function categoryClause(alias: string, category: string): Clause {
+  const key = pathKey(category);
+  const a = alias ? `${alias}.` : '';
+  if (key === '') return { sql: `${a}category = ''`, params: {} };
+  return { sql: `EXISTS (SELECT 1 FROM json_each(${a}folder_keys) k WHERE k.value = @categoryKey)`, params: { categoryKey: key } };
 }
 
 /** feedClause matches a feed given as its numeric id or its URL. */
@@ -117,7 +131,7 @@ export function feedClause(column: { id: string; url: string }, feed: string): C
 /** listFeeds returns stored feeds, with their item counts, ordered by category then title. */
 export function listFeeds(db: Db, filter: FeedFilter = {}): FeedListing[] {
   const clauses: Clause[] = [];
-  if (filter.category !== undefined) clauses.push(categoryClause('category', filter.category));
+  if (filter.category !== undefined) clauses.push(categoryClause('', filter.category));
   if (filter.feed !== undefined) clauses.push(feedClause({ id: 'id', url: 'url' }, filter.feed));
   const where = clauses.map((c) => c.sql);
   const params = Object.assign({}, ...clauses.map((c) => c.params));

@@ -4,6 +4,7 @@ import type Database from 'better-sqlite3';
 import { sanitizeStoredItems } from './migrate-stored-html.js';
 import { itemSearchText } from './search-text.js';
 import { feedHost } from '../model.js';
+import { folderKeys } from './folders.js';
 
 /** Migration is SQL to run, or a function for steps SQL alone cannot do (e.g. reindexing text). */
 export type Migration = string | ((db: Database.Database) => void);
@@ -128,4 +129,15 @@ export const migrations: readonly Migration[] = [
    );
    CREATE INDEX feed_urls_feed ON feed_urls(feed_id);
    INSERT INTO feed_urls (url, feed_id) SELECT url, id FROM feeds;`,
+  // 9: folder names may hold "/" ("UI / UX"): the category column escapes a slash or backslash
+  // inside a name with a backslash (a backslash stored before is escaped here; a "/" stored before
+  // was already taken for a separator, and stays one), and each feed keeps the keys `--category` matches it by (folders.ts).
+  (db) => {
+    db.exec(`ALTER TABLE feeds ADD COLUMN folder_keys TEXT NOT NULL DEFAULT '[]'`);
+    const set = db.prepare('UPDATE feeds SET category = ?, folder_keys = ? WHERE id = ?');
+    for (const f of db.prepare('SELECT id, category FROM feeds').all() as { id: number; category: string }[]) {
+      const category = f.category.replaceAll('\\', '\\\\');
+      set.run(category, JSON.stringify(folderKeys(category)), f.id);
+    }
+  },
 ];

@@ -4,6 +4,7 @@ import type { Correction } from '../corrections.js';
 import type { LabelRow, ModelToSave } from '../contract.js';
 import type { StoredModel, TextRow } from '../models.js';
 import { query, transaction, type Pg } from './connect.js';
+import { folderNames } from '../folders.js';
 
 type Labelled = TextRow & { label: string | null; confidence: number | null };
 type Example = TextRow & { category: string };
@@ -104,7 +105,7 @@ export async function tagExamples(db: Pg, minItems: number): Promise<Example[]> 
 export async function folderExamples(db: Pg, depth: number): Promise<Example[]> {
   const rows = await query<Example>(db, `SELECT i.id, i.title, i.summary, i.content, f.category FROM items i JOIN feeds f ON f.id = i.feed_id
                                          WHERE f.category <> '' ORDER BY i.id`);
-  return rows.map((row) => ({ ...row, category: row.category.split('/').slice(0, depth).join('/') }));
+  return rows.map((row) => ({ ...row, category: folderNames(row.category).slice(0, depth).join('/') }));
 }
 
 /** saveCorrection records a correction and labels the item so at once, replacing an earlier one. */

@@ -1,6 +1,7 @@
 // An item filter as a PostgreSQL WHERE clause: the same conditions, in the same order, as
 // src/store/item-filter.ts's itemWhere for SQLite, with $n parameters instead of named ones.
 import type { ItemFilter } from '../item-filter.js';
+import { pathKey } from '../folders.js';
 
 /** Params collects bound values and hands out their $n placeholders, in order. */
 export class Params {
@@ -19,11 +20,11 @@ const tagFold = (s: string) => s.trim().normalize('NFC').toLowerCase();
 // are ASCII, but a stored one may not be, so fold exactly as SQLite does.
 const asciiLower = (sql: string) => `translate(${sql}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')`;
 
-/** categoryWhere matches a folder and all folders below it ("Tech" is not "Technology"), like categoryClause. */
-export function categoryWhere(column: string, category: string, p: Params): string {
-  const c = category.split('/').map((s) => s.trim()).filter(Boolean).join('/');
-  const escaped = c.replace(/[\\%_]/g, (m) => `\\${m}`);
-  return `(${column} = ${p.add(c)} OR ${column} LIKE ${p.add(`${escaped}/%`)} ESCAPE '\\')`;
+/** categoryWhere matches a folder and all folders below it by the feed's folder keys (feeds aliased `alias`), like categoryClause. */
+export function categoryWhere(alias: string, category: string, p: Params): string {
+  const key = pathKey(category);
+  if (key === '') return `${alias}.category = ''`;
+  return `${alias}.folder_keys @> ARRAY[${p.add(key)}::text]`;
 }
 
 /** feedWhere matches a feed given as its numeric id or its URL, like feedClause. */
@@ -46,7 +47,7 @@ function idCompare(column: string, op: '=' | '>', id: number, p: Params): string
 export function itemWhere(f: ItemFilter, p: Params): string {
   const where: string[] = [];
   if (f.feed !== undefined) where.push(feedWhere({ id: 'i.feed_id', url: 'f.url' }, f.feed, p));
-  if (f.category !== undefined) where.push(categoryWhere('f.category', f.category, p));
+  if (f.category !== undefined) where.push(categoryWhere('f', f.category, p));
   if (f.since !== undefined) where.push(`i.sort_at >= ${p.add(f.since)}`);
   if (f.until !== undefined) where.push(`i.sort_at < ${p.add(f.until)}`);
   if (f.afterId !== undefined) where.push(idCompare('i.id', '>', f.afterId, p));
