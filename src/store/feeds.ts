@@ -123,9 +123,10 @@ export function categoryClause(alias: string, category: string): Clause {
   return { sql: `EXISTS (SELECT 1 FROM json_each(${a}folder_keys) k WHERE k.value = @categoryKey)`, params: { categoryKey: key } };
 }
 
-/** feedClause matches a feed given as its numeric id or its URL. */
+/** feedClause matches a feed given as its numeric id or its URL, present or former (feed_urls). */
 export function feedClause(column: { id: string; url: string }, feed: string): Clause {
-  return /^\d+$/.test(feed) ? { sql: `${column.id} = @feedId`, params: { feedId: Number(feed) } } : { sql: `${column.url} = @feedUrl`, params: { feedUrl: feed } };
+  if (/^\d+$/.test(feed)) return { sql: `${column.id} = @feedId`, params: { feedId: Number(feed) } };
+  return { sql: `(${column.url} = @feedUrl OR ${column.id} IN (SELECT feed_id FROM feed_urls WHERE url = @feedKey))`, params: { feedUrl: feed, feedKey: urlKey(feed) } };
 }
 
 /** listFeeds returns stored feeds, with their item counts, ordered by category then title. */

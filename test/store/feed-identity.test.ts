@@ -46,6 +46,9 @@ describe.each(engines)('feed identity on $engine', ({ db: newDb }) => {
     await run(db, 'refresh', '--force');
     expect((await run(db, 'feeds')).map((f) => f.url)).toEqual([`${server.url}/new`]);
     expect((await run(db, 'items')).map((i) => i.guid).sort()).toEqual(['one', 'two']);
+    // The old URL still names it, as typed or spelled otherwise (host case).
+    expect((await run(db, 'feeds', '--feed', `${server.url}/old`)).map((f) => f.url)).toEqual([`${server.url}/new`]);
+    expect((await run(db, 'items', '--feed', `${server.url.replace('http://', 'HTTP://')}/old`))).toHaveLength(2);
   }, 60_000);
 
   it('a subscription that 301s to another subscribed URL is merged into it: one feed, its items once, its folder kept', async () => {

@@ -1,6 +1,7 @@
 // An item filter as a PostgreSQL WHERE clause: the same conditions, in the same order, as
 // src/store/item-filter.ts's itemWhere for SQLite, with $n parameters instead of named ones.
 import type { ItemFilter } from '../item-filter.js';
+import { urlKey } from '../feed-urls.js';
 import { pathKey } from '../folders.js';
 
 /** Params collects bound values and hands out their $n placeholders, in order. */
@@ -27,9 +28,10 @@ export function categoryWhere(alias: string, category: string, p: Params): strin
   return `${alias}.folder_keys @> ARRAY[${p.add(key)}::text]`;
 }
 
-/** feedWhere matches a feed given as its numeric id or its URL, like feedClause. */
+/** feedWhere matches a feed given as its numeric id or its URL, present or former (feed_urls), like feedClause. */
 export function feedWhere(column: { id: string; url: string }, feed: string, p: Params): string {
-  return /^\d+$/.test(feed) ? idCompare(column.id, '=', Number(feed), p) : `${column.url} = ${p.add(feed)}`;
+  if (/^\d+$/.test(feed)) return idCompare(column.id, '=', Number(feed), p);
+  return `(${column.url} = ${p.add(feed)} OR ${column.id} IN (SELECT feed_id FROM feed_urls WHERE url = ${p.add(urlKey(feed))}))`;
 }
 
 // A number that is not a bigint (a fraction, or beyond 2^53 where ids never get) is an error in
