@@ -15,6 +15,7 @@ beforeAll(async () => {
     '/old': (req, res) => serve(301, '', { location: `${server.url}/new` })(req, res),
     '/new': serve(200, doc),
     '/a': (req, res) => serve(301, '', { location: `${server.url}/b` })(req, res),
+    '/page': serve(200, '<!doctype html><html><head><link rel="alternate" type="application/rss+xml" href="/b"></head></html>', { 'content-type': 'text/html' }),
     '/b': serve(200, rss('B', [{ guid: 'b1', title: 'B one' }, { guid: 'b2', title: 'B two' }, { guid: 'b3', title: 'B three' }])),
   });
 });
@@ -51,18 +52,21 @@ describe.each(engines)('feed identity on $engine', ({ db: newDb }) => {
     expect((await run(db, 'items', '--feed', `${server.url.replace('http://', 'HTTP://')}/old`))).toHaveLength(2);
   }, 60_000);
 
-  it('a subscription that 301s to another subscribed URL is merged into it: one feed, its items once, its folder kept', async () => {
+  it('a subscription that 301s (or whose page announces a feed) to another subscribed URL is merged into it: one feed, its items once, its folder kept', async () => {
     const db = await newDb();
-    const file = opml(`<outline text="Keep"><outline text="B" xmlUrl="${server.url}/b"/></outline><outline text="Old"><outline text="A" xmlUrl="${server.url}/a"/></outline>`);
+    const file = opml(`<outline text="Keep"><outline text="B" xmlUrl="${server.url}/b"/></outline><outline text="Old"><outline text="A" xmlUrl="${server.url}/a"/></outline>
+      <outline text="Page" xmlUrl="${server.url}/page"/>`);
     await run(db, 'import', file, '--no-fetch');
-    const [b, a] = await run(db, 'feeds');
-    expect([a.url, b.url]).toEqual([`${server.url}/a`, `${server.url}/b`]);
+    const listed = await run(db, 'feeds');
+    const [a, b, page] = ['/a', '/b', '/page'].map((p) => listed.find((f) => f.url === `${server.url}${p}`)!);
+    expect(listed).toHaveLength(3);
     const events = await run(db, 'refresh');
     expect(events.find((e) => e.id === a.id)).toMatchObject({ type: 'feed', movedTo: `${server.url}/b`, mergedInto: b.id });
+    expect(events.find((e) => e.id === page.id)).toMatchObject({ type: 'feed', movedTo: `${server.url}/b`, mergedInto: b.id });
     await run(db, 'refresh', '--force');
     expect(await run(db, 'feeds')).toMatchObject([{ id: b.id, url: `${server.url}/b`, category: 'Keep', title: 'B' }]);
     expect((await run(db, 'items')).map((i) => i.guid).sort()).toEqual(['b1', 'b2', 'b3']);
-    // Its former URL is the survivor's now: importing A again adds nothing.
-    expect(await run(db, 'import', file, '--no-fetch')).toMatchObject([{ type: 'import', added: 0, present: 2 }]);
+    // Their former URLs are the survivor's now: importing A and the page again adds nothing.
+    expect(await run(db, 'import', file, '--no-fetch')).toMatchObject([{ type: 'import', added: 0, present: 3 }]);
   }, 60_000);
 });
