@@ -63,6 +63,8 @@ describe.each(engines)('feed identity on $engine', ({ db: newDb }) => {
     const events = await run(db, 'refresh');
     expect(events.find((e) => e.id === a.id)).toMatchObject({ type: 'feed', movedTo: `${server.url}/b`, mergedInto: b.id });
     expect(events.find((e) => e.id === page.id)).toMatchObject({ type: 'feed', movedTo: `${server.url}/b`, mergedInto: b.id });
+    // Whichever was fetched first, B's three items are new once in all.
+    expect(events.at(-1)).toMatchObject({ type: 'summary', feeds: 3, moved: 2, newItems: 3 });
     await run(db, 'refresh', '--force');
     expect(await run(db, 'feeds')).toMatchObject([{ id: b.id, url: `${server.url}/b`, category: 'Keep', title: 'B' }]);
     expect((await run(db, 'items')).map((i) => i.guid).sort()).toEqual(['b1', 'b2', 'b3']);

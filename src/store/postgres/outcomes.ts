@@ -85,11 +85,15 @@ export async function recordFetch(db: Pg, feedId: number, r: FetchRecord, now: s
     return { ...counts, movedTo: null, mergedInto: null };
   }
   return transaction(db, async (c) => {
-    if (plan) await applyUpsert(c, feedId, plan);
+    // The move first: it takes the subscriptions lock before this transaction holds any item row.
     const move = r.movedTo ? await moveFeed(c, feedId, r.movedTo) : { movedTo: null, mergedInto: null };
-    // A merged feed's row is gone; the feed it joined keeps its own state.
+    // Merged, the items are the joined feed's, compared (again, inside the transaction) with what it
+    // now holds; it keeps its own state.
+    const target = move.mergedInto ?? feedId;
+    const stored = target === feedId ? plan : r.items?.length ? await planUpsert(c, target, r.items, now, r.texts) : undefined;
+    if (stored) await applyUpsert(c, target, stored);
     if (move.mergedInto === null) await recordSuccess(c, feedId, r.state, now);
-    return { ...counts, ...move };
+    return { added: stored?.added ?? 0, updated: stored?.updated ?? 0, ...move };
   });
 }
 
