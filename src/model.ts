@@ -8,6 +8,8 @@ export interface Subscription {
   siteUrl: string | null;
   /** Folder path, levels joined by "/" ("Technology/Programming"); "" at the top level. */
   category: string;
+  /** The folder names, outermost first, when a name may hold "/" ("UI / UX"); else category is split at "/". */
+  folders?: readonly string[];
 }
 
 /** SkipReason says why an OPML outline was not taken as a subscription. */
@@ -39,7 +41,10 @@ export interface Feed {
   url: string;
   title: string | null;
   siteUrl: string | null;
+  /** The folder path as people read it: names joined by "/" ("" at the top level). */
   category: string;
+  /** The folder names, outermost first (a name may hold "/"). */
+  folders: string[];
   addedAt: string;
   etag: string | null;
   lastModified: string | null;

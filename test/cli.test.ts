@@ -27,7 +27,7 @@ describe('the inkzee command', () => {
     const r = await cli(['--db', db, 'feeds', '--category', 'Technology/Programming', '--json']);
     const feeds = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
     expect(feeds.map((f) => f.url).sort()).toEqual(['https://news.ycombinator.com/rss', 'https://this-week-in-rust.org/rss.xml']);
-    expect(Object.keys(feeds[0])).toEqual(['id', 'url', 'title', 'siteUrl', 'category', 'addedAt', 'etag', 'lastModified',
+    expect(Object.keys(feeds[0])).toEqual(['id', 'url', 'title', 'siteUrl', 'category', 'folders', 'addedAt', 'etag', 'lastModified',
       'lastStatus', 'lastFetchedAt', 'consecutiveErrors', 'lastError', 'nextCheckAt', 'disabledReason', 'state', 'itemCount',
       'docTitle', 'description', 'language', 'imageUrl']);
     expect(feeds[0]).toMatchObject({ state: 'never', itemCount: 0, lastFetchedAt: null, docTitle: null, imageUrl: null });

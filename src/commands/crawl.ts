@@ -67,7 +67,7 @@ export function emptySummary(): CrawlSummary {
 
 /** notCrawled is the result of a feed the crawl was handed but never started (stopped first). */
 export function notCrawled(feed: Feed): FeedResult {
-  return { feedId: feed.id, url: feed.url, outcome: 'interrupted', status: null, added: 0, updated: 0, error: null, movedTo: null, disabled: false, ms: 0 };
+  return { feedId: feed.id, url: feed.url, outcome: 'interrupted', status: null, added: 0, updated: 0, error: null, movedTo: null, mergedInto: null, disabled: false, ms: 0 };
 }
 
 /** tally adds one feed's result to a summary: the summary is the sum of the feed events, nothing else. */

@@ -18,6 +18,8 @@ export interface FeedResult {
   error: string | null;
   /** Where the subscription moved (301/308 or autodiscovery), if it did. */
   movedTo: string | null;
+  /** The subscription that already had that URL, which this one was merged into (its row is gone). */
+  mergedInto: number | null;
   disabled: boolean;
   ms: number;
 }
@@ -65,7 +67,7 @@ async function decodeAndParse(res: Extract<FetchOutcome, { kind: 'ok' }>, d: Rec
 export async function refreshFeed(feed: Feed, d: RecipeDeps): Promise<FeedResult> {
   const started = Date.now();
   const result = (r: Partial<FeedResult> & Pick<FeedResult, 'outcome'>): FeedResult => ({
-    feedId: feed.id, url: feed.url, status: null, added: 0, updated: 0, error: null, movedTo: null, disabled: false,
+    feedId: feed.id, url: feed.url, status: null, added: 0, updated: 0, error: null, movedTo: null, mergedInto: null, disabled: false,
     ms: Date.now() - started, ...r,
   });
   const res: FetchOutcome = await d.fetcher.fetch(feed.url, { etag: feed.etag, lastModified: feed.lastModified }, d.signal);
@@ -83,10 +85,10 @@ export async function refreshFeed(feed: Feed, d: RecipeDeps): Promise<FeedResult
 
   if (res.kind === 'failed') return fail(res.status, res.error, res.retryAfterSec, res.gone);
   if (res.kind === 'not-modified') {
-    const { movedTo } = await d.store.recordFetch(feed.id, {
+    const { movedTo, mergedInto } = await d.store.recordFetch(feed.id, {
       movedTo: res.movedTo, state: { status: 304, etag: res.etag, lastModified: res.lastModified, error: null, nextCheckAt: null },
     }, iso);
-    return result({ outcome: 'not-modified', status: 304, movedTo });
+    return result({ outcome: 'not-modified', status: 304, movedTo, mergedInto });
   }
 
   const parsed = await decodeAndParse(res, d, true);

@@ -52,7 +52,8 @@ export function readOpml(bytes: Uint8Array, name: string): OpmlList {
   let titleText = '';
   let lastAttrs: Record<string, string> = {};
   const skip = (reason: SkipReason) => { list.skipped[reason] = (list.skipped[reason] ?? 0) + 1; };
-  const folderPath = () => stack.map((f) => f.folder).filter((f): f is string => !!f).join('/');
+  // A path is a list of names: a folder named "UI / UX" is one folder, not two.
+  const folderPath = () => stack.map((f) => f.folder).filter((f): f is string => !!f);
 
   const parser = new Parser(
     {
@@ -80,13 +81,20 @@ export function readOpml(bytes: Uint8Array, name: string): OpmlList {
     { xmlMode: true, decodeEntities: false, lowerCaseTags: true, lowerCaseAttributeNames: true, recognizeSelfClosing: true },
   );
 
-  function addFeed(rawUrl: string, attrs: Record<string, string>, category: string) {
+  function addFeed(rawUrl: string, attrs: Record<string, string>, folders: string[]) {
     const verdict = normalizeFeedUrl(decodeHTML(rawUrl));
     if (!verdict.ok) return skip(verdict.reason);
     if (seen.has(verdict.url)) { list.duplicates++; return; }
     seen.add(verdict.url);
-    const title = clean(attrs.text) ?? clean(attrs.title);
-    list.subscriptions.push({ url: verdict.url, title, siteUrl: clean(attrs.htmlurl), category });
+    // A text that only repeats the URL is no title (exports, ours among them, fill the required
+    // text with the URL of a feed that has none): the feed's own title will be used instead.
+    const url = verdict.url;
+    const urlOnly = (t: string | null) => {
+      const asUrl = t === null ? null : normalizeFeedUrl(t);
+      return asUrl === null || asUrl.ok && asUrl.url === url ? null : t;
+    };
+    const title = urlOnly(clean(attrs.text)) ?? urlOnly(clean(attrs.title));
+    list.subscriptions.push({ url: verdict.url, title, siteUrl: clean(attrs.htmlurl), category: folders.join('/'), folders });
   }
 
   function openOutline(attrs: Record<string, string>): Frame {
@@ -99,7 +107,8 @@ export function readOpml(bytes: Uint8Array, name: string): OpmlList {
     if (clean(rawUrl) === null) {
       return { folder: clean(attrs.text) ?? clean(attrs.title) ?? '', noUrl: true, hasChildren: false };
     }
-    addFeed(rawUrl, attrs, folderPath() || firstCategory(attrs.category));
+    const folders = folderPath();
+    addFeed(rawUrl, attrs, folders.length ? folders : firstCategory(attrs.category));
     return { folder: null, noUrl: false, hasChildren: false };
   }
 
@@ -127,8 +136,8 @@ export function readOpml(bytes: Uint8Array, name: string): OpmlList {
   return list;
 }
 
-/** firstCategory takes the first path of an OPML 2.0 category attribute ("/Tech/News,/Fun"). */
-function firstCategory(value: string | undefined): string {
+/** firstCategory takes the folder names of the first path of an OPML 2.0 category attribute ("/Tech/News,/Fun"), where "/" separates. */
+function firstCategory(value: string | undefined): string[] {
   const first = clean(value)?.split(',')[0] ?? '';
-  return first.split('/').map((s) => s.trim()).filter(Boolean).join('/');
+  return first.split('/').map((s) => s.trim()).filter(Boolean);
 }

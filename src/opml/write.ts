@@ -19,7 +19,8 @@ function tree(feeds: Iterable<Feed>): Folder {
   const root: Folder = { name: '', folders: new Map(), feeds: [] };
   for (const feed of feeds) {
     let node = root;
-    for (const part of feed.category.split('/').filter(Boolean)) {
+    // By names, not by splitting the path: a folder named "UI / UX" stays one folder.
+    for (const part of feed.folders) {
       let next = node.folders.get(part);
       if (!next) node.folders.set(part, (next = { name: part, folders: new Map(), feeds: [] }));
       node = next;
@@ -30,9 +31,12 @@ function tree(feeds: Iterable<Feed>): Folder {
 }
 
 function feedLine(f: Feed, pad: string): string {
-  const title = escapeXml(f.title ?? f.url);
+  // OPML 2.0 requires text, and readers show it: a feed with no title gets its URL there, but no
+  // title attribute, and readOpml takes a text equal to the xmlUrl for no title at all.
+  const text = escapeXml(f.title ?? f.url);
+  const title = f.title !== null ? ` title="${text}"` : '';
   const site = f.siteUrl ? ` htmlUrl="${escapeXml(f.siteUrl)}"` : '';
-  return `${pad}<outline type="rss" text="${title}" title="${title}" xmlUrl="${escapeXml(f.url)}"${site}/>\n`;
+  return `${pad}<outline type="rss" text="${text}"${title} xmlUrl="${escapeXml(f.url)}"${site}/>\n`;
 }
 
 function folderLines(folder: Folder, depth: number): string {

@@ -7,7 +7,7 @@ import { oneLine } from './sanitize.js';
 /** feedEvent is the NDJSON event for one crawled feed. */
 export function feedEvent(r: FeedResult): object {
   return { type: 'feed', id: r.feedId, url: r.url, outcome: r.outcome, status: r.status, newItems: r.added,
-    updatedItems: r.updated, error: r.error, movedTo: r.movedTo, disabled: r.disabled, ms: r.ms };
+    updatedItems: r.updated, error: r.error, movedTo: r.movedTo, mergedInto: r.mergedInto, disabled: r.disabled, ms: r.ms };
 }
 
 /**

@@ -29,7 +29,7 @@ export function printImport(out: Output, r: ImportResult): void {
  * document's, when the OPML had none); `docTitle` and what follows are what the document says.
  */
 export function feedRecord(f: Feed, extra: object = {}): object {
-  return { id: f.id, url: f.url, title: f.title, siteUrl: f.siteUrl, category: f.category, addedAt: f.addedAt,
+  return { id: f.id, url: f.url, title: f.title, siteUrl: f.siteUrl, category: f.category, folders: f.folders, addedAt: f.addedAt,
     etag: f.etag, lastModified: f.lastModified, lastStatus: f.lastStatus, lastFetchedAt: f.lastFetchedAt,
     consecutiveErrors: f.consecutiveErrors, lastError: f.lastError, nextCheckAt: f.nextCheckAt,
     disabledReason: f.disabledReason, ...extra,

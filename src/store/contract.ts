@@ -24,11 +24,15 @@ export interface FetchRecord {
   state: FetchState;
 }
 
-/** FetchStored counts what storing a fetch changed; movedTo is set only if the move was made. */
+/**
+ * FetchStored counts what storing a fetch changed; movedTo is set only if the move was made, and
+ * mergedInto when the new URL was already another subscription's, which this one was merged into.
+ */
 export interface FetchStored {
   added: number;
   updated: number;
   movedTo: string | null;
+  mergedInto: number | null;
 }
 
 /** StoreStats are the database's totals for `inkzee stats`. */

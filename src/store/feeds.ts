@@ -1,5 +1,7 @@
 import { feedHost, type Feed, type Subscription } from '../model.js';
 import type { Db } from './db.js';
+import { urlKey } from './feed-urls.js';
+import { displayPath, folderKeys, folderNames, pathKey, pathNames, storedPath } from './folders.js';
 
 /** FeedRow is a row of the feeds table. */
 export interface FeedRow {
@@ -7,6 +9,7 @@ export interface FeedRow {
   url: string;
   title: string | null;
   site_url: string | null;
+  /** Folder names joined by "/", a slash or backslash inside a name escaped with a backslash (folders.ts). */
   category: string;
   added_at: string;
   etag: string | null;
@@ -26,7 +29,7 @@ export interface FeedRow {
 /** toFeed maps a feeds row to the domain Feed. */
 export function toFeed(r: FeedRow): Feed {
   return {
-    id: r.id, url: r.url, title: r.title, siteUrl: r.site_url, category: r.category, addedAt: r.added_at,
+    id: r.id, url: r.url, title: r.title, siteUrl: r.site_url, category: displayPath(r.category), folders: folderNames(r.category), addedAt: r.added_at,
     etag: r.etag, lastModified: r.last_modified, lastStatus: r.last_status, lastFetchedAt: r.last_fetched_at,
     consecutiveErrors: r.consecutive_errors, lastError: r.last_error, nextCheckAt: r.next_check_at,
     disabledReason: r.disabled_reason,
@@ -42,22 +45,34 @@ export interface AddResult {
 
 /**
  * addSubscriptions stores the subscriptions that are not in the database yet, all in one
- * transaction; a URL already stored is left exactly as it is (its folder and state included).
+ * transaction; a URL already stored is left exactly as it is (its folder and state included), and
+ * so is a URL a subscription had before a redirect moved it (feed_urls).
  */
 export function addSubscriptions(db: Db, subs: readonly Subscription[], now: string): AddResult {
+  const known = db.prepare('SELECT 1 FROM feed_urls WHERE url = ?');
   const insert = db.prepare(
-    `INSERT INTO feeds (url, title, site_url, category, added_at, host) VALUES (?, ?, ?, ?, ?, ?)
+    `INSERT INTO feeds (url, title, site_url, category, folder_keys, added_at, host) VALUES (?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT(url) DO NOTHING RETURNING *`,
   );
+  const remember = db.prepare('INSERT INTO feed_urls (url, feed_id) VALUES (?, ?) ON CONFLICT (url) DO NOTHING');
   return db.transaction(() => {
     const result: AddResult = { added: [], present: 0 };
     for (const s of subs) {
-      const row = insert.get(s.url, s.title, s.siteUrl, s.category, now, feedHost(s.url)) as FeedRow | undefined;
+      const key = urlKey(s.url);
+      const category = subscriptionPath(s);
+      const row = known.get(key) ? undefined
+        : insert.get(s.url, s.title, s.siteUrl, category, JSON.stringify(folderKeys(category)), now, feedHost(s.url)) as FeedRow | undefined;
+      if (row) remember.run(key, row.id);
       if (row) result.added.push(toFeed(row));
       else result.present++;
     }
     return result;
   }).immediate();
+}
+
+/** subscriptionPath is a subscription's folder path as the category column stores it. */
+export function subscriptionPath(s: Subscription): string {
+  return storedPath(s.folders ?? pathNames(s.category));
 }
 
 /** FeedFilter narrows a feed listing. */
@@ -96,44 +111,42 @@ export interface Clause {
   params: Record<string, string | number>;
 }
 
-/** categoryPath is a category as given, cut to its path: "/Tech / Go/" is "Tech/Go". */
-export function categoryPath(category: string): string {
-  return category.split('/').map((s) => s.trim()).filter(Boolean).join('/');
-}
-
-/** categoryClause matches a folder and all folders below it ("Tech" is not "Technology"), or any of several. */
-export function categoryClause(column: string, category: string | readonly string[]): Clause {
+/**
+ * categoryClause matches a folder and all folders below it, or any of several, over the feeds
+ * table aliased `alias` ('' for none): the folder keys stored with each feed hold the path's key
+ * (folders.ts), so "tech" matches Tech and Tech/Sub but not Technology. An empty path matches the top level.
+ */
+export function categoryClause(alias: string, category: string | readonly string[]): Clause {
+  const a = alias ? `${alias}.` : '';
   const params: Record<string, string> = {};
   const any = [category].flat().map((given, k) => {
-    const c = categoryPath(given);
-    params[`category${k}`] = c;
-    params[`categoryPrefix${k}`] = `${c.replace(/[\\%_]/g, (m) => `\\${m}`)}/%`;
-    return `${column} = @category${k} OR ${column} LIKE @categoryPrefix${k} ESCAPE '\\'`;
+    const key = pathKey(given);
+    if (key === '') return `${a}category = ''`;
+    params[`categoryKey${k}`] = key;
+    return `EXISTS (SELECT 1 FROM json_each(${a}folder_keys) k WHERE k.value = @categoryKey${k})`;
   });
   return { sql: `(${any.join(' OR ')})`, params };
 }
 
-/** feedNamed tells whether a feed is the one given as its numeric id or its URL (as feedClause matches). */
-export function feedNamed(feed: { id: number; url: string }, given: string): boolean {
-  return /^\d+$/.test(given) ? feed.id === Number(given) : feed.url === given;
-}
-
-/** feedClause matches the feeds given, each as its numeric id or its URL (any of them). */
+/** feedClause matches the feeds given, each as its numeric id or its URL, present or former (feed_urls): any of them. */
 export function feedClause(column: { id: string; url: string }, feed: string | readonly string[]): Clause {
   const params: Record<string, string | number> = {};
-  const ids: string[] = [], urls: string[] = [];
-  [feed].flat().forEach((given, k) => {
-    if (/^\d+$/.test(given)) { ids.push(`@feedId${k}`); params[`feedId${k}`] = Number(given); }
-    else { urls.push(`@feedUrl${k}`); params[`feedUrl${k}`] = given; }
+  const any = [feed].flat().map((given, k) => {
+    if (/^\d+$/.test(given)) {
+      params[`feedId${k}`] = Number(given);
+      return `${column.id} = @feedId${k}`;
+    }
+    params[`feedUrl${k}`] = given;
+    params[`feedKey${k}`] = urlKey(given);
+    return `${column.url} = @feedUrl${k} OR ${column.id} IN (SELECT feed_id FROM feed_urls WHERE url = @feedKey${k})`;
   });
-  const any = [ids.length ? `${column.id} IN (${ids.join(', ')})` : '', urls.length ? `${column.url} IN (${urls.join(', ')})` : ''].filter(Boolean);
   return { sql: any.length ? `(${any.join(' OR ')})` : '0', params };
 }
 
 /** listFeeds returns stored feeds, with their item counts, ordered by category then title. */
 export function listFeeds(db: Db, filter: FeedFilter = {}): FeedListing[] {
   const clauses: Clause[] = [];
-  if (filter.category !== undefined) clauses.push(categoryClause('category', filter.category));
+  if (filter.category !== undefined) clauses.push(categoryClause('', filter.category));
   if (filter.feed !== undefined) clauses.push(feedClause({ id: 'id', url: 'url' }, filter.feed));
   const where = clauses.map((c) => c.sql);
   const params = Object.assign({}, ...clauses.map((c) => c.params));

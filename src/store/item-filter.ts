@@ -74,7 +74,7 @@ export function itemWhere(f: ItemFilter): { sql: string; params: Record<string, 
   const where: string[] = [];
   const params: Record<string, unknown> = {};
   for (const c of [f.feed !== undefined ? feedClause({ id: 'i.feed_id', url: 'f.url' }, f.feed) : null,
-    f.category !== undefined ? categoryClause('f.category', f.category) : null]) {
+    f.category !== undefined ? categoryClause('f', f.category) : null]) {
     if (!c) continue;
     where.push(c.sql);
     Object.assign(params, c.params);

@@ -2,6 +2,7 @@ import type { Enclosure, Item } from '../model.js';
 import { prepared, type Db } from './db.js';
 import { filterFor, pagesById, type ItemFilter } from './item-filter.js';
 import { itemSearchText } from './search-text.js';
+import { displayPath } from './folders.js';
 
 export { itemWhere, type ItemFilter } from './item-filter.js';
 
@@ -158,7 +159,7 @@ const SQLITE_CELLS: CellDecoding = {
  */
 export function storedItemFrom(a: Cell[], extras: readonly string[], d: CellDecoding): StoredItem {
   const item: StoredItem = {
-    id: d.id(a[0]), feedId: d.id(a[1]), feedUrl: a[2], feedTitle: a[3], category: a[4], guid: a[5], link: a[6], title: a[7], author: a[8],
+    id: d.id(a[0]), feedId: d.id(a[1]), feedUrl: a[2], feedTitle: a[3], category: displayPath(a[4]), guid: a[5], link: a[6], title: a[7], author: a[8],
     published: a[9], updated: a[10], summary: a[11], content: a[12], firstSeen: a[13],
     enclosures: d.list(a[14]).map((e: Enclosure) => ({ url: e.url, type: e.type ?? null, length: e.length ?? null, duration: e.duration ?? null })),
     categories: d.list(a[15]), duration: a[16], comments: a[17], episode: a[18], season: a[19],

@@ -4,6 +4,7 @@ import type Database from 'better-sqlite3';
 import { sanitizeStoredItems } from './migrate-stored-html.js';
 import { itemSearchText } from './search-text.js';
 import { feedHost } from '../model.js';
+import { folderKeys } from './folders.js';
 
 /** Migration is SQL to run, or a function for steps SQL alone cannot do (e.g. reindexing text). */
 export type Migration = string | ((db: Database.Database) => void);
@@ -118,5 +119,25 @@ export const migrations: readonly Migration[] = [
              CREATE TABLE host_leases (host TEXT PRIMARY KEY, worker TEXT NOT NULL, lease_until INTEGER NOT NULL);`);
     const set = db.prepare('UPDATE feeds SET host = ? WHERE id = ?');
     for (const f of db.prepare('SELECT id, url FROM feeds').all() as { id: number; url: string }[]) set.run(feedHost(f.url), f.id);
+  },
+  // 8: every URL a subscription has had (imported with, moved to by a 301/308 or autodiscovery),
+  // so a re-import of a former URL finds it and a move onto a subscribed URL merges the two;
+  // filled here with each feed's present URL (former ones were not kept before).
+  `CREATE TABLE feed_urls (
+     url TEXT PRIMARY KEY,
+     feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE
+   );
+   CREATE INDEX feed_urls_feed ON feed_urls(feed_id);
+   INSERT INTO feed_urls (url, feed_id) SELECT url, id FROM feeds;`,
+  // 9: folder names may hold "/" ("UI / UX"): the category column escapes a slash or backslash
+  // inside a name with a backslash (a backslash stored before is escaped here; a "/" stored before
+  // was already taken for a separator, and stays one), and each feed keeps the keys `--category` matches it by (folders.ts).
+  (db) => {
+    db.exec(`ALTER TABLE feeds ADD COLUMN folder_keys TEXT NOT NULL DEFAULT '[]'`);
+    const set = db.prepare('UPDATE feeds SET category = ?, folder_keys = ? WHERE id = ?');
+    for (const f of db.prepare('SELECT id, category FROM feeds').all() as { id: number; category: string }[]) {
+      const category = f.category.replaceAll('\\', '\\\\');
+      set.run(category, JSON.stringify(folderKeys(category)), f.id);
+    }
   },
 ];

@@ -1,4 +1,5 @@
 import type { Db } from './db.js';
+import { folderNames } from './folders.js';
 
 /** StoredModel describes a trained model as listed by `classify models`. */
 export interface StoredModel {
@@ -114,6 +115,6 @@ export function folderExamples(db: Db, depth: number): (TextRow & { category: st
   return db.prepare(`SELECT i.id, i.title, i.summary, i.content, f.category FROM items i JOIN feeds f ON f.id = i.feed_id
                      WHERE f.category <> '' ORDER BY i.id`).all().map((r) => {
     const row = r as TextRow & { category: string };
-    return { ...row, category: row.category.split('/').slice(0, depth).join('/') };
+    return { ...row, category: folderNames(row.category).slice(0, depth).join('/') };
   });
 }

@@ -1,6 +1,7 @@
 import { feedHost, type Feed, type FeedMeta } from '../model.js';
 import { prepared, type Db } from './db.js';
 import { toFeed } from './feeds.js';
+import { urlKey, type MoveResult } from './feed-urls.js';
 
 /** FetchState is what a crawl learned about a feed, written onto its row. */
 export interface FetchState {
@@ -41,14 +42,33 @@ export function recordFailure(db: Db, feedId: number, s: FetchState, now: string
 }
 
 /**
- * moveFeed points a subscription at its new URL after a permanent redirect or autodiscovery.
- * If another subscription already has that URL, the feed is left where it is and false returned.
+ * moveFeed points a subscription at its new URL after a permanent redirect or autodiscovery, and
+ * remembers the URL as one of its own. If another subscription already has that URL (as its URL
+ * or a former one), the two are one feed: this one is merged into it (see mergeFeed).
  */
-export function moveFeed(db: Db, feedId: number, url: string): boolean {
-  const taken = prepared(db, 'SELECT id FROM feeds WHERE url = ? AND id <> ?').get(url, feedId);
-  if (taken) return false;
+export function moveFeed(db: Db, feedId: number, url: string): MoveResult {
+  const key = urlKey(url);
+  const owner = (prepared(db, 'SELECT feed_id AS id FROM feed_urls WHERE url = ?').get(key)
+    ?? prepared(db, 'SELECT id FROM feeds WHERE url = ?').get(url)) as { id: number } | undefined;
+  if (owner && owner.id !== feedId) {
+    mergeFeed(db, feedId, owner.id);
+    return { movedTo: url, mergedInto: owner.id };
+  }
   prepared(db, 'UPDATE feeds SET url = ?, host = ? WHERE id = ?').run(url, feedHost(url), feedId);
-  return true;
+  prepared(db, 'INSERT INTO feed_urls (url, feed_id) VALUES (?, ?) ON CONFLICT (url) DO UPDATE SET feed_id = excluded.feed_id').run(key, feedId);
+  return { movedTo: url, mergedInto: null };
+}
+
+/**
+ * mergeFeed folds subscription `from` into `into`, which keeps its own folder, title and state:
+ * from's items move over unless into already has one with the same key (that copy is dropped with
+ * from's row, labels and all), and from's former URLs now name into. Run inside the caller's transaction.
+ */
+export function mergeFeed(db: Db, from: number, into: number): void {
+  // OR IGNORE skips exactly the rows that would break UNIQUE(feed_id, key): the duplicates.
+  prepared(db, 'UPDATE OR IGNORE items SET feed_id = ? WHERE feed_id = ?').run(into, from);
+  prepared(db, 'UPDATE feed_urls SET feed_id = ? WHERE feed_id = ?').run(into, from);
+  prepared(db, 'DELETE FROM feeds WHERE id = ?').run(from);
 }
 
 /** DueFilter picks the feeds a refresh should crawl. */

@@ -37,10 +37,12 @@ export class SqliteStore implements Store {
     this.batch = new WriteBatch(db, location);
     // Inside the open batch, each feed's write is a savepoint: a write that throws undoes only itself.
     this.storeFetch = db.transaction((feedId: number, r: FetchRecord, now: string): FetchStored => {
-      const counts = r.items ? upsertItems(db, feedId, r.items, now, r.texts) : { added: 0, updated: 0 };
-      const movedTo = r.movedTo && moveFeed(db, feedId, r.movedTo) ? r.movedTo : null;
-      recordSuccess(db, feedId, r.state, now);
-      return { ...counts, movedTo };
+      const move = r.movedTo ? moveFeed(db, feedId, r.movedTo) : { movedTo: null, mergedInto: null };
+      // Merged, the items are the joined feed's, counted against what it holds; it keeps its own state.
+      const target = move.mergedInto ?? feedId;
+      const counts = r.items ? upsertItems(db, target, r.items, now, r.texts) : { added: 0, updated: 0 };
+      if (move.mergedInto === null) recordSuccess(db, feedId, r.state, now);
+      return { ...counts, ...move };
     });
     this.storeFailure = db.transaction((feedId: number, s: FetchState, now: string) => recordFailure(db, feedId, s, now));
   }

@@ -69,6 +69,18 @@ describe('export', () => {
     expect(snapshot(second).sort((x, y) => key(x).localeCompare(key(y)))).toEqual(snapshot(first).sort((x, y) => key(x).localeCompare(key(y))));
   });
 
+  it('keeps an empty title empty through export and import (the URL written as text is no title)', async () => {
+    const first = testContext();
+    const src = path.join(tempDir(), 'untitled.opml');
+    fs.writeFileSync(src, '<opml><body><outline xmlUrl="https://untitled.example/feed"/><outline text="Named" xmlUrl="https://named.example/feed"/></body></opml>');
+    await importSubscriptions(first, src);
+    const file = path.join(tempDir(), 'export.opml');
+    await exportCommand(first, file);
+    const second = testContext();
+    await importSubscriptions(second, file);
+    expect(snapshot(second).map((f) => [f.url, f.title]).sort()).toEqual([['https://named.example/feed', 'Named'], ['https://untitled.example/feed', null]]);
+  });
+
   it('writes OPML that the reference parser (npm opml, strict) accepts with the folder tree', async () => {
     const ctx = testContext();
     await importSubscriptions(ctx, fixture('opml', 'nested.opml'));

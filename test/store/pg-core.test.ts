@@ -113,12 +113,14 @@ describe.skipIf(!pgAvailable)('the PostgreSQL store core', () => {
     // The figures themselves, so that a bug shared by both stores shows too.
     expect(want.add).toMatchObject({ present: 1 });
     expect((want.add as { added: unknown[] }).added).toHaveLength(10);
-    expect(want.first).toEqual({ added: 4, updated: 1, movedTo: null });
-    expect(want.again).toEqual({ added: 0, updated: 2, movedTo: null }); // k4's two versions alternate
-    expect(want.changed).toEqual({ added: 1, updated: 1, movedTo: null });
-    expect(want.same).toEqual({ added: 0, updated: 0, movedTo: null });
-    expect(want.moveTaken).toMatchObject({ movedTo: null });
-    expect(want.moved).toMatchObject({ movedTo: 'https://new.example/feed' });
+    expect(want.first).toEqual({ added: 4, updated: 1, movedTo: null, mergedInto: null });
+    expect(want.again).toEqual({ added: 0, updated: 2, movedTo: null, mergedInto: null }); // k4's two versions alternate
+    expect(want.changed).toEqual({ added: 1, updated: 1, movedTo: null, mergedInto: null });
+    expect(want.same).toEqual({ added: 0, updated: 0, movedTo: null, mergedInto: null });
+    // Feed 1 moving onto feed 2's URL is feed 2: merged into it, its row gone, its items now feed 2's.
+    expect(want.moveTaken).toMatchObject({ movedTo: 'https://a.example/feed', mergedInto: 2 });
+    expect((want.after as { id: number }[]).map((f) => f.id)).not.toContain(1);
+    expect(want.moved).toMatchObject({ movedTo: 'https://new.example/feed', mergedInto: null });
     // By category, then title with ASCII case folded (É sorts after z, as a byte), no title first.
     expect((want.list as { title: string | null }[]).map((f) => f.title))
       .toEqual(['News', null, 'Alpha', 'beta', 'zulu', 'Éb', 'Éclair', 'éa', 'Tech subfolder', 'Technology']);
@@ -130,8 +132,9 @@ describe.skipIf(!pgAvailable)('the PostgreSQL store core', () => {
     expect(rows.map((r) => r.host)).toContain('new.example');
     expect(rows.map((r) => r.host)).toContain('g.example:8443');
     const hosts = (await store.db.pool.query('SELECT host FROM hosts')).rows.map((r) => r.host);
-    // A host a feed moved away from keeps its row (it may have other feeds; leases are per host).
-    expect(hosts.sort()).toEqual([...new Set([...rows.map((r) => r.host), 'c.example'])].sort());
+    // A host a feed moved away from (c.example), or whose feed was merged into another
+    // (b.example), keeps its row (it may have other feeds; leases are per host).
+    expect(hosts.sort()).toEqual([...new Set([...rows.map((r) => r.host), 'b.example', 'c.example'])].sort());
   });
 
   it('writes a search row for every stored item, and folds tags as the tag filter does', async () => {

@@ -58,7 +58,9 @@ const LIBRARY: Parameters<typeof seed>[1] = {
 async function copyToPg(sq: Db, pg: Pg): Promise<void> {
   const c = await pg.pool.connect();
   try {
-    for (const f of sq.prepare('SELECT * FROM feeds ORDER BY id').all() as Record<string, unknown>[]) {
+    for (const stored of sq.prepare('SELECT * FROM feeds ORDER BY id').all() as Record<string, unknown>[]) {
+      // Folder keys: a JSON array in SQLite, a text[] in PostgreSQL.
+      const f = { ...stored, folder_keys: JSON.parse(stored.folder_keys as string) };
       const cols = Object.keys(f);
       await c.query(`INSERT INTO feeds (${cols.join(', ')}) VALUES (${cols.map((_, k) => `$${k + 1}`).join(', ')})`, Object.values(f));
     }

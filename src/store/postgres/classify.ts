@@ -4,6 +4,7 @@ import type { Correction } from '../corrections.js';
 import type { LabelRow, ModelToSave } from '../contract.js';
 import type { StoredModel, TextRow } from '../models.js';
 import { query, transaction, type Pg } from './connect.js';
+import { folderNames } from '../folders.js';
 
 type Labelled = TextRow & { label: string | null; confidence: number | null };
 type Example = TextRow & { category: string };
@@ -65,9 +66,12 @@ export async function saveLabels(db: Pg, model: string, labels: readonly LabelRo
   if (labels.length === 0) return;
   // One row per item, the last given winning as in SQLite's loop (ON CONFLICT may not touch a row twice).
   const last = new Map(labels.map((l) => [l.id, l]));
-  const rows = [...last.values()];
+  // In id order, whatever order they came in: two runs labelling the same items in different
+  // orders each waited for a row the other had written (deadlock, SQLSTATE 40P01).
+  const rows = [...last.values()].sort((a, b) => a.id - b.id);
   await query(db, `INSERT INTO item_labels (item_id, model, label, confidence, labelled_at)
                    SELECT id, $1, label, confidence, $2 FROM unnest($3::bigint[], $4::text[], $5::float8[]) AS t (id, label, confidence)
+                   ORDER BY id
                    ON CONFLICT (item_id, model) DO UPDATE SET label = excluded.label, confidence = excluded.confidence, labelled_at = excluded.labelled_at`,
   [model, now, rows.map((l) => l.id), rows.map((l) => l.label), rows.map((l) => l.confidence)], 'write');
 }
@@ -104,7 +108,7 @@ export async function tagExamples(db: Pg, minItems: number): Promise<Example[]> 
 export async function folderExamples(db: Pg, depth: number): Promise<Example[]> {
   const rows = await query<Example>(db, `SELECT i.id, i.title, i.summary, i.content, f.category FROM items i JOIN feeds f ON f.id = i.feed_id
                                          WHERE f.category <> '' ORDER BY i.id`);
-  return rows.map((row) => ({ ...row, category: row.category.split('/').slice(0, depth).join('/') }));
+  return rows.map((row) => ({ ...row, category: folderNames(row.category).slice(0, depth).join('/') }));
 }
 
 /** saveCorrection records a correction and labels the item so at once, replacing an earlier one. */

@@ -2,9 +2,11 @@
 // rows in the same order as ../feeds.ts and ../outcomes.ts give on SQLite.
 import type pg from 'pg';
 import { feedHost, type Feed, type Subscription } from '../../model.js';
-import { FEED_STATE_SQL, toFeed, type AddResult, type FeedFilter, type FeedListing, type FeedRow, type FeedState } from '../feeds.js';
+import { FEED_STATE_SQL, subscriptionPath, toFeed, type AddResult, type FeedFilter, type FeedListing, type FeedRow, type FeedState } from '../feeds.js';
 import type { DueFilter } from '../outcomes.js';
 import { query, transaction, type Pg } from './connect.js';
+import { urlKey } from '../feed-urls.js';
+import { folderKeys } from '../folders.js';
 import { categoryWhere, feedWhere, Params } from './item-where.js';
 
 /** noteHosts makes sure every host has its row in hosts, which claims lock. */
@@ -12,25 +14,45 @@ export async function noteHosts(c: pg.PoolClient, hosts: readonly string[]): Pro
   if (hosts.length) await c.query('INSERT INTO hosts (host) SELECT DISTINCT unnest($1::text[]) ON CONFLICT (host) DO NOTHING', [hosts]);
 }
 
+// Any fixed number, apart from the migration lock's: held by each change to the set of subscribed URLs.
+const SUBSCRIPTIONS_LOCK = 0x1a2b3d;
+
+/**
+ * lockSubscriptions takes, until the transaction ends, the one lock every import and every move of
+ * a subscription holds: two imports inserting overlapping lists in different orders each waited
+ * for the other's uncommitted index entries (deadlock, SQLSTATE 40P01); one lock taken first
+ * orders them. Imports are rare and short, so serialising them costs nothing.
+ */
+export async function lockSubscriptions(c: Pick<pg.PoolClient, 'query'>): Promise<void> {
+  await c.query('SELECT pg_advisory_xact_lock($1)', [SUBSCRIPTIONS_LOCK]);
+}
+
 /**
  * addSubscriptions stores the subscriptions that are not in the database yet, all in one
- * transaction; a URL already stored is left exactly as it is (its folder and state included).
+ * transaction; a URL already stored is left exactly as it is (its folder and state included), and
+ * so is a URL a subscription had before a redirect moved it (feed_urls).
  */
 export async function addSubscriptions(db: Pg, subs: readonly Subscription[], now: string): Promise<AddResult> {
   if (subs.length === 0) return { added: [], present: 0 };
   // A URL twice in the list is stored once: SQLite's loop finds it present the second time.
   const seen = new Set<string>();
-  const fresh = subs.filter((s) => !seen.has(s.url) && seen.add(s.url));
+  const fresh = subs.filter((s) => !seen.has(urlKey(s.url)) && seen.add(urlKey(s.url)));
+  const paths = fresh.map(subscriptionPath);
   return transaction(db, async (c) => {
+    await lockSubscriptions(c);
     // One statement for the whole list, inserted in the list's order so that ids follow it.
     const rows = (await c.query<FeedRow & { host: string }>(
-      `INSERT INTO feeds (url, title, site_url, category, added_at, host)
-       SELECT u.url, u.title, u.site_url, u.category, $5, u.host
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $6::text[]) WITH ORDINALITY AS u(url, title, site_url, category, host, n)
+      `INSERT INTO feeds (url, title, site_url, category, folder_keys, added_at, host)
+       SELECT u.url, u.title, u.site_url, u.category, ARRAY(SELECT jsonb_array_elements_text(u.keys)), $5, u.host
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $6::text[], $7::text[], $8::jsonb[])
+         WITH ORDINALITY AS u(url, title, site_url, category, host, key, keys, n)
+       WHERE NOT EXISTS (SELECT 1 FROM feed_urls a WHERE a.url = u.key)
        ORDER BY u.n
        ON CONFLICT (url) DO NOTHING RETURNING *`,
-      [fresh.map((s) => s.url), fresh.map((s) => s.title), fresh.map((s) => s.siteUrl), fresh.map((s) => s.category), now,
-        fresh.map((s) => feedHost(s.url))])).rows;
+      [fresh.map((s) => s.url), fresh.map((s) => s.title), fresh.map((s) => s.siteUrl), paths, now,
+        fresh.map((s) => feedHost(s.url)), fresh.map((s) => urlKey(s.url)), paths.map((c) => JSON.stringify(folderKeys(c)))])).rows;
+    await c.query('INSERT INTO feed_urls (url, feed_id) SELECT * FROM unnest($1::text[], $2::bigint[]) ON CONFLICT (url) DO NOTHING',
+      [rows.map((r) => urlKey(r.url)), rows.map((r) => r.id)]);
     await noteHosts(c, rows.map((r) => r.host));
     // RETURNING gives no order guarantee; ids follow the list's order.
     rows.sort((a, b) => a.id - b.id);
@@ -42,7 +64,7 @@ export async function addSubscriptions(db: Pg, subs: readonly Subscription[], no
 export async function listFeeds(db: Pg, filter: FeedFilter = {}): Promise<FeedListing[]> {
   const p = new Params();
   const where: string[] = [];
-  if (filter.category !== undefined) where.push(categoryWhere('category', filter.category, p));
+  if (filter.category !== undefined) where.push(categoryWhere('f', filter.category, p));
   if (filter.feed !== undefined) where.push(feedWhere({ id: 'id', url: 'url' }, filter.feed, p));
   if (filter.failing) where.push('(consecutive_errors > 0 OR disabled_reason IS NOT NULL)');
   // SQLite's NOCASE folds ASCII only, as lower() does under the C collation; its NULLs sort first.

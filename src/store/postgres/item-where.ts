@@ -1,7 +1,8 @@
 // An item filter as a PostgreSQL WHERE clause: the same conditions, in the same order, as
 // src/store/item-filter.ts's itemWhere for SQLite, with $n parameters instead of named ones.
-import { categoryPath } from '../feeds.js';
 import type { ItemFilter } from '../item-filter.js';
+import { urlKey } from '../feed-urls.js';
+import { pathKey } from '../folders.js';
 
 /** Params collects bound values and hands out their $n placeholders, in order. */
 export class Params {
@@ -20,24 +21,20 @@ const tagFold = (s: string) => s.trim().normalize('NFC').toLowerCase();
 // are ASCII, but a stored one may not be, so fold exactly as SQLite does.
 const asciiLower = (sql: string) => `translate(${sql}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')`;
 
-/** categoryWhere matches a folder and all folders below it ("Tech" is not "Technology"), or any of several, like categoryClause. */
-export function categoryWhere(column: string, category: string | readonly string[], p: Params): string {
+/** categoryWhere matches a folder and all folders below it, or any of several, by the feed's folder keys (feeds aliased `alias`), like categoryClause. */
+export function categoryWhere(alias: string, category: string | readonly string[], p: Params): string {
   const any = [category].flat().map((given) => {
-    const c = categoryPath(given);
-    const escaped = c.replace(/[\\%_]/g, (m) => `\\${m}`);
-    return `${column} = ${p.add(c)} OR ${column} LIKE ${p.add(`${escaped}/%`)} ESCAPE '\\'`;
+    const key = pathKey(given);
+    return key === '' ? `${alias}.category = ''` : `${alias}.folder_keys @> ARRAY[${p.add(key)}::text]`;
   });
   return `(${any.join(' OR ')})`;
 }
 
-/** feedWhere matches the feeds given, each as its numeric id or its URL (any of them), like feedClause. */
+/** feedWhere matches the feeds given, each as its numeric id or its URL, present or former (feed_urls): any of them, like feedClause. */
 export function feedWhere(column: { id: string; url: string }, feed: string | readonly string[], p: Params): string {
-  const given = [feed].flat();
-  const numeric = given.filter((g) => /^\d+$/.test(g)).map(Number);
-  const urls = given.filter((g) => !/^\d+$/.test(g));
-  // An id beyond bigint's range is an error in PostgreSQL; in SQLite it matches nothing.
-  const ids = numeric.filter((n) => Number.isSafeInteger(n));
-  const any = [ids.length ? `${column.id} = ANY(${p.add(ids)}::bigint[])` : '', urls.length ? `${column.url} = ANY(${p.add(urls)}::text[])` : ''].filter(Boolean);
+  const any = [feed].flat().map((given) => /^\d+$/.test(given)
+    ? idCompare(column.id, '=', Number(given), p)
+    : `${column.url} = ${p.add(given)} OR ${column.id} IN (SELECT feed_id FROM feed_urls WHERE url = ${p.add(urlKey(given))})`);
   return any.length ? `(${any.join(' OR ')})` : 'false';
 }
 
@@ -56,7 +53,7 @@ function idCompare(column: string, op: '=' | '>', id: number, p: Params): string
 export function itemWhere(f: ItemFilter, p: Params): string {
   const where: string[] = [];
   if (f.feed !== undefined) where.push(feedWhere({ id: 'i.feed_id', url: 'f.url' }, f.feed, p));
-  if (f.category !== undefined) where.push(categoryWhere('f.category', f.category, p));
+  if (f.category !== undefined) where.push(categoryWhere('f', f.category, p));
   if (f.since !== undefined) where.push(`i.sort_at >= ${p.add(f.since)}`);
   if (f.until !== undefined) where.push(`i.sort_at < ${p.add(f.until)}`);
   if (f.afterId !== undefined) where.push(idCompare('i.id', '>', f.afterId, p));

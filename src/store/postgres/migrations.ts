@@ -9,6 +9,7 @@
 import type pg from 'pg';
 import { StoreError } from '../../errors.js';
 import { pgFault, type Pg } from './connect.js';
+import { folderKeys } from '../folders.js';
 
 /** PgMigration is SQL to run, or a function for steps SQL alone cannot do. */
 export type PgMigration = string | ((c: pg.PoolClient) => Promise<void>);
@@ -125,6 +126,26 @@ export const pgMigrations: readonly PgMigration[] = [
      created_at text COLLATE "C" NOT NULL,
      PRIMARY KEY (model, item_id)
    );`,
+  // 2: every URL a subscription has had (imported with, moved to by a 301/308 or autodiscovery),
+  // as SQLite's migration 8: filled with each feed's present URL (former ones were not kept before).
+  `CREATE TABLE feed_urls (
+     url text PRIMARY KEY,
+     feed_id bigint NOT NULL REFERENCES feeds (id) ON DELETE CASCADE
+   );
+   CREATE INDEX feed_urls_feed ON feed_urls (feed_id);
+   INSERT INTO feed_urls (url, feed_id) SELECT url, id FROM feeds;`,
+  // 3: folder names may hold "/" ("UI / UX"), as SQLite's migration 9: the category column escapes
+  // a slash or backslash inside a name with a backslash, and each feed keeps the keys `--category`
+  // matches it by (folders.ts), computed here by the same code as at import.
+  async (c) => {
+    await c.query(`ALTER TABLE feeds ADD COLUMN folder_keys text[] NOT NULL DEFAULT '{}';
+                   CREATE INDEX feeds_folder_keys ON feeds USING gin (folder_keys);
+                   UPDATE feeds SET category = replace(category, '\\', '\\\\') WHERE strpos(category, '\\') > 0`);
+    const { rows } = await c.query<{ category: string }>('SELECT DISTINCT category FROM feeds');
+    await c.query(`UPDATE feeds f SET folder_keys = ARRAY(SELECT jsonb_array_elements_text(u.keys))
+                   FROM unnest($1::text[], $2::jsonb[]) AS u(category, keys) WHERE f.category = u.category`,
+    [rows.map((r) => r.category), rows.map((r) => JSON.stringify(folderKeys(r.category)))]);
+  },
 ];
 
 // Any fixed number: every Inkzee migrating a database holds this lock while it does.

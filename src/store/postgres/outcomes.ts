@@ -5,7 +5,8 @@ import type { FetchRecord, FetchStored } from '../contract.js';
 import type { FetchState } from '../outcomes.js';
 import { pgFault, query, transaction, type Pg } from './connect.js';
 import { feedHost } from '../../model.js';
-import { noteHosts } from './feeds.js';
+import { urlKey, type MoveResult } from '../feed-urls.js';
+import { lockSubscriptions, noteHosts } from './feeds.js';
 import { applyUpsert, planUpsert } from './upsert.js';
 
 /**
@@ -27,23 +28,38 @@ async function recordSuccess(c: Pick<pg.PoolClient, 'query'>, feedId: number, s:
 
 /**
  * moveFeed points a subscription at its new URL (and host) after a permanent redirect or
- * autodiscovery; if another subscription has that URL, even one stored a moment ago by another
- * process, the feed stays where it is and false is returned.
+ * autodiscovery, and remembers the URL as one of its own. If another subscription already has it
+ * (as its URL or a former one), the two are one feed: this one is merged into that one, as
+ * ../outcomes.ts's moveFeed does. Changes to the set of subscribed URLs take SUBSCRIPTIONS_LOCK
+ * first, so a move and an import never see each other half done.
  */
-async function moveFeed(c: pg.PoolClient, feedId: number, url: string): Promise<boolean> {
-  const taken = await c.query('SELECT 1 FROM feeds WHERE url = $1 AND id <> $2', [url, feedId]);
-  if (taken.rowCount) return false;
-  await c.query('SAVEPOINT move');
-  try {
-    await c.query('UPDATE feeds SET url = $1, host = $2 WHERE id = $3', [url, feedHost(url), feedId]);
-  } catch (err) {
-    if ((err as { code?: string }).code !== '23505') throw err; // unique_violation: taken meanwhile
-    await c.query('ROLLBACK TO SAVEPOINT move');
-    return false;
+async function moveFeed(c: pg.PoolClient, feedId: number, url: string): Promise<MoveResult> {
+  await lockSubscriptions(c);
+  const key = urlKey(url);
+  const owner = (await c.query<{ id: string }>(`SELECT coalesce((SELECT feed_id FROM feed_urls WHERE url = $1),
+                                                  (SELECT id FROM feeds WHERE url = $2)) AS id`, [key, url])).rows[0].id;
+  if (owner !== null && Number(owner) !== feedId) {
+    await mergeFeed(c, feedId, Number(owner));
+    return { movedTo: url, mergedInto: Number(owner) };
   }
-  await c.query('RELEASE SAVEPOINT move');
+  await c.query('UPDATE feeds SET url = $1, host = $2 WHERE id = $3', [url, feedHost(url), feedId]);
+  await c.query('INSERT INTO feed_urls (url, feed_id) VALUES ($1, $2) ON CONFLICT (url) DO UPDATE SET feed_id = excluded.feed_id', [key, feedId]);
   await noteHosts(c, [feedHost(url)]);
-  return true;
+  return { movedTo: url, mergedInto: null };
+}
+
+/**
+ * mergeFeed folds subscription `from` into `into`, which keeps its own folder, title and state:
+ * from's items move over unless into already has one with the same key (that copy is dropped with
+ * from's row, labels and all), and from's former URLs now name into. Should another crawler store
+ * one of those keys for into at the same moment, this transaction fails on the unique key and
+ * the whole fetch is stored again, merge included, the next time the feed is crawled.
+ */
+async function mergeFeed(c: pg.PoolClient, from: number, into: number): Promise<void> {
+  await c.query(`UPDATE items AS i SET feed_id = $1 WHERE i.feed_id = $2
+                 AND NOT EXISTS (SELECT 1 FROM items j WHERE j.feed_id = $1 AND j.key = i.key)`, [into, from]);
+  await c.query('UPDATE feed_urls SET feed_id = $1 WHERE feed_id = $2', [into, from]);
+  await c.query('DELETE FROM feeds WHERE id = $1', [from]);
 }
 
 /**
@@ -66,13 +82,18 @@ export async function recordFetch(db: Pg, feedId: number, r: FetchRecord, now: s
     } catch (err) {
       throw pgFault(db, err, 'write');
     }
-    return { ...counts, movedTo: null };
+    return { ...counts, movedTo: null, mergedInto: null };
   }
   return transaction(db, async (c) => {
-    if (plan) await applyUpsert(c, feedId, plan);
-    const movedTo = r.movedTo && (await moveFeed(c, feedId, r.movedTo)) ? r.movedTo : null;
-    await recordSuccess(c, feedId, r.state, now);
-    return { ...counts, movedTo };
+    // The move first: it takes the subscriptions lock before this transaction holds any item row.
+    const move = r.movedTo ? await moveFeed(c, feedId, r.movedTo) : { movedTo: null, mergedInto: null };
+    // Merged, the items are the joined feed's, compared (again, inside the transaction) with what it
+    // now holds; it keeps its own state.
+    const target = move.mergedInto ?? feedId;
+    const stored = target === feedId ? plan : r.items?.length ? await planUpsert(c, target, r.items, now, r.texts) : undefined;
+    if (stored) await applyUpsert(c, target, stored);
+    if (move.mergedInto === null) await recordSuccess(c, feedId, r.state, now);
+    return { added: stored?.added ?? 0, updated: stored?.updated ?? 0, ...move };
   });
 }
 
