@@ -50,7 +50,8 @@ async function moveFeed(c: pg.PoolClient, feedId: number, url: string): Promise<
  * recordFetch stores a fetched feed's items, its move and its new state, in one transaction. The
  * stored items are compared first, outside it: most fetches change nothing (a 304, or the same
  * items again), and then one UPDATE of the feed is all there is to write. A feed is crawled by one
- * crawler at a time (its host's lease), so the rows compared are still those stored.
+ * crawler at a time (its host's lease), so the rows compared are still those stored; should two
+ * store it at once (one past its lease), only the rows really inserted count as added.
  */
 export async function recordFetch(db: Pg, feedId: number, r: FetchRecord, now: string): Promise<FetchStored> {
   let plan;
@@ -69,10 +70,10 @@ export async function recordFetch(db: Pg, feedId: number, r: FetchRecord, now: s
     return { ...counts, movedTo: null };
   }
   return transaction(db, async (c) => {
-    if (plan) await applyUpsert(c, feedId, plan);
+    const done = plan ? await applyUpsert(c, feedId, plan) : counts;
     const movedTo = r.movedTo && (await moveFeed(c, feedId, r.movedTo)) ? r.movedTo : null;
     await recordSuccess(c, feedId, r.state, now);
-    return { ...counts, movedTo };
+    return { ...done, movedTo };
   });
 }
 
