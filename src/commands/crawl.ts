@@ -29,6 +29,10 @@ export interface CrawlSummary {
   disabled: number;
   moved: number;
   interrupted: number;
+  /** Due feeds left unfetched because other crawlers held their hosts' leases (a shared store). */
+  leftToOthers: number;
+  /** Claimed feeds given up unstarted because this crawler lost their host's lease (it stalled past it). */
+  lostLeases: number;
   newItems: number;
   updatedItems: number;
   seconds: number;
@@ -44,6 +48,8 @@ export interface CrawlListener {
 /** ClaimingSupply feeds a crawl with claimed feeds, counting them; `expected` sizes the progress bar. */
 export interface ClaimingSupply extends FeedSupply {
   readonly claimed: number;
+  /** Claimed feeds dropped unstarted, their host's lease lost. */
+  readonly lost: number;
   readonly expected: number;
 }
 
@@ -62,7 +68,7 @@ export function checkCrawlOptions(o: CrawlOptions): CrawlOptions {
 
 /** emptySummary is the CrawlSummary of a crawl that did nothing yet. */
 export function emptySummary(): CrawlSummary {
-  return { feeds: 0, updated: 0, unchanged: 0, notModified: 0, failed: 0, disabled: 0, moved: 0, interrupted: 0, newItems: 0, updatedItems: 0, seconds: 0 };
+  return { feeds: 0, updated: 0, unchanged: 0, notModified: 0, failed: 0, disabled: 0, moved: 0, interrupted: 0, leftToOthers: 0, lostLeases: 0, newItems: 0, updatedItems: 0, seconds: 0 };
 }
 
 /**
@@ -100,7 +106,9 @@ export async function crawlFeeds(ctx: Context, feeds: readonly Feed[], o: CrawlO
     await pool.close();
   }
   // Feeds never started, or aborted in flight, were interrupted.
-  sum.feeds = feeds.length + (supply?.claimed ?? 0);
+  // Feeds dropped with a lost lease are another crawler's: neither crawled nor interrupted here.
+  sum.lostLeases = supply?.lost ?? 0;
+  sum.feeds = feeds.length + (supply?.claimed ?? 0) - sum.lostLeases;
   sum.interrupted = sum.feeds - sum.updated - sum.unchanged - sum.notModified - sum.failed;
   sum.seconds = Math.round((Date.now() - started) / 100) / 10;
   return sum;
