@@ -1,7 +1,8 @@
 // A crawler's side of host leases: claim due hosts from the store as the pool runs short, keep
 // the leases alive while their feeds are crawled, and give each host back once its last feed is
 // done, so that a host is crawled by one crawler at a time and a dead crawler's hosts are taken
-// over when its leases run out.
+// over when its leases run out; a crawler that stalled past its lease starts none of the feeds
+// it still had queued for a host it may have lost.
 import crypto from 'node:crypto';
 import os from 'node:os';
 import { feedHost, type Feed } from '../model.js';
@@ -29,9 +30,16 @@ export class HostLeases implements FeedSupply {
   readonly reserve = 0;
   /** Feeds claimed so far. */
   claimed = 0;
+  /** Claimed feeds dropped unstarted because their host's lease was lost (a stall past the lease). */
+  lost = 0;
   /** How many feeds were due when the crawl began (to size a progress bar); set by the caller. */
   expected = 0;
-  private readonly held = new Set<string>();
+  /**
+   * Hosts held, each with the local time (performance.now) its lease surely lasts until: the
+   * lease's length from when the claim or last renewal that kept it was sent. Past that, the
+   * database may have given the host to another crawler, so none of its feeds starts here.
+   */
+  private readonly held = new Map<string, number>();
   private readonly timer: NodeJS.Timeout;
   /** Lease upkeep (renewals, releases) under way, awaited by close. */
   private readonly upkeep = new Set<Promise<void>>();
@@ -45,8 +53,9 @@ export class HostLeases implements FeedSupply {
   /** more claims the next hosts with due feeds (none once the crawl is stopping). */
   async more(): Promise<readonly Feed[]> {
     if (this.s.signal.aborted) return [];
+    const sent = performance.now();
     const feeds = await this.store.claimHosts({ ...this.s.due(), worker: this.worker, maxHosts: this.s.maxHosts, leaseMs: this.s.leaseMs });
-    for (const f of feeds) this.held.add(feedHost(f.url));
+    for (const f of feeds) this.held.set(feedHost(f.url), sent + this.s.leaseMs);
     this.claimed += feeds.length;
     return feeds;
   }
@@ -56,18 +65,33 @@ export class HostLeases implements FeedSupply {
     if (this.held.delete(host)) this.track(this.store.releaseHosts(this.worker, [host]));
   }
 
+  /** holds says whether this crawler surely still holds the host's lease (claimed, renewed in time, not lost). */
+  holds(host: string): boolean {
+    return (this.held.get(host) ?? 0) > performance.now();
+  }
+
+  /** dropped counts the feeds of a lost host that the pool gave up unstarted. */
+  dropped(_host: string, n: number): void {
+    this.lost += n;
+  }
+
   /** close stops renewing and releases every host still held (a stopped crawl's unfinished hosts). */
   async close(): Promise<void> {
     clearInterval(this.timer);
     await Promise.all(this.upkeep);
-    const rest = [...this.held];
+    const rest = [...this.held.keys()];
     this.held.clear();
     if (rest.length) await this.store.releaseHosts(this.worker, rest);
   }
 
+  // A host the renewal did not keep was taken over (or its lease ran out while this process
+  // stalled): it stays in `held` until the pool is done with it, marked as no longer held.
   private async renew(): Promise<void> {
-    const hosts = [...this.held];
-    if (hosts.length) await this.store.renewLeases(this.worker, hosts, this.s.leaseMs);
+    const hosts = [...this.held.keys()];
+    if (!hosts.length) return;
+    const sent = performance.now();
+    const kept = new Set(await this.store.renewLeases(this.worker, hosts, this.s.leaseMs));
+    for (const h of hosts) if (this.held.has(h)) this.held.set(h, kept.has(h) ? Math.max(this.held.get(h)!, sent + this.s.leaseMs) : 0);
   }
 
   // Lease upkeep runs beside the crawl; a failure (the database away for a moment) is retried on

@@ -124,6 +124,9 @@ export function connectPool(url: string, o: PgOptions = {}): Pg {
   // An idle connection the server drops (restart, idle timeout) must not crash the process: the
   // pool discards it, and the next query opens another or reports a one-line error.
   pool.on('error', () => {});
+  // Nor may a checked-out one that the server ends (idle in a transaction too long, an admin's
+  // pg_terminate_backend): pg then emits 'error' on it with no listener; its query fails anyway.
+  pool.on('connect', (client) => { client.on('error', () => {}); });
   return { pool, location: d.location, where: d.where, timeoutMs, connectTimeoutMs };
 }
 
@@ -177,7 +180,8 @@ export async function query<R extends object = Record<string, any>>(db: Pg, sql:
 
 /**
  * transaction runs fn inside BEGIN … COMMIT on one pooled client, rolling back if it throws; the
- * client goes back to the pool either way (destroyed if the rollback itself failed).
+ * client goes back to the pool either way (destroyed if the rollback itself failed). A
+ * transaction left waiting on its client for half the answer timeout is ended by the server.
  */
 export async function transaction<T>(db: Pg, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
   let client: pg.PoolClient;
@@ -188,7 +192,11 @@ export async function transaction<T>(db: Pg, fn: (c: pg.PoolClient) => Promise<T
   }
   let broken: Error | undefined;
   try {
-    await client.query('BEGIN');
+    // A process that stalls inside a transaction (a frozen VM) would hold its row locks, and stop
+    // every other crawler, for as long as it stalls: the server ends such a transaction once it
+    // has waited on the client for half the answer timeout, well before the others give up.
+    const idleMs = Math.max(1, Math.round((db.timeoutMs ?? ANSWER_TIMEOUT_MS) / 2));
+    await client.query(`BEGIN; SET LOCAL idle_in_transaction_session_timeout = ${idleMs}`); // a number of ours: nothing to bind
     const result = await fn(client);
     await client.query('COMMIT');
     return result;
