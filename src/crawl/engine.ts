@@ -29,6 +29,11 @@ export interface FeedSupply {
   /** dropped hears that n queued feeds of a host the supply no longer holds were dropped. */
   dropped?(host: string, n: number): void;
   /**
+   * borrow holds a host (feedHost) a request is about to connect to, waiting while it cannot, for
+   * as long as the request lasts: it resolves to the release, or rejects once `signal` aborts.
+   */
+  borrow?(host: string, signal: AbortSignal): Promise<() => void>;
+  /**
    * reserve is how many feeds that could start the pool keeps in hand beyond its free slots, up to
    * `concurrency` (the default): more hides a claim's round trip when many feeds end at once (304s),
    * fewer leaves more hosts to other workers and makes fewer claims.
@@ -284,6 +289,8 @@ export async function crawlAll<R>(feeds: readonly Feed[], s: PoolSettings, work:
         pump();
       },
     };
+    // Every host a request connects to (a redirect target, a discovered feed) is held first.
+    if (supply?.borrow) gate.borrow = (url, signal) => supply.borrow!(feedHost(url), signal);
     // Requests waiting for a slot go ahead on abort: they fail at once with the aborted signal.
     const onAbort = () => { for (const w of waiting.splice(0)) grant(w); drop(); finish(); };
     s.signal.addEventListener('abort', onAbort, { once: true });

@@ -9,6 +9,16 @@ import { feedHost, type Feed } from '../model.js';
 import type { DueFilter, Store } from '../store/contract.js';
 import type { FeedSupply } from './engine.js';
 
+/** How often a request waiting for a host another crawler holds looks again. */
+const BORROW_POLL_MS = 200;
+
+/** pause resolves after ms, or rejects with the signal's reason once it aborts. */
+const pause = (ms: number, signal: AbortSignal) => new Promise<void>((resolve, reject) => {
+  const t = setTimeout(() => { signal.removeEventListener('abort', stop); resolve(); }, ms);
+  function stop() { clearTimeout(t); reject(signal.reason); }
+  signal.addEventListener('abort', stop, { once: true });
+});
+
 /** crawlerId names this crawler in the leases it holds: machine, process and a random part. */
 export function crawlerId(): string {
   return `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`;
@@ -40,6 +50,10 @@ export class HostLeases implements FeedSupply {
    * database may have given the host to another crawler, so none of its feeds starts here.
    */
   private readonly held = new Map<string, number>();
+  /** Hosts claimed for their own feeds and not done yet (a subset of held). */
+  private readonly own = new Set<string>();
+  /** Requests under way per host borrowed for them (redirect targets, discovered feeds). */
+  private readonly borrows = new Map<string, number>();
   private readonly timer: NodeJS.Timeout;
   /** Lease upkeep (renewals, releases) under way, awaited by close. */
   private readonly upkeep = new Set<Promise<void>>();
@@ -55,14 +69,44 @@ export class HostLeases implements FeedSupply {
     if (this.s.signal.aborted) return [];
     const sent = performance.now();
     const feeds = await this.store.claimHosts({ ...this.s.due(), worker: this.worker, maxHosts: this.s.maxHosts, leaseMs: this.s.leaseMs });
-    for (const f of feeds) this.held.set(feedHost(f.url), sent + this.s.leaseMs);
+    for (const f of feeds) { this.held.set(feedHost(f.url), sent + this.s.leaseMs); this.own.add(feedHost(f.url)); }
     this.claimed += feeds.length;
     return feeds;
   }
 
   /** hostDone gives a host back as soon as none of its feeds is queued or under way. */
   hostDone(host: string): void {
-    if (this.held.delete(host)) this.track(this.store.releaseHosts(this.worker, [host]));
+    this.own.delete(host);
+    if (!this.borrows.has(host)) this.letGo(host);
+  }
+
+  /**
+   * borrow holds a host that a request is about to connect to for as long as that request lasts
+   * (call the release it resolves to): at once if this crawler holds it, else by leasing it,
+   * looking again every BORROW_POLL_MS while another crawler holds it, until `signal` aborts
+   * (then it rejects). So a redirect or a discovered feed on another host never adds a request
+   * to a host some other crawler is crawling, and --per-host holds there across the fleet.
+   */
+  async borrow(host: string, signal: AbortSignal): Promise<() => void> {
+    this.borrows.set(host, (this.borrows.get(host) ?? 0) + 1);
+    const release = () => {
+      const n = this.borrows.get(host)! - 1;
+      if (n) return void this.borrows.set(host, n);
+      this.borrows.delete(host);
+      if (!this.own.has(host)) this.letGo(host);
+    };
+    try {
+      while (!this.holds(host)) {
+        signal.throwIfAborted();
+        const sent = performance.now();
+        if (await this.store.borrowHost(this.worker, host, this.s.leaseMs)) this.held.set(host, sent + this.s.leaseMs);
+        else await pause(BORROW_POLL_MS, signal);
+      }
+    } catch (err) {
+      release();
+      throw err;
+    }
+    return release;
   }
 
   /** holds says whether this crawler surely still holds the host's lease (claimed, renewed in time, not lost). */
@@ -81,11 +125,16 @@ export class HostLeases implements FeedSupply {
     await Promise.all(this.upkeep);
     const rest = [...this.held.keys()];
     this.held.clear();
+    this.own.clear();
     if (rest.length) await this.store.releaseHosts(this.worker, rest);
   }
 
   // A host the renewal did not keep was taken over (or its lease ran out while this process
   // stalled): it stays in `held` until the pool is done with it, marked as no longer held.
+  private letGo(host: string): void {
+    if (this.held.delete(host)) this.track(this.store.releaseHosts(this.worker, [host]));
+  }
+
   private async renew(): Promise<void> {
     const hosts = [...this.held.keys()];
     if (!hosts.length) return;

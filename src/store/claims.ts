@@ -48,3 +48,11 @@ export function leasedElsewhere(db: Db, f: DueFilter & { worker: string }, nowMs
       GROUP BY l.host ORDER BY l.lease_until, l.host`).all({ ...w.params, nowMs, worker: f.worker }) as { host: string; worker: string; untilMs: number; feeds: number }[];
   return rows.map((r) => ({ host: r.host, worker: r.worker, until: new Date(r.untilMs).toISOString(), leftMs: r.untilMs - nowMs, feeds: r.feeds }));
 }
+
+/** borrowHost leases a host for a request that leads there unless another worker's lease on it is live; true if won. */
+export function borrowHost(db: Db, worker: string, host: string, leaseMs: number, nowMs = Date.now()): boolean {
+  return db.prepare(`INSERT INTO host_leases (host, worker, lease_until) VALUES (@host, @worker, @until)
+      ON CONFLICT(host) DO UPDATE SET worker = excluded.worker, lease_until = excluded.lease_until
+      WHERE host_leases.lease_until <= @nowMs OR host_leases.worker = excluded.worker`)
+    .run({ host, worker, until: nowMs + leaseMs, nowMs }).changes > 0;
+}

@@ -161,6 +161,11 @@ export interface Store {
   renewLeases(worker: string, hosts: readonly string[], leaseMs: number): Promise<string[]>;
   /** releaseHosts ends this worker's leases on hosts. */
   releaseHosts(worker: string, hosts: readonly string[]): Promise<void>;
+  /**
+   * borrowHost leases one host for a request that leads there (a redirect target, a discovered
+   * feed) unless another crawler holds a live lease on it; true if this worker holds it now.
+   */
+  borrowHost(worker: string, host: string, leaseMs: number): Promise<boolean>;
   /** leasedElsewhere lists the hosts with feeds due under f that another crawler than `worker` holds a live lease on, soonest free first. */
   leasedElsewhere(f: DueFilter & { worker: string }): Promise<HostHold[]>;
 }

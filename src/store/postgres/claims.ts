@@ -62,3 +62,16 @@ export async function leasedElsewhere(db: Pg, f: DueFilter & { worker: string })
      WHERE ${due} AND h.lease_until >= now() AND h.worker IS DISTINCT FROM ${p.add(f.worker)}
      GROUP BY h.host, h.worker, h.lease_until ORDER BY h.lease_until, h.host`, p.values);
 }
+
+/**
+ * borrowHost leases a host for a request that leads there unless another worker's lease on it is
+ * live, adding the host's row if no feed lives there. Two borrowers of one host serialize on its
+ * row: the second re-checks the lease the first has just taken, and loses.
+ */
+export async function borrowHost(db: Pg, worker: string, host: string, leaseMs: number): Promise<boolean> {
+  const rows = await query(db,
+    `INSERT INTO hosts AS h (host, worker, lease_until) VALUES ($1, $2, now() + $3 * interval '1 millisecond')
+     ON CONFLICT (host) DO UPDATE SET worker = excluded.worker, lease_until = excluded.lease_until
+     WHERE h.lease_until IS NULL OR h.lease_until < now() OR h.worker = excluded.worker RETURNING h.host`, [host, worker, leaseMs], 'write');
+  return rows.length > 0;
+}
