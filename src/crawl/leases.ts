@@ -129,18 +129,22 @@ export class HostLeases implements FeedSupply {
     if (rest.length) await this.store.releaseHosts(this.worker, rest);
   }
 
-  // A host the renewal did not keep was taken over (or its lease ran out while this process
-  // stalled): it stays in `held` until the pool is done with it, marked as no longer held.
   private letGo(host: string): void {
     if (this.held.delete(host)) this.track(this.store.releaseHosts(this.worker, [host]));
   }
 
+  // A host the renewal did not keep was taken over (or its lease ran out while this process
+  // stalled): it stays in `held` until the pool is done with it, marked as no longer held —
+  // unless it was claimed or borrowed again after the renewal was sent.
   private async renew(): Promise<void> {
     const hosts = [...this.held.keys()];
     if (!hosts.length) return;
-    const sent = performance.now();
+    const sent = performance.now(), until = sent + this.s.leaseMs;
     const kept = new Set(await this.store.renewLeases(this.worker, hosts, this.s.leaseMs));
-    for (const h of hosts) if (this.held.has(h)) this.held.set(h, kept.has(h) ? Math.max(this.held.get(h)!, sent + this.s.leaseMs) : 0);
+    for (const h of hosts) {
+      const was = this.held.get(h);
+      if (was !== undefined) this.held.set(h, kept.has(h) ? Math.max(was, until) : was > until ? was : 0);
+    }
   }
 
   // Lease upkeep runs beside the crawl; a failure (the database away for a moment) is retried on
