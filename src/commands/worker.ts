@@ -111,7 +111,7 @@ export async function workerCommand(ctx: Context, o: WorkerOptions, round: (s: C
       const s = await leasedCrawl(ctx, store, o, listen, due);
       total = add(total, s);
       total.leftToOthers = s.leftToOthers; // a count of now, not a sum over rounds
-      if (s.feeds) round(s);
+      if (s.feeds || s.lostLeases) round(s); // a round that only lost leases is still news
       if (ctx.signal.aborted) break;
       const left = await store.countDue(due());
       if (left === 0 && o.exitWhenIdle) break;
