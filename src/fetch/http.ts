@@ -208,7 +208,8 @@ export class Fetcher {
       if (v.etag) headers['if-none-match'] = v.etag;
       if (v.lastModified) headers['if-modified-since'] = v.lastModified;
       if (reach) {
-        // Another crawler holds the host: wait for it, within the feed's time (a store failure is not ours to report here).
+        // Another crawler may hold the host: wait for it within the feed's time; a store that cannot
+        // answer fails the feed with its reason.
         const why = await reach(url, deadline).then(() => null, (err: unknown) => err);
         if (why !== null) {
           const error = signal.aborted ? describe(signal.reason, this.s.timeoutMs)
