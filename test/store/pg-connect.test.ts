@@ -104,4 +104,29 @@ describe.skipIf(!pgAvailable)('PostgreSQL connection URLs', () => {
       await store.close();
     }
   });
+
+  it('lets a reader pause longer than ?timeout between the rows of a stream, and a stream ends the command at once', async () => {
+    const url = await freshDatabase();
+    const store = await openPostgres(`${url}?timeout=1`);
+    try {
+      await store.addSubscriptions([{ url: 'http://127.0.0.2:9/f', title: null, siteUrl: null, category: '' }], '2026-01-10T00:00:00.000Z');
+      const [{ id }] = await store.listFeeds();
+      const items = [1, 2, 3].map((k) => ({ key: `k${k}`, guid: `k${k}`, link: null, title: `t${k}`, author: null, published: null, updated: null,
+        summary: null, content: null, enclosures: [], categories: [], duration: null, comments: null, episode: null, season: null, explicit: null,
+        transcriptUrl: null, chaptersUrl: null }));
+      await store.recordFetch(id, { items, movedTo: null, state: { status: 200, etag: null, lastModified: null, error: null, nextCheckAt: null } }, '2026-01-10T00:00:00.000Z');
+      const seen: string[] = [];
+      for await (const it of store.items({})) {
+        seen.push(it.title!);
+        await new Promise((r) => setTimeout(r, 800)); // a reader at a pager: 2.4 s in all, past the 1 s bound
+      }
+      expect(seen.sort()).toEqual(['t1', 't2', 't3']);
+    } finally {
+      await store.close();
+    }
+    const t0 = Date.now();
+    const r = await cli(['--db', `${url}?timeout=20`, 'items']);
+    expect(r.code).toBe(0);
+    expect(Date.now() - t0).toBeLessThan(15_000); // not held open until the bound of a stream's query passes
+  });
 });
