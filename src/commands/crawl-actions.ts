@@ -6,7 +6,7 @@ import { crawlNew, refreshCommand, type RefreshOptions } from './refresh.js';
 import { workerCommand } from './worker.js';
 import type { CrawlOptions, CrawlSummary } from './crawl.js';
 import type { FeedResult } from '../crawl/recipe.js';
-import { InterruptedError, PartialFailure } from '../errors.js';
+import { InterruptedError, LockedError, PartialFailure } from '../errors.js';
 import { numericFlag } from './flags.js';
 import { printImport } from '../output/render.js';
 import { crawlListener, printCrawlSummary } from '../output/progress.js';
@@ -49,6 +49,8 @@ export async function refreshAction(ctx: Context, opts: CrawlFlags & Omit<Refres
   const { failures, listen } = listenWithFailures(ctx);
   const summary = await refreshCommand(ctx, { ...crawlOptions(opts), feed: opts.feed, category: opts.category, force: opts.force }, listen);
   finishCrawl(ctx, summary, failures);
+  // A feed asked for by name that another crawler took meanwhile was not fetched: say so.
+  if (opts.feed !== undefined && summary.leftToOthers) throw new LockedError(`feed ${[opts.feed].flat().join(', ')}: another crawler took its host meanwhile; run again`);
 }
 
 /** workerAction runs `inkzee worker`: crawl round after round; SIGTERM stops it cleanly (exit 0). */

@@ -1,4 +1,4 @@
-import type { Feed } from '../model.js';
+import { feedHost, type Feed } from '../model.js';
 import { VERSION, HOMEPAGE } from '../version.js';
 import { Fetcher } from '../fetch/http.js';
 import { crawlAll, type FeedSupply } from '../crawl/engine.js';
@@ -29,6 +29,10 @@ export interface CrawlSummary {
   disabled: number;
   moved: number;
   interrupted: number;
+  /** Due feeds left unfetched because other crawlers held their hosts' leases (a shared store). */
+  leftToOthers: number;
+  /** Claimed feeds given up unstarted because this crawler lost their host's lease (it stalled past it). */
+  lostLeases: number;
   newItems: number;
   updatedItems: number;
   seconds: number;
@@ -44,6 +48,8 @@ export interface CrawlListener {
 /** ClaimingSupply feeds a crawl with claimed feeds, counting them; `expected` sizes the progress bar. */
 export interface ClaimingSupply extends FeedSupply {
   readonly claimed: number;
+  /** Claimed feeds dropped unstarted, their host's lease lost. */
+  readonly lost: number;
   readonly expected: number;
 }
 
@@ -62,7 +68,7 @@ export function checkCrawlOptions(o: CrawlOptions): CrawlOptions {
 
 /** emptySummary is the CrawlSummary of a crawl that did nothing yet. */
 export function emptySummary(): CrawlSummary {
-  return { feeds: 0, updated: 0, unchanged: 0, notModified: 0, failed: 0, disabled: 0, moved: 0, interrupted: 0, newItems: 0, updatedItems: 0, seconds: 0 };
+  return { feeds: 0, updated: 0, unchanged: 0, notModified: 0, failed: 0, disabled: 0, moved: 0, interrupted: 0, leftToOthers: 0, lostLeases: 0, newItems: 0, updatedItems: 0, seconds: 0 };
 }
 
 /** notCrawled is the result of a feed the crawl was handed but never started (stopped first). */
@@ -107,6 +113,13 @@ export async function crawlFeeds(ctx: Context, feeds: readonly Feed[], o: CrawlO
   const handing: FeedSupply | undefined = supply && {
     reserve: supply.reserve,
     hostDone: supply.hostDone?.bind(supply),
+    holds: supply.holds?.bind(supply),
+    borrow: supply.borrow?.bind(supply),
+    dropped: (host: string, n: number) => {
+      // A lost host's queued feeds are another crawler's now: no event for them here.
+      for (const [id, f] of unreported) if (feedHost(f.url) === host) unreported.delete(id);
+      supply.dropped?.(host, n);
+    },
     more: async () => {
       const batch = await supply.more();
       for (const f of batch) unreported.set(f.id, f);
@@ -128,6 +141,8 @@ export async function crawlFeeds(ctx: Context, feeds: readonly Feed[], o: CrawlO
     await fetcher.close();
     await pool.close();
   }
+  // Feeds dropped with a lost lease are another crawler's: neither crawled nor reported here.
+  sum.lostLeases = supply?.lost ?? 0;
   sum.seconds = Math.round((Date.now() - started) / 100) / 10;
   return sum;
 }

@@ -4,7 +4,7 @@ import type { DueFilter, Store } from '../store/contract.js';
 import type { Context } from './context.js';
 import { checkCrawlOptions, crawlFeeds, type CrawlListener, type CrawlOptions, type CrawlSummary } from './crawl.js';
 import { knownFeeds } from './known-feeds.js';
-import { leasedCrawl } from './worker.js';
+import { leasedCrawl, waitForLeases } from './worker.js';
 
 /** RefreshOptions select which feeds a refresh crawls, and how. */
 export interface RefreshOptions extends CrawlOptions {
@@ -42,14 +42,17 @@ async function select(store: Store, o: RefreshOptions): Promise<Selection> {
  * share the work. A claiming run never takes a feed it fetched itself again (a fetched feed sets
  * no next check, so it would be due again at once) and leaves hosts other crawlers hold to them.
  */
-async function crawlSelected(ctx: Context, o: CrawlOptions & { wait?: boolean }, pick: (store: Store) => Promise<Selection | null>, listen: CrawlListener): Promise<CrawlSummary> {
+async function crawlSelected(ctx: Context, o: CrawlOptions & { wait?: boolean; named?: string }, pick: (store: Store) => Promise<Selection | null>, listen: CrawlListener): Promise<CrawlSummary> {
   checkCrawlOptions(o);
   const store = await ctx.store();
   if (store.coordination === 'lease') {
     const sel = await pick(store);
     const began = ctx.now().toISOString();
     if (!sel) return crawlFeeds(ctx, [], o, listen);
-    return leasedCrawl(ctx, store, o, listen, () => ({ ...sel, checkedBefore: began, now: ctx.now().toISOString() }));
+    const due = () => ({ ...sel, checkedBefore: began, now: ctx.now().toISOString() });
+    // Feeds asked for by name are fetched now: wait out a (dead) crawler's lease on their hosts.
+    if (o.named !== undefined) await waitForLeases(ctx, store, due, o.named, !!o.wait);
+    return leasedCrawl(ctx, store, o, listen, due);
   }
   const lock = await store.runLock(!!o.wait);
   try {
@@ -63,7 +66,7 @@ async function crawlSelected(ctx: Context, o: CrawlOptions & { wait?: boolean },
 
 /** refreshCommand crawls the feeds that are due. */
 export function refreshCommand(ctx: Context, o: RefreshOptions, listen: CrawlListener): Promise<CrawlSummary> {
-  return crawlSelected(ctx, o, (store) => select(store, o), listen);
+  return crawlSelected(ctx, { ...o, named: o.feed === undefined ? undefined : `feed ${[o.feed].flat().join(', ')}` }, (store) => select(store, o), listen);
 }
 
 /** crawlNew crawls the feeds an import just added (import's second step). */

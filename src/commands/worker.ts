@@ -5,7 +5,7 @@ import type { DueFilter, Store } from '../store/contract.js';
 import { HostLeases } from '../crawl/leases.js';
 import type { Context } from './context.js';
 import { checkCrawlOptions, crawlFeeds, emptySummary, type CrawlListener, type CrawlOptions, type CrawlSummary } from './crawl.js';
-import { UsageError } from '../errors.js';
+import { LockedError, UsageError } from '../errors.js';
 
 /**
  * LEASE_PER_TIMEOUT: a lease lasts twice the per-feed timeout. A live worker renews it three
@@ -20,18 +20,43 @@ export function leaseMsFor(timeoutSec: number): number {
 
 /**
  * leasedCrawl crawls the due feeds it can claim, host by host, until none is left to claim (hosts
- * other crawlers hold are theirs); the leases it still holds when it stops are released.
+ * other crawlers hold are theirs, counted in the summary's leftToOthers); the leases it still
+ * holds when it stops are released.
  */
 export async function leasedCrawl(ctx: Context, store: Store, o: CrawlOptions, listen: CrawlListener, due: () => DueFilter): Promise<CrawlSummary> {
   // Claims stay small and come only when a slot would idle (no reserve): hosts held in a queue
   // are hosts other workers cannot crawl. A claim is one statement, quick beside a fetch.
   const maxHosts = Math.max(1, Math.ceil(o.concurrency / o.perHost / 2));
   const leases = new HostLeases(store, { maxHosts, leaseMs: leaseMsFor(o.timeout), due, signal: ctx.signal });
+  let s: CrawlSummary;
   try {
     leases.expected = await store.countDue(due());
-    return await crawlFeeds(ctx, [], o, listen, leases);
+    s = await crawlFeeds(ctx, [], o, listen, leases);
   } finally {
     await leases.close();
+  }
+  // A summary that looks complete must be: what was due but held by others is said so.
+  if (!ctx.signal.aborted) s.leftToOthers = (await store.leasedElsewhere({ ...due(), worker: leases.worker })).reduce((n, h) => n + h.feeds, 0);
+  return s;
+}
+
+/**
+ * waitForLeases waits while other crawlers hold a host of the feeds asked for by name (`what`,
+ * e.g. "feed 5"), saying so on stderr, until the lease seen first has run out: a dead crawler's
+ * hosts are then free. A lease renewed meanwhile belongs to a live crawler: LockedError (exit
+ * 75), unless `wait`, which waits for it too.
+ */
+export async function waitForLeases(ctx: Context, store: Store, due: () => DueFilter, what: string, wait: boolean): Promise<void> {
+  let first: string | undefined;
+  while (!ctx.signal.aborted) {
+    const held = await store.leasedElsewhere({ ...due(), worker: '' });
+    if (held.length === 0) return;
+    const last = held[held.length - 1]; // the lease that ends last
+    const why = `${what}: its host ${last.host} is being crawled by ${last.worker} until ${last.until}`;
+    if (first !== undefined && last.until > first && !wait) throw new LockedError(`${why} (its lease was renewed: that crawler is alive; --wait waits for it)`);
+    first ??= last.until;
+    ctx.out.warn(`${why}; waiting for that lease to end`);
+    await sleep(last.leftMs + LEASE_END_SLACK_MS, ctx.signal);
   }
 }
 
@@ -50,6 +75,8 @@ export interface WorkerOptions extends CrawlOptions {
 const BUSY_POLL_MS = 1000;
 // Nothing due: look again after this long (or the interval, if shorter).
 const IDLE_POLL_MS = 30_000;
+// Look again this long after a lease should have ended (the database's clock decides).
+const LEASE_END_SLACK_MS = 250;
 
 const sleep = (ms: number, signal: AbortSignal) => new Promise<void>((resolve) => {
   const t = setTimeout(done, ms);
@@ -83,7 +110,8 @@ export async function workerCommand(ctx: Context, o: WorkerOptions, round: (s: C
     while (!ctx.signal.aborted) {
       const s = await leasedCrawl(ctx, store, o, listen, due);
       total = add(total, s);
-      if (s.feeds) round(s);
+      total.leftToOthers = s.leftToOthers; // a count of now, not a sum over rounds
+      if (s.feeds || s.lostLeases) round(s); // a round that only lost leases is still news
       if (ctx.signal.aborted) break;
       const left = await store.countDue(due());
       if (left === 0 && o.exitWhenIdle) break;

@@ -21,6 +21,19 @@ export interface FeedSupply {
   /** hostDone hears that a host (feedHost) has no feed queued or under way any more (to release its lease). */
   hostDone?(host: string): void;
   /**
+   * holds says whether the supply still holds a host (its lease not lost or run out); checked
+   * before each feed starts. A host it no longer holds has its queued feeds dropped, never
+   * started, and `dropped` hears how many (another crawler has that host now).
+   */
+  holds?(host: string): boolean;
+  /** dropped hears that n queued feeds of a host the supply no longer holds were dropped. */
+  dropped?(host: string, n: number): void;
+  /**
+   * borrow holds a host (feedHost) a request is about to connect to, waiting while it cannot, for
+   * as long as the request lasts: it resolves to the release, or rejects once `signal` aborts.
+   */
+  borrow?(host: string, signal: AbortSignal): Promise<() => void>;
+  /**
    * reserve is how many feeds that could start the pool keeps in hand beyond its free slots, up to
    * `concurrency` (the default): more hides a claim's round trip when many feeds end at once (304s),
    * fewer leaves more hosts to other workers and makes fewer claims.
@@ -51,6 +64,7 @@ export interface PoolSettings {
  * appends them after those queued, and ends only once the supply has nothing more and nothing
  * runs; after an empty answer it asks again only when a feed ends. Each host (its feedHost key)
  * is told done once nothing of it is queued or under way.
+ * A host the supply says it no longer holds (`holds`) has its queued feeds dropped, not started.
  * Once the signal aborts, no new feed is started and no more asked for: queued feeds are dropped
  * and their hosts told done, an answer under way is awaited and dropped too. A bug in `work` or
  * `onResult`, or a supply that fails, stops the crawl the same way, then crawlAll throws it.
@@ -143,6 +157,16 @@ export async function crawlAll<R>(feeds: readonly Feed[], s: PoolSettings, work:
     try { supply?.hostDone?.(h.key); } catch (err) { failure ??= { err }; }
     forget(h);
   };
+  // A host whose lease was lost: its queued feeds are another crawler's now.
+  const lose = (h: HostQueue) => {
+    const left = h.positions.splice(h.head);
+    h.feeds -= left.length;
+    queued -= left.length;
+    offer(h);
+    for (const i of left) ended(i);
+    try { supply?.dropped?.(h.key, left.length); } catch (err) { failure ??= { err }; }
+    if (!h.feeds) hostDone(h);
+  };
   // Once stopped, queued feeds will never start: drop them, and let their hosts go if idle.
   const drop = () => {
     if (!queued) return;
@@ -200,6 +224,7 @@ export async function crawlAll<R>(feeds: readonly Feed[], s: PoolSettings, work:
         const h = ready.pop();
         if (!h) break;
         if (h.active >= P) continue; // taken by a later request meanwhile: offered again when one ends
+        if (supply?.holds && !supply.holds(h.key)) { lose(h); continue; }
         const i = h.positions[h.head++];
         h.head = trim(h.positions, h.head);
         queued--;
@@ -264,6 +289,8 @@ export async function crawlAll<R>(feeds: readonly Feed[], s: PoolSettings, work:
         pump();
       },
     };
+    // Every host a request connects to (a redirect target, a discovered feed) is held first.
+    if (supply?.borrow) gate.borrow = (url, signal) => supply.borrow!(feedHost(url), signal);
     // Requests waiting for a slot go ahead on abort: they fail at once with the aborted signal.
     const onAbort = () => { for (const w of waiting.splice(0)) grant(w); drop(); finish(); };
     s.signal.addEventListener('abort', onAbort, { once: true });

@@ -80,7 +80,17 @@ function closedUnder(err: unknown): boolean {
 export interface NetworkGate {
   enter(url: string): Promise<void> | void;
   leave(url: string): void;
+  /**
+   * borrow, if set, is asked before each connection of a request (every hop: redirect targets
+   * too) for the host of its URL, and resolves to a release called once the request is done; it
+   * rejects when `signal` (the request's deadline) aborts first. Crawlers sharing a store lease
+   * the host this way, so the per-host limit holds for the host actually connected to.
+   */
+  borrow?(url: string, signal: AbortSignal): Promise<() => void>;
 }
+
+/** Reach holds the host of a URL before a hop connects there (see NetworkGate.borrow). */
+type Reach = ((url: string, deadline: AbortSignal) => Promise<void>) | null;
 
 /**
  * deadlineFor is one request's signal: aborted by the crawl's signal (with its reason) or, after
@@ -157,25 +167,28 @@ export class Fetcher {
   /** fetch GETs a feed URL with its validators; never throws for network or HTTP trouble. */
   async fetch(startUrl: string, v: Validators, signal: AbortSignal): Promise<FetchOutcome> {
     const gate = this.gate;
-    if (!gate) return this.fetchHops(startUrl, v, signal);
+    if (!gate) return this.fetchHops(startUrl, v, signal, null);
     await gate.enter(startUrl);
+    const held: (() => void)[] = [];
+    const reach: Reach = gate.borrow ? async (url, deadline) => { held.push(await gate.borrow!(url, deadline)); } : null;
     try {
-      return await this.fetchHops(startUrl, v, signal);
+      return await this.fetchHops(startUrl, v, signal, reach);
     } finally {
+      for (const release of held) release();
       gate.leave(startUrl);
     }
   }
 
-  private async fetchHops(startUrl: string, v: Validators, signal: AbortSignal): Promise<FetchOutcome> {
+  private async fetchHops(startUrl: string, v: Validators, signal: AbortSignal, reach: Reach): Promise<FetchOutcome> {
     const d = deadlineFor(signal, this.s.timeoutMs);
     try {
-      return await this.hops(startUrl, v, signal, d.signal);
+      return await this.hops(startUrl, v, signal, d.signal, reach);
     } finally {
       d.done();
     }
   }
 
-  private async hops(startUrl: string, v: Validators, signal: AbortSignal, deadline: AbortSignal): Promise<FetchOutcome> {
+  private async hops(startUrl: string, v: Validators, signal: AbortSignal, deadline: AbortSignal, reach: Reach): Promise<FetchOutcome> {
     const seen = new Set<string>();
     let url = startUrl;
     let permanent = true;
@@ -194,6 +207,16 @@ export class Fetcher {
       const headers: Record<string, string> = { 'user-agent': this.s.userAgent, accept: ACCEPT, 'accept-encoding': 'gzip, deflate, br' };
       if (v.etag) headers['if-none-match'] = v.etag;
       if (v.lastModified) headers['if-modified-since'] = v.lastModified;
+      if (reach) {
+        // Another crawler may hold the host: wait for it within the feed's time; a store that cannot
+        // answer fails the feed with its reason.
+        const why = await reach(url, deadline).then(() => null, (err: unknown) => err);
+        if (why !== null) {
+          const error = signal.aborted ? describe(signal.reason, this.s.timeoutMs)
+            : deadline.aborted ? `timed out after ${this.s.timeoutMs / 1000} s waiting for ${u.host}, which another crawler is crawling` : `cannot hold ${u.host}: ${(why as Error)?.message ?? why}`;
+          return { kind: 'failed', url, status: null, error, retryAfterSec: null, gone: false };
+        }
+      }
       if (this.resolver) {
         const found = await Promise.race([this.resolver.resolve(u.hostname, true), aborted(deadline)]);
         if (!found) return { kind: 'failed', url, status: null, error: describe(signal.aborted ? signal.reason : deadline.reason, this.s.timeoutMs), retryAfterSec: null, gone: false };

@@ -50,6 +50,8 @@ export function printCrawlSummary(out: Output, s: CrawlSummary, failures: FeedRe
     `${s.failed} failed${s.disabled ? ` (${s.disabled} disabled)` : ''}`];
   if (s.moved) parts.push(`${s.moved} moved`);
   if (s.interrupted) parts.push(`${s.interrupted} not crawled (interrupted)`);
+  if (s.lostLeases) parts.push(`${s.lostLeases} given up (their host's lease was lost to another crawler)`);
+  if (s.leftToOthers) parts.push(`${s.leftToOthers} due left to other crawlers (their hosts are leased)`);
   if (!out.cfg.quiet || s.failed || s.interrupted) {
     const msg = `${s.feeds} feeds: ${parts.join(', ')}; ${s.newItems} new items, ${s.updatedItems} updated, in ${s.seconds} s`;
     if (out.cfg.quiet) out.stderr.write(`${msg}\n`);

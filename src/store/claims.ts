@@ -1,7 +1,7 @@
 // Host leases on SQLite. One machine, one writer at a time (BEGIN IMMEDIATE), so a claim is a
 // plain read-then-write; the PostgreSQL store does the same with row locks for many machines.
 import type { Feed } from '../model.js';
-import type { ClaimRequest } from './contract.js';
+import type { ClaimRequest, DueFilter, HostHold } from './contract.js';
 import type { Db } from './db.js';
 import { toFeed, type FeedRow } from './feeds.js';
 import { dueWhere } from './outcomes.js';
@@ -37,4 +37,22 @@ export function renewLeases(db: Db, worker: string, hosts: readonly string[], le
 export function releaseHosts(db: Db, worker: string, hosts: readonly string[]): void {
   const del = db.prepare('DELETE FROM host_leases WHERE host = ? AND worker = ?');
   db.transaction(() => { for (const h of hosts) del.run(h, worker); })();
+}
+
+/** leasedElsewhere lists hosts with due feeds under another worker's live lease, with their due counts, soonest free first. */
+export function leasedElsewhere(db: Db, f: DueFilter & { worker: string }, nowMs = Date.now()): HostHold[] {
+  const w = dueWhere(f);
+  const due = w.sql ? `${w.sql} AND` : 'WHERE';
+  const rows = db.prepare(`SELECT l.host, l.worker, l.lease_until AS untilMs, count(*) AS feeds
+      FROM feeds JOIN host_leases l ON l.host = feeds.host ${due} l.lease_until > @nowMs AND l.worker <> @worker
+      GROUP BY l.host ORDER BY l.lease_until, l.host`).all({ ...w.params, nowMs, worker: f.worker }) as { host: string; worker: string; untilMs: number; feeds: number }[];
+  return rows.map((r) => ({ host: r.host, worker: r.worker, until: new Date(r.untilMs).toISOString(), leftMs: r.untilMs - nowMs, feeds: r.feeds }));
+}
+
+/** borrowHost leases a host for a request that leads there unless another worker's lease on it is live; true if won. */
+export function borrowHost(db: Db, worker: string, host: string, leaseMs: number, nowMs = Date.now()): boolean {
+  return db.prepare(`INSERT INTO host_leases (host, worker, lease_until) VALUES (@host, @worker, @until)
+      ON CONFLICT(host) DO UPDATE SET worker = excluded.worker, lease_until = excluded.lease_until
+      WHERE host_leases.lease_until <= @nowMs OR host_leases.worker = excluded.worker`)
+    .run({ host, worker, until: nowMs + leaseMs, nowMs }).changes > 0;
 }

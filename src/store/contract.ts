@@ -66,6 +66,18 @@ export interface ClaimRequest extends DueFilter {
   leaseMs: number;
 }
 
+/** HostHold is a host with due feeds under a live lease of another crawler: who, until when, for how many feeds. */
+export interface HostHold {
+  host: string;
+  worker: string;
+  /** When the lease ends unless renewed (ISO time, the database's clock). */
+  until: string;
+  /** How long that is from now, on the database's clock (ms). */
+  leftMs: number;
+  /** Due feeds of the host. */
+  feeds: number;
+}
+
 /** RunLock is an exclusive hold on the crawl of a database; release it when done. */
 export interface RunLock {
   release(): void;
@@ -153,4 +165,11 @@ export interface Store {
   renewLeases(worker: string, hosts: readonly string[], leaseMs: number): Promise<string[]>;
   /** releaseHosts ends this worker's leases on hosts. */
   releaseHosts(worker: string, hosts: readonly string[]): Promise<void>;
+  /**
+   * borrowHost leases one host for a request that leads there (a redirect target, a discovered
+   * feed) unless another crawler holds a live lease on it; true if this worker holds it now.
+   */
+  borrowHost(worker: string, host: string, leaseMs: number): Promise<boolean>;
+  /** leasedElsewhere lists the hosts with feeds due under f that another crawler than `worker` holds a live lease on, soonest free first. */
+  leasedElsewhere(f: DueFilter & { worker: string }): Promise<HostHold[]>;
 }

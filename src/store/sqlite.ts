@@ -4,7 +4,7 @@
 // commits the open batch, so it runs outside any batch, exactly as if writes committed one by one.
 import fs from 'node:fs';
 import type { Feed, Subscription } from '../model.js';
-import { claimHosts, releaseHosts, renewLeases } from './claims.js';
+import { borrowHost, claimHosts, leasedElsewhere, releaseHosts, renewLeases } from './claims.js';
 import { WriteBatch } from './batch.js';
 import type { ClaimRequest, FetchRecord, FetchStored, LabelRow, ModelToSave, RunLock, Store, StoreStats } from './contract.js';
 import * as corrections from './corrections.js';
@@ -109,6 +109,8 @@ export class SqliteStore implements Store {
   async claimHosts(c: ClaimRequest): Promise<Feed[]> { return claimHosts(this.settled(), c); }
   async renewLeases(worker: string, hosts: readonly string[], leaseMs: number) { return renewLeases(this.settled(), worker, hosts, leaseMs); }
   async releaseHosts(worker: string, hosts: readonly string[]) { releaseHosts(this.settled(), worker, hosts); }
+  async borrowHost(worker: string, host: string, leaseMs: number) { return borrowHost(this.settled(), worker, host, leaseMs); }
+  async leasedElsewhere(f: DueFilter & { worker: string }) { return leasedElsewhere(this.settled(), f); }
 }
 
 /** openSqlite opens (creating and migrating) the SQLite store at file. */

@@ -273,7 +273,7 @@ describe.skipIf(!pgAvailable)('opening a PostgreSQL store', () => {
     const port = (silent.address() as net.AddressInfo).port;
     try {
       const err = await failure(openPostgres(`postgres://inkzee:pw@127.0.0.1:${port}/inkzee`, { connectionTimeoutMs: 300 }));
-      expect(err.message).toBe(`store: cannot connect to PostgreSQL at 127.0.0.1:${port}/inkzee: timed out`);
+      expect(err.message).toBe(`store: cannot connect to PostgreSQL at 127.0.0.1:${port}/inkzee: it did not answer within 0.3 s`);
     } finally {
       silent.close();
     }

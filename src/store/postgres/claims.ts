@@ -3,7 +3,7 @@
 // — SELECT … FOR UPDATE SKIP LOCKED — and a lease on the database's clock, which expires if the
 // worker dies. Feed timestamps stay the caller's `now`, as everywhere else.
 import type { Feed } from '../../model.js';
-import type { ClaimRequest } from '../contract.js';
+import type { ClaimRequest, DueFilter, HostHold } from '../contract.js';
 import { toFeed, type FeedRow } from '../feeds.js';
 import { query, transaction, type Pg } from './connect.js';
 import { dueWhere } from './feeds.js';
@@ -49,4 +49,29 @@ export async function renewLeases(db: Pg, worker: string, hosts: readonly string
 export async function releaseHosts(db: Pg, worker: string, hosts: readonly string[]): Promise<void> {
   if (hosts.length === 0) return;
   await query(db, 'UPDATE hosts SET worker = NULL, lease_until = NULL WHERE host = ANY($1::text[]) AND worker = $2', [hosts, worker], 'write');
+}
+
+/** leasedElsewhere lists hosts with due feeds under another worker's live lease, with their due counts, soonest free first. */
+export async function leasedElsewhere(db: Pg, f: DueFilter & { worker: string }): Promise<HostHold[]> {
+  const p = new Params();
+  const due = dueWhere(f, p);
+  return query<HostHold>(db,
+    `SELECT h.host, h.worker, to_char(h.lease_until AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS until,
+            greatest(0, round(extract(epoch FROM h.lease_until - now()) * 1000))::int8 AS "leftMs", count(*)::int8 AS feeds
+     FROM feeds f JOIN hosts h ON h.host = f.host
+     WHERE ${due} AND h.lease_until >= now() AND h.worker IS DISTINCT FROM ${p.add(f.worker)}
+     GROUP BY h.host, h.worker, h.lease_until ORDER BY h.lease_until, h.host`, p.values);
+}
+
+/**
+ * borrowHost leases a host for a request that leads there unless another worker's lease on it is
+ * live, adding the host's row if no feed lives there. Two borrowers of one host serialize on its
+ * row: the second re-checks the lease the first has just taken, and loses.
+ */
+export async function borrowHost(db: Pg, worker: string, host: string, leaseMs: number): Promise<boolean> {
+  const rows = await query(db,
+    `INSERT INTO hosts AS h (host, worker, lease_until) VALUES ($1, $2, now() + $3 * interval '1 millisecond')
+     ON CONFLICT (host) DO UPDATE SET worker = excluded.worker, lease_until = excluded.lease_until
+     WHERE h.lease_until IS NULL OR h.lease_until < now() OR h.worker = excluded.worker RETURNING h.host`, [host, worker, leaseMs], 'write');
+  return rows.length > 0;
 }

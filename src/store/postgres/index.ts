@@ -3,10 +3,10 @@
 // read and write is the SQLite store's, row for row (see the modules each method delegates to).
 import type { Feed, Subscription } from '../../model.js';
 import type {
-  AddResult, ClaimRequest, Correction, DueFilter, FeedFilter, FeedListing, FetchRecord, FetchState, FetchStored, ItemFilter, LabelRow,
+  AddResult, ClaimRequest, Correction, DueFilter, FeedFilter, FeedListing, FetchRecord, FetchState, FetchStored, HostHold, ItemFilter, LabelRow,
   ModelToSave, RunLock, SearchHit, Store, StoreStats, StoredItem,
 } from '../contract.js';
-import { claimHosts, releaseHosts, renewLeases } from './claims.js';
+import { borrowHost, claimHosts, leasedElsewhere, releaseHosts, renewLeases } from './claims.js';
 import * as classify from './classify.js';
 import { connectPool, pgFault, type Pg, type PgOptions } from './connect.js';
 import { addSubscriptions, countDue, dueFeeds, listFeeds } from './feeds.js';
@@ -65,6 +65,8 @@ export class PgStore implements Store {
   claimHosts(c: ClaimRequest): Promise<Feed[]> { return claimHosts(this.db, c); }
   renewLeases(worker: string, hosts: readonly string[], leaseMs: number): Promise<string[]> { return renewLeases(this.db, worker, hosts, leaseMs); }
   releaseHosts(worker: string, hosts: readonly string[]): Promise<void> { return releaseHosts(this.db, worker, hosts); }
+  borrowHost(worker: string, host: string, leaseMs: number): Promise<boolean> { return borrowHost(this.db, worker, host, leaseMs); }
+  leasedElsewhere(f: DueFilter & { worker: string }): Promise<HostHold[]> { return leasedElsewhere(this.db, f); }
 }
 
 /**

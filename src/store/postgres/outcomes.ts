@@ -66,7 +66,8 @@ async function mergeFeed(c: pg.PoolClient, from: number, into: number): Promise<
  * recordFetch stores a fetched feed's items, its move and its new state, in one transaction. The
  * stored items are compared first, outside it: most fetches change nothing (a 304, or the same
  * items again), and then one UPDATE of the feed is all there is to write. A feed is crawled by one
- * crawler at a time (its host's lease), so the rows compared are still those stored.
+ * crawler at a time (its host's lease), so the rows compared are still those stored; should two
+ * store it at once (one past its lease), only the rows really inserted count as added.
  */
 export async function recordFetch(db: Pg, feedId: number, r: FetchRecord, now: string): Promise<FetchStored> {
   let plan;
@@ -91,9 +92,10 @@ export async function recordFetch(db: Pg, feedId: number, r: FetchRecord, now: s
     // now holds; it keeps its own state.
     const target = move.mergedInto ?? feedId;
     const stored = target === feedId ? plan : r.items?.length ? await planUpsert(c, target, r.items, now, r.texts) : undefined;
-    if (stored) await applyUpsert(c, target, stored);
+    // Only the rows really inserted count as added (another crawler may store the same items at once).
+    const done = stored ? await applyUpsert(c, target, stored) : { added: 0, updated: 0 };
     if (move.mergedInto === null) await recordSuccess(c, feedId, r.state, now);
-    return { added: stored?.added ?? 0, updated: stored?.updated ?? 0, ...move };
+    return { added: done.added, updated: done.updated, ...move };
   });
 }
 

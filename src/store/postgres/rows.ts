@@ -28,6 +28,14 @@ export function fromRow(a: Cell[], extras: readonly string[] = []): StoredItem {
 /** BATCH is how many rows a cursor fetches at a time: items carry their text, some tens of kilobytes. */
 const BATCH = 200;
 
+/** within rejects as pg's query_timeout does if p has not settled after ms (no bound without ms). */
+function within<T>(p: Promise<T>, ms: number | undefined): Promise<T> {
+  if (!ms) return p;
+  let t: NodeJS.Timeout;
+  const late = new Promise<never>((_, reject) => { t = setTimeout(() => reject(new Error('Query read timeout')), ms); });
+  return Promise.race([p, late]).finally(() => clearTimeout(t));
+}
+
 /**
  * streamRows runs a query on its own pooled client and yields its rows (as arrays) through a
  * cursor, BATCH at a time. The cursor is closed and the client returned to the pool when the
@@ -41,12 +49,16 @@ export async function* streamRows(db: Pg, sql: string, values: readonly unknown[
     throw pgFault(db, err, 'read');
   }
   const cursor = client.query(new Cursor<Cell[]>(sql, [...values], { rowMode: 'array' }));
+  // pg's query_timeout waits for a callback that a cursor never makes: its timer would fail the
+  // stream, and hold the process open, once the timeout passed. Clear it (calling the wrapper pg
+  // put in the callback's place), and bound each read instead: a reader that pauses is not late.
+  (cursor as unknown as { callback?: (err?: Error) => void }).callback?.();
   let broken: Error | undefined;
   try {
     for (;;) {
       let rows: Cell[][];
       try {
-        rows = await cursor.read(BATCH);
+        rows = await within(cursor.read(BATCH), db.timeoutMs);
       } catch (err) {
         broken = err as Error;
         throw pgFault(db, err, 'read');

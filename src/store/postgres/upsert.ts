@@ -141,10 +141,16 @@ export async function planUpsert(c: Queryable, feedId: number, items: readonly I
   return plan;
 }
 
-/** applyUpsert writes a plan's inserts, updates and their search rows, inside the caller's transaction. */
-export async function applyUpsert(c: Queryable, feedId: number, plan: UpsertPlan): Promise<void> {
+/**
+ * applyUpsert writes a plan's inserts, updates and their search rows, inside the caller's
+ * transaction, and returns what it really changed: a key another crawler inserted since the plan
+ * was made (two crawlers storing one feed at once, one of them past its lease) is left to that
+ * crawler's row and not counted new here, so the fleet counts each item new once.
+ */
+export async function applyUpsert(c: Queryable, feedId: number, plan: UpsertPlan): Promise<StoreResult> {
   const { writes, now } = plan;
-  if (writes.length === 0) return;
+  const done = { added: 0, updated: plan.updated };
+  if (writes.length === 0) return done;
   const columns = (list: [string, Stored][]) => COLUMNS.map((_, j) => list.map(([, s]) => s.row[j]));
   const tags = (list: [string, Stored][]) => list.map(([, s]) => JSON.stringify((JSON.parse(s.row[9]) as string[]).map(fold)));
   const changed = writes.filter(([, s]) => s.id !== null);
@@ -154,6 +160,8 @@ export async function applyUpsert(c: Queryable, feedId: number, plan: UpsertPlan
       values: [feedId, now, ...columns(fresh), fresh.map(([key]) => key), fresh.map(([, s]) => sortTime(s.row[4], now)), tags(fresh)] });
     const byKey = new Map(fresh);
     for (const r of inserted.rows) byKey.get(r.key)!.id = r.id;
+    // ON CONFLICT DO NOTHING returns only the rows it inserted.
+    done.added = inserted.rows.length;
   }
   if (changed.length) {
     await c.query({ ...UPDATE,
@@ -162,4 +170,5 @@ export async function applyUpsert(c: Queryable, feedId: number, plan: UpsertPlan
   const indexed = writes.filter(([, s]) => s.id !== null);
   await c.query({ ...INDEX,
     values: [indexed.map(([, s]) => s.id), indexed.map(([, s]) => noNul(s.text!.title)), indexed.map(([, s]) => noNul(s.text!.body))] });
+  return done;
 }
