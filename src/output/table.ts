@@ -93,19 +93,27 @@ export function layout(natural: readonly number[], columns: readonly Pick<Column
   }
 }
 
+/** Layout is which columns a table shows, and how wide each is. */
+export interface Layout {
+  shown: number[];
+  widths: number[];
+}
+
 /**
  * renderTable lays rows out in aligned columns. With a width (a terminal), every line fits it:
  * text columns are cut and minor columns left out (see layout); without one (a pipe or a file),
- * nothing is cut but cells longer than their column's `max`.
+ * nothing is cut but cells longer than their column's `max`. `fixed` lays a later page of a long
+ * listing out as the first (see printItems), so its rows stay under the first page's header.
  */
-export function renderTable<T>(rows: readonly T[], columns: readonly Column<T>[], width?: number): string[] {
+export function renderTable<T>(rows: readonly T[], columns: readonly Column<T>[], width?: number, fixed?: (l: Layout) => Layout): string[] {
   const cells = rows.map((r) => columns.map((c) => oneLine(String(c.cell(r) ?? ''))));
   const marks = rows.map((r) => columns.map((c) => (c.mark ? oneLine(c.mark(r)) : '')));
   const full = (row: number, k: number) => (marks[row][k] ? `${cells[row][k]} ${marks[row][k]}` : cells[row][k]);
   // A cell wider than the terminal (or its column's max) is as good as infinitely wide: not measured whole.
   const natural = columns.map((c, k) => Math.min(c.max ?? Infinity,
     Math.max(stringWidth(oneLine(c.header)), ...cells.map((_, row) => widthUpTo(full(row, k), Math.min(width ?? Infinity, c.max ?? Infinity))))));
-  const { shown, widths } = width === undefined ? { shown: columns.map((_, k) => k), widths: natural } : layout(natural, columns, width);
+  const chosen = width === undefined ? { shown: columns.map((_, k) => k), widths: natural } : layout(natural, columns, width);
+  const { shown, widths } = fixed ? fixed(chosen) : chosen;
   const fit = (v: string, mark: string, k: number) => {
     if (!mark) return truncate(v, widths[k]);
     const room = widths[k] - stringWidth(mark) - 1;
