@@ -137,5 +137,8 @@ describe.skipIf(!hasScript)('tables on a terminal', () => {
     const out = await onTerminal(120, ['--db', db, 'items']);
     expect(out).toContain(truncate(EMOJI_FEED, 24));
     expect(out).toContain('Invoice gnp.exe for you now ok');
+    const json = (await onTerminal(120, ['--db', db, 'items', '--json'])).split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    expect(json.map((i) => i.title)).toContain(BIDI_TITLE); // NDJSON keeps the raw text
+    expect(json[0].feedTitle).toBe(EMOJI_FEED);
   });
 });
