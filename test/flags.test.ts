@@ -3,7 +3,8 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { NUMERIC_FLAGS, numericFlag, parseNumber, type NumericFlag } from '../src/commands/flags.js';
 import { parseWhen } from '../src/commands/when.js';
-import { cli, fixture, tempDir } from './helpers.js';
+import { workerCommand } from '../src/commands/worker.js';
+import { cli, fixture, tempDir, testContext } from './helpers.js';
 
 describe('numeric flags', () => {
   it.each([
@@ -49,6 +50,14 @@ describe('numeric flags', () => {
     expect(() => numericFlag('--interval', '1e12')).toThrow('--interval 1e12: must be a number of minutes above 0 and at most 43200 (30 days)');
     expect(() => numericFlag('--interval', '99999999')).toThrow(/at most 43200/);
     expect(Number.isFinite(new Date(Date.now() - NUMERIC_FLAGS['--interval'].max * 60_000).getTime())).toBe(true);
+  });
+
+  it('are checked by the worker itself too, for callers other than the CLI', async () => {
+    const quiet = { start() {}, feed() {}, stop() {} };
+    const o = { concurrency: 1, perHost: 1, timeout: 1, maxSize: 1, exitWhenIdle: true };
+    for (const interval of [1e12, 0, NaN]) {
+      await expect(workerCommand(testContext(), { ...o, interval }, () => {}, quiet)).rejects.toThrow(`--interval ${interval}: must be a number of minutes above 0 and at most 43200 (30 days)`);
+    }
   });
 
   it('keep ids and counts exact: nothing beyond 2^53 − 1', () => {

@@ -6,6 +6,7 @@ import { HostLeases } from '../crawl/leases.js';
 import type { Context } from './context.js';
 import { checkCrawlOptions, crawlFeeds, emptySummary, type CrawlListener, type CrawlOptions, type CrawlSummary } from './crawl.js';
 import { LockedError, UsageError } from '../errors.js';
+import { describeSpec, NUMERIC_FLAGS } from './flags.js';
 
 /**
  * LEASE_PER_TIMEOUT: a lease lasts twice the per-feed timeout. A live worker renews it three
@@ -98,7 +99,8 @@ const add = (a: CrawlSummary, b: CrawlSummary): CrawlSummary => {
  */
 export async function workerCommand(ctx: Context, o: WorkerOptions, round: (s: CrawlSummary) => void, listen: CrawlListener): Promise<CrawlSummary> {
   checkCrawlOptions(o);
-  if (!(o.interval > 0)) throw new UsageError(`--interval must be a positive number of minutes, not ${Number.isNaN(o.interval) ? 'that' : o.interval}`);
+  const spec = NUMERIC_FLAGS['--interval']; // the CLI parsed it so already; this guards other callers
+  if (!(o.interval > spec.min && o.interval <= spec.max)) throw new UsageError(`--interval ${o.interval}: must be ${describeSpec(spec)}`);
   const store = await ctx.store();
   const lock = await store.runLock(!!o.wait);
   let total = emptySummary();

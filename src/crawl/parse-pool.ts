@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { parseBody, type ParseJob, type ParsedBody } from './parse-job.js';
 import type { WorkerJob } from './parse-worker.js';
+import { shownValue, UsageError } from '../errors.js';
 
 /** ParsePoolOptions size the pool; `workerFile` replaces the compiled worker (tests). */
 export interface ParsePoolOptions {
@@ -26,6 +27,8 @@ export interface ParsePoolOptions {
 const COMPILED_WORKER = fileURLToPath(new URL('./parse-worker.js', import.meta.url));
 
 const INLINE_BELOW = 4;
+// The most parse threads INKZEE_PARSE_THREADS may ask for: more than any machine's cores gain.
+const MAX_THREADS = 64;
 const YOUNG_GENERATION_MB = 4;
 const BUSY_ABOVE = 0.9;
 const WINDOW_MS = 1000;
@@ -38,8 +41,12 @@ const BUSY_WINDOWS = 3;
  * INKZEE_PARSE_THREADS=n forces n workers from the start (0: parse on the crawl's thread).
  */
 export function parsePoolFor(feeds: number, env: NodeJS.ProcessEnv = process.env): ParsePoolOptions {
-  const n = Number(env.INKZEE_PARSE_THREADS);
-  if (env.INKZEE_PARSE_THREADS && Number.isInteger(n) && n >= 0) return { threads: n, busyAbove: 0 };
+  const forced = env.INKZEE_PARSE_THREADS;
+  if (forced) {
+    // Digits only, and few: Number() took '1e3' as a thousand worker threads, each a parser load.
+    if (!/^\d+$/.test(forced) || Number(forced) > MAX_THREADS) throw new UsageError(`INKZEE_PARSE_THREADS ${shownValue(forced)}: must be a whole number from 0 to ${MAX_THREADS}`);
+    return { threads: Number(forced), busyAbove: 0 };
+  }
   return { threads: feeds < INLINE_BELOW ? 0 : os.availableParallelism(), busyAbove: BUSY_ABOVE };
 }
 

@@ -1,6 +1,6 @@
 import type { StoredItem } from '../store/items.js';
 import type { Output } from './output.js';
-import { renderTable, tsvLine, type Column } from './table.js';
+import { renderTable, tsvLine, type Column, type Layout } from './table.js';
 
 /** itemRecord is an item's stable NDJSON form (field names documented in the README). */
 export function itemRecord(i: StoredItem & { snippet?: string }): object {
@@ -79,8 +79,19 @@ export async function printItems(out: Output, items: AsyncIterable<StoredItem>, 
   }
   const width = out.cfg.stdoutIsTTY ? out.cfg.columns : undefined;
   let page: StoredItem[] = [];
+  // On a terminal every page takes the first page's columns and widths, the title (last) all the
+  // room left, so that no page drops a column the header shows or shifts one.
+  let first: Layout | undefined;
+  const title = itemColumns.findIndex((c) => c.flex);
+  const sameAsFirst = (l: Layout): Layout => {
+    if (!first) {
+      const others = l.shown.filter((k) => k !== title).reduce((a, k) => a + l.widths[k], 0) + 2 * (l.shown.length - 1);
+      first = { shown: l.shown, widths: l.widths.map((w, k) => (k === title && l.shown.includes(k) ? Math.max(w, width! - others) : w)) };
+    }
+    return first;
+  };
   const flush = (header: boolean) => {
-    const lines = renderTable(page, itemColumns, width);
+    const lines = renderTable(page, itemColumns, width, width === undefined ? undefined : sameAsFirst);
     for (const l of header ? lines : lines.slice(1)) out.line(l);
     page = [];
   };

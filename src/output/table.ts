@@ -26,17 +26,31 @@ const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
  * display columns (CJK and emoji take two).
  */
 export function truncate(s: string, width: number): string {
-  if (stringWidth(s) <= width) return s;
-  if (width < 1) return '';
-  let out = '';
+  if (s.length * 2 <= width) return s; // no UTF-16 unit is ever more than two columns wide
+  // Walk only as far as the width: a 100,000-character title is neither measured nor segmented
+  // whole (Intl.Segmenter copies its input); the whole text only when the head of it fits.
+  const head = s.slice(0, 4 * width + 64);
+  if (head.length < s.length) {
+    const cut = truncate(head, width);
+    if (cut !== head) return cut;
+  }
+  let kept = '';
   let w = 0;
+  let full = false; // the next cluster no longer fits beside the "…"
   for (const { segment } of graphemes.segment(s)) {
     const cw = stringWidth(segment);
-    if (w + cw > width - 1) break;
-    out += segment;
+    if (w + cw > width) return width < 1 ? '' : `${kept}…`;
+    if (!full && w + cw <= width - 1) kept += segment;
+    else full = true;
     w += cw;
   }
-  return `${out}…`;
+  return s;
+}
+
+/** widthUpTo is the display width of text, or any number above `limit` once it is wider: cheap on long text. */
+export function widthUpTo(s: string, limit: number): number {
+  if (s.length * 2 <= limit || !Number.isFinite(limit)) return stringWidth(s);
+  return truncate(s, limit + 1) === s ? stringWidth(s) : limit + 1;
 }
 
 /** pad fills text to a display width. */
@@ -62,9 +76,11 @@ export function layout(natural: readonly number[], columns: readonly Pick<Column
     const total = () => shown.reduce((a, k) => a + widths[k], 0) + GAP * (shown.length - 1);
     const cut = (floor: number, may: (k: number) => boolean) => {
       while (total() > width) {
-        const widest = shown.filter((k) => may(k) && widths[k] > floor).sort((a, b) => widths[b] - widths[a])[0];
+        const [widest, next] = shown.filter((k) => may(k) && widths[k] > floor).sort((a, b) => widths[b] - widths[a]);
         if (widest === undefined) return;
-        widths[widest]--;
+        // Down to the next widest in one step (a 100,000-character title is not cut a column at a time).
+        const to = Math.max(floor, next === undefined ? 0 : widths[next], widths[widest] - (total() - width));
+        widths[widest] = to < widths[widest] ? to : widths[widest] - 1;
       }
     };
     cut(SHRINK_FLOOR, (k) => !!(columns[k].flex || columns[k].shrink));
@@ -77,18 +93,27 @@ export function layout(natural: readonly number[], columns: readonly Pick<Column
   }
 }
 
+/** Layout is which columns a table shows, and how wide each is. */
+export interface Layout {
+  shown: number[];
+  widths: number[];
+}
+
 /**
  * renderTable lays rows out in aligned columns. With a width (a terminal), every line fits it:
  * text columns are cut and minor columns left out (see layout); without one (a pipe or a file),
- * nothing is cut but cells longer than their column's `max`.
+ * nothing is cut but cells longer than their column's `max`. `fixed` lays a later page of a long
+ * listing out as the first (see printItems), so its rows stay under the first page's header.
  */
-export function renderTable<T>(rows: readonly T[], columns: readonly Column<T>[], width?: number): string[] {
+export function renderTable<T>(rows: readonly T[], columns: readonly Column<T>[], width?: number, fixed?: (l: Layout) => Layout): string[] {
   const cells = rows.map((r) => columns.map((c) => oneLine(String(c.cell(r) ?? ''))));
   const marks = rows.map((r) => columns.map((c) => (c.mark ? oneLine(c.mark(r)) : '')));
   const full = (row: number, k: number) => (marks[row][k] ? `${cells[row][k]} ${marks[row][k]}` : cells[row][k]);
+  // A cell wider than the terminal (or its column's max) is as good as infinitely wide: not measured whole.
   const natural = columns.map((c, k) => Math.min(c.max ?? Infinity,
-    Math.max(stringWidth(oneLine(c.header)), ...cells.map((_, row) => stringWidth(full(row, k))))));
-  const { shown, widths } = width === undefined ? { shown: columns.map((_, k) => k), widths: natural } : layout(natural, columns, width);
+    Math.max(stringWidth(oneLine(c.header)), ...cells.map((_, row) => widthUpTo(full(row, k), Math.min(width ?? Infinity, c.max ?? Infinity))))));
+  const chosen = width === undefined ? { shown: columns.map((_, k) => k), widths: natural } : layout(natural, columns, width);
+  const { shown, widths } = fixed ? fixed(chosen) : chosen;
   const fit = (v: string, mark: string, k: number) => {
     if (!mark) return truncate(v, widths[k]);
     const room = widths[k] - stringWidth(mark) - 1;

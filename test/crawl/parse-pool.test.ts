@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ParsePool } from '../../src/crawl/parse-pool.js';
+import { ParsePool, parsePoolFor } from '../../src/crawl/parse-pool.js';
 import { parseBody, type ParseJob } from '../../src/crawl/parse-job.js';
 import { refreshFeed } from '../../src/crawl/recipe.js';
 import { Fetcher } from '../../src/fetch/http.js';
@@ -120,5 +120,16 @@ describe('a crawl with parse workers', () => {
     expect(JSON.parse(r.stdout.trim().split('\n').at(-1)!)).toMatchObject({ type: 'summary', feeds: 7, updated: 7, moved: 1, newItems: 7 });
     const feeds = await cli(['--db', db, 'feeds', '--json']);
     expect(feeds.stdout).toContain(`"url":"${server.url}/found"`);
+  });
+});
+
+describe('INKZEE_PARSE_THREADS', () => {
+  it('forces that many parse threads from the start, 0 for none', () => {
+    expect(parsePoolFor(1000, { INKZEE_PARSE_THREADS: '2' })).toEqual({ threads: 2, busyAbove: 0 });
+    expect(parsePoolFor(1000, { INKZEE_PARSE_THREADS: '0' })).toEqual({ threads: 0, busyAbove: 0 });
+  });
+
+  it.each(['1e3', '0x2', '-1', 'two', '65', '1.5'])('refuses %j with a usage error instead of guessing', (v) => {
+    expect(() => parsePoolFor(1000, { INKZEE_PARSE_THREADS: v })).toThrow(`INKZEE_PARSE_THREADS ${v}: must be a whole number from 0 to 64`);
   });
 });

@@ -114,9 +114,31 @@ describe.skipIf(!hasScript)('tables on a terminal', () => {
     expect(out.replace(/\u001b\[(1|22)m/g, '')).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
   });
 
+  it('keeps every page of a long listing under the first page\'s header', async () => {
+    const many = path.join(tempDir(), 'pages.db');
+    const store = openStore(many);
+    const at = (k: number) => new Date(Date.UTC(2025, 0, 1) + k * 60_000).toISOString();
+    seed(store, {
+      'https://a.example/': { category: '', title: 'A', items: Array.from({ length: 500 }, (_, k) => ({ guid: `a${k}`, title: `new ${k}`, published: at(1000 + k) })) },
+      'https://b.example/': { category: '', title: 'A much longer feed title', items: Array.from({ length: 300 }, (_, k) => ({ guid: `b${k}`, title: `old ${k}`, published: at(k) })) },
+    });
+    store.close();
+    const lines = (await onTerminal(40, ['--db', many, 'items'])).split('\n').filter(Boolean);
+    expect(lines).toHaveLength(801);
+    const feedAt = lines[0].indexOf('FEED');
+    expect(feedAt).toBeGreaterThan(0);
+    for (const l of lines.slice(1)) {
+      expect(stringWidth(l)).toBeLessThanOrEqual(40);
+      expect(l.slice(feedAt, feedAt + 1)).toMatch(/A/); // the feed column, in the same place on every page
+    }
+  }, 60_000);
+
   it('cuts the feed column by grapheme with "…", and strips bidi controls from titles', async () => {
     const out = await onTerminal(120, ['--db', db, 'items']);
     expect(out).toContain(truncate(EMOJI_FEED, 24));
     expect(out).toContain('Invoice gnp.exe for you now ok');
+    const json = (await onTerminal(120, ['--db', db, 'items', '--json'])).split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    expect(json.map((i) => i.title)).toContain(BIDI_TITLE); // NDJSON keeps the raw text
+    expect(json[0].feedTitle).toBe(EMOJI_FEED);
   });
 });
