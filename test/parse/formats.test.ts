@@ -159,6 +159,13 @@ describe('JSON Feed', () => {
     expect(o).toMatchObject({ kind: 'invalid', reason: expect.stringMatching(/^not valid JSON \([^\n\r]{1,200}\)$/) });
   });
 
+  it('skips entries of items that are not objects instead of storing an item with every field null', () => {
+    const doc = JSON.stringify({ version: 'https://jsonfeed.org/version/1.1', title: 'j',
+      items: [null, 7, 'text', [{ id: 'in-an-array' }], true, { id: 'real', title: 'Real' }, {}] });
+    const items = feedOf(parseFeedDocument(doc, 'https://e.example/')).items;
+    expect(items.map((i) => [i.guid, i.title])).toEqual([['real', 'Real'], [null, null]]);
+  });
+
   it('refuses JSON that is not a feed with a one-line reason', () => {
     expect(parseFeedDocument('{"name":"package.json"}', 'https://e.example/')).toEqual({ kind: 'invalid', reason: 'not a JSON Feed (no jsonfeed.org version or no items)' });
   });
