@@ -199,6 +199,21 @@ describe('RSS items with more than one body, and permalink GUIDs', () => {
     expect(parse(doc('<guid>episode/1/</guid>')).items[0].guid).toBe('episode/1/');
     expect(parse(doc('<guid isPermaLink="true">urn:uuid:1</guid>')).items[0].guid).toBe('urn:uuid:1');
   });
+
+  it('takes a GUID as the link of an item without one only when it is an absolute http(s) URL, not marked isPermaLink="false"', () => {
+    const link = (guid: string) => parse(`<rss version="2.0"><channel><title>p</title><item>${guid}<title>t</title></item></channel></rss>`,
+      'https://e.example/blog/feed.xml').items[0].link;
+    // An unmarked GUID is a name (isPermaLink's default does not make it a path): never "https://e.example/blog/p1".
+    expect(link('<guid>p1</guid>')).toBeNull();
+    expect(link('<guid>/posts/1</guid>')).toBeNull();
+    expect(link('<guid>urn:uuid:1</guid>')).toBeNull();
+    expect(link('<guid>HTTPS://e.example/posts/1</guid>')).toBe('https://e.example/posts/1');
+    expect(link('<guid isPermaLink="false">https://e.example/posts/1</guid>')).toBeNull();
+    // A GUID the publisher marks isPermaLink="true" is a URL: resolved against xml:base as the GUID itself, it is the link.
+    expect(link('<guid isPermaLink="true">p1</guid>')).toBe('https://e.example/blog/p1');
+    expect(parse(`<rss xml:base="http://example.com/podcast/"><channel><title>p</title><item><guid isPermaLink="true">episode/1/</guid></item></channel></rss>`)
+      .items[0].link).toBe('http://example.com/podcast/episode/1/');
+  });
 });
 
 describe('the response headers parseFeedDocument reads', () => {
