@@ -6,7 +6,7 @@
 import { InkzeeError } from '../errors.js';
 import type { Feed, ParsedFeed } from '../model.js';
 import type { Fetcher, FetchOutcome } from '../fetch/http.js';
-import { CONTROL, wellFormed } from '../parse/well-formed.js';
+import { CONTROL, fitsIndex, wellFormed } from '../text/well-formed.js';
 import type { SearchText, Store } from '../store/contract.js';
 import { storeIsDown } from '../store/faults.js';
 import { parseBody, type ParseJob, type ParsedBody } from './parse-job.js';
@@ -101,6 +101,10 @@ async function decodeAndParse(res: Extract<FetchOutcome, { kind: 'ok' }>, d: Rec
   return { ok: false, error: `parse: an HTML page; ${which}: ${why.join('; ')}${untried ? ` (${untried} more not tried)` : ''}` };
 }
 
+// A subscription moves only to a URL that an index on feeds.url can hold (PostgreSQL's b-tree takes
+// about 2,700 bytes): a redirect to kilobytes of query string is followed each time instead.
+const movable = (url: string | null): string | null => (url && fitsIndex(url) ? url : null);
+
 type Written<T> = { ok: true; value: T } | { ok: false; error: string };
 
 /**
@@ -144,7 +148,7 @@ export async function refreshFeed(feed: Feed, d: RecipeDeps): Promise<FeedResult
   if (res.kind === 'failed') return fail(res.status, res.error, res.retryAfterSec, res.gone);
   if (res.kind === 'not-modified') {
     const kept = await written(() => d.store.recordFetch(feed.id, {
-      movedTo: res.movedTo, state: { status: 304, etag: res.etag, lastModified: res.lastModified, error: null, nextCheckAt: null },
+      movedTo: movable(res.movedTo), state: { status: 304, etag: res.etag, lastModified: res.lastModified, error: null, nextCheckAt: null },
     }, iso));
     if (!kept.ok) return fail(304, kept.error);
     return result({ outcome: 'not-modified', status: 304, movedTo: kept.value.movedTo });
@@ -155,7 +159,7 @@ export async function refreshFeed(feed: Feed, d: RecipeDeps): Promise<FeedResult
   if (!parsed.ok) return fail(res.status, parsed.error);
 
   // A feed found by autodiscovery, or behind permanent redirects, becomes the subscription's URL.
-  const newUrl = parsed.url !== res.url ? parsed.url : res.movedTo;
+  const newUrl = movable(parsed.url !== res.url ? parsed.url : res.movedTo);
   const stored = await written(() => d.store.recordFetch(feed.id, {
     items: parsed.feed.items, texts: parsed.texts, movedTo: newUrl,
     state: {

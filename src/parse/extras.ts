@@ -3,7 +3,7 @@
 // fields.
 import type { Enclosure } from '../model.js';
 import { attr, kid, kids, text } from './dom.js';
-import { CONTROL, wellFormed } from './well-formed.js';
+import { CONTROL, fitsIndex, wellFormed } from '../text/well-formed.js';
 import type { XmlElement } from './xml.js';
 
 /** parseDuration reads itunes:duration forms: "3600", "1:00:00", "60:00", "1:2:3", "90.5"; junk gives null. */
@@ -87,7 +87,8 @@ export class CategoryList {
   add(v: string | null | undefined): void {
     // Well-formed before comparing: "a" and "a\u0000" are one tag on every engine.
     const t = v && wellFormed(v).replace(CONTROL, '').replace(/\s+/g, ' ').trim();
-    if (!t || this.seen.has(t)) return;
+    // Kilobytes of text are no tag (and more than PostgreSQL's tag index takes): dropped.
+    if (!t || this.seen.has(t) || !fitsIndex(t)) return;
     this.seen.add(t);
     this.list.push(t);
   }

@@ -3,7 +3,7 @@ import { decodeHTMLStrict } from 'entities';
 import type { Enclosure, Item } from '../model.js';
 import { httpUrl } from './extras.js';
 import { sanitizeHtml } from './sanitize.js';
-import { CONTROL, itemKey, wellFormed } from './well-formed.js';
+import { CONTROL, itemKey, wellFormed } from '../text/well-formed.js';
 
 /** RawItem is one entry as a format adapter read it, before normalization. */
 export interface RawItem {

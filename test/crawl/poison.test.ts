@@ -3,6 +3,7 @@
 // (a trigger on SQLite, a CHECK constraint on PostgreSQL), served among good feeds to `refresh`
 // on both engines and to three workers on PostgreSQL.
 import { execFileSync, spawn } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -24,6 +25,10 @@ const NUL_GUIDS = '{"version":"https://jsonfeed.org/version/1.1","title":"N","it
 const REFUSED = rss('R', [{ guid: 'r1', title: 'fine' }, { guid: 'r2', title: 'REFUSED' }]);
 // Broken JSON with a NUL: V8's message quotes it, and PostgreSQL refuses U+0000 in the feed's last_error.
 const BROKEN = '{"version":"https://jsonfeed.org/version/1.1","items":[\u0000';
+// Kilobytes that do not compress, as a GUID, a tag and a redirect target: more than PostgreSQL's
+// indexes take (about 2,700 bytes an entry), nothing SQLite minds.
+const HUGE = crypto.randomBytes(2400).toString('base64url');
+const LONG = rss('L', [{ guid: `g-${HUGE}`, title: 'long' }]).replace('<item>', `<item><category>${HUGE}</category><category>short</category>`);
 
 const servers: FeedServer[] = [];
 let good: FeedServer;
@@ -35,12 +40,13 @@ beforeAll(async () => {
     good.route(`/g${k}`, serve(200, rss(`G${k}`, [1, 2].map((n) => ({ guid: `g${k}-${n}`, title: `good ${k}.${n}` })))));
     goodUrls.push(`${good.url}/g${k}`);
   }
-  poison = await startFeedServer({ '/surrogate': json(SURROGATE), '/nul': json(NUL_GUIDS), '/refused': serve(200, REFUSED), '/broken': json(BROKEN) });
+  poison = await startFeedServer({ '/surrogate': json(SURROGATE), '/nul': json(NUL_GUIDS), '/refused': serve(200, REFUSED), '/broken': json(BROKEN),
+    '/long': serve(200, LONG), '/moved': serve(301, '', { location: `/long?${HUGE}` }) });
   servers.push(good, poison);
 });
 afterAll(async () => { for (const s of servers) await s.close(); });
 
-const poisonUrls = () => ['/surrogate', '/nul', '/refused', '/broken'].map((p) => `${poison.url}${p}`);
+const poisonUrls = () => ['/surrogate', '/nul', '/refused', '/broken', '/long', '/moved'].map((p) => `${poison.url}${p}`);
 
 function opml(urls: string[]): string {
   const file = path.join(tempDir(), 'subs.opml');
@@ -87,12 +93,15 @@ describe.each(engines)('a poison feed among good ones, refreshed on %s', (_engin
     expect(first.code).toBe(3);
     const r1 = byUrl(first);
     for (const u of goodUrls) expect(r1.get(u)).toMatchObject({ outcome: 'updated', newItems: 2 });
-    const [surrogate, nul, refused, broken] = poisonUrls();
+    const [surrogate, nul, refused, broken, long, moved] = poisonUrls();
     expect(r1.get(surrogate)).toMatchObject({ outcome: 'updated', newItems: 2 });
+    expect(r1.get(long)).toMatchObject({ outcome: 'updated', newItems: 1 });
+    // Fetched through the redirect and stored; the subscription stays where it was.
+    expect(r1.get(moved)).toMatchObject({ outcome: 'updated', newItems: 1, movedTo: null });
     expect(r1.get(nul)).toMatchObject({ outcome: 'updated', newItems: 2 });
     expect(r1.get(refused)).toMatchObject({ outcome: 'failed', error: expect.stringMatching(/^store: .*(refuse|no_refused)/) });
     expect(r1.get(broken)).toMatchObject({ outcome: 'failed', error: expect.stringMatching(/^parse: not valid JSON \(Unexpected token '', [^\0]*\)$/) });
-    expect(events(first).at(-1)).toMatchObject({ type: 'summary', feeds: 8, updated: 6, failed: 2, newItems: 12 });
+    expect(events(first).at(-1)).toMatchObject({ type: 'summary', feeds: 10, updated: 8, failed: 2, newItems: 14 });
     strictJson(first.stdout);
 
     const failing = events(await cli(['--db', db, '--json', 'feeds', '--failing']));
@@ -108,7 +117,9 @@ describe.each(engines)('a poison feed among good ones, refreshed on %s', (_engin
     expect(items.filter((i) => i.feedUrl === refused)).toEqual([]);
     expect(items.filter((i) => i.feedUrl === surrogate).map((i) => [i.guid, i.title]).sort()).toEqual([['lone\ufffd', 'x'], ['ok', 'y\ufffd']]);
     expect(items.filter((i) => i.feedUrl === nul).map((i) => [i.guid, i.title]).sort()).toEqual([['a', 'one'], ['a', 'two']]);
-    expect(items).toHaveLength(12);
+    // The tag of kilobytes is dropped, the short one kept.
+    expect(items.filter((i) => i.feedUrl === long).map((i) => i.categories)).toEqual([['short']]);
+    expect(items).toHaveLength(14);
 
     // Again: the refused feed waits out its backoff; nothing of the others changed, and nothing reads as updated.
     const second = await cli(['--db', db, '--json', 'refresh']);
@@ -185,9 +196,11 @@ describe.skipIf(!pgAvailable)('poison feeds among good ones, crawled by three wo
     const feedsSeen = results.flatMap((r) => events(r).filter((e) => e.type === 'feed'));
     const outcome = (u: string) => feedsSeen.filter((e) => e.url === u).map((e) => e.outcome);
     for (const u of [...goodUrls, ...moreUrls]) expect(outcome(u), u).toEqual(['updated']);
-    const [surrogate, nul, refused, broken] = poisonUrls();
+    const [surrogate, nul, refused, broken, long, moved] = poisonUrls();
     expect(outcome(surrogate)).toEqual(['updated']);
     expect(outcome(broken)).toEqual(['failed']);
+    expect(outcome(long)).toEqual(['updated']);
+    expect(outcome(moved)).toEqual(['updated']);
     expect(outcome(nul)).toEqual(['updated']);
     expect(feedsSeen.filter((e) => e.url === refused)).toEqual([expect.objectContaining({ outcome: 'failed', error: expect.stringMatching(/^store: .*no_refused/) })]);
     // Each poison document fetched once: failed feeds wait out their backoff instead of being claimed again.

@@ -21,11 +21,17 @@ export function wellFormed(s: string): string {
 export const CONTROL = /[\x00-\x08\x0b\x0e-\x1f\x7f]/g;
 
 /**
- * MAX_KEY_BYTES bounds a stored key: PostgreSQL's UNIQUE (feed_id, key) b-tree takes entries of
- * at most about 2,700 bytes (a third of a page), SQLite any length; a longer GUID or link would
- * be stored on one engine and fail on the other.
+ * MAX_KEY_BYTES bounds stored text that a PostgreSQL index holds: its b-tree (UNIQUE (feed_id,
+ * key)) and GIN (item tags) take entries of at most about 2,700 bytes (a third of a page), SQLite
+ * any length; a longer GUID, link or tag would be stored on one engine and fail on the other.
  */
 const MAX_KEY_BYTES = 2000;
+
+/** fitsIndex tells whether text is short enough for a database index entry (at most MAX_KEY_BYTES of UTF-8). */
+export function fitsIndex(s: string): boolean {
+  // Under a third of the bytes in UTF-16 units, text cannot exceed the limit in UTF-8.
+  return s.length * 3 <= MAX_KEY_BYTES || Buffer.byteLength(s) <= MAX_KEY_BYTES;
+}
 
 /**
  * itemKey makes a GUID, link or hash into a dedupe key: well-formed, without C0 controls, and a
@@ -33,7 +39,6 @@ const MAX_KEY_BYTES = 2000;
  */
 export function itemKey(s: string): string {
   const k = wellFormed(s).replace(CONTROL, '');
-  // Under a third of the bytes in UTF-16 units, a key cannot exceed the limit in UTF-8.
-  if (k.length * 3 <= MAX_KEY_BYTES || Buffer.byteLength(k) <= MAX_KEY_BYTES) return k;
+  if (fitsIndex(k)) return k;
   return `sha1-key:${crypto.createHash('sha1').update(k).digest('hex')}`;
 }
