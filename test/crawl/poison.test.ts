@@ -127,9 +127,23 @@ describe.each(engines)('a poison feed among good ones, refreshed on %s', (_engin
     expect(second.code).toBe(0);
     const r2 = byUrl(second);
     expect(r2.has(refused) || r2.has(broken)).toBe(false);
-    for (const u of [...goodUrls, surrogate, nul]) expect(r2.get(u)).toMatchObject({ outcome: 'unchanged', newItems: 0, updatedItems: 0 });
+    for (const u of [...goodUrls, surrogate, nul, long, moved]) expect(r2.get(u)).toMatchObject({ outcome: 'unchanged', newItems: 0, updatedItems: 0 });
     expect(poison.hits('/refused')).toBeGreaterThanOrEqual(1);
   }, 120_000);
+});
+
+describe.each(engines)('an OPML file whose titles hold NUL and lone surrogate references, imported on %s', (_engine, database) => {
+  it('is imported whole, its titles well-formed', async () => {
+    const db = await database();
+    const file = path.join(tempDir(), 'nul.opml');
+    fs.writeFileSync(file, `<opml version="2.0"><body><outline text="Fol\u0000der"><outline text="a\u0000b&#0;c&#xD800;" xmlUrl="${goodUrls[0]}"/></outline></body></opml>`);
+    const r = await cli(['--db', db, '--json', 'import', file, '--no-fetch']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const feeds = await cli(['--db', db, '--json', 'feeds']);
+    strictJson(feeds.stdout);
+    expect(events(feeds)).toEqual([expect.objectContaining({ url: goodUrls[0], title: 'ab\ufffdc\ufffd', category: 'Folder' })]);
+  }, 60_000);
 });
 
 describe('a SQLite database that stored a lone surrogate key before keys were made well-formed', () => {
