@@ -3,6 +3,7 @@ import { decodeHTML } from 'entities';
 import type { SkipReason, Subscription } from '../model.js';
 import { InputError } from '../errors.js';
 import { decodeDocument } from '../text/charset.js';
+import { CONTROL, wellFormed } from '../text/well-formed.js';
 import { normalizeFeedUrl } from './url.js';
 
 /** OpmlList is what an OPML file holds: its subscriptions (deduplicated) and what was skipped. */
@@ -28,10 +29,13 @@ interface Frame {
   hasChildren: boolean;
 }
 
-/** clean turns an attribute value into display text: entities decoded, whitespace folded. */
+/**
+ * clean turns an attribute value into display text: entities decoded, whitespace folded, and
+ * well-formed without control characters (PostgreSQL refuses U+0000, which SQLite would keep).
+ */
 function clean(value: string | undefined): string | null {
   if (value === undefined) return null;
-  const s = decodeHTML(value).replace(/\s+/g, ' ').trim();
+  const s = wellFormed(decodeHTML(value)).replace(CONTROL, '').replace(/\s+/g, ' ').trim();
   return s === '' ? null : s;
 }
 

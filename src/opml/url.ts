@@ -1,4 +1,5 @@
 import type { SkipReason } from '../model.js';
+import { fitsIndex } from '../text/well-formed.js';
 
 /** UrlVerdict is a subscription URL made fetchable, or the reason it cannot be. */
 export type UrlVerdict = { ok: true; url: string } | { ok: false; reason: SkipReason };
@@ -6,7 +7,7 @@ export type UrlVerdict = { ok: true; url: string } | { ok: false; reason: SkipRe
 /**
  * normalizeFeedUrl trims an OPML xmlUrl (exports leave spaces and "&#10;" around it), turns
  * feed:// and scheme-less URLs into http(s) URLs, and refuses everything that is not http(s):
- * newsboat pipe commands ("|cmd"), exec:/filter:, file:, typos like "hhttps:".
+ * newsboat pipe commands ("|cmd"), exec:/filter:, file:, typos like "hhttps:", and URLs over 2,000 bytes.
  */
 export function normalizeFeedUrl(raw: string): UrlVerdict {
   let s = raw.trim();
@@ -32,5 +33,8 @@ export function normalizeFeedUrl(raw: string): UrlVerdict {
     return { ok: false, reason: 'invalid-url' };
   }
   u.hash = '';
+  // Kilobytes of URL are no subscription, and more than PostgreSQL's index on feeds.url takes
+  // (the whole import would fail there, while SQLite stored it).
+  if (!fitsIndex(u.href)) return { ok: false, reason: 'invalid-url' };
   return { ok: true, url: u.href };
 }

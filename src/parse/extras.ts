@@ -3,6 +3,7 @@
 // fields.
 import type { Enclosure } from '../model.js';
 import { attr, kid, kids, text } from './dom.js';
+import { CONTROL, fitsIndex, wellFormed } from '../text/well-formed.js';
 import type { XmlElement } from './xml.js';
 
 /** parseDuration reads itunes:duration forms: "3600", "1:00:00", "60:00", "1:2:3", "90.5"; junk gives null. */
@@ -52,15 +53,16 @@ export class EnclosureList {
     if (!abs) return;
     const n = typeof length === 'number' ? length : Number(String(length ?? '').trim());
     const len = String(length ?? '').trim() !== '' && Number.isFinite(n) && n > 0 ? Math.round(n) : null;
+    const mime = type ? wellFormed(type).replace(CONTROL, '').trim().toLowerCase() || null : null;
     const prev = this.byUrl.get(abs);
     if (prev) {
       // The same file named twice (RSS enclosure and media:content): fill in what the first lacked.
-      prev.type ??= type?.trim().toLowerCase() || null;
+      prev.type ??= mime;
       prev.length ??= len;
       prev.duration ??= duration;
       return;
     }
-    const e = { url: abs, type: type?.trim().toLowerCase() || null, length: len, duration };
+    const e = { url: abs, type: mime, length: len, duration };
     this.list.push(e);
     this.byUrl.set(abs, e);
   }
@@ -78,13 +80,15 @@ interface Extras {
   chaptersUrl: string | null;
 }
 
-/** CategoryList keeps trimmed, non-empty categories, first occurrence only. */
+/** CategoryList keeps trimmed, well-formed, non-empty categories, first occurrence only. */
 export class CategoryList {
   private readonly seen = new Set<string>();
   readonly list: string[] = [];
   add(v: string | null | undefined): void {
-    const t = v?.replace(/\s+/g, ' ').trim();
-    if (!t || this.seen.has(t)) return;
+    // Well-formed before comparing: "a" and "a\u0000" are one tag on every engine.
+    const t = v && wellFormed(v).replace(CONTROL, '').replace(/\s+/g, ' ').trim();
+    // Kilobytes of text are no tag (and more than PostgreSQL's tag index takes): dropped.
+    if (!t || this.seen.has(t) || !fitsIndex(t)) return;
     this.seen.add(t);
     this.list.push(t);
   }

@@ -5,7 +5,8 @@ import { CategoryList, EnclosureList, httpUrl, parseDuration } from './extras.js
 import { absoluteUrl, cleanTitle, foldText, normalizeItems, type RawItem } from './normalize.js';
 
 type Json = Record<string, unknown>;
-const obj = (v: unknown): Json => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {});
+const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
+const obj = (v: unknown): Json => (isObject(v) ? v : {});
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : null);
 
 // Any jsonfeed.org version URL: http or https, with or without "www." and a trailing slash.
@@ -59,7 +60,8 @@ export function parseJsonFeed(text: string, url: string): ParseOutcome {
   }
   if (!isJsonFeed(doc)) return { kind: 'invalid', reason: 'not a JSON Feed (no jsonfeed.org version or no items)' };
   const base = absoluteUrl(doc.feed_url, url) ?? url;
-  const items = (Array.isArray(doc.items) ? doc.items : []).map(obj);
+  // An entry that is not an object (null, a number, a string, an array) is no item at all.
+  const items = (Array.isArray(doc.items) ? doc.items : []).filter(isObject);
   return {
     kind: 'feed', recovered: false,
     feed: {

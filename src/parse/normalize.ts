@@ -3,6 +3,7 @@ import { decodeHTMLStrict } from 'entities';
 import type { Enclosure, Item } from '../model.js';
 import { httpUrl } from './extras.js';
 import { sanitizeHtml } from './sanitize.js';
+import { CONTROL, itemKey, wellFormed } from '../text/well-formed.js';
 
 /** RawItem is one entry as a format adapter read it, before normalization. */
 export interface RawItem {
@@ -30,17 +31,17 @@ export interface RawItem {
   chaptersUrl?: unknown;
 }
 
-/** textOf flattens what an XML-to-object mapper produced (string, {_: text}, arrays) into a string. */
+/** textOf flattens what an XML-to-object mapper produced (string, {_: text}, arrays) into a well-formed string. */
 function textOf(v: unknown): string | null {
   if (v === null || v === undefined) return null;
-  if (typeof v === 'string') return v;
+  if (typeof v === 'string') return wellFormed(v);
   if (typeof v === 'number') return String(v);
   if (Array.isArray(v)) return textOf(v[0]);
   if (typeof v === 'object') {
     const o = v as Record<string, unknown>;
     if ('_' in o) return textOf(o._);
     if ('name' in o) return textOf(o.name);
-    if ('$' in o && typeof (o.$ as Record<string, unknown>).href === 'string') return (o.$ as Record<string, string>).href;
+    if ('$' in o && typeof (o.$ as Record<string, unknown>).href === 'string') return wellFormed((o.$ as Record<string, string>).href);
     // Markup the mapper turned into child elements (<b> inside a repaired title): join their text.
     return Object.entries(o).filter(([k]) => k !== '$').map(([, x]) => textOf(x) ?? '').join('') || null;
   }
@@ -50,13 +51,11 @@ function textOf(v: unknown): string | null {
 // ASCII whitespace only: NBSP and the other Unicode spaces in a title are meant (French "« »").
 // Other C0 controls are not allowed in XML text at all (XML 1.0 §2.2) and are dropped.
 const ASCII_SPACE = /[ \t\n\r\f]+/g;
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\x00-\x08\x0b\x0e-\x1f\x7f]/g;
 
-/** foldText folds runs of ASCII whitespace into one space and trims them; "" becomes null. */
+/** foldText folds runs of ASCII whitespace into one space and trims them, in well-formed text; "" becomes null. */
 export function foldText(s: string | null | undefined): string | null {
   if (!s) return null;
-  const t = s.replace(CONTROL, '').replace(ASCII_SPACE, ' ').replace(/^ | $/g, '');
+  const t = wellFormed(s).replace(CONTROL, '').replace(ASCII_SPACE, ' ').replace(/^ | $/g, '');
   return t || null;
 }
 
@@ -94,7 +93,8 @@ export function normalizeItems(raws: readonly RawItem[], base: string): Item[] {
   // seen under it (hashed only then: most keys are never repeated).
   const seen = new Map<string, { first: Item; prints: Set<string> | null }>();
   for (const r of raws) {
-    const guid = textOf(r.guid)?.trim() || null;
+    // Controls are dropped from the GUID as from its key: the GUID shown is the one the item is known by.
+    const guid = textOf(r.guid)?.replace(CONTROL, '').trim() || null;
     const link = absoluteUrl(r.link, base);
     const title = r.titleIsText ? foldText(textOf(r.title)) : cleanTitle(r.title);
     const summary = cleanBody(r.summary);
@@ -110,7 +110,7 @@ export function normalizeItems(raws: readonly RawItem[], base: string): Item[] {
       comments: absoluteUrl(r.comments, base), episode: r.episode ?? null, season: r.season ?? null, explicit: r.explicit ?? null,
       transcriptUrl: absoluteUrl(r.transcriptUrl, base), chaptersUrl: absoluteUrl(r.chaptersUrl, base),
     };
-    const primary = guid ?? link ?? `sha1:${hash(`${title ?? ''}\n${item.published ?? ''}`)}`;
+    const primary = itemKey(guid ?? link ?? `sha1:${hash(`${title ?? ''}\n${item.published ?? ''}`)}`);
     const claimed = seen.get(primary);
     if (!claimed) {
       seen.set(primary, { first: item, prints: null });

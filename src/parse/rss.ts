@@ -69,9 +69,15 @@ function personName(v: string | null): string | null {
   return (m ? m[1].trim() : s) || null;
 }
 
-/** guidUrl is a permalink GUID made absolute (RSS 2.0: isPermaLink defaults to true), or null. */
+/**
+ * guidUrl is the GUID as the link of an item without one: only a GUID that is an absolute http(s)
+ * URL, as kept (a relative one marked isPermaLink="true" was resolved against xml:base by
+ * permalinkGuid), and not marked isPermaLink="false". RSS 2.0 lets isPermaLink default to true,
+ * but an opaque "p1" resolved as a path would be "<feed's directory>/p1", a page that never
+ * existed; feedparser, too, takes a GUID as the link only when it looks like a URL.
+ */
 function guidUrl(guidEl: XmlElement | null, guid: string | null): string | null {
-  if (!guidEl || !guid || (attr(guidEl, 'ispermalink') ?? 'true').trim().toLowerCase() === 'false') return null;
+  if (!guidEl || !guid || !/^https?:\/\//i.test(guid) || (attr(guidEl, 'ispermalink') ?? '').trim().toLowerCase() === 'false') return null;
   return httpUrl(guid, guidEl.base);
 }
 

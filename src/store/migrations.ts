@@ -1,6 +1,7 @@
 // The schema as an append-only list: the database's version is how many of these it has run
 // (PRAGMA user_version). Never edit or reorder an entry that has shipped; add a new one.
 import type Database from 'better-sqlite3';
+import { wellFormedItemKeys } from './migrate-item-keys.js';
 import { sanitizeStoredItems } from './migrate-stored-html.js';
 import { itemSearchText } from './search-text.js';
 import { feedHost } from '../model.js';
@@ -140,4 +141,7 @@ export const migrations: readonly Migration[] = [
       set.run(category, JSON.stringify(folderKeys(category)), f.id);
     }
   },
+  // 10: item keys as the parse stage makes them now, well-formed (a lone surrogate stored as
+  // invalid UTF-8 never matched its item again; see migrate-item-keys.ts). PostgreSQL never stored one.
+  wellFormedItemKeys,
 ];

@@ -88,6 +88,46 @@ describe('refresh', () => {
     expect(listFeeds(ctx.db())[0]).toMatchObject({ url: `${server.url}/blog/rss`, etag: '"rss"', title: 'Found' });
   });
 
+  it('tries the feed links of a page in order: past a 404 and an HTML page, the third, a feed, becomes the subscription', async () => {
+    const page = (...hrefs: string[]) => serve(200, `<!doctype html><html><head>${hrefs.map((h) => `<link rel="alternate" type="application/rss+xml" href="${h}">`).join('')}</head></html>`, { 'content-type': 'text/html' });
+    server = await startFeedServer({
+      '/blog': page('/gone.xml', '/other-page', '/real.xml'),
+      // Another page announcing a feed: discovery does not go on from a discovered page.
+      '/other-page': page('/never.xml'),
+      '/real.xml': serve(200, rss('Real', [{ guid: 'r', title: 'real' }])),
+      '/never.xml': serve(200, rss('Never', [{ guid: 'n', title: 'never' }])),
+    });
+    const ctx = testContext();
+    subscribe(ctx, `${server.url}/blog`);
+    const { results, listen } = recorder();
+    await refreshCommand(ctx, opts(), listen);
+    expect(results[0]).toMatchObject({ outcome: 'updated', added: 1, movedTo: `${server.url}/real.xml` });
+    expect(listFeeds(ctx.db())[0]).toMatchObject({ url: `${server.url}/real.xml`, title: 'Real' });
+    expect(server.hits('/never.xml')).toBe(0);
+  });
+
+  it('names every feed link of a page that failed, on one line, and fetches at most five of them', async () => {
+    const links = ['/a', '/b', '/c', '/d', '/e', '/f'];
+    server = await startFeedServer({
+      '/blog': serve(200, `<!doctype html><html><head>${links.map((h) => `<link rel="alternate" type="application/atom+xml" href="${h}">`).join('')}</head></html>`, { 'content-type': 'text/html' }),
+      '/b': serve(200, '<!doctype html><html><body>a page</body></html>', { 'content-type': 'text/html' }),
+      '/c': serve(200, 'not a feed', { 'content-type': 'text/plain' }),
+      '/d': serve(500, 'oops'),
+      '/e': serve(200, '<html><head><link rel="alternate" type="application/rss+xml" href="/f"></head></html>', { 'content-type': 'text/html' }),
+      '/f': serve(200, rss('F', [{ guid: 'f', title: 'f' }])),
+    });
+    const ctx = testContext();
+    subscribe(ctx, `${server.url}/blog`);
+    const { results, listen } = recorder();
+    expect(await refreshCommand(ctx, opts(), listen)).toMatchObject({ failed: 1 });
+    const u = server.url;
+    const why = `parse: an HTML page; none of its 6 feed links worked: ${u}/a: HTTP 404; ${u}/b: an HTML page, not a feed; ` +
+      `${u}/c: not a feed (no XML or JSON found); ${u}/d: HTTP 500; ${u}/e: an HTML page, not a feed (1 more not tried)`;
+    expect(results[0]).toMatchObject({ outcome: 'failed', error: why });
+    expect(listFeeds(ctx.db())[0]).toMatchObject({ url: `${u}/blog`, lastError: why });
+    expect(server.hits('/f')).toBe(0);
+  });
+
   it('records failures with a reason and backs off, disables 410s, and skips them until forced or named', async () => {
     server = await startFeedServer({
       '/404': serve(404, 'no'), '/410': serve(410, 'gone'), '/html': serve(200, '<html><body>hi</body></html>', { 'content-type': 'text/html' }),

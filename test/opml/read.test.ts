@@ -60,6 +60,14 @@ describe('readOpml leniency', () => {
     expect(list.subscriptions[2].title).toBe('Doug Varone & Dancers: <i>Deconstructing English</i>');
   });
 
+  it('makes titles and folder names well-formed text without control characters (U+0000 included)', () => {
+    const doc = '<opml version="2.0"><head><title>L\u0000ist</title></head><body><outline text="Fol\u0001der &#xD800;">' +
+      '<outline text="a\u0000b&#0;c&#xD800;" xmlUrl="http://e.example/f"/></outline></body></opml>';
+    const list = readOpml(Buffer.from(doc), 'x.opml');
+    expect(list.title).toBe('List');
+    expect(list.subscriptions).toEqual([{ url: 'http://e.example/f', title: 'ab\ufffdc\ufffd', siteUrl: null, category: 'Folder \ufffd' }]);
+  });
+
   it('reads a truncated export that lost its head', () => {
     expect(read('headless-fragment.opml').subscriptions.map((s) => s.url))
       .toEqual(['http://www.thecssninja.com/feed', 'http://hakim.se/rss.xml']);

@@ -11,6 +11,7 @@ describe('normalizeFeedUrl', () => {
     ['//e.example/feed', 'http://e.example/feed'],
     ['HTTPS://F.example/Feed#top', 'https://f.example/Feed'],
     ['http://127.0.0.1:8698/feed/1', 'http://127.0.0.1:8698/feed/1'],
+    [`http://g.example/feed?q=${'x'.repeat(1970)}`, `http://g.example/feed?q=${'x'.repeat(1970)}`],
   ])('makes %j fetchable as %s', (raw, url) => {
     expect(normalizeFeedUrl(raw)).toEqual({ ok: true, url });
   });
@@ -23,6 +24,7 @@ describe('normalizeFeedUrl', () => {
     ['hhttps://typo.example/', 'unsupported-scheme'],
     ['http://', 'invalid-url'],
     ['http://not yet implemented', 'invalid-url'],
+    [`http://g.example/feed?q=${'x'.repeat(2000)}`, 'invalid-url'],
   ])('refuses %j as %s', (raw, reason) => {
     expect(normalizeFeedUrl(raw)).toEqual({ ok: false, reason });
   });

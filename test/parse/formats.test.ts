@@ -159,6 +159,13 @@ describe('JSON Feed', () => {
     expect(o).toMatchObject({ kind: 'invalid', reason: expect.stringMatching(/^not valid JSON \([^\n\r]{1,200}\)$/) });
   });
 
+  it('skips entries of items that are not objects instead of storing an item with every field null', () => {
+    const doc = JSON.stringify({ version: 'https://jsonfeed.org/version/1.1', title: 'j',
+      items: [null, 7, 'text', [{ id: 'in-an-array' }], true, { id: 'real', title: 'Real' }, {}] });
+    const items = feedOf(parseFeedDocument(doc, 'https://e.example/')).items;
+    expect(items.map((i) => [i.guid, i.title])).toEqual([['real', 'Real'], [null, null]]);
+  });
+
   it('refuses JSON that is not a feed with a one-line reason', () => {
     expect(parseFeedDocument('{"name":"package.json"}', 'https://e.example/')).toEqual({ kind: 'invalid', reason: 'not a JSON Feed (no jsonfeed.org version or no items)' });
   });
@@ -191,6 +198,21 @@ describe('RSS items with more than one body, and permalink GUIDs', () => {
     expect(parse(doc('<guid isPermaLink="true">episode/1/</guid>')).items[0]).toMatchObject({ guid: 'http://example.com/podcast/episode/1/', key: 'http://example.com/podcast/episode/1/' });
     expect(parse(doc('<guid>episode/1/</guid>')).items[0].guid).toBe('episode/1/');
     expect(parse(doc('<guid isPermaLink="true">urn:uuid:1</guid>')).items[0].guid).toBe('urn:uuid:1');
+  });
+
+  it('takes a GUID as the link of an item without one only when it is an absolute http(s) URL, not marked isPermaLink="false"', () => {
+    const link = (guid: string) => parse(`<rss version="2.0"><channel><title>p</title><item>${guid}<title>t</title></item></channel></rss>`,
+      'https://e.example/blog/feed.xml').items[0].link;
+    // An unmarked GUID is a name (isPermaLink's default does not make it a path): never "https://e.example/blog/p1".
+    expect(link('<guid>p1</guid>')).toBeNull();
+    expect(link('<guid>/posts/1</guid>')).toBeNull();
+    expect(link('<guid>urn:uuid:1</guid>')).toBeNull();
+    expect(link('<guid>HTTPS://e.example/posts/1</guid>')).toBe('https://e.example/posts/1');
+    expect(link('<guid isPermaLink="false">https://e.example/posts/1</guid>')).toBeNull();
+    // A GUID the publisher marks isPermaLink="true" is a URL: resolved against xml:base as the GUID itself, it is the link.
+    expect(link('<guid isPermaLink="true">p1</guid>')).toBe('https://e.example/blog/p1');
+    expect(parse(`<rss xml:base="http://example.com/podcast/"><channel><title>p</title><item><guid isPermaLink="true">episode/1/</guid></item></channel></rss>`)
+      .items[0].link).toBe('http://example.com/podcast/episode/1/');
   });
 });
 

@@ -1,5 +1,12 @@
+import crypto from 'node:crypto';
+import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { Store } from '../../src/store/contract.js';
+import { openPostgres } from '../../src/store/postgres/index.js';
+import { openSqlite } from '../../src/store/sqlite.js';
+import { collect, tempDir } from '../helpers.js';
+import { freshDatabase, pgAvailable } from '../pg.js';
 import { sanitizeHtml } from '../../src/parse/sanitize.js';
 import { itemSearchText } from '../../src/store/search-text.js';
 import { htmlToText, replayedText, storedHtmlToText } from '../../src/text/html.js';
@@ -70,4 +77,37 @@ describe('itemSearchText', () => {
     const t = itemSearchText({ title: 'Bread', summary: '<p>We bake.</p>', content: '<p>We bake.</p><p>At length.</p>', categories: ['Food'] });
     expect(t).toEqual({ title: 'Bread\nFood', body: 'We bake.\n\nAt length.' });
   });
+});
+
+describe('itemSearchText bounds', () => {
+  it('indexes at most 300,000 bytes of body and 30,000 of title, cut between characters', () => {
+    const t = itemSearchText({ title: '\u4e2d'.repeat(20_000), summary: null, content: `<p>${'\ud83d\ude00'.repeat(100_000)}</p>`, categories: [] });
+    expect(Buffer.byteLength(t.title)).toBe(30_000);
+    expect(t.title).toBe('\u4e2d'.repeat(10_000));
+    expect(Buffer.byteLength(t.body)).toBe(300_000);
+    expect(t.body).toBe('\ud83d\ude00'.repeat(75_000));
+  });
+});
+
+const NOW = '2026-01-01T00:00:00.000Z';
+const engines: [string, () => Promise<Store>][] = [
+  ['SQLite', async () => openSqlite(path.join(tempDir(), 'big.db'))],
+  ...(pgAvailable ? [['PostgreSQL', async () => openPostgres(await freshDatabase())] as [string, () => Promise<Store>]] : []),
+];
+
+describe.each(engines)('an item of megabytes of distinct words on %s', (_engine, open) => {
+  it('is stored and found by a word at its beginning (PostgreSQL refused a tsvector over 1 MB)', async () => {
+    const store = await open();
+    try {
+      const { added } = await store.addSubscriptions([{ url: 'http://e.example/f', title: null, siteUrl: null, category: '' }], NOW);
+      const words = Array.from({ length: 150_000 }, () => crypto.randomBytes(6).toString('hex')).join(' ');
+      const item = { key: 'k', guid: 'k', link: null, title: 't', author: null, published: null, updated: null, summary: null, content: `<p>needle ${words}</p>`,
+        enclosures: [], categories: [], duration: null, comments: null, episode: null, season: null, explicit: null, transcriptUrl: null, chaptersUrl: null };
+      expect(await store.recordFetch(added[0].id, { items: [item], movedTo: null, state: { status: 200, error: null, nextCheckAt: null } }, NOW))
+        .toMatchObject({ added: 1 });
+      expect((await collect(store.search('needle', {}))).map((h) => h.guid)).toEqual(['k']);
+    } finally {
+      await store.close();
+    }
+  }, 60_000);
 });

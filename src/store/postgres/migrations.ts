@@ -8,6 +8,7 @@
 // Only lease expiry is a timestamptz on the database's clock, which every crawler machine shares.
 import type pg from 'pg';
 import { StoreError } from '../../errors.js';
+import { itemKey } from '../../text/well-formed.js';
 import { pgFault, type Pg } from './connect.js';
 import { folderKeys } from '../folders.js';
 
@@ -145,6 +146,19 @@ export const pgMigrations: readonly PgMigration[] = [
     await c.query(`UPDATE feeds f SET folder_keys = ARRAY(SELECT jsonb_array_elements_text(u.keys))
                    FROM unnest($1::text[], $2::jsonb[]) AS u(category, keys) WHERE f.category = u.category`,
     [rows.map((r) => r.category), rows.map((r) => JSON.stringify(folderKeys(r.category)))]);
+  },
+  // 4: item keys as the parse stage makes them now (itemKey): without C0 controls, and one over
+  // 2,000 bytes as a hash of it, so the next refresh finds the item instead of storing it twice.
+  // (A key with U+0000 or a lone surrogate never reached PostgreSQL.) A key that another item of
+  // its feed already has, or gets first, stays as it was.
+  async (c) => {
+    const rows = await c.query<{ id: number; feed_id: number; key: string }>(
+      `SELECT id, feed_id, key FROM items WHERE key ~ '[\\x01-\\x08\\x0b\\x0e-\\x1f\\x7f]' OR octet_length(key) > 2000 ORDER BY id`);
+    for (const r of rows.rows) {
+      const key = itemKey(r.key);
+      if (key === r.key) continue;
+      await c.query(`UPDATE items SET key = $1 WHERE id = $2 AND NOT EXISTS (SELECT 1 FROM items WHERE feed_id = $3 AND key = $1)`, [key, r.id, r.feed_id]);
+    }
   },
 ];
 
