@@ -65,7 +65,7 @@ describe('readOpml leniency', () => {
       '<outline text="a\u0000b&#0;c&#xD800;" xmlUrl="http://e.example/f"/></outline></body></opml>';
     const list = readOpml(Buffer.from(doc), 'x.opml');
     expect(list.title).toBe('List');
-    expect(list.subscriptions).toEqual([{ url: 'http://e.example/f', title: 'ab\ufffdc\ufffd', siteUrl: null, category: 'Folder \ufffd' }]);
+    expect(list.subscriptions).toEqual([{ url: 'http://e.example/f', title: 'ab\ufffdc\ufffd', siteUrl: null, category: 'Folder \ufffd', folders: ['Folder \ufffd'] }]);
   });
 
   it('reads a truncated export that lost its head', () => {
