@@ -3,6 +3,7 @@
 import type Database from 'better-sqlite3';
 import { sanitizeStoredItems } from './migrate-stored-html.js';
 import { itemSearchText } from './search-text.js';
+import { reindexSearch } from './reindex-search.js';
 import { feedHost } from '../model.js';
 
 /** Migration is SQL to run, or a function for steps SQL alone cannot do (e.g. reindexing text). */
@@ -119,4 +120,8 @@ export const migrations: readonly Migration[] = [
     const set = db.prepare('UPDATE feeds SET host = ? WHERE id = ?');
     for (const f of db.prepare('SELECT id, url FROM feeds').all() as { id: number; url: string }[]) set.run(feedHost(f.url), f.id);
   },
+  // 8: the full-text index holds folded terms made in TypeScript, as PostgreSQL's does, so that
+  // c++, c# and .net are words, Chinese, Japanese and Thai text is cut into words, and Søren is
+  // found as soren on both engines (see reindex-search.ts).
+  reindexSearch,
 ];

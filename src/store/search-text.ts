@@ -1,4 +1,5 @@
 import { storedHtmlToText } from '../text/html.js';
+import { indexedText } from './search-terms.js';
 
 /**
  * itemSearchText is what the full-text index holds for an item: its title with its categories
@@ -12,4 +13,10 @@ export function itemSearchText(i: { title: string | null; summary: string | null
   // Content usually repeats the summary; index it once.
   const body = content.includes(summary) ? content : `${summary}\n${content}`.trim();
   return { title: [i.title ?? '', ...(i.categories ?? [])].join('\n').trim(), body };
+}
+
+/** itemIndexText is what the full-text index is given for an item: itemSearchText's title and body as folded terms. */
+export function itemIndexText(i: Parameters<typeof itemSearchText>[0]): { title: string; body: string } {
+  const t = itemSearchText(i);
+  return { title: indexedText(t.title), body: indexedText(t.body) };
 }

@@ -9,6 +9,7 @@
 import type pg from 'pg';
 import { StoreError } from '../../errors.js';
 import { pgFault, type Pg } from './connect.js';
+import { reindexSearchPg } from './reindex-search.js';
 
 /** PgMigration is SQL to run, or a function for steps SQL alone cannot do. */
 export type PgMigration = string | ((c: pg.PoolClient) => Promise<void>);
@@ -125,6 +126,9 @@ export const pgMigrations: readonly PgMigration[] = [
      created_at text COLLATE "C" NOT NULL,
      PRIMARY KEY (model, item_id)
    );`,
+  // 2: the search index is given folded terms made in TypeScript, as SQLite's is (SQLite's
+  // migration 8), and cuts phrases at the title's end (see reindex-search.ts).
+  reindexSearchPg,
 ];
 
 // Any fixed number: every Inkzee migrating a database holds this lock while it does.

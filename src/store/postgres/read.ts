@@ -9,6 +9,9 @@ import { query, type Pg } from './connect.js';
 import { itemWhere, Params } from './item-where.js';
 import { fromRow, ITEM_COLUMNS, queryRows, streamItems } from './rows.js';
 import { searchSql } from './search.js';
+import { parseSearchQuery, type SearchQuery } from '../search-query.js';
+import { snippetOf } from '../search-snippet.js';
+import { itemSearchText } from '../search-text.js';
 
 /** items streams items newest first (by publication, else first seen), in constant memory. */
 export function items(db: Pg, f: ItemFilter): AsyncIterable<StoredItem> {
@@ -36,9 +39,19 @@ export async function item(db: Pg, id: number): Promise<StoredItem | undefined> 
 
 /** search streams items matching a query (words, word*, OR, "phrases"), best first. */
 export function search(db: Pg, q: string, f: ItemFilter): AsyncIterable<SearchHit> {
-  // Built before the stream starts, so that a query without words is refused at once.
-  const { sql, values } = searchSql(q, f);
-  return streamItems<{ snippet: string; rank: number }>(db, sql, values, ['snippet', 'rank']);
+  // Parsed before the stream starts, so that a query without words is refused at once.
+  const query = parseSearchQuery(q);
+  if (query.any.length === 0) return (async function* () {})();
+  const { sql, values } = searchSql(query, f);
+  return withSnippets(streamItems<{ snippet: string; rank: number }>(db, sql, values, ['snippet', 'rank']), query);
+}
+
+/** withSnippets fills in each hit's snippet from its text as it streams past, as the SQLite store does. */
+async function* withSnippets(hits: AsyncIterable<SearchHit>, q: SearchQuery): AsyncIterable<SearchHit> {
+  for await (const h of hits) {
+    h.snippet = snippetOf(itemSearchText(h), q);
+    yield h;
+  }
 }
 
 /** stats counts feeds by state, items per day since a day (YYYY-MM-DD), and the biggest feeds. */
