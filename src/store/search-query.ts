@@ -31,19 +31,20 @@ export interface SearchQuery {
 export function parseSearchQuery(query: string): SearchQuery {
   const words = query.match(/"[^"]*"|\S+/g) ?? [];
   const groups: Phrase[][] = [[]];
-  let open = false; // whether the current AND group has any word yet, with terms or not
+  let afterWord = false; // OR is an operator after a word (with terms or not), else a word itself
   let given = 0;
   let count = 0;
   for (const w of words) {
-    if (w === 'OR') {
-      if (open) { groups.push([]); open = false; }
+    if (w === 'OR' && afterWord) {
+      groups.push([]);
+      afterWord = false;
       continue;
     }
     const prefix = w.endsWith('*') && w.length > 1;
     const text = (prefix ? w.slice(0, -1) : w).replace(/^"|"$/g, '');
     if (!text.trim()) continue;
     given++;
-    open = true;
+    afterWord = true;
     const terms = termsOf(text);
     count += terms.length;
     if (terms.length) groups.at(-1)!.push(terms.map((term, k) => ({ term, prefix: prefix && k === terms.length - 1 })));
