@@ -9,7 +9,7 @@ import type { Item } from '../../src/model.js';
 import type { Store } from '../../src/store/contract.js';
 import { openPostgres } from '../../src/store/postgres/index.js';
 import { openSqlite } from '../../src/store/sqlite.js';
-import { tempDir } from '../helpers.js';
+import { cli, tempDir } from '../helpers.js';
 import { freshDatabase, pgAvailable } from '../pg.js';
 
 const item = (key: string, title: string, summary: string | null = null, categories: string[] = []): Item => ({
@@ -36,9 +36,11 @@ const ITEMS = [
 ];
 
 const stores: [string, Store][] = [];
+const where: Record<string, string> = {};
 beforeAll(async () => {
-  stores.push(['sqlite', openSqlite(path.join(tempDir(), 'words.db'))]);
-  if (pgAvailable) stores.push(['postgres', await openPostgres(await freshDatabase())]);
+  where.sqlite = path.join(tempDir(), 'words.db');
+  stores.push(['sqlite', openSqlite(where.sqlite)]);
+  if (pgAvailable) stores.push(['postgres', await openPostgres(where.postgres = await freshDatabase())]);
   for (const [, s] of stores) {
     const { added } = await s.addSubscriptions([{ url: 'https://w.example/', title: null, siteUrl: null, category: '' }], '2026-01-01T00:00:00.000Z');
     await s.recordFetch(added[0].id, { movedTo: null, state: { status: 200, error: null, nextCheckAt: null }, items: ITEMS }, '2026-01-01T00:00:00.000Z');
@@ -97,6 +99,11 @@ describe.each(['sqlite', 'postgres'])('search words on %s', (engine) => {
     expect(() => store()!.search(`"${words(65)}"`, {})).toThrow('search: the query has 65 words; at most 64');
     expect(await keys(store()!, words(64))).toStrictEqual([]);
     expect(await keys(store()!, ['rust', ...Array(63).fill('OR rust')].join(' '))).toStrictEqual(['rust', 'rusta']);
+  });
+
+  it.skipIf(engine === 'postgres' && !pgAvailable)('says so in one line with exit 2 through the CLI', async () => {
+    const words = Array.from({ length: 5000 }, (_, k) => `w${k}`).join(' ');
+    expect(await cli(['--db', where[engine], 'search', words])).toStrictEqual({ code: 2, stdout: '', stderr: 'inkzee: search: the query has 5000 words; at most 64\n' });
   });
 
   it.skipIf(engine === 'postgres' && !pgAvailable)('shows the original text in snippets, matched words marked', async () => {
