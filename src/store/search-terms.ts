@@ -20,7 +20,10 @@ export const MAX_TERM = 100;
 // letter (C++20 is c++ and 20, a+b is a and b).
 const TOKEN = /(?<![\p{L}\p{N}\p{M}.])\.(?=\p{L})[\p{L}\p{N}\p{M}]+|[\p{L}\p{N}\p{M}]+(?:[+#]+(?![\p{L}\p{M}+#]))?/gu;
 const ASCII_WORD = /^[a-zA-Z0-9]+$/;
-const NON_WORD = /[^\p{L}\p{N}\p{M}]+/u;
+// What separates terms after folding: besides punctuation, numbers other than digits (৴, 𐄇; most
+// others, ² or ①, fold to digits) and marks that begin a term, which PostgreSQL's parser drops
+// (it asks the C library what a letter is) while FTS5 keeps them.
+const NON_WORD = /[^\p{L}\p{Nd}\p{Nl}\p{M}]+\p{M}*|^\p{M}+/u;
 const UNSPACED = /[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\u30fc\p{sc=Thai}\p{sc=Lao}\p{sc=Khmer}\p{sc=Myanmar}]/u;
 // One Chinese or Japanese character (with its marks), or a run of anything else.
 const CJK_PIECES = /[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\u30fc]\p{M}*|[^\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\u30fc]+/gu;
@@ -46,6 +49,7 @@ const SPELLED: Record<string, string> = Object.fromEntries((
   .split(' ').filter(Boolean).map((p) => { const c = String.fromCodePoint(p.codePointAt(0)!); return [c, p.slice(c.length)]; }),
 );
 SPELLED['ς'] = 'σ'; // final sigma: the same letter as σ
+SPELLED['\u0345'] = 'ι'; // the iota subscript on its own, which FTS5 folds to ι
 const SPELLED_CHARS = new RegExp(`[${Object.keys(SPELLED).join('')}]`, 'gu');
 
 const segmenter = new Intl.Segmenter('und', { granularity: 'word' });
