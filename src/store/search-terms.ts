@@ -17,8 +17,8 @@
 export const MAX_TERM = 100;
 
 // A word, or .word, or word++/word#: a dot counts before a word, + and # after one and before no
-// letter (C++20 is c++ and 20, a+b is a and b).
-const TOKEN = /(?<![\p{L}\p{N}\p{M}.])\.(?=\p{L})[\p{L}\p{N}\p{M}]+|[\p{L}\p{N}\p{M}]+(?:[+#]+(?![\p{L}\p{M}+#]))?/gu;
+// letter, # before no digit either (C++20 is c++ and 20, issue#12 is issue and 12, a+b is a and b).
+const TOKEN = /(?:(?<![\p{L}\p{N}\p{M}.])\.(?=\p{L}))?[\p{L}\p{N}\p{M}]+(?:\++(?![\p{L}\p{M}+#])|[+#]*#[+#]*(?![\p{L}\p{N}\p{M}+#]))?/gu;
 const ASCII_WORD = /^[a-zA-Z0-9]+$/;
 // What separates terms after folding: besides punctuation, numbers other than digits (৴, 𐄇; most
 // others, ² or ①, fold to digits) and marks that begin a term, which PostgreSQL's parser drops
@@ -57,6 +57,9 @@ const segmenter = new Intl.Segmenter('und', { granularity: 'word' });
 /** foldWord is a word as it is indexed and searched: lower case, without accents, ligatures or special letters. */
 export function foldWord(w: string): string {
   if (ASCII_WORD.test(w)) return w.toLowerCase();
+  if (ASCII_TEXT.test(w)) return w.toLowerCase();
+  // One kana or unified ideograph, as Chinese and Japanese text is cut: no folding changes it.
+  if (w.length === 1 && ((w >= '\u3041' && w <= '\u3096') || (w >= '\u30a1' && w <= '\u30fa') || w === '\u30fc' || (w >= '\u4e00' && w <= '\u9fff'))) return w;
   return w.normalize('NFKD').toLowerCase().replace(ACCENTS, '$1').replace(SPELLED_CHARS, (c) => SPELLED[c]).normalize('NFC');
 }
 
@@ -74,13 +77,20 @@ export function scanTerms(text: string, emit: Emit): void {
     const suffix = symbols.replace(/./g, (c) => (c === '+' ? 'plus' : 'sharp'));
     const parts = UNSPACED.test(core) ? segments(core, start + (dot ? 1 : 0)) : [[core, start + (dot ? 1 : 0)] as const];
     const terms: [string, number, number][] = [];
-    for (const [part, at] of parts) {
-      const folded = foldWord(part);
-      for (const t of ASCII_WORD.test(folded) ? [folded] : folded.split(NON_WORD)) if (t) terms.push([t, at, at + part.length]);
-    }
-    if (terms.length === 0) continue;
-    if (dot) { terms[0][0] = `dot${terms[0][0]}`; terms[0][1] = start; }
-    if (suffix) { terms.at(-1)![0] += suffix; terms.at(-1)![2] = start + word.length; }
+    let cleanStart = true, cleanEnd = true; // whether the folded word begins and ends with a term, not a separator
+    parts.forEach(([part, at], k) => {
+      const pieces = foldWord(part).split(NON_WORD);
+      if (k === 0) cleanStart = pieces[0] !== '';
+      if (k === parts.length - 1) cleanEnd = pieces.at(-1) !== '';
+      for (const t of pieces) if (t) terms.push([t, at, at + part.length]);
+    });
+    const end = start + word.length;
+    // The spelt symbols join the word's first or last term, unless that is cut off from them: by
+    // a script written without spaces (東京#), or by a character that folds to nothing.
+    if (dot && (!terms.length || !cleanStart || UNSPACED.test(core[0]))) terms.unshift(['dot', start, start + 1]);
+    else if (dot) { terms[0][0] = `dot${terms[0][0]}`; terms[0][1] = start; }
+    if (suffix && (!terms.length || !cleanEnd || UNSPACED.test(lastChar(core)))) terms.push([suffix, end - symbols.length, end]);
+    else if (suffix) { terms.at(-1)![0] += suffix; terms.at(-1)![2] = end; }
     for (const [t, s, e] of terms) emit(cut(t), s, e);
   }
 }
@@ -103,14 +113,68 @@ function cut(t: string): string {
   return t.slice(0, n);
 }
 
-/** termsOf lists a text's terms in order. */
-export function termsOf(text: string): string[] {
-  const out: string[] = [];
-  scanTerms(text, (t) => out.push(t));
-  return out;
+// indexedText's whole-text passes, the same rules as TOKEN's: a leading dot, a trailing + or # run.
+const ASCII_TEXT = /^[\x00-\x7f]*$/;
+const ASCII_SYMBOLS = /\.(?<=(?:^|[^A-Za-z0-9.])\.)(?=[A-Za-z])|[+#]+(?<=[A-Za-z0-9][+#]+)(?![A-Za-z+#])/g;
+// The symbol first and the look-behind after it: a pattern that starts with a look-behind is tried
+// at every position of the text, twenty times slower.
+const SYMBOLS = /\.(?<=(?:^|[^\p{L}\p{N}\p{M}.])\.)(?=\p{L})|[+#]+(?<=[\p{L}\p{N}\p{M}][+#]+)(?![\p{L}\p{M}+#])/gu;
+/** spell spells out a leading dot or a trailing + or # run; a run with # before a digit (issue#12) is not one. */
+function spell(m: string, at: number, text: string): string {
+  // Next to a script written without spaces the spelling is a word of its own (東京# is 東 京 sharp).
+  if (m === '.') return UNSPACED.test(text[at + 1]) ? 'dot ' : 'dot';
+  if (m.includes('#') && /\p{N}/u.test(text[at + m.length] ?? '')) return m;
+  const spelt = m.replace(/./g, (c) => (c === '+' ? 'plus' : 'sharp'));
+  return UNSPACED.test(lastChar(text.slice(Math.max(0, at - 8), at))) ? ` ${spelt} ` : `${spelt} `;
 }
 
-/** indexedText is a text as the index is given it: its terms, separated by spaces. */
+/** lastChar is a text's last character, with the mark it may end on left out. */
+function lastChar(s: string): string {
+  return /(\P{M})\p{M}*$/u.exec(s)?.[1] ?? '';
+}
+const CJK_CHAR = /[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\u30fc]\p{M}*/gu;
+const SEGMENTED_RUN = /[\p{L}\p{N}\p{M}]*[\p{sc=Thai}\p{sc=Lao}\p{sc=Khmer}\p{sc=Myanmar}][\p{L}\p{N}\p{M}]*/gu;
+const LONG_ASCII = /[a-z0-9]{101,}/g;
+// ASCII punctuation and spaces, Latin-1's (not ª º µ ¹ ² ³ ¼ ½ ¾, which fold to letters or digits),
+// and General Punctuation's (spaces, dashes, quotes, …, joiners): never part of a term.
+const SEPARATORS = /[\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f\u00a0-\u00a9\u00ab-\u00b1\u00b4\u00b6-\u00b8\u00bb\u00bf\u2000-\u206f]+/;
+
+/** isAscii tells whether a word has only ASCII characters (faster than a regular expression on short words). */
+function isAscii(w: string): boolean {
+  for (let i = 0; i < w.length; i++) if (w.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
+
+/**
+ * indexedText is a text as the index is given it, and as a query's words are read: its terms,
+ * separated by spaces. The same terms as scanTerms gives, made with a few passes over the whole
+ * text instead of one word at a time (a crawl indexes every item it stores; this is several
+ * times cheaper), and most texts are plain ASCII, which takes the fastest of them.
+ */
 export function indexedText(text: string): string {
-  return termsOf(text).join(' ');
+  if (ASCII_TEXT.test(text)) {
+    const s = text.replace(ASCII_SYMBOLS, spell).toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
+    return s.length > MAX_TERM && LONG_ASCII.test(s) ? s.replace(LONG_ASCII, (t) => t.slice(0, MAX_TERM)) : s;
+  }
+  let s = text.replace(SYMBOLS, spell);
+  if (UNSPACED.test(s)) {
+    s = s.replace(CJK_CHAR, ' $& ');
+    if (SEGMENTED.test(s)) s = s.replace(SEGMENTED_RUN, (run) => segments(run, 0).map(([w]) => w).join(' '));
+  }
+  // Split at common separators first, and fold and split only the words with other characters: a
+  // Unicode class or normalization costs several times an ASCII test per character, and most
+  // words, even in text with accents or curly quotes, are ASCII.
+  const out: string[] = [];
+  for (const w of s.toLowerCase().split(SEPARATORS)) {
+    if (!w) continue;
+    if (isAscii(w)) out.push(cut(w));
+    else for (const t of foldWord(w).split(NON_WORD)) if (t) out.push(cut(t));
+  }
+  return out.join(' ');
+}
+
+/** termsOf lists a text's terms in order (indexedText's, split). */
+export function termsOf(text: string): string[] {
+  const s = indexedText(text);
+  return s ? s.split(' ') : [];
 }
