@@ -134,10 +134,13 @@ function lastChar(s: string): string {
 }
 const CJK_CHAR = /[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\u30fc]\p{M}*/gu;
 const SEGMENTED_RUN = /[\p{L}\p{N}\p{M}]*[\p{sc=Thai}\p{sc=Lao}\p{sc=Khmer}\p{sc=Myanmar}][\p{L}\p{N}\p{M}]*/gu;
-const LONG_ASCII = /[a-z0-9]{101,}/g;
 // ASCII punctuation and spaces, Latin-1's (not ª º µ ¹ ² ³ ¼ ½ ¾, which fold to letters or digits),
 // and General Punctuation's (spaces, dashes, quotes, …, joiners): never part of a term.
-const SEPARATORS = /[\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f\u00a0-\u00a9\u00ab-\u00b1\u00b4\u00b6-\u00b8\u00bb\u00bf\u2000-\u206f]+/;
+const SEPARATORS = /[\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f\u00a0-\u00a9\u00ab-\u00b1\u00b4\u00b6-\u00b8\u00bb\u00bf\u2000-\u206f]+/g;
+const NON_ASCII_WORD = /(?<![^ ])[\x00-\x1f\x21-\x7f]*[^\x00-\x7f][^ ]*/g;
+const LONG_TERM = /[^ ]{101,}/g;
+// A cheap first look for UNSPACED's scripts (Thai to Myanmar, Khmer, kana, CJK ideographs, astral planes).
+const MAYBE_UNSPACED = /[\u0e00-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\ud840-\ud8bf]/;
 
 /** isAscii tells whether a word has only ASCII characters (faster than a regular expression on short words). */
 function isAscii(w: string): boolean {
@@ -154,23 +157,20 @@ function isAscii(w: string): boolean {
 export function indexedText(text: string): string {
   if (ASCII_TEXT.test(text)) {
     const s = text.replace(ASCII_SYMBOLS, spell).toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
-    return s.length > MAX_TERM && LONG_ASCII.test(s) ? s.replace(LONG_ASCII, (t) => t.slice(0, MAX_TERM)) : s;
+    return s.length > MAX_TERM ? s.replace(LONG_TERM, cut) : s;
   }
   let s = text.replace(SYMBOLS, spell);
-  if (UNSPACED.test(s)) {
+  if (MAYBE_UNSPACED.test(s) && UNSPACED.test(s)) {
     s = s.replace(CJK_CHAR, ' $& ');
     if (SEGMENTED.test(s)) s = s.replace(SEGMENTED_RUN, (run) => segments(run, 0).map(([w]) => w).join(' '));
   }
-  // Split at common separators first, and fold and split only the words with other characters: a
-  // Unicode class or normalization costs several times an ASCII test per character, and most
-  // words, even in text with accents or curly quotes, are ASCII.
-  const out: string[] = [];
-  for (const w of s.toLowerCase().split(SEPARATORS)) {
-    if (!w) continue;
-    if (isAscii(w)) out.push(cut(w));
-    else for (const t of foldWord(w).split(NON_WORD)) if (t) out.push(cut(t));
-  }
-  return out.join(' ');
+  // Common separators become spaces, then only the words with other characters are folded and
+  // split: a Unicode class or a normalization costs several times an ASCII test per character,
+  // and most words, even in text with accents or curly quotes, are ASCII.
+  s = s.toLowerCase().replace(SEPARATORS, ' ');
+  if (!ASCII_TEXT.test(s)) s = s.replace(NON_ASCII_WORD, (w) => foldWord(w).split(NON_WORD).join(' ')).replace(/  +/g, ' ');
+  s = s.trim();
+  return s.length > MAX_TERM ? s.replace(LONG_TERM, cut) : s;
 }
 
 /** termsOf lists a text's terms in order (indexedText's, split). */
