@@ -47,10 +47,16 @@ describe('reindexing an existing database', () => {
       raw.prepare('INSERT INTO items_fts (rowid, title, body) VALUES (?, ?, ?)').run(r.id, ...oldText(r));
     }
     expect(raw.prepare(`SELECT rowid FROM items_fts WHERE items_fts MATCH '"c"'`).all()).toHaveLength(2); // c++ was "c"
+    // More rows than one batch of the migration, so that it pages through them all.
+    raw.exec(`INSERT INTO items (id, feed_id, key, guid, title, first_seen, sort_at)
+      WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < 4500)
+      SELECT 100 + n, 1, 'bulk' || n, 'bulk' || n, 'bulk item number' || n, '2026-01-01', '2026-01-01' FROM g`);
     raw.close();
     const s = openSqlite(file);
     try {
       await expectReindexed(s);
+      expect(s.db.prepare('SELECT count(*) AS n FROM items_fts').get()).toStrictEqual({ n: 4504 });
+      expect((await all(s.search('number4500', {}))).map((h) => h.guid)).toStrictEqual(['bulk4500']);
       s.db.prepare('DELETE FROM items WHERE id = 4').run();
       expect(await all(s.search('soren', {}))).toStrictEqual([]);
     } finally {
@@ -70,12 +76,18 @@ describe('reindexing an existing database', () => {
         await pg.pool.query('INSERT INTO item_search (item_id, title, body) VALUES ($1, $2, $3)', [r.id, ...oldText(r)]);
       }
       expect((await pg.pool.query(`SELECT item_id FROM item_search WHERE doc @@ to_tsquery('inkzee', 'c')`)).rows).toHaveLength(2);
+      // More rows than one batch of the migration, so that it pages through them all.
+      await pg.pool.query(`INSERT INTO items (id, feed_id, key, title, first_seen, sort_at)
+        SELECT 100 + g, 1, 'bulk' || g, 'bulk item number' || g, '2026-01-01', '2026-01-01' FROM generate_series(1, 4500) g`);
+      await pg.pool.query(`UPDATE items SET guid = key WHERE id > 100`);
     } finally {
       await pg.pool.end();
     }
     const s = await openPostgres(url);
     try {
       await expectReindexed(s);
+      expect((await s.db.pool.query('SELECT count(*)::int AS n FROM item_search')).rows[0].n).toBe(4504);
+      expect((await all(s.search('number4500', {}))).map((h) => h.guid)).toStrictEqual(['bulk4500']);
       await s.db.pool.query('DELETE FROM items WHERE id = 4');
       expect(await all(s.search('soren', {}))).toStrictEqual([]);
     } finally {

@@ -21,7 +21,8 @@ export async function reindexSearchPg(c: pg.PoolClient): Promise<void> {
     );`);
   type Row = { id: string; title: string | null; summary: string | null; content: string | null; categories: string[] };
   for (let after = '0'; ;) {
-    const { rows } = await c.query<Row>('SELECT id::text, title, summary, content, categories FROM items WHERE id > $1 ORDER BY id LIMIT 2000', [after]);
+    // Ordered by the bigint column, not by the text "id" the row carries.
+    const { rows } = await c.query<Row>('SELECT i.id::text AS id, i.title, i.summary, i.content, i.categories FROM items i WHERE i.id > $1 ORDER BY i.id LIMIT 2000', [after]);
     if (rows.length === 0) break;
     const texts = rows.map((r) => itemIndexText(r));
     await c.query(`INSERT INTO item_search (item_id, doc) SELECT u.id, ${searchDoc('u.t', 'u.b')}
