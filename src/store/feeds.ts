@@ -99,8 +99,10 @@ export interface Clause {
 /** categoryClause matches a folder and all folders below it ("Tech" is not "Technology"). */
 export function categoryClause(column: string, category: string): Clause {
   const c = category.split('/').map((s) => s.trim()).filter(Boolean).join('/');
-  const escaped = c.replace(/[\\%_]/g, (m) => `\\${m}`);
-  return { sql: `(${column} = @category OR ${column} LIKE @categoryPrefix ESCAPE '\\')`, params: { category: c, categoryPrefix: `${escaped}/%` } };
+  // A byte range ('/' + 1 is '0'), not LIKE, which ignores ASCII case in SQLite (Tech/Sub is not
+  // a folder of tech) but not in PostgreSQL; the range can use the category index too.
+  return { sql: `(${column} = @category OR (${column} >= @categoryFrom AND ${column} < @categoryTo))`,
+    params: { category: c, categoryFrom: `${c}/`, categoryTo: `${c}0` } };
 }
 
 /** feedClause matches a feed given as its numeric id or its URL. */
