@@ -2,16 +2,16 @@
 // the very same terms whatever their own tokenizers do: each engine is handed text that is already
 // lower-case, folded and split into words, and sees one token per word.
 //
-// A word is a run of letters, digits and combining marks. Three things make a word more than that:
-// a trailing run of + or # (c++, c#, f#), a leading dot before a letter (.net), each spelt out
-// (cplusplus, csharp, dotnet) so that no engine drops them; a run of a script written without
-// spaces is cut into words: Chinese and Japanese characters are a word each (a query's run of them
-// is then a phrase, so 東京 finds 東京タワー, which a dictionary keeps as one word), Thai, Lao, Khmer
-// and Myanmar are cut by Intl.Segmenter's dictionaries; and
-// folding, as PostgreSQL's unaccent does: compatibility forms (ligatures, full-width, superscripts)
-// decomposed, accents taken off Latin and Greek letters, and letters without a decomposition
-// (ø, ß, æ, œ, ł, đ, þ …) spelt out in ASCII. Inner punctuation splits words, so node.js is the
-// phrase "node js" and github.com the phrase "github com", on both sides.
+// A word is a run of letters, digits and combining marks, with three more rules:
+// - a trailing run of + or # (c++, c#, f#) and a leading dot before a letter (.net) are spelt out
+//   (cplusplus, csharp, dotnet), so that no engine drops them;
+// - a run of a script written without spaces is cut into words: Chinese and Japanese characters
+//   are a word each (a query's run of them is then a phrase, so 東京 finds 東京タワー, which a
+//   dictionary keeps as one word); Thai, Lao, Khmer and Myanmar are cut by Intl.Segmenter;
+// - words are folded as PostgreSQL's unaccent folds them: compatibility forms (ligatures,
+//   full-width, superscripts) decomposed, accents taken off Latin and Greek letters, and letters
+//   without a decomposition (ø, ß, æ, œ, ł, đ, þ …) spelt out in ASCII.
+// Inner punctuation splits words, so node.js is the phrase "node js" and github.com "github com".
 
 /** MAX_TERM is the longest term kept (longer ones are cut): PostgreSQL refuses lexemes over 2 KB. */
 export const MAX_TERM = 100;
@@ -19,7 +19,7 @@ export const MAX_TERM = 100;
 // A word, or .word, or word++/word#: a dot counts before a word, + and # after one and before no
 // letter, # before no digit either (C++20 is c++ and 20, issue#12 is issue and 12, a+b is a and b).
 const TOKEN = /(?:(?<![\p{L}\p{N}\p{M}.])\.(?=\p{L}))?[\p{L}\p{N}\p{M}]+(?:\++(?![\p{L}\p{M}+#])|[+#]*#[+#]*(?![\p{L}\p{N}\p{M}+#]))?/gu;
-const ASCII_WORD = /^[a-zA-Z0-9]+$/;
+const ASCII_TEXT = /^[\x00-\x7f]*$/;
 // What separates terms after folding: besides punctuation, numbers other than digits (৴, 𐄇; most
 // others, ² or ①, fold to digits) and marks that begin a term, which PostgreSQL's parser drops
 // (it asks the C library what a letter is) while FTS5 keeps them.
@@ -56,7 +56,6 @@ const segmenter = new Intl.Segmenter('und', { granularity: 'word' });
 
 /** foldWord is a word as it is indexed and searched: lower case, without accents, ligatures or special letters. */
 export function foldWord(w: string): string {
-  if (ASCII_WORD.test(w)) return w.toLowerCase();
   if (ASCII_TEXT.test(w)) return w.toLowerCase();
   // One kana or unified ideograph, as Chinese and Japanese text is cut: no folding changes it.
   if (w.length === 1 && ((w >= '\u3041' && w <= '\u3096') || (w >= '\u30a1' && w <= '\u30fa') || w === '\u30fc' || (w >= '\u4e00' && w <= '\u9fff'))) return w;
@@ -114,7 +113,6 @@ function cut(t: string): string {
 }
 
 // indexedText's whole-text passes, the same rules as TOKEN's: a leading dot, a trailing + or # run.
-const ASCII_TEXT = /^[\x00-\x7f]*$/;
 const ASCII_SYMBOLS = /\.(?<=(?:^|[^A-Za-z0-9.])\.)(?=[A-Za-z])|[+#]+(?<=[A-Za-z0-9][+#]+)(?![A-Za-z+#])/g;
 // The symbol first and the look-behind after it: a pattern that starts with a look-behind is tried
 // at every position of the text, twenty times slower.

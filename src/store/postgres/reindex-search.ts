@@ -7,7 +7,7 @@ import { itemIndexText } from '../search-text.js';
 /** SEARCH_CONFIG is the text search configuration of folded terms: the simple parser and dictionary, nothing more. */
 export const SEARCH_CONFIG = 'inkzee_terms';
 
-/** SEARCH_DOC is the tsvector of a title ($t) and body ($b) of folded terms: the title weighted 'A', the body 'B'. */
+/** searchDoc is the tsvector of a title ($t) and body ($b) of folded terms: the title weighted 'A', the body 'B'. */
 export const searchDoc = (t: string, b: string) =>
   `setweight(to_tsvector('${SEARCH_CONFIG}'::regconfig, ${t}), 'A') || setweight(to_tsvector('${SEARCH_CONFIG}'::regconfig, ${b}), 'B')`;
 
