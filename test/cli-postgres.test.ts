@@ -82,10 +82,10 @@ describe.skipIf(!pgAvailable)('every command on PostgreSQL', () => {
       expect(r.postgres.code, args.join(' ')).toBe(r.sqlite.code);
       expect(records(r.postgres), args.join(' ')).toEqual(records(r.sqlite));
     }
-    // Search: the same items match; rank and snippet are each engine's own (bm25 vs ts_rank).
+    // Search: the same items match, with the same snippets; rank is each engine's own (bm25 vs ts_rank).
     for (const args of [['search', 'the'], ['search', 'recipe OR chip'], ['search', 'stri*'], ['search', '"the new"'], ['search', 'kitchen', '--category', 'Food']]) {
       const r = await both(['--json', ...args]);
-      const found = (x: CliResult) => records(x).map((h) => (h as { guid: string }).guid).sort();
+      const found = (x: CliResult) => records(x).map((h) => { const { guid, snippet } = h as { guid: string; snippet: string }; return `${guid} ${snippet}`; }).sort();
       expect(r.postgres.code, args.join(' ')).toBe(0);
       expect(found(r.postgres), args.join(' ')).toEqual(found(r.sqlite));
       expect(found(r.postgres).length, args.join(' ')).toBeGreaterThan(0);

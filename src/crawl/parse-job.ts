@@ -5,7 +5,7 @@ import type { ParsedFeed } from '../model.js';
 import { decodeDocument } from '../text/charset.js';
 import { parseFeedDocument, type DocumentHeaders } from '../parse/feed.js';
 import type { SearchText } from '../store/items.js';
-import { itemSearchText } from '../store/search-text.js';
+import { itemIndexText } from '../store/search-text.js';
 
 /** ParseJob is a fetched body with what decoding and parsing need to know about it. */
 export interface ParseJob {
@@ -34,5 +34,5 @@ export function parseBody(job: ParseJob, withTexts = false): ParsedBody {
   const { text } = decodeDocument(job.body, charsetOf(job.contentType));
   const parsed = parseFeedDocument(text, job.url, job.contentType, { contentLocation: job.contentLocation, contentLanguage: job.contentLanguage });
   if (parsed.kind !== 'feed' || !withTexts) return parsed;
-  return { ...parsed, texts: parsed.feed.items.map(itemSearchText) };
+  return { ...parsed, texts: parsed.feed.items.map(itemIndexText) };
 }

@@ -1,7 +1,7 @@
 import type { Enclosure, Item } from '../model.js';
 import { prepared, type Db } from './db.js';
 import { filterFor, pagesById, type ItemFilter } from './item-filter.js';
-import { itemSearchText } from './search-text.js';
+import { itemIndexText } from './search-text.js';
 import { displayPath } from './folders.js';
 
 export { itemWhere, type ItemFilter } from './item-filter.js';
@@ -58,7 +58,7 @@ const UPDATE = `UPDATE items SET guid = ?, link = ?, title = ?, author = ?, publ
                 enclosures = ?, categories = ?, duration = ?, comments = ?, episode = ?, season = ?, explicit = ?,
                 transcript_url = ?, chapters_url = ?, sort_at = ? WHERE id = ?`;
 
-/** SearchText is an item's full-text index entry (itemSearchText), when the parse stage already made it. */
+/** SearchText is an item's full-text index entry (itemIndexText: folded terms), when the parse stage already made it. */
 export type SearchText = { title: string; body: string };
 
 /**
@@ -72,7 +72,7 @@ export function upsertItems(db: Db, feedId: number, items: readonly Item[], now:
   if (items.length === 0) return result;
   const insert = prepared(db, INSERT), ftsInsert = prepared(db, 'INSERT INTO items_fts (rowid, title, body) VALUES (?, ?, ?)');
   const index = (id: number | bigint, k: number) => {
-    const t = texts?.[k] ?? itemSearchText(items[k]);
+    const t = texts?.[k] ?? itemIndexText(items[k]);
     ftsInsert.run(id, t.title, t.body);
   };
   const keys = new Array<string>(items.length);

@@ -4,6 +4,7 @@ import type Database from 'better-sqlite3';
 import { wellFormedItemKeys } from './migrate-item-keys.js';
 import { sanitizeStoredItems } from './migrate-stored-html.js';
 import { itemSearchText } from './search-text.js';
+import { reindexSearch } from './reindex-search.js';
 import { feedHost } from '../model.js';
 import { folderKeys } from './folders.js';
 
@@ -144,4 +145,8 @@ export const migrations: readonly Migration[] = [
   // 10: item keys as the parse stage makes them now, well-formed (a lone surrogate stored as
   // invalid UTF-8 never matched its item again; see migrate-item-keys.ts). PostgreSQL never stored one.
   wellFormedItemKeys,
+  // 11: the full-text index holds folded terms made in TypeScript, as PostgreSQL's does, so that
+  // c++, c# and .net are words, Chinese, Japanese and Thai text is cut into words, and Søren is
+  // found as soren on both engines (see reindex-search.ts).
+  reindexSearch,
 ];

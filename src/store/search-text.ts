@@ -1,4 +1,5 @@
 import { storedHtmlToText } from '../text/html.js';
+import { indexedText } from './search-terms.js';
 
 // What the index holds of one item, at most, in UTF-8 bytes: PostgreSQL refuses a tsvector over
 // 1 MB (54000, "string is too long for tsvector"), and distinct short words cost up to about 2.6
@@ -31,4 +32,28 @@ export function itemSearchText(i: { title: string | null; summary: string | null
   // Content usually repeats the summary; index it once.
   const body = content.includes(summary) ? content : `${summary}\n${content}`.trim();
   return { title: upTo([i.title ?? '', ...(i.categories ?? [])].join('\n').trim(), MAX_TITLE_BYTES), body: upTo(body, MAX_BODY_BYTES) };
+}
+
+/** itemIndexText is what the full-text index is given for an item: itemSearchText's title and body as folded terms. */
+export function itemIndexText(i: Parameters<typeof itemSearchText>[0]): { title: string; body: string } {
+  const t = itemSearchText(i);
+  return { title: capped(indexedText(t.title)), body: capped(indexedText(t.body)) };
+}
+
+/**
+ * MAX_INDEXED_TERMS and MAX_INDEXED_CHARS bound what is indexed of a title or a body, alike on both
+ * engines: PostgreSQL keeps word positions up to 16,383 only (a phrase further on never matched
+ * there, while FTS5 found it) and refuses a tsvector over 1 MB (an item of 200,000 distinct words
+ * failed to store). A longer text is found by its first 16,383 words.
+ */
+export const MAX_INDEXED_TERMS = 16_383;
+export const MAX_INDEXED_CHARS = 250_000;
+
+/** capped cuts indexed text (terms separated by single spaces) to the bounds, at a space. */
+function capped(s: string): string {
+  if (s.length > MAX_INDEXED_CHARS) s = s.slice(0, Math.max(0, s.lastIndexOf(' ', MAX_INDEXED_CHARS)));
+  if (s.length < 2 * MAX_INDEXED_TERMS) return s;
+  let at = -1;
+  for (let n = 0; n < MAX_INDEXED_TERMS; n++) if ((at = s.indexOf(' ', at + 1)) < 0) return s;
+  return s.slice(0, at);
 }

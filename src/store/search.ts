@@ -1,34 +1,24 @@
-import { UsageError } from '../errors.js';
 import type { Db } from './db.js';
 import { filterFor, pagesById } from './item-filter.js';
 import { ITEM_COLUMNS, readItems, type ItemFilter, type StoredItem } from './items.js';
+import { parseSearchQuery, type SearchQuery } from './search-query.js';
+import { snippetOf } from './search-snippet.js';
+import { itemSearchText } from './search-text.js';
+
+export { SNIPPET_CLOSE, SNIPPET_OPEN } from './search-snippet.js';
 
 /** Bm25 weights of the FTS columns (title, body): a word in the title counts ten times more. */
 const TITLE_WEIGHT = 10;
 const BODY_WEIGHT = 1;
 
-/** SNIPPET_OPEN and SNIPPET_CLOSE mark matched words in snippets. */
-export const SNIPPET_OPEN = '\u0002';
-export const SNIPPET_CLOSE = '\u0003';
-
 /**
- * toFtsQuery turns what a person types into an FTS5 query: every word must match (quoted, so
- * "c++" or "foo-bar" are words, not syntax), a trailing * matches a prefix, and OR between two
- * words means either.
+ * toFtsQuery renders a parsed query as an FTS5 query: each phrase quoted (its terms are letters
+ * and digits only, search-terms.ts), `*` after a phrase whose last term is a prefix, AND within
+ * a group and OR between groups; undefined for a query that matches nothing.
  */
-export function toFtsQuery(query: string): string {
-  const words = query.match(/"[^"]*"|\S+/g) ?? [];
-  const parts: string[] = [];
-  for (const w of words) {
-    if (w === 'OR' && parts.length && parts.at(-1) !== 'OR') { parts.push('OR'); continue; }
-    const prefix = w.endsWith('*') && w.length > 1;
-    const text = (prefix ? w.slice(0, -1) : w).replace(/^"|"$/g, '').replace(/"/g, '""');
-    if (!text.trim()) continue;
-    parts.push(`"${text}"${prefix ? '*' : ''}`);
-  }
-  if (parts.at(-1) === 'OR') parts.pop();
-  if (parts.length === 0) throw new UsageError('search: the query has no words');
-  return parts.join(' ');
+export function toFtsQuery(q: SearchQuery): string | undefined {
+  if (q.any.length === 0) return undefined;
+  return q.any.map((g) => `(${g.map((p) => `"${p.map((t) => t.term).join(' ')}"${p.at(-1)!.prefix ? '*' : ''}`).join(' AND ')})`).join(' OR ');
 }
 
 /** SearchHit is a stored item with the snippet that matched. */
@@ -39,16 +29,28 @@ export type SearchHit = StoredItem & { snippet: string; rank: number };
  * first; with afterId, the matches come in id order instead, to page through them as items does.
  */
 export function searchItems(db: Db, query: string, f: ItemFilter): IterableIterator<SearchHit> {
+  const q = parseSearchQuery(query);
+  const match = toFtsQuery(q);
+  if (match === undefined) return [][Symbol.iterator]();
   const w = filterFor(db, f);
   const limit = f.limit !== undefined ? 'LIMIT @limit' : '';
-  const ranked = `snippet(items_fts, -1, '${SNIPPET_OPEN}', '${SNIPPET_CLOSE}', '…', 16) AS snippet,
-      bm25(items_fts, ${TITLE_WEIGHT}, ${BODY_WEIGHT}) AS rank`;
+  const ranked = `bm25(items_fts, ${TITLE_WEIGHT}, ${BODY_WEIGHT}) AS rank`;
+  // The snippet column is a placeholder, filled in below from the item's text (search-snippet.ts).
   // Without item filters, rank and cut inside the index before joining: a common word can match a
   // quarter of a million items, and joining them all before the sort costs several times more.
   const sql = w.sql
-    ? `SELECT ${ITEM_COLUMNS}, ${ranked} FROM items_fts JOIN items i ON i.id = items_fts.rowid JOIN feeds f ON f.id = i.feed_id
+    ? `SELECT ${ITEM_COLUMNS}, '' AS snippet, ${ranked} FROM items_fts JOIN items i ON i.id = items_fts.rowid JOIN feeds f ON f.id = i.feed_id
        WHERE items_fts MATCH @match AND ${w.sql.slice('WHERE '.length)} ORDER BY ${pagesById(f) ? 'i.id' : 'rank'} ${limit}`
-    : `SELECT ${ITEM_COLUMNS}, h.snippet, h.rank FROM (SELECT rowid, ${ranked} FROM items_fts WHERE items_fts MATCH @match ORDER BY rank ${limit}) h
+    : `SELECT ${ITEM_COLUMNS}, '' AS snippet, h.rank FROM (SELECT rowid, ${ranked} FROM items_fts WHERE items_fts MATCH @match ORDER BY rank ${limit}) h
        JOIN items i ON i.id = h.rowid JOIN feeds f ON f.id = i.feed_id ORDER BY h.rank`;
-  return readItems<{ snippet: string; rank: number }>(db, sql, { ...w.params, match: toFtsQuery(query), ...(f.limit !== undefined ? { limit: f.limit } : {}) });
+  const hits = readItems<{ snippet: string; rank: number }>(db, sql, { ...w.params, match, ...(f.limit !== undefined ? { limit: f.limit } : {}) });
+  return withSnippets(hits, q);
+}
+
+/** withSnippets fills in each hit's snippet as it streams past. */
+function* withSnippets(hits: IterableIterator<SearchHit>, q: SearchQuery): IterableIterator<SearchHit> {
+  for (const h of hits) {
+    h.snippet = snippetOf(itemSearchText(h), q);
+    yield h;
+  }
 }

@@ -3,6 +3,7 @@ import { itemsCommand } from '../../src/commands/items.js';
 import { searchCommand, showCommand, statsCommand } from '../../src/commands/read.js';
 import { upsertItems } from '../../src/store/items.js';
 import { toFtsQuery } from '../../src/store/search.js';
+import { parseSearchQuery } from '../../src/store/search-query.js';
 import { htmlToText } from '../../src/text/html.js';
 import { collect, testContext } from '../helpers.js';
 import { seed } from './seed.js';
@@ -105,9 +106,10 @@ describe('inkzee search', () => {
   });
 
   it('treats punctuation as words, not query syntax', async () => {
-    expect(toFtsQuery('c++ "memory safety" foo-bar')).toBe('"c++" "memory safety" "foo-bar"');
-    expect(toFtsQuery('a OR b*')).toBe('"a" OR "b"*');
-    expect(() => toFtsQuery('  ""  ')).toThrow('search: the query has no words');
+    expect(toFtsQuery(parseSearchQuery('c++ "memory safety" foo-bar'))).toBe('("cplusplus" AND "memory safety" AND "foo bar")');
+    expect(toFtsQuery(parseSearchQuery('a OR b*'))).toBe('("a") OR ("b"*)');
+    expect(toFtsQuery(parseSearchQuery(': —'))).toBeUndefined();
+    expect(() => parseSearchQuery('  ""  ')).toThrow('search: the query has no words');
     await expect(collect(searchCommand(library(), 'NEAR( AND :', {}))).resolves.toBeDefined();
   });
 });

@@ -22,7 +22,8 @@ function oldDatabase(): Database.Database {
 describe('upgrading a database stored before the sanitizer', () => {
   it('sanitizes stored HTML, resolves its relative URLs and reindexes only the rows it changed', () => {
     const db = oldDatabase();
-    migrate(db, 'mem');
+    // Up to schema 7: schema 8 (reindex-search.ts) rebuilds the whole index from the items.
+    migrate(db, 'mem', migrations.slice(0, 7));
     const rows = db.prepare('SELECT key, summary, content FROM items ORDER BY key').all() as { key: string; summary: string; content: string | null }[];
     expect(rows[0].summary).toBe('<p>Hi</p>');
     expect(rows[0].content).not.toMatch(/javascript|onclick|script/i);

@@ -138,9 +138,10 @@ describe.skipIf(!pgAvailable)('the PostgreSQL store core', () => {
   });
 
   it('writes a search row for every stored item, and folds tags as the tag filter does', async () => {
-    const { rows } = await store.db.pool.query(`SELECT i.key, i.tags, s.title FROM items i LEFT JOIN item_search s ON s.item_id = i.id ORDER BY i.id`);
-    expect(rows.every((r) => r.title !== null)).toBe(true);
-    expect(rows.find((r) => r.key === 'k1')).toMatchObject({ tags: ['rust', 'ökonomie'], title: 'First\nRust\nÖkonomie' });
+    const { rows } = await store.db.pool.query(`SELECT i.key, i.tags, s.doc::text AS doc FROM items i LEFT JOIN item_search s ON s.item_id = i.id ORDER BY i.id`);
+    expect(rows.every((r) => r.doc !== null)).toBe(true);
+    // The title and its categories as folded terms, weighted A.
+    expect(rows.find((r) => r.key === 'k1')).toMatchObject({ tags: ['rust', 'ökonomie'], doc: "'changed':4B 'first':1A 'okonomie':3A 'rust':2A" });
   });
 });
 

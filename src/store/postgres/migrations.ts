@@ -11,6 +11,7 @@ import { StoreError } from '../../errors.js';
 import { itemKey } from '../../text/well-formed.js';
 import { pgFault, type Pg } from './connect.js';
 import { folderKeys } from '../folders.js';
+import { reindexSearchPg } from './reindex-search.js';
 
 /** PgMigration is SQL to run, or a function for steps SQL alone cannot do. */
 export type PgMigration = string | ((c: pg.PoolClient) => Promise<void>);
@@ -160,6 +161,9 @@ export const pgMigrations: readonly PgMigration[] = [
       await c.query(`UPDATE items SET key = $1 WHERE id = $2 AND NOT EXISTS (SELECT 1 FROM items WHERE feed_id = $3 AND key = $1)`, [key, r.id, r.feed_id]);
     }
   },
+  // 5: the search index is given folded terms made in TypeScript, as SQLite's is (SQLite's
+  // migration 11), and cuts phrases at the title's end (see reindex-search.ts).
+  reindexSearchPg,
 ];
 
 // Any fixed number: every Inkzee migrating a database holds this lock while it does.

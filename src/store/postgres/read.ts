@@ -9,6 +9,9 @@ import { query, transaction, type Pg } from './connect.js';
 import { itemWhere, Params } from './item-where.js';
 import { fromRow, ITEM_COLUMNS, queryRows, streamItems } from './rows.js';
 import { searchSql } from './search.js';
+import { parseSearchQuery, type SearchQuery } from '../search-query.js';
+import { snippetOf } from '../search-snippet.js';
+import { itemSearchText } from '../search-text.js';
 
 /**
  * storedUpTo is the largest item id below which no item can appear any more: the largest stored
@@ -58,12 +61,21 @@ export async function item(db: Pg, id: number): Promise<StoredItem | undefined> 
  * in id order up to storedUpTo, as items pages.
  */
 export function search(db: Pg, q: string, f: ItemFilter): AsyncIterable<SearchHit> {
-  // Built before the stream starts, so that a query without words is refused at once.
-  searchSql(q, f);
-  return (async function* () {
-    const { sql, values } = searchSql(q, f, pagesById(f) ? await storedUpTo(db) : undefined);
+  // Parsed before the stream starts, so that a query without words is refused at once.
+  const query = parseSearchQuery(q);
+  if (query.any.length === 0) return (async function* () {})();
+  return withSnippets((async function* () {
+    const { sql, values } = searchSql(query, f, pagesById(f) ? await storedUpTo(db) : undefined);
     yield* streamItems<{ snippet: string; rank: number }>(db, sql, values, ['snippet', 'rank']);
-  })();
+  })(), query);
+}
+
+/** withSnippets fills in each hit's snippet from its text as it streams past, as the SQLite store does. */
+async function* withSnippets(hits: AsyncIterable<SearchHit>, q: SearchQuery): AsyncIterable<SearchHit> {
+  for await (const h of hits) {
+    h.snippet = snippetOf(itemSearchText(h), q);
+    yield h;
+  }
 }
 
 /** stats counts feeds by state, items per day since a day (YYYY-MM-DD), and the biggest feeds. */

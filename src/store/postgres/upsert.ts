@@ -4,7 +4,8 @@
 import type pg from 'pg';
 import type { Item } from '../../model.js';
 import type { SearchText } from '../items.js';
-import { itemSearchText } from '../search-text.js';
+import { itemIndexText } from '../search-text.js';
+import { searchDoc } from './reindex-search.js';
 
 /** StoreResult counts what storing one feed's items changed. */
 export interface StoreResult {
@@ -92,8 +93,8 @@ const UPDATE = {
 };
 const INDEX = {
   name: 'inkzee-items-index',
-  text: `INSERT INTO item_search (item_id, title, body) SELECT * FROM unnest($1::int8[], $2::text[], $3::text[])
-         ON CONFLICT (item_id) DO UPDATE SET title = excluded.title, body = excluded.body`,
+  text: `INSERT INTO item_search (item_id, doc) SELECT u.id, ${searchDoc('u.t', 'u.b')} FROM unnest($1::int8[], $2::text[], $3::text[]) AS u(id, t, b)
+         ON CONFLICT (item_id) DO UPDATE SET doc = excluded.doc`,
 };
 
 /** UpsertPlan is what storing a feed's items will write, worked out against the rows already stored. */
@@ -137,7 +138,7 @@ export async function planUpsert(c: Queryable, feedId: number, items: readonly I
     }
   }
   plan.writes = [...byKey.entries()].filter(([, s]) => s.write);
-  for (const [, s] of plan.writes) s.text = texts?.[s.k] ?? itemSearchText(items[s.k]);
+  for (const [, s] of plan.writes) s.text = texts?.[s.k] ?? itemIndexText(items[s.k]);
   return plan;
 }
 
