@@ -20,7 +20,7 @@ afterAll(async () => { await store?.close(); });
 // An item and its search row, as the store writes them, in one statement.
 const INSERT = `WITH i AS (INSERT INTO items (feed_id, key, title, first_seen, sort_at)
                   VALUES ($1, $2, $2, '2026-01-10T00:00:00.000Z', '2026-01-10T00:00:00.000Z') RETURNING id)
-                INSERT INTO item_search (item_id, title, body) SELECT id, $2, '' FROM i RETURNING item_id AS id`;
+                INSERT INTO item_search (item_id, doc) SELECT id, setweight(to_tsvector('inkzee_terms', $2), 'A') FROM i RETURNING item_id AS id`;
 
 describe.skipIf(!pgAvailable)('items --after-id on PostgreSQL with writers in flight', () => {
   it('waits for an item with a smaller id that is still being stored rather than show a larger one without it', async () => {
