@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { NUMERIC_FLAGS, numericFlag, parseNumber, type NumericFlag } from '../src/commands/flags.js';
 import { parseWhen } from '../src/commands/when.js';
 import { workerCommand } from '../src/commands/worker.js';
+import { checkCrawlOptions } from '../src/commands/crawl.js';
 import { cli, fixture, tempDir, testContext } from './helpers.js';
 
 describe('numeric flags', () => {
@@ -63,6 +64,15 @@ describe('numeric flags', () => {
   it('keep ids and counts exact: nothing beyond 2^53 − 1', () => {
     expect(() => numericFlag('--after-id', '9007199254740993')).toThrow(/--after-id 9007199254740993: must be a whole number from 0 to 9007199254740991/);
     expect(numericFlag('--after-id', '9007199254740991')).toBe(Number.MAX_SAFE_INTEGER);
+  });
+
+  it('are checked again, by the same specs, for callers other than the CLI, naming the value (not "not that")', () => {
+    const ok = { concurrency: 16, perHost: 2, timeout: 30, maxSize: 15 };
+    expect(checkCrawlOptions(ok)).toBe(ok);
+    expect(() => checkCrawlOptions({ ...ok, concurrency: NaN })).toThrow('--concurrency NaN: must be a whole number from 1 to 1000');
+    expect(() => checkCrawlOptions({ ...ok, perHost: 2.5 })).toThrow('--per-host 2.5: must be a whole number from 1 to 1000');
+    expect(() => checkCrawlOptions({ ...ok, timeout: 3_000_000 })).toThrow('--timeout 3000000: must be a number of seconds above 0 and at most 86400 (a day)');
+    expect(() => checkCrawlOptions({ ...ok, maxSize: 0 })).toThrow('--max-size 0: must be a number of MiB above 0');
   });
 
   it('refuse a duration too far back for a date instead of failing inside', () => {

@@ -5,6 +5,7 @@ import { crawlAll, type FeedSupply } from '../crawl/engine.js';
 import { ParsePool, parsePoolFor } from '../crawl/parse-pool.js';
 import { refreshFeed, type FeedResult } from '../crawl/recipe.js';
 import { UsageError } from '../errors.js';
+import { describeSpec, NUMERIC_FLAGS, type NumberSpec, type NumericFlag } from './flags.js';
 import type { Context } from './context.js';
 
 /** CrawlOptions are the crawl flags shared by import and refresh. */
@@ -58,11 +59,16 @@ export const USER_AGENT = `Inkzee/${VERSION} (+${HOMEPAGE})`;
 
 /** checkCrawlOptions refuses nonsensical numbers before anything is fetched. */
 export function checkCrawlOptions(o: CrawlOptions): CrawlOptions {
-  const bad = (flag: string, v: number) => new UsageError(`--${flag} must be a positive number, not ${Number.isNaN(v) ? 'that' : v}`);
-  if (!Number.isInteger(o.concurrency) || o.concurrency < 1) throw bad('concurrency', o.concurrency);
-  if (!Number.isInteger(o.perHost) || o.perHost < 1) throw bad('per-host', o.perHost);
-  if (!(o.timeout > 0)) throw bad('timeout', o.timeout);
-  if (!(o.maxSize > 0)) throw bad('max-size', o.maxSize);
+  // The CLI parses these with the same specs (flags.ts); this guards other callers, naming the value.
+  const check = (flag: NumericFlag, v: number) => {
+    const spec: NumberSpec = NUMERIC_FLAGS[flag];
+    const ok = Number.isFinite(v) && (!spec.whole || Number.isInteger(v)) && v <= spec.max && (spec.aboveMin ? v > spec.min : v >= spec.min);
+    if (!ok) throw new UsageError(`${flag} ${String(v)}: must be ${describeSpec(spec)}`);
+  };
+  check('--concurrency', o.concurrency);
+  check('--per-host', o.perHost);
+  check('--timeout', o.timeout);
+  check('--max-size', o.maxSize);
   return o;
 }
 

@@ -40,9 +40,9 @@ export function searchItems(db: Db, query: string, f: ItemFilter): IterableItera
   // quarter of a million items, and joining them all before the sort costs several times more.
   const sql = w.sql
     ? `SELECT ${ITEM_COLUMNS}, '' AS snippet, ${ranked} FROM items_fts JOIN items i ON i.id = items_fts.rowid JOIN feeds f ON f.id = i.feed_id
-       WHERE items_fts MATCH @match AND ${w.sql.slice('WHERE '.length)} ORDER BY ${pagesById(f) ? 'i.id' : 'rank'} ${limit}`
-    : `SELECT ${ITEM_COLUMNS}, '' AS snippet, h.rank FROM (SELECT rowid, ${ranked} FROM items_fts WHERE items_fts MATCH @match ORDER BY rank ${limit}) h
-       JOIN items i ON i.id = h.rowid JOIN feeds f ON f.id = i.feed_id ORDER BY h.rank`;
+       WHERE items_fts MATCH @match AND ${w.sql.slice('WHERE '.length)} ORDER BY ${pagesById(f) ? 'i.id' : 'rank, i.id'} ${limit}`
+    : `SELECT ${ITEM_COLUMNS}, '' AS snippet, h.rank FROM (SELECT rowid, ${ranked} FROM items_fts WHERE items_fts MATCH @match ORDER BY rank, rowid ${limit}) h
+       JOIN items i ON i.id = h.rowid JOIN feeds f ON f.id = i.feed_id ORDER BY h.rank, i.id`;
   const hits = readItems<{ snippet: string; rank: number }>(db, sql, { ...w.params, match, ...(f.limit !== undefined ? { limit: f.limit } : {}) });
   return withSnippets(hits, q);
 }

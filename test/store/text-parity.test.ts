@@ -51,6 +51,20 @@ describe.each(['sqlite', 'postgres'])('folder filters on %s', (engine) => {
   });
 });
 
+describe.each(['sqlite', 'postgres'])('search ties on %s', (engine) => {
+  it.skipIf(engine === 'postgres' && !pgAvailable)('come in id order, also where --limit cuts them, as on the other engine', async () => {
+    const s = stores[engine];
+    const { added: [f] } = await s.addSubscriptions([{ url: 'https://ties.example/', title: null, siteUrl: null, category: 'Ties' }], '2026-01-01T00:00:00.000Z');
+    // Five items of the same text rank alike; stored in an order their keys do not follow.
+    const same = (key: string): Item => ({ ...item(key), title: 'tiebreak', summary: '<p>equal</p>' });
+    await s.recordFetch(f.id, { movedTo: null, state: { status: 200, error: null, nextCheckAt: null }, items: ['e', 'b', 'd', 'a', 'c'].map(same) }, '2026-01-01T00:00:00.000Z');
+    const ids = (await all(s.items({ category: 'Ties' }))).map((i) => i.id).sort((a, b) => a - b);
+    expect((await all(s.search('tiebreak', {}))).map((i) => i.id)).toStrictEqual(ids);
+    expect((await all(s.search('tiebreak', { limit: 3 }))).map((i) => i.id)).toStrictEqual(ids.slice(0, 3));
+    expect((await all(s.search('tiebreak', { category: 'Ties', limit: 2 }))).map((i) => i.id)).toStrictEqual(ids.slice(0, 2));
+  });
+});
+
 describe.each(['sqlite', 'postgres'])('long texts on %s', (engine) => {
   it.skipIf(engine === 'postgres' && !pgAvailable)('index the first 16,383 words of a body, and store a body of 200,000 distinct words', async () => {
     const s = stores[engine];
