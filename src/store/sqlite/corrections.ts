@@ -1,18 +1,5 @@
-import type { Db } from './db.js';
-import type { TextRow } from './models.js';
-
-/** Correction is a label a user gave an item for one model (`classify teach`). */
-export interface Correction {
-  itemId: number;
-  model: string;
-  label: string;
-  /** What the model said before the correction, if it had labelled the item. */
-  was: string | null;
-  /** The training source of the model when it was corrected ("folders:depth=1", "labels:news.csv"). */
-  source: string;
-  createdAt: string;
-  title: string | null;
-}
+import type { Db } from './connect.js';
+import type { Correction, TextRow } from '../contract.js';
 
 /** saveCorrection records a correction and labels the item so at once, replacing an earlier one. */
 export function saveCorrection(db: Db, c: Omit<Correction, 'title'>): void {

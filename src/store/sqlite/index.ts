@@ -1,20 +1,23 @@
+// The SQLite engine; its counterpart is ../postgres/ (same file names wherever the job is the same).
 // The embedded store: one SQLite file through better-sqlite3, whose calls are synchronous and
 // fast (microseconds), so each contract method simply runs them and resolves. A crawl's writes
 // (recordFetch, recordFailure) share batched transactions (batch.ts); every other method first
 // commits the open batch, so it runs outside any batch, exactly as if writes committed one by one.
 import fs from 'node:fs';
-import type { Feed, Subscription } from '../model.js';
+import type { Feed, Subscription } from '../../model.js';
 import { borrowHost, claimHosts, leasedElsewhere, releaseHosts, renewLeases } from './claims.js';
 import { WriteBatch } from './batch.js';
-import type { ClaimRequest, FetchRecord, FetchStored, LabelRow, ModelToSave, RunLock, Store, StoreStats } from './contract.js';
+import type { ClaimRequest, FetchRecord, FetchStored, LabelRow, ModelToSave, RunLock, Store, StoreStats } from '../contract.js';
 import * as corrections from './corrections.js';
-import { openStore, type Db, type StoreOptions } from './db.js';
-import { FEED_STATE_SQL, addSubscriptions, feedStateTotals, listFeeds, type AddResult, type FeedFilter, type FeedListing, type FeedState } from './feeds.js';
-import { ITEM_COLUMNS, iterateItems, readItem, upsertItems, type ItemFilter, type StoredItem } from './items.js';
+import { openStore, type Db, type StoreOptions } from './connect.js';
+import { addSubscriptions, listFeeds } from './feeds.js';
+import { ITEM_COLUMNS, iterateItems, readItem, upsertItems } from './items.js';
 import { acquireRunLock } from './lock.js';
 import * as models from './models.js';
-import { countDue, dueFeeds, moveFeed, recordFailure, recordSuccess, type DueFilter, type FetchState } from './outcomes.js';
-import { searchItems, type SearchHit } from './search.js';
+import { countDue, dueFeeds, moveFeed, recordFailure, recordSuccess } from './outcomes.js';
+import { searchItems } from './search.js';
+import type { AddResult, Correction, DueFilter, FeedFilter, FeedListing, FeedState, FetchState, ItemFilter, SearchHit, StoredItem } from '../contract.js';
+import { FEED_STATE_SQL, feedStateTotals } from '../shared/rows.js';
 
 /**
  * bothWays hands out better-sqlite3's synchronous row stream as the contract's async one, still
@@ -98,7 +101,7 @@ export class SqliteStore implements Store {
   async tagExamples(minItems: number) { return models.tagExamples(this.settled(), minItems); }
   async folderExamples(depth: number) { return models.folderExamples(this.settled(), depth); }
 
-  async saveCorrection(c: Omit<corrections.Correction, 'title'>) { corrections.saveCorrection(this.settled(), c); }
+  async saveCorrection(c: Omit<Correction, 'title'>) { corrections.saveCorrection(this.settled(), c); }
   async listCorrections(model?: string) { return corrections.listCorrections(this.settled(), model); }
   async countCorrections(model: string) { return corrections.countCorrections(this.settled(), model); }
   async removeCorrection(model: string, itemId: number) { return corrections.removeCorrection(this.settled(), model, itemId); }

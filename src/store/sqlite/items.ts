@@ -1,16 +1,12 @@
-import type { Enclosure, Item } from '../model.js';
-import { prepared, type Db } from './db.js';
-import { filterFor, pagesById, type ItemFilter } from './item-filter.js';
-import { itemIndexText } from './search-text.js';
-import { displayPath } from './folders.js';
+import type { Item } from '../../model.js';
+import { prepared, type Db } from './connect.js';
+import { filterFor } from './item-where.js';
+import { pagesById, sortAfter, sortTime } from '../shared/items.js';
+import { itemIndexText } from '../../text/search-text.js';
+import type { ItemFilter, SearchText, StoreResult, StoredItem } from '../contract.js';
+import { type Cell, type CellDecoding, ITEM_COLUMN_COUNT, storedItemFrom } from '../shared/rows.js';
 
-export { itemWhere, type ItemFilter } from './item-filter.js';
-
-/** StoreResult counts what storing one feed's items changed. */
-export interface StoreResult {
-  added: number;
-  updated: number;
-}
+export { itemWhere } from './item-where.js';
 
 const num = (n: number | null | undefined) => (typeof n === 'number' && Number.isFinite(n) ? n : null);
 
@@ -32,19 +28,6 @@ function rowValues(it: Item): unknown[] {
 /** How many stored columns rowValues gives (every one compared to decide whether a known item changed). */
 const COLUMNS = 17;
 
-const DAY = 86400_000;
-
-/**
- * sortTime is when an item sorts: its publication date, unless that lies more than a day after it
- * was first seen (a wrong clock, or 9999 as "pinned"), which would hold it at the top of every
- * listing forever; then the first-seen time. The raw date stays stored in `published`.
- */
-function sortTime(published: string | null, firstSeen: string): string {
-  if (published === null) return firstSeen;
-  const p = Date.parse(published);
-  return Number.isFinite(p) && p <= Date.parse(firstSeen) + DAY ? published : firstSeen;
-}
-
 // The feed's already stored items among these keys, in one query instead of one per item (the
 // keys as a JSON array). Raw rows: [key, id, first_seen, then rowValues' columns in order].
 const KNOWN = `SELECT i.key, i.id, i.first_seen, i.guid, i.link, i.title, i.author, i.published, i.updated, i.summary, i.content,
@@ -57,9 +40,6 @@ const INSERT = `INSERT INTO items (guid, link, title, author, published, updated
 const UPDATE = `UPDATE items SET guid = ?, link = ?, title = ?, author = ?, published = ?, updated = ?, summary = ?, content = ?,
                 enclosures = ?, categories = ?, duration = ?, comments = ?, episode = ?, season = ?, explicit = ?,
                 transcript_url = ?, chapters_url = ?, sort_at = ? WHERE id = ?`;
-
-/** SearchText is an item's full-text index entry (itemIndexText: folded terms), when the parse stage already made it. */
-export type SearchText = { title: string; body: string };
 
 /**
  * upsertItems stores a feed's items: a new key is inserted, a known key whose fields changed is
@@ -103,46 +83,17 @@ export function upsertItems(db: Db, feedId: number, items: readonly Item[], now:
   return result;
 }
 
-/** sortAfter is sortTime for an item first seen now (`firstSeenTime` is `firstSeen` parsed once per feed). */
-function sortAfter(published: string, firstSeen: string, firstSeenTime: number): string {
-  const p = Date.parse(published);
-  return Number.isFinite(p) && p <= firstSeenTime + DAY ? published : firstSeen;
-}
-
 /** changed tells whether any stored column differs from the item's values (row: [key, id, first_seen, columns…]). */
 function changed(values: readonly unknown[], row: readonly unknown[]): boolean {
   for (let c = 0; c < COLUMNS; c++) if (row[c + 3] !== values[c]) return true;
   return false;
 }
 
-/** StoredItem is an item as read back, with its feed. */
-export interface StoredItem extends Omit<Item, 'key'> {
-  id: number;
-  /** Present when listing by --label. */
-  label?: string;
-  confidence?: number;
-  feedId: number;
-  feedUrl: string;
-  feedTitle: string | null;
-  category: string;
-  firstSeen: string;
-}
-
 /** ITEM_COLUMNS selects a StoredItem's columns from items i joined with feeds f, in the order readItems expects. */
 export const ITEM_COLUMNS = `i.id, i.feed_id AS feedId, f.url AS feedUrl, f.title AS feedTitle, f.category, i.guid, i.link, i.title,
   i.author, i.published, i.updated, i.summary, i.content, i.first_seen AS firstSeen, i.enclosures, i.categories, i.duration,
   i.comments, i.episode, i.season, i.explicit, i.transcript_url AS transcriptUrl, i.chapters_url AS chaptersUrl`;
-const ITEM_COLUMN_COUNT = 23;
 
-// A raw cell of a row; storedItemFrom knows each column's type from its position.
-type Cell = any;
-
-/** CellDecoding is how one engine hands back what ITEM_COLUMNS select: its ids, its JSON lists and its booleans. */
-export interface CellDecoding {
-  id(cell: Cell): number;
-  list(cell: Cell): Cell[];
-  flag(cell: Cell): boolean | null;
-}
 
 // SQLite: ids are numbers, lists are JSON text, booleans are 0/1.
 const SQLITE_CELLS: CellDecoding = {
@@ -150,24 +101,6 @@ const SQLITE_CELLS: CellDecoding = {
   list: (c) => (typeof c === 'string' && c !== '[]' ? JSON.parse(c) : []),
   flag: (c) => (c === null ? null : c === 1),
 };
-
-/**
- * storedItemFrom builds a StoredItem from a raw row of ITEM_COLUMNS (then any extra columns, by
- * name), decoding cells as the engine gave them, so both stores hand back the very same objects.
- * One object literal, so every item has the same shape: better-sqlite3's row objects with this
- * many columns fall back to slow dictionary properties, which cost a third more CPU per listing.
- */
-export function storedItemFrom(a: Cell[], extras: readonly string[], d: CellDecoding): StoredItem {
-  const item: StoredItem = {
-    id: d.id(a[0]), feedId: d.id(a[1]), feedUrl: a[2], feedTitle: a[3], category: displayPath(a[4]), guid: a[5], link: a[6], title: a[7], author: a[8],
-    published: a[9], updated: a[10], summary: a[11], content: a[12], firstSeen: a[13],
-    enclosures: d.list(a[14]).map((e: Enclosure) => ({ url: e.url, type: e.type ?? null, length: e.length ?? null, duration: e.duration ?? null })),
-    categories: d.list(a[15]), duration: a[16], comments: a[17], episode: a[18], season: a[19],
-    explicit: d.flag(a[20]), transcriptUrl: a[21], chaptersUrl: a[22],
-  };
-  for (let k = 0; k < extras.length; k++) (item as unknown as Record<string, unknown>)[extras[k]] = a[ITEM_COLUMN_COUNT + k];
-  return item;
-}
 
 /** readItems runs a query whose columns are ITEM_COLUMNS then any extras, streaming decoded items. */
 export function* readItems<T extends object = object>(db: Db, sql: string, params: Record<string, unknown> | unknown[] = {}): IterableIterator<StoredItem & T> {

@@ -1,18 +1,6 @@
-import type { Db } from './db.js';
-import { folderNames } from './folders.js';
-
-/** StoredModel describes a trained model as listed by `classify models`. */
-export interface StoredModel {
-  name: string;
-  format: number;
-  labels: string[];
-  trainSize: number;
-  source: string;
-  createdAt: string;
-  bytes: number;
-  /** How many corrections (`classify teach`) the model holds. */
-  corrections: number;
-}
+import type { Db } from './connect.js';
+import { folderNames } from '../shared/folders.js';
+import type { StoredModel, TextRow } from '../contract.js';
 
 /**
  * saveModel stores a trained model under its name, replacing one of the same name and the labels
@@ -40,14 +28,6 @@ export function listModels(db: Db): StoredModel[] {
                              (SELECT count(*) FROM corrections c WHERE c.model = m.name) AS corrections
                            FROM models m ORDER BY created_at DESC, name`).all() as (Omit<StoredModel, 'labels'> & { labels: string })[];
   return rows.map((r) => ({ ...r, labels: JSON.parse(r.labels) as string[] }));
-}
-
-/** TextRow is an item's id and the text a classifier reads. */
-export interface TextRow {
-  id: number;
-  title: string | null;
-  summary: string | null;
-  content: string | null;
 }
 
 /** modelSource is the training source of a stored model ("folders:depth=1", "labels:news.csv"), if it exists. */
