@@ -1,6 +1,6 @@
 // An item filter as a PostgreSQL WHERE clause: the same conditions, in the same order, as
 // ../sqlite/item-where.ts's itemWhere for SQLite, with $n parameters instead of named ones.
-import { urlKey } from '../shared/feed-urls.js';
+import { feedRef } from '../shared/feed-urls.js';
 import { pathKey } from '../shared/folders.js';
 import type { ItemFilter } from '../contract.js';
 import { filterTag } from '../shared/items.js';
@@ -30,9 +30,9 @@ export function categoryWhere(alias: string, category: string | readonly string[
 
 /** feedWhere matches the feeds given, each as its numeric id or its URL, present or former (feed_urls): any of them, like feedClause. */
 export function feedWhere(column: { id: string; url: string }, feed: string | readonly string[], p: Params): string {
-  const any = [feed].flat().map((given) => /^\d+$/.test(given)
-    ? idCompare(column.id, '=', Number(given), p)
-    : `${column.url} = ${p.add(given)} OR ${column.id} IN (SELECT feed_id FROM feed_urls WHERE url = ${p.add(urlKey(given))})`);
+  const any = [feed].flat().map(feedRef).map((ref) => 'id' in ref
+    ? idCompare(column.id, '=', ref.id, p)
+    : `${column.url} = ${p.add(ref.url)} OR ${column.id} IN (SELECT feed_id FROM feed_urls WHERE url = ${p.add(ref.key)})`);
   return any.length ? `(${any.join(' OR ')})` : 'false';
 }
 

@@ -1,6 +1,6 @@
 import { feedHost, type Subscription } from '../../model.js';
 import type { Db } from './connect.js';
-import { urlKey } from '../shared/feed-urls.js';
+import { feedRef, urlKey } from '../shared/feed-urls.js';
 import { folderKeys, pathKey } from '../shared/folders.js';
 import type { AddResult, FeedFilter, FeedListing, FeedState } from '../contract.js';
 import { FEED_STATE_SQL, type FeedRow, subscriptionPath, toFeed } from '../shared/rows.js';
@@ -59,12 +59,13 @@ export function categoryClause(alias: string, category: string | readonly string
 export function feedClause(column: { id: string; url: string }, feed: string | readonly string[]): Clause {
   const params: Record<string, string | number> = {};
   const any = [feed].flat().map((given, k) => {
-    if (/^\d+$/.test(given)) {
-      params[`feedId${k}`] = Number(given);
+    const ref = feedRef(given);
+    if ('id' in ref) {
+      params[`feedId${k}`] = ref.id;
       return `${column.id} = @feedId${k}`;
     }
-    params[`feedUrl${k}`] = given;
-    params[`feedKey${k}`] = urlKey(given);
+    params[`feedUrl${k}`] = ref.url;
+    params[`feedKey${k}`] = ref.key;
     return `${column.url} = @feedUrl${k} OR ${column.id} IN (SELECT feed_id FROM feed_urls WHERE url = @feedKey${k})`;
   });
   return { sql: any.length ? `(${any.join(' OR ')})` : '0', params };
