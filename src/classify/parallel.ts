@@ -3,7 +3,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { countMatrix, documentFrequencies, tfidfInPlace, type Sparse } from './features.js';
-import { LOCAL_TRAINER, predict, trainModel, type Model, type Prediction, type TrainOptions } from './model.js';
+import { LOCAL_TRAINER, predict, trainModel, type Model, type Prediction, type TrainOptions } from './classifier.js';
 import { trainBinary } from './nbsvm.js';
 
 // The compiled worker (dist/classify/train-worker.js). When running from TypeScript sources (tests),

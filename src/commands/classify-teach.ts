@@ -2,7 +2,7 @@
 // reader's corrections, which label the item at once and join every later training (teach).
 import { InputError, shownValue, UsageError } from '../errors.js';
 import { explain } from '../classify/explain.js';
-import { predict } from '../classify/model.js';
+import { predict } from '../classify/classifier.js';
 import type { Context } from './context.js';
 import { DEFAULT_MODEL, itemText, loadModel } from './classify.js';
 import type { CorrectionsResult, ExplainResult, TeachResult } from '../results.js';

@@ -1,7 +1,7 @@
 import readline from 'node:readline';
 import { InputError, shownValue, UsageError } from '../errors.js';
 import { readExamples, type Examples } from '../classify/examples.js';
-import { deserializeModel, MODEL_FORMAT, serializeModel, type Model, type Prediction } from '../classify/model.js';
+import { deserializeModel, MODEL_FORMAT, serializeModel, type Model, type Prediction } from '../classify/classifier.js';
 import { predictMany, startHelper, trainOnTwoThreads, type Helper } from '../classify/parallel.js';
 import { calibrate, evaluate } from '../classify/metrics.js';
 import type { StoredModel, TextRow } from '../store/contract.js';

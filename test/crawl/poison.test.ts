@@ -14,7 +14,7 @@ import { rss, serve, startFeedServer, type FeedServer } from '../feed-server.js'
 import { freshDatabase, pgAvailable } from '../pg.js';
 import { migrate } from '../../src/store/sqlite/connect.js';
 import { feedHost } from '../../src/model.js';
-import { upsertItems } from '../../src/store/sqlite/items.js';
+import { upsertItems } from '../../src/store/sqlite/upsert.js';
 import { migrations } from '../../src/store/sqlite/migrations.js';
 
 const json = (body: string) => serve(200, body, { 'content-type': 'application/feed+json' });

@@ -1,6 +1,6 @@
 import type { Item } from '../../src/model.js';
 import { addSubscriptions } from '../../src/store/sqlite/feeds.js';
-import { upsertItems } from '../../src/store/sqlite/items.js';
+import { upsertItems } from '../../src/store/sqlite/upsert.js';
 import type { Db } from '../../src/store/sqlite/connect.js';
 
 /** seed stores feeds (url → category) and their items, as a crawl would. */

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { Item } from '../../src/model.js';
 import { openStore, type Store } from '../../src/store/sqlite/connect.js';
 import { addSubscriptions, listFeeds } from '../../src/store/sqlite/feeds.js';
-import { iterateItems, upsertItems } from '../../src/store/sqlite/items.js';
+import { iterateItems } from '../../src/store/sqlite/read.js';
+import { upsertItems } from '../../src/store/sqlite/upsert.js';
 import { recordSuccess } from '../../src/store/sqlite/outcomes.js';
 import { searchItems } from '../../src/store/sqlite/search.js';
 

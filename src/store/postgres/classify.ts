@@ -1,5 +1,5 @@
 // The classifier's tables on PostgreSQL: models (bytea blobs), the labels they gave items, and a
-// user's corrections — the same rows and order as the SQLite store's ../sqlite/models.ts and ../sqlite/corrections.ts.
+// user's corrections — the same rows and order as the SQLite store's ../sqlite/classify.ts.
 import type { LabelRow, ModelToSave } from '../contract.js';
 import { query, transaction, type Pg } from './connect.js';
 import { folderNames } from '../shared/folders.js';

@@ -1,6 +1,6 @@
 import type { Db } from './connect.js';
 import { filterFor } from './item-where.js';
-import { ITEM_COLUMNS, readItems } from './items.js';
+import { ITEM_COLUMNS, readItems } from './read.js';
 import { parseSearchQuery, type SearchQuery } from '../shared/search-query.js';
 import { snippetOf } from '../shared/search-snippet.js';
 import { itemSearchText } from '../../text/search-text.js';
