@@ -7,7 +7,7 @@ import { resolveConfig, type Config } from '../src/config.js';
 import { Output } from '../src/output/output.js';
 import { StdoutWriter } from '../src/output/stdout.js';
 import { createContext, type Context } from '../src/commands/context.js';
-import { openStore, type Db } from '../src/store/db.js';
+import { openStore, type Db } from '../src/store/sqlite/connect.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const FIXTURES = path.join(ROOT, 'test', 'fixtures');

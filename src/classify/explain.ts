@@ -1,5 +1,5 @@
 import { walkFeatures, tfidfInPlace, type FeatureKind, type Sparse } from './features.js';
-import { confidences, scoreRow, type Model } from './model.js';
+import { confidences, scoreRow, type Model } from './classifier.js';
 import { tokenizeCased } from './tokenize.js';
 
 /** Evidence is one of the item's words or word pairs and how far it moved the decision. */

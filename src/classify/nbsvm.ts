@@ -68,7 +68,7 @@ export function nbRatios(x: Sparse, y: Int32Array, cls: number, buckets: number,
  * scaled by the NB ratios, solved by dual coordinate descent (Hsieh et al. 2008, LIBLINEAR's
  * default), with a bias feature. A row of weight k counts as k rows (its C is k times larger):
  * that is how a user's corrections outweigh the examples they contradict. Features are numbered
- * 0 … dims-1 (the buckets in use, see rankBuckets in model.ts). Returns weights already multiplied by the
+ * 0 … dims-1 (the buckets in use, see rankBuckets in classifier.ts). Returns weights already multiplied by the
  * ratios, so that prediction is a plain dot product, and the bias.
  */
 export function trainBinary(x: Sparse, y: Int32Array, cls: number, p: TrainParams, dims: number, weight?: Float32Array): { w: Float32Array; bias: number } {

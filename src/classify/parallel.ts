@@ -3,12 +3,12 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { countMatrix, documentFrequencies, tfidfInPlace, type Sparse } from './features.js';
-import { LOCAL_TRAINER, predict, trainModel, type Model, type Prediction, type TrainOptions } from './model.js';
+import { LOCAL_TRAINER, predict, trainModel, type Model, type Prediction, type TrainOptions } from './classifier.js';
 import { trainBinary } from './nbsvm.js';
 
-// The compiled worker (dist/classify/worker.js). When running from TypeScript sources (tests),
+// The compiled worker (dist/classify/train-worker.js). When running from TypeScript sources (tests),
 // it does not exist and everything runs on the calling thread.
-const WORKER = fileURLToPath(new URL('./worker.js', import.meta.url));
+const WORKER = fileURLToPath(new URL('./train-worker.js', import.meta.url));
 const canUseWorker = fs.existsSync(WORKER);
 
 /** CpuTimes are the machine's CPU clock ticks so far, idle and in all (Linux's /proc/stat). */

@@ -1,11 +1,11 @@
 // The classifier's conversation with its reader: why an item got its label (explain), and the
 // reader's corrections, which label the item at once and join every later training (teach).
 import { InputError, shownValue, UsageError } from '../errors.js';
-import { explain, type Explanation } from '../classify/explain.js';
-import { predict } from '../classify/model.js';
-import type { Correction } from '../store/contract.js';
+import { explain } from '../classify/explain.js';
+import { predict } from '../classify/classifier.js';
 import type { Context } from './context.js';
 import { DEFAULT_MODEL, itemText, loadModel } from './classify.js';
+import type { CorrectionsResult, ExplainResult, TeachResult } from '../results.js';
 
 function itemId(s: string): number {
   const id = Number(s);
@@ -19,9 +19,6 @@ async function storedItem(ctx: Context, model: string, id: number) {
   return row;
 }
 
-/** ExplainResult is an explanation of one stored item's label. */
-export type ExplainResult = Explanation & { model: string; item: number; title: string | null; taught: string | null };
-
 /** explainCommand explains the label a model gives a stored item, in the item's own words. */
 export async function explainCommand(ctx: Context, item: string, o: { model: string; top?: number }): Promise<ExplainResult> {
   const id = itemId(item);
@@ -29,16 +26,6 @@ export async function explainCommand(ctx: Context, item: string, o: { model: str
   const row = await storedItem(ctx, o.model, id);
   const taught = (await (await ctx.store()).correctedLabels(o.model, [id])).get(id) ?? null;
   return { model: o.model, item: id, title: row.title, taught, ...explain(model, itemText(row), o.top) };
-}
-
-/** TeachResult is a recorded correction and how many the model now holds. */
-export interface TeachResult {
-  model: string;
-  item: number;
-  title: string | null;
-  label: string;
-  was: string | null;
-  corrections: number;
 }
 
 /**
@@ -57,9 +44,6 @@ export async function teachCommand(ctx: Context, item: string, label: string, o:
   await db.saveCorrection({ itemId: id, model: o.model, label: known, was, source: (await db.modelSource(o.model))!, createdAt: ctx.now().toISOString() });
   return { model: o.model, item: id, title: row.title, label: known, was, corrections: await db.countCorrections(o.model) };
 }
-
-/** CorrectionsResult lists corrections, or names the one removed. */
-export type CorrectionsResult = { kind: 'list'; corrections: Correction[] } | { kind: 'removed'; model: string; item: number; label: string; now: string | null };
 
 /**
  * correctionsCommand lists the corrections (of one model, or of all), or removes one: the item

@@ -1,14 +1,15 @@
 import readline from 'node:readline';
 import { InputError, shownValue, UsageError } from '../errors.js';
 import { readExamples, type Examples } from '../classify/examples.js';
-import { deserializeModel, MODEL_FORMAT, serializeModel, type Model, type Prediction } from '../classify/model.js';
+import { deserializeModel, MODEL_FORMAT, serializeModel, type Model, type Prediction } from '../classify/classifier.js';
 import { predictMany, startHelper, trainOnTwoThreads, type Helper } from '../classify/parallel.js';
-import { calibrate, evaluate, type Calibration, type Evaluation } from '../classify/metrics.js';
+import { calibrate, evaluate } from '../classify/metrics.js';
 import type { StoredModel, TextRow } from '../store/contract.js';
 import { partialCopies } from '../classify/augment.js';
-import { itemSearchText } from '../store/search-text.js';
+import { itemSearchText } from '../text/search-text.js';
 import type { Context } from './context.js';
 import { displayName, readInput } from './input.js';
+import type { EvalResult, LabelResult, TrainResult } from '../results.js';
 
 /** DEFAULT_MODEL is the model name used when --model is not given. */
 export const DEFAULT_MODEL = 'default';
@@ -29,18 +30,6 @@ export interface TrainOptions {
   minTagItems?: number;
   model: string;
   columns?: string[];
-}
-
-/** TrainResult describes a trained and stored model. */
-export interface TrainResult {
-  model: string;
-  source: string;
-  examples: number;
-  /** Corrections (`classify teach`) included, each counting CORRECTION_WEIGHT times. */
-  corrections: number;
-  perLabel: Record<string, number>;
-  seconds: number;
-  bytes: number;
 }
 
 /**
@@ -146,17 +135,6 @@ export async function loadModel(ctx: Context, name: string): Promise<Model> {
   return deserializeModel(blob);
 }
 
-/** LabelResult counts what `classify` labelled, and the items it was not sure enough to label. */
-export interface LabelResult {
-  model: string;
-  labelled: number;
-  byLabel: Record<string, number>;
-  /** Items whose best guess fell below --min-confidence: left without a label. */
-  unsure: number;
-  /** Items that keep the label a user taught (`classify teach`). */
-  taught: number;
-}
-
 // Items labelled per round: enough for predictMany to split the work across two threads.
 const LABEL_BATCH = 20_000;
 
@@ -200,9 +178,6 @@ export async function labelCommand(ctx: Context, o: { model: string; all?: boole
   }
   return result;
 }
-
-/** EvalResult is an evaluation of a stored model on a labelled file, with its calibration. */
-export type EvalResult = Evaluation & { model: string; source: string; calibration: Calibration };
 
 /** evalCommand scores a model on a labelled file: accuracy, per-label figures, calibration, coverage. */
 export async function evalCommand(ctx: Context, file: string, o: { model: string; columns?: string[] }): Promise<EvalResult> {

@@ -4,12 +4,13 @@ import type { Context } from './context.js';
 import { importSubscriptions } from './import.js';
 import { crawlNew, refreshCommand, type RefreshOptions } from './refresh.js';
 import { workerCommand } from './worker.js';
-import type { CrawlOptions, CrawlSummary } from './crawl.js';
+import type { CrawlOptions } from './crawl.js';
 import type { FeedResult } from '../crawl/recipe.js';
 import { InterruptedError, LockedError, PartialFailure } from '../errors.js';
 import { numericFlag } from './flags.js';
 import { printImport } from '../output/render.js';
 import { crawlListener, printCrawlSummary } from '../output/progress.js';
+import type { CrawlSummary } from '../results.js';
 
 type CrawlFlags = { concurrency: string; perHost: string; timeout: string; maxSize: string; wait?: boolean;
   denyPrivateNetworks?: boolean; allowPrivateNetworks?: boolean };

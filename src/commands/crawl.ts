@@ -7,6 +7,7 @@ import { refreshFeed, type FeedResult } from '../crawl/recipe.js';
 import { UsageError } from '../errors.js';
 import { describeSpec, NUMERIC_FLAGS, type NumberSpec, type NumericFlag } from './flags.js';
 import type { Context } from './context.js';
+import type { CrawlListener, CrawlSummary } from '../results.js';
 
 /** CrawlOptions are the crawl flags shared by import and refresh. */
 export interface CrawlOptions {
@@ -18,32 +19,6 @@ export interface CrawlOptions {
   maxSize: number;
   /** Refuse to connect to loopback, private and link-local addresses (default false; see src/fetch/networks.ts). */
   denyPrivateNetworks?: boolean;
-}
-
-/** CrawlSummary totals a crawl. */
-export interface CrawlSummary {
-  feeds: number;
-  updated: number;
-  unchanged: number;
-  notModified: number;
-  failed: number;
-  disabled: number;
-  moved: number;
-  interrupted: number;
-  /** Due feeds left unfetched because other crawlers held their hosts' leases (a shared store). */
-  leftToOthers: number;
-  /** Claimed feeds given up unstarted because this crawler lost their host's lease (it stalled past it). */
-  lostLeases: number;
-  newItems: number;
-  updatedItems: number;
-  seconds: number;
-}
-
-/** CrawlListener hears about a crawl as it goes (progress bars, NDJSON events). */
-export interface CrawlListener {
-  start(total: number): void;
-  feed(r: FeedResult): void;
-  stop(): void;
 }
 
 /** ClaimingSupply feeds a crawl with claimed feeds, counting them; `expected` sizes the progress bar. */

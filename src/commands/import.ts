@@ -1,22 +1,8 @@
-import type { SkipReason } from '../model.js';
 import { InputError } from '../errors.js';
 import { readOpml } from '../opml/read.js';
 import type { Context } from './context.js';
 import { displayName, readInput } from './input.js';
-
-/** ImportResult is what an import did to the database. */
-export interface ImportResult {
-  source: string;
-  title: string | null;
-  /** Subscriptions found in the file (after merging duplicates within it). */
-  found: number;
-  added: number;
-  present: number;
-  duplicates: number;
-  skipped: Partial<Record<SkipReason, number>>;
-  /** Ids of the feeds this import added, for the crawl that follows. */
-  addedIds: number[];
-}
+import type { ImportResult } from '../results.js';
 
 /**
  * importSubscriptions reads an OPML file (or "-" for stdin) and commits its subscriptions in one

@@ -1,9 +1,9 @@
-import { enclosureKind } from '../store/item-filter.js';
 import type { ItemFilter, StoredItem } from '../store/contract.js';
 import type { Context } from './context.js';
 import { knownFeeds } from './known-feeds.js';
 import { parseWhen } from './when.js';
 import { optionalFlag } from './flags.js';
+import { shownValue, UsageError } from '../errors.js';
 
 /** ItemFlags are the listing filters as typed on the command line. */
 export interface ItemFlags {
@@ -42,4 +42,18 @@ export async function itemsCommand(ctx: Context, flags: ItemFlags): Promise<Asyn
   const store = await ctx.store();
   if (filter.feed !== undefined) await knownFeeds(store, filter.feed);
   return store.items(filter);
+}
+
+/**
+ * enclosureKind turns what `--has-enclosure` was given into a filter: no value means any enclosure;
+ * audio, video, image (or audio/*) a top-level type, given as its prefix "audio/"; a full MIME type
+ * ("audio/mpeg") itself.
+ */
+export function enclosureKind(value: true | string): true | string {
+  if (value === true || value === '') return true;
+  const v = value.trim().toLowerCase();
+  if (v === 'audio' || v === 'video' || v === 'image') return `${v}/`;
+  if (/^[a-z0-9][a-z0-9!#$&^_.+-]*\/\*$/.test(v)) return v.slice(0, -1);
+  if (/^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/.test(v)) return v;
+  throw new UsageError(`--has-enclosure ${shownValue(value)}: not audio, video, image or a MIME type (audio/mpeg)`);
 }

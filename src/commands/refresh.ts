@@ -2,9 +2,10 @@ import type { Feed } from '../model.js';
 import { InputError } from '../errors.js';
 import type { DueFilter, Store } from '../store/contract.js';
 import type { Context } from './context.js';
-import { checkCrawlOptions, crawlFeeds, type CrawlListener, type CrawlOptions, type CrawlSummary } from './crawl.js';
+import { checkCrawlOptions, crawlFeeds, type CrawlOptions } from './crawl.js';
 import { knownFeeds } from './known-feeds.js';
 import { leasedCrawl, waitForLeases } from './worker.js';
+import type { CrawlListener, CrawlSummary } from '../results.js';
 
 /** RefreshOptions select which feeds a refresh crawls, and how. */
 export interface RefreshOptions extends CrawlOptions {

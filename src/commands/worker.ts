@@ -4,9 +4,10 @@
 import type { DueFilter, Store } from '../store/contract.js';
 import { HostLeases } from '../crawl/leases.js';
 import type { Context } from './context.js';
-import { checkCrawlOptions, crawlFeeds, emptySummary, type CrawlListener, type CrawlOptions, type CrawlSummary } from './crawl.js';
+import { checkCrawlOptions, crawlFeeds, emptySummary, type CrawlOptions } from './crawl.js';
 import { LockedError, UsageError } from '../errors.js';
 import { describeSpec, NUMERIC_FLAGS } from './flags.js';
+import type { CrawlListener, CrawlSummary } from '../results.js';
 
 /**
  * LEASE_PER_TIMEOUT: a lease lasts twice the per-feed timeout. A live worker renews it three

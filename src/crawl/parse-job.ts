@@ -4,8 +4,8 @@
 import type { ParsedFeed } from '../model.js';
 import { decodeDocument } from '../text/charset.js';
 import { parseFeedDocument, type DocumentHeaders } from '../parse/feed.js';
-import type { SearchText } from '../store/items.js';
-import { itemIndexText } from '../store/search-text.js';
+import { itemIndexText } from '../text/search-text.js';
+import type { SearchText } from '../store/contract.js';
 
 /** ParseJob is a fetched body with what decoding and parsing need to know about it. */
 export interface ParseJob {

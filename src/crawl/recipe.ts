@@ -8,7 +8,7 @@ import type { Feed, ParsedFeed } from '../model.js';
 import type { Fetcher, FetchOutcome } from '../fetch/http.js';
 import { CONTROL, fitsIndex, wellFormed } from '../text/well-formed.js';
 import type { SearchText, Store } from '../store/contract.js';
-import { storeIsDown } from '../store/faults.js';
+import { storeIsDown } from '../store/open.js';
 import { parseBody, type ParseJob, type ParsedBody } from './parse-job.js';
 
 /** FeedResult is what one feed's crawl did, reported as a progress event. */

@@ -1,10 +1,9 @@
-import type { EvalResult, LabelResult, TrainResult } from '../commands/classify.js';
-import type { CorrectionsResult, ExplainResult, TeachResult } from '../commands/classify-teach.js';
 import type { Evidence } from '../classify/explain.js';
-import type { StoredModel } from '../store/models.js';
 import type { Output } from './output.js';
 import { renderTable } from './table.js';
 import { oneLine } from './sanitize.js';
+import type { StoredModel } from '../store/contract.js';
+import type { CorrectionsResult, EvalResult, ExplainResult, LabelResult, TeachResult, TrainResult } from '../results.js';
 
 const pct = (x: number) => `${(100 * x).toFixed(2)} %`;
 

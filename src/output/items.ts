@@ -1,6 +1,6 @@
-import type { StoredItem } from '../store/items.js';
 import type { Output } from './output.js';
 import { renderTable, tsvLine, type Column, type Layout } from './table.js';
+import type { StoredItem } from '../store/contract.js';
 
 /** itemRecord is an item's stable NDJSON form (field names documented in the README). */
 export function itemRecord(i: StoredItem & { snippet?: string }): object {

@@ -1,8 +1,8 @@
 import cliProgress from 'cli-progress';
-import type { CrawlListener, CrawlSummary } from '../commands/crawl.js';
 import type { FeedResult } from '../crawl/recipe.js';
 import type { Output } from './output.js';
 import { oneLine } from './sanitize.js';
+import type { CrawlListener, CrawlSummary } from '../results.js';
 
 /** feedEvent is the NDJSON event for one crawled feed. */
 export function feedEvent(r: FeedResult): object {

@@ -1,6 +1,6 @@
 import stringWidth from 'string-width';
 import type { SearchHit, StoredItem, StoreStats } from '../store/contract.js';
-import { SNIPPET_CLOSE, SNIPPET_OPEN } from '../store/search.js';
+import { SNIPPET_CLOSE, SNIPPET_OPEN } from '../store/contract.js';
 import { htmlToText } from '../text/html.js';
 import { byteSize, clock, forEach, hasMedia, itemRecord, MEDIA_MARK } from './items.js';
 import type { Output } from './output.js';

@@ -1,9 +1,9 @@
 import type { Feed } from '../model.js';
-import type { FeedListing } from '../store/feeds.js';
-import type { ImportResult } from '../commands/import.js';
 import type { Output } from './output.js';
 import { oneLine } from './sanitize.js';
 import { renderTable, tsvLine, type Column } from './table.js';
+import type { FeedListing } from '../store/contract.js';
+import type { ImportResult } from '../results.js';
 
 /** skippedText renders skip counts as "2 no-url, 1 vfolder". */
 export function skippedText(skipped: Partial<Record<string, number>>): string {

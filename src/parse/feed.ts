@@ -7,12 +7,9 @@ import { absoluteUrl, cleanTitle, foldText, normalizeItems } from './normalize.j
 import { readProlog, rootNameAt } from './prolog.js';
 import { mapRss, type MappedFeed } from './rss.js';
 import { LimitError, parseXmlTree } from './xml.js';
+import type { ParseOutcome } from './outcome.js';
 
-/** ParseOutcome is what a fetched document turned out to be. */
-export type ParseOutcome =
-  | { kind: 'feed'; feed: ParsedFeed; /** Set when the XML was not well-formed and was repaired. */ recovered: boolean }
-  | { kind: 'html'; alternates: string[] }
-  | { kind: 'invalid'; reason: string };
+export type { ParseOutcome } from './outcome.js';
 
 // Document elements of the formats we read, by lower-cased local name.
 const FEED_ROOTS: Record<string, 'rss' | 'atom'> = { rss: 'rss', rdf: 'rss', channel: 'rss', feed: 'atom', entry: 'atom' };

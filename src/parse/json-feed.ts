@@ -1,4 +1,4 @@
-import type { ParseOutcome } from './feed.js';
+import type { ParseOutcome } from './outcome.js';
 import { toIsoDate } from './dates.js';
 import { escapeHtml } from './dom.js';
 import { CategoryList, EnclosureList, httpUrl, parseDuration } from './extras.js';

@@ -1,17 +1,148 @@
 // The store contract: everything the commands and the crawl ask of a database, with two
-// implementations behind it (sqlite.ts, the embedded default, and postgres/, the shared store
+// implementations behind it (sqlite/, the embedded default, and postgres/, the shared store
 // for many machines). Callers hold a Store and never learn which one it is; every method is
 // async because a networked database is.
-import type { Feed, Item, Subscription } from '../model.js';
-import type { Correction } from './corrections.js';
-import type { AddResult, FeedFilter, FeedListing, FeedState } from './feeds.js';
-import type { ItemFilter } from './item-filter.js';
-import type { SearchText, StoredItem } from './items.js';
-import type { StoredModel, TextRow } from './models.js';
-import type { DueFilter, FetchState } from './outcomes.js';
-import type { SearchHit } from './search.js';
+import type { Feed, FeedMeta, Item, Subscription } from '../model.js';
 
-export type { AddResult, Correction, DueFilter, FeedFilter, FeedListing, FeedState, FetchState, ItemFilter, SearchHit, SearchText, StoredItem, StoredModel, TextRow };
+// The types every method names live here, not in either engine: both implement them, and callers
+// import them from here alone.
+
+/** AddResult says which subscriptions were new and how many the database already had. */
+export interface AddResult {
+  added: Feed[];
+  present: number;
+}
+
+/** FeedFilter narrows a feed listing. */
+export interface FeedFilter {
+  /** A category path: that folder and its subfolders; or several (any of them). */
+  category?: string | readonly string[];
+  /** Feed id or URL, or several of them (any). */
+  feed?: string | readonly string[];
+  /** Only feeds whose last fetch failed, or that are disabled. */
+  failing?: boolean;
+}
+
+/** FeedState is a feed's crawl state as `feeds` and `stats` report it. */
+export type FeedState = 'ok' | 'failing' | 'disabled' | 'never';
+
+/** FeedListing is a feed with its state and how many items it has stored. */
+export type FeedListing = Feed & { state: FeedState; itemCount: number };
+
+/** ItemFilter narrows an item listing; every field is optional. */
+export interface ItemFilter {
+  /** Feed id or URL, or several of them (any). */
+  feed?: string | readonly string[];
+  /** A folder and its subfolders, or several (any of them). */
+  category?: string | readonly string[];
+  /** ISO timestamps: items published (or first seen) at or after / before. */
+  since?: string;
+  until?: string;
+  /**
+   * Only items stored after this id; the listing then comes in id order (ascending), so that a
+   * pipeline remembering the largest id it saw, page after page, never skips one.
+   */
+  afterId?: number;
+  label?: string;
+  /** Item categories the item must all carry (case-insensitive, exact). */
+  tags?: string[];
+  /** Only items with an enclosure: true for any, a top-level type as "audio/", or a full type "audio/mpeg". */
+  enclosure?: true | string;
+  limit?: number;
+}
+
+/** StoreResult counts what storing one feed's items changed. */
+export interface StoreResult {
+  added: number;
+  updated: number;
+}
+
+/** SearchText is an item's full-text index entry (itemIndexText: folded terms), when the parse stage already made it. */
+export type SearchText = { title: string; body: string };
+
+/** StoredItem is an item as read back, with its feed. */
+export interface StoredItem extends Omit<Item, 'key'> {
+  id: number;
+  /** Present when listing by --label. */
+  label?: string;
+  confidence?: number;
+  feedId: number;
+  feedUrl: string;
+  feedTitle: string | null;
+  category: string;
+  firstSeen: string;
+}
+
+/** FetchState is what a crawl learned about a feed, written onto its row. */
+export interface FetchState {
+  status: number | null;
+  etag?: string | null;
+  lastModified?: string | null;
+  error: string | null;
+  nextCheckAt: string | null;
+  disabledReason?: string | null;
+  title?: string | null;
+  siteUrl?: string | null;
+  /** What a parsed document says about itself; absent when nothing was parsed (a 304). */
+  meta?: FeedMeta;
+}
+
+/** DueFilter picks the feeds a refresh should crawl. */
+export interface DueFilter {
+  /** Only these feeds (in this set). */
+  ids?: number[];
+  /** Ignore backoff: crawl even if the next check is still to come. */
+  force?: boolean;
+  /** Crawl disabled feeds too (when the user named them). */
+  includeDisabled?: boolean;
+  /**
+   * Only feeds not fetched since this ISO time: a worker's refresh interval, or the start of a
+   * claiming refresh (a successful fetch sets no next check, so the feed would be due again at once).
+   */
+  checkedBefore?: string;
+  now: string;
+}
+
+/** StoredModel describes a trained model as listed by `classify models`. */
+export interface StoredModel {
+  name: string;
+  format: number;
+  labels: string[];
+  trainSize: number;
+  source: string;
+  createdAt: string;
+  bytes: number;
+  /** How many corrections (`classify teach`) the model holds. */
+  corrections: number;
+}
+
+/** TextRow is an item's id and the text a classifier reads. */
+export interface TextRow {
+  id: number;
+  title: string | null;
+  summary: string | null;
+  content: string | null;
+}
+
+/** SNIPPET_OPEN and SNIPPET_CLOSE mark matched words in a SearchHit's snippet. */
+export const SNIPPET_OPEN = '\u0002';
+export const SNIPPET_CLOSE = '\u0003';
+
+/** SearchHit is a stored item with the snippet that matched (SNIPPET_OPEN/SNIPPET_CLOSE around matched words). */
+export type SearchHit = StoredItem & { snippet: string; rank: number };
+
+/** Correction is a label a user gave an item for one model (`classify teach`). */
+export interface Correction {
+  itemId: number;
+  model: string;
+  label: string;
+  /** What the model said before the correction, if it had labelled the item. */
+  was: string | null;
+  /** The training source of the model when it was corrected ("folders:depth=1", "labels:news.csv"). */
+  source: string;
+  createdAt: string;
+  title: string | null;
+}
 
 /** FetchRecord is what one successful fetch of a feed stores, in one transaction. */
 export interface FetchRecord {

@@ -1,5 +1,6 @@
 import type { Store } from './contract.js';
-import { openSqlite } from './sqlite.js';
+
+export { storeIsDown } from './shared/faults.js';
 
 /** isPostgresUrl tells a PostgreSQL connection URL from a SQLite file path. */
 export function isPostgresUrl(location: string): boolean {
@@ -8,12 +9,14 @@ export function isPostgresUrl(location: string): boolean {
 
 /**
  * openStoreAt opens the store a location names: a `postgres://` URL is the shared PostgreSQL
- * store (its module loaded only then), anything else a SQLite file (created if missing).
+ * store, anything else a SQLite file (created if missing). Each engine's module (and its driver)
+ * is loaded only when a store of that engine is opened.
  */
 export async function openStoreAt(location: string): Promise<Store> {
   if (isPostgresUrl(location)) {
     const { openPostgres } = await import('./postgres/index.js');
     return openPostgres(location);
   }
+  const { openSqlite } = await import('./sqlite/index.js');
   return openSqlite(location);
 }

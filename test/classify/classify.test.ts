@@ -6,7 +6,7 @@ import { itemsCommand } from '../../src/commands/items.js';
 import { readExamples } from '../../src/classify/examples.js';
 import { tokenize } from '../../src/classify/tokenize.js';
 import { evaluate } from '../../src/classify/metrics.js';
-import { deserializeModel, predict, serializeModel, trainModel } from '../../src/classify/model.js';
+import { deserializeModel, predict, serializeModel, trainModel } from '../../src/classify/classifier.js';
 import { collect, tempDir, testContext } from '../helpers.js';
 import { seed } from '../read/seed.js';
 import { csv, headlines } from './topics.js';

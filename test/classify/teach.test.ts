@@ -6,7 +6,7 @@ import { evalCommand, labelCommand, modelsCommand, stdinCommand, trainCommand } 
 import { correctionsCommand, explainCommand, teachCommand } from '../../src/commands/classify-teach.js';
 import { calibrate } from '../../src/classify/metrics.js';
 import { tokenizeCased } from '../../src/classify/tokenize.js';
-import type { Db } from '../../src/store/db.js';
+import type { Db } from '../../src/store/sqlite/connect.js';
 import { tempDir, testContext } from '../helpers.js';
 import { seed } from '../read/seed.js';
 import { csv, esportsHeadlines, headlines } from './topics.js';

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { importSubscriptions } from '../../src/commands/import.js';
 import { exportCommand } from '../../src/commands/export.js';
-import { listFeeds } from '../../src/store/feeds.js';
+import { listFeeds } from '../../src/store/sqlite/feeds.js';
 import { fixture, ROOT, tempDir, testContext } from '../helpers.js';
 
 const snapshot = (ctx: ReturnType<typeof testContext>) =>

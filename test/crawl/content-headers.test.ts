@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { refreshCommand, type RefreshOptions } from '../../src/commands/refresh.js';
-import { addSubscriptions, listFeeds } from '../../src/store/feeds.js';
+import { addSubscriptions, listFeeds } from '../../src/store/sqlite/feeds.js';
 import { startFeedServer, serve, type FeedServer } from '../feed-server.js';
 import { testContext } from '../helpers.js';
 

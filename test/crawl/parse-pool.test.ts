@@ -6,7 +6,7 @@ import { ParsePool, parsePoolFor } from '../../src/crawl/parse-pool.js';
 import { parseBody, type ParseJob } from '../../src/crawl/parse-job.js';
 import { refreshFeed } from '../../src/crawl/recipe.js';
 import { Fetcher } from '../../src/fetch/http.js';
-import { addSubscriptions, listFeeds } from '../../src/store/feeds.js';
+import { addSubscriptions, listFeeds } from '../../src/store/sqlite/feeds.js';
 import { startFeedServer, serve, rss, type FeedServer } from '../feed-server.js';
 import { cli, fixture, ROOT, tempDir, testContext } from '../helpers.js';
 

@@ -12,10 +12,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, ROOT, tempDir, type CliResult } from '../helpers.js';
 import { rss, serve, startFeedServer, type FeedServer } from '../feed-server.js';
 import { freshDatabase, pgAvailable } from '../pg.js';
-import { migrate } from '../../src/store/db.js';
+import { migrate } from '../../src/store/sqlite/connect.js';
 import { feedHost } from '../../src/model.js';
-import { upsertItems } from '../../src/store/items.js';
-import { migrations } from '../../src/store/migrations.js';
+import { upsertItems } from '../../src/store/sqlite/upsert.js';
+import { migrations } from '../../src/store/sqlite/migrations.js';
 
 const json = (body: string) => serve(200, body, { 'content-type': 'application/feed+json' });
 // The reproduction, verbatim: "\ud800" as JSON escapes, as such servers send them.

@@ -3,11 +3,11 @@ import http from 'node:http';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { refreshCommand, type RefreshOptions } from '../../src/commands/refresh.js';
-import type { CrawlListener } from '../../src/commands/crawl.js';
-import { addSubscriptions, listFeeds } from '../../src/store/feeds.js';
+import { addSubscriptions, listFeeds } from '../../src/store/sqlite/feeds.js';
 import { backoffMs, type FeedResult } from '../../src/crawl/recipe.js';
 import { startFeedServer, serve, rss, type FeedServer } from '../feed-server.js';
 import { fixture, testContext } from '../helpers.js';
+import type { CrawlListener } from '../../src/results.js';
 
 const opts = (o: Partial<RefreshOptions> = {}): RefreshOptions => ({ concurrency: 4, perHost: 4, timeout: 5, maxSize: 1, ...o });
 function recorder() {

@@ -6,8 +6,8 @@ import type { Feed } from '../../src/model.js';
 import type { Fetcher, FetchOutcome } from '../../src/fetch/http.js';
 import { refreshFeed, type RecipeDeps } from '../../src/crawl/recipe.js';
 import type { Store } from '../../src/store/contract.js';
-import { storeIsDown } from '../../src/store/faults.js';
-import { addSubscriptions, listFeeds } from '../../src/store/feeds.js';
+import { storeIsDown } from '../../src/store/shared/faults.js';
+import { addSubscriptions, listFeeds } from '../../src/store/sqlite/feeds.js';
 import { rss } from '../feed-server.js';
 import { testContext } from '../helpers.js';
 

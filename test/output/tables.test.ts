@@ -2,7 +2,7 @@ import path from 'node:path';
 import { execFile, execFileSync } from 'node:child_process';
 import stringWidth from 'string-width';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { openStore } from '../../src/store/db.js';
+import { openStore } from '../../src/store/sqlite/connect.js';
 import { layout, renderTable, truncate } from '../../src/output/table.js';
 import { oneLine, stripControls } from '../../src/output/sanitize.js';
 import { ROOT, tempDir } from '../helpers.js';

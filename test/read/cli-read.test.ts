@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execFile, spawn } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { openStore } from '../../src/store/db.js';
+import { openStore } from '../../src/store/sqlite/connect.js';
 import { renderTable } from '../../src/output/table.js';
 import { stripControls } from '../../src/output/sanitize.js';
 import { cli, ROOT, tempDir } from '../helpers.js';

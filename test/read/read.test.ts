@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { itemsCommand } from '../../src/commands/items.js';
 import { searchCommand, showCommand, statsCommand } from '../../src/commands/read.js';
-import { upsertItems } from '../../src/store/items.js';
-import { toFtsQuery } from '../../src/store/search.js';
-import { parseSearchQuery } from '../../src/store/search-query.js';
+import { upsertItems } from '../../src/store/sqlite/upsert.js';
+import { toFtsQuery } from '../../src/store/sqlite/search.js';
+import { parseSearchQuery } from '../../src/store/shared/search-query.js';
 import { htmlToText } from '../../src/text/html.js';
 import { collect, testContext } from '../helpers.js';
 import { seed } from './seed.js';

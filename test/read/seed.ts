@@ -1,7 +1,7 @@
 import type { Item } from '../../src/model.js';
-import { addSubscriptions } from '../../src/store/feeds.js';
-import { upsertItems } from '../../src/store/items.js';
-import type { Db } from '../../src/store/db.js';
+import { addSubscriptions } from '../../src/store/sqlite/feeds.js';
+import { upsertItems } from '../../src/store/sqlite/upsert.js';
+import type { Db } from '../../src/store/sqlite/connect.js';
 
 /** seed stores feeds (url → category) and their items, as a crawl would. */
 export function seed(db: Db, feeds: Record<string, { category: string; title?: string; items: Partial<Item>[] }>): void {

@@ -5,9 +5,9 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Item } from '../../src/model.js';
 import { StoreError } from '../../src/errors.js';
-import { BATCH_WRITES } from '../../src/store/batch.js';
+import { BATCH_WRITES } from '../../src/store/sqlite/batch.js';
 import type { FetchRecord } from '../../src/store/contract.js';
-import { openSqlite, type SqliteStore } from '../../src/store/sqlite.js';
+import { openSqlite, type SqliteStore } from '../../src/store/sqlite/index.js';
 import { tempDir } from '../helpers.js';
 
 const NOW = '2026-01-10T12:00:00.000Z';

@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { migrate, openStore } from '../../src/store/db.js';
-import { migrations } from '../../src/store/migrations.js';
+import { migrate, openStore } from '../../src/store/sqlite/connect.js';
+import { migrations } from '../../src/store/sqlite/migrations.js';
 import { StoreError } from '../../src/errors.js';
 import { tempDir } from '../helpers.js';
 

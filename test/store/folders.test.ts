@@ -1,10 +1,10 @@
 // Folder paths are lists of names: a folder named "UI / UX" is one folder that `--category`
 // selects and export → import keeps, and `--category` matches a folder and its subfolders with
-// Unicode case folding, on both engines (the rule lives once, in src/store/folders.ts).
+// Unicode case folding, on both engines (the rule lives once, in src/store/shared/folders.ts).
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { displayPath, folderKeys, folderNames, pathKey, storedPath } from '../../src/store/folders.js';
+import { displayPath, folderKeys, folderNames, pathKey, storedPath } from '../../src/store/shared/folders.js';
 import { cli, fixture, tempDir } from '../helpers.js';
 import { rss, serve, startFeedServer, type FeedServer } from '../feed-server.js';
 import { freshDatabase, pgAvailable } from '../pg.js';

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Item } from '../../src/model.js';
-import { openStore, type Store } from '../../src/store/db.js';
-import { addSubscriptions, listFeeds } from '../../src/store/feeds.js';
-import { iterateItems, upsertItems } from '../../src/store/items.js';
-import { recordSuccess } from '../../src/store/outcomes.js';
-import { searchItems } from '../../src/store/search.js';
+import { openStore, type Store } from '../../src/store/sqlite/connect.js';
+import { addSubscriptions, listFeeds } from '../../src/store/sqlite/feeds.js';
+import { iterateItems } from '../../src/store/sqlite/read.js';
+import { upsertItems } from '../../src/store/sqlite/upsert.js';
+import { recordSuccess } from '../../src/store/sqlite/outcomes.js';
+import { searchItems } from '../../src/store/sqlite/search.js';
 
 const NOW = '2026-01-10T12:00:00.000Z';
 const blank: Omit<Item, 'key'> = {

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { migrate } from '../../src/store/db.js';
-import { migrations } from '../../src/store/migrations.js';
+import { migrate } from '../../src/store/sqlite/connect.js';
+import { migrations } from '../../src/store/sqlite/migrations.js';
 
 // A database as the previous release left it (schema 5), with raw HTML from before the sanitizer.
 function oldDatabase(): Database.Database {

@@ -4,9 +4,9 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { addSubscriptions, listFeeds } from '../../src/store/feeds.js';
-import { migrate, openStore } from '../../src/store/db.js';
-import { migrations } from '../../src/store/migrations.js';
+import { addSubscriptions, listFeeds } from '../../src/store/sqlite/feeds.js';
+import { migrate, openStore } from '../../src/store/sqlite/connect.js';
+import { migrations } from '../../src/store/sqlite/migrations.js';
 import { connectPool } from '../../src/store/postgres/connect.js';
 import { migratePg, pgMigrations } from '../../src/store/postgres/migrations.js';
 import { openPostgres } from '../../src/store/postgres/index.js';

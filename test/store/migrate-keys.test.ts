@@ -3,8 +3,8 @@
 import crypto from 'node:crypto';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { migrate } from '../../src/store/db.js';
-import { migrations } from '../../src/store/migrations.js';
+import { migrate } from '../../src/store/sqlite/connect.js';
+import { migrations } from '../../src/store/sqlite/migrations.js';
 import { connectPool } from '../../src/store/postgres/connect.js';
 import { migratePg, pgMigrations } from '../../src/store/postgres/migrations.js';
 import { itemKey } from '../../src/text/well-formed.js';

@@ -8,7 +8,7 @@ import type { Item, Subscription } from '../../src/model.js';
 import type { FetchRecord, Store } from '../../src/store/contract.js';
 import { pgMigrations } from '../../src/store/postgres/migrations.js';
 import { openPostgres, type PgStore } from '../../src/store/postgres/index.js';
-import { openSqlite } from '../../src/store/sqlite.js';
+import { openSqlite } from '../../src/store/sqlite/index.js';
 import { collect, tempDir } from '../helpers.js';
 import { freshDatabase, pgAvailable } from '../pg.js';
 

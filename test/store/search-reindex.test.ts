@@ -4,13 +4,13 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { migrate } from '../../src/store/db.js';
-import { migrations } from '../../src/store/migrations.js';
+import { migrate } from '../../src/store/sqlite/connect.js';
+import { migrations } from '../../src/store/sqlite/migrations.js';
 import { connectPool } from '../../src/store/postgres/connect.js';
 import { openPostgres } from '../../src/store/postgres/index.js';
 import { migratePg, pgMigrations } from '../../src/store/postgres/migrations.js';
 import type { Store } from '../../src/store/contract.js';
-import { openSqlite } from '../../src/store/sqlite.js';
+import { openSqlite } from '../../src/store/sqlite/index.js';
 import { tempDir } from '../helpers.js';
 import { freshDatabase, pgAvailable } from '../pg.js';
 

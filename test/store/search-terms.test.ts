@@ -2,7 +2,7 @@
 // queries on both engines, and scanTerms (the snippets' positions) agreeing with indexedText.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { indexedText, scanTerms, termsOf } from '../../src/store/search-terms.js';
+import { indexedText, scanTerms, termsOf } from '../../src/text/search-terms.js';
 
 const scanned = (text: string) => { const out: string[] = []; scanTerms(text, (t) => out.push(t)); return out; };
 

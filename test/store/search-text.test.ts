@@ -4,11 +4,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/contract.js';
 import { openPostgres } from '../../src/store/postgres/index.js';
-import { openSqlite } from '../../src/store/sqlite.js';
+import { openSqlite } from '../../src/store/sqlite/index.js';
 import { collect, tempDir } from '../helpers.js';
 import { freshDatabase, pgAvailable } from '../pg.js';
 import { sanitizeHtml } from '../../src/parse/sanitize.js';
-import { itemSearchText } from '../../src/store/search-text.js';
+import { itemSearchText } from '../../src/text/search-text.js';
 import { htmlToText, replayedText, storedHtmlToText } from '../../src/text/html.js';
 import { markup } from '../parse/html-arbitrary.js';
 

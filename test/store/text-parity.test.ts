@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Item } from '../../src/model.js';
 import type { Store } from '../../src/store/contract.js';
 import { openPostgres } from '../../src/store/postgres/index.js';
-import { openSqlite } from '../../src/store/sqlite.js';
+import { openSqlite } from '../../src/store/sqlite/index.js';
 import { tempDir } from '../helpers.js';
 import { freshDatabase, pgAvailable } from '../pg.js';
 

@@ -4,10 +4,10 @@
 // worker dies. Feed timestamps stay the caller's `now`, as everywhere else.
 import type { Feed } from '../../model.js';
 import type { ClaimRequest, DueFilter, HostHold } from '../contract.js';
-import { toFeed, type FeedRow } from '../feeds.js';
 import { query, transaction, type Pg } from './connect.js';
 import { dueWhere } from './feeds.js';
 import { Params } from './item-where.js';
+import { type FeedRow, toFeed } from '../shared/rows.js';
 
 /**
  * claimHosts leases up to maxHosts hosts that have a due feed and no live lease, in the order of

@@ -1,10 +1,9 @@
 // The classifier's tables on PostgreSQL: models (bytea blobs), the labels they gave items, and a
-// user's corrections — the same rows and order as the SQLite store's models.ts and corrections.ts.
-import type { Correction } from '../corrections.js';
+// user's corrections — the same rows and order as the SQLite store's ../sqlite/classify.ts.
 import type { LabelRow, ModelToSave } from '../contract.js';
-import type { StoredModel, TextRow } from '../models.js';
 import { query, transaction, type Pg } from './connect.js';
-import { folderNames } from '../folders.js';
+import { folderNames } from '../shared/folders.js';
+import type { Correction, StoredModel, TextRow } from '../contract.js';
 
 type Labelled = TextRow & { label: string | null; confidence: number | null };
 type Example = TextRow & { category: string };

@@ -1,13 +1,13 @@
 // Subscriptions on PostgreSQL: adding them, listing them, and picking the due ones — the same
-// rows in the same order as ../feeds.ts and ../outcomes.ts give on SQLite.
+// rows in the same order as ../sqlite/feeds.ts and ../sqlite/outcomes.ts give on SQLite.
 import type pg from 'pg';
 import { feedHost, type Feed, type Subscription } from '../../model.js';
-import { FEED_STATE_SQL, subscriptionPath, toFeed, type AddResult, type FeedFilter, type FeedListing, type FeedRow, type FeedState } from '../feeds.js';
-import type { DueFilter } from '../outcomes.js';
 import { query, transaction, type Pg } from './connect.js';
-import { urlKey } from '../feed-urls.js';
-import { folderKeys } from '../folders.js';
+import { urlKey } from '../shared/feed-urls.js';
+import { folderKeys } from '../shared/folders.js';
 import { categoryWhere, feedWhere, Params } from './item-where.js';
+import type { AddResult, DueFilter, FeedFilter, FeedListing, FeedState } from '../contract.js';
+import { FEED_STATE_SQL, type FeedRow, subscriptionPath, toFeed } from '../shared/rows.js';
 
 /** noteHosts makes sure every host has its row in hosts, which claims lock. */
 export async function noteHosts(c: pg.PoolClient, hosts: readonly string[]): Promise<void> {

@@ -1,3 +1,4 @@
+// The PostgreSQL engine; its counterpart is ../sqlite/ (same file names wherever the job is the same).
 // The shared store: PostgreSQL through a bounded pg pool, for many crawlers and readers on many
 // machines. Crawls coordinate by host leases (claims.ts) instead of SQLite's one-run lock; every
 // read and write is the SQLite store's, row for row (see the modules each method delegates to).

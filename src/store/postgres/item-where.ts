@@ -1,8 +1,9 @@
 // An item filter as a PostgreSQL WHERE clause: the same conditions, in the same order, as
-// src/store/item-filter.ts's itemWhere for SQLite, with $n parameters instead of named ones.
-import type { ItemFilter } from '../item-filter.js';
-import { urlKey } from '../feed-urls.js';
-import { pathKey } from '../folders.js';
+// ../sqlite/item-where.ts's itemWhere for SQLite, with $n parameters instead of named ones.
+import { feedRef } from '../shared/feed-urls.js';
+import { pathKey } from '../shared/folders.js';
+import type { ItemFilter } from '../contract.js';
+import { filterTag } from '../shared/items.js';
 
 /** Params collects bound values and hands out their $n placeholders, in order. */
 export class Params {
@@ -13,9 +14,6 @@ export class Params {
     return `$${this.values.length}`;
   }
 }
-
-/** tagFold is how a tag is compared: the fold SQLite's inkzee_casefold applies to a filter tag. */
-const tagFold = (s: string) => s.trim().normalize('NFC').toLowerCase();
 
 // SQLite's lower() folds ASCII letters only; PostgreSQL's follows the database's locale. MIME types
 // are ASCII, but a stored one may not be, so fold exactly as SQLite does.
@@ -32,9 +30,9 @@ export function categoryWhere(alias: string, category: string | readonly string[
 
 /** feedWhere matches the feeds given, each as its numeric id or its URL, present or former (feed_urls): any of them, like feedClause. */
 export function feedWhere(column: { id: string; url: string }, feed: string | readonly string[], p: Params): string {
-  const any = [feed].flat().map((given) => /^\d+$/.test(given)
-    ? idCompare(column.id, '=', Number(given), p)
-    : `${column.url} = ${p.add(given)} OR ${column.id} IN (SELECT feed_id FROM feed_urls WHERE url = ${p.add(urlKey(given))})`);
+  const any = [feed].flat().map(feedRef).map((ref) => 'id' in ref
+    ? idCompare(column.id, '=', ref.id, p)
+    : `${column.url} = ${p.add(ref.url)} OR ${column.id} IN (SELECT feed_id FROM feed_urls WHERE url = ${p.add(ref.key)})`);
   return any.length ? `(${any.join(' OR ')})` : 'false';
 }
 
@@ -58,7 +56,7 @@ export function itemWhere(f: ItemFilter, p: Params): string {
   if (f.until !== undefined) where.push(`i.sort_at < ${p.add(f.until)}`);
   if (f.afterId !== undefined) where.push(idCompare('i.id', '>', f.afterId, p));
   if (f.label !== undefined) where.push(`EXISTS (SELECT 1 FROM item_labels l WHERE l.item_id = i.id AND l.label = ${p.add(f.label)})`);
-  if (f.tags?.length) where.push(`i.tags @> ${p.add(f.tags.map(tagFold))}::text[]`);
+  if (f.tags?.length) where.push(`i.tags @> ${p.add(f.tags.map(filterTag))}::text[]`);
   if (f.enclosure === true) where.push('jsonb_array_length(i.enclosures) > 0');
   else if (f.enclosure !== undefined) {
     // Compared by prefix, not LIKE (a MIME type may hold "_", a LIKE wildcard): "audio/" matches

@@ -10,7 +10,7 @@ import type pg from 'pg';
 import { StoreError } from '../../errors.js';
 import { itemKey } from '../../text/well-formed.js';
 import { pgFault, type Pg } from './connect.js';
-import { folderKeys } from '../folders.js';
+import { folderKeys } from '../shared/folders.js';
 import { reindexSearchPg } from './reindex-search.js';
 
 /** PgMigration is SQL to run, or a function for steps SQL alone cannot do. */

@@ -1,13 +1,13 @@
 // What a crawl writes onto a feed on PostgreSQL: a fetch's items, its move and its new state in
-// one transaction, or a failure — the same updates as ../outcomes.ts makes on SQLite.
+// one transaction, or a failure — the same updates as ../sqlite/outcomes.ts makes on SQLite.
 import type pg from 'pg';
 import type { FetchRecord, FetchStored } from '../contract.js';
-import type { FetchState } from '../outcomes.js';
 import { pgFault, query, transaction, type Pg } from './connect.js';
 import { feedHost } from '../../model.js';
-import { urlKey, type MoveResult } from '../feed-urls.js';
+import { urlKey, type MoveResult } from '../shared/feed-urls.js';
 import { lockSubscriptions, noteHosts } from './feeds.js';
 import { applyUpsert, planUpsert } from './upsert.js';
+import type { FetchState } from '../contract.js';
 
 /**
  * recordSuccess clears the error streak and saves validators. After a parse it also writes the
@@ -30,7 +30,7 @@ async function recordSuccess(c: Pick<pg.PoolClient, 'query'>, feedId: number, s:
  * moveFeed points a subscription at its new URL (and host) after a permanent redirect or
  * autodiscovery, and remembers the URL as one of its own. If another subscription already has it
  * (as its URL or a former one), the two are one feed: this one is merged into that one, as
- * ../outcomes.ts's moveFeed does. Changes to the set of subscribed URLs take SUBSCRIPTIONS_LOCK
+ * ../sqlite/outcomes.ts's moveFeed does. Changes to the set of subscribed URLs take SUBSCRIPTIONS_LOCK
  * first, so a move and an import never see each other half done.
  */
 async function moveFeed(c: pg.PoolClient, feedId: number, url: string): Promise<MoveResult> {

@@ -1,17 +1,16 @@
 // The read side of the PostgreSQL store: item listings and search streamed through cursors, one
 // item, and the totals of `inkzee stats` — each the same rows, in the same order, as the SQLite store.
 import type { StoreStats } from '../contract.js';
-import { FEED_STATE_SQL, feedStateTotals, type FeedState } from '../feeds.js';
-import { pagesById, type ItemFilter } from '../item-filter.js';
-import type { StoredItem } from '../items.js';
-import type { SearchHit } from '../search.js';
 import { query, transaction, type Pg } from './connect.js';
 import { itemWhere, Params } from './item-where.js';
 import { fromRow, ITEM_COLUMNS, queryRows, streamItems } from './rows.js';
 import { searchSql } from './search.js';
-import { parseSearchQuery, type SearchQuery } from '../search-query.js';
-import { snippetOf } from '../search-snippet.js';
-import { itemSearchText } from '../search-text.js';
+import { parseSearchQuery, type SearchQuery } from '../shared/search-query.js';
+import { snippetOf } from '../shared/search-snippet.js';
+import { itemSearchText } from '../../text/search-text.js';
+import type { FeedState, ItemFilter, SearchHit, StoredItem } from '../contract.js';
+import { FEED_STATE_SQL, feedStateTotals } from '../shared/rows.js';
+import { pagesById } from '../shared/items.js';
 
 /**
  * storedUpTo is the largest item id below which no item can appear any more: the largest stored

@@ -2,7 +2,7 @@
 // as ../reindex-search.ts does on SQLite: the index no longer folds text itself (unaccent), it is
 // given terms already folded, and no longer keeps the text (snippets are cut from the item's own).
 import type pg from 'pg';
-import { itemIndexText } from '../search-text.js';
+import { itemIndexText } from '../../text/search-text.js';
 
 /** SEARCH_CONFIG is the text search configuration of folded terms: the simple parser and dictionary, nothing more. */
 export const SEARCH_CONFIG = 'inkzee_terms';

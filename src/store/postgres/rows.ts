@@ -1,9 +1,10 @@
-// Rows of a PostgreSQL store read back as the very objects the SQLite store gives (items.ts's
+// Rows of a PostgreSQL store read back as the very objects the SQLite store gives (../shared/rows.ts's
 // storedItemFrom): same keys in the same order, enclosures normalized alike, explicit as boolean | null,
 // and read through a cursor in batches, so a listing of any size runs in constant memory.
 import Cursor from 'pg-cursor';
-import { storedItemFrom, type CellDecoding, type StoredItem } from '../items.js';
 import { pgFault, type Pg } from './connect.js';
+import type { StoredItem } from '../contract.js';
+import { type CellDecoding, storedItemFrom } from '../shared/rows.js';
 
 /** ITEM_COLUMNS selects a StoredItem's columns from items i joined with feeds f, in the order fromRow expects. */
 export const ITEM_COLUMNS = `i.id, i.feed_id, f.url, f.title, f.category, i.guid, i.link, i.title, i.author, i.published, i.updated,

@@ -1,11 +1,12 @@
 // Full-text search on PostgreSQL with the query syntax of the SQLite store, read by the same
 // parser (../search-query.ts) and rendered as a tsquery of folded terms, ranked with the title
 // above the body; the snippet is cut in TypeScript from the item's text, as on SQLite.
-import { pagesById, type ItemFilter } from '../item-filter.js';
-import type { Phrase, SearchQuery } from '../search-query.js';
+import type { Phrase, SearchQuery } from '../shared/search-query.js';
 import { itemWhere, Params } from './item-where.js';
 import { SEARCH_CONFIG } from './reindex-search.js';
 import { ITEM_COLUMNS } from './rows.js';
+import type { ItemFilter } from '../contract.js';
+import { pagesById } from '../shared/items.js';
 
 const CONFIG = `'${SEARCH_CONFIG}'::regconfig`;
 

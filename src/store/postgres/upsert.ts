@@ -3,15 +3,10 @@
 // per feed rather than three round trips per item: the database is across a network.
 import type pg from 'pg';
 import type { Item } from '../../model.js';
-import type { SearchText } from '../items.js';
-import { itemIndexText } from '../search-text.js';
+import { itemIndexText } from '../../text/search-text.js';
 import { searchDoc } from './reindex-search.js';
-
-/** StoreResult counts what storing one feed's items changed. */
-export interface StoreResult {
-  added: number;
-  updated: number;
-}
+import type { SearchText, StoreResult } from '../contract.js';
+import { sortTime, tagFold } from '../shared/items.js';
 
 // PostgreSQL text (and jsonb) cannot hold U+0000, which SQLite keeps; such a character is dropped.
 const noNul = (s: string | null | undefined): string | null => (s == null ? null : s.includes('\0') ? s.replaceAll('\0', '') : s);
@@ -32,7 +27,7 @@ const COLUMNS: [string, string][] = [['guid', 'text'], ['link', 'text'], ['title
   ['duration', 'float8'], ['comments', 'text'], ['episode', 'int4'], ['season', 'int4'], ['explicit', 'bool'],
   ['transcript_url', 'text'], ['chapters_url', 'text']];
 
-/** toRow encodes an item for its columns, as items.ts's toRow does (enclosure keys in one order). */
+/** toRow encodes an item for its columns, as ../sqlite/items.ts's rowValues does (enclosure keys in one order). */
 function toRow(it: Item): Row {
   return [noNul(it.guid), noNul(it.link), noNul(it.title), noNul(it.author), noNul(it.published), noNul(it.updated), noNul(it.summary),
     noNul(it.content),
@@ -40,18 +35,6 @@ function toRow(it: Item): Row {
     JSON.stringify((it.categories ?? []).map((c) => inJson(c))),
     num(it.duration), noNul(it.comments ?? null), num(it.episode), num(it.season), it.explicit === true ? true : it.explicit === false ? false : null,
     noNul(it.transcriptUrl ?? null), noNul(it.chaptersUrl ?? null)];
-}
-
-/** fold is how the tag filter compares a stored category (SQLite's inkzee_casefold: NFC, then lower case). */
-const fold = (c: string) => c.normalize('NFC').toLowerCase();
-
-const DAY = 86400_000;
-
-/** sortTime is items.ts's: the publication date, unless it lies over a day after first seen. */
-function sortTime(published: string | null, firstSeen: string): string {
-  if (published === null) return firstSeen;
-  const p = Date.parse(published);
-  return Number.isFinite(p) && p <= Date.parse(firstSeen) + DAY ? published : firstSeen;
 }
 
 /** Stored is what is known of one key: its row as stored (or about to be), and what to write. */
@@ -153,7 +136,7 @@ export async function applyUpsert(c: Queryable, feedId: number, plan: UpsertPlan
   const done = { added: 0, updated: plan.updated };
   if (writes.length === 0) return done;
   const columns = (list: [string, Stored][]) => COLUMNS.map((_, j) => list.map(([, s]) => s.row[j]));
-  const tags = (list: [string, Stored][]) => list.map(([, s]) => JSON.stringify((JSON.parse(s.row[9]) as string[]).map(fold)));
+  const tags = (list: [string, Stored][]) => list.map(([, s]) => JSON.stringify((JSON.parse(s.row[9]) as string[]).map(tagFold)));
   const changed = writes.filter(([, s]) => s.id !== null);
   const fresh = writes.filter(([, s]) => s.id === null);
   if (fresh.length) {

@@ -1,4 +1,4 @@
-import { storedHtmlToText } from '../text/html.js';
+import { storedHtmlToText } from './html.js';
 import { indexedText } from './search-terms.js';
 
 // What the index holds of one item, at most, in UTF-8 bytes: PostgreSQL refuses a tsvector over

@@ -3,8 +3,8 @@
 // word is turned into terms exactly as indexed text is (search-terms.ts), so a word the indexer
 // splits (node.js, 東京) is a phrase of its terms. Each engine renders the result in its own
 // syntax (search.ts: an FTS5 query; postgres/search.ts: a tsquery).
-import { UsageError } from '../errors.js';
-import { termsOf } from './search-terms.js';
+import { UsageError } from '../../errors.js';
+import { termsOf } from '../../text/search-terms.js';
 
 /** MAX_QUERY_TERMS bounds a query: PostgreSQL runs out of stack on a few thousand terms, and no one types 64. */
 export const MAX_QUERY_TERMS = 64;

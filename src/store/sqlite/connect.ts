@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { StoreError, errnoText, storeFault } from '../errors.js';
+import { StoreError, errnoText, storeFault } from '../../errors.js';
 import { migrations, type Migration } from './migrations.js';
 
 /** Db is an open Inkzee database. */

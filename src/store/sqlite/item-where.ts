@@ -1,28 +1,7 @@
-import { shownValue, UsageError } from '../errors.js';
-import type { Db } from './db.js';
+import type { Db } from './connect.js';
 import { categoryClause, feedClause } from './feeds.js';
-
-/** ItemFilter narrows an item listing; every field is optional. */
-export interface ItemFilter {
-  /** Feed id or URL, or several of them (any). */
-  feed?: string | readonly string[];
-  /** A folder and its subfolders, or several (any of them). */
-  category?: string | readonly string[];
-  /** ISO timestamps: items published (or first seen) at or after / before. */
-  since?: string;
-  until?: string;
-  /**
-   * Only items stored after this id; the listing then comes in id order (ascending), so that a
-   * pipeline remembering the largest id it saw, page after page, never skips one.
-   */
-  afterId?: number;
-  label?: string;
-  /** Item categories the item must all carry (case-insensitive, exact). */
-  tags?: string[];
-  /** Only items with an enclosure: true for any, a top-level type as "audio/", or a full type "audio/mpeg". */
-  enclosure?: true | string;
-  limit?: number;
-}
+import type { ItemFilter } from '../contract.js';
+import { filterTag, tagFold } from '../shared/items.js';
 
 // SQLite's lower() folds ASCII only; tags are often not ("Ökonomie"), so fold them in JavaScript.
 const CASEFOLD = 'inkzee_casefold';
@@ -40,33 +19,8 @@ export function filterFor(db: Db, f: ItemFilter): { sql: string; params: Record<
 
 function useCasefold(db: Db): void {
   if (registered.has(db)) return;
-  db.function(CASEFOLD, { deterministic: true }, (s: unknown) => (typeof s === 'string' ? s.normalize('NFC').toLowerCase() : s));
+  db.function(CASEFOLD, { deterministic: true }, (s: unknown) => (typeof s === 'string' ? tagFold(s) : s));
   registered.add(db);
-}
-
-/**
- * pagesById tells whether a listing pages by id (--after-id): then it comes in id order, the order
- * items were stored, rather than newest first or best match first; a --limit then takes the next
- * items stored, not the newest of all those after the id.
- */
-export function pagesById(f: ItemFilter): boolean {
-  return f.afterId !== undefined;
-}
-
-const casefold = (s: string) => s.trim().normalize('NFC').toLowerCase();
-
-/**
- * enclosureKind turns what `--has-enclosure` was given into a filter: no value means any enclosure;
- * audio, video, image (or audio/*) a top-level type, given as its prefix "audio/"; a full MIME type
- * ("audio/mpeg") itself.
- */
-export function enclosureKind(value: true | string): true | string {
-  if (value === true || value === '') return true;
-  const v = value.trim().toLowerCase();
-  if (v === 'audio' || v === 'video' || v === 'image') return `${v}/`;
-  if (/^[a-z0-9][a-z0-9!#$&^_.+-]*\/\*$/.test(v)) return v.slice(0, -1);
-  if (/^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/.test(v)) return v;
-  throw new UsageError(`--has-enclosure ${shownValue(value)}: not audio, video, image or a MIME type (audio/mpeg)`);
 }
 
 /** itemWhere turns a filter into a WHERE clause over items i / feeds f with bound parameters (a tag filter needs filterFor). */
@@ -88,7 +42,7 @@ export function itemWhere(f: ItemFilter): { sql: string; params: Record<string, 
   }
   (f.tags ?? []).forEach((tag, k) => {
     where.push(`EXISTS (SELECT 1 FROM json_each(i.categories) c WHERE ${CASEFOLD}(c.value) = @tag${k})`);
-    params[`tag${k}`] = casefold(tag);
+    params[`tag${k}`] = filterTag(tag);
   });
   if (f.enclosure === true) where.push('json_array_length(i.enclosures) > 0');
   else if (f.enclosure !== undefined) {

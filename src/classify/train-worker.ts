@@ -3,7 +3,7 @@
 // a batch of texts.
 import { parentPort } from 'node:worker_threads';
 import { trainBinary, type TrainParams } from './nbsvm.js';
-import { predict, type Model } from './model.js';
+import { predict, type Model } from './classifier.js';
 import { countMatrix, documentFrequencies, tfidfInPlace, type FeatureSet, type Sparse } from './features.js';
 import { takeWork } from './parallel.js';
 

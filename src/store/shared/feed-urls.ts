@@ -19,3 +19,11 @@ export interface MoveResult {
   /** The id of the subscription that already had the new URL and took this one's items and former URLs. */
   mergedInto: number | null;
 }
+
+/** FeedRef is a subscription as a filter names it: its numeric id, or a URL it has or had (with that URL's key). */
+export type FeedRef = { id: number } | { url: string; key: string };
+
+/** feedRef reads a feed a filter was given (`--feed`): digits are an id, anything else a URL, present or former (feed_urls). */
+export function feedRef(given: string): FeedRef {
+  return /^\d+$/.test(given) ? { id: Number(given) } : { url: given, key: urlKey(given) };
+}

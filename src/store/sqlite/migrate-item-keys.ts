@@ -5,7 +5,7 @@
 // one with C0 controls or over the size limit, becomes what itemKey makes of it today, so the next
 // refresh finds the item instead of storing it twice.
 import type Database from 'better-sqlite3';
-import { itemKey } from '../text/well-formed.js';
+import { itemKey } from '../../text/well-formed.js';
 
 /** fromGeneralizedUtf8 decodes text whose lone surrogates were written as ED A0–BF xx, each as U+FFFD. */
 function fromGeneralizedUtf8(raw: Buffer): string {

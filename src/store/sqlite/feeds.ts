@@ -1,47 +1,9 @@
-import { feedHost, type Feed, type Subscription } from '../model.js';
-import type { Db } from './db.js';
-import { urlKey } from './feed-urls.js';
-import { displayPath, folderKeys, folderNames, pathKey, pathNames, storedPath } from './folders.js';
-
-/** FeedRow is a row of the feeds table. */
-export interface FeedRow {
-  id: number;
-  url: string;
-  title: string | null;
-  site_url: string | null;
-  /** Folder names joined by "/", a slash or backslash inside a name escaped with a backslash (folders.ts). */
-  category: string;
-  added_at: string;
-  etag: string | null;
-  last_modified: string | null;
-  last_status: number | null;
-  last_fetched_at: string | null;
-  consecutive_errors: number;
-  last_error: string | null;
-  next_check_at: string | null;
-  disabled_reason: string | null;
-  doc_title: string | null;
-  description: string | null;
-  language: string | null;
-  image_url: string | null;
-}
-
-/** toFeed maps a feeds row to the domain Feed. */
-export function toFeed(r: FeedRow): Feed {
-  return {
-    id: r.id, url: r.url, title: r.title, siteUrl: r.site_url, category: displayPath(r.category), folders: folderNames(r.category), addedAt: r.added_at,
-    etag: r.etag, lastModified: r.last_modified, lastStatus: r.last_status, lastFetchedAt: r.last_fetched_at,
-    consecutiveErrors: r.consecutive_errors, lastError: r.last_error, nextCheckAt: r.next_check_at,
-    disabledReason: r.disabled_reason,
-    meta: { title: r.doc_title, description: r.description, language: r.language, imageUrl: r.image_url },
-  };
-}
-
-/** AddResult says which subscriptions were new and how many the database already had. */
-export interface AddResult {
-  added: Feed[];
-  present: number;
-}
+import { feedHost, type Subscription } from '../../model.js';
+import type { Db } from './connect.js';
+import { feedRef, urlKey } from '../shared/feed-urls.js';
+import { folderKeys, pathKey } from '../shared/folders.js';
+import type { AddResult, FeedFilter, FeedListing, FeedState } from '../contract.js';
+import { FEED_STATE_SQL, type FeedRow, subscriptionPath, toFeed } from '../shared/rows.js';
 
 /**
  * addSubscriptions stores the subscriptions that are not in the database yet, all in one
@@ -70,41 +32,6 @@ export function addSubscriptions(db: Db, subs: readonly Subscription[], now: str
   }).immediate();
 }
 
-/** subscriptionPath is a subscription's folder path as the category column stores it. */
-export function subscriptionPath(s: Subscription): string {
-  return storedPath(s.folders ?? pathNames(s.category));
-}
-
-/** FeedFilter narrows a feed listing. */
-export interface FeedFilter {
-  /** A category path: that folder and its subfolders; or several (any of them). */
-  category?: string | readonly string[];
-  /** Feed id or URL, or several of them (any). */
-  feed?: string | readonly string[];
-  /** Only feeds whose last fetch failed, or that are disabled. */
-  failing?: boolean;
-}
-
-/** FeedState is a feed's crawl state as `feeds` and `stats` report it. */
-export type FeedState = 'ok' | 'failing' | 'disabled' | 'never';
-
-/** FEED_STATE_SQL computes a feeds row's FeedState: disabled, else failing, else ok or never fetched. */
-export const FEED_STATE_SQL = `CASE WHEN disabled_reason IS NOT NULL THEN 'disabled' WHEN consecutive_errors > 0 THEN 'failing'
-  WHEN last_fetched_at IS NOT NULL THEN 'ok' ELSE 'never' END`;
-
-/** feedStateTotals adds up per-state feed counts (rows of FEED_STATE_SQL … GROUP BY state) into the totals `stats` shows. */
-export function feedStateTotals(rows: readonly { state: FeedState; n: number }[]): Record<FeedState, number> & { total: number } {
-  const feeds = { total: 0, ok: 0, failing: 0, disabled: 0, never: 0 };
-  for (const r of rows) {
-    feeds[r.state] = r.n;
-    feeds.total += r.n;
-  }
-  return feeds;
-}
-
-/** FeedListing is a feed with its state and how many items it has stored. */
-export type FeedListing = Feed & { state: FeedState; itemCount: number };
-
 /** Clause is a piece of WHERE with its named parameters. */
 export interface Clause {
   sql: string;
@@ -132,12 +59,13 @@ export function categoryClause(alias: string, category: string | readonly string
 export function feedClause(column: { id: string; url: string }, feed: string | readonly string[]): Clause {
   const params: Record<string, string | number> = {};
   const any = [feed].flat().map((given, k) => {
-    if (/^\d+$/.test(given)) {
-      params[`feedId${k}`] = Number(given);
+    const ref = feedRef(given);
+    if ('id' in ref) {
+      params[`feedId${k}`] = ref.id;
       return `${column.id} = @feedId${k}`;
     }
-    params[`feedUrl${k}`] = given;
-    params[`feedKey${k}`] = urlKey(given);
+    params[`feedUrl${k}`] = ref.url;
+    params[`feedKey${k}`] = ref.key;
     return `${column.url} = @feedUrl${k} OR ${column.id} IN (SELECT feed_id FROM feed_urls WHERE url = @feedKey${k})`;
   });
   return { sql: any.length ? `(${any.join(' OR ')})` : '0', params };

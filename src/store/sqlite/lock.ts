@@ -1,11 +1,7 @@
 import fs from 'node:fs';
-import { LockedError, StoreError, errnoText } from '../errors.js';
-import { prepareDbPath } from './db.js';
-
-/** RunLock is an exclusive lock held for a whole crawl; release it when done. */
-export interface RunLock {
-  release(): void;
-}
+import { LockedError, StoreError, errnoText } from '../../errors.js';
+import type { RunLock } from '../contract.js';
+import { prepareDbPath } from './connect.js';
 
 function alive(pid: number): boolean {
   try {

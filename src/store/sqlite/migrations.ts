@@ -3,10 +3,10 @@
 import type Database from 'better-sqlite3';
 import { wellFormedItemKeys } from './migrate-item-keys.js';
 import { sanitizeStoredItems } from './migrate-stored-html.js';
-import { itemSearchText } from './search-text.js';
+import { itemSearchText } from '../../text/search-text.js';
 import { reindexSearch } from './reindex-search.js';
-import { feedHost } from '../model.js';
-import { folderKeys } from './folders.js';
+import { feedHost } from '../../model.js';
+import { folderKeys } from '../shared/folders.js';
 
 /** Migration is SQL to run, or a function for steps SQL alone cannot do (e.g. reindexing text). */
 export type Migration = string | ((db: Database.Database) => void);

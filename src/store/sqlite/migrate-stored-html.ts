@@ -2,8 +2,8 @@
 // them to what the parse stage stores today, so that every HTML field in the database is safe to
 // embed, whenever it was crawled.
 import type Database from 'better-sqlite3';
-import { sanitizeHtml } from '../parse/sanitize.js';
-import { itemSearchText } from './search-text.js';
+import { sanitizeHtml } from '../../parse/sanitize.js';
+import { itemSearchText } from '../../text/search-text.js';
 
 // Only markup that the sanitizer could change is worth its cost: a row without any of these is
 // left as it is (plain paragraphs, links and images pass the allowlist unchanged anyway). Any

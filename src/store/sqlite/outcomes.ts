@@ -1,21 +1,8 @@
-import { feedHost, type Feed, type FeedMeta } from '../model.js';
-import { prepared, type Db } from './db.js';
-import { toFeed } from './feeds.js';
-import { urlKey, type MoveResult } from './feed-urls.js';
-
-/** FetchState is what a crawl learned about a feed, written onto its row. */
-export interface FetchState {
-  status: number | null;
-  etag?: string | null;
-  lastModified?: string | null;
-  error: string | null;
-  nextCheckAt: string | null;
-  disabledReason?: string | null;
-  title?: string | null;
-  siteUrl?: string | null;
-  /** What a parsed document says about itself; absent when nothing was parsed (a 304). */
-  meta?: FeedMeta;
-}
+import { feedHost, type Feed } from '../../model.js';
+import { prepared, type Db } from './connect.js';
+import { urlKey, type MoveResult } from '../shared/feed-urls.js';
+import type { DueFilter, FetchState } from '../contract.js';
+import { toFeed } from '../shared/rows.js';
 
 /**
  * recordSuccess clears the error streak and saves validators. After a parse it also writes the
@@ -69,22 +56,6 @@ export function mergeFeed(db: Db, from: number, into: number): void {
   prepared(db, 'UPDATE OR IGNORE items SET feed_id = ? WHERE feed_id = ?').run(into, from);
   prepared(db, 'UPDATE feed_urls SET feed_id = ? WHERE feed_id = ?').run(into, from);
   prepared(db, 'DELETE FROM feeds WHERE id = ?').run(from);
-}
-
-/** DueFilter picks the feeds a refresh should crawl. */
-export interface DueFilter {
-  /** Only these feeds (in this set). */
-  ids?: number[];
-  /** Ignore backoff: crawl even if the next check is still to come. */
-  force?: boolean;
-  /** Crawl disabled feeds too (when the user named them). */
-  includeDisabled?: boolean;
-  /**
-   * Only feeds not fetched since this ISO time: a worker's refresh interval, or the start of a
-   * claiming refresh (a successful fetch sets no next check, so the feed would be due again at once).
-   */
-  checkedBefore?: string;
-  now: string;
 }
 
 /** dueWhere is the WHERE clause (over feeds, unaliased) and parameters of a DueFilter. */

@@ -1,11 +1,12 @@
-import type { Db } from './db.js';
-import { filterFor, pagesById } from './item-filter.js';
-import { ITEM_COLUMNS, readItems, type ItemFilter, type StoredItem } from './items.js';
-import { parseSearchQuery, type SearchQuery } from './search-query.js';
-import { snippetOf } from './search-snippet.js';
-import { itemSearchText } from './search-text.js';
+import type { Db } from './connect.js';
+import { filterFor } from './item-where.js';
+import { ITEM_COLUMNS, readItems } from './read.js';
+import { parseSearchQuery, type SearchQuery } from '../shared/search-query.js';
+import { snippetOf } from '../shared/search-snippet.js';
+import { itemSearchText } from '../../text/search-text.js';
+import type { ItemFilter, SearchHit } from '../contract.js';
+import { pagesById } from '../shared/items.js';
 
-export { SNIPPET_CLOSE, SNIPPET_OPEN } from './search-snippet.js';
 
 /** Bm25 weights of the FTS columns (title, body): a word in the title counts ten times more. */
 const TITLE_WEIGHT = 10;
@@ -20,9 +21,6 @@ export function toFtsQuery(q: SearchQuery): string | undefined {
   if (q.any.length === 0) return undefined;
   return q.any.map((g) => `(${g.map((p) => `"${p.map((t) => t.term).join(' ')}"${p.at(-1)!.prefix ? '*' : ''}`).join(' AND ')})`).join(' OR ');
 }
-
-/** SearchHit is a stored item with the snippet that matched. */
-export type SearchHit = StoredItem & { snippet: string; rank: number };
 
 /**
  * searchItems ranks items matching the query by bm25 (title and item categories above body), best

@@ -1,20 +1,23 @@
+// The SQLite engine; its counterpart is ../postgres/ (same file names wherever the job is the same).
 // The embedded store: one SQLite file through better-sqlite3, whose calls are synchronous and
 // fast (microseconds), so each contract method simply runs them and resolves. A crawl's writes
 // (recordFetch, recordFailure) share batched transactions (batch.ts); every other method first
 // commits the open batch, so it runs outside any batch, exactly as if writes committed one by one.
 import fs from 'node:fs';
-import type { Feed, Subscription } from '../model.js';
+import type { Feed, Subscription } from '../../model.js';
 import { borrowHost, claimHosts, leasedElsewhere, releaseHosts, renewLeases } from './claims.js';
 import { WriteBatch } from './batch.js';
-import type { ClaimRequest, FetchRecord, FetchStored, LabelRow, ModelToSave, RunLock, Store, StoreStats } from './contract.js';
-import * as corrections from './corrections.js';
-import { openStore, type Db, type StoreOptions } from './db.js';
-import { FEED_STATE_SQL, addSubscriptions, feedStateTotals, listFeeds, type AddResult, type FeedFilter, type FeedListing, type FeedState } from './feeds.js';
-import { ITEM_COLUMNS, iterateItems, readItem, upsertItems, type ItemFilter, type StoredItem } from './items.js';
+import type { ClaimRequest, FetchRecord, FetchStored, LabelRow, ModelToSave, RunLock, Store, StoreStats } from '../contract.js';
+import * as classify from './classify.js';
+import { openStore, type Db, type StoreOptions } from './connect.js';
+import { addSubscriptions, listFeeds } from './feeds.js';
+import { ITEM_COLUMNS, iterateItems, readItem } from './read.js';
+import { upsertItems } from './upsert.js';
 import { acquireRunLock } from './lock.js';
-import * as models from './models.js';
-import { countDue, dueFeeds, moveFeed, recordFailure, recordSuccess, type DueFilter, type FetchState } from './outcomes.js';
-import { searchItems, type SearchHit } from './search.js';
+import { countDue, dueFeeds, moveFeed, recordFailure, recordSuccess } from './outcomes.js';
+import { searchItems } from './search.js';
+import type { AddResult, Correction, DueFilter, FeedFilter, FeedListing, FeedState, FetchState, ItemFilter, SearchHit, StoredItem } from '../contract.js';
+import { FEED_STATE_SQL, feedStateTotals } from '../shared/rows.js';
 
 /**
  * bothWays hands out better-sqlite3's synchronous row stream as the contract's async one, still
@@ -87,23 +90,23 @@ export class SqliteStore implements Store {
     return { feeds, items: { total, perDay }, topFeeds, database: { path: this.location, bytes: size(this.location) + size(`${this.location}-wal`) } };
   }
 
-  async saveModel(m: ModelToSave): Promise<void> { models.saveModel(this.settled(), m); }
-  async loadModelBlob(name: string) { return models.loadModelBlob(this.settled(), name); }
-  async listModels() { return models.listModels(this.settled()); }
-  async modelSource(name: string) { return models.modelSource(this.settled(), name); }
-  async itemForLabel(model: string, id: number) { return models.itemForLabel(this.settled(), model, id); }
-  async forgetLabels(model: string, ids: readonly number[]) { models.forgetLabels(this.settled(), model, ids); }
-  async itemsToLabel(model: string, all: boolean, afterId: number, limit: number) { return models.itemsToLabel(this.settled(), model, all, afterId, limit); }
-  async saveLabels(model: string, labels: readonly LabelRow[], now: string) { models.saveLabels(this.settled(), model, labels, now); }
-  async tagExamples(minItems: number) { return models.tagExamples(this.settled(), minItems); }
-  async folderExamples(depth: number) { return models.folderExamples(this.settled(), depth); }
+  async saveModel(m: ModelToSave): Promise<void> { classify.saveModel(this.settled(), m); }
+  async loadModelBlob(name: string) { return classify.loadModelBlob(this.settled(), name); }
+  async listModels() { return classify.listModels(this.settled()); }
+  async modelSource(name: string) { return classify.modelSource(this.settled(), name); }
+  async itemForLabel(model: string, id: number) { return classify.itemForLabel(this.settled(), model, id); }
+  async forgetLabels(model: string, ids: readonly number[]) { classify.forgetLabels(this.settled(), model, ids); }
+  async itemsToLabel(model: string, all: boolean, afterId: number, limit: number) { return classify.itemsToLabel(this.settled(), model, all, afterId, limit); }
+  async saveLabels(model: string, labels: readonly LabelRow[], now: string) { classify.saveLabels(this.settled(), model, labels, now); }
+  async tagExamples(minItems: number) { return classify.tagExamples(this.settled(), minItems); }
+  async folderExamples(depth: number) { return classify.folderExamples(this.settled(), depth); }
 
-  async saveCorrection(c: Omit<corrections.Correction, 'title'>) { corrections.saveCorrection(this.settled(), c); }
-  async listCorrections(model?: string) { return corrections.listCorrections(this.settled(), model); }
-  async countCorrections(model: string) { return corrections.countCorrections(this.settled(), model); }
-  async removeCorrection(model: string, itemId: number) { return corrections.removeCorrection(this.settled(), model, itemId); }
-  async correctionExamples(model: string, source: string) { return corrections.correctionExamples(this.settled(), model, source); }
-  async correctedLabels(model: string, ids: readonly number[]) { return corrections.correctedLabels(this.settled(), model, ids); }
+  async saveCorrection(c: Omit<Correction, 'title'>) { classify.saveCorrection(this.settled(), c); }
+  async listCorrections(model?: string) { return classify.listCorrections(this.settled(), model); }
+  async countCorrections(model: string) { return classify.countCorrections(this.settled(), model); }
+  async removeCorrection(model: string, itemId: number) { return classify.removeCorrection(this.settled(), model, itemId); }
+  async correctionExamples(model: string, source: string) { return classify.correctionExamples(this.settled(), model, source); }
+  async correctedLabels(model: string, ids: readonly number[]) { return classify.correctedLabels(this.settled(), model, ids); }
 
   runLock(wait: boolean): Promise<RunLock> { this.settled(); return acquireRunLock(this.location, wait); }
   async claimHosts(c: ClaimRequest): Promise<Feed[]> { return claimHosts(this.settled(), c); }

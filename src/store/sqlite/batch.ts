@@ -5,8 +5,8 @@
 // reported stored only once the COMMIT that holds it has returned: a kill -9 loses only feeds
 // nobody was told about, whose validators were not saved either, so the next run fetches them again.
 import type Database from 'better-sqlite3';
-import { storeFault } from '../errors.js';
-import type { Db } from './db.js';
+import { storeFault } from '../../errors.js';
+import type { Db } from './connect.js';
 
 /**
  * BATCH_MS bounds how long a write waits for its COMMIT. A crawl's feed holds no network slot
@@ -55,7 +55,7 @@ export class WriteBatch {
   constructor(private readonly db: Db, private readonly file: string, limits: BatchLimits = { ms: BATCH_MS, writes: BATCH_WRITES }) {
     this.limits = { ...limits };
     this.maxWrites = limits.writes;
-    // IMMEDIATE: the write lock is taken at once, waiting through the busy timeout (see db.ts beginImmediate).
+    // IMMEDIATE: the write lock is taken at once, waiting through the busy timeout (see connect.ts beginImmediate).
     this.begin = db.prepare('BEGIN IMMEDIATE');
     this.end = db.prepare('COMMIT');
     this.rollback = db.prepare('ROLLBACK');

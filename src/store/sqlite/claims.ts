@@ -1,10 +1,10 @@
 // Host leases on SQLite. One machine, one writer at a time (BEGIN IMMEDIATE), so a claim is a
 // plain read-then-write; the PostgreSQL store does the same with row locks for many machines.
-import type { Feed } from '../model.js';
-import type { ClaimRequest, DueFilter, HostHold } from './contract.js';
-import type { Db } from './db.js';
-import { toFeed, type FeedRow } from './feeds.js';
+import type { Feed } from '../../model.js';
+import type { ClaimRequest, DueFilter, HostHold } from '../contract.js';
+import type { Db } from './connect.js';
 import { dueWhere } from './outcomes.js';
+import { type FeedRow, toFeed } from '../shared/rows.js';
 
 /** claimHosts leases up to maxHosts hosts with due feeds and no live lease, and returns their due feeds in id order. */
 export function claimHosts(db: Db, c: ClaimRequest, nowMs = Date.now()): Feed[] {

@@ -3,7 +3,7 @@
 // indexed again, the way new items are. It reads every item once, so it takes a while on a large
 // store (README: search).
 import type Database from 'better-sqlite3';
-import { itemIndexText } from './search-text.js';
+import { itemIndexText } from '../../text/search-text.js';
 
 /**
  * reindexSearch replaces items_fts with a contentless table of folded terms (the text of a

@@ -4,7 +4,7 @@
 // be reached, is full, read-only or corrupt would fail every feed alike, so the run ends with
 // that one line instead of writing an error streak onto every feed. Both engines' errors are
 // read here by their codes, without loading either driver.
-import { StoreError } from '../errors.js';
+import { StoreError } from '../../errors.js';
 
 // SQLSTATE classes (https://www.postgresql.org/docs/current/errcodes-appendix.html) that one
 // statement's data or timing causes: 21 cardinality, 22 data exception (invalid byte sequence,

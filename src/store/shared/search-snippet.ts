@@ -2,11 +2,8 @@
 // same on both stores: the index holds folded terms (search-terms.ts), which a reader should
 // never see, so neither engine's snippet function can show the original words.
 import type { Phrase, SearchQuery } from './search-query.js';
-import { scanTerms } from './search-terms.js';
-
-/** SNIPPET_OPEN and SNIPPET_CLOSE mark matched words in snippets. */
-export const SNIPPET_OPEN = '\u0002';
-export const SNIPPET_CLOSE = '\u0003';
+import { scanTerms } from '../../text/search-terms.js';
+import { SNIPPET_CLOSE, SNIPPET_OPEN } from '../contract.js';
 
 /** SNIPPET_TERMS is how many words a snippet shows at most, as SQLite's snippet(…, 16) did. */
 export const SNIPPET_TERMS = 16;

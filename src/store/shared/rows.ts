@@ -1,0 +1,89 @@
+// Rows as both engines read them back: a feeds row and an item row become the very same domain
+// objects on SQLite and PostgreSQL (each engine says only how its cells decode).
+import type { Enclosure, Feed, Subscription } from '../../model.js';
+import type { FeedState, StoredItem } from '../contract.js';
+import { displayPath, folderNames, pathNames, storedPath } from './folders.js';
+
+/** FeedRow is a row of the feeds table. */
+export interface FeedRow {
+  id: number;
+  url: string;
+  title: string | null;
+  site_url: string | null;
+  /** Folder names joined by "/", a slash or backslash inside a name escaped with a backslash (folders.ts). */
+  category: string;
+  added_at: string;
+  etag: string | null;
+  last_modified: string | null;
+  last_status: number | null;
+  last_fetched_at: string | null;
+  consecutive_errors: number;
+  last_error: string | null;
+  next_check_at: string | null;
+  disabled_reason: string | null;
+  doc_title: string | null;
+  description: string | null;
+  language: string | null;
+  image_url: string | null;
+}
+
+/** toFeed maps a feeds row to the domain Feed. */
+export function toFeed(r: FeedRow): Feed {
+  return {
+    id: r.id, url: r.url, title: r.title, siteUrl: r.site_url, category: displayPath(r.category), folders: folderNames(r.category), addedAt: r.added_at,
+    etag: r.etag, lastModified: r.last_modified, lastStatus: r.last_status, lastFetchedAt: r.last_fetched_at,
+    consecutiveErrors: r.consecutive_errors, lastError: r.last_error, nextCheckAt: r.next_check_at,
+    disabledReason: r.disabled_reason,
+    meta: { title: r.doc_title, description: r.description, language: r.language, imageUrl: r.image_url },
+  };
+}
+
+/** subscriptionPath is a subscription's folder path as the category column stores it. */
+export function subscriptionPath(s: Subscription): string {
+  return storedPath(s.folders ?? pathNames(s.category));
+}
+
+/** FEED_STATE_SQL computes a feeds row's FeedState: disabled, else failing, else ok or never fetched. */
+export const FEED_STATE_SQL = `CASE WHEN disabled_reason IS NOT NULL THEN 'disabled' WHEN consecutive_errors > 0 THEN 'failing'
+  WHEN last_fetched_at IS NOT NULL THEN 'ok' ELSE 'never' END`;
+
+/** feedStateTotals adds up per-state feed counts (rows of FEED_STATE_SQL … GROUP BY state) into the totals `stats` shows. */
+export function feedStateTotals(rows: readonly { state: FeedState; n: number }[]): Record<FeedState, number> & { total: number } {
+  const feeds = { total: 0, ok: 0, failing: 0, disabled: 0, never: 0 };
+  for (const r of rows) {
+    feeds[r.state] = r.n;
+    feeds.total += r.n;
+  }
+  return feeds;
+}
+
+/** ITEM_COLUMN_COUNT is how many columns each engine's ITEM_COLUMNS select (any extra columns follow, by name). */
+export const ITEM_COLUMN_COUNT = 23;
+
+/** Cell is a raw cell of a row; storedItemFrom knows each column's type from its position. */
+export type Cell = any;
+
+/** CellDecoding is how one engine hands back what ITEM_COLUMNS select: its ids, its JSON lists and its booleans. */
+export interface CellDecoding {
+  id(cell: Cell): number;
+  list(cell: Cell): Cell[];
+  flag(cell: Cell): boolean | null;
+}
+
+/**
+ * storedItemFrom builds a StoredItem from a raw row of ITEM_COLUMNS (then any extra columns, by
+ * name), decoding cells as the engine gave them, so both stores hand back the very same objects.
+ * One object literal, so every item has the same shape: better-sqlite3's row objects with this
+ * many columns fall back to slow dictionary properties, which cost a third more CPU per listing.
+ */
+export function storedItemFrom(a: Cell[], extras: readonly string[], d: CellDecoding): StoredItem {
+  const item: StoredItem = {
+    id: d.id(a[0]), feedId: d.id(a[1]), feedUrl: a[2], feedTitle: a[3], category: displayPath(a[4]), guid: a[5], link: a[6], title: a[7], author: a[8],
+    published: a[9], updated: a[10], summary: a[11], content: a[12], firstSeen: a[13],
+    enclosures: d.list(a[14]).map((e: Enclosure) => ({ url: e.url, type: e.type ?? null, length: e.length ?? null, duration: e.duration ?? null })),
+    categories: d.list(a[15]), duration: a[16], comments: a[17], episode: a[18], season: a[19],
+    explicit: d.flag(a[20]), transcriptUrl: a[21], chaptersUrl: a[22],
+  };
+  for (let k = 0; k < extras.length; k++) (item as unknown as Record<string, unknown>)[extras[k]] = a[ITEM_COLUMN_COUNT + k];
+  return item;
+}
