@@ -83,7 +83,6 @@ async function duplicates(url) {
 }
 
 const r2 = (x, d = 2) => (x === null || x === undefined ? 'n/a' : x.toFixed(d));
-const rows = [];
 const notes = [];
 const dbFor = async (kind, name) => (kind === 'sqlite' ? path.join(tmp, `${name}.db`) : (await import('../scripts/pg-cluster.mjs')).createDatabase(cluster.adminUrl, name));
 

@@ -88,7 +88,7 @@ function tempBase() {
 // A test run killed with SIGKILL leaves its postmaster running; the next start stops clusters
 // whose owner process is gone, so they do not pile up.
 function reapOrphans(bin, base, log) {
-  let entries = [];
+  let entries;
   try { entries = fs.readdirSync(base).filter((e) => e.startsWith(PREFIX) || e.startsWith(TEMPLATE)); } catch { return; }
   for (const e of entries) {
     const dir = path.join(base, e);

@@ -31,7 +31,7 @@ function runNeedsPostgres(project: TestProject): boolean {
     if (file === PG_TS) return true;
     if (seen.has(file) || !file.startsWith(path.dirname(PG_TS) + path.sep)) return false;
     seen.add(file);
-    let text = '';
+    let text: string;
     try { text = fs.readFileSync(file, 'utf8'); } catch { return false; }
     for (const [, spec] of text.matchAll(/['"](\.\.?\/[^'"\n]+)['"]/g)) {
       const target = path.resolve(path.dirname(file), spec);

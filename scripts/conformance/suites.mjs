@@ -85,7 +85,7 @@ function compareDoc(suite, rel, doc, feedExp, itemsExp, { count = true, align, s
       perField.get(field).push({ i, c: check(suite, rel, field, null, e, ours ? OURS[field](ours) : null, doc) });
     }
   });
-  for (const [field, list] of perField) {
+  for (const list of perField.values()) {
     const bad = list.filter((x) => !x.c.pass);
     if (!bad.length) { out.push({ ...list[0].c, expected: `${list.length} items` }); continue; }
     const { i, c } = bad[0];

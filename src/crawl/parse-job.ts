@@ -3,7 +3,7 @@
 // it runs the same on the crawl's thread and in a parse worker (parse-pool.ts).
 import type { ParsedFeed } from '../model.js';
 import { decodeDocument } from '../text/charset.js';
-import { parseFeedDocument, type DocumentHeaders } from '../parse/feed.js';
+import { parseFeedDocument } from '../parse/feed.js';
 import { itemIndexText } from '../text/search-text.js';
 import type { SearchText } from '../store/contract.js';
 

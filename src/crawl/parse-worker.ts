@@ -1,7 +1,7 @@
 // A parse worker thread: takes fetched bodies (transferred, not copied) from parse-pool.ts and
 // answers with plain records (structured clone), one job at a time.
 import { parentPort } from 'node:worker_threads';
-import { parseBody, type ParseJob } from './parse-job.js';
+import { parseBody } from './parse-job.js';
 
 /** WorkerJob is a ParseJob as posted to a worker: the body's bytes are a whole, transferred buffer. */
 export interface WorkerJob {

@@ -96,7 +96,7 @@ export function guardLookup(lookup: net.LookupFunction, isDenied: DenyRule): net
       }
       if (options.all) callback(null, allowed);
       else callback(null, allowed[0].address, allowed[0].family);
-    }) as never);
+    }));
   };
 }
 
@@ -106,8 +106,8 @@ export function guardLookup(lookup: net.LookupFunction, isDenied: DenyRule): net
  * `guardLookup`, and the connected socket's own remote address once more, as a last line.
  */
 export function guardedConnector(o: { timeout: number; lookup?: net.LookupFunction }, isDenied: DenyRule | null): buildConnector.connector {
-  if (!isDenied) return buildConnector({ timeout: o.timeout, ...(o.lookup && { lookup: o.lookup }) } as buildConnector.BuildOptions);
-  const inner = buildConnector({ timeout: o.timeout, lookup: guardLookup(o.lookup ?? (dns.lookup as net.LookupFunction), isDenied) } as buildConnector.BuildOptions);
+  if (!isDenied) return buildConnector({ timeout: o.timeout, ...(o.lookup && { lookup: o.lookup }) });
+  const inner = buildConnector({ timeout: o.timeout, lookup: guardLookup(o.lookup ?? dns.lookup, isDenied) });
   return (opts, cb) => {
     const host = opts.hostname.replace(/^\[|\]$/g, '');
     const literal = net.isIP(host);
@@ -115,7 +115,7 @@ export function guardedConnector(o: { timeout: number; lookup?: net.LookupFuncti
     if (why) return process.nextTick(cb, new PrivateNetworkRefused(why), null);
     inner(opts, (err, socket) => {
       if (err || !socket) return cb(err ?? new Error('connect failed'), null);
-      const remote = (socket as net.Socket).remoteAddress;
+      const remote = socket.remoteAddress;
       const late = remote ? isDenied(remote, familyOf(remote)) : null;
       if (!late) return cb(null, socket);
       socket.destroy();

@@ -159,7 +159,7 @@ export class HostPools {
       };
       this.connector(opts, (err, socket) => {
         if (err || !socket) { free(); return cb(err ?? new Error('connect failed'), null); }
-        const s = socket as net.Socket;
+        const s = socket;
         let finWait: NodeJS.Timeout | null = null;
         conn.socket = s;
         s.once('end', () => { peerEnded = true; });

@@ -69,7 +69,7 @@ export type Emit = (term: string, start: number, end: number) => void;
 export function scanTerms(text: string, emit: Emit): void {
   for (const m of text.matchAll(TOKEN)) {
     const word = m[0];
-    const start = m.index!;
+    const start = m.index;
     const dot = word.startsWith('.');
     const symbols = /[+#]+$/.exec(word)?.[0] ?? '';
     const core = word.slice(dot ? 1 : 0, word.length - symbols.length);
@@ -98,7 +98,7 @@ export function scanTerms(text: string, emit: Emit): void {
 function segments(run: string, offset: number): (readonly [string, number])[] {
   const out: [string, number][] = [];
   for (const m of run.matchAll(CJK_PIECES)) {
-    const at = offset + m.index!;
+    const at = offset + m.index;
     if (CJK.test(m[0]) || !SEGMENTED.test(m[0])) out.push([m[0], at]);
     else for (const s of segmenter.segment(m[0])) if (s.isWordLike) out.push([s.segment, at + s.index]);
   }
@@ -139,12 +139,6 @@ const NON_ASCII_WORD = /(?<![^ ])[\x00-\x1f\x21-\x7f]*[^\x00-\x7f][^ ]*/g;
 const LONG_TERM = /[^ ]{101,}/g;
 // A cheap first look for UNSPACED's scripts (Thai to Myanmar, Khmer, kana, CJK ideographs, astral planes).
 const MAYBE_UNSPACED = /[\u0e00-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\ud840-\ud8bf]/;
-
-/** isAscii tells whether a word has only ASCII characters (faster than a regular expression on short words). */
-function isAscii(w: string): boolean {
-  for (let i = 0; i < w.length; i++) if (w.charCodeAt(i) > 0x7f) return false;
-  return true;
-}
 
 /**
  * indexedText is a text as the index is given it, and as a query's words are read: its terms,

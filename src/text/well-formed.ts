@@ -19,7 +19,6 @@ export function wellFormed(s: string): string {
  * CONTROL matches the C0 controls other than tab, LF, FF and CR, and DEL: invisible, and not
  * allowed in XML text (XML 1.0 §2.2), so two keys that differ only by them name the same item.
  */
-// eslint-disable-next-line no-control-regex
 export const CONTROL = /[\x00-\x08\x0b\x0e-\x1f\x7f]/g;
 
 /**

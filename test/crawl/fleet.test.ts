@@ -107,8 +107,8 @@ function startWorker(db: string, args: string[]): { child: ChildProcess; done: P
   const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'inkzee.js'), '--db', db, 'worker', ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME } });
   let stdout = '';
   let stderr = '';
-  child.stdout!.on('data', (d) => (stdout += d));
-  child.stderr!.on('data', (d) => (stderr += d));
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
   const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
   return { child, done };
 }
@@ -129,7 +129,7 @@ describe.skipIf(!pgAvailable)('a worker that stalls past its lease on PostgreSQL
     // While the second feed's request is out (the first one stored), freeze it: a frozen VM.
     await new Promise((r) => setTimeout(r, 100));
     stalled.child.kill('SIGSTOP');
-    let resumedAt = Infinity;
+    let resumedAt: number;
     try {
       const rescuer = await cli(['--db', db, '--json', 'worker', '--exit-when-idle', ALLOW, '--per-host', '1', '--timeout', '1']);
       expect(rescuer.code, rescuer.stderr).toBe(0);

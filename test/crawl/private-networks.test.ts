@@ -155,7 +155,7 @@ describe('guardedConnector', () => {
     const connect = guardedConnector({ timeout: 1000 }, only127001);
     const dial = (url: string) => new Promise<[Error | null, net.Socket | null]>((resolve) => {
       const u = new URL(url);
-      connect({ hostname: u.hostname, host: u.host, protocol: u.protocol, port: u.port }, (err, socket) => resolve([err, socket as net.Socket | null]));
+      connect({ hostname: u.hostname, host: u.host, protocol: u.protocol, port: u.port }, (err, socket) => resolve([err, socket]));
     });
     const [err] = await dial(denied.url);
     expect([err instanceof PrivateNetworkRefused, err?.message]).toEqual([true, '127.0.0.2 is not 127.0.0.1']);

@@ -46,8 +46,8 @@ function startWorker(db: string, args: string[]): { child: ChildProcess; done: P
   const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'inkzee.js'), '--db', db, 'worker', ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME } });
   let stdout = '';
   let stderr = '';
-  child.stdout!.on('data', (d) => (stdout += d));
-  child.stderr!.on('data', (d) => (stderr += d));
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
   const done = new Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }>((resolve) =>
     child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr })));
   return { child, done };

@@ -6,7 +6,7 @@ import { parseFeedDocument } from '../../src/parse/feed.js';
 import { fixture } from '../helpers.js';
 
 async function titleOf(bytes: Buffer, httpCharset?: string): Promise<string | null> {
-  const o = await parseFeedDocument(decodeDocument(bytes, httpCharset).text, 'https://e.example/');
+  const o = parseFeedDocument(decodeDocument(bytes, httpCharset).text, 'https://e.example/');
   if (o.kind !== 'feed') throw new Error(JSON.stringify(o));
   return o.feed.title;
 }

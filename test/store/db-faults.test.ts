@@ -37,7 +37,7 @@ function inkzee(args: string[], o: { asNobody?: boolean; killMs?: number } = {})
   return new Promise((resolve) => {
     const child = spawn(cmd, rest, { env: { PATH: process.env.PATH, HOME: '/nonexistent' }, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
-    child.stderr!.setEncoding('utf8').on('data', (d) => (stderr += d));
+    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
     const timer = setTimeout(() => child.kill('SIGKILL'), o.killMs ?? 30_000);
     child.on('close', (code) => { clearTimeout(timer); resolve({ code, stderr, ms: Date.now() - started }); });
   });
@@ -80,7 +80,7 @@ async function holdLock(file: string, journal: 'wal' | 'delete'): Promise<ChildP
     db.pragma('journal_mode = ${journal}'); db.exec('BEGIN EXCLUSIVE'); db.prepare("UPDATE feeds SET title = 'half'").run();
     console.log('locked'); setInterval(() => {}, 1000);`;
   const child = spawn(process.execPath, ['-e', code], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise((resolve) => child.stdout!.once('data', resolve));
+  await new Promise((resolve) => child.stdout.once('data', resolve));
   return child;
 }
 

@@ -2,7 +2,6 @@
 // checked against the SQLite store doing the same things, and against itself under concurrency.
 import net from 'node:net';
 import path from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Item, Subscription } from '../../src/model.js';
 import type { FetchRecord, Store } from '../../src/store/contract.js';

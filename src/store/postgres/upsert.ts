@@ -104,9 +104,9 @@ export async function planUpsert(c: Queryable, feedId: number, items: readonly I
   const byKey = new Map<string, Stored>();
   for (const r of known.rows) {
     // jsonb's text has spaces and its own key order; re-encode as toRow does to compare.
-    r.row[8] = JSON.stringify((JSON.parse(r.row[8] as string) as Record<string, unknown>[])
+    r.row[8] = JSON.stringify((JSON.parse(r.row[8]) as Record<string, unknown>[])
       .map((e) => ({ url: e.url, type: e.type ?? null, length: e.length ?? null, duration: e.duration ?? null })));
-    r.row[9] = JSON.stringify(JSON.parse(r.row[9] as string));
+    r.row[9] = JSON.stringify(JSON.parse(r.row[9]));
     byKey.set(r.key, { id: r.id, firstSeen: r.first_seen, row: r.row, write: false, k: -1 });
   }
   for (let k = 0; k < items.length; k++) {
