@@ -5,7 +5,8 @@ module.exports = {
   forbidden: [
     {
       name: 'store-entry-points',
-      comment: 'Outside src/store, only the contract (types and snippet markers) and open.ts (picks and loads an engine) are imported; engines and store/shared stay private to the store.',
+      comment:
+        'Outside src/store, only the contract (types and snippet markers) and open.ts (picks and loads an engine) are imported; engines and store/shared stay private to the store.',
       severity: 'error',
       from: { path: '^src/', pathNot: '^src/store/' },
       to: { path: '^src/store/', pathNot: '^src/store/(contract|open)\\.ts$' },
@@ -15,7 +16,13 @@ module.exports = {
       comment: 'store/shared is used by both engines: it imports neither engine nor any database driver.',
       severity: 'error',
       from: { path: '^src/store/shared/' },
-      to: { path: ['^src/store/(sqlite|postgres)/', '^src/store/open\\.ts$', '(^|/)node_modules/(better-sqlite3|pg|pg-cursor|pg-pool|sanitize-html)/'] },
+      to: {
+        path: [
+          '^src/store/(sqlite|postgres)/',
+          '^src/store/open\\.ts$',
+          '(^|/)node_modules/(better-sqlite3|pg|pg-cursor|pg-pool|sanitize-html)/',
+        ],
+      },
     },
     {
       name: 'contract-is-engine-free',
@@ -56,7 +63,10 @@ module.exports = {
       name: 'no-orphans',
       comment: 'Every module is reachable from another one (entry points and worker scripts excepted).',
       severity: 'error',
-      from: { orphan: true, pathNot: ['\\.d\\.ts$', '^src/cli\\.ts$', '^src/crawl/parse-worker\\.ts$', '^src/classify/train-worker\\.ts$'] },
+      from: {
+        orphan: true,
+        pathNot: ['\\.d\\.ts$', '^src/cli\\.ts$', '^src/crawl/parse-worker\\.ts$', '^src/classify/train-worker\\.ts$'],
+      },
       to: {},
     },
     {

@@ -17,34 +17,72 @@ import { measure, load } from './measure.mjs';
 import { arg, benchDir, checkTruth, farmLib, getText, root } from './farm-env.mjs';
 import { peers } from './peers.mjs';
 
-const FEEDS = Number(arg('feeds', 698)), C = Number(arg('concurrency', 16)), TIMEOUT = Number(arg('timeout', 10)), SEED = Number(arg('seed', 1));
-const HOSTS = Number(arg('hosts', 64)), P = 2 /* the CLI's default --per-host */, REPEAT = Number(arg('repeat', 1)), ONLY = arg('only', 'both');
+const FEEDS = Number(arg('feeds', 698)),
+  C = Number(arg('concurrency', 16)),
+  TIMEOUT = Number(arg('timeout', 10)),
+  SEED = Number(arg('seed', 1));
+const HOSTS = Number(arg('hosts', 64)),
+  P = 2 /* the CLI's default --per-host */,
+  REPEAT = Number(arg('repeat', 1)),
+  ONLY = arg('only', 'both');
 const bin = path.resolve(arg('bin', path.join(root, 'bin', 'inkzee.js')));
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'inkzee-bench-'));
 const farmArgs = (hosts) => ['--feeds', String(FEEDS), '--seed', String(SEED), '--hosts', String(hosts)];
 
 async function startFarm(port, extra = []) {
-  const child = spawn(process.execPath, [path.join(benchDir, 'feed-farm.mjs'), '--feeds', String(FEEDS), '--seed', String(SEED), '--port', String(port), ...extra], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    [path.join(benchDir, 'feed-farm.mjs'), '--feeds', String(FEEDS), '--seed', String(SEED), '--port', String(port), ...extra],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   const line = await new Promise((resolve) => readline.createInterface({ input: child.stdout }).once('line', resolve));
   return { child, url: JSON.parse(line).url };
 }
-const stopFarm = (farm) => new Promise((r) => { farm.child.once('exit', r); farm.child.kill('SIGTERM'); });
+const stopFarm = (farm) =>
+  new Promise((r) => {
+    farm.child.once('exit', r);
+    farm.child.kill('SIGTERM');
+  });
 // The bench's own requests use a fresh connection each (no keep-alive) to 127.0.0.1, so the
 // farm's per-host high-waters count only the crawler's sockets on the feed hosts.
 const getJson = async (url) => JSON.parse(await getText(url));
-const ideal = (extra) => JSON.parse(execFileSync(process.execPath, [path.join(benchDir, 'ideal.mjs'), '--feeds', String(FEEDS), '--seed', String(SEED),
-  '--nested', '--concurrency', String(C), '--timeout', String(TIMEOUT), '--json', ...extra], { encoding: 'utf8' }));
+const ideal = (extra) =>
+  JSON.parse(
+    execFileSync(
+      process.execPath,
+      [
+        path.join(benchDir, 'ideal.mjs'),
+        '--feeds',
+        String(FEEDS),
+        '--seed',
+        String(SEED),
+        '--nested',
+        '--concurrency',
+        String(C),
+        '--timeout',
+        String(TIMEOUT),
+        '--json',
+        ...extra,
+      ],
+      { encoding: 'utf8' },
+    ),
+  );
 
 const r = (x, d = 2) => (x === null || x === undefined ? 'n/a' : x.toFixed(d));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 const rows = [];
-const header = '| run | wall s | ÷ greedy | ÷ lower bound | CPU s | peak RSS MB | fd HWM | farm sockets HWM (host) | in flight HWM (host) | requests | 304s | new items | load |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|';
-const row = (name, res, st, b) => rows.push(`| ${name} | ${r(res.wall)} | ${r(res.wall / b.greedyInOrder_s)} | ${r(res.wall / b.lowerBound_s)} | ${r(res.cpu)} | ${r(res.rssMb, 0)} | ${res.fdHwm ?? 'n/a'} | ` +
-  `${st.connectionsHwm}${st.hostConnectionsHwm !== undefined ? ` (${st.hostConnectionsHwm})` : ''} | ${st.inflightHwm}${st.hostInflightHwm !== undefined ? ` (${st.hostInflightHwm})` : ''} | ` +
-  `${st.requests} | ${st.notModified} | ${res.summary?.newItems ?? res.items ?? 'n/a'} | ${res.load} |`);
+const header =
+  '| run | wall s | ÷ greedy | ÷ lower bound | CPU s | peak RSS MB | fd HWM | farm sockets HWM (host) | in flight HWM (host) | requests | 304s | new items | load |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|';
+const row = (name, res, st, b) =>
+  rows.push(
+    `| ${name} | ${r(res.wall)} | ${r(res.wall / b.greedyInOrder_s)} | ${r(res.wall / b.lowerBound_s)} | ${r(res.cpu)} | ${r(res.rssMb, 0)} | ${res.fdHwm ?? 'n/a'} | ` +
+      `${st.connectionsHwm}${st.hostConnectionsHwm !== undefined ? ` (${st.hostConnectionsHwm})` : ''} | ${st.inflightHwm}${st.hostInflightHwm !== undefined ? ` (${st.hostInflightHwm})` : ''} | ` +
+      `${st.requests} | ${st.notModified} | ${res.summary?.newItems ?? res.items ?? 'n/a'} | ${res.load} |`,
+  );
 const notes = [];
 let ok = true;
-const truthLine = (check, id) => `Truth: ${check.exact} feeds hold exactly their items (expected ${id.expected.feedsWithItems + id.expected.plusAutodiscovery.feeds}); ` +
+const truthLine = (check, id) =>
+  `Truth: ${check.exact} feeds hold exactly their items (expected ${id.expected.feedsWithItems + id.expected.plusAutodiscovery.feeds}); ` +
   `${check.items} items stored (truth ${id.expected.items} + ${id.expected.plusAutodiscovery.items} autodiscovered + up to ${id.expected.brokenXml.itemsIfFullyRecovered} from broken XML); ` +
   `${check.moved301} 301s moved; ${check.autodiscovered} pages autodiscovered; ${check.disabled410} 410s disabled; ${check.failingRecorded} failures recorded; ` +
   `${check.recoveredItems} items recovered. Mismatches: ${check.wrong.length ? check.wrong.join('; ') : 'none'}.`;
@@ -70,16 +108,22 @@ if (ONLY !== 'multi') {
   await stopFarm(farm);
   farm = await startFarm(port, ['--churn', '0.1']);
   const o = farmLib.parseArgs(['--feeds', String(FEEDS), '--seed', String(SEED), '--churn', '0.1']);
-  const churning = Array.from({ length: FEEDS }, (_, i) => farmLib.feedSpec(o, i)).filter((s) => s.churns && ['ok', '301', '302', 'html', 'malformed', 'truncated'].includes(s.kind)).length;
+  const churning = Array.from({ length: FEEDS }, (_, i) => farmLib.feedSpec(o, i)).filter(
+    (s) => s.churns && ['ok', '301', '302', 'html', 'malformed', 'truncated'].includes(s.kind),
+  ).length;
   const churn1 = await timed(['--db', db, '--json', 'refresh', ...flags]); // validators still match version 0: 304s
   const churn2 = await timed(['--db', db, '--json', 'refresh', ...flags]); // version 1: one new item each
   await stopFarm(farm);
   row(`one host, C=${C}, P=${C}: import`, first, stats1, b);
   row(`one host: refresh (conditional)`, second, stats2, b);
-  notes.push(`One host: ideal.mjs at C=${C}: greedyInOrder ${b.greedyInOrder_s} s, lowerBound ${b.lowerBound_s} s. Target wall <= 1.1 x greedy: ${first.wall <= 1.1 * b.greedyInOrder_s ? 'met' : 'NOT met'}.`);
+  notes.push(
+    `One host: ideal.mjs at C=${C}: greedyInOrder ${b.greedyInOrder_s} s, lowerBound ${b.lowerBound_s} s. Target wall <= 1.1 x greedy: ${first.wall <= 1.1 * b.greedyInOrder_s ? 'met' : 'NOT met'}.`,
+  );
   notes.push(truthLine(check, id));
-  notes.push(`Second crawl: ${stats2.conditionalRequests} conditional requests, ${stats2.notModified} answered 304, ${second.summary.newItems} new items. ` +
-    `Churn 0.1: first refresh ${churn1.summary.newItems} new (validators of version 0 still match), second ${churn2.summary.newItems} new; expected ${churning}.`);
+  notes.push(
+    `Second crawl: ${stats2.conditionalRequests} conditional requests, ${stats2.notModified} answered 304, ${second.summary.newItems} new items. ` +
+      `Churn 0.1: first refresh ${churn1.summary.newItems} new (validators of version 0 still match), second ${churn2.summary.newItems} new; expected ${churning}.`,
+  );
   ok &&= check.wrong.length === 0 && churn2.summary.newItems === churning && stats1.connectionsHwm <= C && second.summary.newItems === 0;
 }
 
@@ -92,7 +136,8 @@ if (ONLY !== 'single') {
   const b = id.bounds[0];
   const flags = ['--timeout', String(TIMEOUT), ...(C !== 16 ? ['--concurrency', String(C)] : [])];
   const walls = [];
-  let check = null, worst = { connectionsHwm: 0, hostConnectionsHwm: 0, inflightHwm: 0, hostInflightHwm: 0 };
+  let check = null,
+    worst = { connectionsHwm: 0, hostConnectionsHwm: 0, inflightHwm: 0, hostInflightHwm: 0 };
   for (let k = 0; k < REPEAT; k++) {
     const db = path.join(tmp, `multi-${k}.db`);
     await getJson(`${farm.url}/stats?reset=1`);
@@ -111,9 +156,11 @@ if (ONLY !== 'single') {
   await stopFarm(farm);
   const wall = median(walls);
   const met = wall <= 1.05 * b.greedyInOrder_s;
-  notes.push(`${HOSTS} hosts: ideal.mjs --hosts ${HOSTS} --per-host ${P} at C=${C}: greedyInOrder ${b.greedyInOrder_s} s, lowerBound ${b.lowerBound_s} s. ` +
-    `Median wall of ${walls.length}: ${r(wall)} s = ${r(wall / b.greedyInOrder_s, 3)} x greedy (target <= 1.05: ${met ? 'met' : 'NOT met'}). ` +
-    `Farm high-waters over the runs: sockets ${worst.connectionsHwm} (<= ${C}), per host ${worst.hostConnectionsHwm} (<= ${P}), in flight ${worst.inflightHwm}, per host ${worst.hostInflightHwm}.`);
+  notes.push(
+    `${HOSTS} hosts: ideal.mjs --hosts ${HOSTS} --per-host ${P} at C=${C}: greedyInOrder ${b.greedyInOrder_s} s, lowerBound ${b.lowerBound_s} s. ` +
+      `Median wall of ${walls.length}: ${r(wall)} s = ${r(wall / b.greedyInOrder_s, 3)} x greedy (target <= 1.05: ${met ? 'met' : 'NOT met'}). ` +
+      `Farm high-waters over the runs: sockets ${worst.connectionsHwm} (<= ${C}), per host ${worst.hostConnectionsHwm} (<= ${P}), in flight ${worst.inflightHwm}, per host ${worst.hostInflightHwm}.`,
+  );
   notes.push(truthLine(check, id));
   ok &&= check.wrong.length === 0 && worst.connectionsHwm <= C && worst.hostConnectionsHwm <= P;
 }

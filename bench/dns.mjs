@@ -14,13 +14,18 @@ import { fileURLToPath } from 'node:url';
 import { measure, load } from './measure.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const arg = (name, def) => { const k = process.argv.indexOf(`--${name}`); return k > 0 ? process.argv[k + 1] : def; };
+const arg = (name, def) => {
+  const k = process.argv.indexOf(`--${name}`);
+  return k > 0 ? process.argv[k + 1] : def;
+};
 const REPEAT = Number(arg('repeat', 1));
 const bin = path.resolve(arg('bin', path.join(root, 'bin', 'inkzee.js')));
 const opml = path.resolve(arg('opml', path.join(root, 'examples', 'scoble.opml')));
 
 const probe = new dns.promises.Resolver({ timeout: 1000, tries: 2 });
-const online = (await Promise.allSettled(['example.com', 'feeds.feedburner.com'].map((h) => probe.resolve4(h)))).some((r) => r.status === 'fulfilled');
+const online = (await Promise.allSettled(['example.com', 'feeds.feedburner.com'].map((h) => probe.resolve4(h)))).some(
+  (r) => r.status === 'fulfilled',
+);
 if (online && !process.argv.includes('--online')) {
   console.log('skipped: host names resolve on this machine, so the import would crawl the real web (pass --online to do it anyway)');
   process.exit(0);
@@ -41,8 +46,10 @@ for (let k = 0; k < REPEAT; k++) {
   const unresolved = feeds.filter((e) => /cannot resolve host|host not found/.test(e.error ?? '')).length;
   const ms = feeds.map((e) => e.ms).sort((a, b) => a - b);
   walls.push(res.wall);
-  rows.push(`| inkzee${REPEAT > 1 ? ` #${k + 1}` : ''} | ${r(res.wall)} | ${r(res.cpu)} | ${r(res.rssMb, 0)} | ${res.fdHwm ?? 'n/a'} | ${feeds.length} | ${unresolved} | ` +
-    `${ms.length ? ms[ms.length >> 1] : 'n/a'} | ${ms.length ? ms.at(-1) : 'n/a'} | ${load()} |`);
+  rows.push(
+    `| inkzee${REPEAT > 1 ? ` #${k + 1}` : ''} | ${r(res.wall)} | ${r(res.cpu)} | ${r(res.rssMb, 0)} | ${res.fdHwm ?? 'n/a'} | ${feeds.length} | ${unresolved} | ` +
+      `${ms.length ? ms[ms.length >> 1] : 'n/a'} | ${ms.length ? ms.at(-1) : 'n/a'} | ${load()} |`,
+  );
 }
 
 // newsboat on the same list, 16 reload threads, when installed.
@@ -56,10 +63,17 @@ if (spawnSync('newsboat', ['-v'], { stdio: 'ignore' }).status === 0) {
   const started = performance.now();
   const cpu = await new Promise((resolve) => {
     const argv = ['newsboat', '-C', 'config', '-u', 'urls', '-c', 'cache.db', '-x', 'reload'];
-    const child = spawn(time ? '/usr/bin/time' : argv[0], time ? ['-f', '%U %S %M', '-o', path.join(d, 't'), ...argv] : argv.slice(1), { cwd: d, stdio: 'ignore' });
-    child.on('exit', () => resolve(time ? fs.readFileSync(path.join(d, 't'), 'utf8').trim().split('\n').at(-1).split(' ').map(Number) : null));
+    const child = spawn(time ? '/usr/bin/time' : argv[0], time ? ['-f', '%U %S %M', '-o', path.join(d, 't'), ...argv] : argv.slice(1), {
+      cwd: d,
+      stdio: 'ignore',
+    });
+    child.on('exit', () =>
+      resolve(time ? fs.readFileSync(path.join(d, 't'), 'utf8').trim().split('\n').at(-1).split(' ').map(Number) : null),
+    );
   });
-  rows.push(`| newsboat (16 threads) | ${r((performance.now() - started) / 1000)} | ${cpu ? r(cpu[0] + cpu[1]) : 'n/a'} | ${cpu ? r(cpu[2] / 1024, 0) : 'n/a'} | n/a | | | | | ${load()} |`);
+  rows.push(
+    `| newsboat (16 threads) | ${r((performance.now() - started) / 1000)} | ${cpu ? r(cpu[0] + cpu[1]) : 'n/a'} | ${cpu ? r(cpu[2] / 1024, 0) : 'n/a'} | n/a | | | | | ${load()} |`,
+  );
   peerNote = '';
 }
 fs.rmSync(tmp, { recursive: true, force: true });
@@ -69,4 +83,6 @@ console.log('| run | wall s | CPU s | peak RSS MB | fd HWM | feeds | unresolved 
 console.log('|---|---|---|---|---|---|---|---|---|---|');
 console.log(rows.join('\n'));
 const median = [...walls].sort((a, b) => a - b)[Math.floor((walls.length - 1) / 2)];
-console.log(`\n${peerNote ? peerNote + '\n' : ''}Median wall of ${walls.length}: ${r(median)} s (target <= 20 s: ${median <= 20 ? 'met' : 'NOT met'}).`);
+console.log(
+  `\n${peerNote ? peerNote + '\n' : ''}Median wall of ${walls.length}: ${r(median)} s (target <= 20 s: ${median <= 20 ? 'met' : 'NOT met'}).`,
+);

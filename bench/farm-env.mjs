@@ -21,16 +21,27 @@ if (!fs.existsSync(path.join(benchDir, 'feed-farm.mjs'))) {
 export const farmLib = await import(pathToFileURL(path.join(benchDir, 'feed-farm.mjs')).href);
 
 /** arg reads `--name value` from the command line, else the default. */
-export const arg = (name, def) => { const k = process.argv.indexOf(`--${name}`); return k > 0 ? process.argv[k + 1] : def; };
+export const arg = (name, def) => {
+  const k = process.argv.indexOf(`--${name}`);
+  return k > 0 ? process.argv[k + 1] : def;
+};
 
 /**
  * getText GETs a URL on a fresh connection (no keep-alive), so that the farm's per-host socket
  * high-waters count only the crawler's sockets.
  */
-export const getText = (url) => new Promise((resolve, reject) => http.get(url, { agent: false }, (res) => {
-  let body = '';
-  res.setEncoding('utf8').on('data', (d) => (body += d)).on('end', () => resolve(body));
-}).on('error', reject));
+export const getText = (url) =>
+  new Promise((resolve, reject) =>
+    http
+      .get(url, { agent: false }, (res) => {
+        let body = '';
+        res
+          .setEncoding('utf8')
+          .on('data', (d) => (body += d))
+          .on('end', () => resolve(body));
+      })
+      .on('error', reject),
+  );
 
 /**
  * checkTruth compares every feed in the database with the farm's /truth: feeds that serve items
@@ -43,8 +54,17 @@ export async function checkTruth(db, farmUrl, farmArgs) {
   const sqlite = new Database(db, { readonly: true });
   const feedRow = sqlite.prepare('SELECT * FROM feeds WHERE url IN (?, ?, ?)');
   const itemRows = sqlite.prepare('SELECT guid, link, title FROM items WHERE feed_id = ?');
-  const check = { exact: 0, expected: 0, wrong: [], disabled410: 0, moved301: 0, autodiscovered: 0, recoveredItems: 0, failingRecorded: 0,
-    items: sqlite.prepare('SELECT count(*) AS n FROM items').get().n };
+  const check = {
+    exact: 0,
+    expected: 0,
+    wrong: [],
+    disabled410: 0,
+    moved301: 0,
+    autodiscovered: 0,
+    recoveredItems: 0,
+    failingRecorded: 0,
+    items: sqlite.prepare('SELECT count(*) AS n FROM items').get().n,
+  };
   const key = (it) => it.guid ?? it.link;
   for (let i = 0; i < o.feeds; i++) {
     const truth = JSON.parse(await getText(`${farmUrl}/truth/${i}`));
@@ -52,20 +72,26 @@ export async function checkTruth(db, farmUrl, farmArgs) {
     const serves = ['ok', '301', '302', 'html'].includes(truth.kind);
     if (serves) check.expected++;
     const f = feedRow.get(`${base}/feed/${i}`, `${base}/moved/${i}`, `${base}/alt/${i}`);
-    if (!f) { check.wrong.push(`${i}: no feed row`); continue; }
+    if (!f) {
+      check.wrong.push(`${i}: no feed row`);
+      continue;
+    }
     const items = itemRows.all(f.id);
     if (serves) {
       const got = new Map(items.map((it) => [key(it), it.title]));
       const same = items.length === truth.items.length && truth.items.every((t) => got.get(t.guid) === t.title);
-      if (same) check.exact++; else check.wrong.push(`${i} (${truth.kind}): ${items.length} items vs ${truth.items.length} in /truth`);
+      if (same) check.exact++;
+      else check.wrong.push(`${i} (${truth.kind}): ${items.length} items vs ${truth.items.length} in /truth`);
       if (truth.kind === '301' && f.url.endsWith(`/moved/${i}`)) check.moved301++;
       if (truth.kind === '302' && !f.url.endsWith(`/feed/${i}`)) check.wrong.push(`${i}: a 302 moved the subscription`);
       if (truth.kind === 'html' && f.url.endsWith(`/alt/${i}`)) check.autodiscovered++;
     } else if (truth.kind === '410') {
-      if (f.disabled_reason) check.disabled410++; else check.wrong.push(`${i}: 410 not disabled`);
+      if (f.disabled_reason) check.disabled410++;
+      else check.wrong.push(`${i}: 410 not disabled`);
     } else if (truth.kind === 'malformed' || truth.kind === 'truncated') {
       check.recoveredItems += items.length;
-      if (items.some((it) => !truth.items.some((t) => t.guid === key(it) && t.title === it.title))) check.wrong.push(`${i}: recovered an item /truth lacks`);
+      if (items.some((it) => !truth.items.some((t) => t.guid === key(it) && t.title === it.title)))
+        check.wrong.push(`${i}: recovered an item /truth lacks`);
     } else if (f.consecutive_errors > 0 && f.last_error) check.failingRecorded++;
     else check.wrong.push(`${i} (${truth.kind}): failure not recorded`);
   }

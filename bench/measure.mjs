@@ -15,11 +15,18 @@ export function measure(bin, args, env = {}) {
   return new Promise((resolve) => {
     const started = performance.now();
     const child = spawn(process.execPath, ['--import', preload, bin, ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env, INKZEE_BENCH_USAGE: usageFile },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...env, INKZEE_BENCH_USAGE: usageFile },
     });
-    let out = '', err = '', fdHwm = null;
+    let out = '',
+      err = '',
+      fdHwm = null;
     const sample = setInterval(() => {
-      try { fdHwm = Math.max(fdHwm ?? 0, fs.readdirSync(`/proc/${child.pid}/fd`).length); } catch { /* exited, or no /proc */ }
+      try {
+        fdHwm = Math.max(fdHwm ?? 0, fs.readdirSync(`/proc/${child.pid}/fd`).length);
+      } catch {
+        /* exited, or no /proc */
+      }
     }, 20);
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (err += d));
@@ -27,11 +34,29 @@ export function measure(bin, args, env = {}) {
       clearInterval(sample);
       const wall = (performance.now() - started) / 1000;
       let u = null;
-      try { u = JSON.parse(fs.readFileSync(usageFile, 'utf8')); } catch { /* killed before exit */ }
+      try {
+        u = JSON.parse(fs.readFileSync(usageFile, 'utf8'));
+      } catch {
+        /* killed before exit */
+      }
       fs.rmSync(path.dirname(usageFile), { recursive: true, force: true });
-      const events = out.trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
-      resolve({ code, wall, cpu: u ? u.user + u.sys : null, user: u?.user ?? null, sys: u?.sys ?? null,
-        rssMb: u ? u.maxRssKb / 1024 : null, fdHwm, events, summary: events.at(-1), stderr: err });
+      const events = out
+        .trim()
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l));
+      resolve({
+        code,
+        wall,
+        cpu: u ? u.user + u.sys : null,
+        user: u?.user ?? null,
+        sys: u?.sys ?? null,
+        rssMb: u ? u.maxRssKb / 1024 : null,
+        fdHwm,
+        events,
+        summary: events.at(-1),
+        stderr: err,
+      });
     });
   });
 }

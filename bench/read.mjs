@@ -12,10 +12,16 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const arg = (name, def) => { const k = process.argv.indexOf(`--${name}`); return k > 0 ? process.argv[k + 1] : def; };
+const arg = (name, def) => {
+  const k = process.argv.indexOf(`--${name}`);
+  return k > 0 ? process.argv[k + 1] : def;
+};
 const N = Number(arg('items', 1_000_000));
 const db = path.join(os.tmpdir(), `inkzee-bench-${N}.db`);
-if (!fs.existsSync('/usr/bin/time')) { console.log('skipped: /usr/bin/time (Debian package "time") is needed for peak RSS'); process.exit(0); }
+if (!fs.existsSync('/usr/bin/time')) {
+  console.log('skipped: /usr/bin/time (Debian package "time") is needed for peak RSS');
+  process.exit(0);
+}
 if (process.argv.includes('--rebuild') || !fs.existsSync(db)) {
   console.error(`building ${db} (${N} items)…`);
   execFileSync(process.execPath, [path.join(root, 'bench', 'gen-items.mjs'), '--items', String(N), '--db', db], { stdio: 'inherit' });
@@ -24,9 +30,14 @@ const bin = path.join(root, 'bin', 'inkzee.js');
 
 function measure(args) {
   return new Promise((resolve) => {
-    const child = spawn('/usr/bin/time', ['-f', 'TIME %e %M', process.execPath, bin, '--db', db, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let lines = 0, err = '';
-    child.stdout.on('data', (d) => { for (const b of d) if (b === 10) lines++; });
+    const child = spawn('/usr/bin/time', ['-f', 'TIME %e %M', process.execPath, bin, '--db', db, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let lines = 0,
+      err = '';
+    child.stdout.on('data', (d) => {
+      for (const b of d) if (b === 10) lines++;
+    });
     child.stderr.on('data', (d) => (err += d));
     child.on('exit', () => {
       const m = /TIME ([\d.]+) (\d+)/.exec(err);
@@ -34,7 +45,14 @@ function measure(args) {
     });
   });
 }
-const best = async (args, runs = 3) => { let b; for (let k = 0; k < runs; k++) { const r = await measure(args); if (!b || r.seconds < b.seconds) b = r; } return b; };
+const best = async (args, runs = 3) => {
+  let b;
+  for (let k = 0; k < runs; k++) {
+    const r = await measure(args);
+    if (!b || r.seconds < b.seconds) b = r;
+  }
+  return b;
+};
 
 const startup = await best(['--version']);
 const base = await measure(['items', '--json', '--limit', '1000']);
@@ -43,12 +61,18 @@ console.log('| command | rows out | wall s | peak RSS MB | RSS / 1,000-row basel
 console.log('|---|---|---|---|---|');
 for (const n of [1000, 10_000, 100_000, 300_000, null]) {
   const r = n === 1000 ? base : await measure(['items', '--json', ...(n ? ['--limit', String(n)] : [])]);
-  console.log(`| items --json${n ? ` --limit ${n}` : ''} | ${r.lines} | ${r.seconds.toFixed(2)} | ${r.rssMb.toFixed(0)} | ${(r.rssMb / base.rssMb).toFixed(2)} |`);
+  console.log(
+    `| items --json${n ? ` --limit ${n}` : ''} | ${r.lines} | ${r.seconds.toFixed(2)} | ${r.rssMb.toFixed(0)} | ${(r.rssMb / base.rssMb).toFixed(2)} |`,
+  );
 }
 console.log(`\n| search (best of 3) | hits | wall s | minus start-up s | peak RSS MB |`);
 console.log('|---|---|---|---|---|');
 for (const q of ['rust', 'rust compiler', 'galaxy telescope', 'clim*', 'kalo']) {
   const r = await best(['search', q, '--limit', '20', '--json']);
-  console.log(`| "${q}" --limit 20 | ${r.lines} | ${r.seconds.toFixed(2)} | ${(r.seconds - startup.seconds).toFixed(2)} | ${r.rssMb.toFixed(0)} |`);
+  console.log(
+    `| "${q}" --limit 20 | ${r.lines} | ${r.seconds.toFixed(2)} | ${(r.seconds - startup.seconds).toFixed(2)} | ${r.rssMb.toFixed(0)} |`,
+  );
 }
-console.log(`\nBaselines: \`inkzee --version\` ${startup.seconds.toFixed(2)} s; items --limit 1000 peak RSS ${base.rssMb.toFixed(0)} MB. "kalo" is one of the most common synthetic words (a quarter of all items).`);
+console.log(
+  `\nBaselines: \`inkzee --version\` ${startup.seconds.toFixed(2)} s; items --limit 1000 peak RSS ${base.rssMb.toFixed(0)} MB. "kalo" is one of the most common synthetic words (a quarter of all items).`,
+);

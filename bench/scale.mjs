@@ -25,21 +25,53 @@ try {
 }
 const { openStoreAt } = await import('../dist/store/open.js');
 
-const FEEDS = Number(arg('feeds', 10666)), HOSTS = Number(arg('hosts', 256)), SEED = Number(arg('seed', 1));
-const C = Number(arg('concurrency', 16)), P = Number(arg('per-host', 2)), W = Number(arg('workers', 3)), TIMEOUT = Number(arg('timeout', 10));
+const FEEDS = Number(arg('feeds', 10666)),
+  HOSTS = Number(arg('hosts', 256)),
+  SEED = Number(arg('seed', 1));
+const C = Number(arg('concurrency', 16)),
+  P = Number(arg('per-host', 2)),
+  W = Number(arg('workers', 3)),
+  TIMEOUT = Number(arg('timeout', 10));
 const ONLY = arg('only', 'sqlite,pg1,pg3,kill').split(',');
 const bin = path.join(root, 'bin', 'inkzee.js');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'inkzee-scale-'));
 const farmArgs = ['--feeds', String(FEEDS), '--seed', String(SEED), '--hosts', String(HOSTS)];
-const crawlFlags = ['--concurrency', String(C), '--per-host', String(P), '--timeout', String(TIMEOUT), '--allow-private-networks', '--exit-when-idle', '--quiet'];
+const crawlFlags = [
+  '--concurrency',
+  String(C),
+  '--per-host',
+  String(P),
+  '--timeout',
+  String(TIMEOUT),
+  '--allow-private-networks',
+  '--exit-when-idle',
+  '--quiet',
+];
 
 const farmChild = spawn(process.execPath, [path.join(benchDir, 'feed-farm.mjs'), ...farmArgs], { stdio: ['ignore', 'pipe', 'inherit'] });
 const farmUrl = JSON.parse(await new Promise((resolve) => readline.createInterface({ input: farmChild.stdout }).once('line', resolve))).url;
 const getJson = async (url) => JSON.parse(await getText(url));
 const opml = path.join(tmp, 'subs.opml');
 fs.writeFileSync(opml, await getText(`${farmUrl}/opml?n=${FEEDS}&nested=1&hosts=${HOSTS}`));
-const ideal = (c) => JSON.parse(execFileSync(process.execPath, [path.join(benchDir, 'ideal.mjs'), ...farmArgs, '--nested', '--per-host', String(P),
-  '--concurrency', String(c), '--timeout', String(TIMEOUT), '--json'], { encoding: 'utf8' })).bounds[0];
+const ideal = (c) =>
+  JSON.parse(
+    execFileSync(
+      process.execPath,
+      [
+        path.join(benchDir, 'ideal.mjs'),
+        ...farmArgs,
+        '--nested',
+        '--per-host',
+        String(P),
+        '--concurrency',
+        String(c),
+        '--timeout',
+        String(TIMEOUT),
+        '--json',
+      ],
+      { encoding: 'utf8' },
+    ),
+  ).bounds[0];
 
 /** truthOf compares a store, read through Inkzee's own contract, with the farm's /truth. */
 async function truthOf(db) {
@@ -60,9 +92,13 @@ async function truthOf(db) {
     const truth = await getJson(`${farmUrl}/truth/${i}`);
     const base = farmLib.feedBase(o, farmUrl, i);
     const f = feeds.get(`${base}/feed/${i}`) ?? feeds.get(`${base}/moved/${i}`) ?? feeds.get(`${base}/alt/${i}`);
-    if (!f) { check.wrong.push(`${i}: no feed`); continue; }
+    if (!f) {
+      check.wrong.push(`${i}: no feed`);
+      continue;
+    }
     if (!['ok', '301', '302', 'html'].includes(truth.kind)) {
-      if (truth.kind === '410' ? !f.disabledReason : truth.kind !== 'malformed' && truth.kind !== 'truncated' && !(f.consecutiveErrors > 0)) check.wrong.push(`${i} (${truth.kind}): not recorded`);
+      if (truth.kind === '410' ? !f.disabledReason : truth.kind !== 'malformed' && truth.kind !== 'truncated' && !(f.consecutiveErrors > 0))
+        check.wrong.push(`${i} (${truth.kind}): not recorded`);
       continue;
     }
     check.expected++;
@@ -84,7 +120,8 @@ async function duplicates(url) {
 
 const r2 = (x, d = 2) => (x === null || x === undefined ? 'n/a' : x.toFixed(d));
 const notes = [];
-const dbFor = async (kind, name) => (kind === 'sqlite' ? path.join(tmp, `${name}.db`) : (await import('../scripts/pg-cluster.mjs')).createDatabase(cluster.adminUrl, name));
+const dbFor = async (kind, name) =>
+  kind === 'sqlite' ? path.join(tmp, `${name}.db`) : (await import('../scripts/pg-cluster.mjs')).createDatabase(cluster.adminUrl, name);
 
 /** run imports the OPML without fetching, then runs `workers` workers at once (one killed after killAfterS, if given). */
 async function run(name, kind, workers, killAfterS = null) {
@@ -97,7 +134,10 @@ async function run(name, kind, workers, killAfterS = null) {
   if (killAfterS !== null) {
     // The victim is the first worker: find its pid among this process's children by its arguments.
     await new Promise((res) => setTimeout(res, killAfterS * 1000));
-    const pids = execFileSync('pgrep', ['-f', `${db}.*worker`], { encoding: 'utf8' }).trim().split('\n').map(Number);
+    const pids = execFileSync('pgrep', ['-f', `${db}.*worker`], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .map(Number);
     killed = pids[0];
     process.kill(killed, 'SIGKILL');
   }
@@ -112,30 +152,49 @@ async function run(name, kind, workers, killAfterS = null) {
 }
 
 const out = [];
-const g16 = ideal(C), gW = ideal(C * W);
-notes.push(`ideal.mjs (${FEEDS} feeds, ${HOSTS} hosts, P=${P}, timeout ${TIMEOUT} s): C=${C}: greedyInOrder ${g16.greedyInOrder_s} s, lower bound ${g16.lowerBound_s} s; ` +
-  `C=${C * W}: greedyInOrder ${gW.greedyInOrder_s} s, lower bound ${gW.lowerBound_s} s`);
+const g16 = ideal(C),
+  gW = ideal(C * W);
+notes.push(
+  `ideal.mjs (${FEEDS} feeds, ${HOSTS} hosts, P=${P}, timeout ${TIMEOUT} s): C=${C}: greedyInOrder ${g16.greedyInOrder_s} s, lower bound ${g16.lowerBound_s} s; ` +
+    `C=${C * W}: greedyInOrder ${gW.greedyInOrder_s} s, lower bound ${gW.lowerBound_s} s`,
+);
 if (ONLY.includes('sqlite')) out.push({ ...(await run('sqlite1', 'sqlite', 1)), ideal: g16, label: `SQLite, 1 worker, C=${C}` });
 if (ONLY.includes('pg1')) out.push({ ...(await run('pg1', 'pg', 1)), ideal: g16, label: `PostgreSQL, 1 worker, C=${C}` });
 if (ONLY.includes('pg3')) out.push({ ...(await run('pg3', 'pg', W)), ideal: gW, label: `PostgreSQL, ${W} workers, C=${C} each` });
 if (ONLY.includes('kill')) {
   const third = out.find((x) => x.name === 'pg3')?.wall ?? gW.greedyInOrder_s;
-  out.push({ ...(await run('pgkill', 'pg', W, Math.round(third * 0.4))), ideal: gW, label: `PostgreSQL, ${W} workers, one SIGKILLed at 40 %` });
+  out.push({
+    ...(await run('pgkill', 'pg', W, Math.round(third * 0.4))),
+    ideal: gW,
+    label: `PostgreSQL, ${W} workers, one SIGKILLed at 40 %`,
+  });
 }
 farmChild.kill('SIGTERM');
 await cluster.stop();
 
 console.log(`\nbench:scale — ${FEEDS} feeds on ${HOSTS} hosts, C=${C} per worker, P=${P}, timeout ${TIMEOUT} s, ${load()}\n`);
-console.log('| run | wall s | ÷ greedyInOrder | ÷ lower bound | CPU s (all workers) | peak RSS MB (one worker) | farm sockets HWM (per host) | in flight HWM (per host) | feeds exact / expected | items | duplicate keys | exit codes |');
+console.log(
+  '| run | wall s | ÷ greedyInOrder | ÷ lower bound | CPU s (all workers) | peak RSS MB (one worker) | farm sockets HWM (per host) | in flight HWM (per host) | feeds exact / expected | items | duplicate keys | exit codes |',
+);
 console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const x of out) {
-  console.log(`| ${x.label} | ${r2(x.wall, 1)} | ${r2(x.wall / x.ideal.greedyInOrder_s)} | ${r2(x.wall / x.ideal.lowerBound_s)} | ${r2(x.cpu, 1)} | ${r2(x.rss, 0)} | ` +
-    `${x.stats.connectionsHwm} (${x.stats.hostConnectionsHwm}) | ${x.stats.inflightHwm} (${x.stats.hostInflightHwm}) | ${x.truth.exact} / ${x.truth.expected} | ${x.truth.items} | ${x.dup} | ${x.results.map((y) => y.code ?? 'killed').join(' ')} |`);
+  console.log(
+    `| ${x.label} | ${r2(x.wall, 1)} | ${r2(x.wall / x.ideal.greedyInOrder_s)} | ${r2(x.wall / x.ideal.lowerBound_s)} | ${r2(x.cpu, 1)} | ${r2(x.rss, 0)} | ` +
+      `${x.stats.connectionsHwm} (${x.stats.hostConnectionsHwm}) | ${x.stats.inflightHwm} (${x.stats.hostInflightHwm}) | ${x.truth.exact} / ${x.truth.expected} | ${x.truth.items} | ${x.dup} | ${x.results.map((y) => y.code ?? 'killed').join(' ')} |`,
+  );
 }
 for (const n of notes) console.log(`\n${n}`);
-const sqlite = out.find((x) => x.name === 'sqlite1'), pg1 = out.find((x) => x.name === 'pg1'), pg3 = out.find((x) => x.name === 'pg3');
-if (pg3) console.log(`Target ${W} workers ≤ 1.15 × greedyInOrder(C=${C * W}): ${r2(pg3.wall / gW.greedyInOrder_s)} — ${pg3.wall <= 1.15 * gW.greedyInOrder_s ? 'met' : 'NOT met'}`);
-if (sqlite && pg1) console.log(`Target PostgreSQL ≤ 1.3 × SQLite (1 worker): ${r2(pg1.wall / sqlite.wall)} — ${pg1.wall <= 1.3 * sqlite.wall ? 'met' : 'NOT met'}`);
+const sqlite = out.find((x) => x.name === 'sqlite1'),
+  pg1 = out.find((x) => x.name === 'pg1'),
+  pg3 = out.find((x) => x.name === 'pg3');
+if (pg3)
+  console.log(
+    `Target ${W} workers ≤ 1.15 × greedyInOrder(C=${C * W}): ${r2(pg3.wall / gW.greedyInOrder_s)} — ${pg3.wall <= 1.15 * gW.greedyInOrder_s ? 'met' : 'NOT met'}`,
+  );
+if (sqlite && pg1)
+  console.log(
+    `Target PostgreSQL ≤ 1.3 × SQLite (1 worker): ${r2(pg1.wall / sqlite.wall)} — ${pg1.wall <= 1.3 * sqlite.wall ? 'met' : 'NOT met'}`,
+  );
 let ok = true;
 for (const x of out) {
   const wrong = x.truth.wrong.length;

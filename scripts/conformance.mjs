@@ -23,11 +23,20 @@ import { runSweep, SUITES } from './conformance/sweep.mjs';
 import { EXCLUDED } from './conformance/excluded.mjs';
 import { compareBaseline, docReport, excludedFigure, makeBaseline, table } from './conformance/report.mjs';
 
-const gitHead = () => { try { return execFileSync('git', ['-C', root, 'log', '-1', '--format=%h'], { encoding: 'utf8' }).trim(); } catch { return 'unknown'; } };
+const gitHead = () => {
+  try {
+    return execFileSync('git', ['-C', root, 'log', '-1', '--format=%h'], { encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
+};
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const flag = (name) => args.includes(name);
-const value = (name) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
+const value = (name) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
 const shared = process.env.INKZEE_SHARED ?? path.resolve(root, '..', 'shared');
 const dir = path.join(shared, 'corpus', 'feeds');
 if (!fs.existsSync(dir)) {
@@ -47,21 +56,32 @@ const { checks } = result;
 
 console.log(table(checks, SUITES));
 console.log(excludedFigure(checks, EXCLUDED));
-const top = result.unmappable.reasons.slice(0, flag('--verbose') ? 40 : 8).map(([k, n]) => `${k} ${n}`).join(', ');
-console.log(`feedparser Expect lines: ${result.expectLines}, of which ${result.unmappable.lines} have no clause about a field Inkzee has; ` +
-  `${result.unmappable.clauses} clauses not mappable were not counted (${top}, …)`);
+const top = result.unmappable.reasons
+  .slice(0, flag('--verbose') ? 40 : 8)
+  .map(([k, n]) => `${k} ${n}`)
+  .join(', ');
+console.log(
+  `feedparser Expect lines: ${result.expectLines}, of which ${result.unmappable.lines} have no clause about a field Inkzee has; ` +
+    `${result.unmappable.clauses} clauses not mappable were not counted (${top}, …)`,
+);
 console.log(docReport(result, flag('--verbose')));
 
 const failing = checks.filter((c) => !c.pass);
 const lines = failing.map((c) => `${c.file}\t${c.field}\texpected ${c.expected}\tgot ${c.got}`);
 if (flag('--verbose')) for (const l of lines) console.log(`FAIL ${l}`);
 const failuresFile = value('--failures');
-if (failuresFile) { fs.writeFileSync(failuresFile, lines.join('\n') + '\n'); console.log(`failing checks written to ${failuresFile}`); }
+if (failuresFile) {
+  fs.writeFileSync(failuresFile, lines.join('\n') + '\n');
+  console.log(`failing checks written to ${failuresFile}`);
+}
 
 const baselineFile = path.join(root, 'test', 'conformance-baseline.json');
 let exit = result.problems.length ? 1 : 0;
 if (flag('--update-baseline')) {
-  if (only) { console.error('conformance: --update-baseline needs the full sweep (no --only)'); process.exit(2); }
+  if (only) {
+    console.error('conformance: --update-baseline needs the full sweep (no --only)');
+    process.exit(2);
+  }
   const built = value('--note') ?? (repo === root ? `working tree at ${gitHead()}` : repo);
   fs.writeFileSync(baselineFile, JSON.stringify(makeBaseline(checks, SUITES, built), null, 1) + '\n');
   console.log(`baseline written: ${path.relative(root, baselineFile)} (${checks.length} checks)`);

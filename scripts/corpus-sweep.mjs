@@ -18,17 +18,30 @@ if (!fs.existsSync(path.join(corpus, 'opml'))) {
   console.log(`skipped: ${corpus}/opml not found`);
   process.exit(0);
 }
-const index = new Map(fs.readFileSync(path.join(corpus, 'INDEX-opml.tsv'), 'utf8').trim().split('\n').slice(1)
-  .map((l) => l.split('\t')).map((c) => [c[0], Number(c[4])]));
+const index = new Map(
+  fs
+    .readFileSync(path.join(corpus, 'INDEX-opml.tsv'), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split('\t'))
+    .map((c) => [c[0], Number(c[4])]),
+);
 const files = [...index.keys()].filter((p) => /\.(opml|xml)$/i.test(p) || fs.statSync(path.join(corpus, p)).isFile());
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'inkzee-corpus-'));
 const bin = path.join(root, 'bin', 'inkzee.js');
-let ok = 0, failed = 0, broken = 0, feeds = 0, short = 0;
+let ok = 0,
+  failed = 0,
+  broken = 0,
+  feeds = 0,
+  short = 0;
 
 async function one(rel, k) {
   const db = path.join(tmp, `${k}.db`);
   try {
-    const { stdout } = await run(process.execPath, [bin, '--db', db, '--json', 'import', path.join(corpus, rel), '--no-fetch'], { maxBuffer: 1 << 26 });
+    const { stdout } = await run(process.execPath, [bin, '--db', db, '--json', 'import', path.join(corpus, rel), '--no-fetch'], {
+      maxBuffer: 1 << 26,
+    });
     const summary = JSON.parse(stdout.trim().split('\n').at(-1));
     ok++;
     feeds += summary.added;
@@ -36,9 +49,17 @@ async function one(rel, k) {
     // for a reason (INDEX's count also includes look-alikes such as <outline-off>).
     const expected = (fs.readFileSync(path.join(corpus, rel), 'latin1').match(/<outline\s[^>]*?xmlurl\s*=/gi) ?? []).length;
     const accounted = summary.added + summary.duplicates + summary.skipped;
-    if (accounted < expected) { short++; console.log(`SHORT  ${rel}: ${summary.added} added + ${summary.duplicates} dup + ${summary.skipped} skipped < ${expected} xmlUrl outlines`); }
+    if (accounted < expected) {
+      short++;
+      console.log(
+        `SHORT  ${rel}: ${summary.added} added + ${summary.duplicates} dup + ${summary.skipped} skipped < ${expected} xmlUrl outlines`,
+      );
+    }
   } catch (err) {
-    const lines = String(err.stderr ?? '').trim().split('\n').filter((l) => !l.startsWith('{'));
+    const lines = String(err.stderr ?? '')
+      .trim()
+      .split('\n')
+      .filter((l) => !l.startsWith('{'));
     if (err.code === 1 && lines.length === 1 && lines[0].startsWith('inkzee: ') && !/\n\s+at /.test(err.stderr)) {
       failed++;
       console.log(`ERROR  ${rel}: ${lines[0]}${index.get(rel) ? `  (index counts ${index.get(rel)} xmlUrl outlines)` : ''}`);
@@ -52,9 +73,13 @@ async function one(rel, k) {
 }
 
 const queue = files.map((f, k) => [f, k]);
-await Promise.all(Array.from({ length: os.availableParallelism() }, async () => {
-  for (let job = queue.shift(); job; job = queue.shift()) await one(...job);
-}));
+await Promise.all(
+  Array.from({ length: os.availableParallelism() }, async () => {
+    for (let job = queue.shift(); job; job = queue.shift()) await one(...job);
+  }),
+);
 fs.rmSync(tmp, { recursive: true, force: true });
-console.log(`${files.length} files: ${ok} imported (${feeds} feeds), ${failed} refused with a one-line error, ${broken} broken, ${short} short`);
+console.log(
+  `${files.length} files: ${ok} imported (${feeds} feeds), ${failed} refused with a one-line error, ${broken} broken, ${short} short`,
+);
 process.exit(broken || short ? 1 : 0);

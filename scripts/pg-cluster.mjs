@@ -16,13 +16,25 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 
 const APP_ROLE = 'inkzee';
-const PREFIX = 'inkzee-pg-', TEMPLATE = 'inkzee-pgtemplate-';
+const PREFIX = 'inkzee-pg-',
+  TEMPLATE = 'inkzee-pgtemplate-';
 /** NOT_FOUND is the message of the Error thrown when no PostgreSQL server binaries are installed. */
 export const NOT_FOUND = 'PostgreSQL not found: apt-get install -y postgresql';
 
 const isRoot = () => process.getuid?.() === 0;
-const executable = (file) => { try { fs.accessSync(file, fs.constants.X_OK); return true; } catch { return false; } };
-const onPath = (name) => (process.env.PATH ?? '').split(path.delimiter).map((d) => path.join(d, name)).find(executable);
+const executable = (file) => {
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+};
+const onPath = (name) =>
+  (process.env.PATH ?? '')
+    .split(path.delimiter)
+    .map((d) => path.join(d, name))
+    .find(executable);
 
 /** findPgBin returns the directory of initdb and pg_ctl ($INKZEE_PG_BINDIR, Debian's newest /usr/lib/postgresql/N/bin, PATH), or null. */
 export function findPgBin() {
@@ -30,7 +42,11 @@ export function findPgBin() {
   if (forced) return executable(path.join(forced, 'initdb')) && executable(path.join(forced, 'pg_ctl')) ? forced : null;
   const base = '/usr/lib/postgresql';
   let versions = [];
-  try { versions = fs.readdirSync(base).filter((v) => executable(path.join(base, v, 'bin', 'initdb'))); } catch { /* not Debian's layout */ }
+  try {
+    versions = fs.readdirSync(base).filter((v) => executable(path.join(base, v, 'bin', 'initdb')));
+  } catch {
+    /* not Debian's layout */
+  }
   versions.sort((a, b) => Number.parseFloat(b) - Number.parseFloat(a));
   if (versions.length) return path.join(base, versions[0], 'bin');
   const initdb = onPath('initdb');
@@ -70,8 +86,16 @@ function run(argv, cwd) {
 
 function stopSync(bin, dir) {
   const [cmd, ...args] = asServerUser([path.join(bin, 'pg_ctl'), 'stop', '-m', 'immediate', '-D', path.join(dir, 'data')]);
-  try { execFileSync(cmd, args, { cwd: '/', stdio: 'ignore' }); } catch { /* not running */ }
-  try { fs.rmSync(dir, { recursive: true, force: true }); } catch { /* another user's: leave it */ }
+  try {
+    execFileSync(cmd, args, { cwd: '/', stdio: 'ignore' });
+  } catch {
+    /* not running */
+  }
+  try {
+    fs.rmSync(dir, { recursive: true, force: true });
+  } catch {
+    /* another user's: leave it */
+  }
 }
 
 // The temp base must be traversable by the server user when we run as root (a TMPDIR under
@@ -89,16 +113,34 @@ function tempBase() {
 // whose owner process is gone, so they do not pile up.
 function reapOrphans(bin, base, log) {
   let entries;
-  try { entries = fs.readdirSync(base).filter((e) => e.startsWith(PREFIX) || e.startsWith(TEMPLATE)); } catch { return; }
+  try {
+    entries = fs.readdirSync(base).filter((e) => e.startsWith(PREFIX) || e.startsWith(TEMPLATE));
+  } catch {
+    return;
+  }
   for (const e of entries) {
     const dir = path.join(base, e);
-    if (e.startsWith(TEMPLATE)) { // a half-made template whose maker died: initdb takes seconds, not ten minutes
-      try { if (e.includes('.tmp-') && Date.now() - fs.statSync(dir).mtimeMs > 600e3) fs.rmSync(dir, { recursive: true, force: true }); } catch { /* another user's */ }
+    if (e.startsWith(TEMPLATE)) {
+      // a half-made template whose maker died: initdb takes seconds, not ten minutes
+      try {
+        if (e.includes('.tmp-') && Date.now() - fs.statSync(dir).mtimeMs > 600e3) fs.rmSync(dir, { recursive: true, force: true });
+      } catch {
+        /* another user's */
+      }
       continue;
     }
     let owner;
-    try { owner = Number(fs.readFileSync(path.join(dir, 'owner.pid'), 'utf8')); } catch { continue; }
-    try { process.kill(owner, 0); continue; } catch (err) { if (err.code !== 'ESRCH') continue; }
+    try {
+      owner = Number(fs.readFileSync(path.join(dir, 'owner.pid'), 'utf8'));
+    } catch {
+      continue;
+    }
+    try {
+      process.kill(owner, 0);
+      continue;
+    } catch (err) {
+      if (err.code !== 'ESRCH') continue;
+    }
     log(`removing the orphaned cluster ${dir} (its owner ${owner} is gone)`);
     stopSync(bin, dir);
   }
@@ -107,7 +149,10 @@ function reapOrphans(bin, base, log) {
 function freePort() {
   return new Promise((resolve, reject) => {
     const server = net.createServer().once('error', reject);
-    server.listen(0, '127.0.0.1', () => { const { port } = server.address(); server.close(() => resolve(port)); });
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
   });
 }
 
@@ -116,15 +161,35 @@ function appPassword(adminPassword) {
   return crypto.createHash('sha256').update(`inkzee-app\0${adminPassword}`).digest('hex').slice(0, 32);
 }
 
-const logTail = (file) => { try { return fs.readFileSync(file, 'utf8').trim().split('\n').slice(-5).join('\n'); } catch { return ''; } };
+const logTail = (file) => {
+  try {
+    return fs.readFileSync(file, 'utf8').trim().split('\n').slice(-5).join('\n');
+  } catch {
+    return '';
+  }
+};
 
 async function initdb(bin, data, cwd) {
   // C.UTF-8 sorts by code point, like SQLite's BINARY collation, and still classifies non-ASCII
   // letters (plain C does not); fall back to C where that locale is missing.
   let init;
   for (const locale of ['C.UTF-8', 'C']) {
-    init = await run([path.join(bin, 'initdb'), '-D', data, '-U', 'postgres', '--auth-local=trust', '--auth-host=scram-sha-256',
-      '-E', 'UTF8', `--locale=${locale}`, '--no-sync'], cwd);
+    init = await run(
+      [
+        path.join(bin, 'initdb'),
+        '-D',
+        data,
+        '-U',
+        'postgres',
+        '--auth-local=trust',
+        '--auth-host=scram-sha-256',
+        '-E',
+        'UTF8',
+        `--locale=${locale}`,
+        '--no-sync',
+      ],
+      cwd,
+    );
     if (init.code === 0 || !/locale/i.test(init.out)) break;
   }
   if (init.code !== 0) throw new Error(`pg-cluster: initdb failed:\n${init.out.trim()}`);
@@ -146,7 +211,11 @@ async function template(bin, base, owner, log) {
     // and the loser of a race keeps the winner's (which someone may be copying already).
     if (ready()) return { dir, made: false };
     fs.rmSync(dir, { recursive: true, force: true });
-    try { fs.renameSync(tmp, dir); } catch { if (!ready()) throw new Error(`pg-cluster: could not keep ${dir}`); }
+    try {
+      fs.renameSync(tmp, dir);
+    } catch {
+      if (!ready()) throw new Error(`pg-cluster: could not keep ${dir}`);
+    }
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
@@ -173,10 +242,12 @@ async function launch(log, retried) {
   const dir = fs.mkdtempSync(path.join(base, PREFIX));
   fs.writeFileSync(path.join(dir, 'owner.pid'), String(process.pid));
   if (owner) fs.chownSync(dir, owner.uid, owner.gid);
-  const data = path.join(dir, 'data'), logFile = path.join(dir, 'postgres.log');
+  const data = path.join(dir, 'data'),
+    logFile = path.join(dir, 'postgres.log');
   const onExit = () => stopSync(bin, dir);
   process.on('exit', onExit);
-  let stopped = false, adminUrl = '';
+  let stopped = false,
+    adminUrl = '';
   const stop = async () => {
     if (stopped) return;
     stopped = true;
@@ -190,11 +261,21 @@ async function launch(log, retried) {
     const copy = await run(['cp', '-a', path.join(pristine, 'data'), data], dir);
     if (copy.code !== 0) throw new Error(`pg-cluster: copying ${pristine}: ${copy.out.trim()}`);
     const lit = (s) => `'${s.replaceAll("'", "''")}'`;
-    fs.appendFileSync(path.join(data, 'postgresql.conf'), [
-      '', '# pg-cluster: a throwaway cluster, durability traded for speed',
-      "listen_addresses = '127.0.0.1'", `unix_socket_directories = ${lit(dir)}`, 'max_connections = 200',
-      'fsync = off', 'synchronous_commit = off', 'full_page_writes = off', "password_encryption = 'scram-sha-256'", '',
-    ].join('\n'));
+    fs.appendFileSync(
+      path.join(data, 'postgresql.conf'),
+      [
+        '',
+        '# pg-cluster: a throwaway cluster, durability traded for speed',
+        "listen_addresses = '127.0.0.1'",
+        `unix_socket_directories = ${lit(dir)}`,
+        'max_connections = 200',
+        'fsync = off',
+        'synchronous_commit = off',
+        'full_page_writes = off',
+        "password_encryption = 'scram-sha-256'",
+        '',
+      ].join('\n'),
+    );
     // Another process may take the port between our probe and the server's bind: pick again.
     let port;
     for (let attempt = 1; ; attempt++) {
@@ -202,7 +283,8 @@ async function launch(log, retried) {
       const start = await run([path.join(bin, 'pg_ctl'), 'start', '-w', '-t', '60', '-D', data, '-l', logFile, '-o', `-p ${port}`], dir);
       if (start.code === 0) break;
       const tail = logTail(logFile);
-      if (attempt >= 3 || !/could not bind|already in use/i.test(tail)) throw new Error(`pg-cluster: pg_ctl start failed:\n${start.out.trim()}\n${tail}`);
+      if (attempt >= 3 || !/could not bind|already in use/i.test(tail))
+        throw new Error(`pg-cluster: pg_ctl start failed:\n${start.out.trim()}\n${tail}`);
     }
     // The superuser's password is set over the unix socket (trusted: only its owner can reach the
     // directory), so each cluster has its own while the template has none.
@@ -210,9 +292,12 @@ async function launch(log, retried) {
     const admin = new pg.Client({ host: dir, port, user: 'postgres', database: 'postgres' });
     await admin.connect();
     try {
-      for (const sql of [`ALTER ROLE postgres PASSWORD ${admin.escapeLiteral(adminPassword)}`,
+      for (const sql of [
+        `ALTER ROLE postgres PASSWORD ${admin.escapeLiteral(adminPassword)}`,
         `CREATE ROLE ${APP_ROLE} LOGIN PASSWORD ${admin.escapeLiteral(appPassword(adminPassword))}`,
-        `CREATE DATABASE ${APP_ROLE} OWNER ${APP_ROLE}`]) await admin.query(sql);
+        `CREATE DATABASE ${APP_ROLE} OWNER ${APP_ROLE}`,
+      ])
+        await admin.query(sql);
     } finally {
       await admin.end();
     }
@@ -239,7 +324,10 @@ export async function createDatabase(adminUrl, name) {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new Error(`pg-cluster: bad database name ${JSON.stringify(name)}`);
   if (!adminPools.has(adminUrl)) {
     const pool = new pg.Pool({ connectionString: adminUrl, max: 2, idleTimeoutMillis: 2000, allowExitOnIdle: true });
-    adminPools.set(adminUrl, pool.on('error', () => {})); // an idle connection cut by a stop: the next query reconnects
+    adminPools.set(
+      adminUrl,
+      pool.on('error', () => {}),
+    ); // an idle connection cut by a stop: the next query reconnects
   }
   await adminPools.get(adminUrl).query(`CREATE DATABASE ${name} OWNER ${APP_ROLE}`);
   const url = new URL(adminUrl);
@@ -251,11 +339,19 @@ export async function createDatabase(adminUrl, name) {
 
 if (process.argv[1] && fs.realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const say = (m) => process.stderr.write(`pg-cluster: ${m}\n`);
-  const cluster = await startCluster({ log: say }).catch((err) => { say(err.message); process.exit(1); });
+  const cluster = await startCluster({ log: say }).catch((err) => {
+    say(err.message);
+    process.exit(1);
+  });
   console.log(cluster.url);
   say(`admin ${cluster.adminUrl}, data in ${cluster.dir}; Ctrl-C stops and removes it`);
   const keepAlive = setInterval(() => {}, 1 << 30);
-  const quit = async () => { clearInterval(keepAlive); await cluster.stop(); say('stopped'); process.exit(0); };
+  const quit = async () => {
+    clearInterval(keepAlive);
+    await cluster.stop();
+    say('stopped');
+    process.exit(0);
+  };
   process.once('SIGINT', quit);
   process.once('SIGTERM', quit);
 }

@@ -24,8 +24,9 @@ const verbose = process.argv.includes('-v');
 
 // The files: sanitize/ and base/, any *rel*uri* test, and the inline SVG/MathML tests.
 function walk(dir) {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
-    d.isDirectory() ? walk(path.join(dir, d.name)) : [path.join(dir, d.name)]);
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((d) => (d.isDirectory() ? walk(path.join(dir, d.name)) : [path.join(dir, d.name)]));
 }
 const groupOf = (rel) => {
   if (rel.startsWith('wellformed/sanitize/')) return 'sanitize';
@@ -51,7 +52,10 @@ function pyString(src) {
           const n = { u: 4, x: 2, U: 8 }[c];
           out += String.fromCodePoint(parseInt(src.slice(i + 2, i + 2 + n), 16));
           i += 2 + n;
-        } else { out += escapes[c] ?? `\\${c}`; i += 2; }
+        } else {
+          out += escapes[c] ?? `\\${c}`;
+          i += 2;
+        }
       } else out += src[i++];
     }
     if (i >= src.length) return null;
@@ -63,9 +67,12 @@ const FIELD = /^not bozo and ((?:feed|entries\[0\])\[[^=]*?\]) == (.*)$/;
 
 // --- where the field's HTML comes from --------------------------------------------------------
 const SOURCES = {
-  "feed['title']": ['title'], "feed['title_detail']['value']": ['title'],
-  "feed['tagline']": ['tagline', 'subtitle', 'description'], "feed['subtitle']": ['subtitle', 'tagline', 'description'],
-  "feed['description']": ['description', 'subtitle', 'tagline'], "feed['info']": ['info'],
+  "feed['title']": ['title'],
+  "feed['title_detail']['value']": ['title'],
+  "feed['tagline']": ['tagline', 'subtitle', 'description'],
+  "feed['subtitle']": ['subtitle', 'tagline', 'description'],
+  "feed['description']": ['description', 'subtitle', 'tagline'],
+  "feed['info']": ['info'],
   "feed['copyright']": ['copyright', 'rights'],
   "entries[0]['title']": ['title'],
   "entries[0]['summary']": ['summary', 'description', 'abstract', 'content', 'encoded', 'body', 'fullitem'],
@@ -90,7 +97,8 @@ function findSource(doc, field) {
   }
   return null;
 }
-const textOf = (node) => (node.children ?? []).map((c) => (c.type === 'text' ? c.data : c.type === 'cdata' || c.type === 'tag' ? textOf(c) : '')).join('');
+const textOf = (node) =>
+  (node.children ?? []).map((c) => (c.type === 'text' ? c.data : c.type === 'cdata' || c.type === 'tag' ? textOf(c) : '')).join('');
 const escapeText = (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 function htmlOf(el) {
   const type = (el.attribs.type ?? '').toLowerCase();
@@ -99,7 +107,12 @@ function htmlOf(el) {
   // Inline XHTML becomes HTML text: prefixed names (svg:circle) lose their prefix, and empty
   // elements are written <x></x>, since an HTML parser reads <applet/> as an open tag.
   const inner = (node) => {
-    const unprefix = (n) => { if (n.type === 'tag') { n.name = n.name.replace(/^[^:]*:/, ''); n.children.forEach(unprefix); } };
+    const unprefix = (n) => {
+      if (n.type === 'tag') {
+        n.name = n.name.replace(/^[^:]*:/, '');
+        n.children.forEach(unprefix);
+      }
+    };
     node.children.forEach(unprefix);
     return render(node.children, { xmlMode: false, encodeEntities: 'utf8' });
   };
@@ -108,7 +121,13 @@ function htmlOf(el) {
     const div = elements(el).find((e) => local(e.name) === 'div');
     return div ? inner(div) : inner(el);
   }
-  if (mode === 'xml' || type === 'application/xhtml+xml' || local(el.name) === 'body' || (elements(el).length > 0 && !textOf(el).includes('<'))) return inner(el);
+  if (
+    mode === 'xml' ||
+    type === 'application/xhtml+xml' ||
+    local(el.name) === 'body' ||
+    (elements(el).length > 0 && !textOf(el).includes('<'))
+  )
+    return inner(el);
   if (type === 'text' || type === 'text/plain') return escapeText(textOf(el));
   return textOf(el);
 }
@@ -117,27 +136,45 @@ function htmlOf(el) {
 // and each xml:base on the way down to the element move the base.
 function baseOf(rel, comment, el) {
   let base = `http://127.0.0.1:8097/tests/${rel}`;
-  const loc = /^Header:\s*Content-Location:\s*(\S+)/mi.exec(comment);
+  const loc = /^Header:\s*Content-Location:\s*(\S+)/im.exec(comment);
   if (loc) base = new URL(loc[1], base).href;
   const chain = [];
   for (let n = el; n && n.type === 'tag'; n = n.parent) chain.unshift(n);
   for (const n of chain) {
     const b = n.attribs['xml:base'];
-    if (b !== undefined) { try { base = new URL(b.trim(), base).href; } catch { /* feedparser ignores it too */ } }
+    if (b !== undefined) {
+      try {
+        base = new URL(b.trim(), base).href;
+      } catch {
+        /* feedparser ignores it too */
+      }
+    }
   }
   return base;
 }
 
 // Known differences from feedparser, each with its reason; `deliberate` ones are choices.
 const CLASSES = [
-  { re: /acceptable_element_(button|datalist|form|input|keygen|optgroup|option|select|textarea)\.xml$/, deliberate: true,
-    why: 'form controls are removed (issue 11: no <form>/<input>); feedparser keeps them' },
-  { re: /acceptable_element_noscript\.xml$/, deliberate: true,
-    why: '<noscript> is unwrapped so its fallback (often the real <img>) shows; feedparser keeps the element' },
-  { re: /_crazy\.xml$/, deliberate: true,
-    why: 'feedparser keeps HTML comments and leaks the script text its tokenizer misses (<script + newlines); we drop both' },
-  { re: /acceptable_element_br\.xml$|xml_malicious_comment\.xml$|xml_declaration_unexpected_character\.xml$|script_nested_cdata\.xml$/, deliberate: false,
-    why: 'HTML5 tokenizing (htmlparser2, as browsers) vs sgmllib: </br> is a <br>, "<!-- -- x >" does not end a comment, <!DOCTYPE and <![CDATA[ are dropped as declarations' },
+  {
+    re: /acceptable_element_(button|datalist|form|input|keygen|optgroup|option|select|textarea)\.xml$/,
+    deliberate: true,
+    why: 'form controls are removed (issue 11: no <form>/<input>); feedparser keeps them',
+  },
+  {
+    re: /acceptable_element_noscript\.xml$/,
+    deliberate: true,
+    why: '<noscript> is unwrapped so its fallback (often the real <img>) shows; feedparser keeps the element',
+  },
+  {
+    re: /_crazy\.xml$/,
+    deliberate: true,
+    why: 'feedparser keeps HTML comments and leaks the script text its tokenizer misses (<script + newlines); we drop both',
+  },
+  {
+    re: /acceptable_element_br\.xml$|xml_malicious_comment\.xml$|xml_declaration_unexpected_character\.xml$|script_nested_cdata\.xml$/,
+    deliberate: false,
+    why: 'HTML5 tokenizing (htmlparser2, as browsers) vs sgmllib: </br> is a <br>, "<!-- -- x >" does not end a comment, <!DOCTYPE and <![CDATA[ are dropped as declarations',
+  },
   { re: /acceptable_attribute_class\.xml$/, deliberate: false, why: 'sanitize-html drops an empty class="" (harmless)' },
 ];
 const classOf = (rel) => CLASSES.find((c) => c.re.test(rel)) ?? { why: 'unexplained', deliberate: false };
@@ -149,14 +186,20 @@ function canonical(html) {
     if (n.type === 'text') return escapeText(n.data);
     if (n.type === 'comment') return `<!--${n.data}-->`;
     if (n.type !== 'tag' && n.type !== 'script' && n.type !== 'style') return (n.children ?? []).map(walkNode).join('');
-    const attrs = Object.entries(n.attribs).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => ` ${k}="${escapeText(v).replace(/"/g, '&quot;')}"`).join('');
+    const attrs = Object.entries(n.attribs)
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([k, v]) => ` ${k}="${escapeText(v).replace(/"/g, '&quot;')}"`)
+      .join('');
     return `<${n.name}${attrs}>${n.children.map(walkNode).join('')}</${n.name}>`;
   };
   return walkNode(dom).replace(/\s+/g, ' ').trim();
 }
 
 function sweep() {
-  const files = walk(suite).map((f) => path.relative(suite, f)).filter((r) => r.endsWith('.xml') && groupOf(r)).sort();
+  const files = walk(suite)
+    .map((f) => path.relative(suite, f))
+    .filter((r) => r.endsWith('.xml') && groupOf(r))
+    .sort();
   const results = { pass: [], fail: [], skipped: [] };
   for (const rel of files) {
     const xml = fs.readFileSync(path.join(suite, rel), 'utf8');
@@ -164,10 +207,16 @@ function sweep() {
     const expect = /^\s*Expect:\s*(.*)$/m.exec(comment)?.[1].trim() ?? '';
     const m = FIELD.exec(expect);
     const expected = m && SOURCES[m[1]] ? pyString(m[2]) : null;
-    if (expected === null) { results.skipped.push({ rel, why: `not an HTML value: ${expect.slice(0, 70)}` }); continue; }
+    if (expected === null) {
+      results.skipped.push({ rel, why: `not an HTML value: ${expect.slice(0, 70)}` });
+      continue;
+    }
     const doc = parseDocument(xml, { xmlMode: true });
     const el = findSource(doc, m[1]);
-    if (!el) { results.skipped.push({ rel, why: `no source element for ${m[1]}` }); continue; }
+    if (!el) {
+      results.skipped.push({ rel, why: `no source element for ${m[1]}` });
+      continue;
+    }
     const input = htmlOf(el);
     const got = sanitizeHtml(input, baseOf(rel, comment, el));
     const ok = canonical(got) === canonical(expected);
@@ -192,8 +241,14 @@ function sweep() {
   const pct = (a, b) => `${a}/${b} = ${((100 * a) / b).toFixed(1)} %`;
   console.log(`pass rate ${pct(results.pass.length, total)}`);
   const classes = new Map();
-  for (const f of results.fail) { const c = classOf(f.rel); classes.set(c, [...(classes.get(c) ?? []), f.rel]); }
-  for (const [c, rels] of classes) console.log(`  ${rels.length} × ${c.deliberate ? '[deliberate] ' : ''}${c.why}: ${rels.map((r) => path.basename(r, '.xml')).join(' ')}`);
+  for (const f of results.fail) {
+    const c = classOf(f.rel);
+    classes.set(c, [...(classes.get(c) ?? []), f.rel]);
+  }
+  for (const [c, rels] of classes)
+    console.log(
+      `  ${rels.length} × ${c.deliberate ? '[deliberate] ' : ''}${c.why}: ${rels.map((r) => path.basename(r, '.xml')).join(' ')}`,
+    );
   const deliberate = results.fail.filter((f) => classOf(f.rel).deliberate).length;
   console.log(`pass rate without the deliberate differences ${pct(results.pass.length, total - deliberate)}`);
   if (verbose) for (const s of results.skipped) console.log(`SKIP ${s.rel}: ${s.why}`);
@@ -204,23 +259,61 @@ function timing() {
   const xml = fs.readFileSync(path.join(root, 'test', 'fixtures', 'feeds', 'DaringFireball.rss'), 'utf8');
   const doc = parseDocument(xml, { xmlMode: true });
   const bodies = [];
-  const collect = (n) => { if (n.name === 'content') bodies.push(textOf(n)); (n.children ?? []).forEach(collect); };
+  const collect = (n) => {
+    if (n.name === 'content') bodies.push(textOf(n));
+    (n.children ?? []).forEach(collect);
+  };
   collect(doc);
   const chars = bodies.reduce((a, b) => a + b.length, 0);
-  const run = (rounds) => { for (let i = 0; i < rounds; i++) for (const b of bodies) sanitizeHtml(b, 'https://daringfireball.net/linked/'); };
+  const run = (rounds) => {
+    for (let i = 0; i < rounds; i++) for (const b of bodies) sanitizeHtml(b, 'https://daringfireball.net/linked/');
+  };
   run(30);
   const rounds = 200;
   const before = process.cpuUsage();
   run(rounds);
   const used = process.cpuUsage(before);
   const micros = (used.user + used.system) / ((rounds * chars) / 10240);
-  console.log(`speed: ${micros.toFixed(0)} µs CPU per 10 KB (${bodies.length} bodies, ${(chars / 1024).toFixed(0)} KB of DaringFireball.rss content, ${rounds} rounds)`);
+  console.log(
+    `speed: ${micros.toFixed(0)} µs CPU per 10 KB (${bodies.length} bodies, ${(chars / 1024).toFixed(0)} KB of DaringFireball.rss content, ${rounds} rounds)`,
+  );
 }
 
 // What an HTML parser would find live in the output: forbidden elements, on* attributes,
 // script-capable URL schemes, style with url()/expression()/escapes.
-const FORBIDDEN = new Set(['script', 'style', 'iframe', 'object', 'embed', 'form', 'input', 'button', 'textarea', 'select', 'meta', 'base', 'link', 'frame', 'frameset', 'applet', 'noscript', 'template']);
-const URL_ATTRS = new Set(['href', 'src', 'xlink:href', 'action', 'formaction', 'poster', 'background', 'data', 'cite', 'longdesc', 'srcset']);
+const FORBIDDEN = new Set([
+  'script',
+  'style',
+  'iframe',
+  'object',
+  'embed',
+  'form',
+  'input',
+  'button',
+  'textarea',
+  'select',
+  'meta',
+  'base',
+  'link',
+  'frame',
+  'frameset',
+  'applet',
+  'noscript',
+  'template',
+]);
+const URL_ATTRS = new Set([
+  'href',
+  'src',
+  'xlink:href',
+  'action',
+  'formaction',
+  'poster',
+  'background',
+  'data',
+  'cite',
+  'longdesc',
+  'srcset',
+]);
 function unsafeParts(html) {
   const found = [];
   const scheme = (u) => /^([a-z][a-z0-9+.-]*):/i.exec(u.replace(/[\t\n\r]/g, '').replace(/^[\0-\x20]+/, ''))?.[1].toLowerCase();
@@ -230,7 +323,9 @@ function unsafeParts(html) {
     for (const [k, v] of Object.entries(n.attribs)) {
       if (k.startsWith('on')) found.push(k);
       const urls = k === 'srcset' ? v.split(',').map((c) => c.trim().split(/\s+/)[0]) : URL_ATTRS.has(k) ? [v] : [];
-      for (const u of urls) if (['javascript', 'vbscript', 'data'].includes(scheme(u)) && !(n.name === 'img' && /^data:image\//i.test(u))) found.push(`${k}=${u.slice(0, 40)}`);
+      for (const u of urls)
+        if (['javascript', 'vbscript', 'data'].includes(scheme(u)) && !(n.name === 'img' && /^data:image\//i.test(u)))
+          found.push(`${k}=${u.slice(0, 40)}`);
       if (k === 'style' && /expression|url\s*\(|\\/i.test(v)) found.push(`style=${v.slice(0, 40)}`);
     }
     n.children.forEach(visit);
@@ -243,15 +338,27 @@ function unsafeParts(html) {
 function corpus() {
   const dir = path.join(shared, 'corpus', 'feeds');
   const BODY = /(^|:)(description|summary|content|encoded|subtitle|tagline|info|body|fullitem|abstract)$/i;
-  let bodies = 0, bytes = 0, cpu = 0, thrown = 0;
+  let bodies = 0,
+    bytes = 0,
+    cpu = 0,
+    thrown = 0;
   const unsafe = [];
   let slowest = { ms: 0, where: '' };
   for (const file of walk(dir).filter((f) => !/\.(json|md|txt|gz|py|go|js)$/i.test(f))) {
     let doc;
-    try { doc = parseDocument(fs.readFileSync(file, 'utf8'), { xmlMode: true }); } catch { continue; }
+    try {
+      doc = parseDocument(fs.readFileSync(file, 'utf8'), { xmlMode: true });
+    } catch {
+      continue;
+    }
     const visit = (n) => {
       if (n.type === 'tag' && BODY.test(n.name)) {
-        const html = (n.attribs.mode ?? '') === 'base64' ? Buffer.from(textOf(n), 'base64').toString('utf8') : elements(n).length ? render(n.children) : textOf(n);
+        const html =
+          (n.attribs.mode ?? '') === 'base64'
+            ? Buffer.from(textOf(n), 'base64').toString('utf8')
+            : elements(n).length
+              ? render(n.children)
+              : textOf(n);
         const before = process.cpuUsage();
         try {
           const out = sanitizeHtml(html, 'https://corpus.example/feed');
@@ -261,7 +368,10 @@ function corpus() {
           if (ms > slowest.ms) slowest = { ms, where: `${path.relative(dir, file)} <${n.name}> (${(html.length / 1024).toFixed(0)} KB)` };
           const bad = unsafeParts(out);
           if (bad.length) unsafe.push(`${path.relative(dir, file)}: ${bad.join(' ')}`);
-        } catch (err) { thrown++; console.log(`THROWS ${path.relative(dir, file)}: ${err.message}`); }
+        } catch (err) {
+          thrown++;
+          console.log(`THROWS ${path.relative(dir, file)}: ${err.message}`);
+        }
         bodies++;
         bytes += html.length;
         return;
@@ -271,8 +381,13 @@ function corpus() {
     visit(doc);
   }
   for (const u of unsafe) console.log(`UNSAFE ${u}`);
-  console.log(`corpus: ${bodies} bodies, ${(bytes / 1e6).toFixed(1)} MB, ${thrown} threw, ${unsafe.length} with anything live; ${(cpu / 1000).toFixed(1)} s CPU, slowest ${slowest.ms.toFixed(0)} ms: ${slowest.where}`);
+  console.log(
+    `corpus: ${bodies} bodies, ${(bytes / 1e6).toFixed(1)} MB, ${thrown} threw, ${unsafe.length} with anything live; ${(cpu / 1000).toFixed(1)} s CPU, slowest ${slowest.ms.toFixed(0)} ms: ${slowest.where}`,
+  );
 }
 
-if (fs.existsSync(suite)) { sweep(); corpus(); } else console.log(`sweep skipped: ${suite} not found`);
+if (fs.existsSync(suite)) {
+  sweep();
+  corpus();
+} else console.log(`sweep skipped: ${suite} not found`);
 timing();

@@ -30,176 +30,334 @@ export function buildProgram(run: (action: Action, cmd: Command, args: unknown[]
     .configureOutput({
       // Help and --version go through the same writer as data: `inkzee --help | head -1` ends
       // quietly, `> /dev/full` is one line, not an unhandled EPIPE or ENOSPC with a stack.
-      writeOut: (s) => { const w = new StdoutWriter(1); w.write(s); w.flush(); },
+      writeOut: (s) => {
+        const w = new StdoutWriter(1);
+        w.write(s);
+        w.flush();
+      },
       writeErr: (s) => process.stderr.write(s),
       // Commander quotes what it was given ("argument 'x' is invalid"), which may come from a feed via a script.
       outputError: (s, write) => write(`inkzee: ${stripControls(s.replace(/^error: /, ''))}`),
     })
-    .addHelpText('after', examples('inkzee import scoble.opml', 'inkzee refresh --quiet', 'inkzee feeds --category Technology', 'inkzee export backup.opml'));
+    .addHelpText(
+      'after',
+      examples('inkzee import scoble.opml', 'inkzee refresh --quiet', 'inkzee feeds --category Technology', 'inkzee export backup.opml'),
+    );
 
   // Each action's module is loaded only when its command runs, keeping start-up light.
-  const lazyActions = <M>(load: () => Promise<M>) => (name: keyof M) => async (...args: unknown[]) => {
-    const cmd = args.at(-1) as Command;
-    await run((await load())[name] as Action, cmd, args.slice(0, -2));
-  };
+  const lazyActions =
+    <M>(load: () => Promise<M>) =>
+    (name: keyof M) =>
+    async (...args: unknown[]) => {
+      const cmd = args.at(-1) as Command;
+      await run((await load())[name] as Action, cmd, args.slice(0, -2));
+    };
   const act = lazyActions(() => import('./commands/actions.js'));
   // The crawling commands' actions, so that reading commands never load the crawl and its HTTP client.
   const actCrawl = lazyActions(() => import('./commands/crawl-actions.js'));
   // The classify actions live in their own module, loaded only when a classify command runs.
   const actClassify = lazyActions(() => import('./commands/classify-actions.js'));
 
-  const crawlFlags = (c: Command) => c
-    .option('-c, --concurrency <n>', 'feeds fetched at once', '16')
-    .option('--per-host <n>', 'requests in flight to one host at once', '2')
-    .option('--timeout <seconds>', 'total time allowed per feed (connect, first byte, body)', '30')
-    .option('--max-size <MiB>', 'largest feed body accepted, after decompression', '15')
-    .option('--deny-private-networks', 'refuse loopback, private and link-local addresses (checked after DNS, on redirects too)')
-    .addOption(new Option('--allow-private-networks', 'connect to any address (the default for import and refresh; worker denies private networks without it)').conflicts('denyPrivateNetworks'))
-    .option('--wait', 'wait for a running crawl to finish instead of exiting with 75');
+  const crawlFlags = (c: Command) =>
+    c
+      .option('-c, --concurrency <n>', 'feeds fetched at once', '16')
+      .option('--per-host <n>', 'requests in flight to one host at once', '2')
+      .option('--timeout <seconds>', 'total time allowed per feed (connect, first byte, body)', '30')
+      .option('--max-size <MiB>', 'largest feed body accepted, after decompression', '15')
+      .option('--deny-private-networks', 'refuse loopback, private and link-local addresses (checked after DNS, on redirects too)')
+      .addOption(
+        new Option(
+          '--allow-private-networks',
+          'connect to any address (the default for import and refresh; worker denies private networks without it)',
+        ).conflicts('denyPrivateNetworks'),
+      )
+      .option('--wait', 'wait for a running crawl to finish instead of exiting with 75');
 
-  crawlFlags(program.command('import')
-    .argument('<file>', 'OPML file, or - for standard input')
-    .description('store the subscriptions of an OPML file (folders become categories), then crawl the new ones')
-    .option('--no-fetch', 'only store the subscriptions, do not crawl them'))
-    .addHelpText('after', examples('inkzee import scoble.opml', 'inkzee import subs.opml --no-fetch',
-      'curl -s https://example.com/subs.opml | inkzee import - --concurrency 32'))
+  crawlFlags(
+    program
+      .command('import')
+      .argument('<file>', 'OPML file, or - for standard input')
+      .description('store the subscriptions of an OPML file (folders become categories), then crawl the new ones')
+      .option('--no-fetch', 'only store the subscriptions, do not crawl them'),
+  )
+    .addHelpText(
+      'after',
+      examples(
+        'inkzee import scoble.opml',
+        'inkzee import subs.opml --no-fetch',
+        'curl -s https://example.com/subs.opml | inkzee import - --concurrency 32',
+      ),
+    )
     .action(actCrawl('importAction'));
 
-  crawlFlags(program.command('refresh')
-    .description('crawl the feeds that are due: conditional GET, only new items stored')
-    .option('--feed <id|url>', 'only this feed (crawled now, even if disabled or backing off; repeat: any of them)', (v: string, prev: string[] = []) => [...prev, v])
-    .option('--category <path>', 'only feeds in this folder and its subfolders (repeat: any of them)', (v: string, prev: string[] = []) => [...prev, v])
-    .option('--force', 'ignore backoff: crawl failing feeds now too'))
-    .addHelpText('after', examples('inkzee refresh', 'inkzee refresh --quiet        # from cron: silent unless something failed',
-      'inkzee refresh --category Technology --force', 'inkzee refresh --json | jq -c \'select(.type == "feed" and .newItems > 0)\''))
+  crawlFlags(
+    program
+      .command('refresh')
+      .description('crawl the feeds that are due: conditional GET, only new items stored')
+      .option(
+        '--feed <id|url>',
+        'only this feed (crawled now, even if disabled or backing off; repeat: any of them)',
+        (v: string, prev: string[] = []) => [...prev, v],
+      )
+      .option(
+        '--category <path>',
+        'only feeds in this folder and its subfolders (repeat: any of them)',
+        (v: string, prev: string[] = []) => [...prev, v],
+      )
+      .option('--force', 'ignore backoff: crawl failing feeds now too'),
+  )
+    .addHelpText(
+      'after',
+      examples(
+        'inkzee refresh',
+        'inkzee refresh --quiet        # from cron: silent unless something failed',
+        'inkzee refresh --category Technology --force',
+        'inkzee refresh --json | jq -c \'select(.type == "feed" and .newItems > 0)\'',
+      ),
+    )
     .action(actCrawl('refreshAction'));
 
-  crawlFlags(program.command('worker')
-    .description('crawl due feeds continuously, claiming whole hosts under leases: run one or more per machine against one PostgreSQL store')
-    .option('--interval <minutes>', 'fetch each feed at most this often', '60')
-    .option('--exit-when-idle', 'exit 0 once nothing is due or claimed (for scripts and tests)'))
-    .addHelpText('after', examples('INKZEE_DB=postgres://inkzee@db.example/inkzee inkzee worker',
-      'inkzee worker --concurrency 32 --per-host 2 --interval 30', 'inkzee worker --exit-when-idle --json | jq -c \'select(.type == "feed")\'',
-      'inkzee worker --allow-private-networks   # an intranet service: crawl private addresses too'))
+  crawlFlags(
+    program
+      .command('worker')
+      .description(
+        'crawl due feeds continuously, claiming whole hosts under leases: run one or more per machine against one PostgreSQL store',
+      )
+      .option('--interval <minutes>', 'fetch each feed at most this often', '60')
+      .option('--exit-when-idle', 'exit 0 once nothing is due or claimed (for scripts and tests)'),
+  )
+    .addHelpText(
+      'after',
+      examples(
+        'INKZEE_DB=postgres://inkzee@db.example/inkzee inkzee worker',
+        'inkzee worker --concurrency 32 --per-host 2 --interval 30',
+        'inkzee worker --exit-when-idle --json | jq -c \'select(.type == "feed")\'',
+        'inkzee worker --allow-private-networks   # an intranet service: crawl private addresses too',
+      ),
+    )
     .action(actCrawl('workerAction'));
 
-  program.command('feeds')
+  program
+    .command('feeds')
     .description('list subscriptions')
-    .option('--category <path>', 'only this folder and its subfolders, e.g. Technology/Programming (repeat: any of them)', (v: string, prev: string[] = []) => [...prev, v])
+    .option(
+      '--category <path>',
+      'only this folder and its subfolders, e.g. Technology/Programming (repeat: any of them)',
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
     .option('--failing', 'only feeds whose last fetch failed, and disabled ones')
-    .option('--feed <id|url>', 'only this feed, shown in full: your name for it and what the feed says about itself (repeat: any of them)', (v: string, prev: string[] = []) => [...prev, v])
+    .option(
+      '--feed <id|url>',
+      'only this feed, shown in full: your name for it and what the feed says about itself (repeat: any of them)',
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
     .addOption(new Option('--format <format>', 'human output format').choices(['table', 'tsv']).default('table'))
-    .addHelpText('after', examples('inkzee feeds', 'inkzee feeds --failing', 'inkzee feeds --feed 12',
-      'inkzee feeds --category Technology --json | jq -r .url', 'inkzee feeds --json | jq -r \'[.title, .docTitle, .language] | @tsv\''))
+    .addHelpText(
+      'after',
+      examples(
+        'inkzee feeds',
+        'inkzee feeds --failing',
+        'inkzee feeds --feed 12',
+        'inkzee feeds --category Technology --json | jq -r .url',
+        "inkzee feeds --json | jq -r '[.title, .docTitle, .language] | @tsv'",
+      ),
+    )
     .action(act('feedsAction'));
 
-  const itemFlags = (c: Command) => c
-    .option('--feed <id|url>', 'only items of this feed (repeat: of any of them)', (v: string, prev: string[] = []) => [...prev, v])
-    .option('--category <path>', 'only feeds in this folder and its subfolders (repeat: any of them)', (v: string, prev: string[] = []) => [...prev, v])
-    .option('--since <when>', 'published at or after: a duration back (2h, 3d, 1w) or an ISO date')
-    .option('--until <when>', 'published before: a duration back or an ISO date')
-    .option('--label <label>', 'only items the classifier labelled so')
-    .option('--tag <tag>', 'only items the feed filed under this category/tag (any case; repeat: all of them)', (v: string, prev: string[] = []) => [...prev, v])
-    .option('--has-enclosure [kind]', 'only items with an enclosure: any, or audio, video, image, or a MIME type (audio/mpeg)')
-    .option('--limit <n>', 'at most this many items')
-    .option('--after-id <id>', 'only items stored after this id, in id order (for pipelines that remember the largest id seen)')
-    .addOption(new Option('--format <format>', 'human output format').choices(['table', 'tsv']).default('table'));
+  const itemFlags = (c: Command) =>
+    c
+      .option('--feed <id|url>', 'only items of this feed (repeat: of any of them)', (v: string, prev: string[] = []) => [...prev, v])
+      .option(
+        '--category <path>',
+        'only feeds in this folder and its subfolders (repeat: any of them)',
+        (v: string, prev: string[] = []) => [...prev, v],
+      )
+      .option('--since <when>', 'published at or after: a duration back (2h, 3d, 1w) or an ISO date')
+      .option('--until <when>', 'published before: a duration back or an ISO date')
+      .option('--label <label>', 'only items the classifier labelled so')
+      .option(
+        '--tag <tag>',
+        'only items the feed filed under this category/tag (any case; repeat: all of them)',
+        (v: string, prev: string[] = []) => [...prev, v],
+      )
+      .option('--has-enclosure [kind]', 'only items with an enclosure: any, or audio, video, image, or a MIME type (audio/mpeg)')
+      .option('--limit <n>', 'at most this many items')
+      .option('--after-id <id>', 'only items stored after this id, in id order (for pipelines that remember the largest id seen)')
+      .addOption(new Option('--format <format>', 'human output format').choices(['table', 'tsv']).default('table'));
 
-  itemFlags(program.command('items')
-    .description('list stored items, newest first'))
-    .addHelpText('after', examples('inkzee items --limit 20', 'inkzee items --since 1d --json | jq -r .link',
-      'inkzee items --category Technology --since 2024-05-01 --format tsv', 'inkzee items --tag rust --tag release',
-      'inkzee items --has-enclosure audio --json | jq -r \'.enclosures[0].url\''))
+  itemFlags(program.command('items').description('list stored items, newest first'))
+    .addHelpText(
+      'after',
+      examples(
+        'inkzee items --limit 20',
+        'inkzee items --since 1d --json | jq -r .link',
+        'inkzee items --category Technology --since 2024-05-01 --format tsv',
+        'inkzee items --tag rust --tag release',
+        "inkzee items --has-enclosure audio --json | jq -r '.enclosures[0].url'",
+      ),
+    )
     .action(act('itemsAction'));
 
-  itemFlags(program.command('search')
-    .argument('<query>', 'words to find (all must match; word* for a prefix; a OR b)')
-    .description('full-text search over titles, summaries and content, best match first'))
-    .addHelpText('after', examples('inkzee search rust', 'inkzee search "memory safety" --since 1w',
-      'inkzee search rust --json | jq -r \'[.rank, .title] | @tsv\''))
+  itemFlags(
+    program
+      .command('search')
+      .argument('<query>', 'words to find (all must match; word* for a prefix; a OR b)')
+      .description('full-text search over titles, summaries and content, best match first'),
+  )
+    .addHelpText(
+      'after',
+      examples(
+        'inkzee search rust',
+        'inkzee search "memory safety" --since 1w',
+        "inkzee search rust --json | jq -r '[.rank, .title] | @tsv'",
+      ),
+    )
     .action(act('searchAction'));
 
-  program.command('show')
+  program
+    .command('show')
     .argument('<id>', 'item id, from `inkzee items` or `inkzee search`')
     .description('show one item in full (readable text; raw fields with --json)')
-    .addHelpText('after', examples('inkzee show 123', 'inkzee show 123 --json | jq -r .content', 'inkzee show 123 --json | jq -r \'.enclosures[].url\''))
+    .addHelpText(
+      'after',
+      examples('inkzee show 123', 'inkzee show 123 --json | jq -r .content', "inkzee show 123 --json | jq -r '.enclosures[].url'"),
+    )
     .action(act('showAction'));
 
-  program.command('stats')
+  program
+    .command('stats')
     .description('feeds by state, items per day, top feeds, database size')
     .addHelpText('after', examples('inkzee stats', 'inkzee stats --json | jq .feeds'))
     .action(act('statsAction'));
 
-
-  const classify = program.command('classify')
+  const classify = program
+    .command('classify')
     .description('label stored items by topic with a trained model (the engine); train it first')
-    .addHelpText('after', examples('inkzee classify train --from-folders', 'inkzee classify --min-confidence 0.8', 'inkzee items --label Technology',
-      'inkzee classify explain 123', 'inkzee classify teach 123 Science',
-      'inkzee items --since 1d --json | inkzee classify --stdin | jq -r \'[.label, .title] | @tsv\''));
+    .addHelpText(
+      'after',
+      examples(
+        'inkzee classify train --from-folders',
+        'inkzee classify --min-confidence 0.8',
+        'inkzee items --label Technology',
+        'inkzee classify explain 123',
+        'inkzee classify teach 123 Science',
+        "inkzee items --since 1d --json | inkzee classify --stdin | jq -r '[.label, .title] | @tsv'",
+      ),
+    );
 
   // The default subcommand: `inkzee classify [--model M] [--all] [--stdin] [--min-confidence X]`.
-  classify.command('label', { isDefault: true })
+  classify
+    .command('label', { isDefault: true })
     .description('label stored items this model has not labelled yet (the default when no subcommand is given)')
     .option('--model <name>', 'model to use', 'default')
     .option('--all', 'relabel every item, not only those this model has not labelled')
     .option('--stdin', 'read NDJSON items on stdin, write them back with "label" and "confidence"')
-    .option('--min-confidence <x>', 'label only when the model is at least this sure (0–1); below it: no label (with --stdin, "label": null and the "guess")')
-    .addHelpText('after', examples('inkzee classify', 'inkzee classify --model news --all --min-confidence 0.8',
-      'inkzee items --json | inkzee classify --stdin --min-confidence 0.8 | jq -c \'select(.label) | {label: .label, confidence, title}\''))
+    .option(
+      '--min-confidence <x>',
+      'label only when the model is at least this sure (0–1); below it: no label (with --stdin, "label": null and the "guess")',
+    )
+    .addHelpText(
+      'after',
+      examples(
+        'inkzee classify',
+        'inkzee classify --model news --all --min-confidence 0.8',
+        "inkzee items --json | inkzee classify --stdin --min-confidence 0.8 | jq -c 'select(.label) | {label: .label, confidence, title}'",
+      ),
+    )
     .action(actClassify('classifyAction'));
 
-  classify.command('train')
+  classify
+    .command('train')
     .description('learn topics from your OPML folders or from a labelled file (with your corrections, see teach)')
     .option('--from-folders', 'every item of a feed filed under "Technology/…" is an example of "Technology"')
     .option('--depth <n>', 'with --from-folders: how many folder levels make a label', '1')
     .option('--from-tags', "learn from the items' own categories (tags): each item is an example of its most used tag")
     .option('--min-tag-items <n>', 'with --from-tags: only tags that at least this many items carry become labels', '10')
-    .option('--labels <file>', 'CSV with a "label" column and text columns (title, description, summary, text, content), or NDJSON; - for stdin')
+    .option(
+      '--labels <file>',
+      'CSV with a "label" column and text columns (title, description, summary, text, content), or NDJSON; - for stdin',
+    )
     .option('--columns <names>', 'column names for a CSV without a header, e.g. label,title,description')
     .option('--model <name>', 'name to store the model under', 'default')
-    .addHelpText('after', examples('inkzee classify train --from-folders', 'inkzee classify train --from-folders --depth 2 --model detailed',
-      'inkzee classify train --from-tags --min-tag-items 20 --model tags',
-      'inkzee classify train --labels labelled.csv --model news', 'inkzee classify train --labels train.csv --columns label,title,description'))
+    .addHelpText(
+      'after',
+      examples(
+        'inkzee classify train --from-folders',
+        'inkzee classify train --from-folders --depth 2 --model detailed',
+        'inkzee classify train --from-tags --min-tag-items 20 --model tags',
+        'inkzee classify train --labels labelled.csv --model news',
+        'inkzee classify train --labels train.csv --columns label,title,description',
+      ),
+    )
     .action(actClassify('classifyTrainAction'));
 
-  classify.command('eval')
+  classify
+    .command('eval')
     .argument('<file>', 'labelled CSV or NDJSON, as for train --labels')
     .description('accuracy, macro-F1, per-label precision and recall, confusion matrix, calibration and coverage per --min-confidence')
     .option('--model <name>', 'model to evaluate', 'default')
     .option('--columns <names>', 'column names for a CSV without a header')
-    .addHelpText('after', examples('inkzee classify eval held-out.csv', 'inkzee classify eval dev.csv --columns label,title,description --json | jq .calibration.ece'))
+    .addHelpText(
+      'after',
+      examples(
+        'inkzee classify eval held-out.csv',
+        'inkzee classify eval dev.csv --columns label,title,description --json | jq .calibration.ece',
+      ),
+    )
     .action(actClassify('classifyEvalAction'));
 
-  classify.command('models')
+  classify
+    .command('models')
     .description('list trained models with their labels, training size, date and corrections')
     .addHelpText('after', examples('inkzee classify models', 'inkzee classify models --json | jq -r .name'))
     .action(actClassify('classifyModelsAction'));
 
-  classify.command('explain')
+  classify
+    .command('explain')
     .argument('<item>', 'item id, from `inkzee items`')
     .description('why the model labels an item so: label, confidence, runner-up, and the words and word pairs that pushed most')
     .option('--model <name>', 'model to ask', 'default')
     .option('--top <n>', 'how many words to show each way', '8')
-    .addHelpText('after', examples('inkzee classify explain 123', 'inkzee classify explain 123 --model news --json | jq -r \'.towards[].text\''))
+    .addHelpText(
+      'after',
+      examples('inkzee classify explain 123', "inkzee classify explain 123 --model news --json | jq -r '.towards[].text'"),
+    )
     .action(actClassify('classifyExplainAction'));
 
-  classify.command('teach')
+  classify
+    .command('teach')
     .argument('<item>', 'item id, from `inkzee items`')
     .argument('<label>', 'the label it should have (one the model knows)')
-    .description('correct a label: the item takes it at once, and every later `classify train` of the model from the same source learns from it')
+    .description(
+      'correct a label: the item takes it at once, and every later `classify train` of the model from the same source learns from it',
+    )
     .option('--model <name>', 'model to correct', 'default')
-    .addHelpText('after', examples('inkzee classify teach 123 Science', 'inkzee classify teach 123 Science && inkzee classify train --from-folders && inkzee classify'))
+    .addHelpText(
+      'after',
+      examples(
+        'inkzee classify teach 123 Science',
+        'inkzee classify teach 123 Science && inkzee classify train --from-folders && inkzee classify',
+      ),
+    )
     .action(actClassify('classifyTeachAction'));
 
-  classify.command('corrections')
+  classify
+    .command('corrections')
     .description('list the corrections you taught (all models, or one), or remove one')
     .option('--model <name>', 'only this model (with --remove: default "default")')
     .option('--remove <item>', 'forget the correction of this item; the model labels it again')
-    .addHelpText('after', examples('inkzee classify corrections', 'inkzee classify corrections --model news --json | jq -r .title',
-      'inkzee classify corrections --remove 123'))
+    .addHelpText(
+      'after',
+      examples(
+        'inkzee classify corrections',
+        'inkzee classify corrections --model news --json | jq -r .title',
+        'inkzee classify corrections --remove 123',
+      ),
+    )
     .action(actClassify('classifyCorrectionsAction'));
 
-  program.command('export')
+  program
+    .command('export')
     .argument('[file]', 'write to this file (default: standard output)')
     .description('write every subscription as OPML 2.0, folders preserved')
     .addHelpText('after', examples('inkzee export backup.opml', 'inkzee export > subs.opml'))
@@ -240,7 +398,12 @@ export async function main(argv: string[]): Promise<void> {
   // Messages that cannot be written (stderr on a full disk, or a pipe that closed) have nowhere left
   // to be reported: the exit code must still say what happened, not an unhandled 'error' event's 1.
   process.stderr.on('error', () => {});
-  const env = { env: process.env, stdoutIsTTY: !!process.stdout.isTTY, stderrIsTTY: !!process.stderr.isTTY, columns: process.stdout.columns };
+  const env = {
+    env: process.env,
+    stdoutIsTTY: !!process.stdout.isTTY,
+    stderrIsTTY: !!process.stderr.isTTY,
+    columns: process.stdout.columns,
+  };
   // Until a command runs, only the output settings matter: the database is chosen (and a bad
   // --db or INKZEE_DB refused) with the command's flags.
   let cfg = resolveConfig({ db: defaultDbPath(process.env) }, env);

@@ -36,8 +36,8 @@ export interface Environment {
 
 /** defaultDbPath is $XDG_DATA_HOME/inkzee/inkzee.db, else ~/.local/share/inkzee/inkzee.db. */
 export function defaultDbPath(env: NodeJS.ProcessEnv): string {
-  const dataHome = env.XDG_DATA_HOME && path.isAbsolute(env.XDG_DATA_HOME)
-    ? env.XDG_DATA_HOME : path.join(env.HOME || os.homedir(), '.local', 'share');
+  const dataHome =
+    env.XDG_DATA_HOME && path.isAbsolute(env.XDG_DATA_HOME) ? env.XDG_DATA_HOME : path.join(env.HOME || os.homedir(), '.local', 'share');
   return path.join(dataHome, 'inkzee', 'inkzee.db');
 }
 
@@ -48,8 +48,12 @@ export function defaultDbPath(env: NodeJS.ProcessEnv): string {
  */
 export function dbPathOf(flags: GlobalFlags, env: NodeJS.ProcessEnv): string {
   if (flags.db !== undefined) {
-    if (flags.db === '') throw new UsageError('--db "": the database path is empty (an unset variable?); give a path, or leave --db out for $INKZEE_DB or the default');
-    if (flags.db.startsWith('-')) throw new UsageError(`--db ${flags.db}: a database path, not a flag, must follow --db (for a file so named, write ./${flags.db})`);
+    if (flags.db === '')
+      throw new UsageError(
+        '--db "": the database path is empty (an unset variable?); give a path, or leave --db out for $INKZEE_DB or the default',
+      );
+    if (flags.db.startsWith('-'))
+      throw new UsageError(`--db ${flags.db}: a database path, not a flag, must follow --db (for a file so named, write ./${flags.db})`);
     return flags.db;
   }
   if (env.INKZEE_DB === '') throw new UsageError('INKZEE_DB is set but empty; give it a path, or unset it for the default database');

@@ -35,7 +35,11 @@ export class UsageError extends InkzeeError {
 
 /** InputError names an input (file, URL, stdin) that cannot be used, e.g. a file that is not OPML. */
 export class InputError extends InkzeeError {
-  constructor(readonly input: string, problem: string, code = 'bad-input') {
+  constructor(
+    readonly input: string,
+    problem: string,
+    code = 'bad-input',
+  ) {
     super(`${input === '' ? '""' : input}: ${problem}`, code, EXIT.failure); // an empty name (an unset variable) still shows
   }
 }
@@ -82,8 +86,10 @@ export function storeFault(file: string, err: unknown, doing?: 'open' | 'read' |
   // Met mid-command, only a fault of the file or its surroundings is the store's to report; a
   // constraint or SQL error there is a bug, and stays an internal error with its stack.
   if (doing === undefined && !(primary in SQLITE_CAUSES)) return undefined;
-  const cause = e.code === 'SQLITE_BUSY_SNAPSHOT' ? 'another program wrote the database in the middle of this transaction'
-    : SQLITE_CAUSES[primary] ?? 'SQLite failed';
+  const cause =
+    e.code === 'SQLITE_BUSY_SNAPSHOT'
+      ? 'another program wrote the database in the middle of this transaction'
+      : (SQLITE_CAUSES[primary] ?? 'SQLite failed');
   doing ??= primary === 'SQLITE_NOTADB' || primary === 'SQLITE_CORRUPT' ? 'read' : 'write';
   const detail = (e.message ?? '').replace(/\s+/g, ' ').trim();
   return new StoreError(`cannot ${doing} ${file}: ${cause} (${detail ? `${detail}, ` : ''}${e.code})`, { cause: err });
@@ -116,7 +122,12 @@ export class PipeClosed extends InkzeeError {
  */
 export class StdoutError extends InkzeeError {
   constructor(cause: unknown) {
-    super(`cannot write to standard output (${(cause as NodeJS.ErrnoException)?.code ?? String((cause as Error)?.message ?? cause)})`, 'stdout', EXIT.failure, { cause });
+    super(
+      `cannot write to standard output (${(cause as NodeJS.ErrnoException)?.code ?? String((cause as Error)?.message ?? cause)})`,
+      'stdout',
+      EXIT.failure,
+      { cause },
+    );
   }
 }
 

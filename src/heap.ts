@@ -27,7 +27,9 @@ const LEAN_FLAGS: ReadonlyArray<{ flag: string; unlessUser: RegExp }> = [
 /** leanHeap applies LEAN_FLAGS to this process; `userFlags` are node's own flags (execArgv and NODE_OPTIONS). */
 export function leanHeap(userFlags: string[] = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)]): void {
   const flags = LEAN_FLAGS.filter((f) => !userFlags.some((u) => f.unlessUser.test(u))).map((f) => f.flag);
-  const apply = () => { for (const f of flags) v8.setFlagsFromString(f); };
+  const apply = () => {
+    for (const f of flags) v8.setFlagsFromString(f);
+  };
   apply();
   // V8 raises the growth factor back to 2 whenever a new isolate configures its heap, as each parse
   // worker's does: set it again once the worker runs.

@@ -13,15 +13,7 @@ export interface Subscription {
 }
 
 /** SkipReason says why an OPML outline was not taken as a subscription. */
-export type SkipReason =
-  | 'no-url'
-  | 'vfolder'
-  | 'rule'
-  | 'include'
-  | 'link'
-  | 'pipe-command'
-  | 'unsupported-scheme'
-  | 'invalid-url';
+export type SkipReason = 'no-url' | 'vfolder' | 'rule' | 'include' | 'link' | 'pipe-command' | 'unsupported-scheme' | 'invalid-url';
 
 /**
  * feedHost is a URL's politeness key: its host with the port, as the crawl pool limits requests

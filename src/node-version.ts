@@ -23,7 +23,11 @@ const COMPARATOR = /^(>=|>|<=|<|=|\^|~)?v?(\d+)(?:\.(\d+|x|\*))?(?:\.(\d+|x|\*))
 export function minimumOf(range: string): Version | undefined {
   let min: Version | undefined;
   for (const alternative of range.split('||')) {
-    const parts = alternative.trim().replace(/(>=|<=|[<>=^~])\s+/g, '$1').split(/\s+/).filter(Boolean);
+    const parts = alternative
+      .trim()
+      .replace(/(>=|<=|[<>=^~])\s+/g, '$1')
+      .split(/\s+/)
+      .filter(Boolean);
     let low: Version = [0, 0, 0];
     for (const p of parts) {
       if (p === '*' || p === 'x') continue;

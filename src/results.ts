@@ -86,4 +86,5 @@ export interface TeachResult {
 }
 
 /** CorrectionsResult lists corrections, or names the one removed. */
-export type CorrectionsResult = { kind: 'list'; corrections: Correction[] } | { kind: 'removed'; model: string; item: number; label: string; now: string | null };
+export type CorrectionsResult =
+  { kind: 'list'; corrections: Correction[] } | { kind: 'removed'; model: string; item: number; label: string; now: string | null };

@@ -52,7 +52,9 @@ describe('import boundaries', () => {
     expect(code, out).toBe(0);
     const modules = (JSON.parse(out) as { modules: { source: string }[] }).modules.map((m) => m.source);
     expect(modules.some((s) => s.endsWith('dist/store/postgres/index.js'))).toBe(true);
-    expect(modules.filter((s) => /node_modules\/(better-sqlite3|sanitize-html)\/|dist\/store\/sqlite\/|dist\/parse\/sanitize/.test(s))).toEqual([]);
+    expect(
+      modules.filter((s) => /node_modules\/(better-sqlite3|sanitize-html)\/|dist\/store\/sqlite\/|dist\/parse\/sanitize/.test(s)),
+    ).toEqual([]);
   }, 120_000);
 
   it('opening a SQLite store loads better-sqlite3 (what the PostgreSQL check below looks for)', () => {
@@ -64,10 +66,14 @@ describe('import boundaries', () => {
     }
   }, 60_000);
 
-  it.skipIf(!pgAvailable)('opening a PostgreSQL store loads neither better-sqlite3 nor sanitize-html', async () => {
-    const loaded = loadedBy(await freshDatabase());
-    expect(loaded).toContain('pg');
-    expect(loaded).not.toContain('better-sqlite3');
-    expect(loaded).not.toContain('sanitize-html');
-  }, 60_000);
+  it.skipIf(!pgAvailable)(
+    'opening a PostgreSQL store loads neither better-sqlite3 nor sanitize-html',
+    async () => {
+      const loaded = loadedBy(await freshDatabase());
+      expect(loaded).toContain('pg');
+      expect(loaded).not.toContain('better-sqlite3');
+      expect(loaded).not.toContain('sanitize-html');
+    },
+    60_000,
+  );
 });

@@ -14,10 +14,20 @@ const VOLATILE = new Set(['id', 'feedId', 'item', 'firstSeen', 'addedAt', 'lastF
 
 function stable(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(stable);
-  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).filter(([k]) => !VOLATILE.has(k)).map(([k, x]) => [k, stable(x)]));
+  if (v && typeof v === 'object')
+    return Object.fromEntries(
+      Object.entries(v)
+        .filter(([k]) => !VOLATILE.has(k))
+        .map(([k, x]) => [k, stable(x)]),
+    );
   return v;
 }
-const records = (r: CliResult) => r.stdout.trim().split('\n').filter(Boolean).map((l) => stable(JSON.parse(l)));
+const records = (r: CliResult) =>
+  r.stdout
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => stable(JSON.parse(l)));
 
 let server: FeedServer;
 let dir: string;
@@ -35,20 +45,41 @@ beforeAll(async () => {
   server = await startFeedServer();
   const topics = headlines(12, 3);
   const byTopic = (label: string) => topics.filter((t) => t.label === label);
-  const feeds: [string, string, string][] = [['/sports', 'Sport/Ball', 'sports'], ['/tech', 'Tech', 'technology'], ['/food', 'Food', 'cooking'], ['/mixed', '', '']];
+  const feeds: [string, string, string][] = [
+    ['/sports', 'Sport/Ball', 'sports'],
+    ['/tech', 'Tech', 'technology'],
+    ['/food', 'Food', 'cooking'],
+    ['/mixed', '', ''],
+  ];
   for (const [f, [p, , label]] of feeds.entries()) {
     const rows = label ? byTopic(label) : topics.filter((_t, k) => k % 9 === 0);
     // Every item dated apart, so that newest-first is one order whatever the ids.
-    server.route(p, serve(200, rss(`Feed ${p}`, rows.map((t, k) => ({
-      guid: `${p}-${k}`, title: t.title, description: `<p>${t.description}</p>`, date: new Date(Date.UTC(2026, 0, 1, f, k)).toUTCString(),
-    })), '').replace(/<item>/g, `<item><category>${label || 'misc'}</category>`)));
+    server.route(
+      p,
+      serve(
+        200,
+        rss(
+          `Feed ${p}`,
+          rows.map((t, k) => ({
+            guid: `${p}-${k}`,
+            title: t.title,
+            description: `<p>${t.description}</p>`,
+            date: new Date(Date.UTC(2026, 0, 1, f, k)).toUTCString(),
+          })),
+          '',
+        ).replace(/<item>/g, `<item><category>${label || 'misc'}</category>`),
+      ),
+    );
   }
   dir = tempDir();
   opml = path.join(dir, 'subs.opml');
   const outline = (p: string) => `<outline text="Feed ${p}" xmlUrl="${server.url}${p}"/>`;
-  fs.writeFileSync(opml, `<opml version="2.0"><body>
+  fs.writeFileSync(
+    opml,
+    `<opml version="2.0"><body>
     <outline text="Sport"><outline text="Ball">${outline('/sports')}</outline></outline>
-    <outline text="Tech">${outline('/tech')}</outline><outline text="Food">${outline('/food')}</outline>${outline('/mixed')}</body></opml>`);
+    <outline text="Tech">${outline('/tech')}</outline><outline text="Food">${outline('/food')}</outline>${outline('/mixed')}</body></opml>`,
+  );
   labelled = path.join(dir, 'dev.csv');
   // Labelled with the folders' names, the labels a model trained --from-folders knows.
   const folderOf: Record<string, string> = { sports: 'Sport', technology: 'Tech', cooking: 'Food' };
@@ -56,7 +87,9 @@ beforeAll(async () => {
   db.sqlite = path.join(dir, 'inkzee.db');
   db.postgres = await freshDatabase();
 });
-afterAll(async () => { await server?.close(); });
+afterAll(async () => {
+  await server?.close();
+});
 
 describe.skipIf(!pgAvailable)('every command on PostgreSQL', () => {
   it('import and refresh store the same feeds and items, with the same exit codes', async () => {
@@ -77,33 +110,57 @@ describe.skipIf(!pgAvailable)('every command on PostgreSQL', () => {
   }, 180_000);
 
   it('feeds, items with every filter, search, show, stats and export print the same', async () => {
-    for (const args of [['feeds'], ['feeds', '--category', 'Sport'], ['feeds', '--failing'], ['items'], ['items', '--category', 'Sport/Ball'],
-      ['items', '--since', '2026-01-05', '--until', '2026-01-09'], ['items', '--tag', 'SPORTS'], ['items', '--limit', '3'],
-      ['stats']]) {
+    for (const args of [
+      ['feeds'],
+      ['feeds', '--category', 'Sport'],
+      ['feeds', '--failing'],
+      ['items'],
+      ['items', '--category', 'Sport/Ball'],
+      ['items', '--since', '2026-01-05', '--until', '2026-01-09'],
+      ['items', '--tag', 'SPORTS'],
+      ['items', '--limit', '3'],
+      ['stats'],
+    ]) {
       const r = await both(['--json', ...args]);
       expect(r.postgres.code, args.join(' ')).toBe(r.sqlite.code);
       expect(records(r.postgres), args.join(' ')).toEqual(records(r.sqlite));
     }
     // Search: the same items match, with the same snippets; rank is each engine's own (bm25 vs ts_rank).
-    for (const args of [['search', 'the'], ['search', 'recipe OR chip'], ['search', 'stri*'], ['search', '"the new"'], ['search', 'kitchen', '--category', 'Food']]) {
+    for (const args of [
+      ['search', 'the'],
+      ['search', 'recipe OR chip'],
+      ['search', 'stri*'],
+      ['search', '"the new"'],
+      ['search', 'kitchen', '--category', 'Food'],
+    ]) {
       const r = await both(['--json', ...args]);
-      const found = (x: CliResult) => records(x).map((h) => { const { guid, snippet } = h as { guid: string; snippet: string }; return `${guid} ${snippet}`; }).sort();
+      const found = (x: CliResult) =>
+        records(x)
+          .map((h) => {
+            const { guid, snippet } = h as { guid: string; snippet: string };
+            return `${guid} ${snippet}`;
+          })
+          .sort();
       expect(r.postgres.code, args.join(' ')).toBe(0);
       expect(found(r.postgres), args.join(' ')).toEqual(found(r.sqlite));
       expect(found(r.postgres).length, args.join(' ')).toBeGreaterThan(0);
     }
-    const feedOf = async (b: Backend) => JSON.parse((await cli(['--db', db[b], '--json', 'feeds', '--category', 'Tech'])).stdout).id as number;
+    const feedOf = async (b: Backend) =>
+      JSON.parse((await cli(['--db', db[b], '--json', 'feeds', '--category', 'Tech'])).stdout).id as number;
     const techFeed = { sqlite: await feedOf('sqlite'), postgres: await feedOf('postgres') };
     const byFeed = await both((b) => ['--json', 'items', '--feed', String(techFeed[b]), '--after-id', '0']);
     expect(records(byFeed.postgres)).toEqual(records(byFeed.sqlite));
     expect(records(byFeed.postgres)).toHaveLength(12);
-    const firstId = async (b: Backend) => JSON.parse((await cli(['--db', db[b], '--json', 'items', '--limit', '1'])).stdout.split('\n')[0]).id as number;
+    const firstId = async (b: Backend) =>
+      JSON.parse((await cli(['--db', db[b], '--json', 'items', '--limit', '1'])).stdout.split('\n')[0]).id as number;
     const ids = { sqlite: await firstId('sqlite'), postgres: await firstId('postgres') };
     const show = await both((b) => ['--json', 'show', String(ids[b])]);
     expect(records(show.postgres)).toEqual(records(show.sqlite));
     expect((await both(['show', '999999'])).postgres).toMatchObject({ code: 1, stderr: 'inkzee: item 999999: no such item\n' });
     const exported = await both(['export']);
-    expect(exported.postgres.stdout.replace(/<dateCreated>.*<\/dateCreated>/, '')).toBe(exported.sqlite.stdout.replace(/<dateCreated>.*<\/dateCreated>/, ''));
+    expect(exported.postgres.stdout.replace(/<dateCreated>.*<\/dateCreated>/, '')).toBe(
+      exported.sqlite.stdout.replace(/<dateCreated>.*<\/dateCreated>/, ''),
+    );
     expect((await both(['search', '""'])).postgres.code).toBe(2);
   }, 180_000);
 
@@ -117,13 +174,22 @@ describe.skipIf(!pgAvailable)('every command on PostgreSQL', () => {
       expect(records(r.postgres), args.join(' ')).toEqual(records(r.sqlite));
     }
     const mixedItem = async (b: Backend) => {
-      const feed = (await cli(['--db', db[b], '--json', 'feeds'])).stdout.trim().split('\n').map((l) => JSON.parse(l)).find((f) => f.url.endsWith('/mixed'));
+      const feed = (await cli(['--db', db[b], '--json', 'feeds'])).stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l))
+        .find((f) => f.url.endsWith('/mixed'));
       return JSON.parse((await cli(['--db', db[b], '--json', 'items', '--feed', String(feed.id), '--limit', '1'])).stdout).id as number;
     };
     const item = { sqlite: await mixedItem('sqlite'), postgres: await mixedItem('postgres') };
-    for (const args of [(b: Backend) => ['--json', 'classify', 'explain', String(item[b])], (b: Backend) => ['--json', 'classify', 'teach', String(item[b]), 'Food'],
-      () => ['--json', 'classify', 'corrections'], () => ['--json', 'classify', 'train', '--from-folders'], () => ['--json', 'classify', 'models'],
-      (b: Backend) => ['--json', 'classify', 'corrections', '--remove', String(item[b])]]) {
+    for (const args of [
+      (b: Backend) => ['--json', 'classify', 'explain', String(item[b])],
+      (b: Backend) => ['--json', 'classify', 'teach', String(item[b]), 'Food'],
+      () => ['--json', 'classify', 'corrections'],
+      () => ['--json', 'classify', 'train', '--from-folders'],
+      () => ['--json', 'classify', 'models'],
+      (b: Backend) => ['--json', 'classify', 'corrections', '--remove', String(item[b])],
+    ]) {
       const r = await both(args);
       expect(r.postgres.code, args('sqlite').join(' ')).toBe(0);
       expect(records(r.postgres), args('sqlite').join(' ')).toEqual(records(r.sqlite));

@@ -7,7 +7,9 @@ import { cli, fixture, tempDir } from './helpers.js';
 // These run the compiled program (bin/inkzee.js → dist/), as a user would.
 describe('the inkzee command', () => {
   let db: string;
-  beforeAll(() => { db = path.join(tempDir(), 'cli.db'); });
+  beforeAll(() => {
+    db = path.join(tempDir(), 'cli.db');
+  });
 
   it('imports a file, reports a summary on stderr, and keeps stdout clean', async () => {
     const r = await cli(['--db', db, 'import', fixture('opml', 'nested.opml'), '--no-fetch']);
@@ -19,17 +21,43 @@ describe('the inkzee command', () => {
     const input = fs.readFileSync(fixture('opml', 'skips.opml'));
     const r = await cli(['--db', db, '--json', 'import', '-', '--no-fetch'], { input });
     expect(r.code).toBe(0);
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines).toEqual([expect.objectContaining({ type: 'import', source: 'stdin', added: 4, duplicates: 1, skipped: 10 })]);
   });
 
   it('lists feeds as NDJSON, one object per line, filtered by category and its subfolders', async () => {
     const r = await cli(['--db', db, 'feeds', '--category', 'Technology/Programming', '--json']);
-    const feeds = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const feeds = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(feeds.map((f) => f.url).sort()).toEqual(['https://news.ycombinator.com/rss', 'https://this-week-in-rust.org/rss.xml']);
-    expect(Object.keys(feeds[0])).toEqual(['id', 'url', 'title', 'siteUrl', 'category', 'folders', 'addedAt', 'etag', 'lastModified',
-      'lastStatus', 'lastFetchedAt', 'consecutiveErrors', 'lastError', 'nextCheckAt', 'disabledReason', 'state', 'itemCount',
-      'docTitle', 'description', 'language', 'imageUrl']);
+    expect(Object.keys(feeds[0])).toEqual([
+      'id',
+      'url',
+      'title',
+      'siteUrl',
+      'category',
+      'folders',
+      'addedAt',
+      'etag',
+      'lastModified',
+      'lastStatus',
+      'lastFetchedAt',
+      'consecutiveErrors',
+      'lastError',
+      'nextCheckAt',
+      'disabledReason',
+      'state',
+      'itemCount',
+      'docTitle',
+      'description',
+      'language',
+      'imageUrl',
+    ]);
     expect(feeds[0]).toMatchObject({ state: 'never', itemCount: 0, lastFetchedAt: null, docTitle: null, imageUrl: null });
   });
 
@@ -50,7 +78,11 @@ describe('the inkzee command', () => {
 
   it.each([
     [['import', 'no-such-file.opml', '--no-fetch'], 1, /^inkzee: no-such-file\.opml: no such file\n$/],
-    [['import', fixture('opml', 'not-opml.html'), '--no-fetch'], 1, /^inkzee: .*not-opml\.html: not an OPML document \(root element is <html>\)\n$/],
+    [
+      ['import', fixture('opml', 'not-opml.html'), '--no-fetch'],
+      1,
+      /^inkzee: .*not-opml\.html: not an OPML document \(root element is <html>\)\n$/,
+    ],
     [['import', fixture('opml'), '--no-fetch'], 1, /^inkzee: .*opml: is a directory, not a file\n$/],
     [['import'], 2, /^inkzee: missing required argument 'file'\n/],
     [['frobnicate'], 2, /^inkzee: unknown command 'frobnicate'\n/],
@@ -91,7 +123,10 @@ describe('the inkzee command', () => {
     expect(empty).toMatchObject({ code: 2, stdout: '' });
     expect(empty.stderr).toMatch(/^inkzee: --db "": the database path is empty[^\n]*\n$/);
     const unset = await cli(['import', fixture('opml', 'nested.opml'), '--no-fetch'], { env: { INKZEE_DB: '', XDG_DATA_HOME: dir } });
-    expect(unset).toMatchObject({ code: 2, stderr: 'inkzee: INKZEE_DB is set but empty; give it a path, or unset it for the default database\n' });
+    expect(unset).toMatchObject({
+      code: 2,
+      stderr: 'inkzee: INKZEE_DB is set but empty; give it a path, or unset it for the default database\n',
+    });
     expect(fs.readdirSync(dir)).toEqual([]);
   });
 
@@ -99,20 +134,38 @@ describe('the inkzee command', () => {
     const dir = tempDir();
     const r = await cli(['--db', '--json', 'feeds'], { cwd: dir, env: { XDG_DATA_HOME: dir } });
     expect(r).toMatchObject({ code: 2, stdout: '' });
-    expect(r.stderr).toMatch(/^inkzee: --db --json: a database path, not a flag, must follow --db \(for a file so named, write \.\/--json\)\n$/);
+    expect(r.stderr).toMatch(
+      /^inkzee: --db --json: a database path, not a flag, must follow --db \(for a file so named, write \.\/--json\)\n$/,
+    );
     expect(fs.readdirSync(dir)).toEqual([]);
   });
 
   it('stays silent with --quiet while more than ten requests are in flight at once', async () => {
     // Each request listens to the run's interrupt signal while it lasts: 16 at once must not warn.
     const slow = (k: number) => (_req: unknown, res: import('node:http').ServerResponse) => {
-      setTimeout(() => res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(rss(`Feed ${k}`, [{ guid: `g${k}`, title: `Post ${k}` }])), 200);
+      setTimeout(
+        () => res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(rss(`Feed ${k}`, [{ guid: `g${k}`, title: `Post ${k}` }])),
+        200,
+      );
     };
     const server = await startFeedServer(Object.fromEntries(Array.from({ length: 20 }, (_, k) => [`/f${k}`, slow(k)])));
     try {
       const opml = path.join(tempDir(), 'many.opml');
-      fs.writeFileSync(opml, `<opml version="2.0"><body>${Array.from({ length: 20 }, (_, k) => `<outline type="rss" text="F${k}" xmlUrl="${server.url}/f${k}"/>`).join('')}</body></opml>`);
-      const run = await cli(['--db', path.join(tempDir(), 'many.db'), '--quiet', 'import', opml, '--concurrency', '16', '--per-host', '16']);
+      fs.writeFileSync(
+        opml,
+        `<opml version="2.0"><body>${Array.from({ length: 20 }, (_, k) => `<outline type="rss" text="F${k}" xmlUrl="${server.url}/f${k}"/>`).join('')}</body></opml>`,
+      );
+      const run = await cli([
+        '--db',
+        path.join(tempDir(), 'many.db'),
+        '--quiet',
+        'import',
+        opml,
+        '--concurrency',
+        '16',
+        '--per-host',
+        '16',
+      ]);
       expect(run).toMatchObject({ code: 0, stdout: '', stderr: '' });
       expect(server.connectionsHighWater).toBeGreaterThan(10);
     } finally {

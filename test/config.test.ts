@@ -2,8 +2,13 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveConfig, type Environment } from '../src/config.js';
 
-const env = (vars: NodeJS.ProcessEnv, more: Partial<Environment> = {}): Environment =>
-  ({ env: { HOME: '/home/u', ...vars }, stdoutIsTTY: true, stderrIsTTY: true, columns: 80, ...more });
+const env = (vars: NodeJS.ProcessEnv, more: Partial<Environment> = {}): Environment => ({
+  env: { HOME: '/home/u', ...vars },
+  stdoutIsTTY: true,
+  stderrIsTTY: true,
+  columns: 80,
+  ...more,
+});
 
 // The README's Configuration table, setting by setting.
 describe('configuration', () => {
@@ -11,7 +16,9 @@ describe('configuration', () => {
     expect(resolveConfig({ db: '/a.db' }, env({ INKZEE_DB: '/b.db', XDG_DATA_HOME: '/x' })).dbPath).toBe('/a.db');
     expect(resolveConfig({}, env({ INKZEE_DB: '/b.db', XDG_DATA_HOME: '/x' })).dbPath).toBe('/b.db');
     expect(resolveConfig({}, env({ XDG_DATA_HOME: '/x' })).dbPath).toBe(path.join('/x', 'inkzee', 'inkzee.db'));
-    expect(resolveConfig({}, env({ XDG_DATA_HOME: 'relative' })).dbPath).toBe(path.join('/home/u', '.local', 'share', 'inkzee', 'inkzee.db'));
+    expect(resolveConfig({}, env({ XDG_DATA_HOME: 'relative' })).dbPath).toBe(
+      path.join('/home/u', '.local', 'share', 'inkzee', 'inkzee.db'),
+    );
   });
 
   it('refuses an empty --db, an empty INKZEE_DB and a --db that is a flag', () => {

@@ -12,12 +12,19 @@ import { ROOT } from './helpers.js';
 const EXCEPTIONS: Record<string, { declares: string; reason: string }> = {
   'sanitize-html': {
     declares: '>=22.12.0',
-    reason: 'it require()s the ES-module htmlparser2 12, which Node 22.12 does by default and Node 20 from 20.19 too '
-      + '(our minimum); 2.17 avoids it but lacks the tag hooks that scope SVG/MathML names (our SVG attack tests fail on it)',
+    reason:
+      'it require()s the ES-module htmlparser2 12, which Node 22.12 does by default and Node 20 from 20.19 too ' +
+      '(our minimum); 2.17 avoids it but lacks the tag hooks that scope SVG/MathML names (our SVG attack tests fail on it)',
   },
 };
 
-interface Manifest { name: string; version: string; engines?: { node?: string }; dependencies?: Record<string, string>; optionalDependencies?: Record<string, string> }
+interface Manifest {
+  name: string;
+  version: string;
+  engines?: { node?: string };
+  dependencies?: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
+}
 const read = (file: string) => JSON.parse(fs.readFileSync(file, 'utf8')) as Manifest;
 
 /** installed finds a package as Node resolves it from `dir`: the nearest node_modules up the tree. */
@@ -51,8 +58,15 @@ function runtimeDependencies(): Map<string, Manifest> {
 
 describe('the Node.js version', () => {
   it.each([
-    ['>=20.19.0', [20, 19, 0]], ['>= 16.0.0', [16, 0, 0]], ['>=4', [4, 0, 0]], ['20.x || 22.x || 23.x', [20, 0, 0]],
-    ['^20.19.0 || >=22.12.0', [20, 19, 0]], ['^18.17.0 || >=20.5.0', [18, 17, 0]], ['*', [0, 0, 0]], ['>=14 <16', [14, 0, 0]], ['', [0, 0, 0]],
+    ['>=20.19.0', [20, 19, 0]],
+    ['>= 16.0.0', [16, 0, 0]],
+    ['>=4', [4, 0, 0]],
+    ['20.x || 22.x || 23.x', [20, 0, 0]],
+    ['^20.19.0 || >=22.12.0', [20, 19, 0]],
+    ['^18.17.0 || >=20.5.0', [18, 17, 0]],
+    ['*', [0, 0, 0]],
+    ['>=14 <16', [14, 0, 0]],
+    ['', [0, 0, 0]],
   ])('reads the minimum of %j', (range, min) => {
     expect(minimumOf(range)).toEqual(min);
   });
@@ -68,13 +82,21 @@ describe('the Node.js version', () => {
       const range = m.engines?.node;
       if (range === undefined) continue;
       const min = minimumOf(range);
-      if (!min) { problems.push(`${m.name}@${m.version}: engines.node "${range}" is a form minimumOf does not read`); continue; }
+      if (!min) {
+        problems.push(`${m.name}@${m.version}: engines.node "${range}" is a form minimumOf does not read`);
+        continue;
+      }
       if (compareVersions(min, ours) <= 0) continue;
       const ex = EXCEPTIONS[m.name];
-      if (ex && ex.declares === range) { used.add(m.name); continue; }
+      if (ex && ex.declares === range) {
+        used.add(m.name);
+        continue;
+      }
       problems.push(`${m.name}@${m.version} needs Node.js "${range}", above our "${NODE_RANGE}"`);
     }
-    for (const name of Object.keys(EXCEPTIONS)) if (!used.has(name)) problems.push(`${name}: the exception is no longer needed (or it declares another range now); update EXCEPTIONS`);
+    for (const name of Object.keys(EXCEPTIONS))
+      if (!used.has(name))
+        problems.push(`${name}: the exception is no longer needed (or it declares another range now); update EXCEPTIONS`);
     expect(problems).toEqual([]);
   });
 
@@ -83,12 +105,26 @@ describe('the Node.js version', () => {
     expect(nodeProblem('18.20.4')).toMatch(/too old/);
     expect(nodeProblem(minimumOf(NODE_RANGE)!.join('.'))).toBeUndefined();
     expect(nodeProblem('22.12.0')).toBeUndefined();
-    const run = (version: string) => new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => execFile(process.execPath,
-      ['--import', `data:text/javascript,Object.defineProperty(process.versions,"node",{value:"${version}"})`, path.join(ROOT, 'bin', 'inkzee.js'), '--version'],
-      (err, stdout, stderr) => resolve({ code: err ? Number(err.code) : 0, stdout, stderr })));
+    const run = (version: string) =>
+      new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
+        execFile(
+          process.execPath,
+          [
+            '--import',
+            `data:text/javascript,Object.defineProperty(process.versions,"node",{value:"${version}"})`,
+            path.join(ROOT, 'bin', 'inkzee.js'),
+            '--version',
+          ],
+          (err, stdout, stderr) => resolve({ code: err ? Number(err.code) : 0, stdout, stderr }),
+        ),
+      );
     const min: Version = minimumOf(NODE_RANGE)!;
     const below = min[1] > 0 ? `${min[0]}.${min[1] - 1}.9` : `${min[0] - 1}.99.0`;
-    expect(await run(below)).toEqual({ code: 1, stdout: '', stderr: `inkzee: Node.js ${below} is too old: Inkzee needs Node.js ${min.join('.')} or newer\n` });
+    expect(await run(below)).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `inkzee: Node.js ${below} is too old: Inkzee needs Node.js ${min.join('.')} or newer\n`,
+    });
     expect(await run(min.join('.'))).toMatchObject({ code: 0, stderr: '' });
   });
 });

@@ -32,7 +32,10 @@ export async function startFeedServer(routes: Record<string, Route> = {}, host =
     requests.push({ method: req.method ?? '', path, headers: req.headers });
     const r = table.get(path);
     if (r) r(req, res);
-    else { res.writeHead(404, { 'content-type': 'text/plain' }); res.end('not found'); }
+    else {
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('not found');
+    }
   });
   server.on('connection', (s) => {
     sockets.add(s);
@@ -45,22 +48,43 @@ export async function startFeedServer(routes: Record<string, Route> = {}, host =
     url: `http://${host}:${port}`,
     requests,
     hits: (p) => requests.filter((r) => r.path === p).length,
-    get connectionsHighWater() { return hw; },
-    route: (p, r) => { table.set(p, r); },
-    close: () => new Promise<void>((resolve) => { for (const s of sockets) s.destroy(); server.close(() => resolve()); }),
+    get connectionsHighWater() {
+      return hw;
+    },
+    route: (p, r) => {
+      table.set(p, r);
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
   };
 }
 
 /** rss builds a small RSS 2.0 document. */
-export function rss(title: string, items: { guid?: string; title: string; link?: string; date?: string; description?: string }[], extra = ''): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel><title>${title}</title><link>http://example.com/</link>${extra}\n` +
-    items.map((i) => `<item>${i.guid ? `<guid>${i.guid}</guid>` : ''}<title>${i.title}</title>${i.link ? `<link>${i.link}</link>` : ''}` +
-      `${i.date ? `<pubDate>${i.date}</pubDate>` : ''}${i.description ? `<description>${i.description}</description>` : ''}</item>`).join('\n') +
-    '\n</channel></rss>\n';
+export function rss(
+  title: string,
+  items: { guid?: string; title: string; link?: string; date?: string; description?: string }[],
+  extra = '',
+): string {
+  return (
+    `<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel><title>${title}</title><link>http://example.com/</link>${extra}\n` +
+    items
+      .map(
+        (i) =>
+          `<item>${i.guid ? `<guid>${i.guid}</guid>` : ''}<title>${i.title}</title>${i.link ? `<link>${i.link}</link>` : ''}` +
+          `${i.date ? `<pubDate>${i.date}</pubDate>` : ''}${i.description ? `<description>${i.description}</description>` : ''}</item>`,
+      )
+      .join('\n') +
+    '\n</channel></rss>\n'
+  );
 }
 
 /** serve answers with a fixed status, headers and body. */
-export const serve = (status: number, body: string | Buffer, headers: Record<string, string> = {}): Route => (_req, res) => {
-  res.writeHead(status, { 'content-type': 'application/rss+xml', ...headers });
-  res.end(body);
-};
+export const serve =
+  (status: number, body: string | Buffer, headers: Record<string, string> = {}): Route =>
+  (_req, res) => {
+    res.writeHead(status, { 'content-type': 'application/rss+xml', ...headers });
+    res.end(body);
+  };

@@ -9,13 +9,19 @@ import { cli, fixture, tempDir, testContext } from './helpers.js';
 
 describe('numeric flags', () => {
   it.each([
-    ['16', 16], ['0', 0], ['1000', 1000], ['007', 7],
+    ['16', 16],
+    ['0', 0],
+    ['1000', 1000],
+    ['007', 7],
   ])('take the whole number %j as %d', (value, n) => {
     expect(parseNumber('--n', value, { whole: true, min: 0, max: 1000 })).toBe(n);
   });
 
   it.each([
-    ['0.5', 0.5], ['1', 1], ['0', 0], ['0.80', 0.8],
+    ['0.5', 0.5],
+    ['1', 1],
+    ['0', 0],
+    ['0.80', 0.8],
   ])('take the decimal %j as %d', (value, n) => {
     expect(parseNumber('--x', value, { whole: false, min: 0, max: 1 })).toBe(n);
   });
@@ -41,14 +47,18 @@ describe('numeric flags', () => {
   });
 
   it('bound a timeout below the 2^31−1 ms at which Node timers overflow, and say so', () => {
-    expect(() => numericFlag('--timeout', '3000000')).toThrow('--timeout 3000000: must be a number of seconds above 0 and at most 86400 (a day)');
+    expect(() => numericFlag('--timeout', '3000000')).toThrow(
+      '--timeout 3000000: must be a number of seconds above 0 and at most 86400 (a day)',
+    );
     expect(() => numericFlag('--timeout', '0')).toThrow(/above 0/);
     expect(NUMERIC_FLAGS['--timeout'].max * 1000).toBeLessThanOrEqual(2 ** 31 - 1);
     expect(numericFlag('--timeout', '0.5')).toBe(0.5);
   });
 
   it('bound a worker interval to what a Date can go back', () => {
-    expect(() => numericFlag('--interval', '1e12')).toThrow('--interval 1e12: must be a number of minutes above 0 and at most 43200 (30 days)');
+    expect(() => numericFlag('--interval', '1e12')).toThrow(
+      '--interval 1e12: must be a number of minutes above 0 and at most 43200 (30 days)',
+    );
     expect(() => numericFlag('--interval', '99999999')).toThrow(/at most 43200/);
     expect(Number.isFinite(new Date(Date.now() - NUMERIC_FLAGS['--interval'].max * 60_000).getTime())).toBe(true);
   });
@@ -57,12 +67,16 @@ describe('numeric flags', () => {
     const quiet = { start() {}, feed() {}, stop() {} };
     const o = { concurrency: 1, perHost: 1, timeout: 1, maxSize: 1, exitWhenIdle: true };
     for (const interval of [1e12, 0, NaN]) {
-      await expect(workerCommand(testContext(), { ...o, interval }, () => {}, quiet)).rejects.toThrow(`--interval ${interval}: must be a number of minutes above 0 and at most 43200 (30 days)`);
+      await expect(workerCommand(testContext(), { ...o, interval }, () => {}, quiet)).rejects.toThrow(
+        `--interval ${interval}: must be a number of minutes above 0 and at most 43200 (30 days)`,
+      );
     }
   });
 
   it('keep ids and counts exact: nothing beyond 2^53 − 1', () => {
-    expect(() => numericFlag('--after-id', '9007199254740993')).toThrow(/--after-id 9007199254740993: must be a whole number from 0 to 9007199254740991/);
+    expect(() => numericFlag('--after-id', '9007199254740993')).toThrow(
+      /--after-id 9007199254740993: must be a whole number from 0 to 9007199254740991/,
+    );
     expect(numericFlag('--after-id', '9007199254740991')).toBe(Number.MAX_SAFE_INTEGER);
   });
 
@@ -71,7 +85,9 @@ describe('numeric flags', () => {
     expect(checkCrawlOptions(ok)).toBe(ok);
     expect(() => checkCrawlOptions({ ...ok, concurrency: NaN })).toThrow('--concurrency NaN: must be a whole number from 1 to 1000');
     expect(() => checkCrawlOptions({ ...ok, perHost: 2.5 })).toThrow('--per-host 2.5: must be a whole number from 1 to 1000');
-    expect(() => checkCrawlOptions({ ...ok, timeout: 3_000_000 })).toThrow('--timeout 3000000: must be a number of seconds above 0 and at most 86400 (a day)');
+    expect(() => checkCrawlOptions({ ...ok, timeout: 3_000_000 })).toThrow(
+      '--timeout 3000000: must be a number of seconds above 0 and at most 86400 (a day)',
+    );
     expect(() => checkCrawlOptions({ ...ok, maxSize: 0 })).toThrow('--max-size 0: must be a number of MiB above 0');
   });
 
@@ -84,28 +100,42 @@ describe('numeric flags', () => {
 // Every numeric flag of every command, through the compiled CLI: exit 2, one line naming the flag and the value.
 describe('numeric flags on the command line', () => {
   let db: string;
-  beforeAll(() => { db = path.join(tempDir(), 'flags.db'); });
+  beforeAll(() => {
+    db = path.join(tempDir(), 'flags.db');
+  });
 
   const where: Record<NumericFlag, string[]> = {
-    '--concurrency': ['refresh'], '--per-host': ['refresh'], '--timeout': ['refresh'], '--max-size': ['refresh'],
-    '--interval': ['worker', '--exit-when-idle'], '--limit': ['items'], '--after-id': ['search', 'rust'],
-    '--min-confidence': ['classify'], '--depth': ['classify', 'train', '--from-folders'],
-    '--min-tag-items': ['classify', 'train', '--from-tags'], '--top': ['classify', 'explain', '1'],
+    '--concurrency': ['refresh'],
+    '--per-host': ['refresh'],
+    '--timeout': ['refresh'],
+    '--max-size': ['refresh'],
+    '--interval': ['worker', '--exit-when-idle'],
+    '--limit': ['items'],
+    '--after-id': ['search', 'rust'],
+    '--min-confidence': ['classify'],
+    '--depth': ['classify', 'train', '--from-folders'],
+    '--min-tag-items': ['classify', 'train', '--from-tags'],
+    '--top': ['classify', 'explain', '1'],
   };
 
   it.each(Object.keys(NUMERIC_FLAGS).flatMap((flag) => ['abc', ''].map((v) => [flag, v] as const)))(
-    '%s %j exits 2 with one line quoting the flag and the value', async (flag, value) => {
+    '%s %j exits 2 with one line quoting the flag and the value',
+    async (flag, value) => {
       const r = await cli(['--db', db, ...where[flag as NumericFlag], flag, value]);
       expect(r.code).toBe(2);
       const shown = value === '' ? '""' : value;
       expect(r.stderr).toMatch(new RegExp(`^inkzee: ${flag} ${shown}: must be (a|a whole) number [^\\n]+\\n$`));
-    });
+    },
+  );
 
   it.each([
     [['show', ''], 'inkzee: show "": an item id is a whole number (see `inkzee items`)\n'],
     [['classify', 'explain', ''], 'inkzee: item "": give the item\'s id, a whole number from `inkzee items`\n'],
     [['classify', 'train', '--labels', 'x.csv', '--model', ''], 'inkzee: --model "": use letters, digits, ".", "_" or "-"\n'],
-    [['items', '--has-enclosure', 'audio mpeg'], 'inkzee: --has-enclosure "audio mpeg": not audio, video, image or a MIME type (audio/mpeg)\n'],
+    [
+      ['items', '--has-enclosure', 'audio mpeg'],
+      'inkzee: --has-enclosure "audio mpeg": not audio, video, image or a MIME type (audio/mpeg)\n',
+    ],
   ])('%j quotes an empty or spaced value instead of losing it', async (args, stderr) => {
     expect(await cli(['--db', db, ...args])).toMatchObject({ code: 2, stderr });
   });
@@ -124,6 +154,9 @@ describe('numeric flags on the command line', () => {
 
   it('refuses a worker interval too large to compute with, instead of an internal error', async () => {
     const r = await cli(['--db', db, 'worker', '--exit-when-idle', '--interval', '1e12']);
-    expect(r).toMatchObject({ code: 2, stderr: 'inkzee: --interval 1e12: must be a number of minutes above 0 and at most 43200 (30 days)\n' });
+    expect(r).toMatchObject({
+      code: 2,
+      stderr: 'inkzee: --interval 1e12: must be a number of minutes above 0 and at most 43200 (30 days)\n',
+    });
   });
 });

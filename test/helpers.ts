@@ -15,7 +15,9 @@ export const fixture = (...p: string[]) => path.join(FIXTURES, ...p);
 
 /** tempDir makes a fresh directory removed when the process exits. */
 const dirs: string[] = [];
-process.on('exit', () => { for (const d of dirs) fs.rmSync(d, { recursive: true, force: true }); });
+process.on('exit', () => {
+  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+});
 export function tempDir(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'inkzee-test-'));
   dirs.push(dir);
@@ -31,7 +33,10 @@ export interface CapturedContext extends Context {
 }
 
 /** testContext builds a command Context on its own database with captured output. */
-export function testContext(flags: { json?: boolean; quiet?: boolean; db?: string } = {}, now = () => new Date('2026-01-02T03:04:05Z')): CapturedContext {
+export function testContext(
+  flags: { json?: boolean; quiet?: boolean; db?: string } = {},
+  now = () => new Date('2026-01-02T03:04:05Z'),
+): CapturedContext {
   const db = flags.db ?? path.join(tempDir(), 'test.db');
   const cfg: Config = resolveConfig({ ...flags, db }, { env: {}, stdoutIsTTY: false, stderrIsTTY: false, columns: 100 });
   const dir = tempDir();
@@ -41,7 +46,15 @@ export function testContext(flags: { json?: boolean; quiet?: boolean; db?: strin
   const out = new Output(cfg, new StdoutWriter(fd), { write: (s: string) => (err += s) });
   const ctx = createContext(cfg, out, now);
   let raw: Db | undefined;
-  return { ...ctx, stdout: () => { out.flush(); return fs.readFileSync(outFile, 'utf8'); }, stderr: () => err, db: () => (raw ??= openStore(db)) };
+  return {
+    ...ctx,
+    stdout: () => {
+      out.flush();
+      return fs.readFileSync(outFile, 'utf8');
+    },
+    stderr: () => err,
+    db: () => (raw ??= openStore(db)),
+  };
 }
 
 /** CliResult is what a run of the built CLI printed and returned. */
@@ -54,9 +67,12 @@ export interface CliResult {
 /** cli runs bin/inkzee.js (the compiled program) with arguments, environment and stdin. */
 export function cli(args: string[], opts: { env?: NodeJS.ProcessEnv; input?: string | Buffer; cwd?: string } = {}): Promise<CliResult> {
   return new Promise((resolve) => {
-    const child = execFile(process.execPath, [path.join(ROOT, 'bin', 'inkzee.js'), ...args],
+    const child = execFile(
+      process.execPath,
+      [path.join(ROOT, 'bin', 'inkzee.js'), ...args],
       { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...opts.env }, cwd: opts.cwd, maxBuffer: 1 << 26, encoding: 'utf8' },
-      (error, stdout, stderr) => resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }));
+      (error, stdout, stderr) => resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
     if (opts.input !== undefined) child.stdin!.end(opts.input);
     else child.stdin!.end();
   });

@@ -32,7 +32,11 @@ function runNeedsPostgres(project: TestProject): boolean {
     if (seen.has(file) || !file.startsWith(path.dirname(PG_TS) + path.sep)) return false;
     seen.add(file);
     let text: string;
-    try { text = fs.readFileSync(file, 'utf8'); } catch { return false; }
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch {
+      return false;
+    }
     for (const [, spec] of text.matchAll(/['"](\.\.?\/[^'"\n]+)['"]/g)) {
       const target = path.resolve(path.dirname(file), spec);
       if (reaches(target) || reaches(target.replace(/\.js$/, '.ts'))) return true;

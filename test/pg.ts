@@ -6,7 +6,9 @@ import type {} from './pg-setup.js';
 
 const adminUrl = inject('pgAdminUrl');
 if (adminUrl === undefined) {
-  throw new Error('test/pg.ts: test/pg-setup.ts started no PostgreSQL cluster for this run (is it the globalSetup in vitest.config.ts, and does this file import test/pg.ts through relative imports?)');
+  throw new Error(
+    'test/pg.ts: test/pg-setup.ts started no PostgreSQL cluster for this run (is it the globalSetup in vitest.config.ts, and does this file import test/pg.ts through relative imports?)',
+  );
 }
 
 /** pgAvailable is true when this run has a PostgreSQL cluster; suites use describe.skipIf(!pgAvailable) (CI always has one). */

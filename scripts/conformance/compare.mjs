@@ -16,8 +16,10 @@ function serialize(nodes) {
     if (n.type === 'text') out += esc(n.data);
     else if (n.type === 'cdata') out += serialize(n.children);
     else if (n.type === 'tag' || n.type === 'script' || n.type === 'style') {
-      const attrs = Object.entries(n.attribs).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(([k, v]) => ` ${k}="${escAttr(v)}"`).join('');
+      const attrs = Object.entries(n.attribs)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([k, v]) => ` ${k}="${escAttr(v)}"`)
+        .join('');
       out += `<${n.name}${attrs}>`;
       if (!VOID.has(n.name) || n.children.length) out += `${serialize(n.children)}</${n.name}>`;
     }
@@ -36,7 +38,11 @@ export function normHtml(s) {
 /** normText folds ASCII whitespace runs into one space and trims (titles, names, ids); empty is absent. */
 export function normText(s) {
   if (s == null) return null;
-  return String(s).replace(/[ \t\n\r\f]+/g, ' ').replace(/^ | $/g, '') || null;
+  return (
+    String(s)
+      .replace(/[ \t\n\r\f]+/g, ' ')
+      .replace(/^ | $/g, '') || null
+  );
 }
 
 /** htmlText is the text content of an HTML fragment (what a reader sees, without markup). */
@@ -50,11 +56,27 @@ export function normUrl(s) {
   if (s == null) return null;
   const t = String(s).trim();
   if (t === '') return null;
-  try { return new URL(t).href; } catch { return t; }
+  try {
+    return new URL(t).href;
+  } catch {
+    return t;
+  }
 }
 
-const ZONES = { UT: '+0000', UTC: '+0000', GMT: '+0000', Z: '+0000', EST: '-0500', EDT: '-0400', CST: '-0600', CDT: '-0500',
-  MST: '-0700', MDT: '-0600', PST: '-0800', PDT: '-0700' };
+const ZONES = {
+  UT: '+0000',
+  UTC: '+0000',
+  GMT: '+0000',
+  Z: '+0000',
+  EST: '-0500',
+  EDT: '-0400',
+  CST: '-0600',
+  CDT: '-0500',
+  MST: '-0700',
+  MDT: '-0600',
+  PST: '-0800',
+  PDT: '-0700',
+};
 
 /** instant reads a date (ISO 8601, RFC 822, a Unix time, or a Python time tuple) as epoch ms, else null. */
 export function instant(v) {
@@ -94,7 +116,10 @@ export const NORMALIZERS = {
   seconds,
   num,
   // application/octet-stream is RFC 2046's "unknown": podcastparser's default when a feed gives no type
-  type: (v) => { const t = v == null ? '' : String(v).trim().toLowerCase(); return t === '' || t === 'application/octet-stream' ? null : t; },
+  type: (v) => {
+    const t = v == null ? '' : String(v).trim().toLowerCase();
+    return t === '' || t === 'application/octet-stream' ? null : t;
+  },
 };
 
 /** norm canonicalizes a value of a kind; a list (other than a date tuple) element by element. */
@@ -136,6 +161,6 @@ export function diffAt(a, b, max = 160) {
 
 /** show renders a value for a failure report, shortened. */
 export function show(v, max = 160) {
-  const s = typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v) ?? String(v);
+  const s = typeof v === 'string' ? JSON.stringify(v) : (JSON.stringify(v) ?? String(v));
   return s.length > max ? `${s.slice(0, max)}…` : s;
 }

@@ -10,13 +10,22 @@ import path from 'node:path';
 function run(bin, args) {
   return new Promise((resolve) => {
     // a crawl that never ends is a finding, not a reason to wait forever
-    execFile(process.execPath, [bin, ...args], { maxBuffer: 1 << 30, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 15 * 60_000, killSignal: 'SIGKILL' },
-      (error, stdout, stderr) => resolve({ code: error ? (error.killed ? `killed after 15 min` : Number(error.code ?? 1)) : 0, stdout, stderr }));
+    execFile(
+      process.execPath,
+      [bin, ...args],
+      { maxBuffer: 1 << 30, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 15 * 60_000, killSignal: 'SIGKILL' },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? (error.killed ? `killed after 15 min` : Number(error.code ?? 1)) : 0, stdout, stderr }),
+    );
   });
 }
 
 const xmlAttr = (s) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
-const ndjson = (s) => s.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
+const ndjson = (s) =>
+  s
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l));
 
 /**
  * crawlThroughCli stores every URL with the CLI in a temporary database and reads it back.
@@ -28,12 +37,17 @@ export async function crawlThroughCli(root, urls, { concurrency = 32 } = {}) {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'inkzee-conformance-'));
   const db = path.join(tmp, 'conformance.db');
   const opml = path.join(tmp, 'subs.opml');
-  fs.writeFileSync(opml, `<?xml version="1.0" encoding="UTF-8"?>\n<opml version="2.0"><head><title>conformance</title></head><body>\n${
-    urls.map((u) => `<outline type="rss" xmlUrl="${xmlAttr(u)}"/>`).join('\n')}\n</body></opml>\n`);
+  fs.writeFileSync(
+    opml,
+    `<?xml version="1.0" encoding="UTF-8"?>\n<opml version="2.0"><head><title>conformance</title></head><body>\n${urls
+      .map((u) => `<outline type="rss" xmlUrl="${xmlAttr(u)}"/>`)
+      .join('\n')}\n</body></opml>\n`,
+  );
   const problems = [];
   const step = async (label, args, ok = [0]) => {
     const r = await run(bin, ['--db', db, ...args]);
-    if (!ok.includes(r.code) || /\n\s+at .+:\d+:\d+/.test(r.stderr)) problems.push(`${label}: exit ${r.code}: ${r.stderr.trim().split('\n').slice(0, 5).join(' / ')}`);
+    if (!ok.includes(r.code) || /\n\s+at .+:\d+:\d+/.test(r.stderr))
+      problems.push(`${label}: exit ${r.code}: ${r.stderr.trim().split('\n').slice(0, 5).join(' / ')}`);
     return r;
   };
   try {
@@ -56,7 +70,11 @@ export async function crawlThroughCli(root, urls, { concurrency = 32 } = {}) {
       // items are listed newest first; ids grow in storage order, which is document order within a feed
       const list = (byFeed.get(f.id) ?? []).sort((a, b) => a.id - b.id);
       // a repaired document keeps a note in lastError but is stored: refused means the fetch failed
-      const refused = !f.lastFetchedAt ? 'never fetched' : f.consecutiveErrors > 0 || f.disabledReason ? f.lastError ?? f.disabledReason ?? 'failed' : null;
+      const refused = !f.lastFetchedAt
+        ? 'never fetched'
+        : f.consecutiveErrors > 0 || f.disabledReason
+          ? (f.lastError ?? f.disabledReason ?? 'failed')
+          : null;
       docs.set(url, { feed: f, items: list, refused, note: refused ? null : f.lastError });
     });
     const events = ndjson(refresh.stdout).filter((e) => e.type === 'feed');

@@ -13,7 +13,11 @@ const missing = (why) => ({ missing: why });
 
 /** Val is a value read from Inkzee's output, with the field it belongs to and how to compare it. */
 export class Val {
-  constructor(field, kind, v) { this.field = field; this.kind = kind; this.v = v ?? null; }
+  constructor(field, kind, v) {
+    this.field = field;
+    this.kind = kind;
+    this.v = v ?? null;
+  }
 }
 const val = (field, kind, d, f) => new Val(field, kind, d?.missing ? d : f(d));
 
@@ -36,7 +40,9 @@ const ENTRY = {
   itunes_duration: ['duration', 'seconds', (it) => it.duration],
 };
 const ENTRY_DETAIL = {
-  title_detail: ENTRY.title, summary_detail: ENTRY.summary, author_detail: ['author', 'text', (it) => it.author],
+  title_detail: ENTRY.title,
+  summary_detail: ENTRY.summary,
+  author_detail: ['author', 'text', (it) => it.author],
 };
 const FEED = {
   title: ['feed.title', 'text', (f) => f.docTitle],
@@ -49,9 +55,17 @@ const FEED = {
 const FEED_DETAIL = { title_detail: FEED.title, subtitle_detail: FEED.subtitle, tagline_detail: FEED.tagline };
 
 // Which key of a *_detail dict is the value itself (`name` for authors).
-const DETAIL_VALUE = { title_detail: 'value', summary_detail: 'value', subtitle_detail: 'value', tagline_detail: 'value', author_detail: 'name' };
+const DETAIL_VALUE = {
+  title_detail: 'value',
+  summary_detail: 'value',
+  subtitle_detail: 'value',
+  tagline_detail: 'value',
+  author_detail: 'name',
+};
 
-function has(obj, key) { return obj != null && Object.prototype.hasOwnProperty.call(obj, key); }
+function has(obj, key) {
+  return obj != null && Object.prototype.hasOwnProperty.call(obj, key);
+}
 function need(obj, key, field) {
   if (obj?.missing) return obj;
   return has(obj, key) ? obj[key] : missing(`${field}: no "${key}" in Inkzee's output`);
@@ -61,7 +75,12 @@ const guard = (obj, key, field) => (obj?.missing || has(obj, key) ? obj : missin
 
 /** Node is a dict-like view on Inkzee's output that answers feedparser's keys it can map. */
 export class Node {
-  constructor(kind, data, extra, fields) { this.kind = kind; this.data = data; this.extra = extra; this.fields = fields; }
+  constructor(kind, data, extra, fields) {
+    this.kind = kind;
+    this.data = data;
+    this.extra = extra;
+    this.fields = fields;
+  }
   /** get maps a key, records the field it reads, and fails the check when the value is not stored. */
   get(key) {
     const v = this.map(key);
@@ -71,12 +90,17 @@ export class Node {
     } else if (v.fieldName) this.fields.add(v.fieldName);
     return v;
   }
-  node(kind, data, extra) { return new Node(kind, data, extra, this.fields); }
+  node(kind, data, extra) {
+    return new Node(kind, data, extra, this.fields);
+  }
   map(key) {
     const d = this.data;
     switch (this.kind) {
       case 'feed': {
-        if (FEED[key]) { const [field, kind, f] = FEED[key]; return val(field, kind, key === 'title' ? guard(d, 'docTitle', field) : d, f); }
+        if (FEED[key]) {
+          const [field, kind, f] = FEED[key];
+          return val(field, kind, key === 'title' ? guard(d, 'docTitle', field) : d, f);
+        }
         if (FEED_DETAIL[key]) return this.node('detail', d, { spec: FEED_DETAIL[key], key, feed: true });
         if (key === 'image') return this.node('image', d);
         throw new Unmappable(`feed.${key}`);
@@ -86,9 +110,15 @@ export class Node {
         throw new Unmappable(`feed.image.${key}`);
       case 'entries':
         if (typeof key !== 'number') throw new Unmappable('entries');
-        return this.node('entry', (key < 0 ? -key > d.length : key >= d.length) ? missing(`entries[${key}] not stored (${d.length} items)`) : d.at(key));
+        return this.node(
+          'entry',
+          (key < 0 ? -key > d.length : key >= d.length) ? missing(`entries[${key}] not stored (${d.length} items)`) : d.at(key),
+        );
       case 'entry': {
-        if (ENTRY[key]) { const [field, kind, f] = ENTRY[key]; return val(field, kind, field === 'duration' ? guard(d, 'duration', field) : d, f); }
+        if (ENTRY[key]) {
+          const [field, kind, f] = ENTRY[key];
+          return val(field, kind, field === 'duration' ? guard(d, 'duration', field) : d, f);
+        }
         if (ENTRY_DETAIL[key]) return this.node('detail', d, { spec: ENTRY_DETAIL[key], key });
         if (key === 'content') return this.list(d, (x) => (x.content == null ? [] : [x.content]), 'content', 'content');
         if (key === 'enclosures') return this.list(d, (x) => need(x, 'enclosures', 'enclosures'), 'enclosure', 'enclosures');
@@ -97,11 +127,21 @@ export class Node {
         throw new Unmappable(`entries[].${key}`);
       }
       case 'detail':
-        if (key === DETAIL_VALUE[this.extra.key]) { const [field, kind, f] = this.extra.spec; return val(field, kind, field === 'feed.title' ? guard(d, 'docTitle', field) : d, f); }
+        if (key === DETAIL_VALUE[this.extra.key]) {
+          const [field, kind, f] = this.extra.spec;
+          return val(field, kind, field === 'feed.title' ? guard(d, 'docTitle', field) : d, f);
+        }
         throw new Unmappable(`${this.extra.key}.${key}`);
       case 'list': {
         if (typeof key !== 'number') throw new Unmappable(`${this.extra.field}.${key}`);
-        return this.node(this.extra.item, d?.missing ? d : key >= d.length || -key > d.length ? missing(`${this.extra.field}[${key}] not stored (${d.length} stored)`) : d.at(key));
+        return this.node(
+          this.extra.item,
+          d?.missing
+            ? d
+            : key >= d.length || -key > d.length
+              ? missing(`${this.extra.field}[${key}] not stored (${d.length} stored)`)
+              : d.at(key),
+        );
       }
       case 'content':
         if (key === 'value') return new Val('content', 'html', d);
@@ -118,7 +158,8 @@ export class Node {
       case 'tag':
         if (key === 'term') return new Val('tags', 'text', d);
         throw new Unmappable(`tags[].${key}`);
-      default: throw new Unmappable(this.kind);
+      default:
+        throw new Unmappable(this.kind);
     }
   }
   list(d, items, item, field) {
@@ -128,7 +169,13 @@ export class Node {
   }
   /** present tells whether feedparser would have the key: Inkzee stores absent values as null. */
   present(key) {
-    try { const v = this.get(key); return v instanceof Val ? v.v != null : true; } catch (e) { if (e instanceof Missing) return false; throw e; }
+    try {
+      const v = this.get(key);
+      return v instanceof Val ? v.v != null : true;
+    } catch (e) {
+      if (e instanceof Missing) return false;
+      throw e;
+    }
   }
   len() {
     if (this.data?.missing) throw new Missing(this.data.missing);
@@ -136,4 +183,3 @@ export class Node {
     throw new Unmappable(`len(${this.kind})`);
   }
 }
-

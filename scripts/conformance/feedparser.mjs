@@ -12,7 +12,7 @@ function cmpValues(op, a, b, fields) {
   for (const x of [a, b]) if (x instanceof Val) fields.add(x.field);
   if (a instanceof Node || b instanceof Node) throw new Unmappable('comparison of a whole dict');
   // one side read from Inkzee, the other the suite's literal: compare as the field's kind says
-  if (['==', '!=', 'is', 'is not'].includes(op) && (a instanceof Val) !== (b instanceof Val) && kind) {
+  if (['==', '!=', 'is', 'is not'].includes(op) && a instanceof Val !== b instanceof Val && kind) {
     const ours = a instanceof Val ? a : b;
     const eq = same(kind, a instanceof Val ? b : a, ours.v);
     return op === '==' || op === 'is' ? eq : !eq;
@@ -20,32 +20,53 @@ function cmpValues(op, a, b, fields) {
   const na = a instanceof Val ? norm(a.kind, a.v) : kind ? norm(kind, a) : a;
   const nb = b instanceof Val ? norm(b.kind, b.v) : kind ? norm(kind, b) : b;
   switch (op) {
-    case '==': case 'is': return JSON.stringify(na) === JSON.stringify(nb);
-    case '!=': case 'is not': return JSON.stringify(na) !== JSON.stringify(nb);
-    case '<': return na < nb;
-    case '>': return na > nb;
-    case '<=': return na <= nb;
-    case '>=': return na >= nb;
-    default: throw new Unmappable(op);
+    case '==':
+    case 'is':
+      return JSON.stringify(na) === JSON.stringify(nb);
+    case '!=':
+    case 'is not':
+      return JSON.stringify(na) !== JSON.stringify(nb);
+    case '<':
+      return na < nb;
+    case '>':
+      return na > nb;
+    case '<=':
+      return na <= nb;
+    case '>=':
+      return na >= nb;
+    default:
+      throw new Unmappable(op);
   }
 }
 
 function evaluate(n, env, fields) {
   const ev = (x) => evaluate(x, env, fields);
   switch (n.k) {
-    case 'lit': return typeof n.v === 'string' ? env.rewrite(n.v) : n.v;
+    case 'lit':
+      return typeof n.v === 'string' ? env.rewrite(n.v) : n.v;
     case 'name':
       if (n.n === 'feed') return env.feed;
-      if (n.n === 'entries') { fields.add('entries'); return env.entries; }
+      if (n.n === 'entries') {
+        fields.add('entries');
+        return env.entries;
+      }
       throw new Unmappable(n.n);
-    case 'tuple': return n.items.map(ev);
-    case 'dict': throw new Unmappable('dict literal');
-    case 'neg': return -ev(n.e);
-    case 'arith': throw new Unmappable('arithmetic');
-    case 'not': return !truthy(ev(n.e));
-    case 'and': return truthy(ev(n.l)) && truthy(ev(n.r));
-    case 'or': return truthy(ev(n.l)) || truthy(ev(n.r));
-    case 'sub': case 'attr': {
+    case 'tuple':
+      return n.items.map(ev);
+    case 'dict':
+      throw new Unmappable('dict literal');
+    case 'neg':
+      return -ev(n.e);
+    case 'arith':
+      throw new Unmappable('arithmetic');
+    case 'not':
+      return !truthy(ev(n.e));
+    case 'and':
+      return truthy(ev(n.l)) && truthy(ev(n.r));
+    case 'or':
+      return truthy(ev(n.l)) || truthy(ev(n.r));
+    case 'sub':
+    case 'attr': {
       const base = ev(n.e);
       if (!(base instanceof Node)) throw new Unmappable('subscript of a value');
       return base.get(n.k === 'attr' ? n.n : ev(n.i));
@@ -79,7 +100,8 @@ function evaluate(n, env, fields) {
       const vals = n.operands.map(ev);
       return n.ops.every((op, i) => cmpValues(op, vals[i], vals[i + 1], fields));
     }
-    default: throw new Unmappable(n.k);
+    default:
+      throw new Unmappable(n.k);
   }
 }
 
@@ -107,7 +129,11 @@ export function feedparserChecks(rel, expr, doc, origin) {
     entries: new Node('entries', doc.items, undefined, fields),
   });
   let tree;
-  try { tree = parse(expr); } catch { return { checks: [], unmappable: 1, reasons: ['unparsable'] }; }
+  try {
+    tree = parse(expr);
+  } catch {
+    return { checks: [], unmappable: 1, reasons: ['unparsable'] };
+  }
   const checks = [];
   let unmappable = 0;
   const reasons = [];
@@ -119,7 +145,11 @@ export function feedparserChecks(rel, expr, doc, origin) {
       pass = truthy(evaluate(c, env, fields));
       got = pass ? undefined : describe(c, envFor(new Set()));
     } catch (e) {
-      if (e instanceof Unmappable) { unmappable++; reasons.push(e.message.replace(/\[-?\d+\]/g, '[n]')); return; }
+      if (e instanceof Unmappable) {
+        unmappable++;
+        reasons.push(e.message.replace(/\[-?\d+\]/g, '[n]'));
+        return;
+      }
       if (!(e instanceof Missing)) throw e;
       pass = false;
       got = e.message;
@@ -143,9 +173,19 @@ function describe(c, env) {
   const walk = (n) => {
     if (!n || typeof n !== 'object') return;
     if (n.k === 'sub' || n.k === 'attr') {
-      try { const v = evaluate(n, env, new Set()); if (v instanceof Val) { vals.push(show(v.v)); return; } } catch { /* reported elsewhere */ }
+      try {
+        const v = evaluate(n, env, new Set());
+        if (v instanceof Val) {
+          vals.push(show(v.v));
+          return;
+        }
+      } catch {
+        /* reported elsewhere */
+      }
     }
-    for (const x of Object.values(n)) if (Array.isArray(x)) x.forEach(walk); else walk(x);
+    for (const x of Object.values(n))
+      if (Array.isArray(x)) x.forEach(walk);
+      else walk(x);
   };
   walk(c);
   return vals.join(' | ') || 'false';

@@ -10,7 +10,10 @@ export function tokenize(src) {
   let i = 0;
   while (i < src.length) {
     const c = src[i];
-    if (/\s/.test(c)) { i++; continue; }
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
     const str = /^([uUbBrR]{0,2})('''|"""|'|")/.exec(src.slice(i));
     if (str && (str[1] === '' || /^[uUbBrR]+$/.test(str[1]))) {
       const prefix = str[1].toLowerCase();
@@ -18,7 +21,10 @@ export function tokenize(src) {
       let j = i + str[0].length;
       let raw = '';
       while (j < src.length && !src.startsWith(q, j)) {
-        if (src[j] === '\\' && j + 1 < src.length) { raw += src[j] + src[j + 1]; j += 2; } else raw += src[j++];
+        if (src[j] === '\\' && j + 1 < src.length) {
+          raw += src[j] + src[j + 1];
+          j += 2;
+        } else raw += src[j++];
       }
       if (j >= src.length) throw new SyntaxError(`unterminated string in ${src}`);
       out.push({ t: 'str', v: prefix.includes('r') ? raw : unescape(raw) });
@@ -26,11 +32,23 @@ export function tokenize(src) {
       continue;
     }
     const num = /^(\d+\.\d*|\.\d+|\d+)([eE][+-]?\d+)?[lL]?/.exec(src.slice(i));
-    if (num) { out.push({ t: 'num', v: Number(num[0].replace(/[lL]$/, '')) }); i += num[0].length; continue; }
+    if (num) {
+      out.push({ t: 'num', v: Number(num[0].replace(/[lL]$/, '')) });
+      i += num[0].length;
+      continue;
+    }
     const name = /^[A-Za-z_]\w*/.exec(src.slice(i));
-    if (name) { out.push({ t: 'name', v: name[0] }); i += name[0].length; continue; }
+    if (name) {
+      out.push({ t: 'name', v: name[0] });
+      i += name[0].length;
+      continue;
+    }
     const op = /^(==|!=|<=|>=|[<>()[\]{},:.\-+])/.exec(src.slice(i));
-    if (op) { out.push({ t: 'op', v: op[0] }); i += op[0].length; continue; }
+    if (op) {
+      out.push({ t: 'op', v: op[0] });
+      i += op[0].length;
+      continue;
+    }
     throw new SyntaxError(`unexpected ${c} in ${src}`);
   }
   return out;
@@ -52,62 +70,108 @@ function unescape(s) {
 export function parse(src) {
   const toks = tokenize(src);
   let p = 0;
-  const peek = (v) => toks[p] && (v === undefined || toks[p].v === v) && toks[p].t !== 'str' ? toks[p] : null;
-  const eat = (v) => { if (!peek(v)) throw new SyntaxError(`expected ${v} at ${p} in ${src}`); return toks[p++]; };
+  const peek = (v) => (toks[p] && (v === undefined || toks[p].v === v) && toks[p].t !== 'str' ? toks[p] : null);
+  const eat = (v) => {
+    if (!peek(v)) throw new SyntaxError(`expected ${v} at ${p} in ${src}`);
+    return toks[p++];
+  };
 
   function or() {
     let l = and();
-    while (peek('or')) { p++; l = { k: 'or', l, r: and() }; }
+    while (peek('or')) {
+      p++;
+      l = { k: 'or', l, r: and() };
+    }
     return l;
   }
   function and() {
     let l = not();
-    while (peek('and')) { p++; l = { k: 'and', l, r: not() }; }
+    while (peek('and')) {
+      p++;
+      l = { k: 'and', l, r: not() };
+    }
     return l;
   }
   function not() {
-    if (peek('not')) { p++; return { k: 'not', e: not() }; }
+    if (peek('not')) {
+      p++;
+      return { k: 'not', e: not() };
+    }
     return cmp();
   }
   function cmpOp() {
     const t = toks[p];
     if (!t || t.t === 'str') return null;
-    if (['==', '!=', '<', '>', '<=', '>='].includes(t.v) && t.t === 'op') { p++; return t.v; }
-    if (t.v === 'is' && t.t === 'name') { p++; return peek('not') ? (p++, 'is not') : 'is'; }
-    if (t.v === 'in' && t.t === 'name') { p++; return 'in'; }
-    if (t.v === 'not' && t.t === 'name' && toks[p + 1]?.v === 'in') { p += 2; return 'not in'; }
+    if (['==', '!=', '<', '>', '<=', '>='].includes(t.v) && t.t === 'op') {
+      p++;
+      return t.v;
+    }
+    if (t.v === 'is' && t.t === 'name') {
+      p++;
+      return peek('not') ? (p++, 'is not') : 'is';
+    }
+    if (t.v === 'in' && t.t === 'name') {
+      p++;
+      return 'in';
+    }
+    if (t.v === 'not' && t.t === 'name' && toks[p + 1]?.v === 'in') {
+      p += 2;
+      return 'not in';
+    }
     return null;
   }
   // a == b == c is Python's chained comparison: (a == b) and (b == c).
   function cmp() {
     const operands = [arith()];
     const ops = [];
-    for (let op = cmpOp(); op; op = cmpOp()) { ops.push(op); operands.push(arith()); }
+    for (let op = cmpOp(); op; op = cmpOp()) {
+      ops.push(op);
+      operands.push(arith());
+    }
     if (!ops.length) return operands[0];
     if (ops.length === 1) return { k: 'cmp', op: ops[0], l: operands[0], r: operands[1] };
     return { k: 'chain', ops, operands };
   }
   function arith() {
     let l = unary();
-    while (peek('+') || peek('-')) { const op = toks[p++].v; l = { k: 'arith', op, l, r: unary() }; }
+    while (peek('+') || peek('-')) {
+      const op = toks[p++].v;
+      l = { k: 'arith', op, l, r: unary() };
+    }
     return l;
   }
   function unary() {
-    if (peek('-')) { p++; return { k: 'neg', e: unary() }; }
+    if (peek('-')) {
+      p++;
+      return { k: 'neg', e: unary() };
+    }
     return postfix();
   }
   function postfix() {
     let e = atom();
     for (;;) {
-      if (peek('[')) { p++; const i = or(); eat(']'); e = { k: 'sub', e, i }; }
-      else if (peek('.')) { p++; const n = toks[p++]; e = { k: 'attr', e, n: n.v }; }
-      else if (peek('(')) { p++; const args = seq(')'); e = { k: 'call', f: e, args }; }
-      else return e;
+      if (peek('[')) {
+        p++;
+        const i = or();
+        eat(']');
+        e = { k: 'sub', e, i };
+      } else if (peek('.')) {
+        p++;
+        const n = toks[p++];
+        e = { k: 'attr', e, n: n.v };
+      } else if (peek('(')) {
+        p++;
+        const args = seq(')');
+        e = { k: 'call', f: e, args };
+      } else return e;
     }
   }
   function seq(close) {
     const items = [];
-    while (!peek(close)) { items.push(or()); if (!peek(close)) eat(','); }
+    while (!peek(close)) {
+      items.push(or());
+      if (!peek(close)) eat(',');
+    }
     eat(close);
     return items;
   }
@@ -129,14 +193,25 @@ export function parse(src) {
     if (t.v === '(') {
       const items = [];
       let tuple = false;
-      while (!peek(')')) { items.push(or()); if (!peek(')')) { eat(','); tuple = true; } }
+      while (!peek(')')) {
+        items.push(or());
+        if (!peek(')')) {
+          eat(',');
+          tuple = true;
+        }
+      }
       eat(')');
       return tuple || items.length !== 1 ? { k: 'tuple', items } : items[0];
     }
     if (t.v === '[') return { k: 'tuple', items: seq(']') };
     if (t.v === '{') {
       const entries = [];
-      while (!peek('}')) { const key = or(); eat(':'); entries.push([key, or()]); if (!peek('}')) eat(','); }
+      while (!peek('}')) {
+        const key = or();
+        eat(':');
+        entries.push([key, or()]);
+        if (!peek('}')) eat(',');
+      }
       eat('}');
       return { k: 'dict', entries };
     }

@@ -5,9 +5,27 @@ const pct = (p, t) => (t ? `${((100 * p) / t).toFixed(1)} %` : '-');
 const cell = (p, t) => (t ? `${p}/${t}` : '');
 
 /** FIELD_ORDER lists the fields in report order; any other field is appended. */
-export const FIELD_ORDER = ['feed.title', 'feed.link', 'feed.description', 'feed.language', 'feed.image', 'entries',
-  'title', 'link', 'id', 'author', 'published', 'updated', 'summary', 'content', 'enclosures', 'enclosure.type',
-  'enclosure.length', 'duration', 'tags'];
+export const FIELD_ORDER = [
+  'feed.title',
+  'feed.link',
+  'feed.description',
+  'feed.language',
+  'feed.image',
+  'entries',
+  'title',
+  'link',
+  'id',
+  'author',
+  'published',
+  'updated',
+  'summary',
+  'content',
+  'enclosures',
+  'enclosure.type',
+  'enclosure.length',
+  'duration',
+  'tags',
+];
 
 function tally(checks, key) {
   const m = new Map();
@@ -31,7 +49,10 @@ export function table(checks, suites) {
   const bySuite = tally(checks, (c) => c.suite);
   const all = tally(checks, () => 'all').get('all') ?? { p: 0, t: 0 };
   const rows = [['suite', 'passed', 'checks', 'rate']];
-  for (const s of suites) { const t = bySuite.get(s) ?? { p: 0, t: 0 }; rows.push([s, t.p, t.t, pct(t.p, t.t)]); }
+  for (const s of suites) {
+    const t = bySuite.get(s) ?? { p: 0, t: 0 };
+    rows.push([s, t.p, t.t, pct(t.p, t.t)]);
+  }
   rows.push(['overall', all.p, all.t, pct(all.p, all.t)]);
   const fields = [...new Set(checks.map((c) => c.field))].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : 1));
   const bySF = tally(checks, (c) => `${c.suite}\t${c.field}`);
@@ -39,7 +60,15 @@ export function table(checks, suites) {
   const frows = [['field', ...suites, 'all', 'rate']];
   for (const f of fields) {
     const t = byField.get(f);
-    frows.push([f, ...suites.map((s) => { const x = bySF.get(`${s}\t${f}`); return x ? cell(x.p, x.t) : ''; }), cell(t.p, t.t), pct(t.p, t.t)]);
+    frows.push([
+      f,
+      ...suites.map((s) => {
+        const x = bySF.get(`${s}\t${f}`);
+        return x ? cell(x.p, x.t) : '';
+      }),
+      cell(t.p, t.t),
+      pct(t.p, t.t),
+    ]);
   }
   return `${pad(rows)}\n\n${pad(frows)}`;
 }
@@ -53,9 +82,11 @@ export function excludedFigure(checks, excluded) {
   const out = checks.length - kept.length;
   const passed = kept.filter((c) => c.pass).length;
   const wrongly = checks.filter((c) => excluded.has(c.id) && c.pass).length;
-  return `overall excluding ${out} checks whose expectation contradicts the issue's requirements (scripts/conformance/excluded.mjs: ` +
+  return (
+    `overall excluding ${out} checks whose expectation contradicts the issue's requirements (scripts/conformance/excluded.mjs: ` +
     `forms kept, duplicate enclosures and tags kept, keywords not tags, opaque GUIDs as links): ${passed}/${kept.length} = ${pct(passed, kept.length)}` +
-    `${wrongly ? ` (${wrongly} excluded checks pass: take them off the list)` : ''}`;
+    `${wrongly ? ` (${wrongly} excluded checks pass: take them off the list)` : ''}`
+  );
 }
 
 function rank(f) {
@@ -67,16 +98,20 @@ function rank(f) {
 export function docReport({ docs, problems, timings }, verbose = false) {
   const refused = docs.filter((d) => d.refused);
   const multiLine = refused.filter((d) => /\n/.test(d.refused));
-  const lines = [`documents: ${docs.length} crawled: ${docs.length - refused.length} parsed, ${refused.length} refused with a one-line reason` +
-    `${multiLine.length ? ` (${multiLine.length} reasons span several lines!)` : ''}; CLI runs that crashed: ${problems.length}`];
+  const lines = [
+    `documents: ${docs.length} crawled: ${docs.length - refused.length} parsed, ${refused.length} refused with a one-line reason` +
+      `${multiLine.length ? ` (${multiLine.length} reasons span several lines!)` : ''}; CLI runs that crashed: ${problems.length}`,
+  ];
   for (const p of problems) lines.push(`CRASH ${p}`);
   if (verbose) for (const d of refused) lines.push(`REFUSED ${d.rel}: ${d.refused}`);
   for (const d of multiLine) lines.push(`MULTILINE ${d.rel}: ${JSON.stringify(d.refused).slice(0, 200)}`);
   if (timings.length) {
     const sorted = [...timings].sort((a, b) => b.cpuMs - a.cpuMs);
     const total = timings.reduce((a, t) => a + t.cpuMs, 0);
-    lines.push(`parse CPU (dist/parse/feed.js, decode + parse per document): total ${(total / 1000).toFixed(1)} s, max ${sorted[0].cpuMs.toFixed(0)} ms (${sorted[0].rel}), ` +
-      `${timings.filter((t) => t.cpuMs > 1000).length} over 1 s, ${timings.filter((t) => t.crashed).length} threw, hung or died`);
+    lines.push(
+      `parse CPU (dist/parse/feed.js, decode + parse per document): total ${(total / 1000).toFixed(1)} s, max ${sorted[0].cpuMs.toFixed(0)} ms (${sorted[0].rel}), ` +
+        `${timings.filter((t) => t.cpuMs > 1000).length} over 1 s, ${timings.filter((t) => t.crashed).length} threw, hung or died`,
+    );
     for (const t of sorted.filter((x) => x.cpuMs > 1000)) lines.push(`SLOW ${t.rel}: ${t.cpuMs.toFixed(0)} ms CPU`);
     for (const t of timings.filter((x) => x.crashed)) lines.push(`THREW ${t.rel}: ${t.crashed}`);
   }
@@ -91,7 +126,12 @@ export function makeBaseline(checks, suites, built) {
     note: 'npm run conformance -- --update-baseline; check id → true (passed) / false (failed)',
     generated: new Date().toISOString(),
     built,
-    suites: Object.fromEntries(suites.map((s) => { const t = bySuite.get(s) ?? { p: 0, t: 0 }; return [s, { passed: t.p, checks: t.t }]; })),
+    suites: Object.fromEntries(
+      suites.map((s) => {
+        const t = bySuite.get(s) ?? { p: 0, t: 0 };
+        return [s, { passed: t.p, checks: t.t }];
+      }),
+    ),
     checks: Object.fromEntries(sorted.map((c) => [c.id, c.pass])),
   };
 }

@@ -41,8 +41,16 @@ export async function serveCorpus(root, files) {
   const allowed = new Set(files);
   const server = http.createServer((req, res) => {
     let rel;
-    try { rel = decodeURIComponent((req.url ?? '/').split('?')[0]).slice(1); } catch { rel = ''; }
-    if (!allowed.has(rel)) { res.writeHead(404, { 'content-type': 'text/plain' }); res.end('not found'); return; }
+    try {
+      rel = decodeURIComponent((req.url ?? '/').split('?')[0]).slice(1);
+    } catch {
+      rel = '';
+    }
+    if (!allowed.has(rel)) {
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('not found');
+      return;
+    }
     const bytes = fs.readFileSync(path.join(root, rel));
     res.writeHead(200, { ...headersOf(rel, bytes), 'content-length': bytes.length });
     res.end(bytes);
@@ -50,12 +58,19 @@ export async function serveCorpus(root, files) {
   // Node's own idle timeout (5 s) stays, as on the feed farm and most servers: a crawler that reuses
   // a socket just as the server closes it must send the request again, not report a reset.
   const sockets = new Set();
-  server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const origin = `http://127.0.0.1:${server.address().port}`;
   return {
     origin,
     url: (rel) => origin + urlPath(rel),
-    close: () => new Promise((resolve) => { for (const s of sockets) s.destroy(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
   };
 }

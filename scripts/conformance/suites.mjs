@@ -28,7 +28,11 @@ export const OURS = {
 
 function resolve(u, base) {
   if (typeof u !== 'string' || u.trim() === '') return u;
-  try { return new URL(u.trim(), base).href; } catch { return u; }
+  try {
+    return new URL(u.trim(), base).href;
+  } catch {
+    return u;
+  }
 }
 
 /** misdecoded tells whether a suite's own output holds U+FFFD: its parser mis-decoded the document. */
@@ -36,9 +40,25 @@ const misdecoded = (v) => (Array.isArray(v) ? v.some(misdecoded) : typeof v === 
 
 /** KIND says how each field is compared. */
 export const KIND = {
-  title: 'text', link: 'url', id: 'text', author: 'text', published: 'date', updated: 'date', summary: 'html', content: 'html',
-  enclosures: 'url', 'enclosure.type': 'type', 'enclosure.length': 'num', duration: 'seconds', tags: 'text',
-  'feed.title': 'text', 'feed.link': 'url', 'feed.description': 'text', 'feed.language': 'text', 'feed.image': 'url', entries: 'num',
+  title: 'text',
+  link: 'url',
+  id: 'text',
+  author: 'text',
+  published: 'date',
+  updated: 'date',
+  summary: 'html',
+  content: 'html',
+  enclosures: 'url',
+  'enclosure.type': 'type',
+  'enclosure.length': 'num',
+  duration: 'seconds',
+  tags: 'text',
+  'feed.title': 'text',
+  'feed.link': 'url',
+  'feed.description': 'text',
+  'feed.language': 'text',
+  'feed.image': 'url',
+  entries: 'num',
 };
 
 /**
@@ -50,7 +70,8 @@ export function check(suite, rel, field, index, expected, got, doc) {
   const kind = KIND[field];
   if (kind === 'html' && doc.rawHtml && typeof expected === 'string') expected = doc.rawHtml(expected);
   // a suite that keeps relative links means the same URL resolved against the document
-  if (kind === 'url' && doc.base) expected = Array.isArray(expected) ? expected.map((u) => resolve(u, doc.base)) : resolve(expected, doc.base);
+  if (kind === 'url' && doc.base)
+    expected = Array.isArray(expected) ? expected.map((u) => resolve(u, doc.base)) : resolve(expected, doc.base);
   const present = got !== undefined;
   const pass = present && same(kind, expected, got ?? null);
   const id = `${rel}|${field}${index == null ? '' : `|${index}`}`;
@@ -58,7 +79,10 @@ export function check(suite, rel, field, index, expected, got, doc) {
   let expText = show(expected);
   if (present && !pass && typeof expected === 'string' && typeof got === 'string') {
     const d = diffAt(norm(kind, expected), norm(kind, got));
-    if (d) { expText = d.expected; gotText = d.got; }
+    if (d) {
+      expText = d.expected;
+      gotText = d.got;
+    }
   }
   if (doc.refused && !pass) gotText = `refused: ${doc.refused}`;
   return { id, suite, file: rel, field, pass, expected: expText, got: pass ? undefined : gotText };
@@ -87,9 +111,13 @@ function compareDoc(suite, rel, doc, feedExp, itemsExp, { count = true, align, s
   });
   for (const list of perField.values()) {
     const bad = list.filter((x) => !x.c.pass);
-    if (!bad.length) { out.push({ ...list[0].c, expected: `${list.length} items` }); continue; }
+    if (!bad.length) {
+      out.push({ ...list[0].c, expected: `${list.length} items` });
+      continue;
+    }
     const { i, c } = bad[0];
-    const more = bad.length > 1 ? ` (and ${bad.length - 1} more of ${list.length} items)` : list.length > 1 ? ` (1 of ${list.length} items)` : '';
+    const more =
+      bad.length > 1 ? ` (and ${bad.length - 1} more of ${list.length} items)` : list.length > 1 ? ` (1 of ${list.length} items)` : '';
     out.push({ ...c, expected: `item ${i}: ${c.expected}`, got: `${c.got}${more}` });
   }
   return out;
@@ -114,50 +142,121 @@ function atomLink(links) {
 /** gofeedChecks compares a gofeed expected JSON (format model: rss, atom, json) with a document. */
 export function gofeedChecks(rel, format, exp, doc) {
   if (format === 'json') {
-    return compareDoc('gofeed', rel, doc,
-      { 'feed.title': exp.title, 'feed.link': exp.home_page_url, 'feed.description': exp.description, 'feed.language': exp.language, 'feed.image': exp.icon },
+    return compareDoc(
+      'gofeed',
+      rel,
+      doc,
+      {
+        'feed.title': exp.title,
+        'feed.link': exp.home_page_url,
+        'feed.description': exp.description,
+        'feed.language': exp.language,
+        'feed.image': exp.icon,
+      },
       (exp.items ?? []).map((it) => ({
-        title: it.title, link: it.url, id: it.id, author: first(it.authors)?.name ?? it.author?.name,
-        published: it.date_published, updated: it.date_modified, summary: it.summary,
+        title: it.title,
+        link: it.url,
+        id: it.id,
+        author: first(it.authors)?.name ?? it.author?.name,
+        published: it.date_published,
+        updated: it.date_modified,
+        summary: it.summary,
         content: it.content_html ?? textOfConstruct(it.content_text == null ? undefined : { type: 'text', value: it.content_text }),
-        enclosures: encl(it.attachments, (a) => a.url), 'enclosure.type': encl(it.attachments, (a) => a.mime_type),
-        'enclosure.length': encl(it.attachments, (a) => a.size_in_bytes), tags: it.tags,
+        enclosures: encl(it.attachments, (a) => a.url),
+        'enclosure.type': encl(it.attachments, (a) => a.mime_type),
+        'enclosure.length': encl(it.attachments, (a) => a.size_in_bytes),
+        tags: it.tags,
         duration: it.attachments?.find((a) => a.duration_in_seconds)?.duration_in_seconds,
-      })));
+      })),
+    );
   }
   if (format === 'atom') {
-    return compareDoc('gofeed', rel, doc,
-      { 'feed.title': exp.title, 'feed.link': atomLink(exp.links), 'feed.description': textOfConstruct(exp.subtitle), 'feed.language': exp.language },
+    return compareDoc(
+      'gofeed',
+      rel,
+      doc,
+      {
+        'feed.title': exp.title,
+        'feed.link': atomLink(exp.links),
+        'feed.description': textOfConstruct(exp.subtitle),
+        'feed.language': exp.language,
+      },
       (exp.entries ?? []).map((e) => {
         const enc = e.links?.filter((l) => l.rel === 'enclosure' && l.href);
         return {
-          title: e.title, link: atomLink(e.links), id: e.id, author: e.authors?.[0]?.name,
-          published: e.published, updated: e.updated, summary: textOfConstruct(e.summary), content: textOfConstruct(e.content),
-          enclosures: enc?.length ? enc.map((l) => l.href) : undefined, tags: e.categories?.map((c) => c.term).filter(Boolean),
+          title: e.title,
+          link: atomLink(e.links),
+          id: e.id,
+          author: e.authors?.[0]?.name,
+          published: e.published,
+          updated: e.updated,
+          summary: textOfConstruct(e.summary),
+          content: textOfConstruct(e.content),
+          enclosures: enc?.length ? enc.map((l) => l.href) : undefined,
+          tags: e.categories?.map((c) => c.term).filter(Boolean),
         };
-      }));
+      }),
+    );
   }
-  return compareDoc('gofeed', rel, doc,
-    { 'feed.title': exp.title, 'feed.link': exp.link, 'feed.description': exp.description, 'feed.language': exp.language, 'feed.image': exp.image?.url },
+  return compareDoc(
+    'gofeed',
+    rel,
+    doc,
+    {
+      'feed.title': exp.title,
+      'feed.link': exp.link,
+      'feed.description': exp.description,
+      'feed.language': exp.language,
+      'feed.image': exp.image?.url,
+    },
     (exp.items ?? []).map((e) => ({
-      title: e.title, link: e.link, id: e.guid?.value, author: e.author, published: e.pubDate, summary: e.description, content: e.content,
-      enclosures: encl(e.enclosures, (x) => x.url), 'enclosure.type': encl(e.enclosures, (x) => x.type),
-      'enclosure.length': encl(e.enclosures, (x) => x.length), tags: e.categories?.map((c) => c.value), duration: e.itunesExt?.duration,
-    })));
+      title: e.title,
+      link: e.link,
+      id: e.guid?.value,
+      author: e.author,
+      published: e.pubDate,
+      summary: e.description,
+      content: e.content,
+      enclosures: encl(e.enclosures, (x) => x.url),
+      'enclosure.type': encl(e.enclosures, (x) => x.type),
+      'enclosure.length': encl(e.enclosures, (x) => x.length),
+      tags: e.categories?.map((c) => c.value),
+      duration: e.itunesExt?.duration,
+    })),
+  );
 }
 
 /** rssParserChecks compares rss-parser's expected output with a document (atom: true for Atom inputs). */
 export function rssParserChecks(rel, atom, exp, doc) {
   const f = exp.feed ?? exp;
-  const cat = (c) => (typeof c === 'string' ? c : c?._ ?? c?.$?.term);
-  return compareDoc('rss-parser', rel, doc,
-    { 'feed.title': f.title, 'feed.link': f.link, 'feed.description': f.description, 'feed.language': f.language, 'feed.image': f.image?.url },
+  const cat = (c) => (typeof c === 'string' ? c : (c?._ ?? c?.$?.term));
+  return compareDoc(
+    'rss-parser',
+    rel,
+    doc,
+    {
+      'feed.title': f.title,
+      'feed.link': f.link,
+      'feed.description': f.description,
+      'feed.language': f.language,
+      'feed.image': f.image?.url,
+    },
     (f.items ?? []).map((it) => ({
-      title: it.title, link: it.link, id: atom ? it.id : it.guid, author: it.creator || it.author, // an empty dc:creator is absent (rss-parser reports <author> beside it)
-      published: it.isoDate, summary: atom ? it.summary : it.content, content: atom ? it.content : it['content:encoded'],
-      enclosures: it.enclosure ? [it.enclosure.url] : undefined, 'enclosure.type': it.enclosure ? [it.enclosure.type] : undefined,
-      'enclosure.length': it.enclosure ? [it.enclosure.length] : undefined, tags: it.categories?.map(cat), duration: it.itunes?.duration,
-    })), { align: atom ? (e, i) => alignPublished(doc, i) : undefined });
+      title: it.title,
+      link: it.link,
+      id: atom ? it.id : it.guid,
+      author: it.creator || it.author, // an empty dc:creator is absent (rss-parser reports <author> beside it)
+      published: it.isoDate,
+      summary: atom ? it.summary : it.content,
+      content: atom ? it.content : it['content:encoded'],
+      enclosures: it.enclosure ? [it.enclosure.url] : undefined,
+      'enclosure.type': it.enclosure ? [it.enclosure.type] : undefined,
+      'enclosure.length': it.enclosure ? [it.enclosure.length] : undefined,
+      tags: it.categories?.map(cat),
+      duration: it.itunes?.duration,
+    })),
+    { align: atom ? (e, i) => alignPublished(doc, i) : undefined },
+  );
 }
 
 // rss-parser dates an Atom entry by `updated` when it has no `published`: ours keeps both apart.
@@ -185,16 +284,29 @@ export function podcastparserChecks(rel, exp, doc, base, text = '') {
     used.add(k);
     return { ...doc.items[k], block: blocks[k] };
   };
-  const out = compareDoc('podcastparser', rel, doc,
+  const out = compareDoc(
+    'podcastparser',
+    rel,
+    doc,
     { 'feed.title': /<title\b/.test(outside) ? exp.title : undefined, 'feed.link': exp.link ? fix(exp.link) : undefined },
     (exp.episodes ?? []).map((e) => ({
       // a relative guid is an opaque string to Inkzee; podcastparser resolves it as a URL
-      title: e.title, link: e.link ? fix(e.link) : null, id: typeof e.guid === 'string' ? e.guid.replace(/^file:\/\/tests\/data\//, '') : e.guid,
-      published: e.published || null, enclosures: e.enclosures?.map((x) => fix(x.url)),
+      title: e.title,
+      link: e.link ? fix(e.link) : null,
+      id: typeof e.guid === 'string' ? e.guid.replace(/^file:\/\/tests\/data\//, '') : e.guid,
+      published: e.published || null,
+      enclosures: e.enclosures?.map((x) => fix(x.url)),
       'enclosure.type': e.enclosures?.map((x) => x.mime_type),
       'enclosure.length': e.enclosures?.map((x) => (x.file_size > 0 ? x.file_size : null)),
       duration: e.total_time || null,
-    })), { count: false, align, skip: (field, ours) => ours?.block !== undefined &&
-      ((field === 'id' && !/<(guid|id)\b/.test(ours.block)) || (field === 'title' && !/<title\b/.test(ours.block))) });
+    })),
+    {
+      count: false,
+      align,
+      skip: (field, ours) =>
+        ours?.block !== undefined &&
+        ((field === 'id' && !/<(guid|id)\b/.test(ours.block)) || (field === 'title' && !/<title\b/.test(ours.block))),
+    },
+  );
   return out;
 }

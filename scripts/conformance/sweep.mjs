@@ -51,7 +51,9 @@ export async function loadSanitizer(repo) {
   try {
     const { sanitizeHtml } = await import(pathToFileURL(path.join(repo, 'dist', 'parse', 'sanitize.js')).href);
     if (typeof sanitizeHtml === 'function') return (html, base) => sanitizeHtml(html, base);
-  } catch { /* an older build without a sanitizer */ }
+  } catch {
+    /* an older build without a sanitizer */
+  }
   return (html) => html;
 }
 
@@ -63,7 +65,9 @@ export async function timeParses(repo, dir, documents, url, hangMs = 20_000) {
   const out = [];
   let next = 0;
   while (next < documents.length) {
-    const child = fork(fileURLToPath(new URL('./time-worker.mjs', import.meta.url)), [repo, dir], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    const child = fork(fileURLToPath(new URL('./time-worker.mjs', import.meta.url)), [repo, dir], {
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    });
     await new Promise((resolve) => {
       let timer;
       let pending = null;
@@ -71,23 +75,38 @@ export async function timeParses(repo, dir, documents, url, hangMs = 20_000) {
       const send = () => {
         clearTimeout(timer);
         pending = null;
-        if (next >= documents.length) { child.kill(); return; }
+        if (next >= documents.length) {
+          child.kill();
+          return;
+        }
         pending = documents[next];
         const rel = pending;
-        timer = setTimeout(() => { out.push({ rel, cpuMs: hangMs, crashed: `hang: no answer after ${hangMs / 1000} s` }); next++; pending = null; child.kill('SIGKILL'); }, hangMs);
+        timer = setTimeout(() => {
+          out.push({ rel, cpuMs: hangMs, crashed: `hang: no answer after ${hangMs / 1000} s` });
+          next++;
+          pending = null;
+          child.kill('SIGKILL');
+        }, hangMs);
         child.send({ rel, url: url(rel) });
       };
       child.on('message', (m) => {
         started = true;
-        if (!m.ready) { out.push(m); next++; }
+        if (!m.ready) {
+          out.push(m);
+          next++;
+        }
         send();
       });
       child.on('exit', (code, signal) => {
         clearTimeout(timer);
         // the parser took the whole process down (a stack overflow, an abort): that document crashed
-        if (pending) { out.push({ rel: pending, cpuMs: 0, crashed: `process died (${signal ?? code})` }); next++; }
+        if (pending) {
+          out.push({ rel: pending, cpuMs: 0, crashed: `process died (${signal ?? code})` });
+          next++;
+        }
         // a build whose parser cannot even be loaded: every document is reported, once
-        if (!started) for (; next < documents.length; next++) out.push({ rel: documents[next], cpuMs: 0, crashed: 'the parser module did not load' });
+        if (!started)
+          for (; next < documents.length; next++) out.push({ rel: documents[next], cpuMs: 0, crashed: 'the parser module did not load' });
         resolve();
       });
     });
@@ -110,7 +129,9 @@ export async function runSweep({ repo, dir, files = listFiles(dir), only, concur
     const docOf = (rel) => crawl.docs.get(server.url(rel)) ?? { feed: null, items: [], refused: 'not stored by import' };
     const sanitize = await loadSanitizer(repo);
     const checks = [];
-    let clauses = 0, lines = 0, expectLines = 0;
+    let clauses = 0,
+      lines = 0,
+      expectLines = 0;
     const reasons = new Map();
     for (const rel of documents.filter((d) => d.startsWith('feedparser/'))) {
       const expr = expectOf(fs.readFileSync(path.join(dir, rel)));
@@ -124,20 +145,36 @@ export async function runSweep({ repo, dir, files = listFiles(dir), only, concur
     }
     for (const e of expectations) {
       let exp;
-      try { exp = JSON.parse(fs.readFileSync(path.join(dir, e.rel), 'utf8')); } catch { continue; }
+      try {
+        exp = JSON.parse(fs.readFileSync(path.join(dir, e.rel), 'utf8'));
+      } catch {
+        continue;
+      }
       // gofeed and rss-parser keep the document's raw HTML and relative links (see check())
-      const doc = e.suite === 'podcastparser' ? docOf(e.doc) : { ...docOf(e.doc), rawHtml: (h) => sanitize(h, server.url(e.doc)), base: server.url(e.doc) };
+      const doc =
+        e.suite === 'podcastparser'
+          ? docOf(e.doc)
+          : { ...docOf(e.doc), rawHtml: (h) => sanitize(h, server.url(e.doc)), base: server.url(e.doc) };
       if (e.suite === 'gofeed') checks.push(...gofeedChecks(e.doc, e.format, exp, doc));
       else if (e.suite === 'rss-parser') {
         // rss-parser maps by the root element, whatever the file is called (reddit-home.rss is Atom)
         const atom = /<feed[\s>]/.test(fs.readFileSync(path.join(dir, e.doc), 'latin1').slice(0, 4096));
         checks.push(...rssParserChecks(e.doc, atom, exp, doc));
-      }
-      else checks.push(...podcastparserChecks(e.doc, exp, doc, `${server.origin}/podcastparser/`, fs.readFileSync(path.join(dir, e.doc), 'utf8')));
+      } else
+        checks.push(
+          ...podcastparserChecks(e.doc, exp, doc, `${server.origin}/podcastparser/`, fs.readFileSync(path.join(dir, e.doc), 'utf8')),
+        );
     }
     const timings = time ? await timeParses(repo, dir, documents, server.url) : [];
     const docs = documents.map((rel) => ({ rel, ...docOf(rel) }));
-    return { checks, unmappable: { clauses, lines, reasons: [...reasons].sort((a, b) => b[1] - a[1]) }, expectLines, docs, problems: crawl.problems, timings };
+    return {
+      checks,
+      unmappable: { clauses, lines, reasons: [...reasons].sort((a, b) => b[1] - a[1]) },
+      expectLines,
+      docs,
+      problems: crawl.problems,
+      timings,
+    };
   } finally {
     await server.close();
   }

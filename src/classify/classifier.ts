@@ -37,7 +37,14 @@ export interface Trainer {
   frequencies(x: Sparse, buckets: number): Promise<Float32Array>;
   /** Counts to unit tf-idf rows and each bucket b renumbered rank[b], in place (see tfidfInPlace). */
   weigh(x: Sparse, idf: Float32Array, rank: Int32Array): Promise<void>;
-  fit(x: Sparse, y: Int32Array, classes: number, p: TrainParams, dims: number, weight?: Float32Array): Promise<{ w: Float32Array; bias: number }[]>;
+  fit(
+    x: Sparse,
+    y: Int32Array,
+    classes: number,
+    p: TrainParams,
+    dims: number,
+    weight?: Float32Array,
+  ): Promise<{ w: Float32Array; bias: number }[]>;
 }
 
 /** LOCAL_TRAINER does all the work on the calling thread. */
@@ -68,9 +75,20 @@ export async function trainModel(texts: readonly string[], labels: readonly stri
   const { used, rank } = rankBuckets(df);
   await trainer.weigh(x, idf, rank);
   const trained = await trainer.fit(x, y, names.length, params, used.length, weight);
-  const expand = (w: Float32Array) => { const full = new Float32Array(1 << params.bits); for (let k = 0; k < used.length; k++) full[used[k]] = w[k]; return full; };
-  return { format: MODEL_FORMAT, labels: names, params, trainSize: texts.length, idf,
-    weights: trained.map((t) => expand(t.w)), bias: trained.map((t) => t.bias) };
+  const expand = (w: Float32Array) => {
+    const full = new Float32Array(1 << params.bits);
+    for (let k = 0; k < used.length; k++) full[used[k]] = w[k];
+    return full;
+  };
+  return {
+    format: MODEL_FORMAT,
+    labels: names,
+    params,
+    trainSize: texts.length,
+    idf,
+    weights: trained.map((t) => expand(t.w)),
+    bias: trained.map((t) => t.bias),
+  };
 }
 
 /**
@@ -85,7 +103,11 @@ function rankBuckets(df: Float32Array): { used: Int32Array; rank: Int32Array } {
   for (let b = 0; b < df.length; b++) if (df[b] > 0) count++;
   const used = new Int32Array(count);
   const rank = new Int32Array(df.length);
-  for (let b = 0, k = 0; b < df.length; b++) if (df[b] > 0) { rank[b] = k; used[k++] = b; }
+  for (let b = 0, k = 0; b < df.length; b++)
+    if (df[b] > 0) {
+      rank[b] = k;
+      used[k++] = b;
+    }
   return { used, rank };
 }
 
@@ -102,7 +124,10 @@ function featuresOf(model: Model, texts: readonly string[]): Sparse {
  * underflow). On AG News dev the expected calibration error is about 0.01.
  */
 export function confidences(scores: ArrayLike<number>, p: Pick<TrainParams, 'slope' | 'offset'>): number[] {
-  const logSigmoid = Array.from(scores, (s) => { const z = p.slope * s + p.offset; return z >= 0 ? -Math.log1p(Math.exp(-z)) : z - Math.log1p(Math.exp(z)); });
+  const logSigmoid = Array.from(scores, (s) => {
+    const z = p.slope * s + p.offset;
+    return z >= 0 ? -Math.log1p(Math.exp(-z)) : z - Math.log1p(Math.exp(z));
+  });
   const top = Math.max(...logSigmoid);
   const e = logSigmoid.map((l) => Math.exp(l - top));
   const sum = e.reduce((a, b) => a + b, 0);
@@ -145,11 +170,24 @@ export function serializeModel(m: Model): Buffer {
   // entry cost half a second (a model of random weights took 2.8 s to read with Float32Array.from).
   const scales = m.weights.map((w) => {
     let mx = 0;
-    for (let k = 0; k < w.length; k++) { const a = w[k] < 0 ? -w[k] : w[k]; if (a > mx) mx = a; }
+    for (let k = 0; k < w.length; k++) {
+      const a = w[k] < 0 ? -w[k] : w[k];
+      if (a > mx) mx = a;
+    }
     return mx / 127 || 1;
   });
-  const header = Buffer.from(JSON.stringify({ format: m.format, labels: m.labels, params: m.params, trainSize: m.trainSize,
-    bias: m.bias, scales, buckets: m.idf.length, idfScale: 1000 }));
+  const header = Buffer.from(
+    JSON.stringify({
+      format: m.format,
+      labels: m.labels,
+      params: m.params,
+      trainSize: m.trainSize,
+      bias: m.bias,
+      scales,
+      buckets: m.idf.length,
+      idfScale: 1000,
+    }),
+  );
   const idf = new Uint16Array(m.idf.length);
   for (let k = 0; k < idf.length; k++) idf[k] = Math.min(65535, Math.round(m.idf[k] * 1000));
   const parts = [Buffer.alloc(4), header, Buffer.from(idf.buffer)];
@@ -170,7 +208,8 @@ export function deserializeModel(blob: Buffer): Model {
   const raw = zlib.inflateSync(blob);
   const len = raw.readUInt32LE(0);
   const h = JSON.parse(raw.subarray(4, 4 + len).toString('utf8'));
-  if (!READABLE.includes(h.format)) throw new Error(`model format ${h.format} is not supported (this Inkzee reads ${READABLE.join(' and ')})`);
+  if (!READABLE.includes(h.format))
+    throw new Error(`model format ${h.format} is not supported (this Inkzee reads ${READABLE.join(' and ')})`);
   let off = 4 + len;
   const idf16 = new Uint16Array(raw.buffer.slice(raw.byteOffset + off, raw.byteOffset + off + h.buckets * 2));
   off += h.buckets * 2;
@@ -186,6 +225,7 @@ export function deserializeModel(blob: Buffer): Model {
     return w;
   });
   // Format 1 read lower-case words and pairs only.
-  const params: TrainParams = h.format === 1 ? { ...DEFAULT_PARAMS, ...h.params, features: LEGACY_FEATURES } : { ...DEFAULT_PARAMS, ...h.params };
+  const params: TrainParams =
+    h.format === 1 ? { ...DEFAULT_PARAMS, ...h.params, features: LEGACY_FEATURES } : { ...DEFAULT_PARAMS, ...h.params };
   return { format: h.format, labels: h.labels, params, trainSize: h.trainSize, idf, weights, bias: h.bias };
 }

@@ -21,7 +21,11 @@ export function parseCsv(text: string): string[][] {
         const q = text.indexOf('"', from);
         if (q < 0) throw new Error(`a quoted field opened on line ${start} never closes`);
         out += text.slice(from, q);
-        if (text.charCodeAt(q + 1) === 34) { out += '"'; from = q + 2; continue; }
+        if (text.charCodeAt(q + 1) === 34) {
+          out += '"';
+          from = q + 2;
+          continue;
+        }
         i = q + 1;
         break;
       }
@@ -39,14 +43,21 @@ export function parseCsv(text: string): string[][] {
     }
     row.push(field);
     const c = text.charCodeAt(i);
-    if (c === 44) { i++; if (i === n) row.push(''); continue; }
+    if (c === 44) {
+      i++;
+      if (i === n) row.push('');
+      continue;
+    }
     // End of a row (or of the text): CRLF, LF or a lone CR.
     if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
     i++;
     line++;
     if (!(row.length === 1 && row[0] === '')) rows.push(row);
     row = [];
-    while (i < n && (text.charCodeAt(i) === 10 || text.charCodeAt(i) === 13)) { if (text.charCodeAt(i) === 10) line++; i++; }
+    while (i < n && (text.charCodeAt(i) === 10 || text.charCodeAt(i) === 13)) {
+      if (text.charCodeAt(i) === 10) line++;
+      i++;
+    }
   }
   if (row.length) rows.push(row); // the text ended right after a comma
   return rows;

@@ -48,13 +48,21 @@ export function readExamples(bytes: Buffer, name: string, columns?: string[]): E
     text.split('\n').forEach((line, k) => {
       if (!line.trim()) return;
       let o: unknown;
-      try { o = JSON.parse(line); } catch { throw new InputError(name, `line ${k + 1}: not valid JSON`, 'bad-labels'); }
+      try {
+        o = JSON.parse(line);
+      } catch {
+        throw new InputError(name, `line ${k + 1}: not valid JSON`, 'bad-labels');
+      }
       if (!o || typeof o !== 'object' || Array.isArray(o)) throw new InputError(name, `line ${k + 1}: not a JSON object`, 'bad-labels');
       for (const key of Object.keys(o)) keys.add(key);
       records.push(o as Record<string, unknown>);
     });
     const header = [...keys];
-    return fromRows(records.map((o) => header.map((h) => o[h])), name, header);
+    return fromRows(
+      records.map((o) => header.map((h) => o[h])),
+      name,
+      header,
+    );
   }
   let rows: string[][];
   try {

@@ -35,10 +35,15 @@ export function explain(model: Model, text: string, top = 8): Explanation {
   const origins = new Map<number, { kind: FeatureKind; at: number }[]>();
   walkFeatures(tokens, model.params.features, model.params.bits, (b, kind, at) => {
     const list = origins.get(b);
-    if (list) list.push({ kind, at }); else origins.set(b, [{ kind, at }]);
+    if (list) list.push({ kind, at });
+    else origins.set(b, [{ kind, at }]);
   });
   const buckets = [...origins.keys()];
-  const x: Sparse = { ptr: Int32Array.of(0, buckets.length), idx: Int32Array.from(buckets), val: Float32Array.from(buckets, (b) => origins.get(b)!.length) };
+  const x: Sparse = {
+    ptr: Int32Array.of(0, buckets.length),
+    idx: Int32Array.from(buckets),
+    val: Float32Array.from(buckets, (b) => origins.get(b)!.length),
+  };
   tfidfInPlace(x, model.idf);
   const scores = scoreRow(model, x, 0);
   const p = confidences(scores, model.params);
@@ -55,14 +60,24 @@ export function explain(model: Model, text: string, top = 8): Explanation {
       const text = kind === 'pair' ? `${tokens[o.at - 1]} ${tokens[o.at]}` : tokens[o.at];
       const key = `${kind}:${text.toLowerCase()}`;
       const e = byText.get(key);
-      if (e) e.weight += share; else byText.set(key, { text, kind, weight: share });
+      if (e) e.weight += share;
+      else byText.set(key, { text, kind, weight: share });
     }
   });
   const all = [...byText.values()];
   return {
-    label: model.labels[best], confidence: p[best], runnerUp: { label: model.labels[second], confidence: p[second] },
-    margin: scores[best] - scores[second], bias: model.bias[best] - model.bias[second],
-    towards: all.filter((e) => e.weight > 0).sort((a, b) => b.weight - a.weight).slice(0, top),
-    away: all.filter((e) => e.weight < 0).sort((a, b) => a.weight - b.weight).slice(0, top),
+    label: model.labels[best],
+    confidence: p[best],
+    runnerUp: { label: model.labels[second], confidence: p[second] },
+    margin: scores[best] - scores[second],
+    bias: model.bias[best] - model.bias[second],
+    towards: all
+      .filter((e) => e.weight > 0)
+      .sort((a, b) => b.weight - a.weight)
+      .slice(0, top),
+    away: all
+      .filter((e) => e.weight < 0)
+      .sort((a, b) => a.weight - b.weight)
+      .slice(0, top),
   };
 }

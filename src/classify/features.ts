@@ -58,7 +58,12 @@ function wordForm(cased: string, f: FeatureSet): string {
  * the index of the token it came from (for a pair, its second word), so that an explanation can
  * map a bucket back to the item's own words.
  */
-export function walkFeatures(tokens: readonly string[], f: FeatureSet, bits: number, emit: (bucket: number, kind: FeatureKind, at: number) => void): void {
+export function walkFeatures(
+  tokens: readonly string[],
+  f: FeatureSet,
+  bits: number,
+  emit: (bucket: number, kind: FeatureKind, at: number) => void,
+): void {
   const mask = (1 << bits) - 1;
   let prev = -1;
   for (let i = 0; i < tokens.length; i++) {
@@ -93,7 +98,10 @@ function hashAscii(s: string, f: FeatureSet, mask: number, emit: (bucket: number
   while (i < n) {
     let c = s.charCodeAt(i);
     // Skip to the next letter or digit.
-    if (!((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57))) { i++; continue; }
+    if (!((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57))) {
+      i++;
+      continue;
+    }
     const start = i;
     const upper = c >= 65 && c <= 90;
     let lower = FNV_BASIS;
@@ -102,10 +110,16 @@ function hashAscii(s: string, f: FeatureSet, mask: number, emit: (bucket: number
     let prefix = 0; // the hash of the first STEM characters
     for (; i < n; i++) {
       c = s.charCodeAt(i);
-      if (c >= 65 && c <= 90) { digits = false; if (upper) cased = Math.imul(cased ^ c, FNV_PRIME); c += 32; }
-      else if (c >= 97 && c <= 122) { digits = false; if (upper) cased = Math.imul(cased ^ c, FNV_PRIME); }
-      else if (c >= 48 && c <= 57) { if (upper) cased = Math.imul(cased ^ c, FNV_PRIME); }
-      else break;
+      if (c >= 65 && c <= 90) {
+        digits = false;
+        if (upper) cased = Math.imul(cased ^ c, FNV_PRIME);
+        c += 32;
+      } else if (c >= 97 && c <= 122) {
+        digits = false;
+        if (upper) cased = Math.imul(cased ^ c, FNV_PRIME);
+      } else if (c >= 48 && c <= 57) {
+        if (upper) cased = Math.imul(cased ^ c, FNV_PRIME);
+      } else break;
       lower = Math.imul(lower ^ c, FNV_PRIME);
       if (i - start === STEM - 1) prefix = lower;
     }
@@ -114,13 +128,19 @@ function hashAscii(s: string, f: FeatureSet, mask: number, emit: (bucket: number
     if (c === 39 && i + 1 < n) {
       let d = s.charCodeAt(i + 1);
       if ((d >= 97 && d <= 122) || (d >= 65 && d <= 90)) {
-        if (!stem) { prefix = lower; stem = true; }
+        if (!stem) {
+          prefix = lower;
+          stem = true;
+        }
         digits = false;
         lower = Math.imul(lower ^ 39, FNV_PRIME);
         if (upper) cased = Math.imul(cased ^ 39, FNV_PRIME);
         for (i++; i < n; i++) {
           d = s.charCodeAt(i);
-          if (d >= 65 && d <= 90) { if (upper) cased = Math.imul(cased ^ d, FNV_PRIME); d += 32; } else if (!(d >= 97 && d <= 122)) break;
+          if (d >= 65 && d <= 90) {
+            if (upper) cased = Math.imul(cased ^ d, FNV_PRIME);
+            d += 32;
+          } else if (!(d >= 97 && d <= 122)) break;
           else if (upper) cased = Math.imul(cased ^ d, FNV_PRIME);
           lower = Math.imul(lower ^ d, FNV_PRIME);
         }
@@ -130,7 +150,12 @@ function hashAscii(s: string, f: FeatureSet, mask: number, emit: (bucket: number
     if (digits && f.numbers) {
       const len = i - start;
       const first = s.charCodeAt(start);
-      h = len === 4 && (first === 49 || (first === 50 && s.charCodeAt(start + 1) === 48)) ? YEAR : len < NUMBERS.length ? NUMBERS[len] : fnv(`\u0000num${len}`);
+      h =
+        len === 4 && (first === 49 || (first === 50 && s.charCodeAt(start + 1) === 48))
+          ? YEAR
+          : len < NUMBERS.length
+            ? NUMBERS[len]
+            : fnv(`\u0000num${len}`);
     }
     emit(h & mask);
     if (prev >= 0) emit(((Math.imul(prev, 0x9e3779b1) ^ h) >>> 0) & mask);
@@ -153,7 +178,11 @@ export function countMatrix(texts: readonly string[], f: FeatureSet, bits: numbe
   let row = new Int32Array(256);
   let m = 0;
   const add = (b: number) => {
-    if (m === row.length) { const r2 = new Int32Array(m * 2); r2.set(row); row = r2; }
+    if (m === row.length) {
+      const r2 = new Int32Array(m * 2);
+      r2.set(row);
+      row = r2;
+    }
     row[m++] = b;
   };
   const mask = (1 << bits) - 1;
@@ -161,16 +190,26 @@ export function countMatrix(texts: readonly string[], f: FeatureSet, bits: numbe
   for (let r = 0; r < texts.length; r++) {
     m = 0;
     const plain = plainText(texts[r]);
-    if (isAscii(plain)) hashAscii(plain, f, mask, add); else walkFeatures(tokenizeCased(plain), f, bits, add);
+    if (isAscii(plain)) hashAscii(plain, f, mask, add);
+    else walkFeatures(tokenizeCased(plain), f, bits, add);
     if (n + m > idx.length) {
       const size = Math.max(2 * idx.length, n + m);
-      const i2 = new Int32Array(size); i2.set(idx); idx = i2;
-      const v2 = new Float32Array(size); v2.set(val); val = v2;
+      const i2 = new Int32Array(size);
+      i2.set(idx);
+      idx = i2;
+      const v2 = new Float32Array(size);
+      v2.set(val);
+      val = v2;
     }
     const sorted = row.subarray(0, m).sort();
     for (let k = 0; k < m; k++) {
-      if (k > 0 && sorted[k] === sorted[k - 1]) { val[n - 1]++; continue; }
-      idx[n] = sorted[k]; val[n] = 1; n++;
+      if (k > 0 && sorted[k] === sorted[k - 1]) {
+        val[n - 1]++;
+        continue;
+      }
+      idx[n] = sorted[k];
+      val[n] = 1;
+      n++;
     }
     ptr[r + 1] = n;
   }

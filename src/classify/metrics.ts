@@ -30,8 +30,12 @@ export function evaluate(truth: readonly string[], predicted: readonly string[])
   });
   const withSupport = perLabel.filter((p) => p.support > 0);
   return {
-    examples: truth.length, accuracy: truth.length ? correct / truth.length : 0,
-    macroF1: withSupport.reduce((a, p) => a + p.f1, 0) / (withSupport.length || 1), perLabel, labels, confusion,
+    examples: truth.length,
+    accuracy: truth.length ? correct / truth.length : 0,
+    macroF1: withSupport.reduce((a, p) => a + p.f1, 0) / (withSupport.length || 1),
+    perLabel,
+    labels,
+    confusion,
   };
 }
 
@@ -54,15 +58,29 @@ export function calibrate(correct: readonly boolean[], confidence: readonly numb
   const acc = Array.from({ length: 10 }, () => ({ examples: 0, confidence: 0, correct: 0 }));
   correct.forEach((ok, k) => {
     const b = acc[Math.min(9, Math.floor(confidence[k] * 10))];
-    b.examples++; b.confidence += confidence[k]; b.correct += ok ? 1 : 0;
+    b.examples++;
+    b.confidence += confidence[k];
+    b.correct += ok ? 1 : 0;
   });
-  const bins = acc.map((b, k) => ({ from: k / 10, to: (k + 1) / 10, examples: b.examples,
-    confidence: b.examples ? b.confidence / b.examples : 0, accuracy: b.examples ? b.correct / b.examples : 0 })).filter((b) => b.examples > 0);
+  const bins = acc
+    .map((b, k) => ({
+      from: k / 10,
+      to: (k + 1) / 10,
+      examples: b.examples,
+      confidence: b.examples ? b.confidence / b.examples : 0,
+      accuracy: b.examples ? b.correct / b.examples : 0,
+    }))
+    .filter((b) => b.examples > 0);
   const ece = n ? bins.reduce((a, b) => a + b.examples * Math.abs(b.accuracy - b.confidence), 0) / n : 0;
   const coverage = thresholds.map((threshold) => {
     let kept = 0;
     let right = 0;
-    correct.forEach((ok, k) => { if (confidence[k] >= threshold) { kept++; if (ok) right++; } });
+    correct.forEach((ok, k) => {
+      if (confidence[k] >= threshold) {
+        kept++;
+        if (ok) right++;
+      }
+    });
     return { threshold, coverage: n ? kept / n : 0, accuracy: kept ? right / kept : 0 };
   });
   return { bins, ece, coverage };

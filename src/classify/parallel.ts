@@ -12,7 +12,10 @@ const WORKER = fileURLToPath(new URL('./train-worker.js', import.meta.url));
 const canUseWorker = fs.existsSync(WORKER);
 
 /** CpuTimes are the machine's CPU clock ticks so far, idle and in all (Linux's /proc/stat). */
-interface CpuTimes { idle: number; total: number }
+interface CpuTimes {
+  idle: number;
+  total: number;
+}
 
 function cpuTimes(): CpuTimes | undefined {
   try {
@@ -71,8 +74,14 @@ export class Helper {
   }
   run<T>(job: object): Promise<T> {
     return new Promise((resolve, reject) => {
-      const done = (m: T) => { this.w.off('error', fail); resolve(m); };
-      const fail = (err: Error) => { this.w.off('message', done); reject(err); };
+      const done = (m: T) => {
+        this.w.off('error', fail);
+        resolve(m);
+      };
+      const fail = (err: Error) => {
+        this.w.off('message', done);
+        reject(err);
+      };
       this.w.once('message', done);
       this.w.once('error', fail);
       this.w.postMessage(job);
@@ -125,8 +134,12 @@ export function takeWork(counter: Int32Array, jobs: number, work: (job: number) 
  * counters; the feature matrix is shared with the worker, not copied. The model is the same as one
  * thread would build.
  */
-export async function trainOnTwoThreads(texts: readonly string[], labels: readonly string[], o: Omit<TrainOptions, 'trainer'> = {},
-  started?: Helper): Promise<Model> {
+export async function trainOnTwoThreads(
+  texts: readonly string[],
+  labels: readonly string[],
+  o: Omit<TrainOptions, 'trainer'> = {},
+  started?: Helper,
+): Promise<Model> {
   if (!canUseWorker || texts.length < MIN_ROWS_TO_SPLIT || !(started ? started.spare() : threads(process.env, spareCores()) >= 2)) {
     started?.close();
     return trainModel(texts, labels, { ...o, trainer: LOCAL_TRAINER });
@@ -134,46 +147,69 @@ export async function trainOnTwoThreads(texts: readonly string[], labels: readon
   const helper = started ?? new Helper();
   const counter = () => new Int32Array(new SharedArrayBuffer(4));
   try {
-    return await trainModel(texts, labels, { ...o, trainer: {
-      async count(all, p) {
-        const jobs = Math.ceil(all.length / COUNT_CHUNK);
-        const next = counter();
-        const theirs = helper.run<{ job: number; x: Sparse }[]>({ kind: 'count', texts: all, features: p.features, bits: p.bits, counter: next, chunk: COUNT_CHUNK });
-        const parts: Sparse[] = [];
-        takeWork(next, jobs, (j) => { parts[j] = countMatrix(all.slice(j * COUNT_CHUNK, (j + 1) * COUNT_CHUNK), p.features, p.bits); });
-        for (const r of await theirs) parts[r.job] = r.x;
-        return concatRows(parts);
+    return await trainModel(texts, labels, {
+      ...o,
+      trainer: {
+        async count(all, p) {
+          const jobs = Math.ceil(all.length / COUNT_CHUNK);
+          const next = counter();
+          const theirs = helper.run<{ job: number; x: Sparse }[]>({
+            kind: 'count',
+            texts: all,
+            features: p.features,
+            bits: p.bits,
+            counter: next,
+            chunk: COUNT_CHUNK,
+          });
+          const parts: Sparse[] = [];
+          takeWork(next, jobs, (j) => {
+            parts[j] = countMatrix(all.slice(j * COUNT_CHUNK, (j + 1) * COUNT_CHUNK), p.features, p.bits);
+          });
+          for (const r of await theirs) parts[r.job] = r.x;
+          return concatRows(parts);
+        },
+        // Rows in chunks from a shared counter, as for hashing: each thread counts into its own array.
+        async frequencies(x, buckets) {
+          const next = counter();
+          const jobs = Math.ceil((x.ptr.length - 1) / COUNT_CHUNK);
+          const theirs = helper.run<Float32Array>({ kind: 'df', x, buckets, counter: next, chunk: COUNT_CHUNK });
+          const df = new Float32Array(buckets);
+          takeWork(next, jobs, (j) => documentFrequencies(x, df, j * COUNT_CHUNK, Math.min(x.ptr.length - 1, (j + 1) * COUNT_CHUNK)));
+          const other = await theirs;
+          for (let k = 0; k < buckets; k++) df[k] += other[k];
+          return df;
+        },
+        async weigh(x, idf, rank) {
+          const next = counter();
+          const jobs = Math.ceil((x.ptr.length - 1) / COUNT_CHUNK);
+          const [si, sr] = [shared(idf), shared(rank)];
+          const theirs = helper.run<void>({ kind: 'weigh', x, idf: si, rank: sr, counter: next, chunk: COUNT_CHUNK });
+          takeWork(next, jobs, (j) => tfidfInPlace(x, si, sr, j * COUNT_CHUNK, Math.min(x.ptr.length - 1, (j + 1) * COUNT_CHUNK)));
+          await theirs;
+        },
+        async fit(x, y, classes, p, dims, weight) {
+          const next = counter();
+          const sx: Sparse = { ptr: shared(x.ptr), idx: shared(x.idx), val: shared(x.val) };
+          const sw = weight && shared(weight);
+          const theirs = helper.run<{ c: number; w: Float32Array; bias: number }[]>({
+            kind: 'train',
+            x: sx,
+            y: shared(y),
+            weight: sw,
+            classes,
+            counter: next,
+            params: p,
+            dims,
+          });
+          const result: { w: Float32Array; bias: number }[] = [];
+          takeWork(next, classes, (c) => {
+            result[c] = trainBinary(sx, y, c, p, dims, weight);
+          });
+          for (const r of await theirs) result[r.c] = { w: r.w, bias: r.bias };
+          return result;
+        },
       },
-      // Rows in chunks from a shared counter, as for hashing: each thread counts into its own array.
-      async frequencies(x, buckets) {
-        const next = counter();
-        const jobs = Math.ceil((x.ptr.length - 1) / COUNT_CHUNK);
-        const theirs = helper.run<Float32Array>({ kind: 'df', x, buckets, counter: next, chunk: COUNT_CHUNK });
-        const df = new Float32Array(buckets);
-        takeWork(next, jobs, (j) => documentFrequencies(x, df, j * COUNT_CHUNK, Math.min(x.ptr.length - 1, (j + 1) * COUNT_CHUNK)));
-        const other = await theirs;
-        for (let k = 0; k < buckets; k++) df[k] += other[k];
-        return df;
-      },
-      async weigh(x, idf, rank) {
-        const next = counter();
-        const jobs = Math.ceil((x.ptr.length - 1) / COUNT_CHUNK);
-        const [si, sr] = [shared(idf), shared(rank)];
-        const theirs = helper.run<void>({ kind: 'weigh', x, idf: si, rank: sr, counter: next, chunk: COUNT_CHUNK });
-        takeWork(next, jobs, (j) => tfidfInPlace(x, si, sr, j * COUNT_CHUNK, Math.min(x.ptr.length - 1, (j + 1) * COUNT_CHUNK)));
-        await theirs;
-      },
-      async fit(x, y, classes, p, dims, weight) {
-        const next = counter();
-        const sx: Sparse = { ptr: shared(x.ptr), idx: shared(x.idx), val: shared(x.val) };
-        const sw = weight && shared(weight);
-        const theirs = helper.run<{ c: number; w: Float32Array; bias: number }[]>({ kind: 'train', x: sx, y: shared(y), weight: sw, classes, counter: next, params: p, dims });
-        const result: { w: Float32Array; bias: number }[] = [];
-        takeWork(next, classes, (c) => { result[c] = trainBinary(sx, y, c, p, dims, weight); });
-        for (const r of await theirs) result[r.c] = { w: r.w, bias: r.bias };
-        return result;
-      },
-    } });
+    });
   } finally {
     helper.close();
   }

@@ -17,7 +17,12 @@ const ASCII = /^[\x00-\x7f]*$/;
 export function tokenizeCased(text: string): string[] {
   const plain = plainText(text);
   if (isAscii(plain)) return plain.match(ASCII_TOKEN) ?? [];
-  return plain.normalize('NFKD').replace(/\p{M}+/gu, '').match(TOKEN) ?? [];
+  return (
+    plain
+      .normalize('NFKD')
+      .replace(/\p{M}+/gu, '')
+      .match(TOKEN) ?? []
+  );
 }
 
 /**

@@ -10,7 +10,10 @@ import { searchCommand, showCommand, statsCommand } from './read.js';
 import { printHits, printItem, printStats } from '../output/read.js';
 
 /** feedsAction runs `inkzee feeds`. */
-export async function feedsAction(ctx: Context, opts: { category?: string[]; feed?: string[]; failing?: boolean; format: 'table' | 'tsv' }): Promise<void> {
+export async function feedsAction(
+  ctx: Context,
+  opts: { category?: string[]; feed?: string[]; failing?: boolean; format: 'table' | 'tsv' },
+): Promise<void> {
   const feeds = await feedsCommand(ctx, { category: opts.category, feed: opts.feed, failing: opts.failing });
   printFeeds(ctx.out, feeds, opts.format, opts.feed !== undefined);
 }

@@ -6,19 +6,48 @@ import { printCorrections, printEval, printExplain, printLabel, printModels, pri
 import { UsageError } from '../errors.js';
 import { optionalFlag } from './flags.js';
 
-const columnsOf = (c?: string) => (c ? c.split(',').map((s) => s.trim()).filter(Boolean) : undefined);
+const columnsOf = (c?: string) =>
+  c
+    ? c
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : undefined;
 
 /** classifyTrainAction runs `inkzee classify train`. */
-export async function classifyTrainAction(ctx: Context, opts: { labels?: string; fromFolders?: boolean; depth?: string; fromTags?: boolean; minTagItems?: string; model?: string; columns?: string }): Promise<void> {
+export async function classifyTrainAction(
+  ctx: Context,
+  opts: {
+    labels?: string;
+    fromFolders?: boolean;
+    depth?: string;
+    fromTags?: boolean;
+    minTagItems?: string;
+    model?: string;
+    columns?: string;
+  },
+): Promise<void> {
   const depth = optionalFlag('--depth', opts.depth);
   const minTagItems = optionalFlag('--min-tag-items', opts.minTagItems);
-  printTrain(ctx.out, await trainCommand(ctx, {
-    labels: opts.labels, fromFolders: opts.fromFolders, depth, fromTags: opts.fromTags, minTagItems, model: opts.model ?? DEFAULT_MODEL, columns: columnsOf(opts.columns),
-  }));
+  printTrain(
+    ctx.out,
+    await trainCommand(ctx, {
+      labels: opts.labels,
+      fromFolders: opts.fromFolders,
+      depth,
+      fromTags: opts.fromTags,
+      minTagItems,
+      model: opts.model ?? DEFAULT_MODEL,
+      columns: columnsOf(opts.columns),
+    }),
+  );
 }
 
 /** classifyAction runs `inkzee classify` (label stored items) and `inkzee classify --stdin`. */
-export async function classifyAction(ctx: Context, opts: { model?: string; all?: boolean; stdin?: boolean; minConfidence?: string }): Promise<void> {
+export async function classifyAction(
+  ctx: Context,
+  opts: { model?: string; all?: boolean; stdin?: boolean; minConfidence?: string },
+): Promise<void> {
   const model = opts.model ?? DEFAULT_MODEL;
   const minConfidence = optionalFlag('--min-confidence', opts.minConfidence);
   if (opts.stdin) {

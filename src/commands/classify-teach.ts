@@ -9,7 +9,8 @@ import type { CorrectionsResult, ExplainResult, TeachResult } from '../results.j
 
 function itemId(s: string): number {
   const id = Number(s);
-  if (!/^\d+$/.test(s.trim()) || !Number.isSafeInteger(id) || id < 1) throw new UsageError(`item ${shownValue(s)}: give the item's id, a whole number from \`inkzee items\``);
+  if (!/^\d+$/.test(s.trim()) || !Number.isSafeInteger(id) || id < 1)
+    throw new UsageError(`item ${shownValue(s)}: give the item's id, a whole number from \`inkzee items\``);
   return id;
 }
 
@@ -37,11 +38,19 @@ export async function teachCommand(ctx: Context, item: string, label: string, o:
   const id = itemId(item);
   const model = await loadModel(ctx, o.model);
   const known = model.labels.find((l) => l === label) ?? model.labels.find((l) => l.toLowerCase() === label.trim().toLowerCase());
-  if (!known) throw new InputError(`label "${label}"`, `model "${o.model}" does not know it (labels: ${model.labels.join(', ')})`, 'bad-labels');
+  if (!known)
+    throw new InputError(`label "${label}"`, `model "${o.model}" does not know it (labels: ${model.labels.join(', ')})`, 'bad-labels');
   const db = await ctx.store();
   const row = await storedItem(ctx, o.model, id);
   const was = row.label ?? predict(model, [itemText(row)])[0].label;
-  await db.saveCorrection({ itemId: id, model: o.model, label: known, was, source: (await db.modelSource(o.model))!, createdAt: ctx.now().toISOString() });
+  await db.saveCorrection({
+    itemId: id,
+    model: o.model,
+    label: known,
+    was,
+    source: (await db.modelSource(o.model))!,
+    createdAt: ctx.now().toISOString(),
+  });
   return { model: o.model, item: id, title: row.title, label: known, was, corrections: await db.countCorrections(o.model) };
 }
 
@@ -55,7 +64,12 @@ export async function correctionsCommand(ctx: Context, o: { model?: string; remo
   const id = itemId(o.remove);
   const modelName = o.model ?? DEFAULT_MODEL;
   const label = (await db.correctedLabels(modelName, [id])).get(id);
-  if (label === undefined || !(await db.removeCorrection(modelName, id))) throw new InputError(`item ${id}`, `no correction for model "${modelName}" (\`inkzee classify corrections\` lists them)`, 'no-correction');
+  if (label === undefined || !(await db.removeCorrection(modelName, id)))
+    throw new InputError(
+      `item ${id}`,
+      `no correction for model "${modelName}" (\`inkzee classify corrections\` lists them)`,
+      'no-correction',
+    );
   let now: string | null = null;
   const row = await db.itemForLabel(modelName, id);
   if (row && (await db.modelSource(modelName)) !== undefined) {

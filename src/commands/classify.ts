@@ -45,13 +45,22 @@ const CORRECTION_WEIGHT = 10;
 const CORRECTION_COPIES = 10;
 
 async function examplesFor(ctx: Context, o: TrainOptions): Promise<{ ex: Examples & { ids?: number[] }; source: string }> {
-  if ([o.labels, o.fromFolders, o.fromTags].filter(Boolean).length !== 1) throw new UsageError('classify train: give exactly one of --labels FILE, --from-folders and --from-tags');
+  if ([o.labels, o.fromFolders, o.fromTags].filter(Boolean).length !== 1)
+    throw new UsageError('classify train: give exactly one of --labels FILE, --from-folders and --from-tags');
   if (o.fromTags) {
     const min = o.minTagItems ?? 10;
     if (!Number.isInteger(min) || min < 1) throw new UsageError(`--min-tag-items ${o.minTagItems}: must be a whole number from 1`);
     const rows = await (await ctx.store()).tagExamples(min);
-    if (new Set(rows.map((r) => r.category)).size < 2) throw new InputError('tags', `fewer than two tags are used by ${min} or more stored items (lower --min-tag-items, or crawl more)`, 'bad-labels');
-    return { ex: { texts: rows.map(itemText), labels: rows.map((r) => r.category), ids: rows.map((r) => r.id) }, source: `tags:min=${min}` };
+    if (new Set(rows.map((r) => r.category)).size < 2)
+      throw new InputError(
+        'tags',
+        `fewer than two tags are used by ${min} or more stored items (lower --min-tag-items, or crawl more)`,
+        'bad-labels',
+      );
+    return {
+      ex: { texts: rows.map(itemText), labels: rows.map((r) => r.category), ids: rows.map((r) => r.id) },
+      source: `tags:min=${min}`,
+    };
   }
   if (o.labels) {
     const name = displayName(o.labels);
@@ -60,8 +69,16 @@ async function examplesFor(ctx: Context, o: TrainOptions): Promise<{ ex: Example
   const depth = o.depth ?? 1;
   if (!Number.isInteger(depth) || depth < 1) throw new UsageError(`--depth ${o.depth}: must be a whole number from 1`);
   const rows = await (await ctx.store()).folderExamples(depth);
-  if (rows.length === 0) throw new InputError('folders', 'no stored items in feeds that are filed in a folder (import an OPML with folders, then crawl)', 'bad-labels');
-  return { ex: { texts: rows.map(itemText), labels: rows.map((r) => r.category), ids: rows.map((r) => r.id) }, source: `folders:depth=${depth}` };
+  if (rows.length === 0)
+    throw new InputError(
+      'folders',
+      'no stored items in feeds that are filed in a folder (import an OPML with folders, then crawl)',
+      'bad-labels',
+    );
+  return {
+    ex: { texts: rows.map(itemText), labels: rows.map((r) => r.category), ids: rows.map((r) => r.id) },
+    source: `folders:depth=${depth}`,
+  };
 }
 
 /**
@@ -69,7 +86,12 @@ async function examplesFor(ctx: Context, o: TrainOptions): Promise<{ ex: Example
  * already among them (trained from folders) takes the corrected label, any other is added, and
  * partial copies follow; each counts CORRECTION_WEIGHT times.
  */
-async function withCorrections(ctx: Context, model: string, source: string, ex: Examples & { ids?: number[] }): Promise<{ ex: Examples; weight?: Float32Array; used: number; examples: number }> {
+async function withCorrections(
+  ctx: Context,
+  model: string,
+  source: string,
+  ex: Examples & { ids?: number[] },
+): Promise<{ ex: Examples; weight?: Float32Array; used: number; examples: number }> {
   const fixes = await (await ctx.store()).correctionExamples(model, source);
   if (fixes.length === 0) return { ex, used: 0, examples: ex.texts.length };
   const at = new Map((ex.ids ?? []).map((id, k) => [id, k]));
@@ -78,11 +100,22 @@ async function withCorrections(ctx: Context, model: string, source: string, ex: 
   const heavy: number[] = [];
   for (const f of fixes) {
     const k = at.get(f.id);
-    if (k === undefined) { heavy.push(texts.length); texts.push(itemText(f)); labels.push(f.label); } else { labels[k] = f.label; heavy.push(k); }
+    if (k === undefined) {
+      heavy.push(texts.length);
+      texts.push(itemText(f));
+      labels.push(f.label);
+    } else {
+      labels[k] = f.label;
+      heavy.push(k);
+    }
   }
   const examples = texts.length; // the copies that follow are not examples of their own
   for (const f of fixes) {
-    for (const t of partialCopies(itemText(f), CORRECTION_COPIES, f.id)) { heavy.push(texts.length); texts.push(t); labels.push(f.label); }
+    for (const t of partialCopies(itemText(f), CORRECTION_COPIES, f.id)) {
+      heavy.push(texts.length);
+      texts.push(t);
+      labels.push(f.label);
+    }
   }
   const weight = new Float32Array(texts.length).fill(1);
   for (const k of heavy) weight[k] = CORRECTION_WEIGHT;
@@ -97,9 +130,13 @@ async function learn(ctx: Context, o: TrainOptions, helper?: Helper) {
   for (const l of ex.labels.slice(0, examples)) perLabel[l] = (perLabel[l] ?? 0) + 1;
   const names = Object.keys(perLabel);
   if (names.length < 2) {
-    throw new InputError(source.replace(/^\w+:/, ''), `only one label ("${names[0]}") in ${examples} examples; a classifier needs at least two`, 'bad-labels');
+    throw new InputError(
+      source.replace(/^\w+:/, ''),
+      `only one label ("${names[0]}") in ${examples} examples; a classifier needs at least two`,
+      'bad-labels',
+    );
   }
-  const model = { ...await trainOnTwoThreads(ex.texts, ex.labels, { weight }, helper), trainSize: examples };
+  const model = { ...(await trainOnTwoThreads(ex.texts, ex.labels, { weight }, helper)), trainSize: examples };
   return { model, source, examples, used, perLabel };
 }
 
@@ -119,9 +156,27 @@ export async function trainCommand(ctx: Context, o: TrainOptions): Promise<Train
   }
   const { model, source } = r;
   const blob = serializeModel(model);
-  await (await ctx.store()).saveModel({ name: o.model, format: MODEL_FORMAT, labels: model.labels, trainSize: model.trainSize, source,
-    createdAt: ctx.now().toISOString(), params: model.params, blob });
-  return { model: o.model, source, examples: r.examples, corrections: r.used, perLabel: r.perLabel, seconds: (Date.now() - started) / 1000, bytes: blob.length };
+  await (
+    await ctx.store()
+  ).saveModel({
+    name: o.model,
+    format: MODEL_FORMAT,
+    labels: model.labels,
+    trainSize: model.trainSize,
+    source,
+    createdAt: ctx.now().toISOString(),
+    params: model.params,
+    blob,
+  });
+  return {
+    model: o.model,
+    source,
+    examples: r.examples,
+    corrections: r.used,
+    perLabel: r.perLabel,
+    seconds: (Date.now() - started) / 1000,
+    bytes: blob.length,
+  };
 }
 
 /** loadModel reads a stored model by name, with a clear error when it does not exist. */
@@ -130,7 +185,11 @@ export async function loadModel(ctx: Context, name: string): Promise<Model> {
   const blob = await store.loadModelBlob(name);
   if (!blob) {
     const known = (await store.listModels()).map((m) => m.name);
-    throw new InputError(`model "${name}"`, `no such model (${known.length ? `have: ${known.join(', ')}` : 'train one with `inkzee classify train`'})`, 'no-model');
+    throw new InputError(
+      `model "${name}"`,
+      `no such model (${known.length ? `have: ${known.join(', ')}` : 'train one with `inkzee classify train`'})`,
+      'no-model',
+    );
   }
   return deserializeModel(blob);
 }
@@ -161,12 +220,19 @@ export async function labelCommand(ctx: Context, o: { model: string; all?: boole
     const rows = await db.itemsToLabel(o.model, !!o.all, after, LABEL_BATCH);
     if (rows.length === 0) break;
     const preds = await predictMany(model, rows.map(itemText));
-    const taught = await db.correctedLabels(o.model, rows.map((r) => r.id));
+    const taught = await db.correctedLabels(
+      o.model,
+      rows.map((r) => r.id),
+    );
     const sure: { id: number; label: string; confidence: number }[] = [];
     const unsure: number[] = [];
     rows.forEach((r, k) => {
       const label = taught.get(r.id);
-      if (label !== undefined) { sure.push({ id: r.id, label, confidence: 1 }); result.taught++; } else if (preds[k].confidence >= min) sure.push({ id: r.id, ...preds[k] }); else unsure.push(r.id);
+      if (label !== undefined) {
+        sure.push({ id: r.id, label, confidence: 1 });
+        result.taught++;
+      } else if (preds[k].confidence >= min) sure.push({ id: r.id, ...preds[k] });
+      else unsure.push(r.id);
     });
     await db.saveLabels(o.model, sure, now);
     await db.forgetLabels(o.model, unsure);
@@ -186,8 +252,19 @@ export async function evalCommand(ctx: Context, file: string, o: { model: string
   const ex = readExamples(await readInput(file), name, o.columns);
   checkKnownLabels(name, o.model, model.labels, ex.labels);
   const preds = await predictMany(model, ex.texts);
-  const calibration = calibrate(preds.map((p, k) => p.label === ex.labels[k]), preds.map((p) => p.confidence));
-  return { model: o.model, source: name, ...evaluate(ex.labels, preds.map((p) => p.label)), calibration };
+  const calibration = calibrate(
+    preds.map((p, k) => p.label === ex.labels[k]),
+    preds.map((p) => p.confidence),
+  );
+  return {
+    model: o.model,
+    source: name,
+    ...evaluate(
+      ex.labels,
+      preds.map((p) => p.label),
+    ),
+    calibration,
+  };
 }
 
 /**
@@ -202,7 +279,11 @@ function checkKnownLabels(source: string, modelName: string, known: readonly str
   if (unknown.size === 0) return;
   const list = (names: string[]) => names.slice(0, 10).join(', ') + (names.length > 10 ? `, and ${names.length - 10} more` : '');
   const rows = [...unknown].sort((a, b) => b[1] - a[1]).map(([l, n]) => `${JSON.stringify(l)} (${n} row${n === 1 ? '' : 's'})`);
-  throw new InputError(source, `labels model "${modelName}" does not know: ${list(rows)}; it knows ${list(known.map((l) => JSON.stringify(l)))}`, 'bad-labels');
+  throw new InputError(
+    source,
+    `labels model "${modelName}" does not know: ${list(rows)}; it knows ${list(known.map((l) => JSON.stringify(l)))}`,
+    'bad-labels',
+  );
 }
 
 /** modelsCommand lists stored models. */
@@ -216,18 +297,35 @@ export async function modelsCommand(ctx: Context): Promise<StoredModel[]> {
  * the label is null and the best guess is in "guess", so a pipe that routes by label never acts
  * on a guess.
  */
-export async function stdinCommand(ctx: Context, o: { model: string; minConfidence?: number }, emit: (obj: object) => void, input: NodeJS.ReadableStream = process.stdin): Promise<number> {
+export async function stdinCommand(
+  ctx: Context,
+  o: { model: string; minConfidence?: number },
+  emit: (obj: object) => void,
+  input: NodeJS.ReadableStream = process.stdin,
+): Promise<number> {
   const min = checkMinConfidence(o.minConfidence);
   const model = await loadModel(ctx, o.model);
   let batch: Record<string, unknown>[] = [];
   let n = 0;
   let line = 0;
   const flush = async () => {
-    const preds: Prediction[] = await predictMany(model, batch.map((b) => itemText({
-      title: typeof b.title === 'string' ? b.title : null, summary: typeof b.summary === 'string' ? b.summary : (typeof b.description === 'string' ? b.description : null),
-      content: typeof b.content === 'string' ? b.content : (typeof b.text === 'string' ? b.text : null) })));
-    batch.forEach((b, k) => emit(preds[k].confidence >= min ? { ...b, label: preds[k].label, confidence: preds[k].confidence }
-      : { ...b, label: null, guess: preds[k].label, confidence: preds[k].confidence }));
+    const preds: Prediction[] = await predictMany(
+      model,
+      batch.map((b) =>
+        itemText({
+          title: typeof b.title === 'string' ? b.title : null,
+          summary: typeof b.summary === 'string' ? b.summary : typeof b.description === 'string' ? b.description : null,
+          content: typeof b.content === 'string' ? b.content : typeof b.text === 'string' ? b.text : null,
+        }),
+      ),
+    );
+    batch.forEach((b, k) =>
+      emit(
+        preds[k].confidence >= min
+          ? { ...b, label: preds[k].label, confidence: preds[k].confidence }
+          : { ...b, label: null, guess: preds[k].label, confidence: preds[k].confidence },
+      ),
+    );
     n += batch.length;
     batch = [];
   };
@@ -235,7 +333,11 @@ export async function stdinCommand(ctx: Context, o: { model: string; minConfiden
     line++;
     if (!text.trim()) continue;
     let o: unknown;
-    try { o = JSON.parse(text); } catch { throw new InputError('stdin', `line ${line}: not valid JSON`, 'bad-input'); }
+    try {
+      o = JSON.parse(text);
+    } catch {
+      throw new InputError('stdin', `line ${line}: not valid JSON`, 'bad-input');
+    }
     if (!o || typeof o !== 'object' || Array.isArray(o)) throw new InputError('stdin', `line ${line}: not a JSON object`, 'bad-input');
     batch.push(o as Record<string, unknown>);
     if (batch.length >= 1000) await flush();

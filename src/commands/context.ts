@@ -16,10 +16,18 @@ export interface Context {
 }
 
 /** createContext builds the Context for one CLI invocation. */
-export function createContext(cfg: Config, out: Output, now: () => Date = () => new Date(), signal: AbortSignal = new AbortController().signal): Context {
+export function createContext(
+  cfg: Config,
+  out: Output,
+  now: () => Date = () => new Date(),
+  signal: AbortSignal = new AbortController().signal,
+): Context {
   let opening: Promise<Store> | undefined;
   return {
-    cfg, out, now, signal,
+    cfg,
+    out,
+    now,
+    signal,
     // The store's modules (SQLite, its migrations) load on first use: --help, --version and usage
     // errors never pay for them.
     store: () => (opening ??= import('../store/open.js').then((m) => m.openStoreAt(cfg.dbPath))),
@@ -27,7 +35,10 @@ export function createContext(cfg: Config, out: Output, now: () => Date = () => 
       const s = opening;
       opening = undefined;
       // A store that failed to open has nothing to close.
-      await s?.then((store) => store.close(), () => {});
+      await s?.then(
+        (store) => store.close(),
+        () => {},
+      );
     },
   };
 }

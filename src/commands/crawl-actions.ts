@@ -12,27 +12,51 @@ import { printImport } from '../output/render.js';
 import { crawlListener, printCrawlSummary } from '../output/progress.js';
 import type { CrawlSummary } from '../results.js';
 
-type CrawlFlags = { concurrency: string; perHost: string; timeout: string; maxSize: string; wait?: boolean;
-  denyPrivateNetworks?: boolean; allowPrivateNetworks?: boolean };
+type CrawlFlags = {
+  concurrency: string;
+  perHost: string;
+  timeout: string;
+  maxSize: string;
+  wait?: boolean;
+  denyPrivateNetworks?: boolean;
+  allowPrivateNetworks?: boolean;
+};
 
 /** crawlOptions reads the crawl flags; `denyByDefault` is what neither private-network flag means (a service's worker denies). */
 function crawlOptions(f: CrawlFlags, denyByDefault = false): CrawlOptions & { wait?: boolean } {
-  return { concurrency: numericFlag('--concurrency', f.concurrency), perHost: numericFlag('--per-host', f.perHost),
-    timeout: numericFlag('--timeout', f.timeout), maxSize: numericFlag('--max-size', f.maxSize), wait: f.wait,
-    denyPrivateNetworks: f.allowPrivateNetworks ? false : f.denyPrivateNetworks ?? denyByDefault };
+  return {
+    concurrency: numericFlag('--concurrency', f.concurrency),
+    perHost: numericFlag('--per-host', f.perHost),
+    timeout: numericFlag('--timeout', f.timeout),
+    maxSize: numericFlag('--max-size', f.maxSize),
+    wait: f.wait,
+    denyPrivateNetworks: f.allowPrivateNetworks ? false : (f.denyPrivateNetworks ?? denyByDefault),
+  };
 }
 
 /** finishCrawl prints the summary and turns failures and interruptions into exit codes. */
 function finishCrawl(ctx: Context, s: CrawlSummary, failures: FeedResult[]): void {
   printCrawlSummary(ctx.out, s, failures);
-  if (ctx.signal.aborted) throw new InterruptedError(`interrupted: ${s.feeds - s.interrupted} of ${s.feeds} feeds crawled and stored; \`inkzee refresh\` finishes the rest`);
+  if (ctx.signal.aborted)
+    throw new InterruptedError(
+      `interrupted: ${s.feeds - s.interrupted} of ${s.feeds} feeds crawled and stored; \`inkzee refresh\` finishes the rest`,
+    );
   if (s.failed) throw new PartialFailure(`${s.failed} of ${s.feeds} feeds failed (\`inkzee feeds --failing\` lists them)`);
 }
 
 function listenWithFailures(ctx: Context) {
   const failures: FeedResult[] = [];
   const base = crawlListener(ctx.out);
-  return { failures, listen: { ...base, feed: (r: FeedResult) => { if (r.outcome === 'failed') failures.push(r); base.feed(r); } } };
+  return {
+    failures,
+    listen: {
+      ...base,
+      feed: (r: FeedResult) => {
+        if (r.outcome === 'failed') failures.push(r);
+        base.feed(r);
+      },
+    },
+  };
 }
 
 /** importAction runs `inkzee import FILE`: store the subscriptions, then crawl the new ones. */
@@ -51,13 +75,20 @@ export async function refreshAction(ctx: Context, opts: CrawlFlags & Omit<Refres
   const summary = await refreshCommand(ctx, { ...crawlOptions(opts), feed: opts.feed, category: opts.category, force: opts.force }, listen);
   finishCrawl(ctx, summary, failures);
   // A feed asked for by name that another crawler took meanwhile was not fetched: say so.
-  if (opts.feed !== undefined && summary.leftToOthers) throw new LockedError(`feed ${[opts.feed].flat().join(', ')}: another crawler took its host meanwhile; run again`);
+  if (opts.feed !== undefined && summary.leftToOthers)
+    throw new LockedError(`feed ${[opts.feed].flat().join(', ')}: another crawler took its host meanwhile; run again`);
 }
 
 /** workerAction runs `inkzee worker`: crawl round after round; SIGTERM stops it cleanly (exit 0). */
 export async function workerAction(ctx: Context, opts: CrawlFlags & { interval: string; exitWhenIdle?: boolean }): Promise<void> {
   const listen = crawlListener(ctx.out);
-  const total = await workerCommand(ctx, { ...crawlOptions(opts, true), interval: numericFlag('--interval', opts.interval), exitWhenIdle: opts.exitWhenIdle },
-    (s) => { if (!ctx.cfg.json) printCrawlSummary(ctx.out, s, []); }, listen);
+  const total = await workerCommand(
+    ctx,
+    { ...crawlOptions(opts, true), interval: numericFlag('--interval', opts.interval), exitWhenIdle: opts.exitWhenIdle },
+    (s) => {
+      if (!ctx.cfg.json) printCrawlSummary(ctx.out, s, []);
+    },
+    listen,
+  );
   if (ctx.cfg.json) ctx.out.record({ type: 'summary', ...total });
 }

@@ -37,7 +37,8 @@ export function checkCrawlOptions(o: CrawlOptions): CrawlOptions {
   // The CLI parses these with the same specs (flags.ts); this guards other callers, naming the value.
   const check = (flag: NumericFlag, v: number) => {
     const spec: NumberSpec = NUMERIC_FLAGS[flag];
-    const ok = Number.isFinite(v) && (!spec.whole || Number.isInteger(v)) && v <= spec.max && (spec.aboveMin ? v > spec.min : v >= spec.min);
+    const ok =
+      Number.isFinite(v) && (!spec.whole || Number.isInteger(v)) && v <= spec.max && (spec.aboveMin ? v > spec.min : v >= spec.min);
     if (!ok) throw new UsageError(`${flag} ${String(v)}: must be ${describeSpec(spec)}`);
   };
   check('--concurrency', o.concurrency);
@@ -49,12 +50,38 @@ export function checkCrawlOptions(o: CrawlOptions): CrawlOptions {
 
 /** emptySummary is the CrawlSummary of a crawl that did nothing yet. */
 export function emptySummary(): CrawlSummary {
-  return { feeds: 0, updated: 0, unchanged: 0, notModified: 0, failed: 0, disabled: 0, moved: 0, interrupted: 0, leftToOthers: 0, lostLeases: 0, newItems: 0, updatedItems: 0, seconds: 0 };
+  return {
+    feeds: 0,
+    updated: 0,
+    unchanged: 0,
+    notModified: 0,
+    failed: 0,
+    disabled: 0,
+    moved: 0,
+    interrupted: 0,
+    leftToOthers: 0,
+    lostLeases: 0,
+    newItems: 0,
+    updatedItems: 0,
+    seconds: 0,
+  };
 }
 
 /** notCrawled is the result of a feed the crawl was handed but never started (stopped first). */
 export function notCrawled(feed: Feed): FeedResult {
-  return { feedId: feed.id, url: feed.url, outcome: 'interrupted', status: null, added: 0, updated: 0, error: null, movedTo: null, mergedInto: null, disabled: false, ms: 0 };
+  return {
+    feedId: feed.id,
+    url: feed.url,
+    outcome: 'interrupted',
+    status: null,
+    added: 0,
+    updated: 0,
+    error: null,
+    movedTo: null,
+    mergedInto: null,
+    disabled: false,
+    ms: 0,
+  };
 }
 
 /** tally adds one feed's result to a summary: the summary is the sum of the feed events, nothing else. */
@@ -77,12 +104,22 @@ function tally(sum: CrawlSummary, r: FeedResult): void {
  * to the pool (listed, or claimed from the supply) gets exactly one event: those the pool dropped
  * before starting them are reported `interrupted` once it returns, and the summary counts events.
  */
-export async function crawlFeeds(ctx: Context, feeds: readonly Feed[], o: CrawlOptions, listen: CrawlListener, supply?: ClaimingSupply): Promise<CrawlSummary> {
+export async function crawlFeeds(
+  ctx: Context,
+  feeds: readonly Feed[],
+  o: CrawlOptions,
+  listen: CrawlListener,
+  supply?: ClaimingSupply,
+): Promise<CrawlSummary> {
   const { signal } = ctx;
   const started = Date.now();
   const fetcher = new Fetcher({
-    userAgent: USER_AGENT, timeoutMs: o.timeout * 1000, maxBodyBytes: Math.round(o.maxSize * 1024 * 1024),
-    concurrency: o.concurrency, perHost: o.perHost, denyPrivateNetworks: o.denyPrivateNetworks,
+    userAgent: USER_AGENT,
+    timeoutMs: o.timeout * 1000,
+    maxBodyBytes: Math.round(o.maxSize * 1024 * 1024),
+    concurrency: o.concurrency,
+    perHost: o.perHost,
+    denyPrivateNetworks: o.denyPrivateNetworks,
   });
   const sum = emptySummary();
   const pool = new ParsePool(parsePoolFor(supply ? Infinity : feeds.length));
@@ -114,7 +151,12 @@ export async function crawlFeeds(ctx: Context, feeds: readonly Feed[], o: CrawlO
   };
   listen.start(supply ? supply.expected : feeds.length);
   try {
-    await crawlAll(feeds, { concurrency: o.concurrency, perHost: o.perHost, signal, hooks: fetcher, supply: handing }, (f) => refreshFeed(f, deps), report);
+    await crawlAll(
+      feeds,
+      { concurrency: o.concurrency, perHost: o.perHost, signal, hooks: fetcher, supply: handing },
+      (f) => refreshFeed(f, deps),
+      report,
+    );
     // Queued feeds the pool dropped when the crawl was stopped, and a claim answered too late.
     for (const f of [...unreported.values()]) report(notCrawled(f));
   } finally {

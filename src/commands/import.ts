@@ -15,7 +15,13 @@ export async function importSubscriptions(ctx: Context, file: string): Promise<I
   const list = readOpml(bytes, name);
   const res = await (await ctx.store()).addSubscriptions(list.subscriptions, ctx.now().toISOString());
   return {
-    source: name, title: list.title, found: list.subscriptions.length, added: res.added.length,
-    present: res.present, duplicates: list.duplicates, skipped: list.skipped, addedIds: res.added.map((f) => f.id),
+    source: name,
+    title: list.title,
+    found: list.subscriptions.length,
+    added: res.added.length,
+    present: res.present,
+    duplicates: list.duplicates,
+    skipped: list.skipped,
+    addedIds: res.added.map((f) => f.id),
   };
 }

@@ -26,7 +26,9 @@ export interface ItemFlags {
 export function itemFilter(ctx: Context, f: ItemFlags): ItemFilter {
   const now = ctx.now();
   return {
-    feed: f.feed, category: f.category, label: f.label,
+    feed: f.feed,
+    category: f.category,
+    label: f.label,
     since: f.since !== undefined ? parseWhen('--since', f.since, now) : undefined,
     until: f.until !== undefined ? parseWhen('--until', f.until, now) : undefined,
     limit: optionalFlag('--limit', f.limit),

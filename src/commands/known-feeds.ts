@@ -8,7 +8,8 @@ export async function knownFeeds(store: Store, given: string | readonly string[]
   const names = [given].flat();
   // One look-up per name: a URL may name a feed by a URL it had before a move (feed_urls).
   for (const name of names) {
-    if ((await store.listFeeds({ feed: name })).length === 0) throw new InputError(`feed ${name}`, 'no such feed (give an id or URL from `inkzee feeds`)', 'no-feed');
+    if ((await store.listFeeds({ feed: name })).length === 0)
+      throw new InputError(`feed ${name}`, 'no such feed (give an id or URL from `inkzee feeds`)', 'no-feed');
   }
   return store.listFeeds({ feed: names });
 }

@@ -28,8 +28,13 @@ async function select(store: Store, o: RefreshOptions): Promise<Selection> {
   const inside = o.category !== undefined ? await store.listFeeds({ category: o.category, feed: o.feed }) : named;
   if (o.category !== undefined && inside!.length === 0) {
     const given = [o.feed ?? []].flat();
-    throw new InputError([o.category].flat().join(', '), !named ? 'no feeds in this category'
-      : `${given.length === 1 ? `feed ${given[0]} is not` : `none of the feeds ${given.join(', ')} is`} in this category; nothing to crawl`, 'no-feed');
+    throw new InputError(
+      [o.category].flat().join(', '),
+      !named
+        ? 'no feeds in this category'
+        : `${given.length === 1 ? `feed ${given[0]} is not` : `none of the feeds ${given.join(', ')} is`} in this category; nothing to crawl`,
+      'no-feed',
+    );
   }
   // Named feeds are crawled now, even if disabled or backing off.
   if (named) return { ids: inside!.map((f) => f.id), force: true, includeDisabled: true };
@@ -43,7 +48,12 @@ async function select(store: Store, o: RefreshOptions): Promise<Selection> {
  * share the work. A claiming run never takes a feed it fetched itself again (a fetched feed sets
  * no next check, so it would be due again at once) and leaves hosts other crawlers hold to them.
  */
-async function crawlSelected(ctx: Context, o: CrawlOptions & { wait?: boolean; named?: string }, pick: (store: Store) => Promise<Selection | null>, listen: CrawlListener): Promise<CrawlSummary> {
+async function crawlSelected(
+  ctx: Context,
+  o: CrawlOptions & { wait?: boolean; named?: string },
+  pick: (store: Store) => Promise<Selection | null>,
+  listen: CrawlListener,
+): Promise<CrawlSummary> {
   checkCrawlOptions(o);
   const store = await ctx.store();
   if (store.coordination === 'lease') {
@@ -67,7 +77,12 @@ async function crawlSelected(ctx: Context, o: CrawlOptions & { wait?: boolean; n
 
 /** refreshCommand crawls the feeds that are due. */
 export function refreshCommand(ctx: Context, o: RefreshOptions, listen: CrawlListener): Promise<CrawlSummary> {
-  return crawlSelected(ctx, { ...o, named: o.feed === undefined ? undefined : `feed ${[o.feed].flat().join(', ')}` }, (store) => select(store, o), listen);
+  return crawlSelected(
+    ctx,
+    { ...o, named: o.feed === undefined ? undefined : `feed ${[o.feed].flat().join(', ')}` },
+    (store) => select(store, o),
+    listen,
+  );
 }
 
 /** crawlNew crawls the feeds an import just added (import's second step). */

@@ -25,7 +25,13 @@ export function leaseMsFor(timeoutSec: number): number {
  * other crawlers hold are theirs, counted in the summary's leftToOthers); the leases it still
  * holds when it stops are released.
  */
-export async function leasedCrawl(ctx: Context, store: Store, o: CrawlOptions, listen: CrawlListener, due: () => DueFilter): Promise<CrawlSummary> {
+export async function leasedCrawl(
+  ctx: Context,
+  store: Store,
+  o: CrawlOptions,
+  listen: CrawlListener,
+  due: () => DueFilter,
+): Promise<CrawlSummary> {
   // Claims stay small and come only when a slot would idle (no reserve): hosts held in a queue
   // are hosts other workers cannot crawl. A claim is one statement, quick beside a fetch.
   const maxHosts = Math.max(1, Math.ceil(o.concurrency / o.perHost / 2));
@@ -38,7 +44,8 @@ export async function leasedCrawl(ctx: Context, store: Store, o: CrawlOptions, l
     await leases.close();
   }
   // A summary that looks complete must be: what was due but held by others is said so.
-  if (!ctx.signal.aborted) s.leftToOthers = (await store.leasedElsewhere({ ...due(), worker: leases.worker })).reduce((n, h) => n + h.feeds, 0);
+  if (!ctx.signal.aborted)
+    s.leftToOthers = (await store.leasedElsewhere({ ...due(), worker: leases.worker })).reduce((n, h) => n + h.feeds, 0);
   return s;
 }
 
@@ -55,7 +62,8 @@ export async function waitForLeases(ctx: Context, store: Store, due: () => DueFi
     if (held.length === 0) return;
     const last = held[held.length - 1]; // the lease that ends last
     const why = `${what}: its host ${last.host} is being crawled by ${last.worker} until ${last.until}`;
-    if (first !== undefined && last.until > first && !wait) throw new LockedError(`${why} (its lease was renewed: that crawler is alive; --wait waits for it)`);
+    if (first !== undefined && last.until > first && !wait)
+      throw new LockedError(`${why} (its lease was renewed: that crawler is alive; --wait waits for it)`);
     first ??= last.until;
     ctx.out.warn(`${why}; waiting for that lease to end`);
     await sleep(last.leftMs + LEASE_END_SLACK_MS, ctx.signal);
@@ -80,11 +88,16 @@ const IDLE_POLL_MS = 30_000;
 // Look again this long after a lease should have ended (the database's clock decides).
 const LEASE_END_SLACK_MS = 250;
 
-const sleep = (ms: number, signal: AbortSignal) => new Promise<void>((resolve) => {
-  const t = setTimeout(done, ms);
-  function done() { clearTimeout(t); signal.removeEventListener('abort', done); resolve(); }
-  signal.addEventListener('abort', done, { once: true });
-});
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
 
 const add = (a: CrawlSummary, b: CrawlSummary): CrawlSummary => {
   const out = { ...a };
@@ -98,7 +111,12 @@ const add = (a: CrawlSummary, b: CrawlSummary): CrawlSummary => {
  * and returns the totals. On a store crawled by one process at a time (SQLite) the worker holds
  * the run lock for its whole life.
  */
-export async function workerCommand(ctx: Context, o: WorkerOptions, round: (s: CrawlSummary) => void, listen: CrawlListener): Promise<CrawlSummary> {
+export async function workerCommand(
+  ctx: Context,
+  o: WorkerOptions,
+  round: (s: CrawlSummary) => void,
+  listen: CrawlListener,
+): Promise<CrawlSummary> {
   checkCrawlOptions(o);
   const spec = NUMERIC_FLAGS['--interval']; // the CLI parsed it so already; this guards other callers
   if (!(o.interval > spec.min && o.interval <= spec.max)) throw new UsageError(`--interval ${o.interval}: must be ${describeSpec(spec)}`);

@@ -69,8 +69,15 @@ export interface PoolSettings {
  * and their hosts told done, an answer under way is awaited and dropped too. A bug in `work` or
  * `onResult`, or a supply that fails, stops the crawl the same way, then crawlAll throws it.
  */
-export async function crawlAll<R>(feeds: readonly Feed[], s: PoolSettings, work: (feed: Feed) => Promise<R>, onResult: (r: R) => void): Promise<void> {
-  const C = s.concurrency, P = s.perHost, supply = s.supply;
+export async function crawlAll<R>(
+  feeds: readonly Feed[],
+  s: PoolSettings,
+  work: (feed: Feed) => Promise<R>,
+  onResult: (r: R) => void,
+): Promise<void> {
+  const C = s.concurrency,
+    P = s.perHost,
+    supply = s.supply;
   const reserve = Math.min(C, Math.max(0, supply?.reserve ?? C));
   const hosts = new Map<string, HostQueue>();
   const queueOf = (key: string) => {
@@ -79,12 +86,15 @@ export async function crawlAll<R>(feeds: readonly Feed[], s: PoolSettings, work:
     return h;
   };
   // A host is forgotten once it holds nothing, so the pool of a worker that never ends stays small.
-  const forget = (h: HostQueue) => { if (!h.feeds && !h.active) hosts.delete(h.key); };
+  const forget = (h: HostQueue) => {
+    if (!h.feeds && !h.active) hosts.delete(h.key);
+  };
   const ready = new ReadyHosts();
   let startable = 0; // feeds that could start now: the sum over hosts of min(queued, free host slots)
   let queued = 0;
   const offer = (h: HostQueue) => {
-    const n = h.positions.length - h.head, c = Math.min(n, Math.max(0, P - h.active));
+    const n = h.positions.length - h.head,
+      c = Math.min(n, Math.max(0, P - h.active));
     startable += c - h.counted;
     h.counted = c;
     if (!h.inHeap && h.active < P && n) ready.push(h);
@@ -92,18 +102,32 @@ export async function crawlAll<R>(feeds: readonly Feed[], s: PoolSettings, work:
 
   // Per position (arrival order), from `base` on: the feed, its host, and its state. The front is
   // cut off once every feed in it has ended, so a pool that is fed for weeks stays small.
-  const BEGUN = 1, HOLDING = 2, ENDED = 4; // HOLDING: the feed holds a network slot
-  let feedAt: Feed[] = [], hostAt: HostQueue[] = [], state = new Uint8Array(64);
-  let base = 0, total = 0, cut = 0; // feeds before `cut` have all ended
+  const BEGUN = 1,
+    HOLDING = 2,
+    ENDED = 4; // HOLDING: the feed holds a network slot
+  let feedAt: Feed[] = [],
+    hostAt: HostQueue[] = [],
+    state = new Uint8Array(64);
+  let base = 0,
+    total = 0,
+    cut = 0; // feeds before `cut` have all ended
   const lookahead = 4 * C;
   let announced = 0; // feeds before this position were announced, or started unannounced
   const announce = (upTo: number) => {
-    for (; s.hooks && announced < Math.min(total, upTo); announced++) if (!(state[announced - base] & BEGUN)) s.hooks.ahead(feedAt[announced - base].url);
+    for (; s.hooks && announced < Math.min(total, upTo); announced++)
+      if (!(state[announced - base] & BEGUN)) s.hooks.ahead(feedAt[announced - base].url);
   };
   const append = (batch: readonly Feed[]) => {
     const at = batch.map((f) => queueOf(feedHost(f.url)));
-    if (total === base) { feedAt = batch.slice(); hostAt = at; } // arrays built whole: a plain crawl's only batch
-    else for (let k = 0; k < batch.length; k++) { feedAt.push(batch[k]); hostAt.push(at[k]); }
+    if (total === base) {
+      feedAt = batch.slice();
+      hostAt = at;
+    } // arrays built whole: a plain crawl's only batch
+    else
+      for (let k = 0; k < batch.length; k++) {
+        feedAt.push(batch[k]);
+        hostAt.push(at[k]);
+      }
     if (total + batch.length - base > state.length) {
       const grown = new Uint8Array(Math.max(total + batch.length - base, 2 * state.length));
       grown.set(state);
@@ -134,10 +158,18 @@ export async function crawlAll<R>(feeds: readonly Feed[], s: PoolSettings, work:
   const fetching = new Map<string, number[]>(); // URL → feeds whose first fetch is under way
   const extra = new Map<string, number>(); // URL → later requests under way, holding their own slot
   const waiting: { key: string; url: string; go: () => void }[] = [];
-  let netActive = 0, started = 0, running = 0;
+  let netActive = 0,
+    started = 0,
+    running = 0;
   let failure: { err: unknown } | null = null; // a bug in work, onResult or the supply: stop starting, then throw it
-  let asking = false, dry = false, finished = 0; // supply: a request out; nothing more for now; feeds ended
-  const push = (m: Map<string, number[]>, k: string, i: number) => { const l = m.get(k); if (l) l.push(i); else m.set(k, [i]); };
+  let asking = false,
+    dry = false,
+    finished = 0; // supply: a request out; nothing more for now; feeds ended
+  const push = (m: Map<string, number[]>, k: string, i: number) => {
+    const l = m.get(k);
+    if (l) l.push(i);
+    else m.set(k, [i]);
+  };
   const shift = (m: Map<string, number[]>, k: string) => {
     const l = m.get(k);
     const i = l?.shift();
@@ -154,7 +186,11 @@ export async function crawlAll<R>(feeds: readonly Feed[], s: PoolSettings, work:
   };
   const stopped = () => s.signal.aborted || failure !== null;
   const hostDone = (h: HostQueue) => {
-    try { supply?.hostDone?.(h.key); } catch (err) { failure ??= { err }; }
+    try {
+      supply?.hostDone?.(h.key);
+    } catch (err) {
+      failure ??= { err };
+    }
     forget(h);
   };
   // A host whose lease was lost: its queued feeds are another crawler's now.
@@ -164,7 +200,11 @@ export async function crawlAll<R>(feeds: readonly Feed[], s: PoolSettings, work:
     queued -= left.length;
     offer(h);
     for (const i of left) ended(i);
-    try { supply?.dropped?.(h.key, left.length); } catch (err) { failure ??= { err }; }
+    try {
+      supply?.dropped?.(h.key, left.length);
+    } catch (err) {
+      failure ??= { err };
+    }
     if (!h.feeds) hostDone(h);
   };
   // Once stopped, queued feeds will never start: drop them, and let their hosts go if idle.
@@ -187,7 +227,8 @@ export async function crawlAll<R>(feeds: readonly Feed[], s: PoolSettings, work:
       if (running > 0 || asking) return;
       s.signal.removeEventListener('abort', onAbort);
       s.hooks?.useGate(null);
-      if (failure) reject(failure.err); else resolve();
+      if (failure) reject(failure.err);
+      else resolve();
     };
     const grant = (w: (typeof waiting)[number]) => {
       const h = queueOf(w.key);
@@ -211,8 +252,15 @@ export async function crawlAll<R>(feeds: readonly Feed[], s: PoolSettings, work:
         pump();
       };
       let p: Promise<readonly Feed[]>;
-      try { p = supply!.more(); } catch (err) { p = Promise.reject(err); }
-      p.then(answered, (err: unknown) => { failure ??= { err }; answered([]); });
+      try {
+        p = supply!.more();
+      } catch (err) {
+        p = Promise.reject(err);
+      }
+      p.then(answered, (err: unknown) => {
+        failure ??= { err };
+        answered([]);
+      });
     };
     const pump = () => {
       if (stopped()) drop();
@@ -224,7 +272,10 @@ export async function crawlAll<R>(feeds: readonly Feed[], s: PoolSettings, work:
         const h = ready.pop();
         if (!h) break;
         if (h.active >= P) continue; // taken by a later request meanwhile: offered again when one ends
-        if (supply?.holds && !supply.holds(h.key)) { lose(h); continue; }
+        if (supply?.holds && !supply.holds(h.key)) {
+          lose(h);
+          continue;
+        }
         const i = h.positions[h.head++];
         h.head = trim(h.positions, h.head);
         queued--;
@@ -254,7 +305,10 @@ export async function crawlAll<R>(feeds: readonly Feed[], s: PoolSettings, work:
       } finally {
         for (const m of [firstFetch, fetching]) {
           const l = m.get(feed.url);
-          if (l?.includes(i)) { l.splice(l.indexOf(i), 1); if (!l.length) m.delete(feed.url); }
+          if (l?.includes(i)) {
+            l.splice(l.indexOf(i), 1);
+            if (!l.length) m.delete(feed.url);
+          }
         }
         releaseFeed(i);
         running--;
@@ -269,17 +323,24 @@ export async function crawlAll<R>(feeds: readonly Feed[], s: PoolSettings, work:
     const gate: NetworkGate = {
       enter: (url) => {
         const i = shift(firstFetch, url);
-        if (i !== undefined) { push(fetching, url, i); return; } // a feed's own fetch: its slot is held
+        if (i !== undefined) {
+          push(fetching, url, i);
+          return;
+        } // a feed's own fetch: its slot is held
         const w = { key: feedHost(url), url, go: () => {} };
         if (netActive < C && (hosts.get(w.key)?.active ?? 0) < P) return grant(w);
-        return new Promise<void>((go) => { w.go = go; waiting.push(w); });
+        return new Promise<void>((go) => {
+          w.go = go;
+          waiting.push(w);
+        });
       },
       leave: (url) => {
         const i = shift(fetching, url);
         if (i !== undefined) releaseFeed(i);
         else if (extra.has(url)) {
           const n = extra.get(url)! - 1;
-          if (n) extra.set(url, n); else extra.delete(url);
+          if (n) extra.set(url, n);
+          else extra.delete(url);
           const h = queueOf(feedHost(url));
           h.active--;
           netActive--;
@@ -292,7 +353,11 @@ export async function crawlAll<R>(feeds: readonly Feed[], s: PoolSettings, work:
     // Every host a request connects to (a redirect target, a discovered feed) is held first.
     if (supply?.borrow) gate.borrow = (url, signal) => supply.borrow!(feedHost(url), signal);
     // Requests waiting for a slot go ahead on abort: they fail at once with the aborted signal.
-    const onAbort = () => { for (const w of waiting.splice(0)) grant(w); drop(); finish(); };
+    const onAbort = () => {
+      for (const w of waiting.splice(0)) grant(w);
+      drop();
+      finish();
+    };
     s.signal.addEventListener('abort', onAbort, { once: true });
     s.hooks?.useGate(gate);
     pump();

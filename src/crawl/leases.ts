@@ -13,11 +13,18 @@ import type { FeedSupply } from './engine.js';
 const BORROW_POLL_MS = 200;
 
 /** pause resolves after ms, or rejects with the signal's reason once it aborts. */
-const pause = (ms: number, signal: AbortSignal) => new Promise<void>((resolve, reject) => {
-  const t = setTimeout(() => { signal.removeEventListener('abort', stop); resolve(); }, ms);
-  function stop() { clearTimeout(t); reject(signal.reason); }
-  signal.addEventListener('abort', stop, { once: true });
-});
+const pause = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    const t = setTimeout(() => {
+      signal.removeEventListener('abort', stop);
+      resolve();
+    }, ms);
+    function stop() {
+      clearTimeout(t);
+      reject(signal.reason);
+    }
+    signal.addEventListener('abort', stop, { once: true });
+  });
 
 /** crawlerId names this crawler in the leases it holds: machine, process and a random part. */
 export function crawlerId(): string {
@@ -58,9 +65,17 @@ export class HostLeases implements FeedSupply {
   /** Lease upkeep (renewals, releases) under way, awaited by close. */
   private readonly upkeep = new Set<Promise<void>>();
 
-  constructor(private readonly store: Store, private readonly s: LeaseSettings) {
+  constructor(
+    private readonly store: Store,
+    private readonly s: LeaseSettings,
+  ) {
     // Renewed three times a lease, so one slow round trip never lets a live crawler's lease lapse.
-    this.timer = setInterval(() => { this.track(this.renew()); }, Math.max(50, s.leaseMs / 3));
+    this.timer = setInterval(
+      () => {
+        this.track(this.renew());
+      },
+      Math.max(50, s.leaseMs / 3),
+    );
     this.timer.unref();
   }
 
@@ -69,7 +84,10 @@ export class HostLeases implements FeedSupply {
     if (this.s.signal.aborted) return [];
     const sent = performance.now();
     const feeds = await this.store.claimHosts({ ...this.s.due(), worker: this.worker, maxHosts: this.s.maxHosts, leaseMs: this.s.leaseMs });
-    for (const f of feeds) { this.held.set(feedHost(f.url), sent + this.s.leaseMs); this.own.add(feedHost(f.url)); }
+    for (const f of feeds) {
+      this.held.set(feedHost(f.url), sent + this.s.leaseMs);
+      this.own.add(feedHost(f.url));
+    }
     this.claimed += feeds.length;
     return feeds;
   }
@@ -139,7 +157,8 @@ export class HostLeases implements FeedSupply {
   private async renew(): Promise<void> {
     const hosts = [...this.held.keys()];
     if (!hosts.length) return;
-    const sent = performance.now(), until = sent + this.s.leaseMs;
+    const sent = performance.now(),
+      until = sent + this.s.leaseMs;
     const kept = new Set(await this.store.renewLeases(this.worker, hosts, this.s.leaseMs));
     for (const h of hosts) {
       const was = this.held.get(h);
@@ -151,7 +170,12 @@ export class HostLeases implements FeedSupply {
   // the next tick, and a lease lost meanwhile only means another crawler may take the host over.
   private track(p: Promise<unknown>): void {
     // A set of what is in flight, not a chain: a worker that runs for weeks holds only the few under way.
-    const q: Promise<void> = p.then(() => {}, () => {}).finally(() => this.upkeep.delete(q));
+    const q: Promise<void> = p
+      .then(
+        () => {},
+        () => {},
+      )
+      .finally(() => this.upkeep.delete(q));
     this.upkeep.add(q);
   }
 }

@@ -32,7 +32,10 @@ const charsetOf = (contentType: string) => /charset\s*=\s*"?([^";\s]+)/i.exec(co
  */
 export function parseBody(job: ParseJob, withTexts = false): ParsedBody {
   const { text } = decodeDocument(job.body, charsetOf(job.contentType));
-  const parsed = parseFeedDocument(text, job.url, job.contentType, { contentLocation: job.contentLocation, contentLanguage: job.contentLanguage });
+  const parsed = parseFeedDocument(text, job.url, job.contentType, {
+    contentLocation: job.contentLocation,
+    contentLanguage: job.contentLanguage,
+  });
   if (parsed.kind !== 'feed' || !withTexts) return parsed;
   return { ...parsed, texts: parsed.feed.items.map(itemIndexText) };
 }

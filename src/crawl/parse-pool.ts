@@ -44,7 +44,8 @@ export function parsePoolFor(feeds: number, env: NodeJS.ProcessEnv = process.env
   const forced = env.INKZEE_PARSE_THREADS;
   if (forced) {
     // Digits only, and few: Number() took '1e3' as a thousand worker threads, each a parser load.
-    if (!/^\d+$/.test(forced) || Number(forced) > MAX_THREADS) throw new UsageError(`INKZEE_PARSE_THREADS ${shownValue(forced)}: must be a whole number from 0 to ${MAX_THREADS}`);
+    if (!/^\d+$/.test(forced) || Number(forced) > MAX_THREADS)
+      throw new UsageError(`INKZEE_PARSE_THREADS ${shownValue(forced)}: must be a whole number from 0 to ${MAX_THREADS}`);
     return { threads: Number(forced), busyAbove: 0 };
   }
   return { threads: feeds < INLINE_BELOW ? 0 : os.availableParallelism(), busyAbove: BUSY_ABOVE };
@@ -108,7 +109,11 @@ export class ParsePool {
   /** parse resolves with what the body is; it rejects only for a bug in the parser. */
   parse(job: ParseJob): Promise<ParsedBody> {
     if (this.threads === 0 || this.closed || !this.saturated()) {
-      try { return Promise.resolve(parseBody(job)); } catch (err) { return Promise.reject(err); }
+      try {
+        return Promise.resolve(parseBody(job));
+      } catch (err) {
+        return Promise.reject(err);
+      }
     }
     return new Promise((resolve, reject) => {
       this.queue.push({ job, resolve, reject });
@@ -153,8 +158,14 @@ export class ParsePool {
     slot.busy = p;
     slot.worker.ref();
     const body = wholeBuffer(p.job.body);
-    const msg: WorkerJob = { id: this.nextId++, body, url: p.job.url, contentType: p.job.contentType,
-      contentLocation: p.job.contentLocation, contentLanguage: p.job.contentLanguage };
+    const msg: WorkerJob = {
+      id: this.nextId++,
+      body,
+      url: p.job.url,
+      contentType: p.job.contentType,
+      contentLocation: p.job.contentLocation,
+      contentLanguage: p.job.contentLanguage,
+    };
     slot.worker.postMessage(msg, [body]);
   }
 
@@ -174,7 +185,9 @@ export class ParsePool {
       }
       this.pump();
     });
-    slot.worker.on('error', (err) => { slot.error = err.message; });
+    slot.worker.on('error', (err) => {
+      slot.error = err.message;
+    });
     slot.worker.on('exit', (code) => {
       const at = this.slots.indexOf(slot);
       if (at >= 0) this.slots.splice(at, 1);

@@ -18,6 +18,6 @@ parentPort?.on('message', (job: WorkerJob) => {
     parentPort!.postMessage({ id: job.id, result: parseBody({ ...job, body: new Uint8Array(job.body) }, true) });
   } catch (err) {
     // A parser bug: the crawl's thread rethrows it, as it would have when parsing inline.
-    parentPort!.postMessage({ id: job.id, error: err instanceof Error ? err.stack ?? err.message : String(err) });
+    parentPort!.postMessage({ id: job.id, error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
   }
 });

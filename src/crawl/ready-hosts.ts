@@ -15,12 +15,15 @@ export interface HostQueue {
 export class ReadyHosts {
   private readonly a: HostQueue[] = [];
   private key = (h: HostQueue) => h.positions[h.head];
-  private swap(i: number, j: number) { [this.a[i], this.a[j]] = [this.a[j], this.a[i]]; }
+  private swap(i: number, j: number) {
+    [this.a[i], this.a[j]] = [this.a[j], this.a[i]];
+  }
 
   push(h: HostQueue): void {
     h.inHeap = true;
     this.a.push(h);
-    for (let k = this.a.length - 1; k > 0 && this.key(this.a[(k - 1) >> 1]) > this.key(this.a[k]); k = (k - 1) >> 1) this.swap(k, (k - 1) >> 1);
+    for (let k = this.a.length - 1; k > 0 && this.key(this.a[(k - 1) >> 1]) > this.key(this.a[k]); k = (k - 1) >> 1)
+      this.swap(k, (k - 1) >> 1);
   }
 
   pop(): HostQueue | undefined {
@@ -29,7 +32,8 @@ export class ReadyHosts {
     if (this.a.length && last) {
       this.a[0] = last;
       for (let k = 0; ;) {
-        const l = 2 * k + 1, r = l + 1;
+        const l = 2 * k + 1,
+          r = l + 1;
         let m = k;
         if (l < this.a.length && this.key(this.a[l]) < this.key(this.a[m])) m = l;
         if (r < this.a.length && this.key(this.a[r]) < this.key(this.a[m])) m = r;

@@ -72,7 +72,13 @@ function errorText(err: unknown): string {
 
 async function decodeAndParse(res: Extract<FetchOutcome, { kind: 'ok' }>, d: RecipeDeps, discover: boolean): Promise<Parsed> {
   // The body goes to the parser (transferred to a worker: this thread no longer holds it).
-  const job = { body: res.body, url: res.url, contentType: res.contentType, contentLocation: res.contentLocation, contentLanguage: res.contentLanguage };
+  const job = {
+    body: res.body,
+    url: res.url,
+    contentType: res.contentType,
+    contentLocation: res.contentLocation,
+    contentLanguage: res.contentLanguage,
+  };
   let parsed: ParsedBody;
   try {
     parsed = d.parse ? await d.parse(job) : parseBody(job);
@@ -81,7 +87,15 @@ async function decodeAndParse(res: Extract<FetchOutcome, { kind: 'ok' }>, d: Rec
     return { ok: false, error: `parse: internal error (${errorText(err).split('\n')[0]})` };
   }
   if (parsed.kind === 'feed') {
-    return { ok: true, feed: parsed.feed, texts: parsed.texts, url: res.url, recovered: parsed.recovered, etag: res.etag, lastModified: res.lastModified };
+    return {
+      ok: true,
+      feed: parsed.feed,
+      texts: parsed.texts,
+      url: res.url,
+      recovered: parsed.recovered,
+      etag: res.etag,
+      lastModified: res.lastModified,
+    };
   }
   if (parsed.kind === 'invalid') return { ok: false, error: `parse: ${parsed.reason}` };
   // A discovered link that is a page again is not followed further (no discovery from discovery).
@@ -93,7 +107,10 @@ async function decodeAndParse(res: Extract<FetchOutcome, { kind: 'ok' }>, d: Rec
   for (const alt of tried) {
     const found = await d.fetcher.fetch(alt, { etag: null, lastModified: null }, d.signal);
     if (d.signal.aborted) return { ok: false, error: 'interrupted' };
-    const got = found.kind === 'ok' ? await decodeAndParse(found, d, false) : { ok: false as const, error: found.kind === 'failed' ? found.error : 'no content' };
+    const got =
+      found.kind === 'ok'
+        ? await decodeAndParse(found, d, false)
+        : { ok: false as const, error: found.kind === 'failed' ? found.error : 'no content' };
     if (got.ok) return got;
     why.push(`${alt}: ${got.error.replace(/^parse: /, '')}`);
   }
@@ -128,8 +145,17 @@ async function written<T>(write: () => Promise<T>): Promise<Written<T>> {
 export async function refreshFeed(feed: Feed, d: RecipeDeps): Promise<FeedResult> {
   const started = Date.now();
   const result = (r: Partial<FeedResult> & Pick<FeedResult, 'outcome'>): FeedResult => ({
-    feedId: feed.id, url: feed.url, status: null, added: 0, updated: 0, error: null, movedTo: null, mergedInto: null, disabled: false,
-    ms: Date.now() - started, ...r,
+    feedId: feed.id,
+    url: feed.url,
+    status: null,
+    added: 0,
+    updated: 0,
+    error: null,
+    movedTo: null,
+    mergedInto: null,
+    disabled: false,
+    ms: Date.now() - started,
+    ...r,
   });
   const res: FetchOutcome = await d.fetcher.fetch(feed.url, { etag: feed.etag, lastModified: feed.lastModified }, d.signal);
   if (d.signal.aborted) return result({ outcome: 'interrupted' });
@@ -149,9 +175,16 @@ export async function refreshFeed(feed: Feed, d: RecipeDeps): Promise<FeedResult
 
   if (res.kind === 'failed') return fail(res.status, res.error, res.retryAfterSec, res.gone);
   if (res.kind === 'not-modified') {
-    const kept = await written(() => d.store.recordFetch(feed.id, {
-      movedTo: movable(res.movedTo), state: { status: 304, etag: res.etag, lastModified: res.lastModified, error: null, nextCheckAt: null },
-    }, iso));
+    const kept = await written(() =>
+      d.store.recordFetch(
+        feed.id,
+        {
+          movedTo: movable(res.movedTo),
+          state: { status: 304, etag: res.etag, lastModified: res.lastModified, error: null, nextCheckAt: null },
+        },
+        iso,
+      ),
+    );
     if (!kept.ok) return fail(304, kept.error);
     return result({ outcome: 'not-modified', status: 304, movedTo: kept.value.movedTo, mergedInto: kept.value.mergedInto });
   }
@@ -162,16 +195,33 @@ export async function refreshFeed(feed: Feed, d: RecipeDeps): Promise<FeedResult
 
   // A feed found by autodiscovery, or behind permanent redirects, becomes the subscription's URL.
   const newUrl = movable(parsed.url !== res.url ? parsed.url : res.movedTo);
-  const stored = await written(() => d.store.recordFetch(feed.id, {
-    items: parsed.feed.items, texts: parsed.texts, movedTo: newUrl,
-    state: {
-      // Validators of the feed document itself (after autodiscovery, not the HTML page's).
-      status: res.status, etag: parsed.etag, lastModified: parsed.lastModified,
-      error: parsed.recovered ? 'parse: not well-formed XML, recovered what was readable' : null,
-      nextCheckAt: null, title: parsed.feed.title, siteUrl: parsed.feed.siteUrl,
-      meta: { title: parsed.feed.title, description: parsed.feed.description, language: parsed.feed.language, imageUrl: parsed.feed.imageUrl },
-    },
-  }, iso));
+  const stored = await written(() =>
+    d.store.recordFetch(
+      feed.id,
+      {
+        items: parsed.feed.items,
+        texts: parsed.texts,
+        movedTo: newUrl,
+        state: {
+          // Validators of the feed document itself (after autodiscovery, not the HTML page's).
+          status: res.status,
+          etag: parsed.etag,
+          lastModified: parsed.lastModified,
+          error: parsed.recovered ? 'parse: not well-formed XML, recovered what was readable' : null,
+          nextCheckAt: null,
+          title: parsed.feed.title,
+          siteUrl: parsed.feed.siteUrl,
+          meta: {
+            title: parsed.feed.title,
+            description: parsed.feed.description,
+            language: parsed.feed.language,
+            imageUrl: parsed.feed.imageUrl,
+          },
+        },
+      },
+      iso,
+    ),
+  );
   // Its rows refused, the feed fails alone: the other feeds' writes (SQLite: their savepoints in the same batch) stand.
   if (!stored.ok) return fail(res.status, stored.error);
   const counts = stored.value;

@@ -12,22 +12,29 @@ type OneShot = (data: Buffer, opts: zlib.ZlibOptions | zlib.BrotliOptions, cb: (
 
 function decoderFor(encoding: string, first: number): OneShot | null {
   switch (encoding) {
-    case 'gzip': case 'x-gzip': return zlib.gunzip;
+    case 'gzip':
+    case 'x-gzip':
+      return zlib.gunzip;
     // RFC 9110 §8.4.1.2 says zlib-wrapped, but some servers send raw deflate: sniff the header byte.
-    case 'deflate': return (first & 0x0f) === 8 ? zlib.inflate : zlib.inflateRaw;
-    case 'br': return zlib.brotliDecompress;
-    default: return null;
+    case 'deflate':
+      return (first & 0x0f) === 8 ? zlib.inflate : zlib.inflateRaw;
+    case 'br':
+      return zlib.brotliDecompress;
+    default:
+      return null;
   }
 }
 
 // One call per body on the thread pool, stopped by zlib itself at the cap (maxOutputLength): a
 // stream cost two JS callbacks per 16 KB chunk on the crawl's thread, which is the busy one.
 function decodeOnce(decode: OneShot, enc: string, data: Buffer, cap: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => decode(data, { maxOutputLength: cap }, (err, out) => {
-    if (!err) resolve(out);
-    else if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') reject(new BodyTooLarge(cap));
-    else reject(new Error(`bad ${enc} body (${err.message})`));
-  }));
+  return new Promise((resolve, reject) =>
+    decode(data, { maxOutputLength: cap }, (err, out) => {
+      if (!err) resolve(out);
+      else if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') reject(new BodyTooLarge(cap));
+      else reject(new Error(`bad ${enc} body (${err.message})`));
+    }),
+  );
 }
 
 // undici hands out Buffers; anything else is wrapped without copying.
@@ -39,7 +46,11 @@ const asBuffer = (c: Uint8Array) => (Buffer.isBuffer(c) ? c : Buffer.from(c.buff
  * costs at most `cap` bytes of memory.
  */
 export async function readBody(body: Readable & AsyncIterable<Uint8Array>, contentEncoding: string, cap: number): Promise<Buffer> {
-  const encodings = contentEncoding.toLowerCase().split(',').map((s) => s.trim()).filter((s) => s && s !== 'identity');
+  const encodings = contentEncoding
+    .toLowerCase()
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s && s !== 'identity');
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const c of body) {

@@ -31,8 +31,14 @@ const systemLookup = async (host: string): Promise<Address[]> =>
   (await dns.promises.lookup(host, { all: true })).map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
 
 const REASONS: Record<string, string> = {
-  ENOTFOUND: 'not found', ENODATA: 'no address', ETIMEOUT: 'DNS timed out', ESERVFAIL: 'DNS server failure',
-  EREFUSED: 'DNS query refused', ECONNREFUSED: 'DNS server unreachable', EAI_AGAIN: 'DNS timed out', EBADNAME: 'not a valid host name',
+  ENOTFOUND: 'not found',
+  ENODATA: 'no address',
+  ETIMEOUT: 'DNS timed out',
+  ESERVFAIL: 'DNS server failure',
+  EREFUSED: 'DNS query refused',
+  ECONNREFUSED: 'DNS server unreachable',
+  EAI_AGAIN: 'DNS timed out',
+  EBADNAME: 'not a valid host name',
 };
 const reasonOf = (err: unknown) => {
   const code = (err as { code?: string }).code ?? '';
@@ -68,11 +74,31 @@ class Gate {
   run<T>(job: () => Promise<T>, urgent: boolean): { result: Promise<T>; promote: () => void } {
     let entry!: Job;
     const result = new Promise<T>((resolve, reject) => {
-      entry = { urgent, started: false, run: () => { job().then(resolve, reject).finally(() => { this.running--; this.next(); }); } };
+      entry = {
+        urgent,
+        started: false,
+        run: () => {
+          job()
+            .then(resolve, reject)
+            .finally(() => {
+              this.running--;
+              this.next();
+            });
+        },
+      };
     });
     (urgent ? this.urgent : this.waiting).push(entry);
     this.next();
-    return { result, promote: () => { if (!entry.started && !entry.urgent) { entry.urgent = true; this.urgent.push(entry); this.next(); } } };
+    return {
+      result,
+      promote: () => {
+        if (!entry.started && !entry.urgent) {
+          entry.urgent = true;
+          this.urgent.push(entry);
+          this.next();
+        }
+      },
+    };
   }
 
   private next(): void {
@@ -119,7 +145,10 @@ export class HostResolver {
 
   /** resolve answers for a host name; `urgent` puts a queued lookup ahead of those made in advance. */
   resolve(name: string, urgent = false): Promise<Resolution> {
-    const host = name.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
+    const host = name
+      .toLowerCase()
+      .replace(/^\[|\]$/g, '')
+      .replace(/\.$/, '');
     const family = net.isIP(host);
     if (family) return Promise.resolve({ ok: true, addresses: [{ address: host, family: family === 6 ? 6 : 4 }] });
     const known = this.cache.get(host);
@@ -143,7 +172,8 @@ export class HostResolver {
     this.resolve(hostname, true).then((r) => {
       if (!r.ok) return cb(Object.assign(new Error(`cannot resolve host ${hostname} (${r.reason})`), { code: 'ENOTFOUND', hostname }));
       const wanted = options.family === 4 || options.family === 6 ? r.addresses.filter((a) => a.family === options.family) : r.addresses;
-      if (wanted.length === 0) return cb(Object.assign(new Error(`no IPv${options.family} address for ${hostname}`), { code: 'ENOTFOUND', hostname }));
+      if (wanted.length === 0)
+        return cb(Object.assign(new Error(`no IPv${options.family} address for ${hostname}`), { code: 'ENOTFOUND', hostname }));
       if (options.all) cb(null, wanted);
       else cb(null, wanted[0].address, wanted[0].family);
     }, cb);
@@ -173,7 +203,13 @@ export class HostResolver {
       }
       return r;
     });
-    return { result, promote: () => { queued.promote(); fallback?.promote(); } };
+    return {
+      result,
+      promote: () => {
+        queued.promote();
+        fallback?.promote();
+      },
+    };
   }
 
   /** query asks DNS for A records, and for AAAA only when the name has no A record. */
@@ -219,11 +255,15 @@ export class HostResolver {
  * c-ares's setServers would throw an internal error.
  */
 export function dnsServersFrom(value: string | undefined): string[] | undefined {
-  const list = (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const list = (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const s of list) {
     const port = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(s);
-    const ok = net.isIP(s) !== 0 || (port !== null && Number(port[3]) <= 65535
-      && (port[1] !== undefined ? net.isIPv6(port[1]) : net.isIPv4(port[2])));
+    const ok =
+      net.isIP(s) !== 0 ||
+      (port !== null && Number(port[3]) <= 65535 && (port[1] !== undefined ? net.isIPv6(port[1]) : net.isIPv4(port[2])));
     if (!ok) throw new UsageError(`INKZEE_DNS_SERVERS ${shownValue(s)}: not an IP address, ip:port or [ipv6]:port`);
   }
   return list.length ? list : undefined;

@@ -16,7 +16,15 @@ export class PrivateNetworkRefused extends Error {
 const RANGES: [kind: string, family: 4 | 6, subnets: [string, number][]][] = [
   ['a "this network" address', 4, [['0.0.0.0', 8]]],
   ['a loopback address', 4, [['127.0.0.0', 8]]],
-  ['a private address', 4, [['10.0.0.0', 8], ['172.16.0.0', 12], ['192.168.0.0', 16]]],
+  [
+    'a private address',
+    4,
+    [
+      ['10.0.0.0', 8],
+      ['172.16.0.0', 12],
+      ['192.168.0.0', 16],
+    ],
+  ],
   ['a shared (carrier-grade NAT) address', 4, [['100.64.0.0', 10]]],
   ['a link-local address', 4, [['169.254.0.0', 16]]],
   ['an IETF protocol assignment address', 4, [['192.0.0.0', 24]]],
@@ -52,7 +60,8 @@ function groups16(address: string): number[] {
   }
   const [head, tail] = text.split('::');
   const part = (s: string | undefined) => (s ? s.split(':').map((g) => parseInt(g, 16)) : []);
-  const h = part(head), t = part(tail);
+  const h = part(head),
+    t = part(tail);
   return tail === undefined ? h : [...h, ...Array<number>(8 - h.length - t.length).fill(0), ...t];
 }
 
@@ -86,17 +95,20 @@ type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | dns.
  */
 export function guardLookup(lookup: net.LookupFunction, isDenied: DenyRule): net.LookupFunction {
   return (host: string, options: dns.LookupOptions, callback: LookupCallback) => {
-    lookup(host, { ...options, all: true }, ((err: NodeJS.ErrnoException | null, found: string | dns.LookupAddress[], family?: number) => {
+    lookup(host, { ...options, all: true }, (err: NodeJS.ErrnoException | null, found: string | dns.LookupAddress[], family?: number) => {
       if (err) return callback(err, '');
       const list = Array.isArray(found) ? found : [{ address: found, family: family ?? familyOf(found) }];
       const allowed = list.filter((a) => !isDenied(a.address, a.family === 6 ? 6 : 4));
       if (allowed.length === 0) {
         const first = list[0];
-        return callback(new PrivateNetworkRefused(first ? isDenied(first.address, first.family === 6 ? 6 : 4)! : `${host} has no address`), '');
+        return callback(
+          new PrivateNetworkRefused(first ? isDenied(first.address, first.family === 6 ? 6 : 4)! : `${host} has no address`),
+          '',
+        );
       }
       if (options.all) callback(null, allowed);
       else callback(null, allowed[0].address, allowed[0].family);
-    }));
+    });
   };
 }
 

@@ -74,7 +74,8 @@ export class HostPools {
   /** expect notes that a request to the origin is coming (`starting` = it starts now). */
   expect(origin: string, starting = false): void {
     const n = (this.upcoming.get(origin) ?? 0) + (starting ? -1 : 1);
-    if (n > 0) this.upcoming.set(origin, n); else this.upcoming.delete(origin);
+    if (n > 0) this.upcoming.set(origin, n);
+    else this.upcoming.delete(origin);
   }
 
   /** acquire leases a connection to the origin, waiting only if all its connections are busy. */
@@ -97,8 +98,14 @@ export class HostPools {
       signal.throwIfAborted();
       await new Promise<void>((resolve, reject) => {
         const list = this.originWaiters.get(origin) ?? [];
-        const wake = () => { signal.removeEventListener('abort', stop); resolve(); };
-        const stop = () => { list.splice(list.indexOf(wake) >>> 0, 1); reject(signal.reason); };
+        const wake = () => {
+          signal.removeEventListener('abort', stop);
+          resolve();
+        };
+        const stop = () => {
+          list.splice(list.indexOf(wake) >>> 0, 1);
+          reject(signal.reason);
+        };
         list.push(wake);
         this.originWaiters.set(origin, list);
         signal.addEventListener('abort', stop, { once: true });
@@ -142,7 +149,10 @@ export class HostPools {
       this.slots++;
       this.originSlots.set(origin, (this.originSlots.get(origin) ?? 0) + 1);
       this.highWater = Math.max(this.highWater, this.slots);
-      let closing = false, freed = false, peerEnded = false, retiredAt = 0;
+      let closing = false,
+        freed = false,
+        peerEnded = false,
+        retiredAt = 0;
       const startClosing = () => {
         if (closing || freed) return;
         closing = true;
@@ -154,21 +164,31 @@ export class HostPools {
         if (closing) this.freeing--;
         this.slots--;
         const left = this.originSlots.get(origin)! - 1;
-        if (left) this.originSlots.set(origin, left); else this.originSlots.delete(origin);
+        if (left) this.originSlots.set(origin, left);
+        else this.originSlots.delete(origin);
         this.wake();
       };
       this.connector(opts, (err, socket) => {
-        if (err || !socket) { free(); return cb(err ?? new Error('connect failed'), null); }
+        if (err || !socket) {
+          free();
+          return cb(err ?? new Error('connect failed'), null);
+        }
         const s = socket;
         let finWait: NodeJS.Timeout | null = null;
         conn.socket = s;
-        s.once('end', () => { peerEnded = true; });
+        s.once('end', () => {
+          peerEnded = true;
+        });
         s.once('close', () => {
-          if (conn.socket === s) { conn.socket = null; conn.closeSocket = null; }
+          if (conn.socket === s) {
+            conn.socket = null;
+            conn.closeSocket = null;
+          }
           startClosing();
           // The server's FIN means it has seen the close; otherwise ours is still on its way.
           if (finWait) this.clear(finWait);
-          if (peerEnded || retiredAt) free(); else this.later(free, CLOSE_GRACE_MS);
+          if (peerEnded || retiredAt) free();
+          else this.later(free, CLOSE_GRACE_MS);
           if (this.retiring.delete(conn)) void conn.client.destroy().catch(() => {});
         });
         conn.closeSocket = () => {
@@ -186,7 +206,10 @@ export class HostPools {
   }
 
   private later(fn: () => void, ms: number): NodeJS.Timeout {
-    const t = setTimeout(() => { this.timers.delete(t); fn(); }, ms);
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      fn();
+    }, ms);
     this.timers.add(t);
     return t;
   }
@@ -226,7 +249,10 @@ export class HostPools {
         if (c.busy || !c.socket) continue;
         const expected = this.upcoming.has(c.origin);
         if (expected && !evenIfExpected) continue;
-        if (!pick || (pickExpected && !expected) || (pickExpected === expected && c.lastUsed < pick.lastUsed)) { pick = c; pickExpected = expected; }
+        if (!pick || (pickExpected && !expected) || (pickExpected === expected && c.lastUsed < pick.lastUsed)) {
+          pick = c;
+          pickExpected = expected;
+        }
       }
     }
     if (pick) this.retire(pick);
@@ -235,7 +261,8 @@ export class HostPools {
 
   private retire(conn: Conn): void {
     const conns = this.origins.get(conn.origin)!.filter((c) => c !== conn);
-    if (conns.length) this.origins.set(conn.origin, conns); else this.origins.delete(conn.origin);
+    if (conns.length) this.origins.set(conn.origin, conns);
+    else this.origins.delete(conn.origin);
     if (conn.closeSocket) {
       this.retiring.add(conn);
       conn.closeSocket();

@@ -55,7 +55,9 @@ export function readOpml(bytes: Uint8Array, name: string): OpmlList {
   let inHead = false;
   let titleText = '';
   let lastAttrs: Record<string, string> = {};
-  const skip = (reason: SkipReason) => { list.skipped[reason] = (list.skipped[reason] ?? 0) + 1; };
+  const skip = (reason: SkipReason) => {
+    list.skipped[reason] = (list.skipped[reason] ?? 0) + 1;
+  };
   // A path is a list of names: a folder named "UI / UX" is one folder, not two.
   const folderPath = () => stack.map((f) => f.folder).filter((f): f is string => !!f);
 
@@ -64,7 +66,10 @@ export function readOpml(bytes: Uint8Array, name: string): OpmlList {
       onopentag(tag, attrs) {
         root ??= tag;
         if (tag === 'head') inHead = true;
-        if (tag === 'title' && inHead) { inTitle = true; titleText = ''; }
+        if (tag === 'title' && inHead) {
+          inTitle = true;
+          titleText = '';
+        }
         if (tag !== 'outline') return;
         stack.push(openOutline(attrs));
       },
@@ -79,7 +84,10 @@ export function readOpml(bytes: Uint8Array, name: string): OpmlList {
           if (frame?.noUrl && !frame.hasChildren) skip('no-url');
         }
         if (tag === 'head') inHead = false;
-        if (tag === 'title' && inTitle) { inTitle = false; list.title ??= clean(titleText); }
+        if (tag === 'title' && inTitle) {
+          inTitle = false;
+          list.title ??= clean(titleText);
+        }
       },
     },
     { xmlMode: true, decodeEntities: false, lowerCaseTags: true, lowerCaseAttributeNames: true, recognizeSelfClosing: true },
@@ -88,14 +96,17 @@ export function readOpml(bytes: Uint8Array, name: string): OpmlList {
   function addFeed(rawUrl: string, attrs: Record<string, string>, folders: string[]) {
     const verdict = normalizeFeedUrl(decodeHTML(rawUrl));
     if (!verdict.ok) return skip(verdict.reason);
-    if (seen.has(verdict.url)) { list.duplicates++; return; }
+    if (seen.has(verdict.url)) {
+      list.duplicates++;
+      return;
+    }
     seen.add(verdict.url);
     // A text that only repeats the URL is no title (exports, ours among them, fill the required
     // text with the URL of a feed that has none): the feed's own title will be used instead.
     const url = verdict.url;
     const urlOnly = (t: string | null) => {
       const asUrl = t === null ? null : normalizeFeedUrl(t);
-      return asUrl === null || asUrl.ok && asUrl.url === url ? null : t;
+      return asUrl === null || (asUrl.ok && asUrl.url === url) ? null : t;
     };
     const title = urlOnly(clean(attrs.text)) ?? urlOnly(clean(attrs.title));
     list.subscriptions.push({ url: verdict.url, title, siteUrl: clean(attrs.htmlurl), category: folders.join('/'), folders });
@@ -107,7 +118,10 @@ export function readOpml(bytes: Uint8Array, name: string): OpmlList {
     const type = (attrs.type ?? '').trim().toLowerCase();
     const rawUrl = attrs.xmlurl ?? '';
     lastAttrs = attrs;
-    if (NON_FEED_TYPES[type]) { skip(NON_FEED_TYPES[type]); return { folder: null, noUrl: false, hasChildren: false }; }
+    if (NON_FEED_TYPES[type]) {
+      skip(NON_FEED_TYPES[type]);
+      return { folder: null, noUrl: false, hasChildren: false };
+    }
     if (clean(rawUrl) === null) {
       return { folder: clean(attrs.text) ?? clean(attrs.title) ?? '', noUrl: true, hasChildren: false };
     }
@@ -143,5 +157,8 @@ export function readOpml(bytes: Uint8Array, name: string): OpmlList {
 /** firstCategory takes the folder names of the first path of an OPML 2.0 category attribute ("/Tech/News,/Fun"), where "/" separates. */
 function firstCategory(value: string | undefined): string[] {
   const first = clean(value)?.split(',')[0] ?? '';
-  return first.split('/').map((s) => s.trim()).filter(Boolean);
+  return first
+    .split('/')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }

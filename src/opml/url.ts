@@ -29,7 +29,7 @@ export function normalizeFeedUrl(raw: string): UrlVerdict {
   } catch {
     return { ok: false, reason: 'invalid-url' };
   }
-  if (!u.hostname || !u.hostname.includes('.') && u.hostname !== 'localhost' && !/^\[.*\]$/.test(u.hostname)) {
+  if (!u.hostname || (!u.hostname.includes('.') && u.hostname !== 'localhost' && !/^\[.*\]$/.test(u.hostname))) {
     return { ok: false, reason: 'invalid-url' };
   }
   u.hash = '';

@@ -2,11 +2,18 @@ import type { Feed } from '../model.js';
 
 /** escapeXml escapes text for an XML attribute or element (XML 1.0 §2.4, plus line breaks). */
 export function escapeXml(s: string): string {
-  return s
-    // Characters XML 1.0 forbids (C0 controls other than tab/newline/CR) cannot be escaped: drop them.
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '')
-    .replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;').replace(/\n/g, '&#10;').replace(/\r/g, '&#13;').replace(/\t/g, '&#9;');
+  return (
+    s
+      // Characters XML 1.0 forbids (C0 controls other than tab/newline/CR) cannot be escaped: drop them.
+      .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '')
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;')
+      .replace(/\n/g, '&#10;')
+      .replace(/\r/g, '&#13;')
+      .replace(/\t/g, '&#9;')
+  );
 }
 
 interface Folder {
@@ -52,8 +59,11 @@ function folderLines(folder: Folder, depth: number): string {
 
 /** writeOpml renders feeds as an OPML 2.0 document whose folders rebuild each feed's category path. */
 export function writeOpml(feeds: Iterable<Feed>, title: string, now: Date): string {
-  return '<?xml version="1.0" encoding="UTF-8"?>\n<opml version="2.0">\n  <head>\n' +
+  return (
+    '<?xml version="1.0" encoding="UTF-8"?>\n<opml version="2.0">\n  <head>\n' +
     `    <title>${escapeXml(title)}</title>\n    <dateCreated>${now.toUTCString()}</dateCreated>\n` +
     '    <docs>https://opml.org/spec2.opml</docs>\n  </head>\n  <body>\n' +
-    folderLines(tree(feeds), 0) + '  </body>\n</opml>\n';
+    folderLines(tree(feeds), 0) +
+    '  </body>\n</opml>\n'
+  );
 }

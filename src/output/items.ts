@@ -5,15 +5,35 @@ import type { StoredItem } from '../store/contract.js';
 /** itemRecord is an item's stable NDJSON form (field names documented in the README). */
 export function itemRecord(i: StoredItem & { snippet?: string }): object {
   const rec: Record<string, unknown> = {
-    id: i.id, feedId: i.feedId, feedUrl: i.feedUrl, feedTitle: i.feedTitle, category: i.category, guid: i.guid,
-    link: i.link, title: i.title, author: i.author, published: i.published, updated: i.updated,
-    summary: i.summary, content: i.content, firstSeen: i.firstSeen,
+    id: i.id,
+    feedId: i.feedId,
+    feedUrl: i.feedUrl,
+    feedTitle: i.feedTitle,
+    category: i.category,
+    guid: i.guid,
+    link: i.link,
+    title: i.title,
+    author: i.author,
+    published: i.published,
+    updated: i.updated,
+    summary: i.summary,
+    content: i.content,
+    firstSeen: i.firstSeen,
     // Always present, null or [] when the feed says nothing: a stable schema for jq.
     enclosures: i.enclosures.map((e) => ({ url: e.url, type: e.type, length: e.length, duration: e.duration })),
-    categories: i.categories, duration: i.duration, comments: i.comments, episode: i.episode, season: i.season,
-    explicit: i.explicit, transcriptUrl: i.transcriptUrl, chaptersUrl: i.chaptersUrl,
+    categories: i.categories,
+    duration: i.duration,
+    comments: i.comments,
+    episode: i.episode,
+    season: i.season,
+    explicit: i.explicit,
+    transcriptUrl: i.transcriptUrl,
+    chaptersUrl: i.chaptersUrl,
   };
-  if (i.label !== undefined) { rec.label = i.label; rec.confidence = i.confidence ?? null; }
+  if (i.label !== undefined) {
+    rec.label = i.label;
+    rec.confidence = i.confidence ?? null;
+  }
   if (i.snippet !== undefined) rec.snippet = i.snippet;
   return rec;
 }
@@ -38,7 +58,10 @@ export function byteSize(n: number): string {
   const units = ['KiB', 'MiB', 'GiB', 'TiB'];
   let v = n / 1024;
   let u = 0;
-  while (v >= 1024 && u < units.length - 1) { v /= 1024; u++; }
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
   return `${v.toFixed(1)} ${units[u]}`;
 }
 
@@ -70,11 +93,17 @@ const PAGE = 500;
 export async function printItems(out: Output, items: AsyncIterable<StoredItem>, format: 'table' | 'tsv'): Promise<number> {
   let n = 0;
   if (out.cfg.json) {
-    await forEach(items, (i) => { out.record(itemRecord(i)); n++; });
+    await forEach(items, (i) => {
+      out.record(itemRecord(i));
+      n++;
+    });
     return n;
   }
   if (format === 'tsv') {
-    await forEach(items, (i) => { out.line(tsvLine([i.id, i.published ?? i.firstSeen, i.feedTitle ?? i.feedUrl, i.title, i.link])); n++; });
+    await forEach(items, (i) => {
+      out.line(tsvLine([i.id, i.published ?? i.firstSeen, i.feedTitle ?? i.feedUrl, i.title, i.link]));
+      n++;
+    });
     return n;
   }
   const width = out.cfg.stdoutIsTTY ? out.cfg.columns : undefined;

@@ -6,8 +6,20 @@ import type { CrawlListener, CrawlSummary } from '../results.js';
 
 /** feedEvent is the NDJSON event for one crawled feed. */
 export function feedEvent(r: FeedResult): object {
-  return { type: 'feed', id: r.feedId, url: r.url, outcome: r.outcome, status: r.status, newItems: r.added,
-    updatedItems: r.updated, error: r.error, movedTo: r.movedTo, mergedInto: r.mergedInto, disabled: r.disabled, ms: r.ms };
+  return {
+    type: 'feed',
+    id: r.feedId,
+    url: r.url,
+    outcome: r.outcome,
+    status: r.status,
+    newItems: r.added,
+    updatedItems: r.updated,
+    error: r.error,
+    movedTo: r.movedTo,
+    mergedInto: r.mergedInto,
+    disabled: r.disabled,
+    ms: r.ms,
+  };
 }
 
 /**
@@ -16,7 +28,17 @@ export function feedEvent(r: FeedResult): object {
  */
 export function crawlListener(out: Output): CrawlListener {
   // Events are flushed one by one so `| jq` sees each feed as it finishes.
-  if (out.cfg.json) return { start() { out.flush(); }, feed: (r) => { out.record(feedEvent(r)); out.flush(); }, stop() {} };
+  if (out.cfg.json)
+    return {
+      start() {
+        out.flush();
+      },
+      feed: (r) => {
+        out.record(feedEvent(r));
+        out.flush();
+      },
+      stop() {},
+    };
   if (out.cfg.quiet || !out.cfg.stderrIsTTY) return { start() {}, feed() {}, stop() {} };
   let bar: cliProgress.SingleBar | null = null;
   let newItems = 0;
@@ -24,10 +46,17 @@ export function crawlListener(out: Output): CrawlListener {
   return {
     start(total) {
       if (total === 0) return;
-      bar = new cliProgress.SingleBar({
-        stream: process.stderr, hideCursor: true, clearOnComplete: true, etaBuffer: 50, fps: 5,
-        format: 'feeds {bar} {value}/{total} | {newItems} new items | {failed} failed | {duration_formatted} (ETA {eta_formatted})',
-      }, cliProgress.Presets.shades_classic);
+      bar = new cliProgress.SingleBar(
+        {
+          stream: process.stderr,
+          hideCursor: true,
+          clearOnComplete: true,
+          etaBuffer: 50,
+          fps: 5,
+          format: 'feeds {bar} {value}/{total} | {newItems} new items | {failed} failed | {duration_formatted} (ETA {eta_formatted})',
+        },
+        cliProgress.Presets.shades_classic,
+      );
       bar.start(total, 0, { newItems, failed });
     },
     feed(r) {
@@ -35,7 +64,9 @@ export function crawlListener(out: Output): CrawlListener {
       if (r.outcome === 'failed') failed++;
       bar?.increment(1, { newItems, failed });
     },
-    stop() { bar?.stop(); },
+    stop() {
+      bar?.stop();
+    },
   };
 }
 
@@ -46,8 +77,12 @@ export function printCrawlSummary(out: Output, s: CrawlSummary, failures: FeedRe
     return;
   }
   for (const f of failures) out.warn(`${oneLine(f.url)}: ${oneLine(f.error)}`);
-  const parts = [`${s.updated} updated`, `${s.unchanged} unchanged`, `${s.notModified} not modified`,
-    `${s.failed} failed${s.disabled ? ` (${s.disabled} disabled)` : ''}`];
+  const parts = [
+    `${s.updated} updated`,
+    `${s.unchanged} unchanged`,
+    `${s.notModified} not modified`,
+    `${s.failed} failed${s.disabled ? ` (${s.disabled} disabled)` : ''}`,
+  ];
   if (s.moved) parts.push(`${s.moved} moved`);
   if (s.interrupted) parts.push(`${s.interrupted} not crawled (interrupted)`);
   if (s.lostLeases) parts.push(`${s.lostLeases} given up (their host's lease was lost to another crawler)`);

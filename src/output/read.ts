@@ -11,7 +11,7 @@ const marks = new RegExp(`[${SNIPPET_OPEN}${SNIPPET_CLOSE}]`, 'g');
 
 /** snippetText renders snippet markers as «…» (or bold on a colour terminal). */
 export function snippetText(s: string, bold = false): string {
-  return s.replace(marks, (m) => (m === SNIPPET_OPEN ? (bold ? '\u0001' : '«') : (bold ? '\u0004' : '»')));
+  return s.replace(marks, (m) => (m === SNIPPET_OPEN ? (bold ? '\u0001' : '«') : bold ? '\u0004' : '»'));
 }
 
 /** printHits writes search hits: NDJSON with a snippet, TSV, or a table with the snippet under each title. */
@@ -20,15 +20,23 @@ export async function printHits(out: Output, hits: AsyncIterable<SearchHit>, for
   const bold = out.cfg.stdoutIsTTY && out.cfg.color;
   await forEach(hits, (h) => {
     n++;
-    if (out.cfg.json) { out.record({ ...itemRecord({ ...h, snippet: snippetText(h.snippet) }), rank: h.rank }); return; }
-    if (format === 'tsv') { out.line(tsvLine([h.id, h.published ?? h.firstSeen, h.feedTitle ?? h.feedUrl, h.title, h.link, snippetText(h.snippet)])); return; }
+    if (out.cfg.json) {
+      out.record({ ...itemRecord({ ...h, snippet: snippetText(h.snippet) }), rank: h.rank });
+      return;
+    }
+    if (format === 'tsv') {
+      out.line(tsvLine([h.id, h.published ?? h.firstSeen, h.feedTitle ?? h.feedUrl, h.title, h.link, snippetText(h.snippet)]));
+      return;
+    }
     const width = out.cfg.stdoutIsTTY ? out.cfg.columns : 10_000;
     // On a narrow terminal the feed, then the date, leave their room to the title (at least 20 wide).
     const date = width >= 9 + 12 + 20 ? `${(h.published ?? h.firstSeen).slice(0, 10)}  ` : '';
     const feed = width >= 9 + 12 + 26 + 20 ? `${pad(truncate(oneLine(h.feedTitle ?? h.feedUrl), 24), 24)}  ` : '';
     const head = `${String(h.id).padStart(7)}  ${date}${feed}`;
     const mark = hasMedia(h) ? ` ${MEDIA_MARK}` : '';
-    out.line(head + truncate(oneLine(h.title ?? h.link ?? '(untitled)'), Math.max(1, width - stringWidth(head) - stringWidth(mark))) + mark);
+    out.line(
+      head + truncate(oneLine(h.title ?? h.link ?? '(untitled)'), Math.max(1, width - stringWidth(head) - stringWidth(mark))) + mark,
+    );
     // Sanitize the text between the match markers, not the markers: oneLine strips them (they are
     // control characters), which left a colour terminal without any highlight.
     const clean = h.snippet.split(marks).map((s) => stripControls(s).replace(/\s+/g, ' '));
@@ -42,7 +50,10 @@ export async function printHits(out: Output, hits: AsyncIterable<SearchHit>, for
 
 /** printItem shows one item in full: raw fields as JSON, or readable text for people. */
 export function printItem(out: Output, i: StoredItem): void {
-  if (out.cfg.json) { out.record(itemRecord(i)); return; }
+  if (out.cfg.json) {
+    out.record(itemRecord(i));
+    return;
+  }
   const lines = [
     out.cfg.stdoutIsTTY && out.cfg.color ? `\u001b[1m${oneLine(i.title ?? '(untitled)')}\u001b[22m` : oneLine(i.title ?? '(untitled)'),
     `Feed:      ${oneLine(i.feedTitle ?? '')} <${oneLine(i.feedUrl)}>${i.category ? `  [${oneLine(i.category)}]` : ''}`,
@@ -61,14 +72,18 @@ export function printItem(out: Output, i: StoredItem): void {
 function mediaLines(i: StoredItem): string[] {
   const lines: string[] = [];
   if (i.comments) lines.push(`Comments:  ${oneLine(i.comments)}`);
-  const episode = [i.season !== null ? `season ${i.season}` : '', i.episode !== null ? `episode ${i.episode}` : ''].filter(Boolean).join(', ');
+  const episode = [i.season !== null ? `season ${i.season}` : '', i.episode !== null ? `episode ${i.episode}` : '']
+    .filter(Boolean)
+    .join(', ');
   if (episode) lines.push(`Episode:   ${episode}`);
   if (i.duration !== null) lines.push(`Duration:  ${clock(i.duration)}`);
   if (i.explicit !== null) lines.push(`Explicit:  ${i.explicit ? 'yes' : 'no'}`);
   if (i.categories.length) lines.push(`Tags:      ${i.categories.map(oneLine).join(', ')}`);
   for (const [k, e] of i.enclosures.entries()) {
     const about = [e.type ?? 'type unknown', e.length !== null ? byteSize(e.length) : '', e.duration !== null ? clock(e.duration) : '']
-      .filter(Boolean).map(oneLine).join(', ');
+      .filter(Boolean)
+      .map(oneLine)
+      .join(', ');
     lines.push(`${k === 0 ? 'Enclosure: ' : '           '}${oneLine(e.url)}  (${about})`);
   }
   if (i.transcriptUrl) lines.push(`Transcript: ${oneLine(i.transcriptUrl)}`);
@@ -78,7 +93,10 @@ function mediaLines(i: StoredItem): string[] {
 
 /** printStats shows the statistics: one JSON object, or a compact report. */
 export function printStats(out: Output, s: StoreStats): void {
-  if (out.cfg.json) { out.record(s); return; }
+  if (out.cfg.json) {
+    out.record(s);
+    return;
+  }
   const f = s.feeds;
   out.line(`Feeds      ${f.total} (${f.ok} ok, ${f.failing} failing, ${f.disabled} disabled, ${f.never} never fetched)`);
   out.line(`Items      ${s.items.total}`);
@@ -94,8 +112,15 @@ export function printStats(out: Output, s: StoreStats): void {
   if (s.topFeeds.length) {
     out.line('');
     out.line('Top feeds by items:');
-    for (const l of renderTable(s.topFeeds, [
-      { header: 'ID', cell: (t) => t.id, align: 'right' }, { header: 'ITEMS', cell: (t) => t.items, align: 'right' },
-      { header: 'TITLE', cell: (t) => t.title ?? t.url, flex: true }], out.cfg.stdoutIsTTY ? out.cfg.columns - 2 : undefined)) out.line(`  ${l}`);
+    for (const l of renderTable(
+      s.topFeeds,
+      [
+        { header: 'ID', cell: (t) => t.id, align: 'right' },
+        { header: 'ITEMS', cell: (t) => t.items, align: 'right' },
+        { header: 'TITLE', cell: (t) => t.title ?? t.url, flex: true },
+      ],
+      out.cfg.stdoutIsTTY ? out.cfg.columns - 2 : undefined,
+    ))
+      out.line(`  ${l}`);
   }
 }

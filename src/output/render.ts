@@ -7,15 +7,26 @@ import type { ImportResult } from '../results.js';
 
 /** skippedText renders skip counts as "2 no-url, 1 vfolder". */
 export function skippedText(skipped: Partial<Record<string, number>>): string {
-  return Object.entries(skipped).map(([k, n]) => `${n} ${k}`).join(', ');
+  return Object.entries(skipped)
+    .map(([k, n]) => `${n} ${k}`)
+    .join(', ');
 }
 
 /** printImport reports an import: an NDJSON summary, or one line for people on stderr. */
 export function printImport(out: Output, r: ImportResult): void {
   const skippedTotal = Object.values(r.skipped).reduce((a, n) => a + (n ?? 0), 0);
   if (out.cfg.json) {
-    out.record({ type: 'import', source: r.source, title: r.title, found: r.found, added: r.added, present: r.present,
-      duplicates: r.duplicates, skipped: skippedTotal, skippedByReason: r.skipped });
+    out.record({
+      type: 'import',
+      source: r.source,
+      title: r.title,
+      found: r.found,
+      added: r.added,
+      present: r.present,
+      duplicates: r.duplicates,
+      skipped: skippedTotal,
+      skippedByReason: r.skipped,
+    });
     return;
   }
   let msg = `${r.source}: ${r.added} added, ${r.present} already present, ${skippedTotal} skipped`;
@@ -29,11 +40,28 @@ export function printImport(out: Output, r: ImportResult): void {
  * document's, when the OPML had none); `docTitle` and what follows are what the document says.
  */
 export function feedRecord(f: Feed, extra: object = {}): object {
-  return { id: f.id, url: f.url, title: f.title, siteUrl: f.siteUrl, category: f.category, folders: f.folders, addedAt: f.addedAt,
-    etag: f.etag, lastModified: f.lastModified, lastStatus: f.lastStatus, lastFetchedAt: f.lastFetchedAt,
-    consecutiveErrors: f.consecutiveErrors, lastError: f.lastError, nextCheckAt: f.nextCheckAt,
-    disabledReason: f.disabledReason, ...extra,
-    docTitle: f.meta.title, description: f.meta.description, language: f.meta.language, imageUrl: f.meta.imageUrl };
+  return {
+    id: f.id,
+    url: f.url,
+    title: f.title,
+    siteUrl: f.siteUrl,
+    category: f.category,
+    folders: f.folders,
+    addedAt: f.addedAt,
+    etag: f.etag,
+    lastModified: f.lastModified,
+    lastStatus: f.lastStatus,
+    lastFetchedAt: f.lastFetchedAt,
+    consecutiveErrors: f.consecutiveErrors,
+    lastError: f.lastError,
+    nextCheckAt: f.nextCheckAt,
+    disabledReason: f.disabledReason,
+    ...extra,
+    docTitle: f.meta.title,
+    description: f.meta.description,
+    language: f.meta.language,
+    imageUrl: f.meta.imageUrl,
+  };
 }
 
 const feedColumns: Column<FeedListing>[] = [
@@ -44,7 +72,12 @@ const feedColumns: Column<FeedListing>[] = [
   { header: 'FETCHED', cell: (f) => f.lastFetchedAt?.slice(0, 16).replace('T', ' ') ?? '', drop: 1 },
   { header: 'CATEGORY', cell: (f) => f.category, shrink: true, drop: 4 },
   { header: 'TITLE', cell: (f) => f.title ?? '', flex: true },
-  { header: 'URL / LAST ERROR', cell: (f) => (f.lastError && f.state !== 'ok' ? `${f.url}  ${f.disabledReason ?? f.lastError}` : f.url), shrink: true, drop: 5 },
+  {
+    header: 'URL / LAST ERROR',
+    cell: (f) => (f.lastError && f.state !== 'ok' ? `${f.url}  ${f.disabledReason ?? f.lastError}` : f.url),
+    shrink: true,
+    drop: 5,
+  },
 ];
 
 /**
@@ -61,7 +94,9 @@ export function printFeeds(out: Output, feeds: FeedListing[], format: 'table' | 
 /** feedLines shows one feed in full, for people. */
 function feedLines(f: FeedListing): string[] {
   const lines = [oneLine(f.title ?? f.meta.title ?? f.url), `URL:         ${oneLine(f.url)}`];
-  const add = (label: string, v: string | number | null) => { if (v !== null && v !== '') lines.push(`${label.padEnd(13)}${oneLine(String(v))}`); };
+  const add = (label: string, v: string | number | null) => {
+    if (v !== null && v !== '') lines.push(`${label.padEnd(13)}${oneLine(String(v))}`);
+  };
   add('Feed title:', f.meta.title);
   add('Description:', f.meta.description);
   add('Site:', f.siteUrl);
@@ -70,7 +105,7 @@ function feedLines(f: FeedListing): string[] {
   add('Folder:', f.category);
   add('State:', `${f.state}${f.lastStatus !== null ? ` (HTTP ${f.lastStatus})` : ''}, ${f.itemCount} items`);
   add('Fetched:', f.lastFetchedAt);
-  add('Last error:', f.state === 'ok' ? null : f.disabledReason ?? f.lastError);
+  add('Last error:', f.state === 'ok' ? null : (f.disabledReason ?? f.lastError));
   lines.push('');
   return lines;
 }

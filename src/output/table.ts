@@ -69,7 +69,11 @@ const GAP = 2;
  * lowest drop rank and start again; with nothing left to drop, cut any column, then leave out
  * columns from the right, keeping at least one.
  */
-export function layout(natural: readonly number[], columns: readonly Pick<Column<unknown>, 'flex' | 'shrink' | 'drop'>[], width: number): { shown: number[]; widths: number[] } {
+export function layout(
+  natural: readonly number[],
+  columns: readonly Pick<Column<unknown>, 'flex' | 'shrink' | 'drop'>[],
+  width: number,
+): { shown: number[]; widths: number[] } {
   let shown = columns.map((_, k) => k);
   for (;;) {
     const widths = [...natural];
@@ -86,7 +90,10 @@ export function layout(natural: readonly number[], columns: readonly Pick<Column
     cut(SHRINK_FLOOR, (k) => !!(columns[k].flex || columns[k].shrink));
     if (total() <= width) return { shown, widths };
     const next = shown.filter((k) => columns[k].drop !== undefined).sort((a, b) => columns[a].drop! - columns[b].drop!)[0];
-    if (next !== undefined) { shown = shown.filter((k) => k !== next); continue; }
+    if (next !== undefined) {
+      shown = shown.filter((k) => k !== next);
+      continue;
+    }
     cut(1, () => true);
     while (total() > width && shown.length > 1) shown = shown.slice(0, -1);
     return { shown, widths };
@@ -110,8 +117,15 @@ export function renderTable<T>(rows: readonly T[], columns: readonly Column<T>[]
   const marks = rows.map((r) => columns.map((c) => (c.mark ? oneLine(c.mark(r)) : '')));
   const full = (row: number, k: number) => (marks[row][k] ? `${cells[row][k]} ${marks[row][k]}` : cells[row][k]);
   // A cell wider than the terminal (or its column's max) is as good as infinitely wide: not measured whole.
-  const natural = columns.map((c, k) => Math.min(c.max ?? Infinity,
-    Math.max(stringWidth(oneLine(c.header)), ...cells.map((_, row) => widthUpTo(full(row, k), Math.min(width ?? Infinity, c.max ?? Infinity))))));
+  const natural = columns.map((c, k) =>
+    Math.min(
+      c.max ?? Infinity,
+      Math.max(
+        stringWidth(oneLine(c.header)),
+        ...cells.map((_, row) => widthUpTo(full(row, k), Math.min(width ?? Infinity, c.max ?? Infinity))),
+      ),
+    ),
+  );
   const chosen = width === undefined ? { shown: columns.map((_, k) => k), widths: natural } : layout(natural, columns, width);
   const { shown, widths } = fixed ? fixed(chosen) : chosen;
   const fit = (v: string, mark: string, k: number) => {
@@ -119,9 +133,19 @@ export function renderTable<T>(rows: readonly T[], columns: readonly Column<T>[]
     const room = widths[k] - stringWidth(mark) - 1;
     return room < 1 ? truncate(mark, widths[k]) : `${truncate(v, room)} ${mark}`;
   };
-  const line = (vals: string[], ms: string[]) => shown.map((k) => pad(fit(vals[k], ms[k], k), widths[k], columns[k].align)).join(' '.repeat(GAP)).trimEnd();
+  const line = (vals: string[], ms: string[]) =>
+    shown
+      .map((k) => pad(fit(vals[k], ms[k], k), widths[k], columns[k].align))
+      .join(' '.repeat(GAP))
+      .trimEnd();
   // Headers can be data too (classify eval's confusion matrix is headed by the file's labels).
-  return [line(columns.map((c) => oneLine(c.header)), columns.map(() => '')), ...cells.map((row, r) => line(row, marks[r]))];
+  return [
+    line(
+      columns.map((c) => oneLine(c.header)),
+      columns.map(() => ''),
+    ),
+    ...cells.map((row, r) => line(row, marks[r])),
+  ];
 }
 
 /** tsvLine renders one row as tab-separated values with tabs and newlines inside cells removed. */

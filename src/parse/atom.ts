@@ -23,24 +23,41 @@ function entryOf(entry: XmlElement): RawItem {
   const media = mediaDescription(entry);
   const itunes = kid(entry, 'itunes:summary');
   let summary = summaryEl ? textConstruct(summaryEl) : null;
-  if (!summary?.value.trim()) summary = (itunes && { type: 'text' as const, value: text(itunes), base: itunes.base }) || (media && htmlBody(media)) || null;
+  if (!summary?.value.trim())
+    summary = (itunes && { type: 'text' as const, value: text(itunes), base: itunes.base }) || (media && htmlBody(media)) || null;
   // An entry with only <content>: its summary is the content, as feedparser and most readers show it.
   if (!summary?.value.trim()) summary = content;
   const author = one(entry, 'author');
   const updated = firstDate([one(entry, 'updated'), one(entry, 'modified'), kid(entry, 'dcterms:modified')]);
-  const published = firstDate([one(entry, 'published'), one(entry, 'issued'), kid(entry, 'dcterms:issued'), one(entry, 'created'), kid(entry, 'dc:date')]);
+  const published = firstDate([
+    one(entry, 'published'),
+    one(entry, 'issued'),
+    kid(entry, 'dcterms:issued'),
+    one(entry, 'created'),
+    kid(entry, 'dc:date'),
+  ]);
   const idEl = one(entry, 'id');
   const id = idEl ? text(idEl).trim() || null : null;
   return {
     // atom:id is an IRI (RFC 4287 §4.2.6); a relative one is resolved against xml:base, as feedparser does.
     // A bare token ("right", "a") is kept as it is: only a path is a relative reference.
-    guid: id && idEl && id.includes('/') && !/^[a-z][a-z0-9+.-]*:/i.test(id) ? httpUrl(id, idEl.base) ?? id : id,
+    guid: id && idEl && id.includes('/') && !/^[a-z][a-z0-9+.-]*:/i.test(id) ? (httpUrl(id, idEl.base) ?? id) : id,
     link: atomLink(kids(entry, ...A('link'))),
-    title: asText(title), titleIsText: true,
-    author: firstText([kid(author, ...A('name')), kid(entry, 'dc:creator'), kid(entry, 'dc:author'), kid(entry, 'itunes:author'), kid(author, ...A('email'))]),
-    published: published ?? updated, updated,
-    summary: asHtml(summary), summaryBase: summary?.base,
-    content: asHtml(content), contentBase: content?.base,
+    title: asText(title),
+    titleIsText: true,
+    author: firstText([
+      kid(author, ...A('name')),
+      kid(entry, 'dc:creator'),
+      kid(entry, 'dc:author'),
+      kid(entry, 'itunes:author'),
+      kid(author, ...A('email')),
+    ]),
+    published: published ?? updated,
+    updated,
+    summary: asHtml(summary),
+    summaryBase: summary?.base,
+    content: asHtml(content),
+    contentBase: content?.base,
     comments: null,
     ...readExtras(entry),
   };

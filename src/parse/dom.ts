@@ -82,7 +82,11 @@ export function innerXml(el: XmlElement): string {
 export const hasElements = (el: XmlElement) => el.children.some((c) => typeof c !== 'string');
 
 /** TextConstruct is a text-bearing element's value: markup ("html") or plain text. */
-export interface TextConstruct { type: 'html' | 'text'; value: string; base: string }
+export interface TextConstruct {
+  type: 'html' | 'text';
+  value: string;
+  base: string;
+}
 
 const BASE64 = /^[A-Za-z0-9+/=\s]*$/;
 
@@ -104,8 +108,12 @@ export function textConstruct(el: XmlElement): TextConstruct {
   const rawText = () => (raw ??= text(el));
   // A non-text, non-XML MIME type on <content> means base64 (RFC 4287 §4.1.3.3); on other text
   // constructs only application/octet-stream does (feedparser), an unknown type stays text (gofeed).
-  const binary = !hasEls && type.includes('/') && !type.startsWith('text/') && !type.endsWith('xml')
-    && (el.local === 'content' || type === 'application/octet-stream');
+  const binary =
+    !hasEls &&
+    type.includes('/') &&
+    !type.startsWith('text/') &&
+    !type.endsWith('xml') &&
+    (el.local === 'content' || type === 'application/octet-stream');
   // Text that cannot be base64 ("{"a":1}" typed application/json) is kept as the text it is.
   if (mode === 'base64' || (binary && BASE64.test(rawText()))) {
     const decoded = decodeBase64(rawText());
@@ -142,11 +150,20 @@ function stripTags(html: string): string {
   if (!html.includes('<') && !html.includes('&')) return html;
   let out = '';
   let skip = 0; // inside <script>/<style>, whose text is not text
-  const p = new Parser({
-    onopentag(n) { if (n === 'script' || n === 'style') skip++; },
-    onclosetag(n) { if ((n === 'script' || n === 'style') && skip) skip--; },
-    ontext(t) { if (!skip) out += t; },
-  }, { decodeEntities: true });
+  const p = new Parser(
+    {
+      onopentag(n) {
+        if (n === 'script' || n === 'style') skip++;
+      },
+      onclosetag(n) {
+        if ((n === 'script' || n === 'style') && skip) skip--;
+      },
+      ontext(t) {
+        if (!skip) out += t;
+      },
+    },
+    { decodeEntities: true },
+  );
   p.write(html);
   p.end();
   return out;

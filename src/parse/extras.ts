@@ -112,22 +112,29 @@ export function readExtras(entry: XmlElement): Extras {
     if (typeof c === 'string') continue;
     if (c.key === ':enclosure') encs.add(attr(c, 'url') ?? attr(c, 'href'), c.base, attr(c, 'type'), attr(c, 'length'), duration);
     else if (c.local === 'link' && (c.ns === 'atom' || c.attrs.href !== undefined)) {
-      if ((attr(c, 'rel') ?? '').trim().toLowerCase() === 'enclosure') encs.add(attr(c, 'href'), c.base, attr(c, 'type'), attr(c, 'length'), duration);
+      if ((attr(c, 'rel') ?? '').trim().toLowerCase() === 'enclosure')
+        encs.add(attr(c, 'href'), c.base, attr(c, 'type'), attr(c, 'length'), duration);
     } else if (c.key === 'media:content') media(c);
     else if (c.key === 'media:group') {
       for (const m of kids(c, 'media:content')) media(m);
       for (const m of kids(c, 'media:category')) cats.add(text(m));
     } else if (c.key === ':category' || c.key === 'atom:category') cats.add(attr(c, 'term') ?? text(c));
     else if (c.key === 'dc:subject' || c.key === 'media:category') cats.add(text(c));
-    else if (c.key === 'itunes:category') { cats.add(attr(c, 'text')); itunesCategories(c, cats); }
-    else if (c.key === ':tags' || c.key === 'itunes:keywords' || c.key === 'media:keywords') for (const w of text(c).split(',')) cats.add(w);
+    else if (c.key === 'itunes:category') {
+      cats.add(attr(c, 'text'));
+      itunesCategories(c, cats);
+    } else if (c.key === ':tags' || c.key === 'itunes:keywords' || c.key === 'media:keywords')
+      for (const w of text(c).split(',')) cats.add(w);
   }
 
   const transcript = kid(entry, 'podcast:transcript');
   const chapters = kid(entry, 'podcast:chapters');
   return {
-    enclosures: encs.list, categories: cats.list, duration,
-    episode: toCount(text(kid(entry, 'itunes:episode'))), season: toCount(text(kid(entry, 'itunes:season'))),
+    enclosures: encs.list,
+    categories: cats.list,
+    duration,
+    episode: toCount(text(kid(entry, 'itunes:episode'))),
+    season: toCount(text(kid(entry, 'itunes:season'))),
     explicit: toExplicit(text(kid(entry, 'itunes:explicit'))),
     transcriptUrl: transcript ? httpUrl(attr(transcript, 'url'), transcript.base) : null,
     chaptersUrl: chapters ? httpUrl(attr(chapters, 'url'), chapters.base) : null,

@@ -82,4 +82,3 @@ export function parseFeedDocument(text: string, url: string, contentType = '', h
   if (out.kind === 'feed' && !out.feed.language) out.feed.language = firstLanguage(headers.contentLanguage);
   return out;
 }
-

@@ -15,7 +15,9 @@ const VERSION = /^https?:\/\/(www\.)?jsonfeed\.org\/version\/[\w.]+\/?$/i;
 /** isJsonFeed tells a JSON Feed by its version URL, or else by its shape (an items array plus a title or feed URL; "version": "1.1" is seen). */
 function isJsonFeed(doc: Json): boolean {
   if (typeof doc.version === 'string' && VERSION.test(doc.version.trim())) return true;
-  return Array.isArray(doc.items) && (typeof doc.title === 'string' || typeof doc.feed_url === 'string' || typeof doc.home_page_url === 'string');
+  return (
+    Array.isArray(doc.items) && (typeof doc.title === 'string' || typeof doc.feed_url === 'string' || typeof doc.home_page_url === 'string')
+  );
 }
 
 const nameOf = (author: unknown, authors: unknown): string | null =>
@@ -36,7 +38,8 @@ function itemOf(it: Json, base: string, feedAuthor: string | null): RawItem {
   return {
     guid: it.id !== undefined && it.id !== null ? String(it.id) : undefined,
     link: it.url ?? it.external_url,
-    title: str(it.title), titleIsText: true,
+    title: str(it.title),
+    titleIsText: true,
     // An item without authors has the feed's (JSON Feed 1.1 "authors").
     author: nameOf(it.author, it.authors) ?? feedAuthor,
     published: toIsoDate(str(it.date_published)) ?? toIsoDate(str(it.date_modified)),
@@ -44,7 +47,9 @@ function itemOf(it: Json, base: string, feedAuthor: string | null): RawItem {
     // JSON Feed's summary is plain text (jsonfeed.org 1.1 "summary").
     summary: summary !== null ? escapeHtml(summary) : content,
     content,
-    enclosures: encs.list, categories: tags.list, duration,
+    enclosures: encs.list,
+    categories: tags.list,
+    duration,
   };
 }
 
@@ -63,12 +68,18 @@ export function parseJsonFeed(text: string, url: string): ParseOutcome {
   // An entry that is not an object (null, a number, a string, an array) is no item at all.
   const items = (Array.isArray(doc.items) ? doc.items : []).filter(isObject);
   return {
-    kind: 'feed', recovered: false,
+    kind: 'feed',
+    recovered: false,
     feed: {
-      title: cleanTitle(str(doc.title)), siteUrl: absoluteUrl(doc.home_page_url, base),
-      description: foldText(str(doc.description)), language: foldText(str(doc.language)),
+      title: cleanTitle(str(doc.title)),
+      siteUrl: absoluteUrl(doc.home_page_url, base),
+      description: foldText(str(doc.description)),
+      language: foldText(str(doc.language)),
       imageUrl: httpUrl(str(doc.icon), base) ?? httpUrl(str(doc.favicon), base),
-      items: normalizeItems(items.map((it) => itemOf(it, base, nameOf(doc.author, doc.authors))), base),
+      items: normalizeItems(
+        items.map((it) => itemOf(it, base, nameOf(doc.author, doc.authors))),
+        base,
+      ),
     },
   };
 }

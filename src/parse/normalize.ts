@@ -43,7 +43,12 @@ function textOf(v: unknown): string | null {
     if ('name' in o) return textOf(o.name);
     if ('$' in o && typeof (o.$ as Record<string, unknown>).href === 'string') return wellFormed((o.$ as Record<string, string>).href);
     // Markup the mapper turned into child elements (<b> inside a repaired title): join their text.
-    return Object.entries(o).filter(([k]) => k !== '$').map(([, x]) => textOf(x) ?? '').join('') || null;
+    return (
+      Object.entries(o)
+        .filter(([k]) => k !== '$')
+        .map(([, x]) => textOf(x) ?? '')
+        .join('') || null
+    );
   }
   return null;
 }
@@ -103,12 +108,24 @@ export function normalizeItems(raws: readonly RawItem[], base: string): Item[] {
     // A summary that fell back to the content is sanitized once (sanitizing is most of the parse time).
     const sameBody = summary === content && (r.summaryBase ?? base) === (r.contentBase ?? base);
     const item: Item = {
-      key: '', guid, link, title, author: cleanTitle(r.author), published: r.published ?? null, updated: r.updated ?? null,
+      key: '',
+      guid,
+      link,
+      title,
+      author: cleanTitle(r.author),
+      published: r.published ?? null,
+      updated: r.updated ?? null,
       summary: summary === null ? null : sameBody ? safeContent : cleanBody(sanitizeHtml(summary, r.summaryBase ?? base)),
       content: safeContent,
-      enclosures: r.enclosures ?? [], categories: r.categories ?? [], duration: r.duration ?? null,
-      comments: absoluteUrl(r.comments, base), episode: r.episode ?? null, season: r.season ?? null, explicit: r.explicit ?? null,
-      transcriptUrl: absoluteUrl(r.transcriptUrl, base), chaptersUrl: absoluteUrl(r.chaptersUrl, base),
+      enclosures: r.enclosures ?? [],
+      categories: r.categories ?? [],
+      duration: r.duration ?? null,
+      comments: absoluteUrl(r.comments, base),
+      episode: r.episode ?? null,
+      season: r.season ?? null,
+      explicit: r.explicit ?? null,
+      transcriptUrl: absoluteUrl(r.transcriptUrl, base),
+      chaptersUrl: absoluteUrl(r.chaptersUrl, base),
     };
     const primary = itemKey(guid ?? link ?? `sha1:${hash(`${title ?? ''}\n${item.published ?? ''}`)}`);
     const claimed = seen.get(primary);

@@ -19,7 +19,10 @@ function skipDoctype(text: string, i: number): { end: number; subset: string | n
   let subsetStart = -1;
   for (let k = i + 9; k < text.length; k++) {
     const c = text[k];
-    if (quote) { if (c === quote) quote = ''; continue; }
+    if (quote) {
+      if (c === quote) quote = '';
+      continue;
+    }
     if (c === '"' || c === "'") quote = c;
     else if (c === '[' && subsetStart < 0) subsetStart = k + 1;
     else if (c === ']' && subsetStart >= 0) {
@@ -37,7 +40,8 @@ const ENTITY_DECL = /<!ENTITY\s+(%\s+)?([^\s%"'>]+)\s+(?:"([^"]*)"|'([^']*)'|(SY
 const CHAR_REF = /&#(x[0-9a-fA-F]{1,6}|[0-9]{1,7});/g;
 
 // &#128;–&#159; name C1 controls, but feeds mean windows-1252 by them ("&#146;" for ’), as HTML5 reads them.
-const CP1252 = '\u20ac\x81\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\x8d\u017d\x8f\x90\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\x9d\u017e\u0178';
+const CP1252 =
+  '\u20ac\x81\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\x8d\u017d\x8f\x90\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\x9d\u017e\u0178';
 
 /** charRef decodes a numeric character reference body ("x26", "38"); invalid code points give U+FFFD. */
 export function charRef(body: string): string {

@@ -1,6 +1,19 @@
 // RSS 0.9x, 1.0 (RDF) and 2.0, and Microsoft CDF, read from the XML tree into RawItems. Each field
 // is read from every place feeds put it (RSS core, Dublin Core, iTunes, Media RSS, Atom inside RSS).
-import { asHtml, asText, attr, firstText, hasElements, htmlBody, innerXml, kid, kids, text, textConstruct, type TextConstruct } from './dom.js';
+import {
+  asHtml,
+  asText,
+  attr,
+  firstText,
+  hasElements,
+  htmlBody,
+  innerXml,
+  kid,
+  kids,
+  text,
+  textConstruct,
+  type TextConstruct,
+} from './dom.js';
 import { toIsoDate } from './dates.js';
 import { httpUrl, readExtras } from './extras.js';
 import type { RawItem } from './normalize.js';
@@ -58,7 +71,13 @@ function textOrHtml(el: XmlElement): TextConstruct {
 
 /** mediaDescription finds Media RSS's description of an item or entry, also inside media:group. */
 export function mediaDescription(item: XmlElement): XmlElement | null {
-  return kid(item, 'media:description') ?? kids(item, 'media:group').map((g) => kid(g, 'media:description')).find(Boolean) ?? null;
+  return (
+    kid(item, 'media:description') ??
+    kids(item, 'media:group')
+      .map((g) => kid(g, 'media:description'))
+      .find(Boolean) ??
+    null
+  );
 }
 
 /** personName reads an RSS author string: "me@example.com (Name)", "Name (me@example.com)", "Name <me@example.com>" give "Name". */
@@ -95,18 +114,30 @@ function itemOf(item: XmlElement): RawItem {
   const guid = guidEl ? permalinkGuid(guidEl) : attr(item, 'rdf:about')?.trim() || null;
   const linkEl = kids(item, ':link').find((l) => text(l).trim()) ?? null;
   const href = attr(item, 'href'); // CDF <ITEM HREF>
-  const link = (linkEl ? httpUrl(text(linkEl), linkEl.base) : null) ?? atomLink(kids(item, 'atom:link'))
-    ?? (href ? httpUrl(href, item.base) : null) ?? guidUrl(guidEl, guid);
+  const link =
+    (linkEl ? httpUrl(text(linkEl), linkEl.base) : null) ??
+    atomLink(kids(item, 'atom:link')) ??
+    (href ? httpUrl(href, item.base) : null) ??
+    guidUrl(guidEl, guid);
 
   const desc = kid(item, ':description') ?? kid(item, ':abstract');
-  const summaryTc = desc ? htmlBody(desc)
-    : [kid(item, 'itunes:summary'), kid(item, 'dc:description'), mediaDescription(item)].filter((e): e is XmlElement => !!e).map(textOrHtml).find((t) => t.value.trim()) ?? null;
+  const summaryTc = desc
+    ? htmlBody(desc)
+    : ([kid(item, 'itunes:summary'), kid(item, 'dc:description'), mediaDescription(item)]
+        .filter((e): e is XmlElement => !!e)
+        .map(textOrHtml)
+        .find((t) => t.value.trim()) ?? null);
   // Full bodies: content:encoded, an XHTML <body>, CDF-era <fullitem>, Atom content inside RSS.
   const body = kid(item, 'content:encoded') ?? kid(item, ':fullitem');
   const xbody = kid(item, 'xhtml:body', ':body');
   const atomContent = kid(item, 'atom:content');
-  let contentTc: TextConstruct | null = body ? htmlBody(body) : xbody ? { type: 'html', value: innerXml(xbody), base: xbody.base }
-    : atomContent ? textConstruct(atomContent) : null;
+  let contentTc: TextConstruct | null = body
+    ? htmlBody(body)
+    : xbody
+      ? { type: 'html', value: innerXml(xbody), base: xbody.base }
+      : atomContent
+        ? textConstruct(atomContent)
+        : null;
   let summary = summaryTc && summaryTc.value.trim() ? summaryTc : contentTc;
   // A non-standard <summary> beside <description>: the first of the two is the summary and the
   // other the body, unless the item has a body of its own (feedparser reads them so).
@@ -117,17 +148,35 @@ function itemOf(item: XmlElement): RawItem {
     if (summaryFirst) summary = htmlBody(ownSummary);
   }
 
-  const updated = firstDate([kid(item, 'atom:updated'), kid(item, 'dcterms:modified'), kid(item, 'dc:date')])
-    ?? toIsoDate(attr(item, 'lastmod'));
-  const published = firstDate([kid(item, ':pubdate'), kid(item, 'dcterms:issued'), kid(item, 'dcterms:created'), kid(item, 'atom:published'), kid(item, 'dc:date')]);
+  const updated =
+    firstDate([kid(item, 'atom:updated'), kid(item, 'dcterms:modified'), kid(item, 'dc:date')]) ?? toIsoDate(attr(item, 'lastmod'));
+  const published = firstDate([
+    kid(item, ':pubdate'),
+    kid(item, 'dcterms:issued'),
+    kid(item, 'dcterms:created'),
+    kid(item, 'atom:published'),
+    kid(item, 'dc:date'),
+  ]);
   const atomAuthor = kid(item, 'atom:author');
   return {
-    guid, link,
+    guid,
+    link,
     title: firstText([kid(item, ':title'), kid(item, 'dc:title'), kid(item, 'itunes:title'), kid(item, 'media:title')]),
-    author: personName(firstText([kid(item, ':author'), kid(item, 'dc:creator'), kid(item, 'dc:author'), kid(item, 'itunes:author'), kid(atomAuthor, 'atom:name')])),
-    published: published ?? updated, updated,
-    summary: asHtml(summary), summaryBase: summary?.base,
-    content: asHtml(contentTc), contentBase: contentTc?.base,
+    author: personName(
+      firstText([
+        kid(item, ':author'),
+        kid(item, 'dc:creator'),
+        kid(item, 'dc:author'),
+        kid(item, 'itunes:author'),
+        kid(atomAuthor, 'atom:name'),
+      ]),
+    ),
+    published: published ?? updated,
+    updated,
+    summary: asHtml(summary),
+    summaryBase: summary?.base,
+    content: asHtml(contentTc),
+    contentBase: contentTc?.base,
     comments: firstText([kid(item, ':comments')]),
     ...readExtras(item),
   };
@@ -145,7 +194,7 @@ function collectItems(el: XmlElement, out: XmlElement[]): XmlElement[] {
 
 /** mapRss reads an RSS, RDF or CDF document element. */
 export function mapRss(root: XmlElement): MappedFeed {
-  const channel = root.local === 'channel' ? root : kid(root, ':channel') ?? root;
+  const channel = root.local === 'channel' ? root : (kid(root, ':channel') ?? root);
   const linkEl = kids(channel, ':link').find((l) => text(l).trim()) ?? null;
   // RSS 1.0 puts the <image> with its <url> beside the channel, which only refers to it.
   const image = [kid(channel, ':image'), kid(root, ':image')].find((i) => kid(i, ':url')) ?? kid(channel, ':image');
@@ -154,15 +203,26 @@ export function mapRss(root: XmlElement): MappedFeed {
   return {
     title: firstText([kid(channel, ':title'), kid(channel, 'dc:title'), kid(channel, 'atom:title')]),
     titleIsText: false,
-    siteUrl: (linkEl ? httpUrl(text(linkEl), linkEl.base) : null) ?? atomLink(kids(channel, 'atom:link'))
-      ?? (attr(channel, 'href') ? httpUrl(attr(channel, 'href'), channel.base) : null),
-    description: [kid(channel, ':description'), kid(channel, ':abstract'), kid(channel, ':tagline'), kid(channel, 'dc:description'),
-      kid(channel, 'itunes:summary'), kid(channel, 'itunes:subtitle')].map(plain).find((t) => t?.trim())
-      ?? (subtitle ? asText(textConstruct(subtitle)) : null),
+    siteUrl:
+      (linkEl ? httpUrl(text(linkEl), linkEl.base) : null) ??
+      atomLink(kids(channel, 'atom:link')) ??
+      (attr(channel, 'href') ? httpUrl(attr(channel, 'href'), channel.base) : null),
+    description:
+      [
+        kid(channel, ':description'),
+        kid(channel, ':abstract'),
+        kid(channel, ':tagline'),
+        kid(channel, 'dc:description'),
+        kid(channel, 'itunes:summary'),
+        kid(channel, 'itunes:subtitle'),
+      ]
+        .map(plain)
+        .find((t) => t?.trim()) ?? (subtitle ? asText(textConstruct(subtitle)) : null),
     language: firstText([kid(channel, ':language'), kid(channel, 'dc:language')]) ?? channel.lang ?? root.lang,
-    imageUrl: (image ? httpUrl(text(kid(image, ':url')) || attr(image, 'resource'), image.base) : null)
-      ?? (itunesImage ? httpUrl(attr(itunesImage, 'href') ?? attr(itunesImage, 'url') ?? text(itunesImage), itunesImage.base) : null)
-      ?? httpUrl(firstText([kid(channel, 'atom:logo'), kid(channel, 'atom:icon')]), channel.base),
+    imageUrl:
+      (image ? httpUrl(text(kid(image, ':url')) || attr(image, 'resource'), image.base) : null) ??
+      (itunesImage ? httpUrl(attr(itunesImage, 'href') ?? attr(itunesImage, 'url') ?? text(itunesImage), itunesImage.base) : null) ??
+      httpUrl(firstText([kid(channel, 'atom:logo'), kid(channel, 'atom:icon')]), channel.base),
     base: channel.base,
     items: collectItems(root, []).map(itemOf),
   };

@@ -10,8 +10,12 @@ const MAX_NESTING = 5000;
 
 // Elements that never stay open (void), or that the parser closes by itself when the next one
 // starts (p, li, td …): counting them would mistake a long list for deep nesting.
-const NOT_NESTING = new Set(('area base br col embed hr img input link meta source track wbr param keygen '
-  + 'p li dt dd tr td th option optgroup tbody thead tfoot colgroup rb rt rp rtc').split(' '));
+const NOT_NESTING = new Set(
+  (
+    'area base br col embed hr img input link meta source track wbr param keygen ' +
+    'p li dt dd tr td th option optgroup tbody thead tfoot colgroup rb rt rp rtc'
+  ).split(' '),
+);
 // No part of a match crosses a "<", so each scan stops at the next tag and the whole pass is
 // linear. A run of plain characters is taken whole and never given back (the lookahead and its
 // back-reference act as an atomic group), and a tag is read for at most 1,000 such parts: a
@@ -32,7 +36,10 @@ export function tooDeep(html: string): boolean {
     if (NOT_NESTING.has(name) || m[4]) continue;
     const count = open.get(name) ?? 0;
     if (m[1]) {
-      if (count > 0) { open.set(name, count - 1); depth--; }
+      if (count > 0) {
+        open.set(name, count - 1);
+        depth--;
+      }
     } else {
       open.set(name, count + 1);
       if (++depth > MAX_NESTING) return true;

@@ -16,8 +16,12 @@ export type Attributes = Record<string, string>;
 
 // sanitize-html checks the scheme of these attributes once more (its allowedSchemesAppliedToAttributes
 // default); an empty value or an http(s) URL always passes that check.
-const SCHEME_CHECKED = new Set(('href src cite action formaction data xlink:href poster background ping longdesc usemap codebase '
-  + 'classid archive profile manifest itemid dynsrc lowsrc').split(' '));
+const SCHEME_CHECKED = new Set(
+  (
+    'href src cite action formaction data xlink:href poster background ping longdesc usemap codebase ' +
+    'classid archive profile manifest itemid dynsrc lowsrc'
+  ).split(' '),
+);
 const PLAINLY_SAFE = /^https?:/i;
 const DROPPED = new Set(DROP_WITH_CONTENT);
 const ATTRIBUTE = /[ \t\n\f\r]+([^\s"'<>/=]+)(?:="([^"]*)")?/g;

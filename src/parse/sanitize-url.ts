@@ -4,7 +4,13 @@ import { URI_SCHEMES } from './sanitize-lists.js';
 // Python's urljoin, so an IRI such as "http://any.test/À" stays readable instead of being
 // percent-encoded by WHATWG URL), and the scheme check browsers would make.
 
-interface UriParts { scheme: string | undefined; authority: string | undefined; path: string; query: string | undefined; fragment: string | undefined }
+interface UriParts {
+  scheme: string | undefined;
+  authority: string | undefined;
+  path: string;
+  query: string | undefined;
+  fragment: string | undefined;
+}
 
 // RFC 3986 Appendix B, with the scheme restricted to its legal characters so "java script:x"
 // is a relative path, as a browser's URL parser also sees it.

@@ -2,8 +2,17 @@ import sanitize from 'sanitize-html';
 import { sanitizeStyle } from './sanitize-css.js';
 import { asText, tooDeep } from './sanitize-deep.js';
 import {
-  DROP_WITH_CONTENT, HTML_ATTRIBUTES, HTML_ELEMENTS, MATHML_ATTRIBUTES, MATHML_ELEMENTS, RELATIVE_URIS,
-  SELF_CLOSING, SVG_ATTRIBUTES, SVG_ELEMENTS, URI_SCHEMES, URL_ATTRIBUTES,
+  DROP_WITH_CONTENT,
+  HTML_ATTRIBUTES,
+  HTML_ELEMENTS,
+  MATHML_ATTRIBUTES,
+  MATHML_ELEMENTS,
+  RELATIVE_URIS,
+  SELF_CLOSING,
+  SVG_ATTRIBUTES,
+  SVG_ELEMENTS,
+  URI_SCHEMES,
+  URL_ATTRIBUTES,
 } from './sanitize-lists.js';
 import { replayedSanitize } from './sanitize-replay.js';
 import { cleanSrcset, isSafeUri, resolveUri } from './sanitize-url.js';
@@ -26,7 +35,10 @@ let currentBase: string | null = null;
 // the MathML/SVG names are put in front only while a <math>/<svg> is open. (Renaming
 // out-of-context tags instead trips a sanitize-html bug: the rename of a discarded tag sticks
 // to the next sibling's end tag.)
-const COMMON = 'p a br span div img li em strong b i code pre blockquote ul ol h2 h3 h4 h1 h5 h6 td tr table th tbody thead figure figcaption sup sub hr small'.split(' ');
+const COMMON =
+  'p a br span div img li em strong b i code pre blockquote ul ol h2 h3 h4 h1 h5 h6 td tr table th tbody thead figure figcaption sup sub hr small'.split(
+    ' ',
+  );
 const HTML_ORDER = [...new Set([...COMMON, ...HTML_ELEMENTS])];
 const SVG_ORDER = [...SVG_ELEMENTS];
 const MATHML_ORDER = [...MATHML_ELEMENTS];
@@ -62,7 +74,8 @@ function cleanAttributes(tag: string, vocabulary: 'html' | 'svg' | 'math', attri
       if (style) out.style = style;
       continue;
     }
-    if (vocabulary === 'svg') name = SVG_ATTRIBUTES.get(key.toLowerCase()); // the parser lower-cases viewBox
+    if (vocabulary === 'svg')
+      name = SVG_ATTRIBUTES.get(key.toLowerCase()); // the parser lower-cases viewBox
     else if (vocabulary === 'math') name = MATHML_ATTRIBUTES.has(key) ? key : undefined;
     else if (!HTML_ATTRIBUTES.has(key)) name = undefined;
     if (name === undefined) continue;

@@ -19,7 +19,8 @@ export interface XmlEvents {
 
 // At most 1,000 attributes: the expression keeps a backtracking entry per attribute, and a tag
 // with a million or two would overflow its stack (RangeError); htmlparser2 reads such a tag instead.
-const START_TAG = /<([A-Za-z_][\w.:-]*)((?:[ \t\n\f\r]+[^\s"'<>/=]+(?:[ \t\n\f\r]*=[ \t\n\f\r]*(?:"[^"]*"|'[^']*'))?){0,1000})[ \t\n\f\r]*(\/?)>/y;
+const START_TAG =
+  /<([A-Za-z_][\w.:-]*)((?:[ \t\n\f\r]+[^\s"'<>/=]+(?:[ \t\n\f\r]*=[ \t\n\f\r]*(?:"[^"]*"|'[^']*'))?){0,1000})[ \t\n\f\r]*(\/?)>/y;
 const ATTRIBUTE = /[ \t\n\f\r]+([^\s"'<>/=]+)(?:[ \t\n\f\r]*=[ \t\n\f\r]*(?:"([^"]*)"|'([^']*)'))?/g;
 const END_TAG = /<\/([A-Za-z_][\w.:-]*)[ \t\n\f\r]*>/y;
 const COMMENT_END = /--!?>/g;

@@ -35,11 +35,13 @@ export interface XmlElement {
 export type XmlNode = XmlElement | string;
 
 /** XmlTree is the parsed document element and whether the markup needed repair. */
-interface XmlTree { root: XmlElement | null; recovered: boolean }
+interface XmlTree {
+  root: XmlElement | null;
+  recovered: boolean;
+}
 
 /** LimitError says why a hostile document was refused (billion laughs, recursive entities, absurd nesting). */
 export class LimitError extends Error {}
-
 
 const ENTRY = new Set(['item', 'entry']);
 const C1 = /[\x80-\x9f]/;
@@ -56,16 +58,25 @@ const ENT_AT = /&(?:(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6})|([A-Za-z_][\w.:-]{0,63})
 // The name of the XML entity reference ("lt" for "lt;") that starts at i, or "".
 const xmlEntityAt = (s: string, i: number): string => {
   switch (s.charCodeAt(i)) {
-    case 108: return s.startsWith('lt;', i) ? 'lt' : '';
-    case 103: return s.startsWith('gt;', i) ? 'gt' : '';
-    case 97: return s.startsWith('amp;', i) ? 'amp' : s.startsWith('apos;', i) ? 'apos' : '';
-    case 113: return s.startsWith('quot;', i) ? 'quot' : '';
-    default: return '';
+    case 108:
+      return s.startsWith('lt;', i) ? 'lt' : '';
+    case 103:
+      return s.startsWith('gt;', i) ? 'gt' : '';
+    case 97:
+      return s.startsWith('amp;', i) ? 'amp' : s.startsWith('apos;', i) ? 'apos' : '';
+    case 113:
+      return s.startsWith('quot;', i) ? 'quot' : '';
+    default:
+      return '';
   }
 };
 
 function resolve(ref: string, base: string): string {
-  try { return new URL(ref.trim(), base).href; } catch { return base; }
+  try {
+    return new URL(ref.trim(), base).href;
+  } catch {
+    return base;
+  }
 }
 
 /** parseXmlTree builds the tree of the document element found at rootStart (with replay false,
@@ -75,12 +86,29 @@ export function parseXmlTree(text: string, rootStart: number, url: string, entit
   // The common shape is read by replayXml's scan, anything else by htmlparser2: same events, same tree.
   let slash = false;
   const replayed = treeBuilder(src, url, entities, () => slash);
-  const ok = replay && replayXml(src, {
-    open(name, attribs, selfClosing) { slash = selfClosing; replayed.handler.onopentag(name, attribs); },
-    close(name, implied) { replayed.handler.onclosetag(name, implied); },
-    text(raw) { replayed.handler.ontext(raw); },
-    cdata(raw) { replayed.handler.oncdatastart(); replayed.handler.ontext(raw); replayed.handler.oncdataend(); },
-  }, replayed.finished);
+  const ok =
+    replay &&
+    replayXml(
+      src,
+      {
+        open(name, attribs, selfClosing) {
+          slash = selfClosing;
+          replayed.handler.onopentag(name, attribs);
+        },
+        close(name, implied) {
+          replayed.handler.onclosetag(name, implied);
+        },
+        text(raw) {
+          replayed.handler.ontext(raw);
+        },
+        cdata(raw) {
+          replayed.handler.oncdatastart();
+          replayed.handler.ontext(raw);
+          replayed.handler.oncdataend();
+        },
+      },
+      replayed.finished,
+    );
   if (ok) return replayed.finish();
   let parser: Parser | null = null;
   const parsed = treeBuilder(src, url, entities, () => src.charCodeAt(parser!.endIndex - 1) === 47 /* "/>" */);
@@ -106,20 +134,28 @@ function treeBuilder(src: string, url: string, entities: Map<string, EntityDecl>
     if (!('value' in decl)) return ''; // external: never fetched (XXE)
     if (depth > 16) throw new LimitError('entity references nest deeper than 16 levels (recursive entity?)');
     const out = decodeWith(decl.value, depth + 1);
-    if (out.length > MAX_ENTITY_EXPANSION) throw new LimitError(`entity expansion exceeds ${MAX_ENTITY_EXPANSION} characters (billion laughs?)`);
+    if (out.length > MAX_ENTITY_EXPANSION)
+      throw new LimitError(`entity expansion exceeds ${MAX_ENTITY_EXPANSION} characters (billion laughs?)`);
     memo.set(name, out);
     return out;
   };
   // One reference (an ENT match) replaced.
   const reference = (m: string, num: string | undefined, name: string | undefined, semi: string, depth: number): string => {
-    if (num) { if (!semi) recovered = true; return charRef(num.slice(1)); }
-    if (!name || !semi) { recovered = true; return m; } // a bare "&": keep it as text
+    if (num) {
+      if (!semi) recovered = true;
+      return charRef(num.slice(1));
+    }
+    if (!name || !semi) {
+      recovered = true;
+      return m;
+    } // a bare "&": keep it as text
     const x = XML5[name];
     if (x) return x;
     if (entities.has(name)) {
       const v = expand(name, depth);
       expanded += v.length;
-      if (expanded > MAX_ENTITY_EXPANSION) throw new LimitError(`entity expansion exceeds ${MAX_ENTITY_EXPANSION} characters (billion laughs?)`);
+      if (expanded > MAX_ENTITY_EXPANSION)
+        throw new LimitError(`entity expansion exceeds ${MAX_ENTITY_EXPANSION} characters (billion laughs?)`);
       return v;
     }
     // Undeclared HTML entities (&nbsp; &eacute;) are decoded, as feedparser's loose parser does.
@@ -169,7 +205,7 @@ function treeBuilder(src: string, url: string, entities: Map<string, EntityDecl>
   const keys = new Map<string, string>();
   const keyOf = (uri: string) => {
     let key = keys.get(uri);
-    if (key === undefined) keys.set(uri, key = nsKey(uri));
+    if (key === undefined) keys.set(uri, (key = nsKey(uri)));
     return key;
   };
 
@@ -190,7 +226,11 @@ function treeBuilder(src: string, url: string, entities: Map<string, EntityDecl>
       // items do not nest), so close it and make this one its sibling.
       if (ENTRY.has(local)) {
         for (let k = stack.length - 1; k >= 0; k--) {
-          if (stack[k].local === local && stack[k].name === name) { popTo(k); recovered = true; break; }
+          if (stack[k].local === local && stack[k].name === name) {
+            popTo(k);
+            recovered = true;
+            break;
+          }
         }
       }
       const parent = stack[stack.length - 1] ?? null;
@@ -218,17 +258,29 @@ function treeBuilder(src: string, url: string, entities: Map<string, EntityDecl>
       if (ns === coreUri) ns = '';
       const pBase = parent?.base ?? url;
       const el: XmlElement = {
-        name, local, ns, key: `${ns}:${local}`, attrs, names, children: [], parent, scope,
+        name,
+        local,
+        ns,
+        key: `${ns}:${local}`,
+        attrs,
+        names,
+        children: [],
+        parent,
+        scope,
         base: attrs['xml:base'] !== undefined ? resolve(attrs['xml:base'], pBase) : pBase,
         lang: attrs['xml:lang'] ?? parent?.lang ?? null,
       };
-      if (parent) parent.children.push(el); else root = el;
+      if (parent) parent.children.push(el);
+      else root = el;
       stack.push(el);
       if (selfClosingTag()) selfClosing.add(el);
     },
     onclosetag(name: string, implied: boolean) {
       // Ignored elements are always the innermost open ones, so they close first.
-      if (ignored) { ignored--; return; }
+      if (ignored) {
+        ignored--;
+        return;
+      }
       for (let k = stack.length - 1; k >= 0; k--) {
         if (stack[k].name !== name) continue;
         if (implied && !selfClosing.has(stack[k])) recovered = true;
@@ -246,8 +298,12 @@ function treeBuilder(src: string, url: string, entities: Map<string, EntityDecl>
       if (last >= 0 && typeof top.children[last] === 'string') top.children[last] += t;
       else top.children.push(t);
     },
-    oncdatastart() { inCdata = true; },
-    oncdataend() { inCdata = false; },
+    oncdatastart() {
+      inCdata = true;
+    },
+    oncdataend() {
+      inCdata = false;
+    },
   };
   // Once the document element is closed, nothing after it is read.
   const finished = () => !stack.length && root !== null;

@@ -42,7 +42,10 @@ export function declaredEncoding(bytes: Uint8Array): string | undefined {
 /** canonicalCharset maps a charset label to one iconv-lite decodes, or undefined if unknown. */
 export function canonicalCharset(label: string | undefined): string | undefined {
   if (!label) return undefined;
-  let l = label.trim().toLowerCase().replace(/^["']|["']$/g, '');
+  let l = label
+    .trim()
+    .toLowerCase()
+    .replace(/^["']|["']$/g, '');
   // WHATWG Encoding: these labels mean windows-1252, a superset that gives C1 bytes their real characters.
   if (['iso-8859-1', 'iso8859-1', 'latin1', 'l1', 'us-ascii', 'ascii', 'iso_8859-1', 'cp1252', 'x-cp1252'].includes(l)) {
     l = 'windows-1252';

@@ -14,9 +14,19 @@ const CLOSED_BY = new Map<string, Set<string>>();
 for (const line of [
   'p: p h1 h2 h3 h4 h5 h6 address article aside blockquote details div dl fieldset figcaption figure footer form header hr main nav ol pre section table ul',
   'h1 h2 h3 h4 h5 h6: h1 h2 h3 h4 h5 h6',
-  'tr: tr', 'th: tr th td', 'td: tr td', 'thead: td tbody tfoot', 'tbody: tbody tfoot', 'head link script: body', 'a: a', 'li: li',
+  'tr: tr',
+  'th: tr th td',
+  'td: tr td',
+  'thead: td tbody tfoot',
+  'tbody: tbody tfoot',
+  'head link script: body',
+  'a: a',
+  'li: li',
   'input option optgroup select button datalist textarea: select input output button datalist textarea',
-  'option: option optgroup', 'optgroup: optgroup', 'dd dt: dd dt', 'rt rp: rt rp',
+  'option: option optgroup',
+  'optgroup: optgroup',
+  'dd dt: dd dt',
+  'rt rp: rt rp',
 ]) {
   const [closed, openers] = line.split(':');
   for (const name of closed.trim().split(' ')) {
@@ -26,7 +36,9 @@ for (const line of [
   }
 }
 /** VOID_ELEMENTS never stay open: htmlparser2 closes them right after their start tag. */
-export const VOID_ELEMENTS = new Set('area base basefont br col command embed frame hr img input isindex keygen link meta param source track wbr'.split(' '));
+export const VOID_ELEMENTS = new Set(
+  'area base basefont br col command embed frame hr img input isindex keygen link meta param source track wbr'.split(' '),
+);
 // Tags not replayed: foreign content, raw-text and RCDATA elements, a nested <form> (ignored by
 // htmlparser2) and <image> (read as <img>).
 const NOT_REPLAYED = new Set('svg math script style title textarea xmp iframe noembed noframes plaintext form image'.split(' '));
@@ -74,11 +86,13 @@ export function replayHtml(html: string, handler: TagHandler): boolean {
       if (!VOID_ELEMENTS.has(name)) {
         const at = stack.lastIndexOf(name);
         if (at >= 0) while (stack.length > at) handler.close(stack.pop()!);
-        else if (name === 'p') { // a stray </p> is read as <p></p>
+        else if (name === 'p') {
+          // a stray </p> is read as <p></p>
           if (handler.open('p', '') === false) return false;
           handler.close('p');
         }
-      } else if (name === 'br') { // and a </br> as <br>
+      } else if (name === 'br') {
+        // and a </br> as <br>
         if (handler.open('br', '') === false) return false;
         handler.close('br');
       }

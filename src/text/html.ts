@@ -2,8 +2,33 @@ import { decodeHTML } from 'entities';
 import { Parser } from 'htmlparser2';
 import { replayHtml } from './html-replay.js';
 
-const BLOCK = new Set(['p', 'div', 'br', 'ul', 'ol', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'pre', 'tr',
-  'table', 'section', 'article', 'header', 'footer', 'figure', 'figcaption', 'hr', 'dd', 'dt', 'dl']);
+const BLOCK = new Set([
+  'p',
+  'div',
+  'br',
+  'ul',
+  'ol',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'blockquote',
+  'pre',
+  'tr',
+  'table',
+  'section',
+  'article',
+  'header',
+  'footer',
+  'figure',
+  'figcaption',
+  'hr',
+  'dd',
+  'dt',
+  'dl',
+]);
 const SKIP = new Set(['script', 'style', 'noscript', 'template', 'head', 'iframe', 'svg']);
 
 /**
@@ -42,11 +67,14 @@ class TextCollector {
 export function htmlToText(html: string | null | undefined): string {
   if (!html) return '';
   const c = new TextCollector();
-  const parser = new Parser({
-    onopentag: (name) => c.open(name),
-    ontext: (t) => c.text(t),
-    onclosetag: (name) => c.close(name),
-  }, { decodeEntities: true });
+  const parser = new Parser(
+    {
+      onopentag: (name) => c.open(name),
+      ontext: (t) => c.text(t),
+      onclosetag: (name) => c.close(name),
+    },
+    { decodeEntities: true },
+  );
   parser.write(html);
   parser.end();
   return tidy(c.out);
@@ -80,8 +108,19 @@ function tidy(raw: string): string {
 // A run of spaces to fold into one (NBSP counts as a space), other than a single space.
 const SPACE_RUN = /[\t\r\f\v\u00a0][ \t\r\f\v\u00a0]*| [ \t\r\f\v\u00a0]+/g;
 // What String.prototype.trim removes (WhiteSpace and LineTerminator).
-const isSpace = (c: number) => c === 32 || (c >= 9 && c <= 13) || (c > 127 && (c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a)
-  || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff));
+const isSpace = (c: number) =>
+  c === 32 ||
+  (c >= 9 && c <= 13) ||
+  (c > 127 &&
+    (c === 0xa0 ||
+      c === 0x1680 ||
+      (c >= 0x2000 && c <= 0x200a) ||
+      c === 0x2028 ||
+      c === 0x2029 ||
+      c === 0x202f ||
+      c === 0x205f ||
+      c === 0x3000 ||
+      c === 0xfeff));
 
 // storedHtmlToText gives htmlToText's result for the HTML the store holds, the sanitizer's output
 // (lower-case tags, double-quoted attributes, text escaped to &amp; &lt; &gt;, no raw-text

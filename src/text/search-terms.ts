@@ -34,19 +34,26 @@ const SEGMENTED = /[\p{sc=Thai}\p{sc=Lao}\p{sc=Khmer}\p{sc=Myanmar}]/u;
 const ACCENTS = /([\p{sc=Latin}\p{sc=Greek}])[\u0300-\u036f]+|(?<=е)\u0308/gu;
 
 /** Letters without a Unicode decomposition, spelt as PostgreSQL's unaccent.rules spells them (lower case). */
-const SPELLED: Record<string, string> = Object.fromEntries((
-  'æae ðd øo þth ßss đd ħh ıi ĸq łl ŋn œoe ŧt ƀb ɓb ƃb ƈc ɖd ɗd ƌd ɛe ƒf ɠg ' +
-  'ƕhv ɩi ɨi ƙk ƚl ɲn ƞn ƣoi ƥp ƫt ƭt ʈt ʋv ƴy ƶz ǥg ȡd ȥz ȴl ȵn ȶt ȷj ȸdb ' +
-  'ȹqp ⱥa ȼc ⱦt ȿs ɀz ʉu ɇe ɉj ɍr ɏy ɕc ɟj ɡg ɢg ɦh ɧh ɪi ɫl ɬl ɭl ɱm ɳn ' +
-  'ɴn ɶoe ɼr ɽr ɾr ʀr ʂs ʏy ʐz ʑz ʙb ʛg ʜh ʝj ʟl ʠq ʣdz ʥdz ʦts ʪls ʫlz ёе ' +
-  'ᴀa ᴁae ᴃb ᴄc ᴅd ᴆd ᴇe ᴊj ᴋk ᴌl ᴍm ᴏo ᴘp ᴛt ᴜu ᴠv ᴡw ᴢz ' +
-  'ᵫue ᵬb ᵭd ᵮf ᵯm ᵰn ᵱp ᵲr ᵳr ᵴs ᵵt ᵶz ᵺth ᵻi ᵽp ᵾu ᶀb ᶁd ' +
-  'ᶂf ᶃg ᶄk ᶅl ᶆm ᶇn ᶈp ᶉr ᶊs ᶌv ᶍx ᶎz ᶏa ᶑd ᶒe ᶓe ᶖi ᶙu ẜs ' +
-  'ẝs ỻll ỽv ỿy ⱡl ⱨh ⱪk ⱬz ⱱv ⱳw ⱴv ⱸe ⱺo ꜰf ꜱs ꜳaa ꜵao ꜷau ' +
-  'ꜹav ꜻav ꜽay ꝁk ꝃk ꝅk ꝇl ꝉl ꝋo ꝍo ꝏoo ꝑp ꝓp ꝕp ꝗq ꝙq ꝟv ꝡvy ' +
-  'ꝥth ꝧth ꝱd ꝲl ꝳm ꝴn ꝵr ꝶr ꝷt ꝺd ꝼf ꞇt ꞑn ꞓc ꞡg ꞣk ꞥn ꞧr ' +
-  'ꞩs ')
-  .split(' ').filter(Boolean).map((p) => { const c = String.fromCodePoint(p.codePointAt(0)!); return [c, p.slice(c.length)]; }),
+const SPELLED: Record<string, string> = Object.fromEntries(
+  (
+    'æae ðd øo þth ßss đd ħh ıi ĸq łl ŋn œoe ŧt ƀb ɓb ƃb ƈc ɖd ɗd ƌd ɛe ƒf ɠg ' +
+    'ƕhv ɩi ɨi ƙk ƚl ɲn ƞn ƣoi ƥp ƫt ƭt ʈt ʋv ƴy ƶz ǥg ȡd ȥz ȴl ȵn ȶt ȷj ȸdb ' +
+    'ȹqp ⱥa ȼc ⱦt ȿs ɀz ʉu ɇe ɉj ɍr ɏy ɕc ɟj ɡg ɢg ɦh ɧh ɪi ɫl ɬl ɭl ɱm ɳn ' +
+    'ɴn ɶoe ɼr ɽr ɾr ʀr ʂs ʏy ʐz ʑz ʙb ʛg ʜh ʝj ʟl ʠq ʣdz ʥdz ʦts ʪls ʫlz ёе ' +
+    'ᴀa ᴁae ᴃb ᴄc ᴅd ᴆd ᴇe ᴊj ᴋk ᴌl ᴍm ᴏo ᴘp ᴛt ᴜu ᴠv ᴡw ᴢz ' +
+    'ᵫue ᵬb ᵭd ᵮf ᵯm ᵰn ᵱp ᵲr ᵳr ᵴs ᵵt ᵶz ᵺth ᵻi ᵽp ᵾu ᶀb ᶁd ' +
+    'ᶂf ᶃg ᶄk ᶅl ᶆm ᶇn ᶈp ᶉr ᶊs ᶌv ᶍx ᶎz ᶏa ᶑd ᶒe ᶓe ᶖi ᶙu ẜs ' +
+    'ẝs ỻll ỽv ỿy ⱡl ⱨh ⱪk ⱬz ⱱv ⱳw ⱴv ⱸe ⱺo ꜰf ꜱs ꜳaa ꜵao ꜷau ' +
+    'ꜹav ꜻav ꜽay ꝁk ꝃk ꝅk ꝇl ꝉl ꝋo ꝍo ꝏoo ꝑp ꝓp ꝕp ꝗq ꝙq ꝟv ꝡvy ' +
+    'ꝥth ꝧth ꝱd ꝲl ꝳm ꝴn ꝵr ꝶr ꝷt ꝺd ꝼf ꞇt ꞑn ꞓc ꞡg ꞣk ꞥn ꞧr ' +
+    'ꞩs '
+  )
+    .split(' ')
+    .filter(Boolean)
+    .map((p) => {
+      const c = String.fromCodePoint(p.codePointAt(0)!);
+      return [c, p.slice(c.length)];
+    }),
 );
 SPELLED['ς'] = 'σ'; // final sigma: the same letter as σ
 SPELLED['\u0345'] = 'ι'; // the iota subscript on its own, which FTS5 folds to ι
@@ -58,8 +65,17 @@ const segmenter = new Intl.Segmenter('und', { granularity: 'word' });
 export function foldWord(w: string): string {
   if (ASCII_TEXT.test(w)) return w.toLowerCase();
   // One kana or unified ideograph, as Chinese and Japanese text is cut: no folding changes it.
-  if (w.length === 1 && ((w >= '\u3041' && w <= '\u3096') || (w >= '\u30a1' && w <= '\u30fa') || w === '\u30fc' || (w >= '\u4e00' && w <= '\u9fff'))) return w;
-  return w.normalize('NFKD').toLowerCase().replace(ACCENTS, '$1').replace(SPELLED_CHARS, (c) => SPELLED[c]).normalize('NFC');
+  if (
+    w.length === 1 &&
+    ((w >= '\u3041' && w <= '\u3096') || (w >= '\u30a1' && w <= '\u30fa') || w === '\u30fc' || (w >= '\u4e00' && w <= '\u9fff'))
+  )
+    return w;
+  return w
+    .normalize('NFKD')
+    .toLowerCase()
+    .replace(ACCENTS, '$1')
+    .replace(SPELLED_CHARS, (c) => SPELLED[c])
+    .normalize('NFC');
 }
 
 /** Emit receives one term and where in the text it comes from (a word folded into several terms gives each the same span). */
@@ -76,7 +92,8 @@ export function scanTerms(text: string, emit: Emit): void {
     const suffix = symbols.replace(/./g, (c) => (c === '+' ? 'plus' : 'sharp'));
     const parts = UNSPACED.test(core) ? segments(core, start + (dot ? 1 : 0)) : [[core, start + (dot ? 1 : 0)] as const];
     const terms: [string, number, number][] = [];
-    let cleanStart = true, cleanEnd = true; // whether the folded word begins and ends with a term, not a separator
+    let cleanStart = true,
+      cleanEnd = true; // whether the folded word begins and ends with a term, not a separator
     parts.forEach(([part, at], k) => {
       const pieces = foldWord(part).split(NON_WORD);
       if (k === 0) cleanStart = pieces[0] !== '';
@@ -87,9 +104,15 @@ export function scanTerms(text: string, emit: Emit): void {
     // The spelt symbols join the word's first or last term, unless that is cut off from them: by
     // a script written without spaces (東京#), or by a character that folds to nothing.
     if (dot && (!terms.length || !cleanStart || UNSPACED.test(core[0]))) terms.unshift(['dot', start, start + 1]);
-    else if (dot) { terms[0][0] = `dot${terms[0][0]}`; terms[0][1] = start; }
+    else if (dot) {
+      terms[0][0] = `dot${terms[0][0]}`;
+      terms[0][1] = start;
+    }
     if (suffix && (!terms.length || !cleanEnd || UNSPACED.test(lastChar(core)))) terms.push([suffix, end - symbols.length, end]);
-    else if (suffix) { terms.at(-1)![0] += suffix; terms.at(-1)![2] = end; }
+    else if (suffix) {
+      terms.at(-1)![0] += suffix;
+      terms.at(-1)![2] = end;
+    }
     for (const [t, s, e] of terms) emit(cut(t), s, e);
   }
 }
@@ -148,13 +171,22 @@ const MAYBE_UNSPACED = /[\u0e00-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u9fff\uf
  */
 export function indexedText(text: string): string {
   if (ASCII_TEXT.test(text)) {
-    const s = text.replace(ASCII_SYMBOLS, spell).toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
+    const s = text
+      .replace(ASCII_SYMBOLS, spell)
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, ' ')
+      .trim();
     return s.length > MAX_TERM ? s.replace(LONG_TERM, cut) : s;
   }
   let s = text.replace(SYMBOLS, spell);
   if (MAYBE_UNSPACED.test(s) && UNSPACED.test(s)) {
     s = s.replace(CJK_CHAR, ' $& ');
-    if (SEGMENTED.test(s)) s = s.replace(SEGMENTED_RUN, (run) => segments(run, 0).map(([w]) => w).join(' '));
+    if (SEGMENTED.test(s))
+      s = s.replace(SEGMENTED_RUN, (run) =>
+        segments(run, 0)
+          .map(([w]) => w)
+          .join(' '),
+      );
   }
   // Common separators become spaces, then only the words with other characters are folded and
   // split: a Unicode class or a normalization costs several times an ASCII test per character,

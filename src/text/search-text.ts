@@ -25,7 +25,12 @@ function upTo(s: string, n: number): string {
  * both engines index. Stored bodies are the sanitizer's output, which storedHtmlToText reads
  * without a second HTML parse.
  */
-export function itemSearchText(i: { title: string | null; summary: string | null; content: string | null; categories?: readonly string[] }): { title: string; body: string } {
+export function itemSearchText(i: {
+  title: string | null;
+  summary: string | null;
+  content: string | null;
+  categories?: readonly string[];
+}): { title: string; body: string } {
   const summary = storedHtmlToText(i.summary);
   // A summary that fell back to the content is the very same text (normalize.ts): read it once.
   const content = i.content === i.summary ? summary : storedHtmlToText(i.content);

@@ -2,15 +2,68 @@
 // every sentence mixes topic words with common words shared by all topics, so a model must weigh
 // evidence rather than match a single keyword.
 const TOPICS: Record<string, string[]> = {
-  sports: ['match', 'goal', 'league', 'coach', 'season', 'striker', 'tennis', 'final', 'score', 'referee', 'championship', 'team', 'injury', 'playoffs', 'stadium'],
-  technology: ['software', 'chip', 'startup', 'browser', 'kernel', 'smartphone', 'cloud', 'server', 'encryption', 'developer', 'algorithm', 'robot', 'laptop', 'network', 'app'],
-  cooking: ['recipe', 'oven', 'garlic', 'flour', 'simmer', 'butter', 'sauce', 'bake', 'chef', 'roast', 'spices', 'dough', 'pasta', 'kitchen', 'salad'],
+  sports: [
+    'match',
+    'goal',
+    'league',
+    'coach',
+    'season',
+    'striker',
+    'tennis',
+    'final',
+    'score',
+    'referee',
+    'championship',
+    'team',
+    'injury',
+    'playoffs',
+    'stadium',
+  ],
+  technology: [
+    'software',
+    'chip',
+    'startup',
+    'browser',
+    'kernel',
+    'smartphone',
+    'cloud',
+    'server',
+    'encryption',
+    'developer',
+    'algorithm',
+    'robot',
+    'laptop',
+    'network',
+    'app',
+  ],
+  cooking: [
+    'recipe',
+    'oven',
+    'garlic',
+    'flour',
+    'simmer',
+    'butter',
+    'sauce',
+    'bake',
+    'chef',
+    'roast',
+    'spices',
+    'dough',
+    'pasta',
+    'kitchen',
+    'salad',
+  ],
 };
 const COMMON = ['the', 'new', 'after', 'week', 'big', 'why', 'how', 'report', 'first', 'says', 'year', 'people', 'best', 'plan', 'today'];
 
 function rng(seed: number) {
   let a = seed;
-  return () => { a = (a + 0x6d2b79f5) >>> 0; let t = Math.imul(a ^ (a >>> 15), a | 1); t ^= t + Math.imul(t ^ (t >>> 7), t | 61); return ((t ^ (t >>> 14)) >>> 0) / 4294967296; };
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
 /** headlines returns n labelled sentences per topic; a different seed gives held-out rows. */
@@ -37,7 +90,10 @@ export const ESPORTS = ['esports', 'gamers', 'speedrun', 'clan', 'twitch', 'head
 export function esportsHeadlines(n: number, seed: number): { title: string; description: string }[] {
   const r = rng(seed);
   const pick = (xs: string[]) => xs[Math.floor(r() * xs.length)];
-  const word = () => { const x = r(); return x < 0.1 ? pick(TOPICS.technology) : x < 0.45 ? pick(ESPORTS) : pick(COMMON); };
+  const word = () => {
+    const x = r();
+    return x < 0.1 ? pick(TOPICS.technology) : x < 0.45 ? pick(ESPORTS) : pick(COMMON);
+  };
   const sentence = (len: number) => Array.from({ length: len }, word).join(' ');
   return Array.from({ length: n }, () => ({ title: sentence(5), description: sentence(12) }));
 }

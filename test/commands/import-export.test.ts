@@ -15,8 +15,12 @@ describe('import', () => {
     const ctx = testContext();
     const r = await importSubscriptions(ctx, fixture('opml', 'nested.opml'));
     expect(r).toMatchObject({ found: 6, added: 6, present: 0, duplicates: 0, skipped: { 'no-url': 1 } });
-    expect(snapshot(ctx).find((f) => f.url === 'https://this-week-in-rust.org/rss.xml'))
-      .toEqual({ url: 'https://this-week-in-rust.org/rss.xml', title: 'This Week in Rust', category: 'Technology/Programming/Languages/Rust', siteUrl: 'https://this-week-in-rust.org/' });
+    expect(snapshot(ctx).find((f) => f.url === 'https://this-week-in-rust.org/rss.xml')).toEqual({
+      url: 'https://this-week-in-rust.org/rss.xml',
+      title: 'This Week in Rust',
+      category: 'Technology/Programming/Languages/Rust',
+      siteUrl: 'https://this-week-in-rust.org/',
+    });
   });
 
   it('changes nothing when the same file is imported again', async () => {
@@ -34,10 +38,16 @@ describe('import', () => {
     const a = path.join(dir, 'a.opml');
     const b = path.join(dir, 'b.opml');
     fs.writeFileSync(a, '<opml><body><outline text="X"><outline xmlUrl="https://one.example/feed"/></outline></body></opml>');
-    fs.writeFileSync(b, '<opml><body><outline xmlUrl="https://one.example/feed"/><outline xmlUrl="https://two.example/feed"/></body></opml>');
+    fs.writeFileSync(
+      b,
+      '<opml><body><outline xmlUrl="https://one.example/feed"/><outline xmlUrl="https://two.example/feed"/></body></opml>',
+    );
     await importSubscriptions(ctx, a);
     expect(await importSubscriptions(ctx, b)).toMatchObject({ added: 1, present: 1 });
-    expect(snapshot(ctx).map((f) => [f.url, f.category])).toEqual([['https://two.example/feed', ''], ['https://one.example/feed', 'X']]);
+    expect(snapshot(ctx).map((f) => [f.url, f.category])).toEqual([
+      ['https://two.example/feed', ''],
+      ['https://one.example/feed', 'X'],
+    ]);
   });
 
   it('writes nothing when the file is not OPML', async () => {
@@ -66,19 +76,31 @@ describe('export', () => {
     const second = testContext();
     expect(await importSubscriptions(second, file)).toMatchObject({ added: 9, skipped: {} });
     const key = (f: { url: string }) => f.url;
-    expect(snapshot(second).sort((x, y) => key(x).localeCompare(key(y)))).toEqual(snapshot(first).sort((x, y) => key(x).localeCompare(key(y))));
+    expect(snapshot(second).sort((x, y) => key(x).localeCompare(key(y)))).toEqual(
+      snapshot(first).sort((x, y) => key(x).localeCompare(key(y))),
+    );
   });
 
   it('keeps an empty title empty through export and import (the URL written as text is no title)', async () => {
     const first = testContext();
     const src = path.join(tempDir(), 'untitled.opml');
-    fs.writeFileSync(src, '<opml><body><outline xmlUrl="https://untitled.example/feed"/><outline text="Named" xmlUrl="https://named.example/feed"/></body></opml>');
+    fs.writeFileSync(
+      src,
+      '<opml><body><outline xmlUrl="https://untitled.example/feed"/><outline text="Named" xmlUrl="https://named.example/feed"/></body></opml>',
+    );
     await importSubscriptions(first, src);
     const file = path.join(tempDir(), 'export.opml');
     await exportCommand(first, file);
     const second = testContext();
     await importSubscriptions(second, file);
-    expect(snapshot(second).map((f) => [f.url, f.title]).sort()).toEqual([['https://named.example/feed', 'Named'], ['https://untitled.example/feed', null]]);
+    expect(
+      snapshot(second)
+        .map((f) => [f.url, f.title])
+        .sort(),
+    ).toEqual([
+      ['https://named.example/feed', 'Named'],
+      ['https://untitled.example/feed', null],
+    ]);
   });
 
   it('writes OPML that the reference parser (npm opml, strict) accepts with the folder tree', async () => {

@@ -36,11 +36,17 @@ describe('a crawl against an HTTP/1.0 server that closes every connection', () =
   it('crawls every feed and ends the run with its summary', async () => {
     const dir = tempDir();
     const opml = path.join(dir, 'list.opml');
-    fs.writeFileSync(opml, `<opml version="2.0"><body>${Array.from({ length: FEEDS }, (_, i) => `<outline xmlUrl="${base}/f${i}.xml"/>`).join('')}</body></opml>`);
+    fs.writeFileSync(
+      opml,
+      `<opml version="2.0"><body>${Array.from({ length: FEEDS }, (_, i) => `<outline xmlUrl="${base}/f${i}.xml"/>`).join('')}</body></opml>`,
+    );
     const db = path.join(dir, 'db.sqlite');
     const r = await cli(['--db', db, '--json', 'import', opml]);
     expect(r.code).toBe(0);
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; outcome?: string; feeds?: number });
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; outcome?: string; feeds?: number });
     expect(lines.filter((l) => l.type === 'feed' && l.outcome === 'updated')).toHaveLength(FEEDS);
     expect(lines.at(-1)).toMatchObject({ type: 'summary', feeds: FEEDS });
     const again = await cli(['--db', db, '--json', 'refresh', '--force']);

@@ -8,7 +8,9 @@ const opts: RefreshOptions = { concurrency: 2, perHost: 2, timeout: 5, maxSize: 
 const quiet = { start() {}, feed() {}, stop() {} };
 
 let server: FeedServer;
-afterEach(async () => { await server?.close(); });
+afterEach(async () => {
+  await server?.close();
+});
 
 async function crawl(path: string) {
   const ctx = testContext();
@@ -24,7 +26,9 @@ const doc = `<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><l
 
 describe('HTTP headers the parser reads', () => {
   it('resolves relative links against Content-Location, itself resolved against the response URL', async () => {
-    server = await startFeedServer({ '/feed': serve(200, doc, { 'content-type': 'application/rss+xml', 'content-location': 'http://moved.example/blog/feed.xml' }) });
+    server = await startFeedServer({
+      '/feed': serve(200, doc, { 'content-type': 'application/rss+xml', 'content-location': 'http://moved.example/blog/feed.xml' }),
+    });
     const { feed, items } = await crawl('/feed');
     expect(feed.siteUrl).toBe('http://moved.example/home');
     expect(items[0].link).toBe('http://moved.example/blog/posts/1');

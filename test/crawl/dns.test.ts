@@ -36,7 +36,10 @@ async function startDnsStub(b: StubBehaviour): Promise<DnsStub> {
   sock.on('message', (msg, from) => {
     let o = 12;
     const labels: string[] = [];
-    while (msg[o]) { labels.push(msg.toString('latin1', o + 1, o + 1 + msg[o])); o += msg[o] + 1; }
+    while (msg[o]) {
+      labels.push(msg.toString('latin1', o + 1, o + 1 + msg[o]));
+      o += msg[o] + 1;
+    }
     const qtype = msg.readUInt16BE(o + 1);
     const question = msg.subarray(12, o + 5);
     const name = labels.join('.').toLowerCase();
@@ -45,15 +48,18 @@ async function startDnsStub(b: StubBehaviour): Promise<DnsStub> {
     const n = (perName.get(name) ?? 0) + 1;
     perName.set(name, n);
     if (n <= (b.drop?.[name] ?? 0)) return;
-    const v4 = b.a?.[name], v6 = b.aaaa?.[name];
-    const data = type === 'A' ? (v4 ? Buffer.from(v4.split('.').map(Number)) : null) : v6 ?? null;
+    const v4 = b.a?.[name],
+      v6 = b.aaaa?.[name];
+    const data = type === 'A' ? (v4 ? Buffer.from(v4.split('.').map(Number)) : null) : (v6 ?? null);
     const exists = v4 !== undefined || v6 !== undefined;
     const header = Buffer.alloc(12);
     header.writeUInt16BE(msg.readUInt16BE(0), 0);
     header.writeUInt16BE(0x8180 | (b.refuse?.includes(name) ? 5 : exists ? 0 : 3), 2); // response, RD + RA; NXDOMAIN when unknown
     header.writeUInt16BE(1, 4);
     header.writeUInt16BE(data ? 1 : 0, 6);
-    const answer = data ? Buffer.concat([Buffer.from([0xc0, 0x0c]), u16(qtype), u16(1), Buffer.from([0, 0, 0, 60]), u16(data.length), data]) : Buffer.alloc(0);
+    const answer = data
+      ? Buffer.concat([Buffer.from([0xc0, 0x0c]), u16(qtype), u16(1), Buffer.from([0, 0, 0, 60]), u16(data.length), data])
+      : Buffer.alloc(0);
     const reply = Buffer.concat([header, question, answer]);
     setTimeout(() => sock.send(reply, from.port, from.address), b.delay?.[name] ?? 0);
   });
@@ -65,7 +71,11 @@ async function startDnsStub(b: StubBehaviour): Promise<DnsStub> {
     close: () => new Promise((resolve) => sock.close(() => resolve())),
   };
 }
-const u16 = (n: number) => { const b = Buffer.alloc(2); b.writeUInt16BE(n); return b; };
+const u16 = (n: number) => {
+  const b = Buffer.alloc(2);
+  b.writeUInt16BE(n);
+  return b;
+};
 const LOOPBACK6 = Buffer.from([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
 
 let stub: DnsStub | undefined;
@@ -129,7 +139,10 @@ describe('HostResolver', () => {
   });
 
   it('does not let one slow answer hold up the other hosts', async () => {
-    stub = await startDnsStub({ a: { 'slow.test': '10.0.0.5', 'fast1.test': '10.0.0.6', 'fast2.test': '10.0.0.7' }, delay: { 'slow.test': 1500 } });
+    stub = await startDnsStub({
+      a: { 'slow.test': '10.0.0.5', 'fast1.test': '10.0.0.6', 'fast2.test': '10.0.0.7' },
+      delay: { 'slow.test': 1500 },
+    });
     resolver = new HostResolver({ servers: [stub.server], hostsFile: tmpHosts(''), timeoutMs: 3000, concurrency: 4 });
     const slow = resolver.resolve('slow.test');
     const started = Date.now();
@@ -149,7 +162,11 @@ describe('HostResolver', () => {
   it('answers hosts-file names, localhost and IP literals without a DNS query', async () => {
     stub = await startDnsStub({ a: { 'intranet.example': '10.9.9.9' } });
     systemCalls.length = 0;
-    resolver = new HostResolver({ servers: [stub.server], hostsFile: tmpHosts('# comment\n10.1.2.3  intranet.example intranet # office\n::1 v6box\n'), systemLookup: fakeSystem });
+    resolver = new HostResolver({
+      servers: [stub.server],
+      hostsFile: tmpHosts('# comment\n10.1.2.3  intranet.example intranet # office\n::1 v6box\n'),
+      systemLookup: fakeSystem,
+    });
     expect(await resolver.resolve('Intranet.Example')).toEqual({ ok: true, addresses: [{ address: '10.1.2.3', family: 4 }] });
     expect(await resolver.resolve('v6box')).toEqual({ ok: true, addresses: [{ address: '::1', family: 6 }] });
     expect(await resolver.resolve('192.0.2.7')).toEqual({ ok: true, addresses: [{ address: '192.0.2.7', family: 4 }] });
@@ -177,7 +194,9 @@ describe('HostResolver', () => {
   });
 
   it('reads hosts(5) files: comments, aliases, IPv6, and lines that are not entries', () => {
-    const m = parseHostsFile('127.0.0.1 localhost\n# 10.0.0.1 commented\n10.0.0.2 a.example a # alias\nbogus line\n999.1.1.1 notanaddress\nfe80::1 linklocal\n');
+    const m = parseHostsFile(
+      '127.0.0.1 localhost\n# 10.0.0.1 commented\n10.0.0.2 a.example a # alias\nbogus line\n999.1.1.1 notanaddress\nfe80::1 linklocal\n',
+    );
     expect([...m.keys()]).toEqual(['localhost', 'a.example', 'a', 'linklocal']);
     expect([m.get('a'), m.get('linklocal')]).toEqual([[{ address: '10.0.0.2', family: 4 }], [{ address: 'fe80::1', family: 6 }]]);
   });
@@ -188,13 +207,21 @@ describe('Fetcher name resolution', () => {
     stub = await startDnsStub({ a: { 'feeds.test': '127.0.0.1' } });
     feeds = await startFeedServer({ '/feed': serve(200, rss('Named', [])) });
     const port = new URL(feeds.url).port;
-    fetcher = new Fetcher({ userAgent: 'Inkzee/test', timeoutMs: 5000, maxBodyBytes: 1 << 20, concurrency: 4, perHost: 2 }, { INKZEE_DNS_SERVERS: stub.server });
+    fetcher = new Fetcher(
+      { userAgent: 'Inkzee/test', timeoutMs: 5000, maxBodyBytes: 1 << 20, concurrency: 4, perHost: 2 },
+      { INKZEE_DNS_SERVERS: stub.server },
+    );
     const signal = new AbortController().signal;
     const none = { etag: null, lastModified: null };
     expect(await fetcher.fetch(`http://feeds.test:${port}/feed`, none, signal)).toMatchObject({ kind: 'ok', status: 200 });
     expect(await fetcher.fetch(`http://feeds.test:${port}/feed`, none, signal)).toMatchObject({ kind: 'ok' });
     expect(await fetcher.fetch(`http://missing.test:${port}/feed`, none, signal)).toEqual({
-      kind: 'failed', url: `http://missing.test:${port}/feed`, status: null, error: 'fetch: cannot resolve host missing.test (not found)', retryAfterSec: null, gone: false,
+      kind: 'failed',
+      url: `http://missing.test:${port}/feed`,
+      status: null,
+      error: 'fetch: cannot resolve host missing.test (not found)',
+      retryAfterSec: null,
+      gone: false,
     });
     expect([stub.seen('feeds.test'), stub.seen('missing.test'), feeds.hits('/feed')]).toEqual([1, 1, 2]);
   });
@@ -207,20 +234,31 @@ describe('Fetcher name resolution', () => {
     // A forward proxy that knows feeds.test itself: absolute-form requests and CONNECT tunnels.
     const proxy = http.createServer((req, res) => {
       asked.push(req.url ?? '');
-      http.get(`${feeds!.url}${new URL(req.url ?? '').pathname}`, (up) => { res.writeHead(up.statusCode ?? 502, up.headers); up.pipe(res); });
+      http.get(`${feeds!.url}${new URL(req.url ?? '').pathname}`, (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      });
     });
     proxy.on('connect', (req, client: net.Socket) => {
       asked.push(req.url ?? '');
-      const up = net.connect(Number(target.port), '127.0.0.1', () => { client.write('HTTP/1.1 200 Connection Established\r\n\r\n'); up.pipe(client).pipe(up); });
+      const up = net.connect(Number(target.port), '127.0.0.1', () => {
+        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        up.pipe(client).pipe(up);
+      });
       client.on('error', () => up.destroy());
       up.on('error', () => client.destroy());
     });
     await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
     try {
       const proxyUrl = `http://127.0.0.1:${(proxy.address() as net.AddressInfo).port}`;
-      fetcher = new Fetcher({ userAgent: 'Inkzee/test', timeoutMs: 5000, maxBodyBytes: 1 << 20, concurrency: 4, perHost: 2 }, { HTTP_PROXY: proxyUrl, INKZEE_DNS_SERVERS: stub.server });
+      fetcher = new Fetcher(
+        { userAgent: 'Inkzee/test', timeoutMs: 5000, maxBodyBytes: 1 << 20, concurrency: 4, perHost: 2 },
+        { HTTP_PROXY: proxyUrl, INKZEE_DNS_SERVERS: stub.server },
+      );
       fetcher.ahead(`http://feeds.test:${target.port}/feed`);
-      expect(await fetcher.fetch(`http://feeds.test:${target.port}/feed`, { etag: null, lastModified: null }, new AbortController().signal)).toMatchObject({ kind: 'ok' });
+      expect(
+        await fetcher.fetch(`http://feeds.test:${target.port}/feed`, { etag: null, lastModified: null }, new AbortController().signal),
+      ).toMatchObject({ kind: 'ok' });
       expect(asked.length).toBe(1);
       expect(asked[0]).toContain(`feeds.test:${target.port}`);
       expect(stub.queries.size).toBe(0);

@@ -29,12 +29,18 @@ async function racingServer(close: 'destroy' | 'end') {
     seen.requests++;
     const n = (perSocket.get(req.socket) ?? 0) + 1;
     perSocket.set(req.socket, n);
-    if (n > 1) { if (close === 'destroy') req.socket.destroy(); else req.socket.end(); return; }
+    if (n > 1) {
+      if (close === 'destroy') req.socket.destroy();
+      else req.socket.end();
+      return;
+    }
     res.writeHead(200, { 'content-type': 'application/rss+xml' });
     res.end(rss('T', [{ guid: 'a', title: 'A' }]));
   });
   server.keepAliveTimeout = 60_000;
-  server.on('connection', () => { seen.connections++; });
+  server.on('connection', () => {
+    seen.connections++;
+  });
   await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/feed`, seen };
 }
@@ -51,7 +57,10 @@ describe('Fetcher on a kept-alive connection the server has just closed', () => 
 
   it('reports a server that resets every connection as a failure after one retry, not a loop', async () => {
     let requests = 0;
-    server = http.createServer((req) => { requests++; req.socket.destroy(); });
+    server = http.createServer((req) => {
+      requests++;
+      req.socket.destroy();
+    });
     await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
     fetcher = new Fetcher(settings, {});
     const out = await fetcher.fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/feed`, none, signal);

@@ -12,7 +12,9 @@ import { freshDatabase, pgAvailable } from '../pg.js';
 
 const ALLOW = '--allow-private-networks';
 const servers: FeedServer[] = [];
-afterAll(async () => { for (const s of servers) await s.close(); });
+afterAll(async () => {
+  for (const s of servers) await s.close();
+});
 
 /** A server on 127.0.0.x with n feeds answering after delayMs; it counts requests in flight. */
 async function feedHost(addr: string, n: number, delayMs: number, name: string) {
@@ -20,10 +22,17 @@ async function feedHost(addr: string, n: number, delayMs: number, name: string) 
   servers.push(server);
   const urls: string[] = [];
   for (let i = 0; i < n; i++) {
-    server.route(`/${name}/${i}`, (_req, res) => setTimeout(() => {
-      res.writeHead(200, { 'content-type': 'application/rss+xml' });
-      res.end(rss(`${name} ${i}`, [1, 2].map((k) => ({ guid: `${name}-${i}-${k}`, title: `${name} ${i} item ${k}` }))));
-    }, delayMs));
+    server.route(`/${name}/${i}`, (_req, res) =>
+      setTimeout(() => {
+        res.writeHead(200, { 'content-type': 'application/rss+xml' });
+        res.end(
+          rss(
+            `${name} ${i}`,
+            [1, 2].map((k) => ({ guid: `${name}-${i}-${k}`, title: `${name} ${i} item ${k}` })),
+          ),
+        );
+      }, delayMs),
+    );
     urls.push(`${server.url}/${name}/${i}`);
   }
   return { server, urls, host: new URL(server.url).host };
@@ -35,12 +44,21 @@ function opml(urls: string[]): string {
   return file;
 }
 
-const events = (stdout: string) => stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+const events = (stdout: string) =>
+  stdout
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 async function sql(url: string, text: string, values: unknown[] = []): Promise<pg.QueryResultRow[]> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
-  try { return (await c.query(text, values)).rows; } finally { await c.end(); }
+  try {
+    return (await c.query(text, values)).rows;
+  } finally {
+    await c.end();
+  }
 }
 
 async function feedIds(db: string): Promise<Map<string, number>> {
@@ -52,7 +70,7 @@ async function feedIds(db: string): Promise<Map<string, number>> {
 const leaseTo = (db: string, host: string, worker: string, ms: number) =>
   sql(db, `UPDATE hosts SET worker = $2, lease_until = now() + $3 * interval '1 millisecond' WHERE host = $1`, [host, worker, ms]);
 
-describe.skipIf(!pgAvailable)('refresh on PostgreSQL beside other crawlers\' leases', () => {
+describe.skipIf(!pgAvailable)("refresh on PostgreSQL beside other crawlers' leases", () => {
   it('counts the due feeds of hosts other crawlers hold as left to them, in the summary and its NDJSON, and exits 0', async () => {
     const a = await feedHost('127.0.0.2', 3, 0, 'a');
     const b = await feedHost('127.0.0.3', 2, 0, 'b');
@@ -62,15 +80,22 @@ describe.skipIf(!pgAvailable)('refresh on PostgreSQL beside other crawlers\' lea
     const r = await cli(['--db', db, '--json', 'refresh']);
     expect(r.code).toBe(0);
     const ev = events(r.stdout);
-    expect(ev.filter((e) => e.type === 'feed').map((e) => e.url).sort()).toEqual(b.urls);
+    expect(
+      ev
+        .filter((e) => e.type === 'feed')
+        .map((e) => e.url)
+        .sort(),
+    ).toEqual(b.urls);
     expect(ev.at(-1)).toMatchObject({ type: 'summary', feeds: 2, updated: 2, leftToOthers: 3, lostLeases: 0 });
     expect(a.server.requests).toHaveLength(0);
     const human = await cli(['--db', db, 'refresh']);
     expect(human.code).toBe(0);
-    expect(human.stderr).toMatch(/^2 feeds: 0 updated, 2 unchanged, 0 not modified, 0 failed, 3 due left to other crawlers \(their hosts are leased\); 0 new items/);
+    expect(human.stderr).toMatch(
+      /^2 feeds: 0 updated, 2 unchanged, 0 not modified, 0 failed, 3 due left to other crawlers \(their hosts are leased\); 0 new items/,
+    );
   }, 60_000);
 
-  it('refresh --feed waits out a dead crawler\'s lease on the feed\'s host, saying so, then fetches it', async () => {
+  it("refresh --feed waits out a dead crawler's lease on the feed's host, saying so, then fetches it", async () => {
     const a = await feedHost('127.0.0.2', 2, 0, 'c');
     const db = await freshDatabase();
     await cli(['--db', db, 'import', opml(a.urls), '--no-fetch']);
@@ -79,7 +104,11 @@ describe.skipIf(!pgAvailable)('refresh on PostgreSQL beside other crawlers\' lea
     await leaseTo(db, a.host, 'deadbox:4242:dead01', 6000);
     const r = await cli(['--db', db, '--json', 'refresh', '--feed', String(id)]);
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(new RegExp(`^warning: feed ${id}: its host ${a.host.replace(/\./g, '\\.')} is being crawled by deadbox:4242:dead01 until \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z; waiting for that lease to end\\n$`));
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `^warning: feed ${id}: its host ${a.host.replace(/\./g, '\\.')} is being crawled by deadbox:4242:dead01 until \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z; waiting for that lease to end\\n$`,
+      ),
+    );
     expect(events(r.stdout).filter((e) => e.type === 'feed')).toMatchObject([{ url: a.urls[1], outcome: 'updated' }]);
     expect(events(r.stdout).at(-1)).toMatchObject({ type: 'summary', feeds: 1, leftToOthers: 0 });
   }, 60_000);
@@ -90,11 +119,17 @@ describe.skipIf(!pgAvailable)('refresh on PostgreSQL beside other crawlers\' lea
     await cli(['--db', db, 'import', opml(a.urls), '--no-fetch']);
     const id = (await feedIds(db)).get(a.urls[0])!;
     await leaseTo(db, a.host, 'livebox:77:a1b2c3', 1500);
-    const keep = setInterval(() => { void leaseTo(db, a.host, 'livebox:77:a1b2c3', 1500).catch(() => {}); }, 300);
+    const keep = setInterval(() => {
+      void leaseTo(db, a.host, 'livebox:77:a1b2c3', 1500).catch(() => {});
+    }, 300);
     try {
       const r = await cli(['--db', db, 'refresh', '--feed', String(id)]);
       expect(r.code).toBe(75);
-      expect(r.stderr.trim().split('\n').at(-1)).toMatch(new RegExp(`^inkzee: feed ${id}: its host ${a.host.replace(/\./g, '\\.')} is being crawled by livebox:77:a1b2c3 until \\S+ \\(its lease was renewed: that crawler is alive; --wait waits for it\\)$`));
+      expect(r.stderr.trim().split('\n').at(-1)).toMatch(
+        new RegExp(
+          `^inkzee: feed ${id}: its host ${a.host.replace(/\./g, '\\.')} is being crawled by livebox:77:a1b2c3 until \\S+ \\(its lease was renewed: that crawler is alive; --wait waits for it\\)$`,
+        ),
+      );
       expect(a.server.requests).toHaveLength(0);
     } finally {
       clearInterval(keep);
@@ -103,18 +138,26 @@ describe.skipIf(!pgAvailable)('refresh on PostgreSQL beside other crawlers\' lea
 });
 
 /** startWorker runs `inkzee worker` in the background. */
-function startWorker(db: string, args: string[]): { child: ChildProcess; done: Promise<{ code: number | null; stdout: string; stderr: string }> } {
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'inkzee.js'), '--db', db, 'worker', ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME } });
+function startWorker(
+  db: string,
+  args: string[],
+): { child: ChildProcess; done: Promise<{ code: number | null; stdout: string; stderr: string }> } {
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'inkzee.js'), '--db', db, 'worker', ...args], {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME },
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
   child.stderr.on('data', (d) => (stderr += d));
-  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
+  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.on('exit', (code) => resolve({ code, stdout, stderr })),
+  );
   return { child, done };
 }
 
 const until = async (what: () => boolean, ms: number) => {
-  for (const t0 = Date.now(); !what(); await new Promise((r) => setTimeout(r, 20))) if (Date.now() - t0 > ms) throw new Error('timed out waiting');
+  for (const t0 = Date.now(); !what(); await new Promise((r) => setTimeout(r, 20)))
+    if (Date.now() - t0 > ms) throw new Error('timed out waiting');
 };
 
 describe.skipIf(!pgAvailable)('a worker that stalls past its lease on PostgreSQL', () => {
@@ -158,7 +201,8 @@ describe.skipIf(!pgAvailable)('redirects across the fleet on PostgreSQL', () => 
     // The target answers slowly and records how many requests it had at once.
     const target = await startFeedServer({}, '127.0.0.3');
     servers.push(target);
-    let inFlight = 0, most = 0;
+    let inFlight = 0,
+      most = 0;
     const sources = [await startFeedServer({}, '127.0.0.2'), await startFeedServer({}, '127.0.0.2')];
     servers.push(...sources);
     const urls: string[] = [];
@@ -170,10 +214,18 @@ describe.skipIf(!pgAvailable)('redirects across the fleet on PostgreSQL', () => 
           setTimeout(() => {
             inFlight--;
             res.writeHead(200, { 'content-type': 'application/rss+xml' });
-            res.end(rss(name, [1, 2].map((k) => ({ guid: `${name}-${k}`, title: `${name} item ${k}` }))));
+            res.end(
+              rss(
+                name,
+                [1, 2].map((k) => ({ guid: `${name}-${k}`, title: `${name} item ${k}` })),
+              ),
+            );
           }, 400);
         });
-        src.route(`/${name}`, (_req, res) => { res.writeHead(302, { location: `${target.url}/${name}` }); res.end(); });
+        src.route(`/${name}`, (_req, res) => {
+          res.writeHead(302, { location: `${target.url}/${name}` });
+          res.end();
+        });
         urls.push(`${src.url}/${name}`);
       }
     }
@@ -183,7 +235,11 @@ describe.skipIf(!pgAvailable)('redirects across the fleet on PostgreSQL', () => 
     const workers = [0, 1].map(() => startWorker(db, ['--exit-when-idle', '--json', ALLOW, '--concurrency', '2', '--per-host', '2']));
     const results = await Promise.all(workers.map((w) => w.done));
     for (const r of results) expect(r.code, r.stderr).toBe(0);
-    const fed = results.flatMap((r) => events(r.stdout).filter((e) => e.type === 'feed' && e.outcome === 'updated').map((e) => e.url as string));
+    const fed = results.flatMap((r) =>
+      events(r.stdout)
+        .filter((e) => e.type === 'feed' && e.outcome === 'updated')
+        .map((e) => e.url as string),
+    );
     expect(fed.sort()).toEqual(urls.slice().sort());
     expect(results.every((r) => events(r.stdout).some((e) => e.type === 'feed'))).toBe(true); // both worked: one per source host
     expect(most).toBeLessThanOrEqual(2);

@@ -17,7 +17,8 @@ const CRASHING = fixture('workers', 'crashing-parse-worker.mjs');
 /** Every feed document under test/fixtures/feeds, as the crawl would hand it to the parser. */
 function fixtureJobs(): ParseJob[] {
   const dir = fixture('feeds');
-  const files = fs.readdirSync(dir, { recursive: true, encoding: 'utf8' })
+  const files = fs
+    .readdirSync(dir, { recursive: true, encoding: 'utf8' })
     .filter((f) => /\.(xml|rss|atom|json|html)$/.test(f) && !f.endsWith('.expected.json') && fs.statSync(path.join(dir, f)).isFile());
   return files.sort().map((f) => ({
     body: fs.readFileSync(path.join(dir, f)),
@@ -43,7 +44,11 @@ describe('the parse pool', () => {
     const inline = jobs.map((j) => parseBody({ ...j, body: Buffer.from(j.body) }, true));
     pool = new ParsePool({ threads: 2, workerFile: WORKER });
     // Bodies that own their whole ArrayBuffer, as fetched ones do, so they can be transferred.
-    const bodies = jobs.map((j) => { const b = new Uint8Array(new ArrayBuffer(j.body.length)); b.set(j.body); return b; });
+    const bodies = jobs.map((j) => {
+      const b = new Uint8Array(new ArrayBuffer(j.body.length));
+      b.set(j.body);
+      return b;
+    });
     const pooled = await Promise.all(jobs.map((j, k) => pool!.parse({ ...j, body: bodies[k] })));
     expect(pooled).toEqual(inline);
     expect(inline.filter((r) => r.kind === 'feed').length).toBeGreaterThan(10);
@@ -77,7 +82,11 @@ describe('the parse pool', () => {
       '/good': serve(200, rss('Good', [{ guid: 'g', title: 'fine' }])),
     });
     const ctx = testContext();
-    addSubscriptions(ctx.db(), ['/bad', '/good'].map((p) => ({ url: `${server!.url}${p}`, title: null, siteUrl: null, category: '' })), ctx.now().toISOString());
+    addSubscriptions(
+      ctx.db(),
+      ['/bad', '/good'].map((p) => ({ url: `${server!.url}${p}`, title: null, siteUrl: null, category: '' })),
+      ctx.now().toISOString(),
+    );
     pool = new ParsePool({ threads: 1, workerFile: CRASHING });
     fetcher = new Fetcher({ userAgent: 'Inkzee/test', timeoutMs: 5000, maxBodyBytes: 1 << 20, concurrency: 2, perHost: 2 }, {});
     const deps = { store: await ctx.store(), fetcher, signal: new AbortController().signal, now: ctx.now, parse: pool.parse.bind(pool) };
@@ -86,7 +95,10 @@ describe('the parse pool', () => {
       ['/bad', 'failed', 'parse: worker crashed (exit code 7)'],
       ['/good', 'updated', null],
     ]);
-    expect(listFeeds(ctx.db()).find((f) => f.url.endsWith('/bad'))).toMatchObject({ consecutiveErrors: 1, lastError: 'parse: worker crashed (exit code 7)' });
+    expect(listFeeds(ctx.db()).find((f) => f.url.endsWith('/bad'))).toMatchObject({
+      consecutiveErrors: 1,
+      lastError: 'parse: worker crashed (exit code 7)',
+    });
   });
 
   it('does not keep a process alive once its workers are idle, even if nobody closes the pool', async () => {
@@ -95,8 +107,11 @@ describe('the parse pool', () => {
       const r = await pool.parse({ body: Buffer.from('<rss><channel><title>T</title></channel></rss>'), url: 'https://example.org/', contentType: '' });
       console.log(r.kind);`;
     const started = Date.now();
-    const out = await new Promise<string>((resolve, reject) => execFile(process.execPath, ['--input-type=module', '-e', script], { timeout: 20_000 },
-      (err, stdout) => (err ? reject(err) : resolve(stdout))));
+    const out = await new Promise<string>((resolve, reject) =>
+      execFile(process.execPath, ['--input-type=module', '-e', script], { timeout: 20_000 }, (err, stdout) =>
+        err ? reject(err) : resolve(stdout),
+      ),
+    );
     expect(out.trim()).toBe('feed');
     expect(Date.now() - started).toBeLessThan(15_000);
   });
@@ -105,7 +120,9 @@ describe('the parse pool', () => {
 describe('a crawl with parse workers', () => {
   it('stores every feed, follows an HTML page to its feed, and the program exits when it is done', async () => {
     const routes: Record<string, ReturnType<typeof serve>> = {
-      '/page': serve(200, '<!doctype html><html><head><link rel="alternate" type="application/rss+xml" href="/found"></head></html>', { 'content-type': 'text/html' }),
+      '/page': serve(200, '<!doctype html><html><head><link rel="alternate" type="application/rss+xml" href="/found"></head></html>', {
+        'content-type': 'text/html',
+      }),
       '/found': serve(200, rss('Found', [{ guid: 'f', title: 'found it' }])),
     };
     for (let k = 0; k < 6; k++) routes[`/f${k}`] = serve(200, rss(`F${k}`, [{ guid: `g${k}`, title: `item ${k}` }]));

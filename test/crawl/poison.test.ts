@@ -19,16 +19,24 @@ import { migrations } from '../../src/store/sqlite/migrations.js';
 
 const json = (body: string) => serve(200, body, { 'content-type': 'application/feed+json' });
 // The issue's reproduction, verbatim: "\ud800" as JSON escapes, as such servers send them.
-const SURROGATE = '{"version":"https://jsonfeed.org/version/1.1","title":"S","items":[{"id":"lone\\ud800","title":"x","content_text":"b"},{"id":"ok","title":"y\\ud800","content_text":"b"}]}';
-const NUL_GUIDS = '{"version":"https://jsonfeed.org/version/1.1","title":"N","items":[{"id":"a","title":"one"},{"id":"a\\u0000","title":"two"}]}';
+const SURROGATE =
+  '{"version":"https://jsonfeed.org/version/1.1","title":"S","items":[{"id":"lone\\ud800","title":"x","content_text":"b"},{"id":"ok","title":"y\\ud800","content_text":"b"}]}';
+const NUL_GUIDS =
+  '{"version":"https://jsonfeed.org/version/1.1","title":"N","items":[{"id":"a","title":"one"},{"id":"a\\u0000","title":"two"}]}';
 // The store refuses the item titled REFUSED: its feed's first item must not be stored either.
-const REFUSED = rss('R', [{ guid: 'r1', title: 'fine' }, { guid: 'r2', title: 'REFUSED' }]);
+const REFUSED = rss('R', [
+  { guid: 'r1', title: 'fine' },
+  { guid: 'r2', title: 'REFUSED' },
+]);
 // Broken JSON with a NUL: V8's message quotes it, and PostgreSQL refuses U+0000 in the feed's last_error.
 const BROKEN = '{"version":"https://jsonfeed.org/version/1.1","items":[\u0000';
 // Kilobytes that do not compress, as a GUID, a tag and a redirect target: more than PostgreSQL's
 // indexes take (about 2,700 bytes an entry), nothing SQLite minds.
 const HUGE = crypto.randomBytes(2400).toString('base64url');
-const LONG = rss('L', [{ guid: `g-${HUGE}`, title: 'long' }]).replace('<item>', `<item><category>${HUGE}</category><category>short</category>`);
+const LONG = rss('L', [{ guid: `g-${HUGE}`, title: 'long' }]).replace(
+  '<item>',
+  `<item><category>${HUGE}</category><category>short</category>`,
+);
 
 const servers: FeedServer[] = [];
 let good: FeedServer;
@@ -37,14 +45,31 @@ const goodUrls: string[] = [];
 beforeAll(async () => {
   good = await startFeedServer();
   for (let k = 0; k < 4; k++) {
-    good.route(`/g${k}`, serve(200, rss(`G${k}`, [1, 2].map((n) => ({ guid: `g${k}-${n}`, title: `good ${k}.${n}` })))));
+    good.route(
+      `/g${k}`,
+      serve(
+        200,
+        rss(
+          `G${k}`,
+          [1, 2].map((n) => ({ guid: `g${k}-${n}`, title: `good ${k}.${n}` })),
+        ),
+      ),
+    );
     goodUrls.push(`${good.url}/g${k}`);
   }
-  poison = await startFeedServer({ '/surrogate': json(SURROGATE), '/nul': json(NUL_GUIDS), '/refused': serve(200, REFUSED), '/broken': json(BROKEN),
-    '/long': serve(200, LONG), '/moved': serve(301, '', { location: `/long?${HUGE}` }) });
+  poison = await startFeedServer({
+    '/surrogate': json(SURROGATE),
+    '/nul': json(NUL_GUIDS),
+    '/refused': serve(200, REFUSED),
+    '/broken': json(BROKEN),
+    '/long': serve(200, LONG),
+    '/moved': serve(301, '', { location: `/long?${HUGE}` }),
+  });
   servers.push(good, poison);
 });
-afterAll(async () => { for (const s of servers) await s.close(); });
+afterAll(async () => {
+  for (const s of servers) await s.close();
+});
 
 const poisonUrls = () => ['/surrogate', '/nul', '/refused', '/broken', '/long', '/moved'].map((p) => `${poison.url}${p}`);
 
@@ -54,8 +79,18 @@ function opml(urls: string[]): string {
   return file;
 }
 
-const events = (r: CliResult) => r.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
-const byUrl = (r: CliResult) => new Map(events(r).filter((e) => e.type === 'feed').map((e) => [e.url as string, e]));
+const events = (r: CliResult) =>
+  r.stdout
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+const byUrl = (r: CliResult) =>
+  new Map(
+    events(r)
+      .filter((e) => e.type === 'feed')
+      .map((e) => [e.url as string, e]),
+  );
 
 /** strictJson checks NDJSON as jq reads it: jq refuses a lone surrogate's escape, which JSON.parse accepts. */
 function strictJson(stdout: string): void {
@@ -68,11 +103,21 @@ async function refuseTitle(db: string): Promise<void> {
   if (db.startsWith('postgres')) {
     const c = new pg.Client({ connectionString: db });
     await c.connect();
-    try { await c.query(`ALTER TABLE items ADD CONSTRAINT no_refused CHECK (title IS DISTINCT FROM 'REFUSED')`); } finally { await c.end(); }
+    try {
+      await c.query(`ALTER TABLE items ADD CONSTRAINT no_refused CHECK (title IS DISTINCT FROM 'REFUSED')`);
+    } finally {
+      await c.end();
+    }
     return;
   }
   const d = new Database(db);
-  try { d.exec(`CREATE TRIGGER no_refused BEFORE INSERT ON items WHEN NEW.title = 'REFUSED' BEGIN SELECT RAISE(ABORT, 'a title this store refuses'); END`); } finally { d.close(); }
+  try {
+    d.exec(
+      `CREATE TRIGGER no_refused BEFORE INSERT ON items WHEN NEW.title = 'REFUSED' BEGIN SELECT RAISE(ABORT, 'a title this store refuses'); END`,
+    );
+  } finally {
+    d.close();
+  }
 }
 
 const engines: [string, () => Promise<string>][] = [
@@ -100,13 +145,20 @@ describe.each(engines)('a poison feed among good ones, refreshed on %s', (_engin
     expect(r1.get(moved)).toMatchObject({ outcome: 'updated', newItems: 1, movedTo: null });
     expect(r1.get(nul)).toMatchObject({ outcome: 'updated', newItems: 2 });
     expect(r1.get(refused)).toMatchObject({ outcome: 'failed', error: expect.stringMatching(/^store: .*(refuse|no_refused)/) });
-    expect(r1.get(broken)).toMatchObject({ outcome: 'failed', error: expect.stringMatching(/^parse: not valid JSON \(Unexpected token '', [^\0]*\)$/) });
+    expect(r1.get(broken)).toMatchObject({
+      outcome: 'failed',
+      error: expect.stringMatching(/^parse: not valid JSON \(Unexpected token '', [^\0]*\)$/),
+    });
     expect(events(first).at(-1)).toMatchObject({ type: 'summary', feeds: 10, updated: 8, failed: 2, newItems: 14 });
     strictJson(first.stdout);
 
     const failing = events(await cli(['--db', db, '--json', 'feeds', '--failing']));
-    expect(failing).toEqual(expect.arrayContaining([expect.objectContaining({ url: refused, consecutiveErrors: 1, lastError: r1.get(refused)!.error }),
-      expect.objectContaining({ url: broken, consecutiveErrors: 1, lastError: r1.get(broken)!.error })]));
+    expect(failing).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ url: refused, consecutiveErrors: 1, lastError: r1.get(refused)!.error }),
+        expect.objectContaining({ url: broken, consecutiveErrors: 1, lastError: r1.get(broken)!.error }),
+      ]),
+    );
     expect(failing).toHaveLength(2);
 
     const listed = await cli(['--db', db, '--json', 'items']);
@@ -115,8 +167,24 @@ describe.each(engines)('a poison feed among good ones, refreshed on %s', (_engin
     const items = events(listed);
     // The refused feed's write was undone whole: its acceptable first item is not stored either.
     expect(items.filter((i) => i.feedUrl === refused)).toEqual([]);
-    expect(items.filter((i) => i.feedUrl === surrogate).map((i) => [i.guid, i.title]).sort()).toEqual([['lone\ufffd', 'x'], ['ok', 'y\ufffd']]);
-    expect(items.filter((i) => i.feedUrl === nul).map((i) => [i.guid, i.title]).sort()).toEqual([['a', 'one'], ['a', 'two']]);
+    expect(
+      items
+        .filter((i) => i.feedUrl === surrogate)
+        .map((i) => [i.guid, i.title])
+        .sort(),
+    ).toEqual([
+      ['lone\ufffd', 'x'],
+      ['ok', 'y\ufffd'],
+    ]);
+    expect(
+      items
+        .filter((i) => i.feedUrl === nul)
+        .map((i) => [i.guid, i.title])
+        .sort(),
+    ).toEqual([
+      ['a', 'one'],
+      ['a', 'two'],
+    ]);
     // The tag of kilobytes is dropped, the short one kept.
     expect(items.filter((i) => i.feedUrl === long).map((i) => i.categories)).toEqual([['short']]);
     expect(items).toHaveLength(14);
@@ -127,7 +195,8 @@ describe.each(engines)('a poison feed among good ones, refreshed on %s', (_engin
     expect(second.code).toBe(0);
     const r2 = byUrl(second);
     expect(r2.has(refused) || r2.has(broken)).toBe(false);
-    for (const u of [...goodUrls, surrogate, nul, long, moved]) expect(r2.get(u)).toMatchObject({ outcome: 'unchanged', newItems: 0, updatedItems: 0 });
+    for (const u of [...goodUrls, surrogate, nul, long, moved])
+      expect(r2.get(u)).toMatchObject({ outcome: 'unchanged', newItems: 0, updatedItems: 0 });
     expect(poison.hits('/refused')).toBeGreaterThanOrEqual(1);
   }, 120_000);
 });
@@ -137,8 +206,11 @@ describe.each(engines)('an OPML file whose titles hold NUL and lone surrogate re
     const db = await database();
     const file = path.join(tempDir(), 'nul.opml');
     // And a URL of kilobytes, more than PostgreSQL's index on feeds.url takes: skipped as invalid on both.
-    fs.writeFileSync(file, `<opml version="2.0"><body><outline text="Fol\u0000der"><outline text="a\u0000b&#0;c&#xD800;" xmlUrl="${goodUrls[0]}"/>` +
-      `<outline text="long" xmlUrl="${goodUrls[1]}?${HUGE}"/></outline></body></opml>`);
+    fs.writeFileSync(
+      file,
+      `<opml version="2.0"><body><outline text="Fol\u0000der"><outline text="a\u0000b&#0;c&#xD800;" xmlUrl="${goodUrls[0]}"/>` +
+        `<outline text="long" xmlUrl="${goodUrls[1]}?${HUGE}"/></outline></body></opml>`,
+    );
     const r = await cli(['--db', db, '--json', 'import', file, '--no-fetch']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
@@ -158,10 +230,33 @@ describe('a SQLite database that stored a lone surrogate key before keys were ma
     migrate(old, file, migrations.slice(0, 7));
     const now = new Date().toISOString();
     // The feed row as schema 7 had it (today's addSubscriptions writes columns of later migrations).
-    const feed = { id: Number(old.prepare('INSERT INTO feeds (url, title, site_url, category, added_at, host) VALUES (?, NULL, NULL, \'\', ?, ?)')
-      .run(poisonUrls()[0], now, feedHost(poisonUrls()[0])).lastInsertRowid) };
-    const item = { key: 'lone\ud800', guid: 'lone\ud800', link: null, title: 'x', author: null, published: null, updated: null, summary: 'b', content: 'b',
-      enclosures: [], categories: [], duration: null, comments: null, episode: null, season: null, explicit: null, transcriptUrl: null, chaptersUrl: null };
+    const feed = {
+      id: Number(
+        old
+          .prepare("INSERT INTO feeds (url, title, site_url, category, added_at, host) VALUES (?, NULL, NULL, '', ?, ?)")
+          .run(poisonUrls()[0], now, feedHost(poisonUrls()[0])).lastInsertRowid,
+      ),
+    };
+    const item = {
+      key: 'lone\ud800',
+      guid: 'lone\ud800',
+      link: null,
+      title: 'x',
+      author: null,
+      published: null,
+      updated: null,
+      summary: 'b',
+      content: 'b',
+      enclosures: [],
+      categories: [],
+      duration: null,
+      comments: null,
+      episode: null,
+      season: null,
+      explicit: null,
+      transcriptUrl: null,
+      chaptersUrl: null,
+    };
     upsertItems(old, feed.id, [item], now);
     expect(old.prepare('SELECT hex(key) FROM items').pluck().get()).toBe('6C6F6E65EDA080');
     old.close();
@@ -174,21 +269,33 @@ describe('a SQLite database that stored a lone surrogate key before keys were ma
     const peek = new Database(file, { readonly: true });
     try {
       expect(peek.prepare('SELECT hex(key) FROM items ORDER BY id').pluck().all()).toEqual(['6C6F6E65EFBFBD', '6F6B']);
-    } finally { peek.close(); }
+    } finally {
+      peek.close();
+    }
   }, 60_000);
 });
 
 /** startWorker runs `inkzee worker` in the background, killed if it outlives the test's patience. */
 function startWorker(db: string, args: string[]): Promise<CliResult & { timedOut: boolean }> {
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'inkzee.js'), '--db', db, 'worker', ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME } });
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'inkzee.js'), '--db', db, 'worker', ...args], {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME },
+  });
   let stdout = '';
   let stderr = '';
   let timedOut = false;
   child.stdout.on('data', (d) => (stdout += d));
   child.stderr.on('data', (d) => (stderr += d));
   // Before the fix a restarted worker claimed the poison feed and died again, and --exit-when-idle never ended.
-  const patience = setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, 60_000);
-  return new Promise((resolve) => child.on('exit', (code) => { clearTimeout(patience); resolve({ code: code ?? -1, stdout, stderr, timedOut }); }));
+  const patience = setTimeout(() => {
+    timedOut = true;
+    child.kill('SIGKILL');
+  }, 60_000);
+  return new Promise((resolve) =>
+    child.on('exit', (code) => {
+      clearTimeout(patience);
+      resolve({ code: code ?? -1, stdout, stderr, timedOut });
+    }),
+  );
 }
 
 describe.skipIf(!pgAvailable)('poison feeds among good ones, crawled by three workers on PostgreSQL', () => {
@@ -202,9 +309,16 @@ describe.skipIf(!pgAvailable)('poison feeds among good ones, crawled by three wo
     expect((await cli(['--db', db, 'import', opml([...goodUrls, ...poisonUrls(), ...moreUrls]), '--no-fetch'])).code).toBe(0);
     await refuseTitle(db);
     const hitsBefore = (p: string) => poison.hits(p);
-    const before = { surrogate: hitsBefore('/surrogate'), nul: hitsBefore('/nul'), refused: hitsBefore('/refused'), broken: hitsBefore('/broken') };
+    const before = {
+      surrogate: hitsBefore('/surrogate'),
+      nul: hitsBefore('/nul'),
+      refused: hitsBefore('/refused'),
+      broken: hitsBefore('/broken'),
+    };
 
-    const results = await Promise.all([0, 1, 2].map(() => startWorker(db, ['--exit-when-idle', '--json', '--allow-private-networks', '--concurrency', '4'])));
+    const results = await Promise.all(
+      [0, 1, 2].map(() => startWorker(db, ['--exit-when-idle', '--json', '--allow-private-networks', '--concurrency', '4'])),
+    );
     for (const r of results) {
       expect(r.timedOut).toBe(false);
       expect(r.stderr).toBe('');
@@ -221,7 +335,9 @@ describe.skipIf(!pgAvailable)('poison feeds among good ones, crawled by three wo
     expect(outcome(long)).toEqual(['updated']);
     expect(outcome(moved)).toEqual(['updated']);
     expect(outcome(nul)).toEqual(['updated']);
-    expect(feedsSeen.filter((e) => e.url === refused)).toEqual([expect.objectContaining({ outcome: 'failed', error: expect.stringMatching(/^store: .*no_refused/) })]);
+    expect(feedsSeen.filter((e) => e.url === refused)).toEqual([
+      expect.objectContaining({ outcome: 'failed', error: expect.stringMatching(/^store: .*no_refused/) }),
+    ]);
     // Each poison document fetched once: failed feeds wait out their backoff instead of being claimed again.
     expect(poison.hits('/surrogate') - before.surrogate).toBe(1);
     expect(poison.hits('/nul') - before.nul).toBe(1);

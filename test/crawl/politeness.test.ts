@@ -13,9 +13,20 @@ function manualCrawl(urls: string[], concurrency: number, perHost: number) {
   const started: string[] = [];
   const announced: string[] = [];
   const finishers = new Map<string, () => void>();
-  const done = crawlAll(urls.map((u, k) => feed(k, u)), { concurrency, perHost, signal: new AbortController().signal, hooks: { ahead: (u) => announced.push(u), useGate: () => {} } },
-    (f) => new Promise<string>((resolve) => { started.push(f.url); finishers.set(f.url, () => resolve(f.url)); }), () => {});
-  const finish = async (url: string) => { finishers.get(url)!(); await new Promise((r) => setImmediate(r)); };
+  const done = crawlAll(
+    urls.map((u, k) => feed(k, u)),
+    { concurrency, perHost, signal: new AbortController().signal, hooks: { ahead: (u) => announced.push(u), useGate: () => {} } },
+    (f) =>
+      new Promise<string>((resolve) => {
+        started.push(f.url);
+        finishers.set(f.url, () => resolve(f.url));
+      }),
+    () => {},
+  );
+  const finish = async (url: string) => {
+    finishers.get(url)!();
+    await new Promise((r) => setImmediate(r));
+  };
   return { started, announced, finish, done };
 }
 
@@ -48,27 +59,58 @@ describe('crawlAll scheduling', () => {
   it('announces a feed started out of turn before it starts, and never again', async () => {
     const urls = [...Array.from({ length: 20 }, (_, k) => `http://a/${k}`), 'http://b/20'];
     const log: string[] = [];
-    await crawlAll(urls.map((u, k) => feed(k, u)), { concurrency: 2, perHost: 1, signal: new AbortController().signal, hooks: { ahead: (u) => log.push(`ahead ${u}`), useGate: () => {} } },
-      async (f) => { log.push(`start ${f.url}`); await new Promise((r) => setImmediate(r)); }, () => {});
+    await crawlAll(
+      urls.map((u, k) => feed(k, u)),
+      {
+        concurrency: 2,
+        perHost: 1,
+        signal: new AbortController().signal,
+        hooks: { ahead: (u) => log.push(`ahead ${u}`), useGate: () => {} },
+      },
+      async (f) => {
+        log.push(`start ${f.url}`);
+        await new Promise((r) => setImmediate(r));
+      },
+      () => {},
+    );
     expect(log.filter((l) => l.startsWith('start')).slice(0, 2)).toEqual(['start http://a/0', 'start http://b/20']); // b/20 out of turn
     expect(log.filter((l) => l.startsWith('ahead')).sort()).toEqual(urls.map((u) => `ahead ${u}`).sort());
     for (const u of urls) expect(log.indexOf(`ahead ${u}`)).toBeLessThan(log.indexOf(`start ${u}`));
   });
 
-  it('takes a feed\'s slot back when its fetch is done, and serves its later requests before new feeds', async () => {
+  it("takes a feed's slot back when its fetch is done, and serves its later requests before new feeds", async () => {
     let gate: NetworkGate | null = null;
     const log: string[] = [];
     const answer = new Map<string, () => void>(); // the test answers each request
     const parsed = new Map<string, () => void>();
     const later = (m: Map<string, () => void>, key: string) => new Promise<void>((r) => m.set(key, r));
-    const fetch = async (url: string) => { await gate!.enter(url); log.push(`fetch ${url}`); await later(answer, url); gate!.leave(url); };
+    const fetch = async (url: string) => {
+      await gate!.enter(url);
+      log.push(`fetch ${url}`);
+      await later(answer, url);
+      gate!.leave(url);
+    };
     const tick = () => new Promise((r) => setTimeout(r, 10));
-    const done = crawlAll(['http://a/1', 'http://b/1', 'http://c/1'].map((u, k) => feed(k, u)), { concurrency: 1, perHost: 1, signal: new AbortController().signal,
-      hooks: { ahead: () => {}, useGate: (g) => { gate = g; } } }, async (f) => {
-      await fetch(f.url);
-      await later(parsed, f.url); // parsing and storing, off the network
-      if (f.url === 'http://a/1') await fetch('http://a/alt'); // autodiscovery: a second request
-    }, () => {});
+    const done = crawlAll(
+      ['http://a/1', 'http://b/1', 'http://c/1'].map((u, k) => feed(k, u)),
+      {
+        concurrency: 1,
+        perHost: 1,
+        signal: new AbortController().signal,
+        hooks: {
+          ahead: () => {},
+          useGate: (g) => {
+            gate = g;
+          },
+        },
+      },
+      async (f) => {
+        await fetch(f.url);
+        await later(parsed, f.url); // parsing and storing, off the network
+        if (f.url === 'http://a/1') await fetch('http://a/alt'); // autodiscovery: a second request
+      },
+      () => {},
+    );
     await tick();
     answer.get('http://a/1')!();
     await tick();
@@ -83,7 +125,10 @@ describe('crawlAll scheduling', () => {
     await tick();
     expect(log.at(-1)).toBe('fetch http://c/1');
     answer.get('http://c/1')!();
-    for (const u of ['http://b/1', 'http://c/1']) { await tick(); parsed.get(u)!(); }
+    for (const u of ['http://b/1', 'http://c/1']) {
+      await tick();
+      parsed.get(u)!();
+    }
     await done;
     expect(gate).toBeNull(); // handed back when the crawl ends
   });
@@ -91,8 +136,16 @@ describe('crawlAll scheduling', () => {
   it('starts nothing new once aborted, and lets the feeds in flight finish', async () => {
     const ac = new AbortController();
     const started: number[] = [];
-    await crawlAll(Array.from({ length: 10 }, (_, k) => feed(k, `http://h/${k}`)), { concurrency: 3, perHost: 3, signal: ac.signal },
-      async (f) => { started.push(f.id); if (f.id === 1) setTimeout(() => ac.abort(), 1); await new Promise((r) => setTimeout(r, 20)); }, () => {});
+    await crawlAll(
+      Array.from({ length: 10 }, (_, k) => feed(k, `http://h/${k}`)),
+      { concurrency: 3, perHost: 3, signal: ac.signal },
+      async (f) => {
+        started.push(f.id);
+        if (f.id === 1) setTimeout(() => ac.abort(), 1);
+        await new Promise((r) => setTimeout(r, 20));
+      },
+      () => {},
+    );
     expect(started).toEqual([0, 1, 2]);
   });
 });
@@ -100,28 +153,52 @@ describe('crawlAll scheduling', () => {
 /** Feed servers on several loopback addresses that count their sockets together, as one farm does. */
 async function startHosts(hosts: string[]) {
   const seen = { open: 0, openHighWater: 0, perHostHighWater: 0, log: [] as string[] };
-  const list = await Promise.all(hosts.map(async (h, k) => {
-    let mine = 0;
-    const server = http.createServer((req, res) => setTimeout(() => {
-      res.writeHead(200, { 'content-type': 'application/rss+xml' });
-      res.end(rss(h, []));
-    }, 5 + 7 * k));
-    server.on('connection', (sock) => {
-      seen.log.push(`open ${h}`);
-      seen.openHighWater = Math.max(seen.openHighWater, ++seen.open);
-      seen.perHostHighWater = Math.max(seen.perHostHighWater, ++mine);
-      sock.on('close', () => { seen.log.push(`close ${h}`); seen.open--; mine--; });
-    });
-    await new Promise<void>((resolve) => server.listen(0, h, resolve));
-    return { url: `http://${h}:${(server.address() as AddressInfo).port}`, server };
-  }));
-  const close = () => Promise.all(list.map(({ server }) => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); })));
+  const list = await Promise.all(
+    hosts.map(async (h, k) => {
+      let mine = 0;
+      const server = http.createServer((req, res) =>
+        setTimeout(
+          () => {
+            res.writeHead(200, { 'content-type': 'application/rss+xml' });
+            res.end(rss(h, []));
+          },
+          5 + 7 * k,
+        ),
+      );
+      server.on('connection', (sock) => {
+        seen.log.push(`open ${h}`);
+        seen.openHighWater = Math.max(seen.openHighWater, ++seen.open);
+        seen.perHostHighWater = Math.max(seen.perHostHighWater, ++mine);
+        sock.on('close', () => {
+          seen.log.push(`close ${h}`);
+          seen.open--;
+          mine--;
+        });
+      });
+      await new Promise<void>((resolve) => server.listen(0, h, resolve));
+      return { url: `http://${h}:${(server.address() as AddressInfo).port}`, server };
+    }),
+  );
+  const close = () =>
+    Promise.all(
+      list.map(
+        ({ server }) =>
+          new Promise((resolve) => {
+            server.closeAllConnections();
+            server.close(resolve);
+          }),
+      ),
+    );
   return { urls: list.map((s) => s.url), seen, close };
 }
 
 let farm: Awaited<ReturnType<typeof startHosts>> | undefined;
 let fetcher: Fetcher | undefined;
-afterEach(async () => { await fetcher?.close(); await farm?.close(); farm = fetcher = undefined; });
+afterEach(async () => {
+  await fetcher?.close();
+  await farm?.close();
+  farm = fetcher = undefined;
+});
 const none = { etag: null, lastModified: null };
 
 describe('sockets across many hosts', () => {
@@ -131,8 +208,12 @@ describe('sockets across many hosts', () => {
     // Host by host in short runs, as subscription lists often are, so sockets must move between hosts.
     const urls = Array.from({ length: 90 }, (_, k) => `${farm!.urls[Math.floor(k / 3) % farm!.urls.length]}/f`);
     const outcomes: string[] = [];
-    await crawlAll(urls.map((u, k) => feed(k, u)), { concurrency: 4, perHost: 2, signal: new AbortController().signal, hooks: fetcher },
-      (f) => fetcher!.fetch(f.url, none, new AbortController().signal), (r) => outcomes.push(r.kind));
+    await crawlAll(
+      urls.map((u, k) => feed(k, u)),
+      { concurrency: 4, perHost: 2, signal: new AbortController().signal, hooks: fetcher },
+      (f) => fetcher!.fetch(f.url, none, new AbortController().signal),
+      (r) => outcomes.push(r.kind),
+    );
     expect(outcomes.filter((k) => k === 'ok').length).toBe(90);
     expect([farm.seen.perHostHighWater <= 2, farm.seen.openHighWater <= 4, fetcher.socketHighWater <= 4]).toEqual([true, true, true]);
   });

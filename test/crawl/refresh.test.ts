@@ -16,19 +16,35 @@ function recorder() {
   return { results, listen };
 }
 const subscribe = (ctx: ReturnType<typeof testContext>, ...urls: string[]) =>
-  addSubscriptions(ctx.db(), urls.map((url) => ({ url, title: null, siteUrl: null, category: 'Test' })), ctx.now().toISOString());
+  addSubscriptions(
+    ctx.db(),
+    urls.map((url) => ({ url, title: null, siteUrl: null, category: 'Test' })),
+    ctx.now().toISOString(),
+  );
 const items = (ctx: ReturnType<typeof testContext>) =>
-  ctx.db().prepare('SELECT i.id, f.url AS feed, i.key, i.title, i.first_seen AS firstSeen FROM items i JOIN feeds f ON f.id = i.feed_id ORDER BY i.id').all() as
-    { id: number; feed: string; key: string; title: string; firstSeen: string }[];
+  ctx
+    .db()
+    .prepare(
+      'SELECT i.id, f.url AS feed, i.key, i.title, i.first_seen AS firstSeen FROM items i JOIN feeds f ON f.id = i.feed_id ORDER BY i.id',
+    )
+    .all() as { id: number; feed: string; key: string; title: string; firstSeen: string }[];
 
 let server: FeedServer;
-afterEach(async () => { await server?.close(); });
+afterEach(async () => {
+  await server?.close();
+});
 
 describe('refresh', () => {
   it('stores every item once, then sends conditional requests and adds nothing when not modified', async () => {
-    const doc = rss('Blog', [{ guid: 'a', title: 'First' }, { guid: 'b', title: 'Second' }]);
+    const doc = rss('Blog', [
+      { guid: 'a', title: 'First' },
+      { guid: 'b', title: 'Second' },
+    ]);
     server = await startFeedServer({
-      '/feed': (req, res) => (req.headers['if-none-match'] === '"e1"' ? serve(304, '', { etag: '"e1"' }) : serve(200, doc, { etag: '"e1"', 'last-modified': 'Wed, 01 May 2024 10:00:00 GMT' }))(req, res),
+      '/feed': (req, res) =>
+        (req.headers['if-none-match'] === '"e1"'
+          ? serve(304, '', { etag: '"e1"' })
+          : serve(200, doc, { etag: '"e1"', 'last-modified': 'Wed, 01 May 2024 10:00:00 GMT' }))(req, res),
     });
     const ctx = testContext();
     subscribe(ctx, `${server.url}/feed`);
@@ -44,9 +60,20 @@ describe('refresh', () => {
   it('adds exactly the new items of a feed that changed, and updates an edited item in place', async () => {
     let version = 1;
     server = await startFeedServer({
-      '/feed': (req, res) => serve(200, version === 1
-        ? rss('B', [{ guid: 'a', title: 'A' }, { guid: 'b', title: 'B' }])
-        : rss('B', [{ guid: 'c', title: 'C' }, { guid: 'a', title: 'A (edited)' }, { guid: 'b', title: 'B' }]))(req, res),
+      '/feed': (req, res) =>
+        serve(
+          200,
+          version === 1
+            ? rss('B', [
+                { guid: 'a', title: 'A' },
+                { guid: 'b', title: 'B' },
+              ])
+            : rss('B', [
+                { guid: 'c', title: 'C' },
+                { guid: 'a', title: 'A (edited)' },
+                { guid: 'b', title: 'B' },
+              ]),
+        )(req, res),
     });
     let clock = new Date('2026-01-01T00:00:00Z');
     const ctx = testContext({}, () => clock);
@@ -57,7 +84,11 @@ describe('refresh', () => {
     clock = new Date('2026-01-02T00:00:00Z');
     expect(await refreshCommand(ctx, opts(), recorder().listen)).toMatchObject({ newItems: 1, updatedItems: 1 });
     const after = items(ctx);
-    expect(after.map((i) => [i.key, i.title])).toEqual([['a', 'A (edited)'], ['b', 'B'], ['c', 'C']]);
+    expect(after.map((i) => [i.key, i.title])).toEqual([
+      ['a', 'A (edited)'],
+      ['b', 'B'],
+      ['c', 'C'],
+    ]);
     expect(after[0]).toMatchObject({ id: before[0].id, firstSeen: before[0].firstSeen });
     expect(after[2].firstSeen).toBe('2026-01-02T00:00:00.000Z');
   });
@@ -72,12 +103,18 @@ describe('refresh', () => {
     const ctx = testContext();
     subscribe(ctx, `${server.url}/perm`, `${server.url}/temp`);
     expect(await refreshCommand(ctx, opts(), recorder().listen)).toMatchObject({ updated: 2, moved: 1 });
-    expect(listFeeds(ctx.db()).map((f) => f.url).sort()).toEqual([`${server.url}/new-home`, `${server.url}/temp`]);
+    expect(
+      listFeeds(ctx.db())
+        .map((f) => f.url)
+        .sort(),
+    ).toEqual([`${server.url}/new-home`, `${server.url}/temp`]);
   });
 
   it('follows an HTML page to the feed it announces and subscribes to that feed', async () => {
     server = await startFeedServer({
-      '/blog': serve(200, '<!doctype html><html><head><link rel="alternate" type="application/rss+xml" href="/blog/rss"></head></html>', { 'content-type': 'text/html' }),
+      '/blog': serve(200, '<!doctype html><html><head><link rel="alternate" type="application/rss+xml" href="/blog/rss"></head></html>', {
+        'content-type': 'text/html',
+      }),
       '/blog/rss': serve(200, rss('Found', [{ guid: 'f', title: 'found it' }]), { etag: '"rss"' }),
     });
     const ctx = testContext();
@@ -89,7 +126,12 @@ describe('refresh', () => {
   });
 
   it('tries the feed links of a page in order: past a 404 and an HTML page, the third, a feed, becomes the subscription', async () => {
-    const page = (...hrefs: string[]) => serve(200, `<!doctype html><html><head>${hrefs.map((h) => `<link rel="alternate" type="application/rss+xml" href="${h}">`).join('')}</head></html>`, { 'content-type': 'text/html' });
+    const page = (...hrefs: string[]) =>
+      serve(
+        200,
+        `<!doctype html><html><head>${hrefs.map((h) => `<link rel="alternate" type="application/rss+xml" href="${h}">`).join('')}</head></html>`,
+        { 'content-type': 'text/html' },
+      );
     server = await startFeedServer({
       '/blog': page('/gone.xml', '/other-page', '/real.xml'),
       // Another page announcing a feed: discovery does not go on from a discovered page.
@@ -109,11 +151,17 @@ describe('refresh', () => {
   it('names every feed link of a page that failed, on one line, and fetches at most five of them', async () => {
     const links = ['/a', '/b', '/c', '/d', '/e', '/f'];
     server = await startFeedServer({
-      '/blog': serve(200, `<!doctype html><html><head>${links.map((h) => `<link rel="alternate" type="application/atom+xml" href="${h}">`).join('')}</head></html>`, { 'content-type': 'text/html' }),
+      '/blog': serve(
+        200,
+        `<!doctype html><html><head>${links.map((h) => `<link rel="alternate" type="application/atom+xml" href="${h}">`).join('')}</head></html>`,
+        { 'content-type': 'text/html' },
+      ),
       '/b': serve(200, '<!doctype html><html><body>a page</body></html>', { 'content-type': 'text/html' }),
       '/c': serve(200, 'not a feed', { 'content-type': 'text/plain' }),
       '/d': serve(500, 'oops'),
-      '/e': serve(200, '<html><head><link rel="alternate" type="application/rss+xml" href="/f"></head></html>', { 'content-type': 'text/html' }),
+      '/e': serve(200, '<html><head><link rel="alternate" type="application/rss+xml" href="/f"></head></html>', {
+        'content-type': 'text/html',
+      }),
       '/f': serve(200, rss('F', [{ guid: 'f', title: 'f' }])),
     });
     const ctx = testContext();
@@ -121,7 +169,8 @@ describe('refresh', () => {
     const { results, listen } = recorder();
     expect(await refreshCommand(ctx, opts(), listen)).toMatchObject({ failed: 1 });
     const u = server.url;
-    const why = `parse: an HTML page; none of its 6 feed links worked: ${u}/a: HTTP 404; ${u}/b: an HTML page, not a feed; ` +
+    const why =
+      `parse: an HTML page; none of its 6 feed links worked: ${u}/a: HTTP 404; ${u}/b: an HTML page, not a feed; ` +
       `${u}/c: not a feed (no XML or JSON found); ${u}/d: HTTP 500; ${u}/e: an HTML page, not a feed (1 more not tried)`;
     expect(results[0]).toMatchObject({ outcome: 'failed', error: why });
     expect(listFeeds(ctx.db())[0]).toMatchObject({ url: `${u}/blog`, lastError: why });
@@ -130,8 +179,11 @@ describe('refresh', () => {
 
   it('records failures with a reason and backs off, disables 410s, and skips them until forced or named', async () => {
     server = await startFeedServer({
-      '/404': serve(404, 'no'), '/410': serve(410, 'gone'), '/html': serve(200, '<html><body>hi</body></html>', { 'content-type': 'text/html' }),
-      '/junk': serve(200, 'this is not xml at all'), '/ok': serve(200, rss('ok', [])),
+      '/404': serve(404, 'no'),
+      '/410': serve(410, 'gone'),
+      '/html': serve(200, '<html><body>hi</body></html>', { 'content-type': 'text/html' }),
+      '/junk': serve(200, 'this is not xml at all'),
+      '/ok': serve(200, rss('ok', [])),
     });
     let clock = new Date('2026-01-01T00:00:00Z');
     const ctx = testContext({}, () => clock);
@@ -145,7 +197,10 @@ describe('refresh', () => {
     expect(byPath.get('/junk')?.lastError).toBe('parse: not a feed (no XML or JSON found)');
     expect(await refreshCommand(ctx, opts(), recorder().listen)).toMatchObject({ feeds: 1 }); // only /ok is due
     expect(await refreshCommand(ctx, opts({ force: true }), recorder().listen)).toMatchObject({ feeds: 4 }); // not the disabled one
-    expect(listFeeds(ctx.db(), { failing: true }).find((f) => f.url.endsWith('/404'))).toMatchObject({ consecutiveErrors: 2, nextCheckAt: '2026-01-01T00:30:00.000Z' });
+    expect(listFeeds(ctx.db(), { failing: true }).find((f) => f.url.endsWith('/404'))).toMatchObject({
+      consecutiveErrors: 2,
+      nextCheckAt: '2026-01-01T00:30:00.000Z',
+    });
     expect(await refreshCommand(ctx, opts({ feed: `${server.url}/410` }), recorder().listen)).toMatchObject({ feeds: 1, failed: 1 });
     clock = new Date('2026-01-01T01:00:00Z');
     expect(await refreshCommand(ctx, opts(), recorder().listen)).toMatchObject({ feeds: 4 });
@@ -169,7 +224,10 @@ describe('refresh', () => {
     let most = 0;
     const slow = (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => {
       most = Math.max(most, ++inflight);
-      setTimeout(() => { inflight--; serve(200, rss('s', []))(req, res); }, 50);
+      setTimeout(() => {
+        inflight--;
+        serve(200, rss('s', []))(req, res);
+      }, 50);
     };
     const routes = Object.fromEntries(Array.from({ length: 12 }, (_, k) => [`/f${k}`, slow]));
     server = await startFeedServer(routes);
@@ -185,7 +243,7 @@ describe('refresh', () => {
 });
 
 describe('refresh against real documents', () => {
-  it('stores the corpus\' encoding and ill-formed cases as correct Unicode', async () => {
+  it("stores the corpus' encoding and ill-formed cases as correct Unicode", async () => {
     const fx = (...p: string[]) => fs.readFileSync(fixture('feeds', ...p));
     server = await startFeedServer({
       // KOI8-R declared only in the XML prolog, no charset on the wire.
@@ -195,12 +253,18 @@ describe('refresh against real documents', () => {
       // A body that was gzipped on disk (node-feedparser's compressed.xml), sent with Content-Encoding.
       '/gzipped': serve(200, fx('compressed.xml'), { 'content-encoding': 'gzip' }),
       // Bare "&" and a mistyped end tag.
-      '/broken': serve(200, '<rss version="2.0"><channel><title>B & B</title><item><guid>1</guid><title>Fish & Chips</title></itme><item><guid>2</guid><title>Two</title></item></channel></rss>'),
+      '/broken': serve(
+        200,
+        '<rss version="2.0"><channel><title>B & B</title><item><guid>1</guid><title>Fish & Chips</title></itme><item><guid>2</guid><title>Two</title></item></channel></rss>',
+      ),
     });
     const ctx = testContext();
     subscribe(ctx, ...['/koi8r', '/mislabelled', '/gzipped', '/broken'].map((p) => `${server.url}${p}`));
     expect(await refreshCommand(ctx, opts(), recorder().listen)).toMatchObject({ feeds: 4, failed: 0 });
-    const titles = (p: string) => items(ctx).filter((i) => i.feed === `${server.url}${p}`).map((i) => i.title);
+    const titles = (p: string) =>
+      items(ctx)
+        .filter((i) => i.feed === `${server.url}${p}`)
+        .map((i) => i.title);
     expect(titles('/koi8r')).toEqual(['Первая новость', 'Вторая новость']);
     expect(listFeeds(ctx.db()).find((f) => f.url.endsWith('/mislabelled'))?.title).toBe('Euro €');
     expect(titles('/gzipped').length).toBeGreaterThan(0);
@@ -235,8 +299,10 @@ describe('refresh against real documents', () => {
     await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
     server = await startFeedServer({ '/feed': serve(200, rss('Proxied', [{ guid: 'p', title: 'via proxy' }])) });
     const { Fetcher } = await import('../../src/fetch/http.js');
-    const f = new Fetcher({ userAgent: 'ua', timeoutMs: 5000, maxBodyBytes: 1 << 20, concurrency: 2, perHost: 2 },
-      { HTTP_PROXY: `http://127.0.0.1:${(proxy.address() as import('node:net').AddressInfo).port}` });
+    const f = new Fetcher(
+      { userAgent: 'ua', timeoutMs: 5000, maxBodyBytes: 1 << 20, concurrency: 2, perHost: 2 },
+      { HTTP_PROXY: `http://127.0.0.1:${(proxy.address() as import('node:net').AddressInfo).port}` },
+    );
     const r = await f.fetch(`${server.url}/feed`, { etag: null, lastModified: null }, new AbortController().signal);
     await f.close();
     proxy.close();

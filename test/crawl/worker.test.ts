@@ -13,7 +13,11 @@ import { collect } from '../helpers.js';
 const ALLOW = '--allow-private-networks';
 
 /** A host that serves `feeds` feeds slowly and records how many requests it had in flight at once. */
-interface SlowHost { server: FeedServer; inFlightHighWater: number; urls: string[] }
+interface SlowHost {
+  server: FeedServer;
+  inFlightHighWater: number;
+  urls: string[];
+}
 
 async function slowHost(feeds: number, delayMs: number, name: string): Promise<SlowHost> {
   const host: SlowHost = { server: undefined as unknown as FeedServer, inFlightHighWater: 0, urls: [] };
@@ -27,7 +31,12 @@ async function slowHost(feeds: number, delayMs: number, name: string): Promise<S
       setTimeout(() => {
         inFlight--;
         res.writeHead(200, { 'content-type': 'application/rss+xml' });
-        res.end(rss(`${name} ${i}`, [1, 2, 3].map((k) => ({ guid: `${name}-${i}-${k}`, title: `${name} ${i} item ${k}` }))));
+        res.end(
+          rss(
+            `${name} ${i}`,
+            [1, 2, 3].map((k) => ({ guid: `${name}-${i}-${k}`, title: `${name} ${i} item ${k}` })),
+          ),
+        );
       }, delayMs);
     });
     host.urls.push(`${host.server.url}${p}`);
@@ -42,18 +51,29 @@ function opml(urls: string[]): string {
 }
 
 /** startWorker runs `inkzee worker` in the background. */
-function startWorker(db: string, args: string[]): { child: ChildProcess; done: Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> } {
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'inkzee.js'), '--db', db, 'worker', ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME } });
+function startWorker(
+  db: string,
+  args: string[],
+): { child: ChildProcess; done: Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> } {
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'inkzee.js'), '--db', db, 'worker', ...args], {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME },
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
   child.stderr.on('data', (d) => (stderr += d));
   const done = new Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr })));
+    child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr })),
+  );
   return { child, done };
 }
 
-const events = (stdout: string) => stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+const events = (stdout: string) =>
+  stdout
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 async function storedKeys(db: string): Promise<string[]> {
   const store = await openStoreAt(db);
@@ -65,7 +85,9 @@ async function storedKeys(db: string): Promise<string[]> {
 }
 
 const hosts: SlowHost[] = [];
-afterAll(async () => { for (const h of hosts) await h.server.close(); });
+afterAll(async () => {
+  for (const h of hosts) await h.server.close();
+});
 
 describe('inkzee worker on SQLite', () => {
   it('crawls everything due, then exits 0 when idle; a second run finds nothing due within the interval', async () => {
@@ -101,7 +123,10 @@ describe('inkzee worker on SQLite', () => {
     await cli(['--db', db, 'import', opml(h.urls), '--no-fetch']);
     const r = await cli(['--db', db, '--json', 'worker', '--exit-when-idle']);
     expect(r.code).toBe(0);
-    expect(events(r.stdout).find((e) => e.type === 'feed')).toMatchObject({ outcome: 'failed', error: expect.stringMatching(/^refused: 127\.0\.0\.1 is a loopback address/) });
+    expect(events(r.stdout).find((e) => e.type === 'feed')).toMatchObject({
+      outcome: 'failed',
+      error: expect.stringMatching(/^refused: 127\.0\.0\.1 is a loopback address/),
+    });
     expect(h.server.requests).toHaveLength(0);
   }, 60_000);
 });
@@ -115,7 +140,11 @@ describe.skipIf(!pgAvailable)('inkzee worker on PostgreSQL', () => {
     const workers = [0, 1, 2].map(() => startWorker(db, ['--exit-when-idle', '--json', ALLOW, '--concurrency', '4', '--per-host', '2']));
     const results = await Promise.all(workers.map((w) => w.done));
     for (const r of results) expect(r.code).toBe(0);
-    const fed = results.flatMap((r) => events(r.stdout).filter((e) => e.type === 'feed' && e.outcome === 'updated').map((e) => e.url as string));
+    const fed = results.flatMap((r) =>
+      events(r.stdout)
+        .filter((e) => e.type === 'feed' && e.outcome === 'updated')
+        .map((e) => e.url as string),
+    );
     expect(fed.sort()).toEqual(farm.flatMap((h) => h.urls).sort()); // every feed crawled once, by one worker
     expect(results.filter((r) => events(r.stdout).some((e) => e.type === 'feed')).length).toBeGreaterThan(1); // shared, not one doing all
     for (const h of farm) expect(h.inFlightHighWater).toBeLessThanOrEqual(2);
@@ -142,7 +171,7 @@ describe.skipIf(!pgAvailable)('inkzee worker on PostgreSQL', () => {
     expect(await storedKeys(db)).toHaveLength(30);
   }, 90_000);
 
-  it('kill -9: the dead worker\'s hosts are taken over once its lease runs out, nothing stored twice', async () => {
+  it("kill -9: the dead worker's hosts are taken over once its lease runs out, nothing stored twice", async () => {
     const h = await slowHost(8, 300, 't');
     hosts.push(h);
     const db = await freshDatabase();

@@ -9,23 +9,39 @@ import { cpuMs } from './mutate.js';
 
 // What a stored summary or content must never hold (the issue's sanitizer rules).
 const UNSAFE_ELEMENTS = new Set(['script', 'iframe', 'object', 'embed', 'form', 'style', 'meta', 'base', 'frame', 'frameset', 'applet']);
-const URL_ATTRIBUTES = new Set(['href', 'src', 'action', 'formaction', 'xlink:href', 'background', 'poster', 'cite', 'longdesc', 'lowsrc', 'dynsrc']);
+const URL_ATTRIBUTES = new Set([
+  'href',
+  'src',
+  'action',
+  'formaction',
+  'xlink:href',
+  'background',
+  'poster',
+  'cite',
+  'longdesc',
+  'lowsrc',
+  'dynsrc',
+]);
 
 /** unsafeHtml names the first unsafe thing in stored HTML, or returns null when it is safe to embed. */
 export function unsafeHtml(html: string): string | null {
   let found: string | null = null;
-  const p = new Parser({
-    onopentag(name, attrs) {
-      if (found) return;
-      if (UNSAFE_ELEMENTS.has(name)) found = `<${name}>`;
-      for (const [a, v] of Object.entries(attrs)) {
-        const url = v.replace(/[\u0000-\u0020\u007f]+/g, '').toLowerCase();
-        if (/^on/.test(a)) found ??= `${a}= on <${name}>`;
-        else if (URL_ATTRIBUTES.has(a) && /^(javascript|vbscript|data):/.test(url) && !(name === 'img' && url.startsWith('data:image/'))) found ??= `${a}="${v.slice(0, 40)}" on <${name}>`;
-        else if (a === 'style' && /expression\(|url\(\s*['"]?\s*javascript:/i.test(v)) found ??= `style="${v.slice(0, 40)}"`;
-      }
+  const p = new Parser(
+    {
+      onopentag(name, attrs) {
+        if (found) return;
+        if (UNSAFE_ELEMENTS.has(name)) found = `<${name}>`;
+        for (const [a, v] of Object.entries(attrs)) {
+          const url = v.replace(/[\u0000-\u0020\u007f]+/g, '').toLowerCase();
+          if (/^on/.test(a)) found ??= `${a}= on <${name}>`;
+          else if (URL_ATTRIBUTES.has(a) && /^(javascript|vbscript|data):/.test(url) && !(name === 'img' && url.startsWith('data:image/')))
+            found ??= `${a}="${v.slice(0, 40)}" on <${name}>`;
+          else if (a === 'style' && /expression\(|url\(\s*['"]?\s*javascript:/i.test(v)) found ??= `style="${v.slice(0, 40)}"`;
+        }
+      },
     },
-  }, { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true });
+    { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true },
+  );
   p.end(html);
   return found;
 }
@@ -94,4 +110,3 @@ export function checkFeed(bytes: Uint8Array): void {
     }
   }
 }
-

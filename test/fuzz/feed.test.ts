@@ -14,14 +14,23 @@ describe('decode and parse under fuzzing', () => {
     ['<a href="data:text/html,x">', 'href'],
   ])('the safety check itself judges %s', (html, found) => {
     const r = unsafeHtml(html);
-    if (found === null) expect(r).toBeNull(); else expect(r).toContain(found);
+    if (found === null) expect(r).toBeNull();
+    else expect(r).toContain(found);
   });
 
-  it('answer feed, html or a one-line invalid, never an exception, on mutated feed fixtures', () => {
-    expect(fuzz('feed', corpus('feeds'), checkFeed)).toBeGreaterThan(0);
-  }, (FUZZ.seconds + 60) * 1000);
+  it(
+    'answer feed, html or a one-line invalid, never an exception, on mutated feed fixtures',
+    () => {
+      expect(fuzz('feed', corpus('feeds'), checkFeed)).toBeGreaterThan(0);
+    },
+    (FUZZ.seconds + 60) * 1000,
+  );
 
-  it('do the same on OPML fixtures and on feed fixtures treated as OPML-like text', () => {
-    expect(fuzz('feed-x', corpus('opml', 'feeds/golden'), checkFeed)).toBeGreaterThan(0);
-  }, (FUZZ.seconds + 60) * 1000);
+  it(
+    'do the same on OPML fixtures and on feed fixtures treated as OPML-like text',
+    () => {
+      expect(fuzz('feed-x', corpus('opml', 'feeds/golden'), checkFeed)).toBeGreaterThan(0);
+    },
+    (FUZZ.seconds + 60) * 1000,
+  );
 });

@@ -7,7 +7,12 @@ import { fixture } from '../helpers.js';
 import { checkFeed, checkOpml } from './checks.js';
 
 const dir = fixture('fuzz');
-const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.bin')).sort() : [];
+const files = fs.existsSync(dir)
+  ? fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.bin'))
+      .sort()
+  : [];
 const check = (name: string) => {
   const bytes = new Uint8Array(fs.readFileSync(fixture('fuzz', name)));
   return name.startsWith('opml') ? checkOpml(bytes) : checkFeed(bytes);

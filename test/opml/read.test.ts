@@ -61,16 +61,21 @@ describe('readOpml leniency', () => {
   });
 
   it('makes titles and folder names well-formed text without control characters (U+0000 included)', () => {
-    const doc = '<opml version="2.0"><head><title>L\u0000ist</title></head><body><outline text="Fol\u0001der &#xD800;">' +
+    const doc =
+      '<opml version="2.0"><head><title>L\u0000ist</title></head><body><outline text="Fol\u0001der &#xD800;">' +
       '<outline text="a\u0000b&#0;c&#xD800;" xmlUrl="http://e.example/f"/></outline></body></opml>';
     const list = readOpml(Buffer.from(doc), 'x.opml');
     expect(list.title).toBe('List');
-    expect(list.subscriptions).toEqual([{ url: 'http://e.example/f', title: 'ab\ufffdc\ufffd', siteUrl: null, category: 'Folder \ufffd', folders: ['Folder \ufffd'] }]);
+    expect(list.subscriptions).toEqual([
+      { url: 'http://e.example/f', title: 'ab\ufffdc\ufffd', siteUrl: null, category: 'Folder \ufffd', folders: ['Folder \ufffd'] },
+    ]);
   });
 
   it('reads a truncated export that lost its head', () => {
-    expect(read('headless-fragment.opml').subscriptions.map((s) => s.url))
-      .toEqual(['http://www.thecssninja.com/feed', 'http://hakim.se/rss.xml']);
+    expect(read('headless-fragment.opml').subscriptions.map((s) => s.url)).toEqual([
+      'http://www.thecssninja.com/feed',
+      'http://hakim.se/rss.xml',
+    ]);
   });
 
   it('imports a real list with bare & (awesome-rss-feeds Australia)', () => {
@@ -86,7 +91,13 @@ describe('readOpml skip rules', () => {
 
   it('counts every non-subscription outline by reason', () => {
     expect(list.skipped).toEqual({
-      'no-url': 2, vfolder: 1, rule: 2, include: 1, link: 1, 'pipe-command': 1, 'unsupported-scheme': 2,
+      'no-url': 2,
+      vfolder: 1,
+      rule: 2,
+      include: 1,
+      link: 1,
+      'pipe-command': 1,
+      'unsupported-scheme': 2,
     });
   });
 

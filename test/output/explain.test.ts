@@ -14,9 +14,17 @@ describe('classify explain for people', () => {
     const cfg = resolveConfig({ db: 'x.db' }, { env: {}, stdoutIsTTY: true, stderrIsTTY: false, columns: 80 });
     const out = new Output(cfg, new StdoutWriter(fd), { write: () => true });
     printExplain(out, {
-      model: 'default', item: 7, title: 'Pwned \u001b]0;owned\u0007 \u001b[2J\u202eevil\u202c title', taught: 'Sp\u001b[31morts',
-      label: 'Sp\u001b[31morts', confidence: 0.9, runnerUp: { label: 'Tech\u0007', confidence: 0.1 }, margin: 1, bias: 0.5,
-      towards: [{ text: 'goal', kind: 'word', weight: 0.5 }], away: [],
+      model: 'default',
+      item: 7,
+      title: 'Pwned \u001b]0;owned\u0007 \u001b[2J\u202eevil\u202c title',
+      taught: 'Sp\u001b[31morts',
+      label: 'Sp\u001b[31morts',
+      confidence: 0.9,
+      runnerUp: { label: 'Tech\u0007', confidence: 0.1 },
+      margin: 1,
+      bias: 0.5,
+      towards: [{ text: 'goal', kind: 'word', weight: 0.5 }],
+      away: [],
     });
     out.flush();
     const text = fs.readFileSync(file, 'utf8');

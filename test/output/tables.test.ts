@@ -13,7 +13,12 @@ const BIDI_TITLE = 'Invoice \u202egnp.exe\u202c for \u2067you\u2069 \u200fnow\u2
 
 describe('truncate', () => {
   it.each([
-    [EMOJI_FEED, 24], ['🇫🇷🇩🇪🇮🇹🇪🇸', 5], ['👨‍👩‍👧 family 👩🏽‍💻', 4], ['cafe\u0301 cafe\u0301', 5], ['東京都 東京都', 6], ['plain ascii text', 8],
+    [EMOJI_FEED, 24],
+    ['🇫🇷🇩🇪🇮🇹🇪🇸', 5],
+    ['👨‍👩‍👧 family 👩🏽‍💻', 4],
+    ['cafe\u0301 cafe\u0301', 5],
+    ['東京都 東京都', 6],
+    ['plain ascii text', 8],
   ])('cuts %j between grapheme clusters to at most %i columns, with "…"', (s, width) => {
     const cut = truncate(s, width);
     expect(stringWidth(cut)).toBeLessThanOrEqual(width);
@@ -47,13 +52,17 @@ describe('table layout', () => {
   ];
   const rows = [{ id: 1 }, { id: 12345 }];
 
-  it.each([[20, ['ID', 'TITLE']], [30, ['ID', 'TITLE']], [40, ['ID', 'DATE', 'TITLE']], [80, ['ID', 'DATE', 'FEED', 'TITLE']]])(
-    'fits %i columns, leaving out the minor columns first', (width, headers) => {
-      const lines = renderTable(rows, cols, width);
-      for (const l of lines) expect(stringWidth(l)).toBeLessThanOrEqual(width);
-      expect(lines[0].split(/\s+/).filter(Boolean)).toEqual(headers);
-      expect(lines[1]).toMatch(/…$/);
-    });
+  it.each([
+    [20, ['ID', 'TITLE']],
+    [30, ['ID', 'TITLE']],
+    [40, ['ID', 'DATE', 'TITLE']],
+    [80, ['ID', 'DATE', 'FEED', 'TITLE']],
+  ])('fits %i columns, leaving out the minor columns first', (width, headers) => {
+    const lines = renderTable(rows, cols, width);
+    for (const l of lines) expect(stringWidth(l)).toBeLessThanOrEqual(width);
+    expect(lines[0].split(/\s+/).filter(Boolean)).toEqual(headers);
+    expect(lines[1]).toMatch(/…$/);
+  });
 
   it('caps a column at its max width even in a pipe, with "…"', () => {
     const lines = renderTable(rows, cols);
@@ -75,12 +84,27 @@ describe('table layout', () => {
 });
 
 // A real terminal of a given width: a pty from util-linux `script`, sized with stty.
-const hasScript = process.platform === 'linux' && (() => { try { execFileSync('script', ['--version'], { stdio: 'ignore' }); return true; } catch { return false; } })();
+const hasScript =
+  process.platform === 'linux' &&
+  (() => {
+    try {
+      execFileSync('script', ['--version'], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  })();
 
 function onTerminal(cols: number, args: string[], term = 'dumb'): Promise<string> {
   const cmd = `stty cols ${cols} rows 100; "${process.execPath}" "${path.join(ROOT, 'bin', 'inkzee.js')}" ${args.map((a) => `'${a}'`).join(' ')}`;
-  return new Promise((resolve, reject) => execFile('script', ['-qec', cmd, '/dev/null'], { env: { PATH: process.env.PATH, HOME: process.env.HOME, TERM: term } },
-    (err, stdout) => (err ? reject(err) : resolve(stdout.replace(/\r/g, '')))));
+  return new Promise((resolve, reject) =>
+    execFile(
+      'script',
+      ['-qec', cmd, '/dev/null'],
+      { env: { PATH: process.env.PATH, HOME: process.env.HOME, TERM: term } },
+      (err, stdout) => (err ? reject(err) : resolve(stdout.replace(/\r/g, ''))),
+    ),
+  );
 }
 
 describe.skipIf(!hasScript)('tables on a terminal', () => {
@@ -89,24 +113,36 @@ describe.skipIf(!hasScript)('tables on a terminal', () => {
     db = path.join(tempDir(), 'tables.db');
     const store = openStore(db);
     seed(store, {
-      'https://emoji.example/feed': { category: 'Fun/Very long folder name here', title: EMOJI_FEED, items: [
-        { guid: 'e1', title: BIDI_TITLE, published: '2026-01-10T00:00:00.000Z', summary: 'invoice text' },
-        { guid: 'e2', title: 'Second invoice, with a much longer title than any terminal this narrow can show', published: '2026-01-09T00:00:00.000Z' },
-      ] },
+      'https://emoji.example/feed': {
+        category: 'Fun/Very long folder name here',
+        title: EMOJI_FEED,
+        items: [
+          { guid: 'e1', title: BIDI_TITLE, published: '2026-01-10T00:00:00.000Z', summary: 'invoice text' },
+          {
+            guid: 'e2',
+            title: 'Second invoice, with a much longer title than any terminal this narrow can show',
+            published: '2026-01-09T00:00:00.000Z',
+          },
+        ],
+      },
     });
     store.close();
   });
 
-  it.each([20, 30, 40, 80])('items, feeds, search and the tables of stats fit a terminal %i columns wide', async (cols) => {
-    for (const args of [['items'], ['feeds'], ['search', 'invoice'], ['stats']]) {
-      const out = await onTerminal(cols, ['--db', db, ...args]);
-      // stats' own sentences may wrap; its indented per-day bars and top-feeds table may not.
-      const lines = out.split('\n').filter((l) => l && (args[0] !== 'stats' || l.startsWith('  ')));
-      expect(lines.length).toBeGreaterThan(1);
-      for (const l of lines) expect(stringWidth(l), `${args.join(' ')} at ${cols}: ${JSON.stringify(l)}`).toBeLessThanOrEqual(cols);
-      expect(out).not.toMatch(/[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufffd]/);
-    }
-  }, 60_000);
+  it.each([20, 30, 40, 80])(
+    'items, feeds, search and the tables of stats fit a terminal %i columns wide',
+    async (cols) => {
+      for (const args of [['items'], ['feeds'], ['search', 'invoice'], ['stats']]) {
+        const out = await onTerminal(cols, ['--db', db, ...args]);
+        // stats' own sentences may wrap; its indented per-day bars and top-feeds table may not.
+        const lines = out.split('\n').filter((l) => l && (args[0] !== 'stats' || l.startsWith('  ')));
+        expect(lines.length).toBeGreaterThan(1);
+        for (const l of lines) expect(stringWidth(l), `${args.join(' ')} at ${cols}: ${JSON.stringify(l)}`).toBeLessThanOrEqual(cols);
+        expect(out).not.toMatch(/[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufffd]/);
+      }
+    },
+    60_000,
+  );
 
   it('shows search matches in bold on a colour terminal, and nothing else raw', async () => {
     const out = await onTerminal(80, ['--db', db, 'search', 'invoice'], 'xterm');
@@ -114,13 +150,21 @@ describe.skipIf(!hasScript)('tables on a terminal', () => {
     expect(out.replace(/\u001b\[(1|22)m/g, '')).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
   });
 
-  it('keeps every page of a long listing under the first page\'s header', async () => {
+  it("keeps every page of a long listing under the first page's header", async () => {
     const many = path.join(tempDir(), 'pages.db');
     const store = openStore(many);
     const at = (k: number) => new Date(Date.UTC(2025, 0, 1) + k * 60_000).toISOString();
     seed(store, {
-      'https://a.example/': { category: '', title: 'A', items: Array.from({ length: 500 }, (_, k) => ({ guid: `a${k}`, title: `new ${k}`, published: at(1000 + k) })) },
-      'https://b.example/': { category: '', title: 'A much longer feed title', items: Array.from({ length: 300 }, (_, k) => ({ guid: `b${k}`, title: `old ${k}`, published: at(k) })) },
+      'https://a.example/': {
+        category: '',
+        title: 'A',
+        items: Array.from({ length: 500 }, (_, k) => ({ guid: `a${k}`, title: `new ${k}`, published: at(1000 + k) })),
+      },
+      'https://b.example/': {
+        category: '',
+        title: 'A much longer feed title',
+        items: Array.from({ length: 300 }, (_, k) => ({ guid: `b${k}`, title: `old ${k}`, published: at(k) })),
+      },
     });
     store.close();
     const lines = (await onTerminal(40, ['--db', many, 'items'])).split('\n').filter(Boolean);
@@ -137,7 +181,10 @@ describe.skipIf(!hasScript)('tables on a terminal', () => {
     const out = await onTerminal(120, ['--db', db, 'items']);
     expect(out).toContain(truncate(EMOJI_FEED, 24));
     expect(out).toContain('Invoice gnp.exe for you now ok');
-    const json = (await onTerminal(120, ['--db', db, 'items', '--json'])).split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    const json = (await onTerminal(120, ['--db', db, 'items', '--json']))
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
     expect(json.map((i) => i.title)).toContain(BIDI_TITLE); // NDJSON keeps the raw text
     expect(json[0].feedTitle).toBe(EMOJI_FEED);
   });

@@ -22,7 +22,7 @@ describe('charset decoding (RFC 7303: BOM, HTTP charset, XML declaration, UTF-8,
     ['utf8-incorrect-prolog.xml', '테스트 피드'],
     ['windows-1252-incorrect-prolog.xml', 'Euro €'],
     ['invalid-prolog.xml', '테스트 피드'],
-  ])('reads Miniflux\'s %s', async (file, title) => {
+  ])("reads Miniflux's %s", async (file, title) => {
     expect(await titleOf(fs.readFileSync(fixture('feeds', 'miniflux-encoding', file)))).toBe(title);
   });
 

@@ -13,11 +13,25 @@ import { feedparserChecks } from '../../scripts/conformance/feedparser.mjs';
 // @ts-expect-error plain ES module without type declarations
 import { same } from '../../scripts/conformance/compare.mjs';
 
-interface Check { id: string; suite: string; file: string; field: string; pass: boolean; expected: string; got?: string }
-interface Sweep { checks: Check[]; problems: string[]; docs: { rel: string; refused: string | null }[] }
+interface Check {
+  id: string;
+  suite: string;
+  file: string;
+  field: string;
+  pass: boolean;
+  expected: string;
+  got?: string;
+}
+interface Sweep {
+  checks: Check[];
+  problems: string[];
+  docs: { rel: string; refused: string | null }[];
+}
 
 const dir = path.join(FIXTURES, 'conformance');
-const baseline = JSON.parse(fs.readFileSync(path.join(ROOT, 'test', 'conformance-baseline.json'), 'utf8')) as { checks: Record<string, boolean> };
+const baseline = JSON.parse(fs.readFileSync(path.join(ROOT, 'test', 'conformance-baseline.json'), 'utf8')) as {
+  checks: Record<string, boolean>;
+};
 
 describe('the conformance fixtures, crawled through the CLI from a local server', () => {
   let sweep: Sweep;
@@ -45,11 +59,19 @@ describe('the conformance fixtures, crawled through the CLI from a local server'
 });
 
 describe("the evaluator of feedparser's Expect lines", () => {
-  const doc = (item: object, feed: object = { docTitle: 'testing \u00e9 entity' }) => ({ feed, items: [{ id: 1, ...item }], refused: null });
+  const doc = (item: object, feed: object = { docTitle: 'testing \u00e9 entity' }) => ({
+    feed,
+    items: [{ id: 1, ...item }],
+    refused: null,
+  });
 
   it('checks the clauses about fields Inkzee has and counts the others as unmappable', () => {
-    const r = feedparserChecks('x.xml', "not bozo and entries[0]['content'][0]['value'] == 'Example <b>Atom</b>' and entries[0]['content'][0]['language'] == 'en'",
-      doc({ content: 'Example <b>Atom</b>' }), 'http://127.0.0.1:1');
+    const r = feedparserChecks(
+      'x.xml',
+      "not bozo and entries[0]['content'][0]['value'] == 'Example <b>Atom</b>' and entries[0]['content'][0]['language'] == 'en'",
+      doc({ content: 'Example <b>Atom</b>' }),
+      'http://127.0.0.1:1',
+    );
     expect(r.unmappable).toBe(2);
     expect(r.checks).toHaveLength(1);
     expect(r.checks[0]).toMatchObject({ field: 'content', pass: true });
@@ -68,12 +90,22 @@ describe("the evaluator of feedparser's Expect lines", () => {
 
   it('fails a check whose field is missing from the output rather than skipping it', () => {
     const r = feedparserChecks('x.xml', "feed['title'] == 'x' and entries[1]['title'] == 'y'", doc({}, {}), 'http://h');
-    expect(r.checks.map((c: Check) => [c.field, c.pass])).toEqual([['feed.title', false], ['title', false]]);
+    expect(r.checks.map((c: Check) => [c.field, c.pass])).toEqual([
+      ['feed.title', false],
+      ['title', false],
+    ]);
   });
 
   it('calls a check that passed in the baseline and fails now a regression, and one that now passes fixed', () => {
-    const now = [{ id: 'a', pass: false }, { id: 'b', pass: true }, { id: 'c', pass: false }];
-    const r = compareBaseline({ checks: { a: true, b: false, c: false } }, now) as { regressions: { id: string }[]; fixed: { id: string }[] };
+    const now = [
+      { id: 'a', pass: false },
+      { id: 'b', pass: true },
+      { id: 'c', pass: false },
+    ];
+    const r = compareBaseline({ checks: { a: true, b: false, c: false } }, now) as {
+      regressions: { id: string }[];
+      fixed: { id: string }[];
+    };
     expect(r.regressions.map((c) => c.id)).toEqual(['a']);
     expect(r.fixed.map((c) => c.id)).toEqual(['b']);
   });

@@ -4,7 +4,10 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseFeedDocument, type ParseOutcome } from '../../src/parse/feed.js';
 
-const feedOf = (o: ParseOutcome) => { if (o.kind !== 'feed') throw new Error(`not a feed: ${JSON.stringify(o)}`); return o; };
+const feedOf = (o: ParseOutcome) => {
+  if (o.kind !== 'feed') throw new Error(`not a feed: ${JSON.stringify(o)}`);
+  return o;
+};
 const withDoctype = (subset: string, title: string) =>
   `<?xml version="1.0"?>\n<!DOCTYPE rss [\n${subset}\n]>\n<rss version="2.0"><channel><title>${title}</title><item><guid>g</guid><title>${title}</title></item></channel></rss>`;
 const titleOf = (doc: string) => feedOf(parseFeedDocument(doc, 'https://e.example/')).feed.title;
@@ -56,7 +59,11 @@ describe('DOCTYPE internal subset (XML 1.0 §4.2)', () => {
 
 describe('entities without a DOCTYPE', () => {
   it.each([
-    ['&nbsp;', '\u00a0'], ['&eacute;', 'é'], ['&hellip;', '…'], ['&#8217;', '’'], ['&#x2019;', '’'],
+    ['&nbsp;', '\u00a0'],
+    ['&eacute;', 'é'],
+    ['&hellip;', '…'],
+    ['&#8217;', '’'],
+    ['&#x2019;', '’'],
     ['&#146;', '’'], // a windows-1252 code point written as a character reference
     ['&lang;', '\u2329'], // HTML 4's meaning, as feedparser reads it
     ['&amp;amp;', '&'], // RSS titles are HTML-ish: decoded once more, as feedparser does
@@ -71,6 +78,8 @@ describe('entities without a DOCTYPE', () => {
   });
 
   it('does not mark a well-formed document using HTML entities as recovered', () => {
-    expect(feedOf(parseFeedDocument('<rss version="2.0"><channel><title>a&nbsp;b</title></channel></rss>', 'https://e.example/')).recovered).toBe(false);
+    expect(
+      feedOf(parseFeedDocument('<rss version="2.0"><channel><title>a&nbsp;b</title></channel></rss>', 'https://e.example/')).recovered,
+    ).toBe(false);
   });
 });

@@ -5,7 +5,10 @@ import { decodeDocument } from '../../src/text/charset.js';
 import { toIsoDate } from '../../src/parse/dates.js';
 import { fixture } from '../helpers.js';
 
-const feedOf = (o: ParseOutcome) => { if (o.kind !== 'feed') throw new Error(`not a feed: ${JSON.stringify(o)}`); return o; };
+const feedOf = (o: ParseOutcome) => {
+  if (o.kind !== 'feed') throw new Error(`not a feed: ${JSON.stringify(o)}`);
+  return o;
+};
 const parseFile = async (name: string, url = 'https://example.com/feed') =>
   parseFeedDocument(decodeDocument(fs.readFileSync(fixture('feeds', name))).text, url);
 
@@ -73,7 +76,11 @@ describe('parseFeedDocument', () => {
       <item><guid>c</guid><title>C</title></item></channel></rss>`;
     const o = feedOf(parseFeedDocument(broken, 'https://e.example/'));
     expect(o.recovered).toBe(true);
-    expect(o.feed.items.map((i) => [i.key, i.title])).toEqual([['a', 'A & B'], ['b', 'B'], ['c', 'C']]);
+    expect(o.feed.items.map((i) => [i.key, i.title])).toEqual([
+      ['a', 'A & B'],
+      ['b', 'B'],
+      ['c', 'C'],
+    ]);
     const cut = `<rss version="2.0"><channel><title>t</title><item><guid>1</guid><title>one</title></item><item><guid>2</guid><title>tw`;
     const t = feedOf(parseFeedDocument(cut, 'https://e.example/'));
     expect(t.feed.items.map((i) => i.key)).toEqual(['1']); // the cut-off entry is dropped, not stored half
@@ -85,16 +92,29 @@ describe('parseFeedDocument', () => {
   });
 
   it('tolerates a blank line before the XML declaration', async () => {
-    expect(feedOf(parseFeedDocument(`\n\n<?xml version="1.0"?><rss version="2.0"><channel><title>x</title></channel></rss>`, 'https://e.example/')).feed.title).toBe('x');
+    expect(
+      feedOf(
+        parseFeedDocument(`\n\n<?xml version="1.0"?><rss version="2.0"><channel><title>x</title></channel></rss>`, 'https://e.example/'),
+      ).feed.title,
+    ).toBe('x');
   });
 
   it('finds the feeds an HTML page links to, and refuses what is not a feed', async () => {
     const html = `<!DOCTYPE html><html><head><base href="/blog/"><link rel="alternate" type="application/atom+xml" href="atom.xml">
       <link rel="alternate" type="text/html" href="/other"><link rel="stylesheet" href="x.css"></head></html>`;
-    expect(parseFeedDocument(html, 'https://site.example/blog/post')).toEqual({ kind: 'html', alternates: ['https://site.example/blog/atom.xml'] });
+    expect(parseFeedDocument(html, 'https://site.example/blog/post')).toEqual({
+      kind: 'html',
+      alternates: ['https://site.example/blog/atom.xml'],
+    });
     expect(await parseFile('notafeed.html')).toEqual({ kind: 'html', alternates: [] });
-    expect(parseFeedDocument('<opml version="2.0"><body/></opml>', 'https://e.example/')).toEqual({ kind: 'invalid', reason: 'not a feed (root element is <opml>)' });
-    expect(parseFeedDocument('{"version":"nope"}', 'https://e.example/')).toMatchObject({ kind: 'invalid', reason: expect.stringMatching(/not a JSON Feed/) });
+    expect(parseFeedDocument('<opml version="2.0"><body/></opml>', 'https://e.example/')).toEqual({
+      kind: 'invalid',
+      reason: 'not a feed (root element is <opml>)',
+    });
+    expect(parseFeedDocument('{"version":"nope"}', 'https://e.example/')).toMatchObject({
+      kind: 'invalid',
+      reason: expect.stringMatching(/not a JSON Feed/),
+    });
     expect(parseFeedDocument('', 'https://e.example/')).toMatchObject({ kind: 'invalid' });
   });
 });

@@ -7,7 +7,12 @@ import { sanitizeHtml } from '../../src/parse/sanitize.js';
 import { parseFeedDocument } from '../../src/parse/feed.js';
 import { fixture } from '../helpers.js';
 
-interface Case { file: string; input: string; base: string; expected: string }
+interface Case {
+  file: string;
+  input: string;
+  base: string;
+  expected: string;
+}
 const cases = JSON.parse(fs.readFileSync(fixture('sanitize', 'feedparser-cases.json'), 'utf8')) as Case[];
 
 // Markup compared as a parser sees it: entities decoded, attributes sorted, whitespace collapsed
@@ -18,19 +23,55 @@ function canonical(html: string): string {
     if (n.type === 'text') return esc(n.data);
     if (n.type === 'comment') return `<!--${n.data}-->`;
     if (!('attribs' in n)) return 'children' in n ? n.children.map(walk).join('') : '';
-    const attrs = Object.entries(n.attribs).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => ` ${k}="${esc(v)}"`).join('');
+    const attrs = Object.entries(n.attribs)
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([k, v]) => ` ${k}="${esc(v)}"`)
+      .join('');
     return `<${n.name}${attrs}>${n.children.map(walk).join('')}</${n.name}>`;
   };
   return parseDocument(html).children.map(walk).join('').replace(/\s+/g, ' ').trim();
 }
 
 // What "safe" means here, checked on the output as an HTML parser reads it.
-const FORBIDDEN = new Set(['script', 'style', 'iframe', 'object', 'embed', 'form', 'input', 'button', 'textarea', 'select',
-  'meta', 'base', 'link', 'frame', 'frameset', 'applet', 'noscript', 'template', 'xmp']);
-const URL_ATTRS = new Set(['href', 'src', 'xlink:href', 'action', 'formaction', 'poster', 'background', 'data', 'cite', 'longdesc', 'dynsrc', 'lowsrc']);
+const FORBIDDEN = new Set([
+  'script',
+  'style',
+  'iframe',
+  'object',
+  'embed',
+  'form',
+  'input',
+  'button',
+  'textarea',
+  'select',
+  'meta',
+  'base',
+  'link',
+  'frame',
+  'frameset',
+  'applet',
+  'noscript',
+  'template',
+  'xmp',
+]);
+const URL_ATTRS = new Set([
+  'href',
+  'src',
+  'xlink:href',
+  'action',
+  'formaction',
+  'poster',
+  'background',
+  'data',
+  'cite',
+  'longdesc',
+  'dynsrc',
+  'lowsrc',
+]);
 function unsafeParts(html: string): string[] {
   const found: string[] = [];
-  const schemeOf = (url: string) => /^([a-z][a-z0-9+.-]*):/i.exec(url.replace(/[\t\n\r]/g, '').replace(/^[\0-\x20]+/, ''))?.[1].toLowerCase();
+  const schemeOf = (url: string) =>
+    /^([a-z][a-z0-9+.-]*):/i.exec(url.replace(/[\t\n\r]/g, '').replace(/^[\0-\x20]+/, ''))?.[1].toLowerCase();
   const visit = (n: ChildNode) => {
     if (!('attribs' in n)) return;
     if (FORBIDDEN.has(n.name.toLowerCase())) found.push(`<${n.name}>`);
@@ -73,18 +114,33 @@ describe('sanitizeHtml against attacks', () => {
     ['a data:text/html link', '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">x</a>', '<a href="">x</a>'],
     ['a data: image that is not an image', '<img src="data:text/html,<script>alert(1)</script>">', '<img src="" />'],
     ['svg onload', '<svg onload="alert(1)"><circle r="1"/></svg>', '<svg xmlns="http://www.w3.org/2000/svg"><circle r="1"></circle></svg>'],
-    ['an svg animation that rewrites a link', '<svg><a><animate attributeName="href" values="javascript:alert(1)"/><text>x</text></a></svg>',
-      '<svg xmlns="http://www.w3.org/2000/svg"><a><text>x</text></a></svg>'],
+    [
+      'an svg animation that rewrites a link',
+      '<svg><a><animate attributeName="href" values="javascript:alert(1)"/><text>x</text></a></svg>',
+      '<svg xmlns="http://www.w3.org/2000/svg"><a><text>x</text></a></svg>',
+    ],
     ['style expression()', '<div style="width: expression(alert(1))">x</div>', '<div>x</div>'],
-    ['url(javascript:) in style (the whole attribute, as in feedparser)', '<div style="color: red; background: url(javascript:alert(1))">x</div>', '<div>x</div>'],
-    ['url() in style, keeping the rest', '<div style="color: red; background-image: url(/x.png)">x</div>', '<div style="color: red;">x</div>'],
+    [
+      'url(javascript:) in style (the whole attribute, as in feedparser)',
+      '<div style="color: red; background: url(javascript:alert(1))">x</div>',
+      '<div>x</div>',
+    ],
+    [
+      'url() in style, keeping the rest',
+      '<div style="color: red; background-image: url(/x.png)">x</div>',
+      '<div style="color: red;">x</div>',
+    ],
     ['CSS escapes in style', '<div style="color:red;width:\\65xpression(alert(1))">x</div>', '<div>x</div>'],
     ['a meta refresh', 'a<meta http-equiv="refresh" content="0;url=javascript:alert(1)">b', 'ab'],
     ['a base href', '<base href="https://evil.example/"><a href="x">x</a>', '<a href="https://blog.example/posts/x">x</a>'],
     ['a stylesheet link', '<link rel="stylesheet" href="https://evil.example/x.css">text', 'text'],
     ['script and style with their text', 'a<script>alert(1)</script><style>b{}</style>b', 'ab'],
     ['iframe, object and embed', '<iframe src="https://evil.example/"></iframe><object data="x.swf"></object><embed src="x.swf">ok', 'ok'],
-    ['a form and its controls, keeping their words', '<form action="https://evil.example/"><input name="pw"><button>Send</button></form>', 'Send'],
+    [
+      'a form and its controls, keeping their words',
+      '<form action="https://evil.example/"><input name="pw"><button>Send</button></form>',
+      'Send',
+    ],
     ['a script split by another tag', '<scr<script>ipt>alert(1)</script>', 'ipt&gt;alert(1)'],
     ['a conditional comment', '<!--[if IE]><script>alert(1)</script><![endif]-->ok', 'ok'],
     ['an empty comment opening', '<!--><script>alert(1)</script>-->ok', '--&gt;ok'],
@@ -110,24 +166,67 @@ describe('sanitizeHtml against attacks', () => {
   });
 
   it('has a safety check that does flag the raw attacks', () => {
-    for (const raw of ['<img src=x onerror=alert(1)>', '<a href="jav&#x09;ascript:alert(1)">x</a>', '<script>x</script>',
-      '<div style="width: expression(1)">', '<svg><animate attributeName="href" values="javascript:alert(1)"/></svg>',
-      '<iframe src="data:text/html,x"></iframe>']) {
+    for (const raw of [
+      '<img src=x onerror=alert(1)>',
+      '<a href="jav&#x09;ascript:alert(1)">x</a>',
+      '<script>x</script>',
+      '<div style="width: expression(1)">',
+      '<svg><animate attributeName="href" values="javascript:alert(1)"/></svg>',
+      '<iframe src="data:text/html,x"></iframe>',
+    ]) {
       expect(unsafeParts(raw), raw).not.toEqual([]);
     }
   });
 
   // Not idempotence: HTML tree building may nest a re-parsed output differently (<a><a>).
   it('stays safe on random mixes of hostile fragments, and when sanitized twice', () => {
-    const pieces = ['<a href="javascript:alert(1)">', '<img src=x onerror=alert(1)>', '<svg>', '</svg>', '<math>', '<mi>', '<style>',
-      '</style>', '<script>', '</script>', '<!--', '-->', '<p>', '</p>', '<b>', '<table><tr><td>', '<noscript>', '</noscript>',
-      '<textarea>', '<title>', '"', "'", '>', '<', '&amp;', '&#106;', 'text', ' ', '<div style="color: red; x: expression(1)">',
-      '<a href="/rel?a=1&b=2">', '<iframe>', '<form>', '<input>', '<![CDATA[', ']]>', '<math><mtext><mglyph>', '<img srcset="a.png 1x, javascript:x 2x">'];
-    fc.assert(fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 30 }), (parts) => {
-      const once = sanitizeHtml(parts.join(''), 'https://blog.example/');
-      expect(unsafeParts(once)).toEqual([]);
-      expect(unsafeParts(sanitizeHtml(once, 'https://blog.example/'))).toEqual([]);
-    }), { numRuns: 300, seed: 11 });
+    const pieces = [
+      '<a href="javascript:alert(1)">',
+      '<img src=x onerror=alert(1)>',
+      '<svg>',
+      '</svg>',
+      '<math>',
+      '<mi>',
+      '<style>',
+      '</style>',
+      '<script>',
+      '</script>',
+      '<!--',
+      '-->',
+      '<p>',
+      '</p>',
+      '<b>',
+      '<table><tr><td>',
+      '<noscript>',
+      '</noscript>',
+      '<textarea>',
+      '<title>',
+      '"',
+      "'",
+      '>',
+      '<',
+      '&amp;',
+      '&#106;',
+      'text',
+      ' ',
+      '<div style="color: red; x: expression(1)">',
+      '<a href="/rel?a=1&b=2">',
+      '<iframe>',
+      '<form>',
+      '<input>',
+      '<![CDATA[',
+      ']]>',
+      '<math><mtext><mglyph>',
+      '<img srcset="a.png 1x, javascript:x 2x">',
+    ];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 30 }), (parts) => {
+        const once = sanitizeHtml(parts.join(''), 'https://blog.example/');
+        expect(unsafeParts(once)).toEqual([]);
+        expect(unsafeParts(sanitizeHtml(once, 'https://blog.example/'))).toEqual([]);
+      }),
+      { numRuns: 300, seed: 11 },
+    );
   });
 });
 
@@ -152,25 +251,32 @@ describe('sanitizeHtml on pathological nesting', () => {
 
 describe('sanitizeHtml keeps and resolves', () => {
   it('keeps ordinary article markup unchanged', () => {
-    const html = '<h2 id="s">Title</h2><p>A <a href="https://x.example/" title="t">link</a>, <code>code</code>, <abbr title="HyperText">HT</abbr>.</p>'
-      + '<blockquote cite="https://q.example/"><p>quote</p></blockquote><ul><li>one</li></ul><pre>x &lt; y</pre>'
-      + '<figure><img src="https://x.example/a.png" alt="A" width="10" /><figcaption>cap</figcaption></figure>'
-      + '<table><thead><tr><th>h</th></tr></thead><tbody><tr><td colspan="2">d</td></tr></tbody></table>';
+    const html =
+      '<h2 id="s">Title</h2><p>A <a href="https://x.example/" title="t">link</a>, <code>code</code>, <abbr title="HyperText">HT</abbr>.</p>' +
+      '<blockquote cite="https://q.example/"><p>quote</p></blockquote><ul><li>one</li></ul><pre>x &lt; y</pre>' +
+      '<figure><img src="https://x.example/a.png" alt="A" width="10" /><figcaption>cap</figcaption></figure>' +
+      '<table><thead><tr><th>h</th></tr></thead><tbody><tr><td colspan="2">d</td></tr></tbody></table>';
     expect(sanitizeHtml(html, 'https://blog.example/')).toBe(html);
   });
 
   it('resolves the relative URLs feedparser resolves, and srcset entries', () => {
-    const out = sanitizeHtml('<a href="../up">u</a><a href="#top">t</a><a href="//cdn.example/x">c</a><q cite="q">q</q>'
-      + '<video poster="p.jpg" src="v.mp4"></video><img src="i.png" srcset="i.png 1x, /i2.png 2x">', 'https://blog.example/dir/page.html');
-    expect(out).toBe('<a href="https://blog.example/up">u</a><a href="https://blog.example/dir/page.html#top">t</a>'
-      + '<a href="https://cdn.example/x">c</a><q cite="https://blog.example/dir/q">q</q>'
-      + '<video poster="https://blog.example/dir/p.jpg" src="https://blog.example/dir/v.mp4"></video>'
-      + '<img src="https://blog.example/dir/i.png" srcset="https://blog.example/dir/i.png 1x, https://blog.example/i2.png 2x" />');
+    const out = sanitizeHtml(
+      '<a href="../up">u</a><a href="#top">t</a><a href="//cdn.example/x">c</a><q cite="q">q</q>' +
+        '<video poster="p.jpg" src="v.mp4"></video><img src="i.png" srcset="i.png 1x, /i2.png 2x">',
+      'https://blog.example/dir/page.html',
+    );
+    expect(out).toBe(
+      '<a href="https://blog.example/up">u</a><a href="https://blog.example/dir/page.html#top">t</a>' +
+        '<a href="https://cdn.example/x">c</a><q cite="https://blog.example/dir/q">q</q>' +
+        '<video poster="https://blog.example/dir/p.jpg" src="https://blog.example/dir/v.mp4"></video>' +
+        '<img src="https://blog.example/dir/i.png" srcset="https://blog.example/dir/i.png 1x, https://blog.example/i2.png 2x" />',
+    );
   });
 
   it('leaves absolute URLs alone and relative ones as they are without a base', () => {
-    expect(sanitizeHtml('<a href="HTTP://X.example/a/../b">x</a><a href="mailto:me@x.example">m</a>', 'https://blog.example/'))
-      .toBe('<a href="HTTP://X.example/a/../b">x</a><a href="mailto:me@x.example">m</a>');
+    expect(sanitizeHtml('<a href="HTTP://X.example/a/../b">x</a><a href="mailto:me@x.example">m</a>', 'https://blog.example/')).toBe(
+      '<a href="HTTP://X.example/a/../b">x</a><a href="mailto:me@x.example">m</a>',
+    );
     expect(sanitizeHtml('<a href="/rel">x</a><img src="i.png">', null)).toBe('<a href="/rel">x</a><img src="i.png" />');
   });
 
@@ -180,8 +286,9 @@ describe('sanitizeHtml keeps and resolves', () => {
   });
 
   it('unwraps unknown tags and keeps their text, as feedparser does', () => {
-    expect(sanitizeHtml('<blink>safe</blink> <custom-tag>text</custom-tag><font color="red">f</font>', null))
-      .toBe('safe text<font color="red">f</font>');
+    expect(sanitizeHtml('<blink>safe</blink> <custom-tag>text</custom-tag><font color="red">f</font>', null)).toBe(
+      'safe text<font color="red">f</font>',
+    );
   });
 
   it('keeps escaped markup as text and returns plain text untouched', () => {

@@ -6,7 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { parseFeedDocument, type ParseOutcome } from '../../src/parse/feed.js';
 import type { ParsedFeed } from '../../src/model.js';
 
-const feedOf = (o: ParseOutcome): ParsedFeed => { if (o.kind !== 'feed') throw new Error(`not a feed: ${JSON.stringify(o)}`); return o.feed; };
+const feedOf = (o: ParseOutcome): ParsedFeed => {
+  if (o.kind !== 'feed') throw new Error(`not a feed: ${JSON.stringify(o)}`);
+  return o.feed;
+};
 const LONE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** badStrings lists every string in v (at any depth) holding a lone surrogate or a NUL, by path. */
@@ -24,18 +27,38 @@ describe('well-formed text in every field of a parsed feed', () => {
   const poison = 'x\ud800y\u0000z\udc00';
 
   it('replaces lone surrogates with U+FFFD and drops NUL in every JSON Feed field, feed meta included', () => {
-    const doc = jsonFeed([{
-      id: `id-${poison}`, url: `https://e.example/${poison}`, title: `t-${poison}`, content_html: `<p>${poison}</p>`, summary: `s-${poison}`,
-      author: { name: `a-${poison}` }, tags: [`tag-${poison}`, 'tag-x\ufffdyz\ufffd'],
-      attachments: [{ url: `https://e.example/a-${poison}.mp3`, mime_type: `audio/${poison}` }],
-    }, { id: 'text', content_text: `c-${poison}` }], {
-      title: `feed-${poison}`, description: `d-${poison}`, language: `en${poison}`, home_page_url: `https://e.example/${poison}`, icon: `https://e.example/${poison}.png`,
-    });
+    const doc = jsonFeed(
+      [
+        {
+          id: `id-${poison}`,
+          url: `https://e.example/${poison}`,
+          title: `t-${poison}`,
+          content_html: `<p>${poison}</p>`,
+          summary: `s-${poison}`,
+          author: { name: `a-${poison}` },
+          tags: [`tag-${poison}`, 'tag-x\ufffdyz\ufffd'],
+          attachments: [{ url: `https://e.example/a-${poison}.mp3`, mime_type: `audio/${poison}` }],
+        },
+        { id: 'text', content_text: `c-${poison}` },
+      ],
+      {
+        title: `feed-${poison}`,
+        description: `d-${poison}`,
+        language: `en${poison}`,
+        home_page_url: `https://e.example/${poison}`,
+        icon: `https://e.example/${poison}.png`,
+      },
+    );
     const feed = feedOf(parseFeedDocument(doc, 'https://e.example/feed.json'));
     expect(badStrings(feed)).toEqual([]);
     expect(feed.title).toBe('feed-x\ufffdyz\ufffd');
     const [first, second] = feed.items;
-    expect(first).toMatchObject({ key: 'id-x\ufffdyz\ufffd', guid: 'id-x\ufffdyz\ufffd', title: 't-x\ufffdyz\ufffd', author: 'a-x\ufffdyz\ufffd' });
+    expect(first).toMatchObject({
+      key: 'id-x\ufffdyz\ufffd',
+      guid: 'id-x\ufffdyz\ufffd',
+      title: 't-x\ufffdyz\ufffd',
+      author: 'a-x\ufffdyz\ufffd',
+    });
     // A tag that differs from another only where it was ill-formed is the same tag.
     expect(first.categories).toEqual(['tag-x\ufffdyz\ufffd']);
     expect(first.enclosures[0].type).toBe('audio/x\ufffdyz\ufffd');
@@ -43,7 +66,12 @@ describe('well-formed text in every field of a parsed feed', () => {
   });
 
   it('keys an item whose id is a lone surrogate as U+FFFD, which is what SQLite already stored for it', () => {
-    const feed = feedOf(parseFeedDocument('{"version":"https://jsonfeed.org/version/1.1","title":"S","items":[{"id":"lone\\ud800","title":"x","content_text":"b"},{"id":"ok","title":"y","content_text":"b"}]}', 'https://e.example/'));
+    const feed = feedOf(
+      parseFeedDocument(
+        '{"version":"https://jsonfeed.org/version/1.1","title":"S","items":[{"id":"lone\\ud800","title":"x","content_text":"b"},{"id":"ok","title":"y","content_text":"b"}]}',
+        'https://e.example/',
+      ),
+    );
     expect(feed.items.map((i) => i.key)).toEqual(['lone\ufffd', 'ok']);
     // No id: the url is the key, percent-encoded as a URL is.
     const byUrl = feedOf(parseFeedDocument(jsonFeed([{ url: 'https://e.example/\ud800' }]), 'https://e.example/'));
@@ -74,7 +102,9 @@ describe('well-formed text in every field of a parsed feed', () => {
 
   it('keys an item whose GUID is too long for a PostgreSQL index by a hash of it, stable and distinct', () => {
     const long = (c: string) => `${c}${'\u4e2d'.repeat(5000)}`;
-    const keys = feedOf(parseFeedDocument(jsonFeed([{ id: long('a') }, { id: long('b') }, { id: 'x'.repeat(2000) }]), 'https://e.example/')).items.map((i) => i.key);
+    const keys = feedOf(
+      parseFeedDocument(jsonFeed([{ id: long('a') }, { id: long('b') }, { id: 'x'.repeat(2000) }]), 'https://e.example/'),
+    ).items.map((i) => i.key);
     expect(keys[0]).toMatch(/^sha1-key:[0-9a-f]{40}$/);
     expect(keys[1]).toMatch(/^sha1-key:[0-9a-f]{40}$/);
     expect(keys[0]).not.toBe(keys[1]);
@@ -84,15 +114,31 @@ describe('well-formed text in every field of a parsed feed', () => {
 
   it('holds for any text: every string of a parsed JSON Feed is well-formed and every key unique', () => {
     // UTF-16 code units of every kind, lone surrogates and controls much more often than at random.
-    const unit = fc.oneof(fc.constantFrom('\u0000', '\u0001', '\ud800', '\udfff', '\ud83d\ude00', 'a', ' ', '&', '<'), fc.integer({ min: 0, max: 0xffff }).map((n) => String.fromCharCode(n)));
+    const unit = fc.oneof(
+      fc.constantFrom('\u0000', '\u0001', '\ud800', '\udfff', '\ud83d\ude00', 'a', ' ', '&', '<'),
+      fc.integer({ min: 0, max: 0xffff }).map((n) => String.fromCharCode(n)),
+    );
     const text = fc.string({ unit, maxLength: 12 });
-    const item = fc.record({ id: text, title: text, url: text, summary: text, content_html: text, tags: fc.array(text, { maxLength: 3 }),
-      attachments: fc.array(fc.record({ url: text.map((t) => `https://e.example/${t}`), mime_type: text }), { maxLength: 2 }) }, { requiredKeys: [] });
-    fc.assert(fc.property(fc.array(item, { maxLength: 6 }), text, (items, title) => {
-      const feed = feedOf(parseFeedDocument(jsonFeed(items, { title }), 'https://e.example/'));
-      expect(badStrings(feed)).toEqual([]);
-      const keys = feed.items.map((i) => i.key);
-      expect(new Set(keys).size).toBe(keys.length);
-    }), { numRuns: 300 });
+    const item = fc.record(
+      {
+        id: text,
+        title: text,
+        url: text,
+        summary: text,
+        content_html: text,
+        tags: fc.array(text, { maxLength: 3 }),
+        attachments: fc.array(fc.record({ url: text.map((t) => `https://e.example/${t}`), mime_type: text }), { maxLength: 2 }),
+      },
+      { requiredKeys: [] },
+    );
+    fc.assert(
+      fc.property(fc.array(item, { maxLength: 6 }), text, (items, title) => {
+        const feed = feedOf(parseFeedDocument(jsonFeed(items, { title }), 'https://e.example/'));
+        expect(badStrings(feed)).toEqual([]);
+        const keys = feed.items.map((i) => i.key);
+        expect(new Set(keys).size).toBe(keys.length);
+      }),
+      { numRuns: 300 },
+    );
   });
 });

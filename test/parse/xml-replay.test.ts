@@ -7,33 +7,102 @@ import { parseXmlTree, type XmlNode } from '../../src/parse/xml.js';
 // Feed-like XML, well-formed or not: namespaced and repeated elements, entries left open, stray
 // and mismatched end tags, self-closing tags, quoted and unquoted attributes, CDATA, comments,
 // processing instructions, entities, bare "&" and "<".
-const NAMES = ['rss', 'channel', 'item', 'entry', 'title', 'link', 'description', 'content:encoded', 'dc:creator', 'atom:link', 'media:content', 'Item', 'x'];
-const ATTRIBUTES = ['href="http://a.example/?a=1&amp;b=2"', "rel='alternate'", 'xmlns="http://www.w3.org/2005/Atom"', 'xmlns:content="http://purl.org/rss/1.0/modules/content/"',
-  'xmlns:dc="http://purl.org/dc/elements/1.1"', 'xml:base="sub/"', 'xml:lang="fr"', 'url = "u.mp3"', 'isPermaLink="false"', 'a="1" a="2"', 'flag', 'v=bare', 'q="a>b"', "s='x\"y'", '__proto__="p"'];
-const TEXTS = ['Hello', ' &amp; ', '&lt;p&gt;Hi&lt;/p&gt;', '&eacute;', '&#8217;', '&#x2019;', '&bogus;', 'AT&T', '\u0092', '\n  ', 'a < b', ']]>', '&nbsp;'];
+const NAMES = [
+  'rss',
+  'channel',
+  'item',
+  'entry',
+  'title',
+  'link',
+  'description',
+  'content:encoded',
+  'dc:creator',
+  'atom:link',
+  'media:content',
+  'Item',
+  'x',
+];
+const ATTRIBUTES = [
+  'href="http://a.example/?a=1&amp;b=2"',
+  "rel='alternate'",
+  'xmlns="http://www.w3.org/2005/Atom"',
+  'xmlns:content="http://purl.org/rss/1.0/modules/content/"',
+  'xmlns:dc="http://purl.org/dc/elements/1.1"',
+  'xml:base="sub/"',
+  'xml:lang="fr"',
+  'url = "u.mp3"',
+  'isPermaLink="false"',
+  'a="1" a="2"',
+  'flag',
+  'v=bare',
+  'q="a>b"',
+  "s='x\"y'",
+  '__proto__="p"',
+];
+const TEXTS = [
+  'Hello',
+  ' &amp; ',
+  '&lt;p&gt;Hi&lt;/p&gt;',
+  '&eacute;',
+  '&#8217;',
+  '&#x2019;',
+  '&bogus;',
+  'AT&T',
+  '\u0092',
+  '\n  ',
+  'a < b',
+  ']]>',
+  '&nbsp;',
+];
 const token = fc.oneof(
   { weight: 4, arbitrary: fc.constantFrom(...TEXTS) },
-  { weight: 3, arbitrary: fc.tuple(fc.constantFrom(...NAMES), fc.subarray(ATTRIBUTES, { maxLength: 3 }), fc.constantFrom('>', '/>', ' />', '/ >'))
-    .map(([n, a, end]) => `<${[n, ...a].join(' ')}${end}`) },
+  {
+    weight: 3,
+    arbitrary: fc
+      .tuple(fc.constantFrom(...NAMES), fc.subarray(ATTRIBUTES, { maxLength: 3 }), fc.constantFrom('>', '/>', ' />', '/ >'))
+      .map(([n, a, end]) => `<${[n, ...a].join(' ')}${end}`),
+  },
   { weight: 3, arbitrary: fc.constantFrom(...NAMES).map((n) => `</${n}>`) },
-  { weight: 1, arbitrary: fc.constantFrom('<![CDATA[<b>bold</b> & more]]>', '<![CDATA[]]>', '<!-- c -->', '<!-- a --!> b', '<!-->', '<?pi x?>', '<!DOCTYPE x>',
-    '</ x>', '</x >', '<>', '</>', '<', '<![cdata[x]]>', '</item') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      '<![CDATA[<b>bold</b> & more]]>',
+      '<![CDATA[]]>',
+      '<!-- c -->',
+      '<!-- a --!> b',
+      '<!-->',
+      '<?pi x?>',
+      '<!DOCTYPE x>',
+      '</ x>',
+      '</x >',
+      '<>',
+      '</>',
+      '<',
+      '<![cdata[x]]>',
+      '</item',
+    ),
+  },
 );
 const document = fc.array(token, { maxLength: 40 }).map((ts) => `<rss>${ts.join('')}`);
 
 // The tree without its back references, as plain data.
-const plain = (n: XmlNode | null): unknown => (n === null || typeof n === 'string' ? n
-  : { name: n.name, key: n.key, attrs: n.attrs, names: n.names, base: n.base, lang: n.lang, children: n.children.map(plain) });
+const plain = (n: XmlNode | null): unknown =>
+  n === null || typeof n === 'string'
+    ? n
+    : { name: n.name, key: n.key, attrs: n.attrs, names: n.names, base: n.base, lang: n.lang, children: n.children.map(plain) };
 
 describe('parseXmlTree without htmlparser2 for the common shape', () => {
   it('builds the same tree, and says the same about repairs, as through htmlparser2', () => {
-    fc.assert(fc.property(document, (xml) => {
-      const entities = new Map([['custom', { value: 'Custom &amp; co' }]]);
-      const replayed = parseXmlTree(xml, 0, 'http://feed.example/rss', entities);
-      const parsed = parseXmlTree(xml, 0, 'http://feed.example/rss', entities, false);
-      expect(plain(replayed.root)).toEqual(plain(parsed.root));
-      expect(replayed.recovered).toBe(parsed.recovered);
-    }), { numRuns: 4000 });
+    fc.assert(
+      fc.property(document, (xml) => {
+        const entities = new Map([['custom', { value: 'Custom &amp; co' }]]);
+        const replayed = parseXmlTree(xml, 0, 'http://feed.example/rss', entities);
+        const parsed = parseXmlTree(xml, 0, 'http://feed.example/rss', entities, false);
+        expect(plain(replayed.root)).toEqual(plain(parsed.root));
+        expect(replayed.recovered).toBe(parsed.recovered);
+      }),
+      { numRuns: 4000 },
+    );
   });
 });
 
@@ -51,10 +120,12 @@ describe('parseXmlTree on a feed cut off or damaged anywhere', () => {
     expect(plain(replayed.root)).toEqual(plain(parsed.root));
     expect(replayed.recovered).toBe(parsed.recovered);
   };
-  it('reads a start tag with millions of attributes as htmlparser2 does, without overflowing the scan\'s stack', () => {
+  it("reads a start tag with millions of attributes as htmlparser2 does, without overflowing the scan's stack", () => {
     const xml = `<rss><x${' a'.repeat(3_000_000)} b="c"/><y>t</y></rss>`;
     same(xml);
-    expect(plain(parseXmlTree(xml, 0, 'http://feed.example/rss', entities).root)).toMatchObject({ children: [{ attrs: { a: '', b: 'c' } }, { children: ['t'] }] });
+    expect(plain(parseXmlTree(xml, 0, 'http://feed.example/rss', entities).root)).toMatchObject({
+      children: [{ attrs: { a: '', b: 'c' } }, { children: ['t'] }],
+    });
   });
   it('builds the same tree as htmlparser2 for every prefix (tags, attributes, CDATA and comments cut off)', () => {
     for (let i = 0; i <= FEED.length; i++) same(FEED.slice(0, i));
@@ -72,22 +143,54 @@ describe('entity references in XML text', () => {
   const ENT = /&(?:(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6})|([A-Za-z_][\w.:-]{0,63}))?(;?)/g;
   const XML5: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
   const HTML4: Record<string, string> = { lang: '\u2329', rang: '\u232a' };
-  const reference = (raw: string) => raw.replace(ENT, (m, num: string | undefined, name: string | undefined, semi: string) => {
-    if (num) return charRef(num.slice(1));
-    if (!name || !semi) return m;
-    if (XML5[name]) return XML5[name];
-    if (name === 'custom') return 'Custom & co';
-    if (name === 'nested') return '[Custom & coA]';
-    if (HTML4[name]) return HTML4[name];
-    const h = decodeHTMLStrict(m);
-    return h === m ? m : h;
-  });
-  const pieces = ['&', 'amp', 'lt', 'gt', 'quot', 'apos', ';', '#', 'x', '39', '2019', 'eacute', 'nbsp', 'lang', 'custom', 'nested', 'AT', ' ', 'ampx', '&amp;lt;', '&nested;x'];
+  const reference = (raw: string) =>
+    raw.replace(ENT, (m, num: string | undefined, name: string | undefined, semi: string) => {
+      if (num) return charRef(num.slice(1));
+      if (!name || !semi) return m;
+      if (XML5[name]) return XML5[name];
+      if (name === 'custom') return 'Custom & co';
+      if (name === 'nested') return '[Custom & coA]';
+      if (HTML4[name]) return HTML4[name];
+      const h = decodeHTMLStrict(m);
+      return h === m ? m : h;
+    });
+  const pieces = [
+    '&',
+    'amp',
+    'lt',
+    'gt',
+    'quot',
+    'apos',
+    ';',
+    '#',
+    'x',
+    '39',
+    '2019',
+    'eacute',
+    'nbsp',
+    'lang',
+    'custom',
+    'nested',
+    'AT',
+    ' ',
+    'ampx',
+    '&amp;lt;',
+    '&nested;x',
+  ];
   it('are decoded as the ENT expression replaced them, the XML five included', () => {
-    fc.assert(fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 30 }).map((ps) => ps.join('')), (raw) => {
-      const entities = new Map([['custom', { value: 'Custom &amp; co' }], ['nested', { value: '[&custom;&#65;]' }]]);
-      const tree = parseXmlTree(`<t>${raw.replace(/</g, '')}</t>`, 0, 'http://feed.example/', entities);
-      expect(tree.root!.children.join('')).toBe(reference(raw));
-    }), { numRuns: 5000 });
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom(...pieces), { maxLength: 30 }).map((ps) => ps.join('')),
+        (raw) => {
+          const entities = new Map([
+            ['custom', { value: 'Custom &amp; co' }],
+            ['nested', { value: '[&custom;&#65;]' }],
+          ]);
+          const tree = parseXmlTree(`<t>${raw.replace(/</g, '')}</t>`, 0, 'http://feed.example/', entities);
+          expect(tree.root!.children.join('')).toBe(reference(raw));
+        },
+      ),
+      { numRuns: 5000 },
+    );
   });
 });

@@ -17,18 +17,28 @@ let dir: string;
 
 // Dates scattered over a year, unrelated to the order items are stored in, so that "newest first"
 // and "stored order" disagree everywhere.
-const dateOf = (feed: number, k: number) => new Date(Date.UTC(2025, 0, 1) + ((feed * 7919 + k * 104729) % 365) * 86400e3 + k * 1000).toUTCString();
+const dateOf = (feed: number, k: number) =>
+  new Date(Date.UTC(2025, 0, 1) + ((feed * 7919 + k * 104729) % 365) * 86400e3 + k * 1000).toUTCString();
 
 /** feedBody is feed n's document with its first `count` items (saying "feed" more or less often, for search to rank). */
 function feedBody(n: number, count: number): string {
-  return rss(`Feed ${n}`, Array.from({ length: count }, (_, k) => ({ guid: `f${n}-${k}`, title: `Item ${k} of feed ${n}${' feed'.repeat((n * 31 + k * 17) % 5)}`, date: dateOf(n, k) })));
+  return rss(
+    `Feed ${n}`,
+    Array.from({ length: count }, (_, k) => ({
+      guid: `f${n}-${k}`,
+      title: `Item ${k} of feed ${n}${' feed'.repeat((n * 31 + k * 17) % 5)}`,
+      date: dateOf(n, k),
+    })),
+  );
 }
 
 beforeAll(async () => {
   server = await startFeedServer();
   dir = tempDir();
 });
-afterAll(async () => { await server?.close(); });
+afterAll(async () => {
+  await server?.close();
+});
 
 /** A store, filled through the CLI from feeds of its own (so that both engines can be refilled between pages). */
 let stores = 0;
@@ -38,7 +48,10 @@ async function store(engine: 'sqlite' | 'postgres'): Promise<{ db: string; refre
   const url = (n: number) => `${server.url}/${name}/${n}`;
   for (let n = 0; n < FEEDS; n++) server.route(`/${name}/${n}`, serve(200, feedBody(n, PER_FEED)));
   const opml = path.join(dir, `${name}.opml`);
-  fs.writeFileSync(opml, `<opml version="2.0"><body>${Array.from({ length: FEEDS }, (_, n) => `<outline text="F${n}" xmlUrl="${url(n)}"/>`).join('')}</body></opml>`);
+  fs.writeFileSync(
+    opml,
+    `<opml version="2.0"><body>${Array.from({ length: FEEDS }, (_, n) => `<outline text="F${n}" xmlUrl="${url(n)}"/>`).join('')}</body></opml>`,
+  );
   const imported = await cli(['--db', db, '--quiet', 'import', opml]);
   expect(imported.code, imported.stderr).toBe(0);
   return {
@@ -52,7 +65,12 @@ async function store(engine: 'sqlite' | 'postgres'): Promise<{ db: string; refre
   };
 }
 
-const ids = (stdout: string) => stdout.trim().split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { id: number }).id);
+const ids = (stdout: string) =>
+  stdout
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => (JSON.parse(l) as { id: number }).id);
 
 describe.each([['sqlite'], ...(pgAvailable ? [['postgres']] : [])] as ['sqlite' | 'postgres'][])('items --after-id on %s', (engine) => {
   it('paging a 5,000-item store by 100, remembering the largest id, sees every item exactly once, also while a refresh adds items', async () => {

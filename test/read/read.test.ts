@@ -12,18 +12,38 @@ const now = () => new Date('2026-01-10T12:00:00Z');
 function library() {
   const ctx = testContext({}, now);
   seed(ctx.db(), {
-    'https://rust.example/feed': { category: 'Technology/Programming', title: 'Rust Blog', items: [
-      { guid: 'r1', title: 'Announcing Rust 2.0', published: '2026-01-10T08:00:00.000Z', summary: '<p>The <b>compiler</b> got faster.</p>' },
-      { guid: 'r2', title: 'Borrow checker tips', published: '2026-01-08T08:00:00.000Z', content: '<p>Rust lifetimes explained, with rust examples.</p>' },
-      { guid: 'r3', title: 'Old post', published: '2025-06-01T08:00:00.000Z', summary: 'nothing about it' },
-    ] },
-    'https://news.example/rss': { category: 'News', title: 'World News', items: [
-      { guid: 'n1', title: 'Elections today', published: '2026-01-10T06:00:00.000Z', summary: 'a mention of rust belt states' },
-      { guid: 'n2', title: 'Café société', published: '2026-01-09T06:00:00.000Z', summary: 'Zürich naïve résumé' },
-    ] },
-    'https://sec.example/atom': { category: 'Technology/Security', title: 'Sec', items: [
-      { guid: 's1', title: 'Patch Tuesday', published: '2026-01-09T12:00:00.000Z', summary: '<script>evil()</script>CVE list' },
-    ] },
+    'https://rust.example/feed': {
+      category: 'Technology/Programming',
+      title: 'Rust Blog',
+      items: [
+        {
+          guid: 'r1',
+          title: 'Announcing Rust 2.0',
+          published: '2026-01-10T08:00:00.000Z',
+          summary: '<p>The <b>compiler</b> got faster.</p>',
+        },
+        {
+          guid: 'r2',
+          title: 'Borrow checker tips',
+          published: '2026-01-08T08:00:00.000Z',
+          content: '<p>Rust lifetimes explained, with rust examples.</p>',
+        },
+        { guid: 'r3', title: 'Old post', published: '2025-06-01T08:00:00.000Z', summary: 'nothing about it' },
+      ],
+    },
+    'https://news.example/rss': {
+      category: 'News',
+      title: 'World News',
+      items: [
+        { guid: 'n1', title: 'Elections today', published: '2026-01-10T06:00:00.000Z', summary: 'a mention of rust belt states' },
+        { guid: 'n2', title: 'Café société', published: '2026-01-09T06:00:00.000Z', summary: 'Zürich naïve résumé' },
+      ],
+    },
+    'https://sec.example/atom': {
+      category: 'Technology/Security',
+      title: 'Sec',
+      items: [{ guid: 's1', title: 'Patch Tuesday', published: '2026-01-09T12:00:00.000Z', summary: '<script>evil()</script>CVE list' }],
+    },
   });
   return ctx;
 }
@@ -31,7 +51,14 @@ const titles = async (it: Promise<AsyncIterable<{ title: string | null }>>) => (
 
 describe('inkzee items filters', () => {
   it('lists newest first', async () => {
-    expect(await titles(itemsCommand(library(), {}))).toEqual(['Announcing Rust 2.0', 'Elections today', 'Patch Tuesday', 'Café société', 'Borrow checker tips', 'Old post']);
+    expect(await titles(itemsCommand(library(), {}))).toEqual([
+      'Announcing Rust 2.0',
+      'Elections today',
+      'Patch Tuesday',
+      'Café société',
+      'Borrow checker tips',
+      'Old post',
+    ]);
   });
 
   it.each([
@@ -68,7 +95,9 @@ describe('inkzee items filters', () => {
   });
 
   it('refuses a bad duration or count with a usage error', async () => {
-    await expect(itemsCommand(library(), { since: 'yesterday' })).rejects.toThrow('--since yesterday: not a duration (30m, 2h, 3d, 1w) or an ISO date (2024-05-01)');
+    await expect(itemsCommand(library(), { since: 'yesterday' })).rejects.toThrow(
+      '--since yesterday: not a duration (30m, 2h, 3d, 1w) or an ISO date (2024-05-01)',
+    );
     await expect(itemsCommand(library(), { limit: '-3' })).rejects.toThrow('--limit -3: must be a whole number from 0 to 9007199254740991');
   });
 });
@@ -100,7 +129,24 @@ describe('inkzee search', () => {
     const ctx = library();
     const db = ctx.db();
     const feedId = (db.prepare("SELECT id FROM feeds WHERE url = 'https://sec.example/atom'").get() as { id: number }).id;
-    upsertItems(db, feedId, [{ key: 's1', guid: 's1', link: null, title: 'Patch Wednesday', author: null, published: '2026-01-09T12:00:00.000Z', updated: null, summary: 'kernel fixes', content: null }], '2026-01-11T00:00:00.000Z');
+    upsertItems(
+      db,
+      feedId,
+      [
+        {
+          key: 's1',
+          guid: 's1',
+          link: null,
+          title: 'Patch Wednesday',
+          author: null,
+          published: '2026-01-09T12:00:00.000Z',
+          updated: null,
+          summary: 'kernel fixes',
+          content: null,
+        },
+      ],
+      '2026-01-11T00:00:00.000Z',
+    );
     expect(await titles(searchCommand(ctx, 'tuesday', {}))).toEqual([]);
     expect(await titles(searchCommand(ctx, 'kernel wednesday', {}))).toEqual(['Patch Wednesday']);
   });
@@ -118,19 +164,30 @@ describe('inkzee show and stats', () => {
   it('shows one item, and names a missing one', async () => {
     const ctx = library();
     const id = (await collect(itemsCommand(ctx, { limit: '1' })))[0].id;
-    expect(await showCommand(ctx, String(id))).toMatchObject({ title: 'Announcing Rust 2.0', feedTitle: 'Rust Blog', category: 'Technology/Programming' });
+    expect(await showCommand(ctx, String(id))).toMatchObject({
+      title: 'Announcing Rust 2.0',
+      feedTitle: 'Rust Blog',
+      category: 'Technology/Programming',
+    });
     await expect(showCommand(ctx, '99999')).rejects.toThrow('item 99999: no such item');
     await expect(showCommand(ctx, 'abc')).rejects.toThrow(/an item id is a whole number/);
   });
 
   it('counts feeds by state, items per day and top feeds', async () => {
     const ctx = library();
-    ctx.db().prepare("UPDATE feeds SET last_fetched_at = '2026-01-10', consecutive_errors = 2 WHERE url = 'https://sec.example/atom'").run();
+    ctx
+      .db()
+      .prepare("UPDATE feeds SET last_fetched_at = '2026-01-10', consecutive_errors = 2 WHERE url = 'https://sec.example/atom'")
+      .run();
     ctx.db().prepare("UPDATE feeds SET last_fetched_at = '2026-01-10' WHERE url = 'https://rust.example/feed'").run();
     const s = await statsCommand(ctx);
     expect(s.feeds).toEqual({ total: 3, ok: 1, failing: 1, disabled: 0, never: 1 });
     expect(s.items.total).toBe(6);
-    expect(s.items.perDay).toEqual([{ day: '2026-01-10', items: 2 }, { day: '2026-01-09', items: 2 }, { day: '2026-01-08', items: 1 }]);
+    expect(s.items.perDay).toEqual([
+      { day: '2026-01-10', items: 2 },
+      { day: '2026-01-09', items: 2 },
+      { day: '2026-01-08', items: 1 },
+    ]);
     expect(s.topFeeds[0]).toMatchObject({ title: 'Rust Blog', items: 3 });
     expect(s.database.bytes).toBeGreaterThan(0);
   });
@@ -138,7 +195,8 @@ describe('inkzee show and stats', () => {
 
 describe('htmlToText', () => {
   it('turns HTML into readable text', async () => {
-    expect(htmlToText('<p>One &amp; two&nbsp;three</p><ul><li>a</li><li>b</li></ul><script>x()</script><p>Caf&eacute;</p>'))
-      .toBe('One & two three\n\n• a\n• b\n\nCafé');
+    expect(htmlToText('<p>One &amp; two&nbsp;three</p><ul><li>a</li><li>b</li></ul><script>x()</script><p>Caf&eacute;</p>')).toBe(
+      'One & two three\n\n• a\n• b\n\nCafé',
+    );
   });
 });

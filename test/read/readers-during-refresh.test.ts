@@ -17,14 +17,20 @@ let version = 1;
 let open: () => void;
 let gate: Promise<void>;
 let server: FeedServer;
-afterAll(async () => { await server?.close(); });
+afterAll(async () => {
+  await server?.close();
+});
 
 function doc(i: number): string {
   const t = topic(i);
-  return rss(`${t} feed ${i}`, Array.from({ length: ITEMS }, (_, k) => ({
-    guid: `f${i}-v${version}-${k}`, title: `${t} ${words[t].split(' ')[k % 5]} story ${k} of version ${version}`,
-    description: `${words[t]} `.repeat(20 + k),
-  })));
+  return rss(
+    `${t} feed ${i}`,
+    Array.from({ length: ITEMS }, (_, k) => ({
+      guid: `f${i}-v${version}-${k}`,
+      title: `${t} ${words[t].split(' ')[k % 5]} story ${k} of version ${version}`,
+      description: `${words[t]} `.repeat(20 + k),
+    })),
+  );
 }
 
 describe('readers during a refresh', () => {
@@ -34,7 +40,10 @@ describe('readers during a refresh', () => {
       // Slow answers spread the refresh's transactions over seconds; the middle feed also waits
       // until every reader has run twice, so however slow this machine is, they overlap the crawl.
       routes[`/f/${i}`] = (_req, res) => {
-        const answer = () => { res.writeHead(200, { 'content-type': 'application/rss+xml' }); res.end(doc(i)); };
+        const answer = () => {
+          res.writeHead(200, { 'content-type': 'application/rss+xml' });
+          res.end(doc(i));
+        };
         if (version === 1) return answer();
         // void: the gate only ever resolves (open() or its 90 s timer), so the chained answer cannot be lost.
         setTimeout(() => (i === FEEDS / 2 ? void gate.then(answer) : answer()), 200 + (i % 5) * 50);
@@ -44,17 +53,32 @@ describe('readers during a refresh', () => {
     const dir = tempDir();
     const db = path.join(dir, 'r.db');
     const opml = path.join(dir, 'subs.opml');
-    fs.writeFileSync(opml, `<opml version="2.0"><body>${['Sports', 'Tech'].map((t) => `<outline text="${t}">${
-      Array.from({ length: FEEDS }, (_, i) => i).filter((i) => topic(i) === t).map((i) => `<outline text="f${i}" xmlUrl="${server.url}/f/${i}"/>`).join('')}</outline>`).join('')}</body></opml>`);
+    fs.writeFileSync(
+      opml,
+      `<opml version="2.0"><body>${['Sports', 'Tech']
+        .map(
+          (t) =>
+            `<outline text="${t}">${Array.from({ length: FEEDS }, (_, i) => i)
+              .filter((i) => topic(i) === t)
+              .map((i) => `<outline text="f${i}" xmlUrl="${server.url}/f/${i}"/>`)
+              .join('')}</outline>`,
+        )
+        .join('')}</body></opml>`,
+    );
     expect((await cli(['--db', db, '--quiet', 'import', opml])).code).toBe(0);
     expect((await cli(['--db', db, '--quiet', 'classify', 'train', '--from-folders'])).code).toBe(0);
 
     // The gate opens once every reader has run twice inside the refresh, or after 90 s at most.
-    gate = new Promise<void>((resolve) => { open = resolve; setTimeout(resolve, 90_000).unref(); });
+    gate = new Promise<void>((resolve) => {
+      open = resolve;
+      setTimeout(resolve, 90_000).unref();
+    });
     version = 2;
     let refreshing = true;
     const started = Date.now();
-    const refresh = cli(['--db', db, '--quiet', 'refresh', '--concurrency', '2', '--per-host', '2']).finally(() => { refreshing = false; });
+    const refresh = cli(['--db', db, '--quiet', 'refresh', '--concurrency', '2', '--per-host', '2']).finally(() => {
+      refreshing = false;
+    });
     const runs: { cmd: string; at: number; ms: number; during: boolean; r: CliResult }[] = [];
     const loop = async (cmd: string[]) => {
       while (refreshing) {
@@ -66,10 +90,12 @@ describe('readers during a refresh', () => {
     };
     await Promise.all([...READERS.map((c) => loop(c.split(' '))), refresh]);
     const done = await refresh;
-    console.log(`refresh took ${((Date.now() - started) / 1000).toFixed(1)} s; ${READERS.map((c) => {
-      const mine = runs.filter((x) => x.cmd === c);
-      return `${c}: ${mine.filter((x) => x.during).length} runs inside it (longest ${Math.max(...mine.map((x) => x.ms))} ms)`;
-    }).join('; ')}`);
+    console.log(
+      `refresh took ${((Date.now() - started) / 1000).toFixed(1)} s; ${READERS.map((c) => {
+        const mine = runs.filter((x) => x.cmd === c);
+        return `${c}: ${mine.filter((x) => x.during).length} runs inside it (longest ${Math.max(...mine.map((x) => x.ms))} ms)`;
+      }).join('; ')}`,
+    );
 
     expect(done.stderr, done.stderr).toBe('');
     expect(done.code).toBe(0);

@@ -6,15 +6,40 @@ import type { Db } from '../../src/store/sqlite/connect.js';
 /** seed stores feeds (url → category) and their items, as a crawl would. */
 export function seed(db: Db, feeds: Record<string, { category: string; title?: string; items: Partial<Item>[] }>): void {
   const now = '2026-01-10T00:00:00.000Z';
-  addSubscriptions(db, Object.entries(feeds).map(([url, f]) => ({ url, title: f.title ?? url, siteUrl: null, category: f.category })), now);
+  addSubscriptions(
+    db,
+    Object.entries(feeds).map(([url, f]) => ({ url, title: f.title ?? url, siteUrl: null, category: f.category })),
+    now,
+  );
   const ids = new Map((db.prepare('SELECT id, url FROM feeds').all() as { id: number; url: string }[]).map((r) => [r.url, r.id]));
   db.transaction(() => {
     for (const [url, f] of Object.entries(feeds)) {
-      upsertItems(db, ids.get(url)!, f.items.map((i, k) => ({
-        key: i.guid ?? `${url}#${k}`, guid: null, link: null, title: null, author: null, published: null, updated: null,
-        summary: null, content: null, enclosures: [], categories: [], duration: null, comments: null, episode: null, season: null,
-        explicit: null, transcriptUrl: null, chaptersUrl: null, ...i,
-      })), now);
+      upsertItems(
+        db,
+        ids.get(url)!,
+        f.items.map((i, k) => ({
+          key: i.guid ?? `${url}#${k}`,
+          guid: null,
+          link: null,
+          title: null,
+          author: null,
+          published: null,
+          updated: null,
+          summary: null,
+          content: null,
+          enclosures: [],
+          categories: [],
+          duration: null,
+          comments: null,
+          episode: null,
+          season: null,
+          explicit: null,
+          transcriptUrl: null,
+          chaptersUrl: null,
+          ...i,
+        })),
+        now,
+      );
     }
   })();
 }

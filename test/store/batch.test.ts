@@ -12,27 +12,54 @@ import { tempDir } from '../helpers.js';
 
 const NOW = '2026-01-10T12:00:00.000Z';
 const item = (key: string, title = key): Item => ({
-  key, guid: key, link: null, title, author: null, published: null, updated: null, summary: null, content: `<p>${title} text</p>`,
-  enclosures: [], categories: [], duration: null, comments: null, episode: null, season: null, explicit: null,
-  transcriptUrl: null, chaptersUrl: null,
+  key,
+  guid: key,
+  link: null,
+  title,
+  author: null,
+  published: null,
+  updated: null,
+  summary: null,
+  content: `<p>${title} text</p>`,
+  enclosures: [],
+  categories: [],
+  duration: null,
+  comments: null,
+  episode: null,
+  season: null,
+  explicit: null,
+  transcriptUrl: null,
+  chaptersUrl: null,
 });
-const fetched = (items: Item[]): FetchRecord => ({ items, movedTo: null, state: { status: 200, etag: 'v1', error: null, nextCheckAt: null } });
+const fetched = (items: Item[]): FetchRecord => ({
+  items,
+  movedTo: null,
+  state: { status: 200, etag: 'v1', error: null, nextCheckAt: null },
+});
 
 const opened: { close(): unknown }[] = [];
-afterEach(async () => { for (const c of opened.splice(0)) await c.close(); });
+afterEach(async () => {
+  for (const c of opened.splice(0)) await c.close();
+});
 
 /** setup opens a store on a fresh file with `feeds` subscriptions, and a second, read-only connection to it. */
 async function setup(feeds: number): Promise<{ store: SqliteStore; ids: number[]; peek: Database.Database; file: string }> {
   const file = path.join(tempDir(), 'batch.db');
   const store = openSqlite(file);
-  const subs = Array.from({ length: feeds }, (_, k) => ({ url: `http://127.0.0.1/feed/${k}`, title: `Feed ${k}`, siteUrl: null, category: '' }));
+  const subs = Array.from({ length: feeds }, (_, k) => ({
+    url: `http://127.0.0.1/feed/${k}`,
+    title: `Feed ${k}`,
+    siteUrl: null,
+    category: '',
+  }));
   const { added } = await store.addSubscriptions(subs, NOW);
   const peek = new Database(file, { readonly: true });
   opened.push(store, peek);
   return { store, ids: added.map((f) => f.id), peek, file };
 }
 const committedItems = (peek: Database.Database) => peek.prepare('SELECT count(*) FROM items').pluck().get() as number;
-const fetchedFeeds = (peek: Database.Database) => peek.prepare('SELECT count(*) FROM feeds WHERE last_fetched_at IS NOT NULL').pluck().get() as number;
+const fetchedFeeds = (peek: Database.Database) =>
+  peek.prepare('SELECT count(*) FROM feeds WHERE last_fetched_at IS NOT NULL').pluck().get() as number;
 const indexed = (peek: Database.Database) => peek.prepare('SELECT count(*) FROM items_fts').pluck().get() as number;
 
 describe('batched crawl writes', () => {
@@ -122,7 +149,11 @@ describe('batched crawl writes', () => {
     await store.close();
     await expect(write).resolves.toMatchObject({ added: 1 });
     const again = new Database(file, { readonly: true });
-    try { expect(committedItems(again)).toBe(1); } finally { again.close(); }
+    try {
+      expect(committedItems(again)).toBe(1);
+    } finally {
+      again.close();
+    }
   });
 
   it('a full database rolls back the writes it cannot hold, rejecting them with a StoreError, and keeps what committed before', async () => {
@@ -133,13 +164,21 @@ describe('batched crawl writes', () => {
     const big = Array.from({ length: 50 }, (_, k) => item(`big-${k}`, 'word '.repeat(2000)));
     const small = store.recordFetch(ids[1], fetched([item('small')]), NOW);
     const full = store.recordFetch(ids[2], fetched(big), NOW);
-    const err = await full.then(() => null, (e: unknown) => e);
+    const err = await full.then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(StoreError);
     expect((err as Error).message).toMatch(/disk is full/);
     // SQLite undid the failed statement, or the whole transaction: either way, what resolved is stored and what rejected is not.
-    const smallDone = await small.then(() => 'stored', (e: unknown) => e);
+    const smallDone = await small.then(
+      () => 'stored',
+      (e: unknown) => e,
+    );
     if (smallDone !== 'stored') expect(smallDone).toBe(err); // the same fault, for every write of the batch
-    expect(peek.prepare('SELECT key FROM items ORDER BY key').pluck().all()).toEqual(smallDone === 'stored' ? ['before', 'small'] : ['before']);
+    expect(peek.prepare('SELECT key FROM items ORDER BY key').pluck().all()).toEqual(
+      smallDone === 'stored' ? ['before', 'small'] : ['before'],
+    );
     expect(peek.pragma('integrity_check', { simple: true })).toBe('ok');
     // Space again: the next write opens a new batch and commits.
     store.db.pragma('max_page_count = 1073741823');

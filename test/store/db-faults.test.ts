@@ -16,19 +16,34 @@ import { ROOT, tempDir } from '../helpers.js';
 
 const isRoot = process.getuid?.() === 0;
 const mounts: string[] = [];
-afterAll(() => { for (const m of mounts.reverse()) try { execFileSync('umount', ['-l', m], { stdio: 'ignore' }); } catch { /* gone */ } });
+afterAll(() => {
+  for (const m of mounts.reverse())
+    try {
+      execFileSync('umount', ['-l', m], { stdio: 'ignore' });
+    } catch {
+      /* gone */
+    }
+});
 
 /** tmpfs mounts a small tmpfs (root only); undefined when this machine does not allow it. */
 function tmpfs(sizeKiB: number): string | undefined {
   if (!isRoot) return undefined;
   const dir = tempDir();
-  try { execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${sizeKiB}k`, 'tmpfs', dir], { stdio: 'ignore' }); } catch { return undefined; }
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${sizeKiB}k`, 'tmpfs', dir], { stdio: 'ignore' });
+  } catch {
+    return undefined;
+  }
   mounts.push(dir);
   return dir;
 }
 const remount = (dir: string, mode: 'ro' | 'rw') => execFileSync('mount', ['-o', `remount,${mode}`, dir], { stdio: 'ignore' });
 
-interface Run { code: number | null; stderr: string; ms: number }
+interface Run {
+  code: number | null;
+  stderr: string;
+  ms: number;
+}
 /** inkzee runs dist/ as this user or as nobody, killing it after killMs (a hang is a failure, not a stuck test; a busy machine starts Node slowly, hence the margin). */
 function inkzee(args: string[], o: { asNobody?: boolean; killMs?: number } = {}): Promise<Run> {
   const argv = [process.execPath, path.join(ROOT, 'bin', 'inkzee.js'), ...args];
@@ -39,7 +54,10 @@ function inkzee(args: string[], o: { asNobody?: boolean; killMs?: number } = {})
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
     const timer = setTimeout(() => child.kill('SIGKILL'), o.killMs ?? 30_000);
-    child.on('close', (code) => { clearTimeout(timer); resolve({ code, stderr, ms: Date.now() - started }); });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stderr, ms: Date.now() - started });
+    });
   });
 }
 
@@ -62,12 +80,22 @@ function snapshot(file: string) {
       items: db.prepare('SELECT id, feed_id, key, title FROM items ORDER BY id').all(),
       fts: (db.prepare('SELECT rowid FROM items_fts ORDER BY rowid').all() as { rowid: number }[]).map((r) => r.rowid),
     };
-  } finally { db.close(); }
+  } finally {
+    db.close();
+  }
 }
 
 function seeded(file: string): ReturnType<typeof snapshot> {
   const db = openStore(file);
-  seed(db, { 'http://a.test/feed': { category: 'News', items: [{ guid: 'a1', title: 'One' }, { guid: 'a2', title: 'Two' }] } });
+  seed(db, {
+    'http://a.test/feed': {
+      category: 'News',
+      items: [
+        { guid: 'a1', title: 'One' },
+        { guid: 'a2', title: 'Two' },
+      ],
+    },
+  });
   db.close();
   const s = snapshot(file);
   expect(s.items).toHaveLength(2);
@@ -93,14 +121,22 @@ describe('an unusable database path', () => {
     ['a directory given as --db', dir, /it is a directory; name a file inside it/],
     ['a device given as --db', '/dev/null', /not a regular file/],
     ['a parent procfs will not create', '/proc/nope/x.db', /no such directory \/proc\/nope \(creating \/proc\/nope: ENOENT/],
-    ['a parent sysfs refuses', '/sys/nope/deeper/x.db', /no such directory \/sys\/nope\/deeper \(creating \/sys\/nope: E(PERM|ACCES|NOENT)/],
-  ])('%s fails at once with one line, for readers and crawls alike', async (_name, db, cause) => {
-    for (const args of [['feeds'], ['refresh']]) {
-      const r = await inkzee(['--db', db, ...args]);
-      expectOneLine(r, db, cause); // a spin (procfs used to loop forever) is killed after 30 s: code null
-    }
-    expect(fs.existsSync('/proc/nope')).toBe(false);
-  }, 90_000);
+    [
+      'a parent sysfs refuses',
+      '/sys/nope/deeper/x.db',
+      /no such directory \/sys\/nope\/deeper \(creating \/sys\/nope: E(PERM|ACCES|NOENT)/,
+    ],
+  ])(
+    '%s fails at once with one line, for readers and crawls alike',
+    async (_name, db, cause) => {
+      for (const args of [['feeds'], ['refresh']]) {
+        const r = await inkzee(['--db', db, ...args]);
+        expectOneLine(r, db, cause); // a spin (procfs used to loop forever) is killed after 30 s: code null
+      }
+      expect(fs.existsSync('/proc/nope')).toBe(false);
+    },
+    90_000,
+  );
 
   it('refuses a file that is not SQLite, and a newer schema, without changing either', async () => {
     const junk = path.join(tempDir(), 'junk.db');
@@ -135,7 +171,11 @@ describe('a read-only database', () => {
       expectOneLine(await run(['feeds']), file, /the file is read-only \(EROFS/);
       expectOneLine(await run(['refresh']), file, /the file is read-only \(EROFS/);
       const fresh = path.join(dir, 'new.db');
-      expectOneLine(await inkzee(['--db', fresh, 'feeds']), fresh, /its directory .* is read-only; SQLite writes its -wal and -shm files there \(EROFS/);
+      expectOneLine(
+        await inkzee(['--db', fresh, 'feeds']),
+        fresh,
+        /its directory .* is read-only; SQLite writes its -wal and -shm files there \(EROFS/,
+      );
       remount(dir, 'rw');
     } else {
       fs.chmodSync(file, 0o444);
@@ -151,7 +191,9 @@ describe('a read-only database', () => {
 
 describe('a full disk', () => {
   let server: FeedServer | undefined;
-  afterAll(async () => { await server?.close(); });
+  afterAll(async () => {
+    await server?.close();
+  });
 
   it('stops a crawl with one line and leaves every stored item whole (a real tmpfs)', async (t) => {
     const dir = tmpfs(1024);
@@ -159,12 +201,20 @@ describe('a full disk', () => {
     const big = 'x'.repeat(3000);
     server = await startFeedServer({
       '/small': serve(200, rss('Small', [{ guid: 's1', title: 'Small one' }])),
-      '/big': serve(200, rss('Big', Array.from({ length: 400 }, (_, k) => ({ guid: `b${k}`, title: `Big ${k}`, description: `${k} ${big}` })))),
+      '/big': serve(
+        200,
+        rss(
+          'Big',
+          Array.from({ length: 400 }, (_, k) => ({ guid: `b${k}`, title: `Big ${k}`, description: `${k} ${big}` })),
+        ),
+      ),
     });
     const file = path.join(dir, 'inkzee.db');
     const opml = (p: string) => `<opml version="2.0"><body><outline text="${p}" xmlUrl="${server!.url}${p}"/></body></opml>`;
-    const small = path.join(tempDir(), 'small.opml'); fs.writeFileSync(small, opml('/small'));
-    const bigOpml = path.join(tempDir(), 'big.opml'); fs.writeFileSync(bigOpml, opml('/big'));
+    const small = path.join(tempDir(), 'small.opml');
+    fs.writeFileSync(small, opml('/small'));
+    const bigOpml = path.join(tempDir(), 'big.opml');
+    fs.writeFileSync(bigOpml, opml('/big'));
     expect((await inkzee(['--db', file, '--quiet', 'import', small])).code).toBe(0);
     const before = snapshot(file);
     const r = await inkzee(['--db', file, '--quiet', 'import', bigOpml], { killMs: 40_000 });
@@ -181,13 +231,24 @@ describe('a full disk', () => {
     const before = seeded(file);
     const db: Store = openStore(file);
     db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true }) as number}`);
-    const subs = Array.from({ length: 2000 }, (_, k) => ({ url: `http://b.test/${k}`, title: `Feed ${k}`, siteUrl: null, category: 'Full' }));
+    const subs = Array.from({ length: 2000 }, (_, k) => ({
+      url: `http://b.test/${k}`,
+      title: `Feed ${k}`,
+      siteUrl: null,
+      category: 'Full',
+    }));
     let thrown: unknown;
-    try { addSubscriptions(db, subs, new Date().toISOString()); } catch (err) { thrown = err; }
+    try {
+      addSubscriptions(db, subs, new Date().toISOString());
+    } catch (err) {
+      thrown = err;
+    }
     db.close();
     const fault = storeFault(file, thrown);
     expect(fault).toBeInstanceOf(StoreError);
-    expect(fault!.message).toBe(`store: cannot write ${file}: the disk is full; what was stored before is intact, free some space and run again (database or disk is full, SQLITE_FULL)`);
+    expect(fault!.message).toBe(
+      `store: cannot write ${file}: the disk is full; what was stored before is intact, free some space and run again (database or disk is full, SQLITE_FULL)`,
+    );
     expect(snapshot(file)).toEqual(before);
   });
 });
@@ -195,11 +256,20 @@ describe('a full disk', () => {
 describe('a SQLite error met mid-command', () => {
   it('is a store error only when the file is at fault; a bug (a constraint, bad SQL) stays an internal error', () => {
     const db = openStore(':memory:');
-    const err = (sql: string) => { try { db.exec(sql); } catch (e) { return e; } throw new Error('no error'); };
+    const err = (sql: string) => {
+      try {
+        db.exec(sql);
+      } catch (e) {
+        return e;
+      }
+      throw new Error('no error');
+    };
     db.exec("INSERT INTO feeds (url, added_at) VALUES ('http://a.test/', 'now')");
     expect(storeFault('x.db', err("INSERT INTO feeds (url, added_at) VALUES ('http://a.test/', 'now')"))).toBeUndefined();
     expect(storeFault('x.db', err('SELEC nothing'))).toBeUndefined();
-    expect(storeFault('x.db', err('SELEC nothing'), 'open')?.message).toMatch(/^store: cannot open x\.db: SQLite failed \(near "SELEC": syntax error, SQLITE_ERROR\)$/);
+    expect(storeFault('x.db', err('SELEC nothing'), 'open')?.message).toMatch(
+      /^store: cannot open x\.db: SQLite failed \(near "SELEC": syntax error, SQLITE_ERROR\)$/,
+    );
     expect(storeFault('x.db', new Error('plain'))).toBeUndefined();
     db.close();
   });
@@ -218,9 +288,15 @@ describe('a database locked by another program', () => {
         inkzee(['--db', file, 'items']),
       ]);
       expect(read.code).toBe(0);
-      expectOneLine(write, file, /cannot write .*: the database is locked by another program and stayed locked longer than the busy timeout \(database is locked, SQLITE_BUSY\)/);
+      expectOneLine(
+        write,
+        file,
+        /cannot write .*: the database is locked by another program and stayed locked longer than the busy timeout \(database is locked, SQLITE_BUSY\)/,
+      );
       expect(write.ms).toBeGreaterThanOrEqual(9_500); // it waited the 10 s busy timeout first
-    } finally { holder.kill('SIGKILL'); }
+    } finally {
+      holder.kill('SIGKILL');
+    }
     expect(snapshot(file)).toEqual(before); // the holder's uncommitted update is gone too
   }, 60_000);
 
@@ -232,7 +308,9 @@ describe('a database locked by another program', () => {
     // its own first write with SQLITE_BUSY, without waiting (what a concurrent classify did to refresh).
     a.transaction(() => {
       a.prepare('SELECT count(*) FROM feeds').get();
-      expect(() => addSubscriptions(b, [{ url: 'http://b.test/', title: null, siteUrl: null, category: '' }], 'now')).toThrow(/database is locked/);
+      expect(() => addSubscriptions(b, [{ url: 'http://b.test/', title: null, siteUrl: null, category: '' }], 'now')).toThrow(
+        /database is locked/,
+      );
       addSubscriptions(a, [{ url: 'http://a.test/', title: null, siteUrl: null, category: '' }], 'now');
     })();
     expect(b.prepare('SELECT url FROM feeds').pluck().all()).toEqual(['http://a.test/']);
@@ -245,8 +323,12 @@ describe('a database locked by another program', () => {
     const before = seeded(file);
     const holder = await holdLock(file, 'delete');
     try {
-      expect(() => openStore(file, { busyTimeoutMs: 200 })).toThrow(/^store: cannot open .*other\.db: the database is locked by another program.*SQLITE_BUSY\)$/);
-    } finally { holder.kill('SIGKILL'); }
+      expect(() => openStore(file, { busyTimeoutMs: 200 })).toThrow(
+        /^store: cannot open .*other\.db: the database is locked by another program.*SQLITE_BUSY\)$/,
+      );
+    } finally {
+      holder.kill('SIGKILL');
+    }
     expect(snapshot(file)).toEqual(before);
   });
 });
@@ -257,7 +339,9 @@ describe('the run lock', () => {
     fs.writeFileSync(`${file}.lock`, '2147483646\n'); // no such process
     (await acquireRunLock(file, false)).release();
     fs.writeFileSync(`${file}.lock`, '');
-    await expect(acquireRunLock(file, false)).rejects.toThrow(new LockedError(`${file}: another inkzee run (starting) is crawling this database; try again later or use --wait`));
+    await expect(acquireRunLock(file, false)).rejects.toThrow(
+      new LockedError(`${file}: another inkzee run (starting) is crawling this database; try again later or use --wait`),
+    );
     const old = new Date(Date.now() - 60_000);
     fs.utimesSync(`${file}.lock`, old, old);
     const lock = await acquireRunLock(file, false);
@@ -270,9 +354,15 @@ describe('the run lock', () => {
     const dir = tmpfs(64);
     if (!dir) return t.skip();
     const filler = path.join(dir, 'filler');
-    try { fs.writeFileSync(filler, Buffer.alloc(1024 * 1024)); } catch { /* ENOSPC: the disk is full now */ }
+    try {
+      fs.writeFileSync(filler, Buffer.alloc(1024 * 1024));
+    } catch {
+      /* ENOSPC: the disk is full now */
+    }
     const file = path.join(dir, 'x.db');
-    await expect(acquireRunLock(file, false)).rejects.toThrow(/cannot lock .*: cannot create .*x\.db\.lock \(ENOSPC, no space left on device\)/);
+    await expect(acquireRunLock(file, false)).rejects.toThrow(
+      /cannot lock .*: cannot create .*x\.db\.lock \(ENOSPC, no space left on device\)/,
+    );
     expect(fs.existsSync(`${file}.lock`)).toBe(false);
     // The CLI opens the database before it locks the crawl: the disk is named as full either way.
     const r = await inkzee(['--db', file, 'refresh']);

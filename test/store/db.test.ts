@@ -41,7 +41,7 @@ describe('openStore', () => {
     const v1 = ['CREATE TABLE t (x INTEGER)'];
     migrate(db, 'mem', v1);
     db.prepare('INSERT INTO t VALUES (42)').run();
-    migrate(db, 'mem', [...v1, 'ALTER TABLE t ADD COLUMN y TEXT DEFAULT \'new\'']);
+    migrate(db, 'mem', [...v1, "ALTER TABLE t ADD COLUMN y TEXT DEFAULT 'new'"]);
     expect(db.prepare('SELECT x, y FROM t').get()).toEqual({ x: 42, y: 'new' });
     expect(db.pragma('user_version', { simple: true })).toBe(2);
   });

@@ -10,20 +10,41 @@ import { freshDatabase, pgAvailable } from '../pg.js';
 
 let server: FeedServer;
 beforeAll(async () => {
-  const doc = rss('Moved blog', [{ guid: 'one', title: 'One' }, { guid: 'two', title: 'Two' }]);
+  const doc = rss('Moved blog', [
+    { guid: 'one', title: 'One' },
+    { guid: 'two', title: 'Two' },
+  ]);
   server = await startFeedServer({
     '/old': (req, res) => serve(301, '', { location: `${server.url}/new` })(req, res),
     '/new': serve(200, doc),
     '/a': (req, res) => serve(301, '', { location: `${server.url}/b` })(req, res),
-    '/page': serve(200, '<!doctype html><html><head><link rel="alternate" type="application/rss+xml" href="/b"></head></html>', { 'content-type': 'text/html' }),
-    '/b': serve(200, rss('B', [{ guid: 'b1', title: 'B one' }, { guid: 'b2', title: 'B two' }, { guid: 'b3', title: 'B three' }])),
+    '/page': serve(200, '<!doctype html><html><head><link rel="alternate" type="application/rss+xml" href="/b"></head></html>', {
+      'content-type': 'text/html',
+    }),
+    '/b': serve(
+      200,
+      rss('B', [
+        { guid: 'b1', title: 'B one' },
+        { guid: 'b2', title: 'B two' },
+        { guid: 'b3', title: 'B three' },
+      ]),
+    ),
   });
 });
-afterAll(async () => { await server?.close(); });
+afterAll(async () => {
+  await server?.close();
+});
 
-const lines = (stdout: string) => stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
-const engines = [{ engine: 'SQLite', db: async () => path.join(tempDir(), 'inkzee.db') },
-  ...(pgAvailable ? [{ engine: 'PostgreSQL', db: freshDatabase }] : [])];
+const lines = (stdout: string) =>
+  stdout
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+const engines = [
+  { engine: 'SQLite', db: async () => path.join(tempDir(), 'inkzee.db') },
+  ...(pgAvailable ? [{ engine: 'PostgreSQL', db: freshDatabase }] : []),
+];
 
 describe.each(engines)('feed identity on $engine', ({ db: newDb }) => {
   const run = async (db: string, ...args: string[]) => {
@@ -42,19 +63,23 @@ describe.each(engines)('feed identity on $engine', ({ db: newDb }) => {
     const db = await newDb();
     const file = opml(`<outline text="Blog" xmlUrl="${server.url}/old"/>`);
     expect(await run(db, 'import', file, '--no-fetch')).toMatchObject([{ type: 'import', added: 1, present: 0 }]);
-    expect(await run(db, 'refresh')).toMatchObject([{ type: 'feed', movedTo: `${server.url}/new`, mergedInto: null, newItems: 2 }, { type: 'summary', moved: 1 }]);
+    expect(await run(db, 'refresh')).toMatchObject([
+      { type: 'feed', movedTo: `${server.url}/new`, mergedInto: null, newItems: 2 },
+      { type: 'summary', moved: 1 },
+    ]);
     expect(await run(db, 'import', file, '--no-fetch')).toMatchObject([{ type: 'import', added: 0, present: 1 }]);
     await run(db, 'refresh', '--force');
     expect((await run(db, 'feeds')).map((f) => f.url)).toEqual([`${server.url}/new`]);
     expect((await run(db, 'items')).map((i) => i.guid).sort()).toEqual(['one', 'two']);
     // The old URL still names it, as typed or spelled otherwise (host case).
     expect((await run(db, 'feeds', '--feed', `${server.url}/old`)).map((f) => f.url)).toEqual([`${server.url}/new`]);
-    expect((await run(db, 'items', '--feed', `${server.url.replace('http://', 'HTTP://')}/old`))).toHaveLength(2);
+    expect(await run(db, 'items', '--feed', `${server.url.replace('http://', 'HTTP://')}/old`)).toHaveLength(2);
   }, 60_000);
 
   it('a subscription that 301s (or whose page announces a feed) to another subscribed URL is merged into it: one feed, its items once, its folder kept', async () => {
     const db = await newDb();
-    const file = opml(`<outline text="Keep"><outline text="B" xmlUrl="${server.url}/b"/></outline><outline text="Old"><outline text="A" xmlUrl="${server.url}/a"/></outline>
+    const file =
+      opml(`<outline text="Keep"><outline text="B" xmlUrl="${server.url}/b"/></outline><outline text="Old"><outline text="A" xmlUrl="${server.url}/a"/></outline>
       <outline text="Page" xmlUrl="${server.url}/page"/>`);
     await run(db, 'import', file, '--no-fetch');
     const listed = await run(db, 'feeds');

@@ -28,11 +28,20 @@ beforeAll(async () => {
   server = await startFeedServer({});
   for (const p of ['tech', 'sub', 'technology', 'eco']) server.route(`/${p}`, serve(200, rss(p, [{ guid: `${p}-1`, title: `${p} news` }])));
 });
-afterAll(async () => { await server?.close(); });
+afterAll(async () => {
+  await server?.close();
+});
 
-const lines = (stdout: string) => stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
-const engines = [{ engine: 'SQLite', db: async () => path.join(tempDir(), 'inkzee.db') },
-  ...(pgAvailable ? [{ engine: 'PostgreSQL', db: freshDatabase }] : [])];
+const lines = (stdout: string) =>
+  stdout
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+const engines = [
+  { engine: 'SQLite', db: async () => path.join(tempDir(), 'inkzee.db') },
+  ...(pgAvailable ? [{ engine: 'PostgreSQL', db: freshDatabase }] : []),
+];
 
 describe.each(engines)('folders on $engine', ({ db: newDb }) => {
   const run = async (db: string, ...args: string[]) => {
@@ -67,17 +76,27 @@ describe.each(engines)('folders on $engine', ({ db: newDb }) => {
     const db = await newDb();
     const file = path.join(tempDir(), 'subs.opml');
     const feed = (p: string) => `<outline text="${p}" xmlUrl="${server.url}/${p}"/>`;
-    fs.writeFileSync(file, `<opml version="2.0"><body><outline text="Tech">${feed('tech')}<outline text="Sub">${feed('sub')}</outline></outline>
-      <outline text="Technology">${feed('technology')}</outline><outline text="Économie">${feed('eco')}</outline></body></opml>`);
+    fs.writeFileSync(
+      file,
+      `<opml version="2.0"><body><outline text="Tech">${feed('tech')}<outline text="Sub">${feed('sub')}</outline></outline>
+      <outline text="Technology">${feed('technology')}</outline><outline text="Économie">${feed('eco')}</outline></body></opml>`,
+    );
     await run(db, 'import', file, '--no-fetch', '--quiet');
-    const titles = async (...args: string[]) => lines(await run(db, '--json', ...args)).map((r) => r.title ?? r.feedTitle).sort();
+    const titles = async (...args: string[]) =>
+      lines(await run(db, '--json', ...args))
+        .map((r) => r.title ?? r.feedTitle)
+        .sort();
     expect(await titles('feeds', '--category', 'tech')).toEqual(['sub', 'tech']);
     expect(await titles('feeds', '--category', 'TECH/sub')).toEqual(['sub']);
     expect(await titles('feeds', '--category', 'ÉCONOMIE')).toEqual(['eco']);
     const refreshed = lines(await run(db, '--json', 'refresh', '--category', 'tech'));
     expect(refreshed.at(-1)).toMatchObject({ type: 'summary', feeds: 2, newItems: 2 });
     await run(db, 'refresh', '--quiet');
-    expect(lines(await run(db, '--json', 'items', '--category', 'tech')).map((i) => i.title).sort()).toEqual(['sub news', 'tech news']);
+    expect(
+      lines(await run(db, '--json', 'items', '--category', 'tech'))
+        .map((i) => i.title)
+        .sort(),
+    ).toEqual(['sub news', 'tech news']);
     expect(lines(await run(db, '--json', 'items', '--category', 'économie')).map((i) => i.title)).toEqual(['eco news']);
     expect(lines(await run(db, '--json', 'search', 'news', '--category', 'Tech/Sub')).map((i) => i.title)).toEqual(['sub news']);
   }, 120_000);

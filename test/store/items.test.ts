@@ -9,26 +9,57 @@ import { searchItems } from '../../src/store/sqlite/search.js';
 
 const NOW = '2026-01-10T12:00:00.000Z';
 const blank: Omit<Item, 'key'> = {
-  guid: null, link: null, title: null, author: null, published: null, updated: null, summary: null, content: null,
-  enclosures: [], categories: [], duration: null, comments: null, episode: null, season: null, explicit: null,
-  transcriptUrl: null, chaptersUrl: null,
+  guid: null,
+  link: null,
+  title: null,
+  author: null,
+  published: null,
+  updated: null,
+  summary: null,
+  content: null,
+  enclosures: [],
+  categories: [],
+  duration: null,
+  comments: null,
+  episode: null,
+  season: null,
+  explicit: null,
+  transcriptUrl: null,
+  chaptersUrl: null,
 };
 const item = (key: string, fields: Partial<Item> = {}): Item => ({ ...blank, key, guid: key, ...fields });
 
 const episode: Item = {
-  key: 'ep-3', guid: 'ep-3', link: 'https://radio.example/3', title: 'Episode 3: Bread', author: 'Ann', published: '2026-01-07T06:00:00.000Z',
-  updated: '2026-01-08T06:00:00.000Z', summary: '<p>We bake.</p>', content: '<p>We bake, at length.</p>',
+  key: 'ep-3',
+  guid: 'ep-3',
+  link: 'https://radio.example/3',
+  title: 'Episode 3: Bread',
+  author: 'Ann',
+  published: '2026-01-07T06:00:00.000Z',
+  updated: '2026-01-08T06:00:00.000Z',
+  summary: '<p>We bake.</p>',
+  content: '<p>We bake, at length.</p>',
   enclosures: [
     { url: 'https://cdn.example/ep3.mp3', type: 'audio/mpeg', length: 12345, duration: 3723 },
     { url: 'https://cdn.example/ep3.jpg', type: null, length: null, duration: null },
   ],
-  categories: ['Food', 'podcast-tag', 'Ökonomie'], duration: 3723, comments: 'https://radio.example/3#comments', episode: 3, season: 1,
-  explicit: false, transcriptUrl: 'https://radio.example/3.vtt', chaptersUrl: 'https://radio.example/3.chapters.json',
+  categories: ['Food', 'podcast-tag', 'Ökonomie'],
+  duration: 3723,
+  comments: 'https://radio.example/3#comments',
+  episode: 3,
+  season: 1,
+  explicit: false,
+  transcriptUrl: 'https://radio.example/3.vtt',
+  chaptersUrl: 'https://radio.example/3.chapters.json',
 };
 
 function store(): { db: Store; feedId: number } {
   const db = openStore(':memory:');
-  const { added } = addSubscriptions(db, [{ url: 'https://radio.example/feed', title: 'My radio', siteUrl: null, category: 'Podcasts' }], NOW);
+  const { added } = addSubscriptions(
+    db,
+    [{ url: 'https://radio.example/feed', title: 'My radio', siteUrl: null, category: 'Podcasts' }],
+    NOW,
+  );
   return { db, feedId: added[0].id };
 }
 const put = (db: Store, feedId: number, items: Item[], now = NOW) => db.transaction(() => upsertItems(db, feedId, items, now))();
@@ -69,16 +100,30 @@ describe('storing items with everything their feed says', () => {
     expect(all(db)[0]).toMatchObject(change);
   });
 
-  it('stores a key repeated within one list once, as its later copy says, and finds only this feed\'s items by key', () => {
+  it("stores a key repeated within one list once, as its later copy says, and finds only this feed's items by key", () => {
     const { db, feedId } = store();
     const other = addSubscriptions(db, [{ url: 'https://other.example/feed', title: null, siteUrl: null, category: '' }], NOW).added[0].id;
     put(db, other, [item('shared', { title: 'Elsewhere' })]);
-    expect(put(db, feedId, [item('a', { title: 'First' }), item('shared', { title: 'Mine' }), item('a', { title: 'Second' }), item('a', { title: 'Second' })]))
-      .toEqual({ added: 2, updated: 1 });
-    expect(all(db).filter((i) => i.feedId === feedId).map((i) => i.title).sort()).toEqual(['Mine', 'Second']);
+    expect(
+      put(db, feedId, [
+        item('a', { title: 'First' }),
+        item('shared', { title: 'Mine' }),
+        item('a', { title: 'Second' }),
+        item('a', { title: 'Second' }),
+      ]),
+    ).toEqual({ added: 2, updated: 1 });
+    expect(
+      all(db)
+        .filter((i) => i.feedId === feedId)
+        .map((i) => i.title)
+        .sort(),
+    ).toEqual(['Mine', 'Second']);
     expect([...searchItems(db, 'first', {})]).toHaveLength(0);
     expect([...searchItems(db, 'second', {})]).toHaveLength(1);
-    expect(put(db, feedId, [item('shared', { title: 'Mine' }), item('a', { title: 'Second' }), item('b')])).toEqual({ added: 1, updated: 0 });
+    expect(put(db, feedId, [item('shared', { title: 'Mine' }), item('a', { title: 'Second' }), item('b')])).toEqual({
+      added: 1,
+      updated: 0,
+    });
     expect(put(db, other, [item('shared', { title: 'Elsewhere' })])).toEqual({ added: 0, updated: 0 });
   });
 
@@ -87,12 +132,17 @@ describe('storing items with everything their feed says', () => {
     const seen = '2026-01-09T00:00:00.000Z';
     const inTwoDays = new Date(Date.parse(seen) + 3 * 86400_000).toISOString(); // tomorrow + 2 days
     const soon = new Date(Date.parse(seen) + 20 * 3600_000).toISOString(); // within a day: a clock a little ahead
-    put(db, feedId, [
-      item('old', { title: 'Yesterday', published: '2026-01-09T12:00:00.000Z' }),
-      item('9999', { title: 'Pinned forever', published: '9999-12-31T00:00:00.000Z' }),
-      item('later', { title: 'In three days', published: inTwoDays }),
-      item('soon', { title: 'Twenty hours ahead', published: soon }),
-    ], seen);
+    put(
+      db,
+      feedId,
+      [
+        item('old', { title: 'Yesterday', published: '2026-01-09T12:00:00.000Z' }),
+        item('9999', { title: 'Pinned forever', published: '9999-12-31T00:00:00.000Z' }),
+        item('later', { title: 'In three days', published: inTwoDays }),
+        item('soon', { title: 'Twenty hours ahead', published: soon }),
+      ],
+      seen,
+    );
     put(db, feedId, [item('new', { title: 'Today', published: NOW })]);
     expect(all(db).map((i) => i.title)).toEqual(['Today', 'Twenty hours ahead', 'Yesterday', 'In three days', 'Pinned forever']);
     expect(all(db).find((i) => i.title === 'Pinned forever')!.published).toBe('9999-12-31T00:00:00.000Z');
@@ -126,9 +176,22 @@ describe('filtering items by tag and enclosure', () => {
     const s = store();
     put(s.db, s.feedId, [
       episode,
-      item('video', { title: 'Video', published: '2026-01-06T00:00:00.000Z', categories: ['FOOD'], enclosures: [{ url: 'https://cdn.example/v.mp4', type: 'video/mp4', length: null, duration: null }] }),
-      item('playlist', { title: 'Playlist', published: '2026-01-05T00:00:00.000Z', enclosures: [{ url: 'https://cdn.example/p.m3u', type: 'audio/mpegurl', length: null, duration: null }] }),
-      item('opus', { title: 'Opus', published: '2026-01-04T00:00:00.000Z', enclosures: [{ url: 'https://cdn.example/o.ogg', type: 'audio/ogg; codecs=opus', length: null, duration: null }] }),
+      item('video', {
+        title: 'Video',
+        published: '2026-01-06T00:00:00.000Z',
+        categories: ['FOOD'],
+        enclosures: [{ url: 'https://cdn.example/v.mp4', type: 'video/mp4', length: null, duration: null }],
+      }),
+      item('playlist', {
+        title: 'Playlist',
+        published: '2026-01-05T00:00:00.000Z',
+        enclosures: [{ url: 'https://cdn.example/p.m3u', type: 'audio/mpegurl', length: null, duration: null }],
+      }),
+      item('opus', {
+        title: 'Opus',
+        published: '2026-01-04T00:00:00.000Z',
+        enclosures: [{ url: 'https://cdn.example/o.ogg', type: 'audio/ogg; codecs=opus', length: null, duration: null }],
+      }),
       item('text', { title: 'Text', published: '2026-01-03T00:00:00.000Z', categories: ['Food_and_drink'] }),
     ]);
     return s;
@@ -159,14 +222,24 @@ describe('filtering items by tag and enclosure', () => {
 });
 
 describe('recording what a feed document says about itself', () => {
-  const meta = { title: 'Kitchen Table Radio', description: 'Two people, one table.', language: 'en-us', imageUrl: 'https://radio.example/cover.jpg' };
+  const meta = {
+    title: 'Kitchen Table Radio',
+    description: 'Two people, one table.',
+    language: 'en-us',
+    imageUrl: 'https://radio.example/cover.jpg',
+  };
   const ok = { status: 200, error: null, nextCheckAt: null };
 
   it('keeps the name the user gave the feed beside the document title, and fills only what the OPML lacked', () => {
     const { db, feedId } = store();
     const { added } = addSubscriptions(db, [{ url: 'https://untitled.example/feed', title: null, siteUrl: null, category: '' }], NOW);
     recordSuccess(db, feedId, { ...ok, title: meta.title, siteUrl: 'https://radio.example/', meta }, NOW);
-    recordSuccess(db, added[0].id, { ...ok, title: 'Untitled Feed', siteUrl: 'https://untitled.example/', meta: { ...meta, title: 'Untitled Feed' } }, NOW);
+    recordSuccess(
+      db,
+      added[0].id,
+      { ...ok, title: 'Untitled Feed', siteUrl: 'https://untitled.example/', meta: { ...meta, title: 'Untitled Feed' } },
+      NOW,
+    );
     const [radio, untitled] = listFeeds(db).sort((a, b) => a.id - b.id);
     expect(radio).toMatchObject({ title: 'My radio', siteUrl: 'https://radio.example/', meta });
     expect(untitled).toMatchObject({ title: 'Untitled Feed', meta: { title: 'Untitled Feed' } });

@@ -7,11 +7,29 @@ import { migrations } from '../../src/store/sqlite/migrations.js';
 function oldDatabase(): Database.Database {
   const db = new Database(':memory:');
   migrate(db, 'mem', migrations.slice(0, 5));
-  db.prepare(`INSERT INTO feeds (id, url, category, added_at, etag, last_modified) VALUES (1, 'http://a.example/feed', '', '2026-01-01T00:00:00Z', '"v1"', 'Mon, 01 Jan 2026 00:00:00 GMT')`).run();
+  db.prepare(
+    `INSERT INTO feeds (id, url, category, added_at, etag, last_modified) VALUES (1, 'http://a.example/feed', '', '2026-01-01T00:00:00Z', '"v1"', 'Mon, 01 Jan 2026 00:00:00 GMT')`,
+  ).run();
   const add = db.prepare(`INSERT INTO items (feed_id, key, link, title, summary, content, published, first_seen, sort_at)
                           VALUES (1, ?, ?, ?, ?, ?, ?, '2026-01-01T00:00:00.000Z', ?)`);
-  add.run('k1', 'http://a.example/posts/1', 'Hostile', '<p onclick="steal()">Hi<script>alert(1)</script></p>', '<a href="javascript:alert(1)">x</a><img src="pic.png">', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z');
-  add.run('k3', 'http://a.example/posts/3', 'Spelt', '<a href=" &#106;avascript:alert(1)">x</a>', null, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z');
+  add.run(
+    'k1',
+    'http://a.example/posts/1',
+    'Hostile',
+    '<p onclick="steal()">Hi<script>alert(1)</script></p>',
+    '<a href="javascript:alert(1)">x</a><img src="pic.png">',
+    '2026-01-01T00:00:00.000Z',
+    '2026-01-01T00:00:00.000Z',
+  );
+  add.run(
+    'k3',
+    'http://a.example/posts/3',
+    'Spelt',
+    '<a href=" &#106;avascript:alert(1)">x</a>',
+    null,
+    '2026-01-01T00:00:00.000Z',
+    '2026-01-01T00:00:00.000Z',
+  );
   add.run('k2', null, 'Plain', '<p>Nothing to change</p>', null, '9999-01-01T00:00:00.000Z', '9999-01-01T00:00:00.000Z');
   for (const r of db.prepare('SELECT id, title, summary FROM items').all() as { id: number; title: string; summary: string }[]) {
     db.prepare('INSERT INTO items_fts (rowid, title, body) VALUES (?, ?, ?)').run(r.id, r.title, `${r.summary} alert`);
@@ -24,7 +42,11 @@ describe('upgrading a database stored before the sanitizer', () => {
     const db = oldDatabase();
     // Up to schema 7: schema 8 (reindex-search.ts) rebuilds the whole index from the items.
     migrate(db, 'mem', migrations.slice(0, 7));
-    const rows = db.prepare('SELECT key, summary, content FROM items ORDER BY key').all() as { key: string; summary: string; content: string | null }[];
+    const rows = db.prepare('SELECT key, summary, content FROM items ORDER BY key').all() as {
+      key: string;
+      summary: string;
+      content: string | null;
+    }[];
     expect(rows[0].summary).toBe('<p>Hi</p>');
     expect(rows[0].content).not.toMatch(/javascript|onclick|script/i);
     expect(rows[0].content).toContain('src="http://a.example/posts/pic.png"');

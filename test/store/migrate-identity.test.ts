@@ -14,7 +14,11 @@ import { tempDir } from '../helpers.js';
 import { freshDatabase, pgAvailable } from '../pg.js';
 
 const NOW = '2026-01-10T00:00:00.000Z';
-const OLD_ROWS = [['https://a.example/feed', 'Tech/Sub'], ['https://b.example/feed', 'Back\\slash'], ['https://c.example/feed', '']];
+const OLD_ROWS = [
+  ['https://a.example/feed', 'Tech/Sub'],
+  ['https://b.example/feed', 'Back\\slash'],
+  ['https://c.example/feed', ''],
+];
 const SUBS = OLD_ROWS.map(([url]) => ({ url, title: null, siteUrl: null, category: 'Elsewhere' }));
 
 describe('upgrading a database', () => {
@@ -28,7 +32,11 @@ describe('upgrading a database', () => {
 
     const db = openStore(file);
     expect(db.prepare('SELECT url FROM feed_urls ORDER BY url').pluck().all()).toEqual(OLD_ROWS.map(([url]) => url));
-    expect(listFeeds(db).map((f) => [f.category, f.folders])).toEqual([['', []], ['Back\\slash', ['Back\\slash']], ['Tech/Sub', ['Tech', 'Sub']]]);
+    expect(listFeeds(db).map((f) => [f.category, f.folders])).toEqual([
+      ['', []],
+      ['Back\\slash', ['Back\\slash']],
+      ['Tech/Sub', ['Tech', 'Sub']],
+    ]);
     expect(listFeeds(db, { category: 'tech' })).toHaveLength(1);
     expect(listFeeds(db, { category: 'back\\SLASH' })).toHaveLength(1);
     expect(addSubscriptions(db, SUBS, NOW)).toMatchObject({ added: [], present: 3 });
@@ -46,8 +54,14 @@ describe('upgrading a database', () => {
 
     const store = await openPostgres(url);
     try {
-      expect((await store.db.pool.query('SELECT url FROM feed_urls ORDER BY url')).rows.map((r) => r.url)).toEqual(OLD_ROWS.map(([u]) => u));
-      expect((await store.listFeeds()).map((f) => [f.category, f.folders])).toEqual([['', []], ['Back\\slash', ['Back\\slash']], ['Tech/Sub', ['Tech', 'Sub']]]);
+      expect((await store.db.pool.query('SELECT url FROM feed_urls ORDER BY url')).rows.map((r) => r.url)).toEqual(
+        OLD_ROWS.map(([u]) => u),
+      );
+      expect((await store.listFeeds()).map((f) => [f.category, f.folders])).toEqual([
+        ['', []],
+        ['Back\\slash', ['Back\\slash']],
+        ['Tech/Sub', ['Tech', 'Sub']],
+      ]);
       expect(await store.listFeeds({ category: 'tech' })).toHaveLength(1);
       expect(await store.listFeeds({ category: 'back\\SLASH' })).toHaveLength(1);
       expect(await store.addSubscriptions(SUBS, NOW)).toMatchObject({ added: [], present: 3 });

@@ -21,8 +21,15 @@ describe('SQLite migration 8', () => {
     const add = db.prepare(`INSERT INTO items (feed_id, key, first_seen, sort_at) VALUES (1, ?, ?, ?)`);
     for (const key of ['lone\ud800', 'ctl\u0001x', LONG, 'plain', 'p\ud83d\ude00 \ud55c', 'dup\u0002', 'dup']) add.run(key, NOW, NOW);
     migrate(db, 'mem');
-    expect(db.prepare('SELECT key FROM items ORDER BY id').pluck().all()).toEqual(
-      ['lone\ufffd', 'ctlx', itemKey(LONG), 'plain', 'p\ud83d\ude00 \ud55c', 'dup\u0002', 'dup']);
+    expect(db.prepare('SELECT key FROM items ORDER BY id').pluck().all()).toEqual([
+      'lone\ufffd',
+      'ctlx',
+      itemKey(LONG),
+      'plain',
+      'p\ud83d\ude00 \ud55c',
+      'dup\u0002',
+      'dup',
+    ]);
     expect(itemKey(LONG)).toMatch(/^sha1-key:[0-9a-f]{40}$/);
   });
 });
@@ -40,7 +47,15 @@ describe.skipIf(!pgAvailable)('PostgreSQL migration 2', () => {
       await migratePg(pg);
       const rows = await pg.pool.query('SELECT key FROM items ORDER BY id');
       // LONG and "\u0003" + LONG are one key now: the first keeps it, the second stays as it was.
-      expect(rows.rows.map((r) => r.key)).toEqual(['ctlx', itemKey(LONG), `\u0003${LONG}`, 'plain', 'p\ud83d\ude00 \ud55c', 'dup\u0002', 'dup']);
+      expect(rows.rows.map((r) => r.key)).toEqual([
+        'ctlx',
+        itemKey(LONG),
+        `\u0003${LONG}`,
+        'plain',
+        'p\ud83d\ude00 \ud55c',
+        'dup\u0002',
+        'dup',
+      ]);
     } finally {
       await pg.pool.end();
     }

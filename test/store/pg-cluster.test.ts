@@ -20,14 +20,17 @@ describe.skipIf(!pgAvailable)('the test PostgreSQL cluster', () => {
     const { hostname, username, pathname } = new URL(url);
     expect(hostname).toBe('127.0.0.1');
     expect(username).toBe('inkzee');
-    const [row] = await query<{ one: number; who: string; db: string; owner: string; tables: string }>(url, `
+    const [row] = await query<{ one: number; who: string; db: string; owner: string; tables: string }>(
+      url,
+      `
       SELECT 1 AS one, current_user AS who, current_database() AS db,
              pg_get_userbyid((SELECT datdba FROM pg_database WHERE datname = current_database())) AS owner,
-             (SELECT count(*) FROM pg_tables WHERE schemaname = 'public') AS tables`);
+             (SELECT count(*) FROM pg_tables WHERE schemaname = 'public') AS tables`,
+    );
     expect(row).toEqual({ one: 1, who: 'inkzee', db: pathname.slice(1), owner: 'inkzee', tables: '0' });
   });
 
-  it('gives each call its own database, so one test file never sees another\'s tables', async () => {
+  it("gives each call its own database, so one test file never sees another's tables", async () => {
     const [a, b] = await Promise.all([freshDatabase(), freshDatabase()]);
     expect(a).not.toBe(b);
     await query(a, 'CREATE TABLE only_in_a (x int)');
@@ -39,7 +42,10 @@ describe.skipIf(!pgAvailable)('the test PostgreSQL cluster', () => {
     const url = new URL(await freshDatabase());
     const right = url.password;
     url.password = `wrong${right.slice(5)}`;
-    const err = await query(url.href, 'SELECT 1').then(() => null, (e: unknown) => e as pg.DatabaseError);
+    const err = await query(url.href, 'SELECT 1').then(
+      () => null,
+      (e: unknown) => e as pg.DatabaseError,
+    );
     expect(err).toBeInstanceOf(Error);
     expect(err?.code).toBe('28P01'); // invalid_password: scram checked it, it was not trusted
     expect(err?.message).toMatch(/password authentication failed for user "inkzee"/);

@@ -12,9 +12,18 @@ import { openPostgres } from '../../src/store/postgres/index.js';
 /** A TCP server that accepts connections and never says a word. */
 async function silentServer(): Promise<{ port: number; close: () => void }> {
   const sockets = new Set<net.Socket>();
-  const srv = net.createServer((s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
+  const srv = net.createServer((s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
   await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  return { port: (srv.address() as net.AddressInfo).port, close: () => { for (const s of sockets) s.destroy(); srv.close(); } };
+  return {
+    port: (srv.address() as net.AddressInfo).port,
+    close: () => {
+      for (const s of sockets) s.destroy();
+      srv.close();
+    },
+  };
 }
 
 /** A TCP relay to the test cluster that can stop passing bytes on (a server that stops answering). */
@@ -23,19 +32,40 @@ async function relay(port: number): Promise<{ port: number; freeze: () => void; 
   const sockets = new Set<net.Socket>();
   const srv = net.createServer((client) => {
     const upstream = net.connect(port, '127.0.0.1');
-    for (const s of [client, upstream]) { sockets.add(s); s.on('close', () => sockets.delete(s)); s.on('error', () => {}); }
-    client.on('data', (d) => { if (!frozen) upstream.write(d); });
-    upstream.on('data', (d) => { if (!frozen) client.write(d); });
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+      s.on('error', () => {});
+    }
+    client.on('data', (d) => {
+      if (!frozen) upstream.write(d);
+    });
+    upstream.on('data', (d) => {
+      if (!frozen) client.write(d);
+    });
   });
   await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  return { port: (srv.address() as net.AddressInfo).port, freeze: () => { frozen = true; }, close: () => { for (const s of sockets) s.destroy(); srv.close(); } };
+  return {
+    port: (srv.address() as net.AddressInfo).port,
+    freeze: () => {
+      frozen = true;
+    },
+    close: () => {
+      for (const s of sockets) s.destroy();
+      srv.close();
+    },
+  };
 }
 
 /** The test cluster's Unix socket directory (the one holding .s.PGSQL.PORT), if it has one here. */
 function socketDir(port: string): string | undefined {
   for (const e of fs.readdirSync(os.tmpdir())) {
     const dir = path.join(os.tmpdir(), e);
-    try { if (fs.existsSync(path.join(dir, `.s.PGSQL.${port}`))) return dir; } catch { /* another user's */ }
+    try {
+      if (fs.existsSync(path.join(dir, `.s.PGSQL.${port}`))) return dir;
+    } catch {
+      /* another user's */
+    }
   }
   return undefined;
 }
@@ -47,21 +77,25 @@ describe.skipIf(!pgAvailable)('PostgreSQL connection URLs', () => {
   ])('%s that is not an escape is one line naming the problem, not an internal error', async (_name, url) => {
     const r = await cli(['--db', url, 'feeds']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe('inkzee: store: cannot open PostgreSQL: the URL is not valid: a % must start an escape such as %25 (a literal %) or %40 (@)\n');
+    expect(r.stderr).toBe(
+      'inkzee: store: cannot open PostgreSQL: the URL is not valid: a % must start an escape such as %25 (a literal %) or %40 (@)\n',
+    );
     expect(r.stderr).not.toContain('off');
   });
 
-  it('takes ?sslmode=require with libpq\'s meaning and prints no warning of pg\'s (the test server has no TLS: one line)', async () => {
+  it("takes ?sslmode=require with libpq's meaning and prints no warning of pg's (the test server has no TLS: one line)", async () => {
     const url = await freshDatabase();
     const r = await cli(['--db', `${url}?sslmode=require`, 'feeds']);
     expect(r.stderr).not.toMatch(/WARNING/);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^inkzee: store: cannot connect to PostgreSQL at 127\.0\.0\.1:\d+\/t_\w+: The server does not support SSL connections\n$/);
+    expect(r.stderr).toMatch(
+      /^inkzee: store: cannot connect to PostgreSQL at 127\.0\.0\.1:\d+\/t_\w+: The server does not support SSL connections\n$/,
+    );
     const plain = await cli(['--db', `${url}?sslmode=disable`, 'feeds']);
     expect(plain).toMatchObject({ code: 0, stderr: '' });
   });
 
-  it('accepts libpq\'s Unix socket form postgres://user@/db?host=/socket/dir', async () => {
+  it("accepts libpq's Unix socket form postgres://user@/db?host=/socket/dir", async () => {
     const u = new URL(await freshDatabase());
     const dir = socketDir(u.port);
     expect(dir, 'the test cluster listens on a Unix socket in the temp directory').toBeDefined();
@@ -78,7 +112,9 @@ describe.skipIf(!pgAvailable)('PostgreSQL connection URLs', () => {
       const t0 = Date.now();
       const r = await cli(['--db', `postgres://inkzee:pw@127.0.0.1:${silent.port}/inkzee?timeout=1`, 'feeds']);
       expect(r.code).toBe(1);
-      expect(r.stderr).toBe(`inkzee: store: cannot connect to PostgreSQL at 127.0.0.1:${silent.port}/inkzee: it did not answer within 1 s\n`);
+      expect(r.stderr).toBe(
+        `inkzee: store: cannot connect to PostgreSQL at 127.0.0.1:${silent.port}/inkzee: it did not answer within 1 s\n`,
+      );
       expect(Date.now() - t0).toBeLessThan(8000);
     } finally {
       silent.close();
@@ -96,7 +132,13 @@ describe.skipIf(!pgAvailable)('PostgreSQL connection URLs', () => {
       r.freeze();
       const t0 = Date.now();
       const hang = new Promise((resolve) => setTimeout(() => resolve(new Error('still waiting after 10 s')), 10_000).unref());
-      const err = await Promise.race([store.countDue({ now: new Date().toISOString() }).then(() => new Error('answered'), (e: Error) => e), hang]) as Error;
+      const err = (await Promise.race([
+        store.countDue({ now: new Date().toISOString() }).then(
+          () => new Error('answered'),
+          (e: Error) => e,
+        ),
+        hang,
+      ])) as Error;
       expect(err.message).toBe(`store: PostgreSQL at 127.0.0.1:${r.port}${u.pathname} did not answer within 1 s`);
       expect(Date.now() - t0).toBeLessThan(5000);
     } finally {
@@ -111,10 +153,31 @@ describe.skipIf(!pgAvailable)('PostgreSQL connection URLs', () => {
     try {
       await store.addSubscriptions([{ url: 'http://127.0.0.2:9/f', title: null, siteUrl: null, category: '' }], '2026-01-10T00:00:00.000Z');
       const [{ id }] = await store.listFeeds();
-      const items = [1, 2, 3].map((k) => ({ key: `k${k}`, guid: `k${k}`, link: null, title: `t${k}`, author: null, published: null, updated: null,
-        summary: null, content: null, enclosures: [], categories: [], duration: null, comments: null, episode: null, season: null, explicit: null,
-        transcriptUrl: null, chaptersUrl: null }));
-      await store.recordFetch(id, { items, movedTo: null, state: { status: 200, etag: null, lastModified: null, error: null, nextCheckAt: null } }, '2026-01-10T00:00:00.000Z');
+      const items = [1, 2, 3].map((k) => ({
+        key: `k${k}`,
+        guid: `k${k}`,
+        link: null,
+        title: `t${k}`,
+        author: null,
+        published: null,
+        updated: null,
+        summary: null,
+        content: null,
+        enclosures: [],
+        categories: [],
+        duration: null,
+        comments: null,
+        episode: null,
+        season: null,
+        explicit: null,
+        transcriptUrl: null,
+        chaptersUrl: null,
+      }));
+      await store.recordFetch(
+        id,
+        { items, movedTo: null, state: { status: 200, etag: null, lastModified: null, error: null, nextCheckAt: null } },
+        '2026-01-10T00:00:00.000Z',
+      );
       const seen: string[] = [];
       for await (const it of store.items({})) {
         seen.push(it.title!);

@@ -15,8 +15,24 @@ const NOW = '2026-01-10T00:00:00.000Z';
 const LATER = '2026-01-11T00:00:00.000Z';
 
 const item = (i: Partial<Item> & { key: string }): Item => ({
-  guid: null, link: null, title: null, author: null, published: null, updated: null, summary: null, content: null, enclosures: [],
-  categories: [], duration: null, comments: null, episode: null, season: null, explicit: null, transcriptUrl: null, chaptersUrl: null, ...i,
+  guid: null,
+  link: null,
+  title: null,
+  author: null,
+  published: null,
+  updated: null,
+  summary: null,
+  content: null,
+  enclosures: [],
+  categories: [],
+  duration: null,
+  comments: null,
+  episode: null,
+  season: null,
+  explicit: null,
+  transcriptUrl: null,
+  chaptersUrl: null,
+  ...i,
 });
 
 const SUBS: Subscription[] = [
@@ -35,10 +51,28 @@ const SUBS: Subscription[] = [
 ];
 
 const ITEMS: Item[] = [
-  item({ key: 'k1', guid: 'k1', title: 'First', published: '2026-01-09T00:00:00.000Z', summary: '<p>Hello <b>world</b></p>', categories: ['Rust', 'Ökonomie'] }),
-  item({ key: 'k2', title: 'Second, from the future', published: '2030-01-01T00:00:00.000Z', content: 'body',
-    enclosures: [{ url: 'https://a.example/1.mp3', type: 'audio/mpeg', length: 123456789012, duration: 61 }], duration: 3600.0, episode: 3,
-    season: 1, explicit: false, comments: 'https://a.example/c', transcriptUrl: 'https://a.example/t', chaptersUrl: 'https://a.example/ch' }),
+  item({
+    key: 'k1',
+    guid: 'k1',
+    title: 'First',
+    published: '2026-01-09T00:00:00.000Z',
+    summary: '<p>Hello <b>world</b></p>',
+    categories: ['Rust', 'Ökonomie'],
+  }),
+  item({
+    key: 'k2',
+    title: 'Second, from the future',
+    published: '2030-01-01T00:00:00.000Z',
+    content: 'body',
+    enclosures: [{ url: 'https://a.example/1.mp3', type: 'audio/mpeg', length: 123456789012, duration: 61 }],
+    duration: 3600.0,
+    episode: 3,
+    season: 1,
+    explicit: false,
+    comments: 'https://a.example/c',
+    transcriptUrl: 'https://a.example/t',
+    chaptersUrl: 'https://a.example/ch',
+  }),
   item({ key: 'k3', title: 'Undated', explicit: true }),
   // The same key twice: stored once, then updated by the second (SQLite's loop counts 1 added + 1 updated).
   item({ key: 'k4', title: 'Twice (first)' }),
@@ -46,9 +80,18 @@ const ITEMS: Item[] = [
 ];
 
 const fetched = (items: Item[] | undefined, movedTo: string | null = null): FetchRecord => ({
-  items, movedTo,
-  state: { status: 200, etag: '"v1"', lastModified: null, error: null, nextCheckAt: null, title: 'Doc title', siteUrl: 'https://site/',
-    meta: { title: 'Doc title', description: 'About', language: 'en', imageUrl: null } },
+  items,
+  movedTo,
+  state: {
+    status: 200,
+    etag: '"v1"',
+    lastModified: null,
+    error: null,
+    nextCheckAt: null,
+    title: 'Doc title',
+    siteUrl: 'https://site/',
+    meta: { title: 'Doc title', description: 'About', language: 'en', imageUrl: null },
+  },
 });
 
 /** story runs the same crawl-side calls on a store and returns everything they answered and left. */
@@ -63,12 +106,20 @@ async function story(s: Store) {
   out.listHuge = await s.listFeeds({ feed: '99999999999999999999999' });
   out.first = await s.recordFetch(1, fetched(ITEMS), NOW);
   out.again = await s.recordFetch(1, fetched(ITEMS), LATER);
-  const changed = [item({ ...ITEMS[0], summary: 'changed' }), ...ITEMS.slice(1, 3), item({ key: 'k5', title: 'new', published: '2026-01-10T12:00:00.000Z' })];
+  const changed = [
+    item({ ...ITEMS[0], summary: 'changed' }),
+    ...ITEMS.slice(1, 3),
+    item({ key: 'k5', title: 'new', published: '2026-01-10T12:00:00.000Z' }),
+  ];
   out.changed = await s.recordFetch(1, fetched(changed), LATER);
   out.same = await s.recordFetch(1, fetched(changed), LATER);
   out.notModified = await s.recordFetch(4, { movedTo: null, state: { status: 304, etag: '"e"', error: null, nextCheckAt: null } }, LATER);
   out.moveTaken = await s.recordFetch(1, fetched(undefined, 'https://a.example/feed'), LATER);
-  out.moved = await s.recordFetch(3, { movedTo: 'https://new.example/feed', state: { status: 304, error: null, nextCheckAt: '2026-01-12T00:00:00.000Z' } }, LATER);
+  out.moved = await s.recordFetch(
+    3,
+    { movedTo: 'https://new.example/feed', state: { status: 304, error: null, nextCheckAt: '2026-01-12T00:00:00.000Z' } },
+    LATER,
+  );
   await s.recordFailure(2, { status: 500, error: 'HTTP 500', nextCheckAt: '2026-01-10T06:00:00.000Z' }, NOW);
   await s.recordFailure(2, { status: 410, error: 'HTTP 410', nextCheckAt: '2026-01-10T07:00:00.000Z', disabledReason: 'gone' }, NOW);
   out.failing = await s.listFeeds({ failing: true });
@@ -121,11 +172,21 @@ describe.skipIf(!pgAvailable)('the PostgreSQL store core', () => {
     expect((want.after as { id: number }[]).map((f) => f.id)).not.toContain(1);
     expect(want.moved).toMatchObject({ movedTo: 'https://new.example/feed', mergedInto: null });
     // By category, then title with ASCII case folded (É sorts after z, as a byte), no title first.
-    expect((want.list as { title: string | null }[]).map((f) => f.title))
-      .toEqual(['News', null, 'Alpha', 'beta', 'zulu', 'Éb', 'Éclair', 'éa', 'Tech subfolder', 'Technology']);
+    expect((want.list as { title: string | null }[]).map((f) => f.title)).toEqual([
+      'News',
+      null,
+      'Alpha',
+      'beta',
+      'zulu',
+      'Éb',
+      'Éclair',
+      'éa',
+      'Tech subfolder',
+      'Technology',
+    ]);
   });
 
-  it('keeps each feed\'s host, also after a move, and a host row for each', async () => {
+  it("keeps each feed's host, also after a move, and a host row for each", async () => {
     const { rows } = await store.db.pool.query('SELECT url, host FROM feeds ORDER BY id');
     for (const r of rows) expect(r.host).toBe(new URL(r.url).host);
     expect(rows.map((r) => r.host)).toContain('new.example');
@@ -137,17 +198,26 @@ describe.skipIf(!pgAvailable)('the PostgreSQL store core', () => {
   });
 
   it('writes a search row for every stored item, and folds tags as the tag filter does', async () => {
-    const { rows } = await store.db.pool.query(`SELECT i.key, i.tags, s.doc::text AS doc FROM items i LEFT JOIN item_search s ON s.item_id = i.id ORDER BY i.id`);
+    const { rows } = await store.db.pool.query(
+      `SELECT i.key, i.tags, s.doc::text AS doc FROM items i LEFT JOIN item_search s ON s.item_id = i.id ORDER BY i.id`,
+    );
     expect(rows.every((r) => r.doc !== null)).toBe(true);
     // The title and its categories as folded terms, weighted A.
-    expect(rows.find((r) => r.key === 'k1')).toMatchObject({ tags: ['rust', 'ökonomie'], doc: "'changed':4B 'first':1A 'okonomie':3A 'rust':2A" });
+    expect(rows.find((r) => r.key === 'k1')).toMatchObject({
+      tags: ['rust', 'ökonomie'],
+      doc: "'changed':4B 'first':1A 'okonomie':3A 'rust':2A",
+    });
   });
 });
 
-const hostFeeds = (hosts: number, perHost: number): Subscription[] => Array.from({ length: hosts * perHost }, (_, k) => ({
-  // Interleaved, so that a host's feeds are not neighbours in id order.
-  url: `http://h${k % hosts}.example/feed${Math.floor(k / hosts)}`, title: null, siteUrl: null, category: '',
-}));
+const hostFeeds = (hosts: number, perHost: number): Subscription[] =>
+  Array.from({ length: hosts * perHost }, (_, k) => ({
+    // Interleaved, so that a host's feeds are not neighbours in id order.
+    url: `http://h${k % hosts}.example/feed${Math.floor(k / hosts)}`,
+    title: null,
+    siteUrl: null,
+    category: '',
+  }));
 const hostsOf = (feeds: { url: string }[]) => new Set(feeds.map((f) => new URL(f.url).host));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -242,7 +312,13 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-const failure = (p: Promise<unknown>) => p.then(() => { throw new Error('expected a failure'); }, (err: Error) => err);
+const failure = (p: Promise<unknown>) =>
+  p.then(
+    () => {
+      throw new Error('expected a failure');
+    },
+    (err: Error) => err,
+  );
 
 describe.skipIf(!pgAvailable)('opening a PostgreSQL store', () => {
   it('reports a refused connection in one line naming host, port and database', async () => {
@@ -255,7 +331,11 @@ describe.skipIf(!pgAvailable)('opening a PostgreSQL store', () => {
     const u = new URL(await freshDatabase());
     u.password = 'not-the-Pa55word';
     const err = await failure(openPostgres(u.href));
-    expect(err.message).toMatch(new RegExp(`^store: cannot connect to PostgreSQL at 127\\.0\\.0\\.1:${u.port}${u.pathname}: password authentication failed for user "inkzee"$`));
+    expect(err.message).toMatch(
+      new RegExp(
+        `^store: cannot connect to PostgreSQL at 127\\.0\\.0\\.1:${u.port}${u.pathname}: password authentication failed for user "inkzee"$`,
+      ),
+    );
     expect(err.message).not.toContain('not-the-Pa55word');
     expect(err.message).not.toContain('\n');
   });
@@ -286,7 +366,9 @@ describe.skipIf(!pgAvailable)('opening a PostgreSQL store', () => {
     await s.close();
     const u = new URL(url);
     const err = await failure(openPostgres(url));
-    expect(err.message).toBe(`store: cannot open 127.0.0.1:${u.port}${u.pathname}: database schema version ${pgMigrations.length + 1} is newer than this Inkzee understands (${pgMigrations.length}); upgrade Inkzee`);
+    expect(err.message).toBe(
+      `store: cannot open 127.0.0.1:${u.port}${u.pathname}: database schema version ${pgMigrations.length + 1} is newer than this Inkzee understands (${pgMigrations.length}); upgrade Inkzee`,
+    );
   });
 
   it('migrates a fresh database once when several processes open it at the same moment', async () => {

@@ -13,8 +13,24 @@ import { freshDatabase, pgAvailable } from '../pg.js';
 const NOW = '2026-01-10T00:00:00.000Z';
 
 const item = (key: string): Item => ({
-  key, guid: key, link: null, title: `title ${key}`, author: null, published: null, updated: null, summary: null, content: null, enclosures: [],
-  categories: [], duration: null, comments: null, episode: null, season: null, explicit: null, transcriptUrl: null, chaptersUrl: null,
+  key,
+  guid: key,
+  link: null,
+  title: `title ${key}`,
+  author: null,
+  published: null,
+  updated: null,
+  summary: null,
+  content: null,
+  enclosures: [],
+  categories: [],
+  duration: null,
+  comments: null,
+  episode: null,
+  season: null,
+  explicit: null,
+  transcriptUrl: null,
+  chaptersUrl: null,
 });
 
 const state = { status: 200, etag: null, lastModified: null, error: null, nextCheckAt: null };
@@ -38,7 +54,8 @@ describe.skipIf(!pgAvailable)('two crawlers storing at once on PostgreSQL', () =
       const [ra, rb] = await both;
       expect(ra.added + rb.added).toBe(4);
       const stored = await a.db.pool.query<{ n: number; searchable: number }>(
-        'SELECT count(*) AS n, (SELECT count(*) FROM item_search) AS searchable FROM items');
+        'SELECT count(*) AS n, (SELECT count(*) FROM item_search) AS searchable FROM items',
+      );
       expect(stored.rows[0]).toEqual({ n: 4, searchable: 4 });
     } finally {
       await locker.end();
@@ -57,7 +74,10 @@ describe.each(engines)('host leases between crawlers on %s', (_name, open) => {
   it('say which due hosts another crawler holds, and lend a host only to whoever holds it or when no one does', async () => {
     const s = await open();
     try {
-      await s.addSubscriptions(['http://a.test/1', 'http://a.test/2', 'http://b.test/1'].map((url) => ({ url, title: null, siteUrl: null, category: '' })), NOW);
+      await s.addSubscriptions(
+        ['http://a.test/1', 'http://a.test/2', 'http://b.test/1'].map((url) => ({ url, title: null, siteUrl: null, category: '' })),
+        NOW,
+      );
       const due = { now: NOW };
       const got = await s.claimHosts({ ...due, worker: 'w1', maxHosts: 1, leaseMs: 60_000 });
       expect(got.map((f) => f.url)).toEqual(['http://a.test/1', 'http://a.test/2']);

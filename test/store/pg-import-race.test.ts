@@ -10,7 +10,12 @@ const NOW = '2026-01-10T00:00:00.000Z';
 
 describe.skipIf(!pgAvailable)('concurrent imports on PostgreSQL', () => {
   it('two imports of the same 2,000 URLs in opposite orders both succeed, and each URL is stored once', async () => {
-    const subs: Subscription[] = Array.from({ length: 2000 }, (_, k) => ({ url: `https://h${k % 50}.example/feed/${k}`, title: null, siteUrl: null, category: '' }));
+    const subs: Subscription[] = Array.from({ length: 2000 }, (_, k) => ({
+      url: `https://h${k % 50}.example/feed/${k}`,
+      title: null,
+      siteUrl: null,
+      category: '',
+    }));
     const reversed = [...subs].reverse();
     for (let round = 0; round < 4; round++) {
       const url = await freshDatabase();
@@ -36,11 +41,37 @@ describe.skipIf(!pgAvailable)('concurrent imports on PostgreSQL', () => {
     const two = await openPostgres(url);
     try {
       const { added } = await one.addSubscriptions([{ url: 'https://labels.example/feed', title: null, siteUrl: null, category: '' }], NOW);
-      const items = Array.from({ length: 2000 }, (_, k) => ({ key: `k${k}`, guid: `k${k}`, link: null, title: `t${k}`, author: null, published: null,
-        updated: null, summary: null, content: null, enclosures: [], categories: [], duration: null, comments: null, episode: null, season: null,
-        explicit: null, transcriptUrl: null, chaptersUrl: null }));
+      const items = Array.from({ length: 2000 }, (_, k) => ({
+        key: `k${k}`,
+        guid: `k${k}`,
+        link: null,
+        title: `t${k}`,
+        author: null,
+        published: null,
+        updated: null,
+        summary: null,
+        content: null,
+        enclosures: [],
+        categories: [],
+        duration: null,
+        comments: null,
+        episode: null,
+        season: null,
+        explicit: null,
+        transcriptUrl: null,
+        chaptersUrl: null,
+      }));
       await one.recordFetch(added[0].id, { items, movedTo: null, state: { status: 200, error: null, nextCheckAt: null } }, NOW);
-      await one.saveModel({ name: 'm', format: 2, labels: ['a', 'b'], trainSize: 2, source: 'labels:x', createdAt: NOW, params: {}, blob: Buffer.from('m') });
+      await one.saveModel({
+        name: 'm',
+        format: 2,
+        labels: ['a', 'b'],
+        trainSize: 2,
+        source: 'labels:x',
+        createdAt: NOW,
+        params: {},
+        blob: Buffer.from('m'),
+      });
       const ids = (await one.itemsToLabel('m', true, 0, 5000)).map((r) => r.id);
       for (let round = 0; round < 4; round++) {
         const labels = ids.map((id) => ({ id, label: round % 2 ? 'a' : 'b', confidence: 0.5 }));

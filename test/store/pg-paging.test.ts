@@ -12,10 +12,15 @@ let feedId: number;
 beforeAll(async () => {
   if (!pgAvailable) return;
   store = await openPostgres(await freshDatabase());
-  const added = await store.addSubscriptions([{ url: 'https://a.example/feed', title: 'A', siteUrl: null, category: '' }], '2026-01-10T00:00:00.000Z');
+  const added = await store.addSubscriptions(
+    [{ url: 'https://a.example/feed', title: 'A', siteUrl: null, category: '' }],
+    '2026-01-10T00:00:00.000Z',
+  );
   feedId = added.added[0].id;
 });
-afterAll(async () => { await store?.close(); });
+afterAll(async () => {
+  await store?.close();
+});
 
 // An item and its search row, as the store writes them, in one statement.
 const INSERT = `WITH i AS (INSERT INTO items (feed_id, key, title, first_seen, sort_at)

@@ -23,7 +23,11 @@ const OLD = [
 ];
 const oldText = (r: (typeof OLD)[number]) => [[r.title, ...JSON.parse(r.categories)].join('\n'), r.summary?.replace(/<[^>]+>/g, '') ?? ''];
 
-const all = async <T>(it: AsyncIterable<T>) => { const out: T[] = []; for await (const x of it) out.push(x); return out; };
+const all = async <T>(it: AsyncIterable<T>) => {
+  const out: T[] = [];
+  for await (const x of it) out.push(x);
+  return out;
+};
 
 async function expectReindexed(s: Store): Promise<void> {
   const keys = async (q: string) => (await all(s.search(q, {}))).map((h) => h.guid).sort();
@@ -42,7 +46,10 @@ describe('reindexing an existing database', () => {
     migrate(raw, file, migrations.slice(0, 7));
     raw.exec(`INSERT INTO feeds (id, url, added_at) VALUES (1, 'https://o.example/', '2026-01-01T00:00:00.000Z')`);
     for (const r of OLD) {
-      raw.prepare(`INSERT INTO items (id, feed_id, key, guid, title, summary, categories, first_seen, sort_at) VALUES (?, 1, ?, ?, ?, ?, ?, '2026-01-01', '2026-01-01')`)
+      raw
+        .prepare(
+          `INSERT INTO items (id, feed_id, key, guid, title, summary, categories, first_seen, sort_at) VALUES (?, 1, ?, ?, ?, ?, ?, '2026-01-01', '2026-01-01')`,
+        )
         .run(r.id, r.key, r.key, r.title, r.summary, r.categories);
       raw.prepare('INSERT INTO items_fts (rowid, title, body) VALUES (?, ?, ?)').run(r.id, ...oldText(r));
     }
@@ -69,10 +76,14 @@ describe('reindexing an existing database', () => {
     const pg = connectPool(url);
     try {
       await migratePg(pg, pgMigrations.slice(0, 1));
-      await pg.pool.query(`INSERT INTO feeds (id, url, host, added_at) VALUES (1, 'https://o.example/', 'o.example', '2026-01-01T00:00:00.000Z')`);
+      await pg.pool.query(
+        `INSERT INTO feeds (id, url, host, added_at) VALUES (1, 'https://o.example/', 'o.example', '2026-01-01T00:00:00.000Z')`,
+      );
       for (const r of OLD) {
-        await pg.pool.query(`INSERT INTO items (id, feed_id, key, guid, title, summary, categories, first_seen, sort_at) VALUES ($1, 1, $2, $2, $3, $4, $5, '2026-01-01', '2026-01-01')`,
-          [r.id, r.key, r.title, r.summary, r.categories]);
+        await pg.pool.query(
+          `INSERT INTO items (id, feed_id, key, guid, title, summary, categories, first_seen, sort_at) VALUES ($1, 1, $2, $2, $3, $4, $5, '2026-01-01', '2026-01-01')`,
+          [r.id, r.key, r.title, r.summary, r.categories],
+        );
         await pg.pool.query('INSERT INTO item_search (item_id, title, body) VALUES ($1, $2, $3)', [r.id, ...oldText(r)]);
       }
       expect((await pg.pool.query(`SELECT item_id FROM item_search WHERE doc @@ to_tsquery('inkzee', 'c')`)).rows).toHaveLength(2);

@@ -13,8 +13,24 @@ import { cli, tempDir } from '../helpers.js';
 import { freshDatabase, pgAvailable } from '../pg.js';
 
 const item = (key: string, title: string, summary: string | null = null, categories: string[] = []): Item => ({
-  key, guid: key, link: null, title, author: null, published: null, updated: null, summary, content: null,
-  enclosures: [], categories, duration: null, comments: null, episode: null, season: null, explicit: null, transcriptUrl: null, chaptersUrl: null,
+  key,
+  guid: key,
+  link: null,
+  title,
+  author: null,
+  published: null,
+  updated: null,
+  summary,
+  content: null,
+  enclosures: [],
+  categories,
+  duration: null,
+  comments: null,
+  episode: null,
+  season: null,
+  explicit: null,
+  transcriptUrl: null,
+  chaptersUrl: null,
 });
 
 const ITEMS = [
@@ -40,15 +56,28 @@ const where: Record<string, string> = {};
 beforeAll(async () => {
   where.sqlite = path.join(tempDir(), 'words.db');
   stores.push(['sqlite', openSqlite(where.sqlite)]);
-  if (pgAvailable) stores.push(['postgres', await openPostgres(where.postgres = await freshDatabase())]);
+  if (pgAvailable) stores.push(['postgres', await openPostgres((where.postgres = await freshDatabase()))]);
   for (const [, s] of stores) {
-    const { added } = await s.addSubscriptions([{ url: 'https://w.example/', title: null, siteUrl: null, category: '' }], '2026-01-01T00:00:00.000Z');
-    await s.recordFetch(added[0].id, { movedTo: null, state: { status: 200, error: null, nextCheckAt: null }, items: ITEMS }, '2026-01-01T00:00:00.000Z');
+    const { added } = await s.addSubscriptions(
+      [{ url: 'https://w.example/', title: null, siteUrl: null, category: '' }],
+      '2026-01-01T00:00:00.000Z',
+    );
+    await s.recordFetch(
+      added[0].id,
+      { movedTo: null, state: { status: 200, error: null, nextCheckAt: null }, items: ITEMS },
+      '2026-01-01T00:00:00.000Z',
+    );
   }
 }, 60_000);
-afterAll(async () => { for (const [, s] of stores) await s.close(); });
+afterAll(async () => {
+  for (const [, s] of stores) await s.close();
+});
 
-const all = async <T>(it: AsyncIterable<T>) => { const out: T[] = []; for await (const x of it) out.push(x); return out; };
+const all = async <T>(it: AsyncIterable<T>) => {
+  const out: T[] = [];
+  for await (const x of it) out.push(x);
+  return out;
+};
 const keys = async (s: Store, q: string) => (await all(s.search(q, {}))).map((h) => h.guid).sort();
 
 describe.each(['sqlite', 'postgres'])('search words on %s', (engine) => {
@@ -79,9 +108,20 @@ describe.each(['sqlite', 'postgres'])('search words on %s', (engine) => {
   });
 
   it.skipIf(engine === 'postgres' && !pgAvailable).each([
-    ['soren', ['soren']], ['Søren', ['soren']], ['SØREN', ['soren']], ['strasse', ['strasse']], ['STRASSE', ['strasse']],
-    ['straße', ['strasse']], ['aeon', ['aeon']], ['oeuvre', ['aeon']], ['final', ['aeon']], ['ﬁnal', ['aeon']],
-    ['ελληνικα', ['greek']], ['αρθρα', ['greek']], ['ΚΑΛΗΜΕΡΑ', ['greek']], ['kierke*', ['soren']],
+    ['soren', ['soren']],
+    ['Søren', ['soren']],
+    ['SØREN', ['soren']],
+    ['strasse', ['strasse']],
+    ['STRASSE', ['strasse']],
+    ['straße', ['strasse']],
+    ['aeon', ['aeon']],
+    ['oeuvre', ['aeon']],
+    ['final', ['aeon']],
+    ['ﬁnal', ['aeon']],
+    ['ελληνικα', ['greek']],
+    ['αρθρα', ['greek']],
+    ['ΚΑΛΗΜΕΡΑ', ['greek']],
+    ['kierke*', ['soren']],
   ])('folds %j as PostgreSQL folds it: %j', async (q, found) => {
     expect(await keys(store()!, q)).toStrictEqual(found);
   });
@@ -103,7 +143,11 @@ describe.each(['sqlite', 'postgres'])('search words on %s', (engine) => {
 
   it.skipIf(engine === 'postgres' && !pgAvailable)('says so in one line with exit 2 through the CLI', async () => {
     const words = Array.from({ length: 5000 }, (_, k) => `w${k}`).join(' ');
-    expect(await cli(['--db', where[engine], 'search', words])).toStrictEqual({ code: 2, stdout: '', stderr: 'inkzee: search: the query has 5000 words; at most 64\n' });
+    expect(await cli(['--db', where[engine], 'search', words])).toStrictEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'inkzee: search: the query has 5000 words; at most 64\n',
+    });
   });
 
   it.skipIf(engine === 'postgres' && !pgAvailable)('shows the original text in snippets, matched words marked', async () => {
@@ -120,10 +164,30 @@ describe.each(['sqlite', 'postgres'])('search words on %s', (engine) => {
 
 describe.skipIf(!pgAvailable)('search on both stores', () => {
   it('gives the same hits, ranks aside, and the same snippets for every query above', async () => {
-    const queries = ['c', 'c++', 'c#', '.net', 'node.js', 'node', '東京', '京', 'soren', 'strasse', 'aeon', 'oeuvre', 'final', 'αρθρα',
-      '"rust a"', 'rust', 'rust OR 寺', 'ru* OR kierke*'];
+    const queries = [
+      'c',
+      'c++',
+      'c#',
+      '.net',
+      'node.js',
+      'node',
+      '東京',
+      '京',
+      'soren',
+      'strasse',
+      'aeon',
+      'oeuvre',
+      'final',
+      'αρθρα',
+      '"rust a"',
+      'rust',
+      'rust OR 寺',
+      'ru* OR kierke*',
+    ];
     for (const q of queries) {
-      const [mine, theirs] = await Promise.all(stores.map(async ([, s]) => (await all(s.search(q, {}))).map((h) => [h.guid, h.snippet]).sort()));
+      const [mine, theirs] = await Promise.all(
+        stores.map(async ([, s]) => (await all(s.search(q, {}))).map((h) => [h.guid, h.snippet]).sort()),
+      );
       expect([q, mine]).toStrictEqual([q, theirs]);
     }
   });

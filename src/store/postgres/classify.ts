@@ -15,11 +15,13 @@ type Example = TextRow & { category: string };
 export async function saveModel(db: Pg, m: ModelToSave): Promise<void> {
   await transaction(db, async (c) => {
     await c.query('DELETE FROM item_labels WHERE model = $1', [m.name]);
-    await c.query(`INSERT INTO models (name, format, labels, train_size, source, params, created_at, blob)
+    await c.query(
+      `INSERT INTO models (name, format, labels, train_size, source, params, created_at, blob)
                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
                    ON CONFLICT (name) DO UPDATE SET format = excluded.format, labels = excluded.labels, train_size = excluded.train_size,
                      source = excluded.source, params = excluded.params, created_at = excluded.created_at, blob = excluded.blob`,
-    [m.name, m.format, JSON.stringify(m.labels), m.trainSize, m.source, JSON.stringify(m.params), m.createdAt, m.blob]);
+      [m.name, m.format, JSON.stringify(m.labels), m.trainSize, m.source, JSON.stringify(m.params), m.createdAt, m.blob],
+    );
   });
 }
 
@@ -30,9 +32,12 @@ export async function loadModelBlob(db: Pg, name: string): Promise<Buffer | unde
 
 /** listModels lists the models, newest first, with their correction counts. */
 export async function listModels(db: Pg): Promise<StoredModel[]> {
-  return query<StoredModel>(db, `SELECT name, format, labels, train_size AS "trainSize", source, created_at AS "createdAt",
+  return query<StoredModel>(
+    db,
+    `SELECT name, format, labels, train_size AS "trainSize", source, created_at AS "createdAt",
                                    octet_length(blob) AS bytes, (SELECT count(*) FROM corrections c WHERE c.model = m.name) AS corrections
-                                 FROM models m ORDER BY created_at DESC, name`);
+                                 FROM models m ORDER BY created_at DESC, name`,
+  );
 }
 
 /** modelSource is a model's training source ("folders:depth=1"), if the model exists. */
@@ -43,8 +48,14 @@ export async function modelSource(db: Pg, name: string): Promise<string | undefi
 /** itemForLabel reads one item's text and the label this model gave it. */
 export async function itemForLabel(db: Pg, model: string, id: number): Promise<Labelled | undefined> {
   if (!Number.isSafeInteger(id)) return undefined;
-  return (await query<Labelled>(db, `SELECT i.id, i.title, i.summary, i.content, l.label, l.confidence FROM items i
-                                     LEFT JOIN item_labels l ON l.item_id = i.id AND l.model = $1 WHERE i.id = $2`, [model, id]))[0];
+  return (
+    await query<Labelled>(
+      db,
+      `SELECT i.id, i.title, i.summary, i.content, l.label, l.confidence FROM items i
+                                     LEFT JOIN item_labels l ON l.item_id = i.id AND l.model = $1 WHERE i.id = $2`,
+      [model, id],
+    )
+  )[0];
 }
 
 /** forgetLabels drops a model's labels of these items. */
@@ -56,8 +67,11 @@ export async function forgetLabels(db: Pg, model: string, ids: readonly number[]
 /** itemsToLabel lists items after an id the model has not labelled (or all), in id order. */
 export async function itemsToLabel(db: Pg, model: string, all: boolean, afterId: number, limit: number): Promise<TextRow[]> {
   const unlabelled = all ? '' : 'AND NOT EXISTS (SELECT 1 FROM item_labels l WHERE l.item_id = i.id AND l.model = $3)';
-  return query<TextRow>(db, `SELECT i.id, i.title, i.summary, i.content FROM items i WHERE i.id > $1 ${unlabelled} ORDER BY i.id LIMIT $2`,
-    all ? [afterId, limit] : [afterId, limit, model]);
+  return query<TextRow>(
+    db,
+    `SELECT i.id, i.title, i.summary, i.content FROM items i WHERE i.id > $1 ${unlabelled} ORDER BY i.id LIMIT $2`,
+    all ? [afterId, limit] : [afterId, limit, model],
+  );
 }
 
 /** saveLabels records labels, replacing a model's earlier ones for those items, in one statement. */
@@ -68,11 +82,15 @@ export async function saveLabels(db: Pg, model: string, labels: readonly LabelRo
   // In id order, whatever order they came in: two runs labelling the same items in different
   // orders each waited for a row the other had written (deadlock, SQLSTATE 40P01).
   const rows = [...last.values()].sort((a, b) => a.id - b.id);
-  await query(db, `INSERT INTO item_labels (item_id, model, label, confidence, labelled_at)
+  await query(
+    db,
+    `INSERT INTO item_labels (item_id, model, label, confidence, labelled_at)
                    SELECT id, $1, label, confidence, $2 FROM unnest($3::bigint[], $4::text[], $5::float8[]) AS t (id, label, confidence)
                    ORDER BY id
                    ON CONFLICT (item_id, model) DO UPDATE SET label = excluded.label, confidence = excluded.confidence, labelled_at = excluded.labelled_at`,
-  [model, now, rows.map((l) => l.id), rows.map((l) => l.label), rows.map((l) => l.confidence)], 'write');
+    [model, now, rows.map((l) => l.id), rows.map((l) => l.label), rows.map((l) => l.confidence)],
+    'write',
+  );
 }
 
 /**
@@ -84,7 +102,9 @@ export async function tagExamples(db: Pg, minItems: number): Promise<Example[]> 
   type Row = TextRow & { categories: string[] };
   const count = new Map<string, number>();
   const spelling = new Map<string, string>();
-  const rows = (await query<Row>(db, `SELECT id, title, summary, content, categories FROM items WHERE categories <> '[]'::jsonb ORDER BY id`)).map((r) => {
+  const rows = (
+    await query<Row>(db, `SELECT id, title, summary, content, categories FROM items WHERE categories <> '[]'::jsonb ORDER BY id`)
+  ).map((r) => {
     const tags = new Set<string>();
     for (const t of r.categories) {
       const k = t.toLocaleLowerCase();
@@ -105,28 +125,39 @@ export async function tagExamples(db: Pg, minItems: number): Promise<Example[]> 
 
 /** folderExamples lists items of filed feeds with their folder cut to a depth. */
 export async function folderExamples(db: Pg, depth: number): Promise<Example[]> {
-  const rows = await query<Example>(db, `SELECT i.id, i.title, i.summary, i.content, f.category FROM items i JOIN feeds f ON f.id = i.feed_id
-                                         WHERE f.category <> '' ORDER BY i.id`);
+  const rows = await query<Example>(
+    db,
+    `SELECT i.id, i.title, i.summary, i.content, f.category FROM items i JOIN feeds f ON f.id = i.feed_id
+                                         WHERE f.category <> '' ORDER BY i.id`,
+  );
   return rows.map((row) => ({ ...row, category: folderNames(row.category).slice(0, depth).join('/') }));
 }
 
 /** saveCorrection records a correction and labels the item so at once, replacing an earlier one. */
 export async function saveCorrection(db: Pg, c: Omit<Correction, 'title'>): Promise<void> {
   await transaction(db, async (t) => {
-    await t.query(`INSERT INTO corrections (item_id, model, label, was, source, created_at) VALUES ($1, $2, $3, $4, $5, $6)
+    await t.query(
+      `INSERT INTO corrections (item_id, model, label, was, source, created_at) VALUES ($1, $2, $3, $4, $5, $6)
                    ON CONFLICT (model, item_id) DO UPDATE SET label = excluded.label, source = excluded.source, created_at = excluded.created_at`,
-    [c.itemId, c.model, c.label, c.was, c.source, c.createdAt]);
-    await t.query(`INSERT INTO item_labels (item_id, model, label, confidence, labelled_at) VALUES ($1, $2, $3, 1, $4)
+      [c.itemId, c.model, c.label, c.was, c.source, c.createdAt],
+    );
+    await t.query(
+      `INSERT INTO item_labels (item_id, model, label, confidence, labelled_at) VALUES ($1, $2, $3, 1, $4)
                    ON CONFLICT (item_id, model) DO UPDATE SET label = excluded.label, confidence = 1, labelled_at = excluded.labelled_at`,
-    [c.itemId, c.model, c.label, c.createdAt]);
+      [c.itemId, c.model, c.label, c.createdAt],
+    );
   });
 }
 
 /** listCorrections lists corrections, of one model or all, oldest first. */
 export async function listCorrections(db: Pg, model?: string): Promise<Correction[]> {
-  return query<Correction>(db, `SELECT c.item_id AS "itemId", c.model, c.label, c.was, c.source, c.created_at AS "createdAt", i.title
+  return query<Correction>(
+    db,
+    `SELECT c.item_id AS "itemId", c.model, c.label, c.was, c.source, c.created_at AS "createdAt", i.title
                                 FROM corrections c JOIN items i ON i.id = c.item_id
-                                WHERE $1::text IS NULL OR c.model = $1 ORDER BY c.created_at, c.item_id`, [model ?? null]);
+                                WHERE $1::text IS NULL OR c.model = $1 ORDER BY c.created_at, c.item_id`,
+    [model ?? null],
+  );
 }
 
 /** countCorrections counts a model's corrections. */
@@ -142,14 +173,21 @@ export async function removeCorrection(db: Pg, model: string, itemId: number): P
 
 /** correctionExamples are a model's corrections against one source, with the items' text. */
 export async function correctionExamples(db: Pg, model: string, source: string): Promise<(TextRow & { label: string })[]> {
-  return query<TextRow & { label: string }>(db, `SELECT i.id, i.title, i.summary, i.content, c.label FROM corrections c
-                                                 JOIN items i ON i.id = c.item_id WHERE c.model = $1 AND c.source = $2 ORDER BY i.id`, [model, source]);
+  return query<TextRow & { label: string }>(
+    db,
+    `SELECT i.id, i.title, i.summary, i.content, c.label FROM corrections c
+                                                 JOIN items i ON i.id = c.item_id WHERE c.model = $1 AND c.source = $2 ORDER BY i.id`,
+    [model, source],
+  );
 }
 
 /** correctedLabels maps the given item ids to the label a user gave them for this model. */
 export async function correctedLabels(db: Pg, model: string, ids: readonly number[]): Promise<Map<number, string>> {
   if (ids.length === 0) return new Map();
-  const rows = await query<{ id: number; label: string }>(db, 'SELECT item_id AS id, label FROM corrections WHERE model = $1 AND item_id = ANY($2::bigint[]) ORDER BY item_id',
-    [model, ids]);
+  const rows = await query<{ id: number; label: string }>(
+    db,
+    'SELECT item_id AS id, label FROM corrections WHERE model = $1 AND item_id = ANY($2::bigint[]) ORDER BY item_id',
+    [model, ids],
+  );
   return new Map(rows.map((r) => [r.id, r.label]));
 }

@@ -91,8 +91,10 @@ export function describeUrl(url: string): UrlParts {
   const where = `${u.searchParams.get('host') || u.hostname || 'localhost'}:${u.searchParams.get('port') || u.port || '5432'}/${db}`;
   const sslmode = u.searchParams.get('sslmode');
   if (sslmode !== null) {
-    if (!SSL_MODES.has(sslmode)) throw new StoreError(`cannot open ${where}: ?sslmode=${sslmode} is not one of ${[...SSL_MODES].join(', ')}`);
-    if (sslmode === 'verify-ca' && !u.searchParams.get('sslrootcert')) throw new StoreError(`cannot open ${where}: ?sslmode=verify-ca needs ?sslrootcert=FILE (the CA to verify against)`);
+    if (!SSL_MODES.has(sslmode))
+      throw new StoreError(`cannot open ${where}: ?sslmode=${sslmode} is not one of ${[...SSL_MODES].join(', ')}`);
+    if (sslmode === 'verify-ca' && !u.searchParams.get('sslrootcert'))
+      throw new StoreError(`cannot open ${where}: ?sslmode=verify-ca needs ?sslrootcert=FILE (the CA to verify against)`);
     // libpq's meanings, without pg's nine-line deprecation warning about its own: 'require' encrypts
     // without verifying, 'verify-full' verifies the name too. pg cannot fall back to plain
     // text, so 'allow' (plain first) is plain text, and 'prefer' is 'require'.
@@ -106,9 +108,11 @@ export function describeUrl(url: string): UrlParts {
   if (sslmode !== null) u.searchParams.set('sslmode', sslmode);
   // Digits only, as for flags: Number() would take '0x10' as 16 and '1e2' as 100.
   const n = pool === null ? undefined : /^\d+$/.test(pool) ? Number(pool) : NaN;
-  if (n !== undefined && !(Number.isInteger(n) && n >= 1 && n <= 1000)) throw new StoreError(`cannot open ${where}: ?pool=${pool} is not a whole number from 1 to 1000`);
+  if (n !== undefined && !(Number.isInteger(n) && n >= 1 && n <= 1000))
+    throw new StoreError(`cannot open ${where}: ?pool=${pool} is not a whole number from 1 to 1000`);
   const t = timeout === null ? undefined : /^\d+(\.\d+)?$/.test(timeout) ? Number(timeout) : NaN;
-  if (t !== undefined && !(t > 0 && t <= 86_400)) throw new StoreError(`cannot open ${where}: ?timeout=${timeout} is not a number of seconds from 0 to 86400`);
+  if (t !== undefined && !(t > 0 && t <= 86_400))
+    throw new StoreError(`cannot open ${where}: ?timeout=${timeout} is not a number of seconds from 0 to 86400`);
   return { location: u.href, where, connectionString, pool: n, timeoutMs: t === undefined ? undefined : Math.round(t * 1000) };
 }
 
@@ -118,16 +122,23 @@ export function connectPool(url: string, o: PgOptions = {}): Pg {
   const timeoutMs = o.timeoutMs ?? d.timeoutMs ?? ANSWER_TIMEOUT_MS;
   const connectTimeoutMs = o.connectionTimeoutMs ?? timeoutMs;
   const pool = new pg.Pool({
-    connectionString: d.connectionString, max: o.max ?? d.pool ?? 10, types,
-    connectionTimeoutMillis: connectTimeoutMs, query_timeout: timeoutMs,
-    keepAlive: true, keepAliveInitialDelayMillis: KEEPALIVE_MS, application_name: 'inkzee',
+    connectionString: d.connectionString,
+    max: o.max ?? d.pool ?? 10,
+    types,
+    connectionTimeoutMillis: connectTimeoutMs,
+    query_timeout: timeoutMs,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: KEEPALIVE_MS,
+    application_name: 'inkzee',
   });
   // An idle connection the server drops (restart, idle timeout) must not crash the process: the
   // pool discards it, and the next query opens another or reports a one-line error.
   pool.on('error', () => {});
   // Nor may a checked-out one that the server ends (idle in a transaction too long, an admin's
   // pg_terminate_backend): pg then emits 'error' on it with no listener; its query fails anyway.
-  pool.on('connect', (client) => { client.on('error', () => {}); });
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
   return { pool, location: d.location, where: d.where, timeoutMs, connectTimeoutMs };
 }
 
@@ -144,8 +155,16 @@ const CONNECT_CAUSES: Record<string, string> = {
 /** isConnectFault says whether err happened reaching or logging into the server. */
 function isConnectFault(e: { code?: unknown; message?: string }): boolean {
   const code = typeof e?.code === 'string' ? e.code : '';
-  return code in CONNECT_CAUSES || code.startsWith('28') || code === '3D000' || code.startsWith('08') || code === '57P03'
-    || /connection timeout|timeout expired|Connection terminated|timeout exceeded when trying to connect|does not support SSL/i.test(e?.message ?? '');
+  return (
+    code in CONNECT_CAUSES ||
+    code.startsWith('28') ||
+    code === '3D000' ||
+    code.startsWith('08') ||
+    code === '57P03' ||
+    /connection timeout|timeout expired|Connection terminated|timeout exceeded when trying to connect|does not support SSL/i.test(
+      e?.message ?? '',
+    )
+  );
 }
 
 /**
@@ -153,25 +172,37 @@ function isConnectFault(e: { code?: unknown; message?: string }): boolean {
  * password): "cannot connect to PostgreSQL at 127.0.0.1:5999/inkzee: connection refused", or for a
  * statement "cannot write 127.0.0.1:5432/inkzee: <message> (SQLSTATE 23505)".
  */
-export function pgFault(db: Pick<Pg, 'where' | 'timeoutMs' | 'connectTimeoutMs'>, err: unknown, doing: 'open' | 'read' | 'write' = 'write'): StoreError {
+export function pgFault(
+  db: Pick<Pg, 'where' | 'timeoutMs' | 'connectTimeoutMs'>,
+  err: unknown,
+  doing: 'open' | 'read' | 'write' = 'write',
+): StoreError {
   if (err instanceof StoreError) return err;
   const within = (ms: number | undefined) => (ms === undefined ? '' : ` within ${ms / 1000} s`);
   // pg's query_timeout: the server took the statement and went quiet (stopped, overloaded, cut off).
-  if (/^Query read timeout$/.test((err as Error)?.message ?? '')) return new StoreError(`PostgreSQL at ${db.where} did not answer${within(db.timeoutMs)}`, { cause: err });
+  if (/^Query read timeout$/.test((err as Error)?.message ?? ''))
+    return new StoreError(`PostgreSQL at ${db.where} did not answer${within(db.timeoutMs)}`, { cause: err });
   const e = err as { code?: unknown; message?: string; errors?: unknown[] };
   // A host name with several addresses fails with an AggregateError of one error per address.
   const first = (Array.isArray(e?.errors) && e.errors.length ? e.errors[0] : e) as { code?: unknown; message?: string };
   const code = typeof first?.code === 'string' ? first.code : '';
   const text = (first?.message ?? String(err)).replace(/\s+/g, ' ').trim();
   if (isConnectFault(first)) {
-    const cause = CONNECT_CAUSES[code] ?? (/timeout/i.test(text) && !code ? (db.connectTimeoutMs ? `it did not answer${within(db.connectTimeoutMs)}` : 'timed out') : text);
+    const cause =
+      CONNECT_CAUSES[code] ??
+      (/timeout/i.test(text) && !code ? (db.connectTimeoutMs ? `it did not answer${within(db.connectTimeoutMs)}` : 'timed out') : text);
     return new StoreError(`cannot connect to PostgreSQL at ${db.where}: ${cause}`, { cause: err });
   }
   return new StoreError(`cannot ${doing} ${db.where}: ${text}${/^[0-9A-Z]{5}$/.test(code) ? ` (SQLSTATE ${code})` : ''}`, { cause: err });
 }
 
 /** query runs one statement with bound parameters and returns its rows, or throws a one-line StoreError. */
-export async function query<R extends object = Record<string, any>>(db: Pg, sql: string, params: unknown[] = [], doing: 'read' | 'write' = 'read'): Promise<R[]> {
+export async function query<R extends object = Record<string, any>>(
+  db: Pg,
+  sql: string,
+  params: unknown[] = [],
+  doing: 'read' | 'write' = 'read',
+): Promise<R[]> {
   try {
     return (await db.pool.query(sql, params)).rows as R[];
   } catch (err) {
@@ -202,7 +233,9 @@ export async function transaction<T>(db: Pg, fn: (c: pg.PoolClient) => Promise<T
     await client.query('COMMIT');
     return result;
   } catch (err) {
-    await client.query('ROLLBACK').catch((e: Error) => { broken = e; });
+    await client.query('ROLLBACK').catch((e: Error) => {
+      broken = e;
+    });
     throw pgFault(db, err, 'write');
   } finally {
     client.release(broken);

@@ -41,19 +41,35 @@ export async function addSubscriptions(db: Pg, subs: readonly Subscription[], no
   return transaction(db, async (c) => {
     await lockSubscriptions(c);
     // One statement for the whole list, inserted in the list's order so that ids follow it.
-    const rows = (await c.query<FeedRow & { host: string }>(
-      `INSERT INTO feeds (url, title, site_url, category, folder_keys, added_at, host)
+    const rows = (
+      await c.query<FeedRow & { host: string }>(
+        `INSERT INTO feeds (url, title, site_url, category, folder_keys, added_at, host)
        SELECT u.url, u.title, u.site_url, u.category, ARRAY(SELECT jsonb_array_elements_text(u.keys)), $5, u.host
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $6::text[], $7::text[], $8::jsonb[])
          WITH ORDINALITY AS u(url, title, site_url, category, host, key, keys, n)
        WHERE NOT EXISTS (SELECT 1 FROM feed_urls a WHERE a.url = u.key)
        ORDER BY u.n
        ON CONFLICT (url) DO NOTHING RETURNING *`,
-      [fresh.map((s) => s.url), fresh.map((s) => s.title), fresh.map((s) => s.siteUrl), paths, now,
-        fresh.map((s) => feedHost(s.url)), fresh.map((s) => urlKey(s.url)), paths.map((c) => JSON.stringify(folderKeys(c)))])).rows;
-    await c.query('INSERT INTO feed_urls (url, feed_id) SELECT * FROM unnest($1::text[], $2::bigint[]) ON CONFLICT (url) DO NOTHING',
-      [rows.map((r) => urlKey(r.url)), rows.map((r) => r.id)]);
-    await noteHosts(c, rows.map((r) => r.host));
+        [
+          fresh.map((s) => s.url),
+          fresh.map((s) => s.title),
+          fresh.map((s) => s.siteUrl),
+          paths,
+          now,
+          fresh.map((s) => feedHost(s.url)),
+          fresh.map((s) => urlKey(s.url)),
+          paths.map((c) => JSON.stringify(folderKeys(c))),
+        ],
+      )
+    ).rows;
+    await c.query('INSERT INTO feed_urls (url, feed_id) SELECT * FROM unnest($1::text[], $2::bigint[]) ON CONFLICT (url) DO NOTHING', [
+      rows.map((r) => urlKey(r.url)),
+      rows.map((r) => r.id),
+    ]);
+    await noteHosts(
+      c,
+      rows.map((r) => r.host),
+    );
     // RETURNING gives no order guarantee; ids follow the list's order.
     rows.sort((a, b) => a.id - b.id);
     return { added: rows.map(toFeed), present: subs.length - rows.length };
@@ -68,9 +84,12 @@ export async function listFeeds(db: Pg, filter: FeedFilter = {}): Promise<FeedLi
   if (filter.feed !== undefined) where.push(feedWhere({ id: 'id', url: 'url' }, filter.feed, p));
   if (filter.failing) where.push('(consecutive_errors > 0 OR disabled_reason IS NOT NULL)');
   // SQLite's NOCASE folds ASCII only, as lower() does under the C collation; its NULLs sort first.
-  const rows = await query<FeedRow & { state: FeedState; item_count: number }>(db,
+  const rows = await query<FeedRow & { state: FeedState; item_count: number }>(
+    db,
     `SELECT f.*, ${FEED_STATE_SQL} AS state, (SELECT count(*) FROM items i WHERE i.feed_id = f.id) AS item_count FROM feeds f
-     ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY category, lower(title) NULLS FIRST, id`, p.values);
+     ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY category, lower(title) NULLS FIRST, id`,
+    p.values,
+  );
   return rows.map((r) => ({ ...toFeed(r), state: r.state, itemCount: r.item_count }));
 }
 

@@ -4,8 +4,24 @@
 // read and write is the SQLite store's, row for row (see the modules each method delegates to).
 import type { Feed, Subscription } from '../../model.js';
 import type {
-  AddResult, ClaimRequest, Correction, DueFilter, FeedFilter, FeedListing, FetchRecord, FetchState, FetchStored, HostHold, ItemFilter, LabelRow,
-  ModelToSave, RunLock, SearchHit, Store, StoreStats, StoredItem,
+  AddResult,
+  ClaimRequest,
+  Correction,
+  DueFilter,
+  FeedFilter,
+  FeedListing,
+  FetchRecord,
+  FetchState,
+  FetchStored,
+  HostHold,
+  ItemFilter,
+  LabelRow,
+  ModelToSave,
+  RunLock,
+  SearchHit,
+  Store,
+  StoreStats,
+  StoredItem,
 } from '../contract.js';
 import { borrowHost, claimHosts, leasedElsewhere, releaseHosts, renewLeases } from './claims.js';
 import * as classify from './classify.js';
@@ -30,44 +46,108 @@ export class PgStore implements Store {
     await this.db.pool.end().catch(() => {});
   }
 
-  addSubscriptions(subs: readonly Subscription[], now: string): Promise<AddResult> { return addSubscriptions(this.db, subs, now); }
-  listFeeds(filter?: FeedFilter): Promise<FeedListing[]> { return listFeeds(this.db, filter); }
-  dueFeeds(f: DueFilter): Promise<Feed[]> { return dueFeeds(this.db, f); }
-  countDue(f: DueFilter): Promise<number> { return countDue(this.db, f); }
+  addSubscriptions(subs: readonly Subscription[], now: string): Promise<AddResult> {
+    return addSubscriptions(this.db, subs, now);
+  }
+  listFeeds(filter?: FeedFilter): Promise<FeedListing[]> {
+    return listFeeds(this.db, filter);
+  }
+  dueFeeds(f: DueFilter): Promise<Feed[]> {
+    return dueFeeds(this.db, f);
+  }
+  countDue(f: DueFilter): Promise<number> {
+    return countDue(this.db, f);
+  }
 
-  recordFetch(feedId: number, r: FetchRecord, now: string): Promise<FetchStored> { return recordFetch(this.db, feedId, r, now); }
-  recordFailure(feedId: number, s: FetchState, now: string): Promise<void> { return recordFailure(this.db, feedId, s, now); }
+  recordFetch(feedId: number, r: FetchRecord, now: string): Promise<FetchStored> {
+    return recordFetch(this.db, feedId, r, now);
+  }
+  recordFailure(feedId: number, s: FetchState, now: string): Promise<void> {
+    return recordFailure(this.db, feedId, s, now);
+  }
 
-  items(f: ItemFilter): AsyncIterable<StoredItem> { return read.items(this.db, f); }
-  item(id: number): Promise<StoredItem | undefined> { return read.item(this.db, id); }
-  search(query: string, f: ItemFilter): AsyncIterable<SearchHit> { return read.search(this.db, query, f); }
-  stats(sinceDay: string): Promise<StoreStats> { return read.stats(this.db, sinceDay); }
+  items(f: ItemFilter): AsyncIterable<StoredItem> {
+    return read.items(this.db, f);
+  }
+  item(id: number): Promise<StoredItem | undefined> {
+    return read.item(this.db, id);
+  }
+  search(query: string, f: ItemFilter): AsyncIterable<SearchHit> {
+    return read.search(this.db, query, f);
+  }
+  stats(sinceDay: string): Promise<StoreStats> {
+    return read.stats(this.db, sinceDay);
+  }
 
-  saveModel(m: ModelToSave): Promise<void> { return classify.saveModel(this.db, m); }
-  loadModelBlob(name: string) { return classify.loadModelBlob(this.db, name); }
-  listModels() { return classify.listModels(this.db); }
-  modelSource(name: string) { return classify.modelSource(this.db, name); }
-  itemForLabel(model: string, id: number) { return classify.itemForLabel(this.db, model, id); }
-  forgetLabels(model: string, ids: readonly number[]) { return classify.forgetLabels(this.db, model, ids); }
-  itemsToLabel(model: string, all: boolean, afterId: number, limit: number) { return classify.itemsToLabel(this.db, model, all, afterId, limit); }
-  saveLabels(model: string, labels: readonly LabelRow[], now: string) { return classify.saveLabels(this.db, model, labels, now); }
-  tagExamples(minItems: number) { return classify.tagExamples(this.db, minItems); }
-  folderExamples(depth: number) { return classify.folderExamples(this.db, depth); }
+  saveModel(m: ModelToSave): Promise<void> {
+    return classify.saveModel(this.db, m);
+  }
+  loadModelBlob(name: string) {
+    return classify.loadModelBlob(this.db, name);
+  }
+  listModels() {
+    return classify.listModels(this.db);
+  }
+  modelSource(name: string) {
+    return classify.modelSource(this.db, name);
+  }
+  itemForLabel(model: string, id: number) {
+    return classify.itemForLabel(this.db, model, id);
+  }
+  forgetLabels(model: string, ids: readonly number[]) {
+    return classify.forgetLabels(this.db, model, ids);
+  }
+  itemsToLabel(model: string, all: boolean, afterId: number, limit: number) {
+    return classify.itemsToLabel(this.db, model, all, afterId, limit);
+  }
+  saveLabels(model: string, labels: readonly LabelRow[], now: string) {
+    return classify.saveLabels(this.db, model, labels, now);
+  }
+  tagExamples(minItems: number) {
+    return classify.tagExamples(this.db, minItems);
+  }
+  folderExamples(depth: number) {
+    return classify.folderExamples(this.db, depth);
+  }
 
-  saveCorrection(c: Omit<Correction, 'title'>) { return classify.saveCorrection(this.db, c); }
-  listCorrections(model?: string) { return classify.listCorrections(this.db, model); }
-  countCorrections(model: string) { return classify.countCorrections(this.db, model); }
-  removeCorrection(model: string, itemId: number) { return classify.removeCorrection(this.db, model, itemId); }
-  correctionExamples(model: string, source: string) { return classify.correctionExamples(this.db, model, source); }
-  correctedLabels(model: string, ids: readonly number[]) { return classify.correctedLabels(this.db, model, ids); }
+  saveCorrection(c: Omit<Correction, 'title'>) {
+    return classify.saveCorrection(this.db, c);
+  }
+  listCorrections(model?: string) {
+    return classify.listCorrections(this.db, model);
+  }
+  countCorrections(model: string) {
+    return classify.countCorrections(this.db, model);
+  }
+  removeCorrection(model: string, itemId: number) {
+    return classify.removeCorrection(this.db, model, itemId);
+  }
+  correctionExamples(model: string, source: string) {
+    return classify.correctionExamples(this.db, model, source);
+  }
+  correctedLabels(model: string, ids: readonly number[]) {
+    return classify.correctedLabels(this.db, model, ids);
+  }
 
   /** runLock is a no-op: crawlers of a shared store coordinate by claiming hosts, not by one lock. */
-  async runLock(): Promise<RunLock> { return { release() {} }; }
-  claimHosts(c: ClaimRequest): Promise<Feed[]> { return claimHosts(this.db, c); }
-  renewLeases(worker: string, hosts: readonly string[], leaseMs: number): Promise<string[]> { return renewLeases(this.db, worker, hosts, leaseMs); }
-  releaseHosts(worker: string, hosts: readonly string[]): Promise<void> { return releaseHosts(this.db, worker, hosts); }
-  borrowHost(worker: string, host: string, leaseMs: number): Promise<boolean> { return borrowHost(this.db, worker, host, leaseMs); }
-  leasedElsewhere(f: DueFilter & { worker: string }): Promise<HostHold[]> { return leasedElsewhere(this.db, f); }
+  async runLock(): Promise<RunLock> {
+    return { release() {} };
+  }
+  claimHosts(c: ClaimRequest): Promise<Feed[]> {
+    return claimHosts(this.db, c);
+  }
+  renewLeases(worker: string, hosts: readonly string[], leaseMs: number): Promise<string[]> {
+    return renewLeases(this.db, worker, hosts, leaseMs);
+  }
+  releaseHosts(worker: string, hosts: readonly string[]): Promise<void> {
+    return releaseHosts(this.db, worker, hosts);
+  }
+  borrowHost(worker: string, host: string, leaseMs: number): Promise<boolean> {
+    return borrowHost(this.db, worker, host, leaseMs);
+  }
+  leasedElsewhere(f: DueFilter & { worker: string }): Promise<HostHold[]> {
+    return leasedElsewhere(this.db, f);
+  }
 }
 
 /**

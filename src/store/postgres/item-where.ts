@@ -30,9 +30,14 @@ export function categoryWhere(alias: string, category: string | readonly string[
 
 /** feedWhere matches the feeds given, each as its numeric id or its URL, present or former (feed_urls): any of them, like feedClause. */
 export function feedWhere(column: { id: string; url: string }, feed: string | readonly string[], p: Params): string {
-  const any = [feed].flat().map(feedRef).map((ref) => 'id' in ref
-    ? idCompare(column.id, '=', ref.id, p)
-    : `${column.url} = ${p.add(ref.url)} OR ${column.id} IN (SELECT feed_id FROM feed_urls WHERE url = ${p.add(ref.key)})`);
+  const any = [feed]
+    .flat()
+    .map(feedRef)
+    .map((ref) =>
+      'id' in ref
+        ? idCompare(column.id, '=', ref.id, p)
+        : `${column.url} = ${p.add(ref.url)} OR ${column.id} IN (SELECT feed_id FROM feed_urls WHERE url = ${p.add(ref.key)})`,
+    );
   return any.length ? `(${any.join(' OR ')})` : 'false';
 }
 
@@ -63,7 +68,8 @@ export function itemWhere(f: ItemFilter, p: Params): string {
     // every audio type; a full type matches itself, with or without parameters ("; codecs=…").
     const type = asciiLower("e->>'type'");
     const t = p.add(f.enclosure);
-    const match = f.enclosure.endsWith('/') ? `left(${type}, length(${t}::text)) = ${t}`
+    const match = f.enclosure.endsWith('/')
+      ? `left(${type}, length(${t}::text)) = ${t}`
       : `(${type} = ${t} OR left(${type}, length(${t}::text) + 1) = ${t} || ';')`;
     where.push(`EXISTS (SELECT 1 FROM jsonb_array_elements(i.enclosures) e WHERE ${match})`);
   }

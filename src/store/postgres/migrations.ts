@@ -144,9 +144,11 @@ export const pgMigrations: readonly PgMigration[] = [
                    CREATE INDEX feeds_folder_keys ON feeds USING gin (folder_keys);
                    UPDATE feeds SET category = replace(category, '\\', '\\\\') WHERE strpos(category, '\\') > 0`);
     const { rows } = await c.query<{ category: string }>('SELECT DISTINCT category FROM feeds');
-    await c.query(`UPDATE feeds f SET folder_keys = ARRAY(SELECT jsonb_array_elements_text(u.keys))
+    await c.query(
+      `UPDATE feeds f SET folder_keys = ARRAY(SELECT jsonb_array_elements_text(u.keys))
                    FROM unnest($1::text[], $2::jsonb[]) AS u(category, keys) WHERE f.category = u.category`,
-    [rows.map((r) => r.category), rows.map((r) => JSON.stringify(folderKeys(r.category)))]);
+      [rows.map((r) => r.category), rows.map((r) => JSON.stringify(folderKeys(r.category)))],
+    );
   },
   // 4: item keys as the parse stage makes them now (itemKey): without C0 controls, and one over
   // 2,000 bytes as a hash of it, so the next refresh finds the item instead of storing it twice.
@@ -154,11 +156,16 @@ export const pgMigrations: readonly PgMigration[] = [
   // its feed already has, or gets first, stays as it was.
   async (c) => {
     const rows = await c.query<{ id: number; feed_id: number; key: string }>(
-      `SELECT id, feed_id, key FROM items WHERE key ~ '[\\x01-\\x08\\x0b\\x0e-\\x1f\\x7f]' OR octet_length(key) > 2000 ORDER BY id`);
+      `SELECT id, feed_id, key FROM items WHERE key ~ '[\\x01-\\x08\\x0b\\x0e-\\x1f\\x7f]' OR octet_length(key) > 2000 ORDER BY id`,
+    );
     for (const r of rows.rows) {
       const key = itemKey(r.key);
       if (key === r.key) continue;
-      await c.query(`UPDATE items SET key = $1 WHERE id = $2 AND NOT EXISTS (SELECT 1 FROM items WHERE feed_id = $3 AND key = $1)`, [key, r.id, r.feed_id]);
+      await c.query(`UPDATE items SET key = $1 WHERE id = $2 AND NOT EXISTS (SELECT 1 FROM items WHERE feed_id = $3 AND key = $1)`, [
+        key,
+        r.id,
+        r.feed_id,
+      ]);
     }
   },
   // 5: the search index is given folded terms made in TypeScript, as SQLite's is (SQLite's
@@ -189,7 +196,10 @@ export async function migratePg(db: Pg, list: readonly PgMigration[] = pgMigrati
     throw pgFault(db, err, 'open');
   }
   let broken: Error | undefined;
-  const newer = (v: number) => new StoreError(`cannot open ${db.where}: database schema version ${v} is newer than this Inkzee understands (${list.length}); upgrade Inkzee`);
+  const newer = (v: number) =>
+    new StoreError(
+      `cannot open ${db.where}: database schema version ${v} is newer than this Inkzee understands (${list.length}); upgrade Inkzee`,
+    );
   try {
     let version = await versionOf(c);
     if (version > list.length) throw newer(version);
@@ -204,21 +214,30 @@ export async function migratePg(db: Pg, list: readonly PgMigration[] = pgMigrati
       if (version === list.length) return;
       await c.query('BEGIN');
       try {
-        if (version === 0) await c.query('CREATE TABLE IF NOT EXISTS inkzee_schema (one boolean PRIMARY KEY DEFAULT true CHECK (one), version integer NOT NULL)');
+        if (version === 0)
+          await c.query(
+            'CREATE TABLE IF NOT EXISTS inkzee_schema (one boolean PRIMARY KEY DEFAULT true CHECK (one), version integer NOT NULL)',
+          );
         for (let v = version; v < list.length; v++) {
           const step = list[v];
           if (typeof step === 'string') await c.query(step);
           else await step(c);
         }
-        await c.query(`INSERT INTO inkzee_schema (version) VALUES ($1) ON CONFLICT (one) DO UPDATE SET version = excluded.version`, [list.length]);
+        await c.query(`INSERT INTO inkzee_schema (version) VALUES ($1) ON CONFLICT (one) DO UPDATE SET version = excluded.version`, [
+          list.length,
+        ]);
         await c.query('COMMIT');
       } catch (err) {
-        await c.query('ROLLBACK').catch((e: Error) => { broken = e; });
+        await c.query('ROLLBACK').catch((e: Error) => {
+          broken = e;
+        });
         throw err;
       }
     } finally {
       // If the unlock cannot be sent, the connection is dropped, which releases the lock too.
-      await c.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch((e: Error) => { broken = e; });
+      await c.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch((e: Error) => {
+        broken = e;
+      });
     }
   } catch (err) {
     throw pgFault(db, err, 'open');

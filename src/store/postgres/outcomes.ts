@@ -16,14 +16,31 @@ import type { FetchState } from '../contract.js';
  */
 async function recordSuccess(c: Pick<pg.PoolClient, 'query'>, feedId: number, s: FetchState, now: string): Promise<void> {
   const m = s.meta;
-  await c.query({ name: 'inkzee-feed-success', text: `UPDATE feeds SET last_status = $1, etag = $2, last_modified = $3, last_fetched_at = $4,
+  await c.query({
+    name: 'inkzee-feed-success',
+    text: `UPDATE feeds SET last_status = $1, etag = $2, last_modified = $3, last_fetched_at = $4,
                    consecutive_errors = 0, last_error = $5, next_check_at = $6, disabled_reason = NULL, title = coalesce(title, $7),
                    site_url = coalesce(site_url, $8), doc_title = CASE WHEN $9 THEN $10 ELSE doc_title END,
                    description = CASE WHEN $9 THEN $11 ELSE description END, language = CASE WHEN $9 THEN $12 ELSE language END,
                    image_url = CASE WHEN $9 THEN $13 ELSE image_url END
                  WHERE id = $14`,
-  values: [s.status, s.etag ?? null, s.lastModified ?? null, now, s.error, s.nextCheckAt, s.title ?? null, s.siteUrl ?? null, m !== undefined,
-    m?.title ?? null, m?.description ?? null, m?.language ?? null, m?.imageUrl ?? null, feedId] });
+    values: [
+      s.status,
+      s.etag ?? null,
+      s.lastModified ?? null,
+      now,
+      s.error,
+      s.nextCheckAt,
+      s.title ?? null,
+      s.siteUrl ?? null,
+      m !== undefined,
+      m?.title ?? null,
+      m?.description ?? null,
+      m?.language ?? null,
+      m?.imageUrl ?? null,
+      feedId,
+    ],
+  });
 }
 
 /**
@@ -36,14 +53,22 @@ async function recordSuccess(c: Pick<pg.PoolClient, 'query'>, feedId: number, s:
 async function moveFeed(c: pg.PoolClient, feedId: number, url: string): Promise<MoveResult> {
   await lockSubscriptions(c);
   const key = urlKey(url);
-  const owner = (await c.query<{ id: string }>(`SELECT coalesce((SELECT feed_id FROM feed_urls WHERE url = $1),
-                                                  (SELECT id FROM feeds WHERE url = $2)) AS id`, [key, url])).rows[0].id;
+  const owner = (
+    await c.query<{ id: string }>(
+      `SELECT coalesce((SELECT feed_id FROM feed_urls WHERE url = $1),
+                                                  (SELECT id FROM feeds WHERE url = $2)) AS id`,
+      [key, url],
+    )
+  ).rows[0].id;
   if (owner !== null && Number(owner) !== feedId) {
     await mergeFeed(c, feedId, Number(owner));
     return { movedTo: url, mergedInto: Number(owner) };
   }
   await c.query('UPDATE feeds SET url = $1, host = $2 WHERE id = $3', [url, feedHost(url), feedId]);
-  await c.query('INSERT INTO feed_urls (url, feed_id) VALUES ($1, $2) ON CONFLICT (url) DO UPDATE SET feed_id = excluded.feed_id', [key, feedId]);
+  await c.query('INSERT INTO feed_urls (url, feed_id) VALUES ($1, $2) ON CONFLICT (url) DO UPDATE SET feed_id = excluded.feed_id', [
+    key,
+    feedId,
+  ]);
   await noteHosts(c, [feedHost(url)]);
   return { movedTo: url, mergedInto: null };
 }
@@ -56,8 +81,11 @@ async function moveFeed(c: pg.PoolClient, feedId: number, url: string): Promise<
  * the whole fetch is stored again, merge included, the next time the feed is crawled.
  */
 async function mergeFeed(c: pg.PoolClient, from: number, into: number): Promise<void> {
-  await c.query(`UPDATE items AS i SET feed_id = $1 WHERE i.feed_id = $2
-                 AND NOT EXISTS (SELECT 1 FROM items j WHERE j.feed_id = $1 AND j.key = i.key)`, [into, from]);
+  await c.query(
+    `UPDATE items AS i SET feed_id = $1 WHERE i.feed_id = $2
+                 AND NOT EXISTS (SELECT 1 FROM items j WHERE j.feed_id = $1 AND j.key = i.key)`,
+    [into, from],
+  );
   await c.query('UPDATE feed_urls SET feed_id = $1 WHERE feed_id = $2', [into, from]);
   await c.query('DELETE FROM feeds WHERE id = $1', [from]);
 }
@@ -101,7 +129,11 @@ export async function recordFetch(db: Pg, feedId: number, r: FetchRecord, now: s
 
 /** recordFailure extends the error streak, keeps validators, and may disable the feed (410 Gone). */
 export async function recordFailure(db: Pg, feedId: number, s: FetchState, now: string): Promise<void> {
-  await query(db, `UPDATE feeds SET last_status = $1, last_fetched_at = $2, consecutive_errors = consecutive_errors + 1,
+  await query(
+    db,
+    `UPDATE feeds SET last_status = $1, last_fetched_at = $2, consecutive_errors = consecutive_errors + 1,
                      last_error = $3, next_check_at = $4, disabled_reason = coalesce($5, disabled_reason) WHERE id = $6`,
-  [s.status, now, s.error, s.nextCheckAt, s.disabledReason ?? null, feedId], 'write');
+    [s.status, now, s.error, s.nextCheckAt, s.disabledReason ?? null, feedId],
+    'write',
+  );
 }

@@ -63,10 +63,13 @@ export function search(db: Pg, q: string, f: ItemFilter): AsyncIterable<SearchHi
   // Parsed before the stream starts, so that a query without words is refused at once.
   const query = parseSearchQuery(q);
   if (query.any.length === 0) return (async function* () {})();
-  return withSnippets((async function* () {
-    const { sql, values } = searchSql(query, f, pagesById(f) ? await storedUpTo(db) : undefined);
-    yield* streamItems<{ snippet: string; rank: number }>(db, sql, values, ['snippet', 'rank']);
-  })(), query);
+  return withSnippets(
+    (async function* () {
+      const { sql, values } = searchSql(query, f, pagesById(f) ? await storedUpTo(db) : undefined);
+      yield* streamItems<{ snippet: string; rank: number }>(db, sql, values, ['snippet', 'rank']);
+    })(),
+    query,
+  );
 }
 
 /** withSnippets fills in each hit's snippet from its text as it streams past, as the SQLite store does. */
@@ -81,12 +84,24 @@ async function* withSnippets(hits: AsyncIterable<SearchHit>, q: SearchQuery): As
 export async function stats(db: Pg, sinceDay: string): Promise<StoreStats> {
   const [states, perDay, total, topFeeds, size] = await Promise.all([
     query<{ state: FeedState; n: number }>(db, `SELECT ${FEED_STATE_SQL} AS state, count(*) AS n FROM feeds GROUP BY state`),
-    query<{ day: string; items: number }>(db, `SELECT substr(sort_at, 1, 10) AS day, count(*) AS items FROM items
-        WHERE sort_at >= $1 GROUP BY day ORDER BY day DESC`, [sinceDay]),
+    query<{ day: string; items: number }>(
+      db,
+      `SELECT substr(sort_at, 1, 10) AS day, count(*) AS items FROM items
+        WHERE sort_at >= $1 GROUP BY day ORDER BY day DESC`,
+      [sinceDay],
+    ),
     query<{ n: number }>(db, 'SELECT count(*) AS n FROM items'),
-    query<{ id: number; title: string | null; url: string; items: number }>(db, `SELECT f.id, f.title, f.url, count(i.id) AS items
-        FROM feeds f JOIN items i ON i.feed_id = f.id GROUP BY f.id ORDER BY items DESC, f.id LIMIT 10`),
+    query<{ id: number; title: string | null; url: string; items: number }>(
+      db,
+      `SELECT f.id, f.title, f.url, count(i.id) AS items
+        FROM feeds f JOIN items i ON i.feed_id = f.id GROUP BY f.id ORDER BY items DESC, f.id LIMIT 10`,
+    ),
     query<{ bytes: number }>(db, 'SELECT pg_database_size(current_database()) AS bytes'),
   ]);
-  return { feeds: feedStateTotals(states), items: { total: total[0].n, perDay }, topFeeds, database: { path: db.location, bytes: size[0].bytes } };
+  return {
+    feeds: feedStateTotals(states),
+    items: { total: total[0].n, perDay },
+    topFeeds,
+    database: { path: db.location, bytes: size[0].bytes },
+  };
 }

@@ -22,12 +22,17 @@ export async function reindexSearchPg(c: pg.PoolClient): Promise<void> {
   type Row = { id: string; title: string | null; summary: string | null; content: string | null; categories: string[] };
   for (let after = '0'; ;) {
     // Ordered by the bigint column, not by the text "id" the row carries.
-    const { rows } = await c.query<Row>('SELECT i.id::text AS id, i.title, i.summary, i.content, i.categories FROM items i WHERE i.id > $1 ORDER BY i.id LIMIT 2000', [after]);
+    const { rows } = await c.query<Row>(
+      'SELECT i.id::text AS id, i.title, i.summary, i.content, i.categories FROM items i WHERE i.id > $1 ORDER BY i.id LIMIT 2000',
+      [after],
+    );
     if (rows.length === 0) break;
     const texts = rows.map((r) => itemIndexText(r));
-    await c.query(`INSERT INTO item_search (item_id, doc) SELECT u.id, ${searchDoc('u.t', 'u.b')}
+    await c.query(
+      `INSERT INTO item_search (item_id, doc) SELECT u.id, ${searchDoc('u.t', 'u.b')}
                    FROM unnest($1::int8[], $2::text[], $3::text[]) AS u(id, t, b)`,
-    [rows.map((r) => r.id), texts.map((t) => t.title), texts.map((t) => t.body)]);
+      [rows.map((r) => r.id), texts.map((t) => t.title), texts.map((t) => t.body)],
+    );
     after = rows.at(-1)!.id;
   }
   // Built once the rows are in: faster than keeping it up to date row by row.

@@ -33,7 +33,9 @@ const BATCH = 200;
 function within<T>(p: Promise<T>, ms: number | undefined): Promise<T> {
   if (!ms) return p;
   let t: NodeJS.Timeout;
-  const late = new Promise<never>((_, reject) => { t = setTimeout(() => reject(new Error('Query read timeout')), ms); });
+  const late = new Promise<never>((_, reject) => {
+    t = setTimeout(() => reject(new Error('Query read timeout')), ms);
+  });
   return Promise.race([p, late]).finally(() => clearTimeout(t));
 }
 
@@ -69,13 +71,21 @@ export async function* streamRows(db: Pg, sql: string, values: readonly unknown[
     }
   } finally {
     // A connection whose cursor failed or would not close is dropped rather than reused.
-    if (!broken) await cursor.close().catch((err: Error) => { broken = err; });
+    if (!broken)
+      await cursor.close().catch((err: Error) => {
+        broken = err;
+      });
     client.release(broken);
   }
 }
 
 /** streamItems yields a query's rows (ITEM_COLUMNS, then the named extras) as StoredItems. */
-export async function* streamItems<T extends object = object>(db: Pg, sql: string, values: readonly unknown[], extras: readonly string[] = []): AsyncGenerator<StoredItem & T> {
+export async function* streamItems<T extends object = object>(
+  db: Pg,
+  sql: string,
+  values: readonly unknown[],
+  extras: readonly string[] = [],
+): AsyncGenerator<StoredItem & T> {
   for await (const row of streamRows(db, sql, values)) yield fromRow(row, extras) as StoredItem & T;
 }
 

@@ -16,25 +16,75 @@ const inJson = (s: string | null | undefined): string | null => (s == null ? nul
 const num = (n: number | null | undefined) => (typeof n === 'number' && Number.isFinite(n) ? n : null);
 
 /** Row is an item's stored fields in CHANGED order; arrays as JSON text, compared as SQLite compares its JSON text. */
-type Row = [guid: string | null, link: string | null, title: string | null, author: string | null, published: string | null,
-  updated: string | null, summary: string | null, content: string | null, enclosures: string, categories: string,
-  duration: number | null, comments: string | null, episode: number | null, season: number | null, explicit: boolean | null,
-  transcriptUrl: string | null, chaptersUrl: string | null];
+type Row = [
+  guid: string | null,
+  link: string | null,
+  title: string | null,
+  author: string | null,
+  published: string | null,
+  updated: string | null,
+  summary: string | null,
+  content: string | null,
+  enclosures: string,
+  categories: string,
+  duration: number | null,
+  comments: string | null,
+  episode: number | null,
+  season: number | null,
+  explicit: boolean | null,
+  transcriptUrl: string | null,
+  chaptersUrl: string | null,
+];
 
 /** The columns of Row, in order, with the type each has in an unnest() of arrays. */
-const COLUMNS: [string, string][] = [['guid', 'text'], ['link', 'text'], ['title', 'text'], ['author', 'text'], ['published', 'text'],
-  ['updated', 'text'], ['summary', 'text'], ['content', 'text'], ['enclosures', 'jsonb'], ['categories', 'jsonb'],
-  ['duration', 'float8'], ['comments', 'text'], ['episode', 'int4'], ['season', 'int4'], ['explicit', 'bool'],
-  ['transcript_url', 'text'], ['chapters_url', 'text']];
+const COLUMNS: [string, string][] = [
+  ['guid', 'text'],
+  ['link', 'text'],
+  ['title', 'text'],
+  ['author', 'text'],
+  ['published', 'text'],
+  ['updated', 'text'],
+  ['summary', 'text'],
+  ['content', 'text'],
+  ['enclosures', 'jsonb'],
+  ['categories', 'jsonb'],
+  ['duration', 'float8'],
+  ['comments', 'text'],
+  ['episode', 'int4'],
+  ['season', 'int4'],
+  ['explicit', 'bool'],
+  ['transcript_url', 'text'],
+  ['chapters_url', 'text'],
+];
 
 /** toRow encodes an item for its columns, as ../sqlite/items.ts's rowValues does (enclosure keys in one order). */
 function toRow(it: Item): Row {
-  return [noNul(it.guid), noNul(it.link), noNul(it.title), noNul(it.author), noNul(it.published), noNul(it.updated), noNul(it.summary),
+  return [
+    noNul(it.guid),
+    noNul(it.link),
+    noNul(it.title),
+    noNul(it.author),
+    noNul(it.published),
+    noNul(it.updated),
+    noNul(it.summary),
     noNul(it.content),
-    JSON.stringify((it.enclosures ?? []).map((e) => ({ url: inJson(e.url), type: inJson(e.type ?? null), length: num(e.length), duration: num(e.duration) }))),
+    JSON.stringify(
+      (it.enclosures ?? []).map((e) => ({
+        url: inJson(e.url),
+        type: inJson(e.type ?? null),
+        length: num(e.length),
+        duration: num(e.duration),
+      })),
+    ),
     JSON.stringify((it.categories ?? []).map((c) => inJson(c))),
-    num(it.duration), noNul(it.comments ?? null), num(it.episode), num(it.season), it.explicit === true ? true : it.explicit === false ? false : null,
-    noNul(it.transcriptUrl ?? null), noNul(it.chaptersUrl ?? null)];
+    num(it.duration),
+    noNul(it.comments ?? null),
+    num(it.episode),
+    num(it.season),
+    it.explicit === true ? true : it.explicit === false ? false : null,
+    noNul(it.transcriptUrl ?? null),
+    noNul(it.chaptersUrl ?? null),
+  ];
 }
 
 /** Stored is what is known of one key: its row as stored (or about to be), and what to write. */
@@ -71,7 +121,9 @@ const INSERT = {
 };
 const UPDATE = {
   name: 'inkzee-items-update',
-  text: `UPDATE items AS i SET ${UPDATE_COLS.slice(0, -1).map(([n]) => `${n} = ${n === 'tags' ? TAGS_OF : `u.${n}`}`).join(', ')}
+  text: `UPDATE items AS i SET ${UPDATE_COLS.slice(0, -1)
+    .map(([n]) => `${n} = ${n === 'tags' ? TAGS_OF : `u.${n}`}`)
+    .join(', ')}
          FROM ${unnestOf(UPDATE_COLS, 1)} AS u(${UPDATE_COLS.map(([n]) => n).join(', ')}) WHERE i.id = u.id`,
 };
 const INDEX = {
@@ -95,7 +147,13 @@ type Queryable = Pick<pg.PoolClient, 'query'>;
  * and first-seen time), an unchanged one left alone. A key given twice counts as SQLite's
  * item-by-item loop counts it: inserted, then updated if the second differs.
  */
-export async function planUpsert(c: Queryable, feedId: number, items: readonly Item[], now: string, texts?: readonly SearchText[]): Promise<UpsertPlan> {
+export async function planUpsert(
+  c: Queryable,
+  feedId: number,
+  items: readonly Item[],
+  now: string,
+  texts?: readonly SearchText[],
+): Promise<UpsertPlan> {
   const plan: UpsertPlan = { added: 0, updated: 0, writes: [], now };
   if (items.length === 0) return plan;
   const keyOf = (k: number) => noNul(items[k].key)!;
@@ -104,8 +162,14 @@ export async function planUpsert(c: Queryable, feedId: number, items: readonly I
   const byKey = new Map<string, Stored>();
   for (const r of known.rows) {
     // jsonb's text has spaces and its own key order; re-encode as toRow does to compare.
-    r.row[8] = JSON.stringify((JSON.parse(r.row[8]) as Record<string, unknown>[])
-      .map((e) => ({ url: e.url, type: e.type ?? null, length: e.length ?? null, duration: e.duration ?? null })));
+    r.row[8] = JSON.stringify(
+      (JSON.parse(r.row[8]) as Record<string, unknown>[]).map((e) => ({
+        url: e.url,
+        type: e.type ?? null,
+        length: e.length ?? null,
+        duration: e.duration ?? null,
+      })),
+    );
     r.row[9] = JSON.stringify(JSON.parse(r.row[9]));
     byKey.set(r.key, { id: r.id, firstSeen: r.first_seen, row: r.row, write: false, k: -1 });
   }
@@ -140,19 +204,25 @@ export async function applyUpsert(c: Queryable, feedId: number, plan: UpsertPlan
   const changed = writes.filter(([, s]) => s.id !== null);
   const fresh = writes.filter(([, s]) => s.id === null);
   if (fresh.length) {
-    const inserted = await c.query<{ id: number; key: string }>({ ...INSERT,
-      values: [feedId, now, ...columns(fresh), fresh.map(([key]) => key), fresh.map(([, s]) => sortTime(s.row[4], now)), tags(fresh)] });
+    const inserted = await c.query<{ id: number; key: string }>({
+      ...INSERT,
+      values: [feedId, now, ...columns(fresh), fresh.map(([key]) => key), fresh.map(([, s]) => sortTime(s.row[4], now)), tags(fresh)],
+    });
     const byKey = new Map(fresh);
     for (const r of inserted.rows) byKey.get(r.key)!.id = r.id;
     // ON CONFLICT DO NOTHING returns only the rows it inserted.
     done.added = inserted.rows.length;
   }
   if (changed.length) {
-    await c.query({ ...UPDATE,
-      values: [...columns(changed), changed.map(([, s]) => sortTime(s.row[4], s.firstSeen)), tags(changed), changed.map(([, s]) => s.id)] });
+    await c.query({
+      ...UPDATE,
+      values: [...columns(changed), changed.map(([, s]) => sortTime(s.row[4], s.firstSeen)), tags(changed), changed.map(([, s]) => s.id)],
+    });
   }
   const indexed = writes.filter(([, s]) => s.id !== null);
-  await c.query({ ...INDEX,
-    values: [indexed.map(([, s]) => s.id), indexed.map(([, s]) => noNul(s.text!.title)), indexed.map(([, s]) => noNul(s.text!.body))] });
+  await c.query({
+    ...INDEX,
+    values: [indexed.map(([, s]) => s.id), indexed.map(([, s]) => noNul(s.text!.title)), indexed.map(([, s]) => noNul(s.text!.body))],
+  });
   return done;
 }

@@ -13,7 +13,8 @@ import { StoreError } from '../../errors.js';
 const ONE_FEEDS = new Set(['21', '22', '23', '40', '54']);
 
 // pg's own messages, without a code, for a connection lost or never made.
-const CONNECTION = /connection terminated|connection timeout|timeout exceeded when trying to connect|timeout expired|client was closed|client has encountered a connection error|cannot use a pool after calling end/i;
+const CONNECTION =
+  /connection terminated|connection timeout|timeout exceeded when trying to connect|timeout expired|client was closed|client has encountered a connection error|cannot use a pool after calling end/i;
 
 /**
  * storeIsDown tells whether an error thrown by a crawl's write (recordFetch, recordFailure) means

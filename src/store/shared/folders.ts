@@ -11,8 +11,10 @@ export function folderNames(stored: string): string[] {
   for (let k = 0; k < stored.length; k++) {
     const ch = stored[k];
     if (ch === '\\' && k + 1 < stored.length) name += stored[++k];
-    else if (ch === '/') { names.push(name); name = ''; }
-    else name += ch;
+    else if (ch === '/') {
+      names.push(name);
+      name = '';
+    } else name += ch;
   }
   names.push(name);
   return names;
@@ -20,7 +22,10 @@ export function folderNames(stored: string): string[] {
 
 /** storedPath writes folder names as the category column holds them (empty names dropped). */
 export function storedPath(names: readonly string[]): string {
-  return names.filter((n) => n !== '').map((n) => n.replace(/[\\/]/g, (m) => `\\${m}`)).join('/');
+  return names
+    .filter((n) => n !== '')
+    .map((n) => n.replace(/[\\/]/g, (m) => `\\${m}`))
+    .join('/');
 }
 
 /** displayPath is the path people read and write: the names joined by "/" ("UI / UX", "Tech/Rust"). */
@@ -33,7 +38,10 @@ export function displayPath(stored: string): string {
  * at every "/", trimming each name: the only reading such text has.
  */
 export function pathNames(path: string): string[] {
-  return path.split('/').map((s) => s.trim()).filter(Boolean);
+  return path
+    .split('/')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 /**
@@ -50,7 +58,11 @@ function fold(s: string): string {
  * holding UX all read "ui/ux".
  */
 export function pathKey(path: string): string {
-  return fold(path).split('/').map((s) => s.replace(/\s+/g, ' ').trim()).filter(Boolean).join('/');
+  return fold(path)
+    .split('/')
+    .map((s) => s.replace(/\s+/g, ' ').trim())
+    .filter(Boolean)
+    .join('/');
 }
 
 /**

@@ -30,9 +30,20 @@ export interface FeedRow {
 /** toFeed maps a feeds row to the domain Feed. */
 export function toFeed(r: FeedRow): Feed {
   return {
-    id: r.id, url: r.url, title: r.title, siteUrl: r.site_url, category: displayPath(r.category), folders: folderNames(r.category), addedAt: r.added_at,
-    etag: r.etag, lastModified: r.last_modified, lastStatus: r.last_status, lastFetchedAt: r.last_fetched_at,
-    consecutiveErrors: r.consecutive_errors, lastError: r.last_error, nextCheckAt: r.next_check_at,
+    id: r.id,
+    url: r.url,
+    title: r.title,
+    siteUrl: r.site_url,
+    category: displayPath(r.category),
+    folders: folderNames(r.category),
+    addedAt: r.added_at,
+    etag: r.etag,
+    lastModified: r.last_modified,
+    lastStatus: r.last_status,
+    lastFetchedAt: r.last_fetched_at,
+    consecutiveErrors: r.consecutive_errors,
+    lastError: r.last_error,
+    nextCheckAt: r.next_check_at,
     disabledReason: r.disabled_reason,
     meta: { title: r.doc_title, description: r.description, language: r.language, imageUrl: r.image_url },
   };
@@ -78,11 +89,31 @@ export interface CellDecoding {
  */
 export function storedItemFrom(a: Cell[], extras: readonly string[], d: CellDecoding): StoredItem {
   const item: StoredItem = {
-    id: d.id(a[0]), feedId: d.id(a[1]), feedUrl: a[2], feedTitle: a[3], category: displayPath(a[4]), guid: a[5], link: a[6], title: a[7], author: a[8],
-    published: a[9], updated: a[10], summary: a[11], content: a[12], firstSeen: a[13],
-    enclosures: d.list(a[14]).map((e: Enclosure) => ({ url: e.url, type: e.type ?? null, length: e.length ?? null, duration: e.duration ?? null })),
-    categories: d.list(a[15]), duration: a[16], comments: a[17], episode: a[18], season: a[19],
-    explicit: d.flag(a[20]), transcriptUrl: a[21], chaptersUrl: a[22],
+    id: d.id(a[0]),
+    feedId: d.id(a[1]),
+    feedUrl: a[2],
+    feedTitle: a[3],
+    category: displayPath(a[4]),
+    guid: a[5],
+    link: a[6],
+    title: a[7],
+    author: a[8],
+    published: a[9],
+    updated: a[10],
+    summary: a[11],
+    content: a[12],
+    firstSeen: a[13],
+    enclosures: d
+      .list(a[14])
+      .map((e: Enclosure) => ({ url: e.url, type: e.type ?? null, length: e.length ?? null, duration: e.duration ?? null })),
+    categories: d.list(a[15]),
+    duration: a[16],
+    comments: a[17],
+    episode: a[18],
+    season: a[19],
+    explicit: d.flag(a[20]),
+    transcriptUrl: a[21],
+    chaptersUrl: a[22],
   };
   for (let k = 0; k < extras.length; k++) (item as unknown as Record<string, unknown>)[extras[k]] = a[ITEM_COLUMN_COUNT + k];
   return item;

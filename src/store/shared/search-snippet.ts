@@ -64,10 +64,14 @@ export function snippetOf(text: { title: string; body: string }, q: SearchQuery)
   let bestScore = -1;
   for (let s = 0; s + SNIPPET_TERMS <= n; s++) {
     const sc = score(s);
-    if (sc > bestScore) { best = s; bestScore = sc; }
+    if (sc > bestScore) {
+      best = s;
+      bestScore = sc;
+    }
   }
   // Centre the window on its matches, so that a match shows with words on both sides.
-  let first = best, last = best + SNIPPET_TERMS - 1;
+  let first = best,
+    last = best + SNIPPET_TERMS - 1;
   while (first < last && !m.tokens[first].marked) first++;
   while (last > first && !m.tokens[last].marked) last--;
   const start = Math.max(0, Math.min(n - SNIPPET_TERMS, Math.floor((first + last) / 2) - Math.floor((SNIPPET_TERMS - 1) / 2)));
@@ -79,7 +83,10 @@ function distinct(m: Marked, phrases: readonly Phrase[], s: number): number {
   let n = 0;
   for (const p of phrases) {
     for (let i = s; i + p.length <= s + SNIPPET_TERMS; i++) {
-      if (p.every((q, k) => matches(q, m.tokens[i + k].term))) { n++; break; }
+      if (p.every((q, k) => matches(q, m.tokens[i + k].term))) {
+        n++;
+        break;
+      }
     }
   }
   return n;
@@ -98,11 +105,17 @@ function render(m: Marked, from: number, to: number): string {
     const t = tokens[i];
     if (t.start < at) continue; // a further term of a word already written
     // A mark runs on over words that touch (東京, one character a term); a space closes it.
-    if (open && (!t.marked || t.start > at)) { out += SNIPPET_CLOSE; open = false; }
+    if (open && (!t.marked || t.start > at)) {
+      out += SNIPPET_CLOSE;
+      open = false;
+    }
     out += text.slice(at, t.start);
     let marked = t.marked;
     for (let j = i + 1; j < to && tokens[j].start === t.start; j++) marked ||= tokens[j].marked;
-    if (marked && !open) { out += SNIPPET_OPEN; open = true; }
+    if (marked && !open) {
+      out += SNIPPET_OPEN;
+      open = true;
+    }
     out += text.slice(t.start, t.end);
     at = t.end;
   }

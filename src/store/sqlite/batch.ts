@@ -52,7 +52,11 @@ export class WriteBatch {
   private readonly limits: BatchLimits;
   private readonly maxWrites: number;
 
-  constructor(private readonly db: Db, private readonly file: string, limits: BatchLimits = { ms: BATCH_MS, writes: BATCH_WRITES }) {
+  constructor(
+    private readonly db: Db,
+    private readonly file: string,
+    limits: BatchLimits = { ms: BATCH_MS, writes: BATCH_WRITES },
+  ) {
     this.limits = { ...limits };
     this.maxWrites = limits.writes;
     // IMMEDIATE: the write lock is taken at once, waiting through the busy timeout (see connect.ts beginImmediate).
@@ -121,7 +125,12 @@ export class WriteBatch {
     } catch (err) {
       failure = storeFault(this.file, err, 'write') ?? err;
       // A COMMIT that failed may leave the transaction open (SQLITE_BUSY, SQLITE_FULL): end it.
-      if (this.db.inTransaction) try { this.rollback.run(); } catch { /* rolled back already */ }
+      if (this.db.inTransaction)
+        try {
+          this.rollback.run();
+        } catch {
+          /* rolled back already */
+        }
     }
     this.settle(failure);
   }
@@ -133,6 +142,8 @@ export class WriteBatch {
     this.open = false;
     const waiting = this.waiting;
     this.waiting = [];
-    for (const w of waiting) if (failure === null) w.resolve(); else w.reject(failure);
+    for (const w of waiting)
+      if (failure === null) w.resolve();
+      else w.reject(failure);
   }
 }

@@ -62,7 +62,10 @@ export function prepareDbPath(file: string): void {
   const abs = path.resolve(file);
   const target = kindOf(abs);
   if (target === 'dir' || /[\\/]$/.test(file)) {
-    throw cannotOpen(file, `${target === 'dir' ? 'it is a directory' : 'it ends with a slash, naming a directory'}; name a file inside it, e.g. --db ${path.join(file, 'inkzee.db')}`);
+    throw cannotOpen(
+      file,
+      `${target === 'dir' ? 'it is a directory' : 'it ends with a slash, naming a directory'}; name a file inside it, e.g. --db ${path.join(file, 'inkzee.db')}`,
+    );
   }
   if (target === 'other') throw cannotOpen(file, 'not a regular file');
   if (typeof target === 'object') throw cannotOpen(file, `cannot reach it (${errnoText(target)})`, target);
@@ -87,7 +90,8 @@ export function prepareDbPath(file: string): void {
   const roFile = target === 'file' ? writable(abs) : null;
   if (roFile) throw cannotOpen(file, `the file is read-only (${errnoText(roFile)})`, roFile);
   const roDir = writable(dir);
-  if (roDir) throw cannotOpen(file, `its directory ${dir} is read-only; SQLite writes its -wal and -shm files there (${errnoText(roDir)})`, roDir);
+  if (roDir)
+    throw cannotOpen(file, `its directory ${dir} is read-only; SQLite writes its -wal and -shm files there (${errnoText(roDir)})`, roDir);
 }
 
 /**
@@ -144,7 +148,9 @@ export function migrate(db: Db, file: string, list: readonly Migration[] = migra
     throw storeFault(file, err, 'open') ?? err;
   }
   if (version > list.length) {
-    throw new StoreError(`cannot open ${file}: database schema version ${version} is newer than this Inkzee understands (${list.length}); upgrade Inkzee`);
+    throw new StoreError(
+      `cannot open ${file}: database schema version ${version} is newer than this Inkzee understands (${list.length}); upgrade Inkzee`,
+    );
   }
   if (version === list.length) return;
   db.transaction(() => {

@@ -17,19 +17,23 @@ export function addSubscriptions(db: Db, subs: readonly Subscription[], now: str
      ON CONFLICT(url) DO NOTHING RETURNING *`,
   );
   const remember = db.prepare('INSERT INTO feed_urls (url, feed_id) VALUES (?, ?) ON CONFLICT (url) DO NOTHING');
-  return db.transaction(() => {
-    const result: AddResult = { added: [], present: 0 };
-    for (const s of subs) {
-      const key = urlKey(s.url);
-      const category = subscriptionPath(s);
-      const row = known.get(key) ? undefined
-        : insert.get(s.url, s.title, s.siteUrl, category, JSON.stringify(folderKeys(category)), now, feedHost(s.url)) as FeedRow | undefined;
-      if (row) remember.run(key, row.id);
-      if (row) result.added.push(toFeed(row));
-      else result.present++;
-    }
-    return result;
-  }).immediate();
+  return db
+    .transaction(() => {
+      const result: AddResult = { added: [], present: 0 };
+      for (const s of subs) {
+        const key = urlKey(s.url);
+        const category = subscriptionPath(s);
+        const row = known.get(key)
+          ? undefined
+          : (insert.get(s.url, s.title, s.siteUrl, category, JSON.stringify(folderKeys(category)), now, feedHost(s.url)) as
+              FeedRow | undefined);
+        if (row) remember.run(key, row.id);
+        if (row) result.added.push(toFeed(row));
+        else result.present++;
+      }
+      return result;
+    })
+    .immediate();
 }
 
 /** Clause is a piece of WHERE with its named parameters. */
@@ -81,6 +85,9 @@ export function listFeeds(db: Db, filter: FeedFilter = {}): FeedListing[] {
   if (filter.failing) where.push('(consecutive_errors > 0 OR disabled_reason IS NOT NULL)');
   const sql = `SELECT f.*, ${FEED_STATE_SQL} AS state, (SELECT count(*) FROM items i WHERE i.feed_id = f.id) AS item_count FROM feeds f
                ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY category, title COLLATE NOCASE, id`;
-  return (db.prepare(sql).all(params) as (FeedRow & { state: FeedState; item_count: number })[])
-    .map((r) => ({ ...toFeed(r), state: r.state, itemCount: r.item_count }));
+  return (db.prepare(sql).all(params) as (FeedRow & { state: FeedState; item_count: number })[]).map((r) => ({
+    ...toFeed(r),
+    state: r.state,
+    itemCount: r.item_count,
+  }));
 }

@@ -16,7 +16,18 @@ import { upsertItems } from './upsert.js';
 import { acquireRunLock } from './lock.js';
 import { countDue, dueFeeds, moveFeed, recordFailure, recordSuccess } from './outcomes.js';
 import { searchItems } from './search.js';
-import type { AddResult, Correction, DueFilter, FeedFilter, FeedListing, FeedState, FetchState, ItemFilter, SearchHit, StoredItem } from '../contract.js';
+import type {
+  AddResult,
+  Correction,
+  DueFilter,
+  FeedFilter,
+  FeedListing,
+  FeedState,
+  FetchState,
+  ItemFilter,
+  SearchHit,
+  StoredItem,
+} from '../contract.js';
 import { FEED_STATE_SQL, feedStateTotals } from '../shared/rows.js';
 
 /**
@@ -25,7 +36,12 @@ import { FEED_STATE_SQL, feedStateTotals } from '../shared/rows.js';
  * reading the row.
  */
 function bothWays<T>(it: IterableIterator<T>): AsyncIterable<T> & Iterable<T> {
-  return { [Symbol.iterator]: () => it, [Symbol.asyncIterator]: async function* () { yield* it; } };
+  return {
+    [Symbol.iterator]: () => it,
+    [Symbol.asyncIterator]: async function* () {
+      yield* it;
+    },
+  };
 }
 
 /** SqliteStore is the Store of one SQLite file (the embedded default). */
@@ -36,7 +52,10 @@ export class SqliteStore implements Store {
   private readonly storeFetch: (feedId: number, r: FetchRecord, now: string) => FetchStored;
   private readonly storeFailure: (feedId: number, s: FetchState, now: string) => void;
 
-  constructor(readonly db: Db, readonly location: string) {
+  constructor(
+    readonly db: Db,
+    readonly location: string,
+  ) {
     this.batch = new WriteBatch(db, location);
     // Inside the open batch, each feed's write is a savepoint: a write that throws undoes only itself.
     this.storeFetch = db.transaction((feedId: number, r: FetchRecord, now: string): FetchStored => {
@@ -56,20 +75,38 @@ export class SqliteStore implements Store {
     return this.db;
   }
 
-  async close(): Promise<void> { this.settled().close(); }
+  async close(): Promise<void> {
+    this.settled().close();
+  }
 
-  async addSubscriptions(subs: readonly Subscription[], now: string): Promise<AddResult> { return addSubscriptions(this.settled(), subs, now); }
-  async listFeeds(filter?: FeedFilter): Promise<FeedListing[]> { return listFeeds(this.settled(), filter); }
-  async dueFeeds(f: DueFilter): Promise<Feed[]> { return dueFeeds(this.settled(), f); }
-  async countDue(f: DueFilter): Promise<number> { return countDue(this.settled(), f); }
+  async addSubscriptions(subs: readonly Subscription[], now: string): Promise<AddResult> {
+    return addSubscriptions(this.settled(), subs, now);
+  }
+  async listFeeds(filter?: FeedFilter): Promise<FeedListing[]> {
+    return listFeeds(this.settled(), filter);
+  }
+  async dueFeeds(f: DueFilter): Promise<Feed[]> {
+    return dueFeeds(this.settled(), f);
+  }
+  async countDue(f: DueFilter): Promise<number> {
+    return countDue(this.settled(), f);
+  }
 
-  expectWriters(n: number): void { this.batch.expectWriters(n); }
+  expectWriters(n: number): void {
+    this.batch.expectWriters(n);
+  }
 
   // Resolved once the batch holding the write has committed: what a crawl reports stored is durable.
-  recordFetch(feedId: number, r: FetchRecord, now: string): Promise<FetchStored> { return this.batch.run(this.storeFetch, feedId, r, now); }
-  recordFailure(feedId: number, s: FetchState, now: string): Promise<void> { return this.batch.run(this.storeFailure, feedId, s, now); }
+  recordFetch(feedId: number, r: FetchRecord, now: string): Promise<FetchStored> {
+    return this.batch.run(this.storeFetch, feedId, r, now);
+  }
+  recordFailure(feedId: number, s: FetchState, now: string): Promise<void> {
+    return this.batch.run(this.storeFailure, feedId, s, now);
+  }
 
-  items(f: ItemFilter): AsyncIterable<StoredItem> { return bothWays(iterateItems(this.settled(), f)); }
+  items(f: ItemFilter): AsyncIterable<StoredItem> {
+    return bothWays(iterateItems(this.settled(), f));
+  }
   async item(id: number): Promise<StoredItem | undefined> {
     return readItem(this.settled(), `SELECT ${ITEM_COLUMNS} FROM items i JOIN feeds f ON f.id = i.feed_id WHERE i.id = ?`, [id]);
   }
@@ -80,40 +117,106 @@ export class SqliteStore implements Store {
 
   async stats(sinceDay: string): Promise<StoreStats> {
     const db = this.settled();
-    const feeds = feedStateTotals(db.prepare(`SELECT ${FEED_STATE_SQL} AS state, count(*) AS n FROM feeds GROUP BY state`).all() as { state: FeedState; n: number }[]);
-    const perDay = db.prepare(`SELECT substr(sort_at, 1, 10) AS day, count(*) AS items FROM items
-        WHERE sort_at >= @since GROUP BY day ORDER BY day DESC`).all({ since: sinceDay }) as StoreStats['items']['perDay'];
+    const feeds = feedStateTotals(
+      db.prepare(`SELECT ${FEED_STATE_SQL} AS state, count(*) AS n FROM feeds GROUP BY state`).all() as { state: FeedState; n: number }[],
+    );
+    const perDay = db
+      .prepare(
+        `SELECT substr(sort_at, 1, 10) AS day, count(*) AS items FROM items
+        WHERE sort_at >= @since GROUP BY day ORDER BY day DESC`,
+      )
+      .all({ since: sinceDay }) as StoreStats['items']['perDay'];
     const total = (db.prepare('SELECT count(*) AS n FROM items').get() as { n: number }).n;
-    const topFeeds = db.prepare(`SELECT f.id, f.title, f.url, count(i.id) AS items FROM feeds f JOIN items i ON i.feed_id = f.id
-        GROUP BY f.id ORDER BY items DESC, f.id LIMIT 10`).all() as StoreStats['topFeeds'];
-    const size = (p: string) => { try { return fs.statSync(p).size; } catch { return 0; } };
-    return { feeds, items: { total, perDay }, topFeeds, database: { path: this.location, bytes: size(this.location) + size(`${this.location}-wal`) } };
+    const topFeeds = db
+      .prepare(
+        `SELECT f.id, f.title, f.url, count(i.id) AS items FROM feeds f JOIN items i ON i.feed_id = f.id
+        GROUP BY f.id ORDER BY items DESC, f.id LIMIT 10`,
+      )
+      .all() as StoreStats['topFeeds'];
+    const size = (p: string) => {
+      try {
+        return fs.statSync(p).size;
+      } catch {
+        return 0;
+      }
+    };
+    return {
+      feeds,
+      items: { total, perDay },
+      topFeeds,
+      database: { path: this.location, bytes: size(this.location) + size(`${this.location}-wal`) },
+    };
   }
 
-  async saveModel(m: ModelToSave): Promise<void> { classify.saveModel(this.settled(), m); }
-  async loadModelBlob(name: string) { return classify.loadModelBlob(this.settled(), name); }
-  async listModels() { return classify.listModels(this.settled()); }
-  async modelSource(name: string) { return classify.modelSource(this.settled(), name); }
-  async itemForLabel(model: string, id: number) { return classify.itemForLabel(this.settled(), model, id); }
-  async forgetLabels(model: string, ids: readonly number[]) { classify.forgetLabels(this.settled(), model, ids); }
-  async itemsToLabel(model: string, all: boolean, afterId: number, limit: number) { return classify.itemsToLabel(this.settled(), model, all, afterId, limit); }
-  async saveLabels(model: string, labels: readonly LabelRow[], now: string) { classify.saveLabels(this.settled(), model, labels, now); }
-  async tagExamples(minItems: number) { return classify.tagExamples(this.settled(), minItems); }
-  async folderExamples(depth: number) { return classify.folderExamples(this.settled(), depth); }
+  async saveModel(m: ModelToSave): Promise<void> {
+    classify.saveModel(this.settled(), m);
+  }
+  async loadModelBlob(name: string) {
+    return classify.loadModelBlob(this.settled(), name);
+  }
+  async listModels() {
+    return classify.listModels(this.settled());
+  }
+  async modelSource(name: string) {
+    return classify.modelSource(this.settled(), name);
+  }
+  async itemForLabel(model: string, id: number) {
+    return classify.itemForLabel(this.settled(), model, id);
+  }
+  async forgetLabels(model: string, ids: readonly number[]) {
+    classify.forgetLabels(this.settled(), model, ids);
+  }
+  async itemsToLabel(model: string, all: boolean, afterId: number, limit: number) {
+    return classify.itemsToLabel(this.settled(), model, all, afterId, limit);
+  }
+  async saveLabels(model: string, labels: readonly LabelRow[], now: string) {
+    classify.saveLabels(this.settled(), model, labels, now);
+  }
+  async tagExamples(minItems: number) {
+    return classify.tagExamples(this.settled(), minItems);
+  }
+  async folderExamples(depth: number) {
+    return classify.folderExamples(this.settled(), depth);
+  }
 
-  async saveCorrection(c: Omit<Correction, 'title'>) { classify.saveCorrection(this.settled(), c); }
-  async listCorrections(model?: string) { return classify.listCorrections(this.settled(), model); }
-  async countCorrections(model: string) { return classify.countCorrections(this.settled(), model); }
-  async removeCorrection(model: string, itemId: number) { return classify.removeCorrection(this.settled(), model, itemId); }
-  async correctionExamples(model: string, source: string) { return classify.correctionExamples(this.settled(), model, source); }
-  async correctedLabels(model: string, ids: readonly number[]) { return classify.correctedLabels(this.settled(), model, ids); }
+  async saveCorrection(c: Omit<Correction, 'title'>) {
+    classify.saveCorrection(this.settled(), c);
+  }
+  async listCorrections(model?: string) {
+    return classify.listCorrections(this.settled(), model);
+  }
+  async countCorrections(model: string) {
+    return classify.countCorrections(this.settled(), model);
+  }
+  async removeCorrection(model: string, itemId: number) {
+    return classify.removeCorrection(this.settled(), model, itemId);
+  }
+  async correctionExamples(model: string, source: string) {
+    return classify.correctionExamples(this.settled(), model, source);
+  }
+  async correctedLabels(model: string, ids: readonly number[]) {
+    return classify.correctedLabels(this.settled(), model, ids);
+  }
 
-  runLock(wait: boolean): Promise<RunLock> { this.settled(); return acquireRunLock(this.location, wait); }
-  async claimHosts(c: ClaimRequest): Promise<Feed[]> { return claimHosts(this.settled(), c); }
-  async renewLeases(worker: string, hosts: readonly string[], leaseMs: number) { return renewLeases(this.settled(), worker, hosts, leaseMs); }
-  async releaseHosts(worker: string, hosts: readonly string[]) { releaseHosts(this.settled(), worker, hosts); }
-  async borrowHost(worker: string, host: string, leaseMs: number) { return borrowHost(this.settled(), worker, host, leaseMs); }
-  async leasedElsewhere(f: DueFilter & { worker: string }) { return leasedElsewhere(this.settled(), f); }
+  runLock(wait: boolean): Promise<RunLock> {
+    this.settled();
+    return acquireRunLock(this.location, wait);
+  }
+  async claimHosts(c: ClaimRequest): Promise<Feed[]> {
+    return claimHosts(this.settled(), c);
+  }
+  async renewLeases(worker: string, hosts: readonly string[], leaseMs: number) {
+    return renewLeases(this.settled(), worker, hosts, leaseMs);
+  }
+  async releaseHosts(worker: string, hosts: readonly string[]) {
+    releaseHosts(this.settled(), worker, hosts);
+  }
+  async borrowHost(worker: string, host: string, leaseMs: number) {
+    return borrowHost(this.settled(), worker, host, leaseMs);
+  }
+  async leasedElsewhere(f: DueFilter & { worker: string }) {
+    return leasedElsewhere(this.settled(), f);
+  }
 }
 
 /** openSqlite opens (creating and migrating) the SQLite store at file. */

@@ -27,15 +27,26 @@ function useCasefold(db: Db): void {
 export function itemWhere(f: ItemFilter): { sql: string; params: Record<string, unknown> } {
   const where: string[] = [];
   const params: Record<string, unknown> = {};
-  for (const c of [f.feed !== undefined ? feedClause({ id: 'i.feed_id', url: 'f.url' }, f.feed) : null,
-    f.category !== undefined ? categoryClause('f', f.category) : null]) {
+  for (const c of [
+    f.feed !== undefined ? feedClause({ id: 'i.feed_id', url: 'f.url' }, f.feed) : null,
+    f.category !== undefined ? categoryClause('f', f.category) : null,
+  ]) {
     if (!c) continue;
     where.push(c.sql);
     Object.assign(params, c.params);
   }
-  if (f.since !== undefined) { where.push('i.sort_at >= @since'); params.since = f.since; }
-  if (f.until !== undefined) { where.push('i.sort_at < @until'); params.until = f.until; }
-  if (f.afterId !== undefined) { where.push('i.id > @afterId'); params.afterId = f.afterId; }
+  if (f.since !== undefined) {
+    where.push('i.sort_at >= @since');
+    params.since = f.since;
+  }
+  if (f.until !== undefined) {
+    where.push('i.sort_at < @until');
+    params.until = f.until;
+  }
+  if (f.afterId !== undefined) {
+    where.push('i.id > @afterId');
+    params.afterId = f.afterId;
+  }
   if (f.label !== undefined) {
     where.push('EXISTS (SELECT 1 FROM item_labels l WHERE l.item_id = i.id AND l.label = @label)');
     params.label = f.label;
@@ -49,7 +60,8 @@ export function itemWhere(f: ItemFilter): { sql: string; params: Record<string, 
     // Compared by prefix, not LIKE (a MIME type may hold "_", a LIKE wildcard): "audio/" matches
     // every audio type; a full type matches itself, with or without parameters ("; codecs=…").
     const type = "lower(json_extract(e.value, '$.type'))";
-    const match = f.enclosure.endsWith('/') ? `substr(${type}, 1, length(@enclosureType)) = @enclosureType`
+    const match = f.enclosure.endsWith('/')
+      ? `substr(${type}, 1, length(@enclosureType)) = @enclosureType`
       : `(${type} = @enclosureType OR substr(${type}, 1, length(@enclosureType) + 1) = @enclosureType || ';')`;
     where.push(`EXISTS (SELECT 1 FROM json_each(i.enclosures) e WHERE ${match})`);
     params.enclosureType = f.enclosure;

@@ -29,12 +29,22 @@ function tryLock(file: string): RunLock | number {
     const release = () => {
       if (!held) return;
       held = false;
-      try { if (fs.readFileSync(file, 'utf8').trim() === String(process.pid)) fs.unlinkSync(file); } catch { /* gone */ }
+      try {
+        if (fs.readFileSync(file, 'utf8').trim() === String(process.pid)) fs.unlinkSync(file);
+      } catch {
+        /* gone */
+      }
     };
     process.once('exit', release);
-    return { release: () => { process.off('exit', release); release(); } };
+    return {
+      release: () => {
+        process.off('exit', release);
+        release();
+      },
+    };
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new StoreError(`cannot lock ${file.slice(0, -5)}: cannot create ${file} (${errnoText(err)})`, { cause: err });
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST')
+      throw new StoreError(`cannot lock ${file.slice(0, -5)}: cannot create ${file} (${errnoText(err)})`, { cause: err });
     let text: string;
     try {
       text = fs.readFileSync(file, 'utf8');
@@ -50,7 +60,9 @@ function tryLock(file: string): RunLock | number {
     // Stale: the holder died without cleaning up. Remove it and race for it again.
     try {
       if (fs.readFileSync(file, 'utf8') === text) fs.unlinkSync(file); // text, not pid: NaN !== NaN would retry forever
-    } catch { /* someone else took it over first */ }
+    } catch {
+      /* someone else took it over first */
+    }
     return tryLock(file);
   }
 }
@@ -69,7 +81,10 @@ export async function acquireRunLock(dbPath: string, wait: boolean, pollMs = 500
   for (;;) {
     const got = tryLock(file);
     if (typeof got !== 'number') return got;
-    if (!wait) throw new LockedError(`${dbPath}: another inkzee run (${got ? `pid ${got}` : 'starting'}) is crawling this database; try again later or use --wait`);
+    if (!wait)
+      throw new LockedError(
+        `${dbPath}: another inkzee run (${got ? `pid ${got}` : 'starting'}) is crawling this database; try again later or use --wait`,
+      );
     await new Promise((r) => setTimeout(r, pollMs));
   }
 }

@@ -13,7 +13,9 @@ function fromGeneralizedUtf8(raw: Buffer): string {
   for (let i = raw.indexOf(0xed); i >= 0 && i + 2 < raw.length; i = raw.indexOf(0xed, i + 1)) {
     if (raw[i + 1] < 0xa0 || raw[i + 1] > 0xbf || (raw[i + 2] & 0xc0) !== 0x80) continue;
     if (b === raw) b = Buffer.from(raw);
-    b[i] = 0xef; b[i + 1] = 0xbf; b[i + 2] = 0xbd;
+    b[i] = 0xef;
+    b[i + 1] = 0xbf;
+    b[i + 2] = 0xbd;
   }
   return b.toString('utf8');
 }
@@ -26,7 +28,11 @@ export function wellFormedItemKeys(db: Database.Database): void {
   const batch = db.prepare('SELECT id, CAST(key AS BLOB) AS raw FROM items WHERE id > ? ORDER BY id LIMIT 5000');
   const update = db.prepare('UPDATE OR IGNORE items SET key = ? WHERE id = ?');
   // In batches: better-sqlite3 cannot write while an iterator is open on the same connection.
-  for (let rows = batch.all(0) as { id: number; raw: Buffer }[]; rows.length; rows = batch.all(rows.at(-1)!.id) as { id: number; raw: Buffer }[]) {
+  for (
+    let rows = batch.all(0) as { id: number; raw: Buffer }[];
+    rows.length;
+    rows = batch.all(rows.at(-1)!.id) as { id: number; raw: Buffer }[]
+  ) {
     for (const r of rows) {
       const key = itemKey(fromGeneralizedUtf8(r.raw));
       if (!Buffer.from(key).equals(r.raw)) update.run(key, r.id);

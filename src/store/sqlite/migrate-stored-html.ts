@@ -8,9 +8,18 @@ import { itemSearchText } from '../../text/search-text.js';
 // Only markup that the sanitizer could change is worth its cost: a row without any of these is
 // left as it is (plain paragraphs, links and images pass the allowlist unchanged anyway). Any
 // entity inside a tag counts, since entities can spell a scheme (href=" &#106;avascript:…").
-const RISKY = /<\s*\/?\s*(script|style|iframe|frame|object|embed|applet|form|input|button|textarea|select|meta|base|link|svg|math|noscript|template)\b|\son[a-z]+\s*=|javascript:|vbscript:|data:|expression\s*\(|\sstyle\s*=|\s(src|href|cite|poster|srcset)\s*=\s*["']?(?![a-z][a-z0-9+.-]*:|#)|<[^>]*&/i;
+const RISKY =
+  /<\s*\/?\s*(script|style|iframe|frame|object|embed|applet|form|input|button|textarea|select|meta|base|link|svg|math|noscript|template)\b|\son[a-z]+\s*=|javascript:|vbscript:|data:|expression\s*\(|\sstyle\s*=|\s(src|href|cite|poster|srcset)\s*=\s*["']?(?![a-z][a-z0-9+.-]*:|#)|<[^>]*&/i;
 
-type Row = { id: number; link: string | null; feedUrl: string; title: string | null; summary: string | null; content: string | null; categories: string };
+type Row = {
+  id: number;
+  link: string | null;
+  feedUrl: string;
+  title: string | null;
+  summary: string | null;
+  content: string | null;
+  categories: string;
+};
 
 /**
  * sanitizeStoredItems sanitizes the summary and content of every stored item (relative URLs

@@ -11,21 +11,37 @@ import { toFeed } from '../shared/rows.js';
  */
 export function recordSuccess(db: Db, feedId: number, s: FetchState, now: string): void {
   const { meta: m, ...state } = s;
-  prepared(db, `UPDATE feeds SET last_status = @status, etag = @etag, last_modified = @lastModified, last_fetched_at = @now,
+  prepared(
+    db,
+    `UPDATE feeds SET last_status = @status, etag = @etag, last_modified = @lastModified, last_fetched_at = @now,
               consecutive_errors = 0, last_error = @error, next_check_at = @nextCheckAt, disabled_reason = NULL,
               title = coalesce(title, @title), site_url = coalesce(site_url, @siteUrl),
               doc_title = iif(@parsed, @docTitle, doc_title), description = iif(@parsed, @description, description),
-              language = iif(@parsed, @language, language), image_url = iif(@parsed, @imageUrl, image_url) WHERE id = @feedId`)
-    .run({ etag: null, lastModified: null, title: null, siteUrl: null, ...state, now, feedId, parsed: m ? 1 : 0,
-      docTitle: m?.title ?? null, description: m?.description ?? null, language: m?.language ?? null, imageUrl: m?.imageUrl ?? null });
+              language = iif(@parsed, @language, language), image_url = iif(@parsed, @imageUrl, image_url) WHERE id = @feedId`,
+  ).run({
+    etag: null,
+    lastModified: null,
+    title: null,
+    siteUrl: null,
+    ...state,
+    now,
+    feedId,
+    parsed: m ? 1 : 0,
+    docTitle: m?.title ?? null,
+    description: m?.description ?? null,
+    language: m?.language ?? null,
+    imageUrl: m?.imageUrl ?? null,
+  });
 }
 
 /** recordFailure extends the error streak, keeps validators, and may disable the feed (410 Gone). */
 export function recordFailure(db: Db, feedId: number, s: FetchState, now: string): void {
-  prepared(db, `UPDATE feeds SET last_status = @status, last_fetched_at = @now, consecutive_errors = consecutive_errors + 1,
+  prepared(
+    db,
+    `UPDATE feeds SET last_status = @status, last_fetched_at = @now, consecutive_errors = consecutive_errors + 1,
               last_error = @error, next_check_at = @nextCheckAt, disabled_reason = coalesce(@disabledReason, disabled_reason)
-              WHERE id = @feedId`)
-    .run({ disabledReason: null, ...s, now, feedId });
+              WHERE id = @feedId`,
+  ).run({ disabledReason: null, ...s, now, feedId });
 }
 
 /**
@@ -35,14 +51,17 @@ export function recordFailure(db: Db, feedId: number, s: FetchState, now: string
  */
 export function moveFeed(db: Db, feedId: number, url: string): MoveResult {
   const key = urlKey(url);
-  const owner = (prepared(db, 'SELECT feed_id AS id FROM feed_urls WHERE url = ?').get(key)
-    ?? prepared(db, 'SELECT id FROM feeds WHERE url = ?').get(url)) as { id: number } | undefined;
+  const owner = (prepared(db, 'SELECT feed_id AS id FROM feed_urls WHERE url = ?').get(key) ??
+    prepared(db, 'SELECT id FROM feeds WHERE url = ?').get(url)) as { id: number } | undefined;
   if (owner && owner.id !== feedId) {
     mergeFeed(db, feedId, owner.id);
     return { movedTo: url, mergedInto: owner.id };
   }
   prepared(db, 'UPDATE feeds SET url = ?, host = ? WHERE id = ?').run(url, feedHost(url), feedId);
-  prepared(db, 'INSERT INTO feed_urls (url, feed_id) VALUES (?, ?) ON CONFLICT (url) DO UPDATE SET feed_id = excluded.feed_id').run(key, feedId);
+  prepared(db, 'INSERT INTO feed_urls (url, feed_id) VALUES (?, ?) ON CONFLICT (url) DO UPDATE SET feed_id = excluded.feed_id').run(
+    key,
+    feedId,
+  );
   return { movedTo: url, mergedInto: null };
 }
 

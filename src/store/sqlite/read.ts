@@ -11,7 +11,6 @@ export const ITEM_COLUMNS = `i.id, i.feed_id AS feedId, f.url AS feedUrl, f.titl
   i.author, i.published, i.updated, i.summary, i.content, i.first_seen AS firstSeen, i.enclosures, i.categories, i.duration,
   i.comments, i.episode, i.season, i.explicit, i.transcript_url AS transcriptUrl, i.chapters_url AS chaptersUrl`;
 
-
 // SQLite: ids are numbers, lists are JSON text, booleans are 0/1.
 const SQLITE_CELLS: CellDecoding = {
   id: (c) => c,
@@ -20,9 +19,16 @@ const SQLITE_CELLS: CellDecoding = {
 };
 
 /** readItems runs a query whose columns are ITEM_COLUMNS then any extras, streaming decoded items. */
-export function* readItems<T extends object = object>(db: Db, sql: string, params: Record<string, unknown> | unknown[] = {}): IterableIterator<StoredItem & T> {
+export function* readItems<T extends object = object>(
+  db: Db,
+  sql: string,
+  params: Record<string, unknown> | unknown[] = {},
+): IterableIterator<StoredItem & T> {
   const stmt = db.prepare(sql).raw(true);
-  const extras = stmt.columns().slice(ITEM_COLUMN_COUNT).map((c) => c.name);
+  const extras = stmt
+    .columns()
+    .slice(ITEM_COLUMN_COUNT)
+    .map((c) => c.name);
   for (const row of stmt.iterate(params) as IterableIterator<Cell[]>) yield storedItemFrom(row, extras, SQLITE_CELLS) as StoredItem & T;
 }
 
@@ -30,7 +36,17 @@ export function* readItems<T extends object = object>(db: Db, sql: string, param
 export function readItem(db: Db, sql: string, params: Record<string, unknown> | unknown[] = {}): StoredItem | undefined {
   const stmt = db.prepare(sql).raw(true);
   const row = stmt.get(params) as Cell[] | undefined;
-  return row && storedItemFrom(row, stmt.columns().slice(ITEM_COLUMN_COUNT).map((c) => c.name), SQLITE_CELLS);
+  return (
+    row &&
+    storedItemFrom(
+      row,
+      stmt
+        .columns()
+        .slice(ITEM_COLUMN_COUNT)
+        .map((c) => c.name),
+      SQLITE_CELLS,
+    )
+  );
 }
 
 /**
@@ -42,8 +58,10 @@ export function iterateItems(db: Db, f: ItemFilter): IterableIterator<StoredItem
   const w = filterFor(db, f);
   const limit = f.limit !== undefined ? 'LIMIT @limit' : '';
   // With --label, each item also carries that label's best confidence (any model).
-  const labelled = f.label !== undefined
-    ? ', @label AS label, (SELECT max(confidence) FROM item_labels l WHERE l.item_id = i.id AND l.label = @label) AS confidence' : '';
+  const labelled =
+    f.label !== undefined
+      ? ', @label AS label, (SELECT max(confidence) FROM item_labels l WHERE l.item_id = i.id AND l.label = @label) AS confidence'
+      : '';
   const sql = `SELECT ${ITEM_COLUMNS}${labelled} FROM items i JOIN feeds f ON f.id = i.feed_id ${w.sql}
                ORDER BY ${pagesById(f) ? 'i.id' : 'i.sort_at DESC, i.id DESC'} ${limit}`;
   return readItems(db, sql, { ...w.params, ...(f.limit !== undefined ? { limit: f.limit } : {}) });

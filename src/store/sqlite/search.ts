@@ -7,7 +7,6 @@ import { itemSearchText } from '../../text/search-text.js';
 import type { ItemFilter, SearchHit } from '../contract.js';
 import { pagesById } from '../shared/items.js';
 
-
 /** Bm25 weights of the FTS columns (title, body): a word in the title counts ten times more. */
 const TITLE_WEIGHT = 10;
 const BODY_WEIGHT = 1;
@@ -19,7 +18,9 @@ const BODY_WEIGHT = 1;
  */
 export function toFtsQuery(q: SearchQuery): string | undefined {
   if (q.any.length === 0) return undefined;
-  return q.any.map((g) => `(${g.map((p) => `"${p.map((t) => t.term).join(' ')}"${p.at(-1)!.prefix ? '*' : ''}`).join(' AND ')})`).join(' OR ');
+  return q.any
+    .map((g) => `(${g.map((p) => `"${p.map((t) => t.term).join(' ')}"${p.at(-1)!.prefix ? '*' : ''}`).join(' AND ')})`)
+    .join(' OR ');
 }
 
 /**
@@ -41,7 +42,11 @@ export function searchItems(db: Db, query: string, f: ItemFilter): IterableItera
        WHERE items_fts MATCH @match AND ${w.sql.slice('WHERE '.length)} ORDER BY ${pagesById(f) ? 'i.id' : 'rank, i.id'} ${limit}`
     : `SELECT ${ITEM_COLUMNS}, '' AS snippet, h.rank FROM (SELECT rowid, ${ranked} FROM items_fts WHERE items_fts MATCH @match ORDER BY rank, rowid ${limit}) h
        JOIN items i ON i.id = h.rowid JOIN feeds f ON f.id = i.feed_id ORDER BY h.rank, i.id`;
-  const hits = readItems<{ snippet: string; rank: number }>(db, sql, { ...w.params, match, ...(f.limit !== undefined ? { limit: f.limit } : {}) });
+  const hits = readItems<{ snippet: string; rank: number }>(db, sql, {
+    ...w.params,
+    match,
+    ...(f.limit !== undefined ? { limit: f.limit } : {}),
+  });
   return withSnippets(hits, q);
 }
 

@@ -13,12 +13,25 @@ const num = (n: number | null | undefined) => (typeof n === 'number' && Number.i
 function rowValues(it: Item): unknown[] {
   const enc = it.enclosures;
   return [
-    it.guid, it.link, it.title, it.author, it.published, it.updated, it.summary, it.content,
-    enc && enc.length ? JSON.stringify(enc.map((e) => ({ url: e.url, type: e.type ?? null, length: num(e.length), duration: num(e.duration) }))) : '[]',
+    it.guid,
+    it.link,
+    it.title,
+    it.author,
+    it.published,
+    it.updated,
+    it.summary,
+    it.content,
+    enc && enc.length
+      ? JSON.stringify(enc.map((e) => ({ url: e.url, type: e.type ?? null, length: num(e.length), duration: num(e.duration) })))
+      : '[]',
     it.categories && it.categories.length ? JSON.stringify(it.categories) : '[]',
-    num(it.duration), it.comments ?? null, num(it.episode), num(it.season),
+    num(it.duration),
+    it.comments ?? null,
+    num(it.episode),
+    num(it.season),
     it.explicit === true ? 1 : it.explicit === false ? 0 : null,
-    it.transcriptUrl ?? null, it.chaptersUrl ?? null,
+    it.transcriptUrl ?? null,
+    it.chaptersUrl ?? null,
   ];
 }
 /** How many stored columns rowValues gives (every one compared to decide whether a known item changed). */
@@ -46,7 +59,8 @@ const UPDATE = `UPDATE items SET guid = ?, link = ?, title = ?, author = ?, publ
 export function upsertItems(db: Db, feedId: number, items: readonly Item[], now: string, texts?: readonly SearchText[]): StoreResult {
   const result: StoreResult = { added: 0, updated: 0 };
   if (items.length === 0) return result;
-  const insert = prepared(db, INSERT), ftsInsert = prepared(db, 'INSERT INTO items_fts (rowid, title, body) VALUES (?, ?, ?)');
+  const insert = prepared(db, INSERT),
+    ftsInsert = prepared(db, 'INSERT INTO items_fts (rowid, title, body) VALUES (?, ?, ?)');
   const index = (id: number | bigint, k: number) => {
     const t = texts?.[k] ?? itemIndexText(items[k]);
     ftsInsert.run(id, t.title, t.body);
