@@ -3,7 +3,7 @@ import { VERSION, HOMEPAGE } from '../version.js';
 import { Fetcher } from '../fetch/http.js';
 import { crawlAll, type FeedSupply } from '../crawl/engine.js';
 import { ParsePool, parsePoolFor } from '../crawl/parse-pool.js';
-import { refreshFeed, type FeedResult } from '../crawl/recipe.js';
+import { feedResult, refreshFeed, type FeedResult } from '../crawl/recipe.js';
 import { UsageError } from '../errors.js';
 import { describeSpec, NUMERIC_FLAGS, type NumberSpec, type NumericFlag } from './flags.js';
 import type { Context } from './context.js';
@@ -69,19 +69,7 @@ export function emptySummary(): CrawlSummary {
 
 /** notCrawled is the result of a feed the crawl was handed but never started (stopped first). */
 export function notCrawled(feed: Feed): FeedResult {
-  return {
-    feedId: feed.id,
-    url: feed.url,
-    outcome: 'interrupted',
-    status: null,
-    added: 0,
-    updated: 0,
-    error: null,
-    movedTo: null,
-    mergedInto: null,
-    disabled: false,
-    ms: 0,
-  };
+  return feedResult(feed, { outcome: 'interrupted' });
 }
 
 /** tally adds one feed's result to a summary: the summary is the sum of the feed events, nothing else. */

@@ -141,10 +141,9 @@ async function written<T>(write: () => Promise<T>): Promise<Written<T>> {
   }
 }
 
-/** refreshFeed runs the recipe for one feed and returns its result; the feed row records it too. */
-export async function refreshFeed(feed: Feed, d: RecipeDeps): Promise<FeedResult> {
-  const started = Date.now();
-  const result = (r: Partial<FeedResult> & Pick<FeedResult, 'outcome'>): FeedResult => ({
+/** feedResult is a feed's result with what was not given left empty (nothing stored, no error, no time). */
+export function feedResult(feed: Pick<Feed, 'id' | 'url'>, r: Partial<FeedResult> & Pick<FeedResult, 'outcome'>): FeedResult {
+  return {
     feedId: feed.id,
     url: feed.url,
     status: null,
@@ -154,9 +153,15 @@ export async function refreshFeed(feed: Feed, d: RecipeDeps): Promise<FeedResult
     movedTo: null,
     mergedInto: null,
     disabled: false,
-    ms: Date.now() - started,
+    ms: 0,
     ...r,
-  });
+  };
+}
+
+/** refreshFeed runs the recipe for one feed and returns its result; the feed row records it too. */
+export async function refreshFeed(feed: Feed, d: RecipeDeps): Promise<FeedResult> {
+  const started = Date.now();
+  const result = (r: Partial<FeedResult> & Pick<FeedResult, 'outcome'>): FeedResult => feedResult(feed, { ms: Date.now() - started, ...r });
   const res: FetchOutcome = await d.fetcher.fetch(feed.url, { etag: feed.etag, lastModified: feed.lastModified }, d.signal);
   if (d.signal.aborted) return result({ outcome: 'interrupted' });
   const now = d.now();
