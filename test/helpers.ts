@@ -8,6 +8,7 @@ import { Output } from '../src/output/output.js';
 import { StdoutWriter } from '../src/output/stdout.js';
 import { createContext, type Context } from '../src/commands/context.js';
 import { openStore, type Db } from '../src/store/sqlite/connect.js';
+import type { Item } from '../src/model.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const FIXTURES = path.join(ROOT, 'test', 'fixtures');
@@ -83,4 +84,28 @@ export async function collect<T>(stream: AsyncIterable<T> | Promise<AsyncIterabl
   const out: T[] = [];
   for await (const x of await stream) out.push(x);
   return out;
+}
+
+/** itemOf is a parsed item with every field not given empty (null, or [] for lists), as a feed without them parses. */
+export function itemOf(i: Partial<Item> & { key: string }): Item {
+  return {
+    guid: null,
+    link: null,
+    title: null,
+    author: null,
+    published: null,
+    updated: null,
+    summary: null,
+    content: null,
+    enclosures: [],
+    categories: [],
+    duration: null,
+    comments: null,
+    episode: null,
+    season: null,
+    explicit: null,
+    transcriptUrl: null,
+    chaptersUrl: null,
+    ...i,
+  };
 }

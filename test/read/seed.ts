@@ -1,4 +1,5 @@
 import type { Item } from '../../src/model.js';
+import { itemOf } from '../helpers.js';
 import { addSubscriptions } from '../../src/store/sqlite/feeds.js';
 import { upsertItems } from '../../src/store/sqlite/upsert.js';
 import type { Db } from '../../src/store/sqlite/connect.js';
@@ -17,27 +18,12 @@ export function seed(db: Db, feeds: Record<string, { category: string; title?: s
       upsertItems(
         db,
         ids.get(url)!,
-        f.items.map((i, k) => ({
-          key: i.guid ?? `${url}#${k}`,
-          guid: null,
-          link: null,
-          title: null,
-          author: null,
-          published: null,
-          updated: null,
-          summary: null,
-          content: null,
-          enclosures: [],
-          categories: [],
-          duration: null,
-          comments: null,
-          episode: null,
-          season: null,
-          explicit: null,
-          transcriptUrl: null,
-          chaptersUrl: null,
-          ...i,
-        })),
+        f.items.map((i, k) =>
+          itemOf({
+            key: i.guid ?? `${url}#${k}`,
+            ...i,
+          }),
+        ),
         now,
       );
     }

@@ -8,29 +8,16 @@ import { StoreError } from '../../src/errors.js';
 import { BATCH_WRITES } from '../../src/store/sqlite/batch.js';
 import type { FetchRecord } from '../../src/store/contract.js';
 import { openSqlite, type SqliteStore } from '../../src/store/sqlite/index.js';
-import { tempDir } from '../helpers.js';
+import { tempDir, itemOf } from '../helpers.js';
 
 const NOW = '2026-01-10T12:00:00.000Z';
-const item = (key: string, title = key): Item => ({
-  key,
-  guid: key,
-  link: null,
-  title,
-  author: null,
-  published: null,
-  updated: null,
-  summary: null,
-  content: `<p>${title} text</p>`,
-  enclosures: [],
-  categories: [],
-  duration: null,
-  comments: null,
-  episode: null,
-  season: null,
-  explicit: null,
-  transcriptUrl: null,
-  chaptersUrl: null,
-});
+const item = (key: string, title = key): Item =>
+  itemOf({
+    key,
+    guid: key,
+    title,
+    content: `<p>${title} text</p>`,
+  });
 const fetched = (items: Item[]): FetchRecord => ({
   items,
   movedTo: null,

@@ -5,7 +5,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli } from '../helpers.js';
+import { cli, itemOf } from '../helpers.js';
 import { freshDatabase, pgAvailable } from '../pg.js';
 import { openPostgres } from '../../src/store/postgres/index.js';
 
@@ -153,26 +153,13 @@ describe.skipIf(!pgAvailable)('PostgreSQL connection URLs', () => {
     try {
       await store.addSubscriptions([{ url: 'http://127.0.0.2:9/f', title: null, siteUrl: null, category: '' }], '2026-01-10T00:00:00.000Z');
       const [{ id }] = await store.listFeeds();
-      const items = [1, 2, 3].map((k) => ({
-        key: `k${k}`,
-        guid: `k${k}`,
-        link: null,
-        title: `t${k}`,
-        author: null,
-        published: null,
-        updated: null,
-        summary: null,
-        content: null,
-        enclosures: [],
-        categories: [],
-        duration: null,
-        comments: null,
-        episode: null,
-        season: null,
-        explicit: null,
-        transcriptUrl: null,
-        chaptersUrl: null,
-      }));
+      const items = [1, 2, 3].map((k) =>
+        itemOf({
+          key: `k${k}`,
+          guid: `k${k}`,
+          title: `t${k}`,
+        }),
+      );
       await store.recordFetch(
         id,
         { items, movedTo: null, state: { status: 200, etag: null, lastModified: null, error: null, nextCheckAt: null } },

@@ -8,32 +8,13 @@ import type { FetchRecord, Store } from '../../src/store/contract.js';
 import { pgMigrations } from '../../src/store/postgres/migrations.js';
 import { openPostgres, type PgStore } from '../../src/store/postgres/index.js';
 import { openSqlite } from '../../src/store/sqlite/index.js';
-import { collect, tempDir } from '../helpers.js';
+import { collect, tempDir, itemOf } from '../helpers.js';
 import { freshDatabase, pgAvailable } from '../pg.js';
 
 const NOW = '2026-01-10T00:00:00.000Z';
 const LATER = '2026-01-11T00:00:00.000Z';
 
-const item = (i: Partial<Item> & { key: string }): Item => ({
-  guid: null,
-  link: null,
-  title: null,
-  author: null,
-  published: null,
-  updated: null,
-  summary: null,
-  content: null,
-  enclosures: [],
-  categories: [],
-  duration: null,
-  comments: null,
-  episode: null,
-  season: null,
-  explicit: null,
-  transcriptUrl: null,
-  chaptersUrl: null,
-  ...i,
-});
+const item = itemOf;
 
 const SUBS: Subscription[] = [
   { url: 'https://b.example/feed', title: 'beta', siteUrl: null, category: 'Tech' },

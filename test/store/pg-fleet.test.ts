@@ -7,31 +7,17 @@ import type { Item } from '../../src/model.js';
 import type { Store } from '../../src/store/contract.js';
 import { openPostgres } from '../../src/store/postgres/index.js';
 import { openSqlite } from '../../src/store/sqlite/index.js';
-import { tempDir } from '../helpers.js';
+import { tempDir, itemOf } from '../helpers.js';
 import { freshDatabase, pgAvailable } from '../pg.js';
 
 const NOW = '2026-01-10T00:00:00.000Z';
 
-const item = (key: string): Item => ({
-  key,
-  guid: key,
-  link: null,
-  title: `title ${key}`,
-  author: null,
-  published: null,
-  updated: null,
-  summary: null,
-  content: null,
-  enclosures: [],
-  categories: [],
-  duration: null,
-  comments: null,
-  episode: null,
-  season: null,
-  explicit: null,
-  transcriptUrl: null,
-  chaptersUrl: null,
-});
+const item = (key: string): Item =>
+  itemOf({
+    key,
+    guid: key,
+    title: `title ${key}`,
+  });
 
 const state = { status: 200, etag: null, lastModified: null, error: null, nextCheckAt: null };
 

@@ -2,6 +2,7 @@
 // taken in the list's order, so opposite orders deadlocked (SQLSTATE 40P01) before imports
 // took their locks in one fixed order.
 import { describe, expect, it } from 'vitest';
+import { itemOf } from '../helpers.js';
 import type { Subscription } from '../../src/model.js';
 import { openPostgres } from '../../src/store/postgres/index.js';
 import { freshDatabase, pgAvailable } from '../pg.js';
@@ -41,26 +42,13 @@ describe.skipIf(!pgAvailable)('concurrent imports on PostgreSQL', () => {
     const two = await openPostgres(url);
     try {
       const { added } = await one.addSubscriptions([{ url: 'https://labels.example/feed', title: null, siteUrl: null, category: '' }], NOW);
-      const items = Array.from({ length: 2000 }, (_, k) => ({
-        key: `k${k}`,
-        guid: `k${k}`,
-        link: null,
-        title: `t${k}`,
-        author: null,
-        published: null,
-        updated: null,
-        summary: null,
-        content: null,
-        enclosures: [],
-        categories: [],
-        duration: null,
-        comments: null,
-        episode: null,
-        season: null,
-        explicit: null,
-        transcriptUrl: null,
-        chaptersUrl: null,
-      }));
+      const items = Array.from({ length: 2000 }, (_, k) =>
+        itemOf({
+          key: `k${k}`,
+          guid: `k${k}`,
+          title: `t${k}`,
+        }),
+      );
       await one.recordFetch(added[0].id, { items, movedTo: null, state: { status: 200, error: null, nextCheckAt: null } }, NOW);
       await one.saveModel({
         name: 'm',

@@ -18,7 +18,7 @@ import { itemIndexText } from '../../src/text/search-text.js';
 import { searchDoc } from '../../src/store/postgres/reindex-search.js';
 import { openPostgres, type PgStore } from '../../src/store/postgres/index.js';
 import { openSqlite, type SqliteStore } from '../../src/store/sqlite/index.js';
-import { tempDir } from '../helpers.js';
+import { tempDir, itemOf } from '../helpers.js';
 import { freshDatabase, pgAvailable } from '../pg.js';
 import { seed } from '../read/seed.js';
 
@@ -182,27 +182,12 @@ const all = async <T>(it: AsyncIterable<T>) => {
 
 /** libraryItems are a feed's items of LIBRARY as a crawl gives them (as seed.ts builds them). */
 const libraryItems = (url: string): Item[] =>
-  LIBRARY[url].items.map((i, k) => ({
-    key: i.guid ?? `${url}#${k}`,
-    guid: null,
-    link: null,
-    title: null,
-    author: null,
-    published: null,
-    updated: null,
-    summary: null,
-    content: null,
-    enclosures: [],
-    categories: [],
-    duration: null,
-    comments: null,
-    episode: null,
-    season: null,
-    explicit: null,
-    transcriptUrl: null,
-    chaptersUrl: null,
-    ...i,
-  }));
+  LIBRARY[url].items.map((i, k) =>
+    itemOf({
+      key: i.guid ?? `${url}#${k}`,
+      ...i,
+    }),
+  );
 
 /** seedThroughContract stores LIBRARY as a crawl would, through the Store contract, in the same order on both stores. */
 async function seedThroughContract(s: Store): Promise<void> {

@@ -9,29 +9,17 @@ import type { Item } from '../../src/model.js';
 import type { Store } from '../../src/store/contract.js';
 import { openPostgres } from '../../src/store/postgres/index.js';
 import { openSqlite } from '../../src/store/sqlite/index.js';
-import { cli, tempDir } from '../helpers.js';
+import { cli, tempDir, itemOf } from '../helpers.js';
 import { freshDatabase, pgAvailable } from '../pg.js';
 
-const item = (key: string, title: string, summary: string | null = null, categories: string[] = []): Item => ({
-  key,
-  guid: key,
-  link: null,
-  title,
-  author: null,
-  published: null,
-  updated: null,
-  summary,
-  content: null,
-  enclosures: [],
-  categories,
-  duration: null,
-  comments: null,
-  episode: null,
-  season: null,
-  explicit: null,
-  transcriptUrl: null,
-  chaptersUrl: null,
-});
+const item = (key: string, title: string, summary: string | null = null, categories: string[] = []): Item =>
+  itemOf({
+    key,
+    guid: key,
+    title,
+    summary,
+    categories,
+  });
 
 const ITEMS = [
   item('c', 'Learning C', '<p>Pointers in plain C, the language.</p>'),

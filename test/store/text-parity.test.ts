@@ -8,29 +8,15 @@ import type { Item } from '../../src/model.js';
 import type { Store } from '../../src/store/contract.js';
 import { openPostgres } from '../../src/store/postgres/index.js';
 import { openSqlite } from '../../src/store/sqlite/index.js';
-import { tempDir } from '../helpers.js';
+import { tempDir, itemOf } from '../helpers.js';
 import { freshDatabase, pgAvailable } from '../pg.js';
 
-const item = (key: string): Item => ({
-  key,
-  guid: key,
-  link: null,
-  title: key,
-  author: null,
-  published: null,
-  updated: null,
-  summary: null,
-  content: null,
-  enclosures: [],
-  categories: [],
-  duration: null,
-  comments: null,
-  episode: null,
-  season: null,
-  explicit: null,
-  transcriptUrl: null,
-  chaptersUrl: null,
-});
+const item = (key: string): Item =>
+  itemOf({
+    key,
+    guid: key,
+    title: key,
+  });
 const FEEDS = [
   ['https://t.example/', 'Tech'],
   ['https://s.example/', 'Tech/Sub'],
