@@ -171,6 +171,20 @@ export const pgMigrations: readonly PgMigration[] = [
   // 5: the search index is given folded terms made in TypeScript, as SQLite's is (SQLite's
   // migration 11), and cuts phrases at the title's end (see reindex-search.ts).
   reindexSearchPg,
+  // 6: daily use, as SQLite's migration 12: read and starred items, paused feeds, the keys of
+  // pruned items, and partial indexes for unread listings and counts.
+  `ALTER TABLE items ADD COLUMN read_at text COLLATE "C";
+   ALTER TABLE items ADD COLUMN starred_at text COLLATE "C";
+   ALTER TABLE feeds ADD COLUMN paused_at text COLLATE "C";
+   CREATE TABLE pruned_keys (
+     feed_id bigint NOT NULL REFERENCES feeds (id) ON DELETE CASCADE,
+     key text NOT NULL,
+     pruned_at text COLLATE "C" NOT NULL,
+     PRIMARY KEY (feed_id, key)
+   );
+   CREATE INDEX items_unread ON items (sort_at DESC, id DESC) WHERE read_at IS NULL;
+   CREATE INDEX items_feed_unread ON items (feed_id) WHERE read_at IS NULL;
+   CREATE INDEX items_starred ON items (sort_at DESC, id DESC) WHERE starred_at IS NOT NULL;`,
 ];
 
 // Any fixed number: every Inkzee migrating a database holds this lock while it does.

@@ -149,4 +149,20 @@ export const migrations: readonly Migration[] = [
   // c++, c# and .net are words, Chinese, Japanese and Thai text is cut into words, and Søren is
   // found as soren on both engines (see reindex-search.ts).
   reindexSearch,
+  // 12: daily use. An item is unread until read_at is set and starred while starred_at is; a
+  // paused feed (paused_at) is never crawled; pruned_keys remembers the items prune deleted so a
+  // feed still listing one does not bring it back as new. Existing items stay unread. The partial
+  // indexes keep `items --unread` and the unread counts of `feeds` as fast as the plain listings.
+  `ALTER TABLE items ADD COLUMN read_at TEXT;
+   ALTER TABLE items ADD COLUMN starred_at TEXT;
+   ALTER TABLE feeds ADD COLUMN paused_at TEXT;
+   CREATE TABLE pruned_keys (
+     feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+     key TEXT NOT NULL,
+     pruned_at TEXT NOT NULL,
+     PRIMARY KEY (feed_id, key)
+   ) WITHOUT ROWID;
+   CREATE INDEX items_unread ON items(sort_at DESC, id DESC) WHERE read_at IS NULL;
+   CREATE INDEX items_feed_unread ON items(feed_id) WHERE read_at IS NULL;
+   CREATE INDEX items_starred ON items(sort_at DESC, id DESC) WHERE starred_at IS NOT NULL;`,
 ];
