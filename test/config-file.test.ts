@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { rss, serve, startFeedServer, type FeedServer, type Route } from './feed-server.js';
-import { cli, tempDir } from './helpers.js';
+import { cli, ROOT, tempDir } from './helpers.js';
 import { freshDatabase, pgAvailable } from './pg.js';
 
 let server: FeedServer | undefined;
@@ -250,6 +250,20 @@ describe('precedence: flags, then environment, then the file, then defaults', ()
     expect(await error({ NO_COLOR: '1', INKZEE_COLOR: 'always' })).toMatch(/^\u001b\[31m/);
     expect(await error({ INKZEE_COLOR: 'never' })).toMatch(/^inkzee: /);
     expect(await error({ INKZEE_COLOR: 'auto' })).toMatch(/^inkzee: /); // stderr is a pipe here
+  });
+});
+
+describe('examples/config.toml', () => {
+  it('is a valid config file that sets every key', async () => {
+    const h = home();
+    const s = await settings(['--config', path.join(ROOT, 'examples', 'config.toml')], h.env);
+    expect(Object.keys(s)).toEqual(['database', 'concurrency', 'per-host', 'timeout', 'max-size', 'private-networks', 'model', 'color']);
+    expect(
+      Object.values(s)
+        .filter((x) => x.source !== 'file')
+        .map((x) => x.key),
+    ).toEqual(['private-networks']); // commented out
+    expect(s.database.value).toBe(path.join(h.dir, '.local', 'share', 'inkzee', 'inkzee.db'));
   });
 });
 
