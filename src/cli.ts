@@ -72,7 +72,7 @@ export function buildProgram(run: (action: Action, cmd: Command, args: unknown[]
       .addOption(
         new Option(
           '--allow-private-networks',
-          'connect to any address (the default for import and refresh unless the config file says private-networks = "deny"; worker denies private networks without it)',
+          'connect to any address (the default for import and refresh; worker denies private networks without it or private-networks = "allow" in the config file)',
         ).conflicts('denyPrivateNetworks'),
       )
       .option('--wait', 'wait for a running crawl to finish instead of exiting with 75');
