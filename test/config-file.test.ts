@@ -7,6 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { rss, serve, startFeedServer, type FeedServer, type Route } from './feed-server.js';
 import { cli, ROOT, tempDir } from './helpers.js';
 import { freshDatabase, pgAvailable } from './pg.js';
+import { hidePassword, resolveConfig, type Environment } from '../src/config.js';
+import { lineOf, parseConfigText, type ConfigFile } from '../src/config-file.js';
 
 let server: FeedServer | undefined;
 afterEach(async () => {
@@ -54,6 +56,49 @@ function opml(urls: string[]): string {
   );
   return file;
 }
+
+describe('reading and resolving (in process)', () => {
+  const e = (env: NodeJS.ProcessEnv = {}): Environment => ({ env, stdoutIsTTY: false, stderrIsTTY: false, columns: 80 });
+  const file = (text: string): ConfigFile => ({
+    path: '/h/.config/inkzee/config.toml',
+    from: 'default',
+    found: true,
+    ...parseConfigText(text, '/h/.config/inkzee/config.toml', '/h'),
+  });
+
+  it('finds the line of a key: bare, quoted, dotted, or under its [table]', () => {
+    const text = '# c\n"model" = "x"\n\n[crawl]\nmodel = 1\n';
+    expect(lineOf(text, ['model'])).toBe(2);
+    expect(lineOf(text, ['crawl', 'model'])).toBe(5);
+    expect(lineOf('a = 1\ncrawl.timeout = 2\n', ['crawl', 'timeout'])).toBe(2);
+    expect(lineOf('[crawl]\n', ['crawl', 'x'])).toBe(1);
+  });
+
+  it('expands ~ and a path relative to the file in database; keeps a postgres:// URL', () => {
+    expect(file('database = "~/x.db"').values.database).toBe('/h/x.db');
+    expect(file('database = "x.db"').values.database).toBe('/h/.config/inkzee/x.db');
+    expect(file('database = "postgres://u@h/db"').values.database).toBe('postgres://u@h/db');
+  });
+
+  it('takes a flag over the environment over the file over the default, and keeps each source', () => {
+    const f = file('concurrency = 4\ntimeout = 9\nmodel = "m"\n');
+    const c = resolveConfig({ db: 'x', concurrency: '7' }, e({ INKZEE_TIMEOUT: '3' }), f);
+    expect([c.concurrency, c.timeout, c.model, c.perHost]).toEqual([7, 3, 'm', 2]);
+    expect(c.sources).toMatchObject({
+      concurrency: { kind: 'flag', flag: '--concurrency' },
+      timeout: { kind: 'env', variable: 'INKZEE_TIMEOUT' },
+      model: { kind: 'file', line: 3 },
+      'per-host': { kind: 'default' },
+    });
+    expect(Object.isFrozen(c)).toBe(true);
+  });
+
+  it('hides the password of a PostgreSQL URL', () => {
+    expect(hidePassword('postgres://u:secret@h:5432/db?sslmode=require')).toBe('postgres://u:***@h:5432/db?sslmode=require');
+    expect(hidePassword('postgresql://u@h/db?password=secret')).toBe('postgresql://u@h/db?password=***');
+    expect(hidePassword('/home/u/secret.db')).toBe('/home/u/secret.db');
+  });
+});
 
 describe('where the config file is', () => {
   it('is ~/.config/inkzee/config.toml, or under an absolute XDG_CONFIG_HOME, or INKZEE_CONFIG, or --config', async () => {
