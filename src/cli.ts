@@ -436,6 +436,9 @@ export async function main(argv: string[]): Promise<void> {
   process.on('SIGTERM', onSignal);
   const program = buildProgram(async (action, cmd, args) => {
     const flags = globalsOf(cmd);
+    // A bad config file or variable is reported as --json asks, before the settings exist.
+    cfg = earlyConfig(env, flags);
+    out = new Output(cfg);
     const where = configFileLocation(flags.config, env.env);
     // `inkzee config --path` answers where the file is even when the file is broken.
     const file =

@@ -230,10 +230,10 @@ export function resolveConfig(flags: GlobalFlags, e: Environment, file?: ConfigF
  * earlyConfig is the Config for messages met before a command runs (usage errors, a bad config
  * file): only the output settings of the environment count, so that none of them can fail.
  */
-export function earlyConfig(e: Environment): Config {
+export function earlyConfig(e: Environment, flags: Pick<GlobalFlags, 'json' | 'quiet'> = {}): Config {
   const keep = ['HOME', 'XDG_DATA_HOME', 'NO_COLOR', 'TERM', 'INKZEE_DEBUG'];
   const env = Object.fromEntries(Object.entries(e.env).filter(([k]) => keep.includes(k)));
-  return resolveConfig({ db: defaultDbPath(e.env) }, { ...e, env });
+  return resolveConfig({ db: defaultDbPath(e.env), json: flags.json, quiet: flags.quiet }, { ...e, env });
 }
 
 /** EffectiveSetting is one setting as `inkzee config` shows it: its value (a database password hidden) and where it came from. */

@@ -381,6 +381,14 @@ describe('bad config files and variables', () => {
     expect(fs.existsSync(db)).toBe(false);
   });
 
+  it('reports a bad file as an NDJSON error event on stderr too with --json', async () => {
+    const h = home('concurrency = 0\n');
+    const r = await cli(['--json', 'feeds'], { env: h.env });
+    expect(r.code).toBe(1);
+    const message = `${h.file}:1: concurrency: must be a whole number from 1 to 1000`;
+    expect(r.stderr).toBe(`${JSON.stringify({ type: 'error', code: 'config', message })}\ninkzee: ${message}\n`);
+  });
+
   it('still answers --help, --version and config --path with a broken file', async () => {
     const h = home('this is not toml\n');
     const help = await cli(['--help'], { env: h.env });
