@@ -1,6 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { Command, CommanderError, Option } from 'commander';
-import { defaultDbPath, resolveConfig, type Config, type GlobalFlags } from './config.js';
+import { DEFAULTS, earlyConfig, resolveConfig, type Config, type GlobalFlags } from './config.js';
+import { configFileLocation, readConfigFile } from './config-file.js';
 import { EXIT, InkzeeError, PipeClosed, storeFault } from './errors.js';
 import { Output } from './output/output.js';
 import { StdoutWriter } from './output/stdout.js';
@@ -22,7 +23,8 @@ export function buildProgram(run: (action: Action, cmd: Command, args: unknown[]
   const program = new Command('inkzee')
     .description('Import OPML subscription lists, crawl the feeds into SQLite, read and classify the news.')
     .version(VERSION, '-V, --version')
-    .option('--db <path>', 'database file (default: $INKZEE_DB, else $XDG_DATA_HOME/inkzee/inkzee.db)')
+    .option('--db <path>', 'database file (default: $INKZEE_DB, else the config file, else $XDG_DATA_HOME/inkzee/inkzee.db)')
+    .option('--config <file>', 'settings file (default: $INKZEE_CONFIG, else $XDG_CONFIG_HOME/inkzee/config.toml)')
     .option('--json', 'write NDJSON (one object per line) to stdout')
     .option('-q, --quiet', 'print nothing but errors')
     .showHelpAfterError('(run with --help for usage)')
@@ -57,18 +59,20 @@ export function buildProgram(run: (action: Action, cmd: Command, args: unknown[]
   const actCrawl = lazyActions(() => import('./commands/crawl-actions.js'));
   // The classify actions live in their own module, loaded only when a classify command runs.
   const actClassify = lazyActions(() => import('./commands/classify-actions.js'));
+  const actConfig = lazyActions(() => import('./commands/config.js'));
 
+  // No commander defaults: a flag not typed leaves the value to INKZEE_*, then the config file (config.ts).
   const crawlFlags = (c: Command) =>
     c
-      .option('-c, --concurrency <n>', 'feeds fetched at once', '16')
-      .option('--per-host <n>', 'requests in flight to one host at once', '2')
-      .option('--timeout <seconds>', 'total time allowed per feed (connect, first byte, body)', '30')
-      .option('--max-size <MiB>', 'largest feed body accepted, after decompression', '15')
+      .option('-c, --concurrency <n>', `feeds fetched at once (default: ${DEFAULTS.concurrency})`)
+      .option('--per-host <n>', `requests in flight to one host at once (default: ${DEFAULTS.perHost})`)
+      .option('--timeout <seconds>', `total time allowed per feed (connect, first byte, body) (default: ${DEFAULTS.timeout})`)
+      .option('--max-size <MiB>', `largest feed body accepted, after decompression (default: ${DEFAULTS.maxSize})`)
       .option('--deny-private-networks', 'refuse loopback, private and link-local addresses (checked after DNS, on redirects too)')
       .addOption(
         new Option(
           '--allow-private-networks',
-          'connect to any address (the default for import and refresh; worker denies private networks without it)',
+          'connect to any address (the default for import and refresh; worker denies private networks without it or private-networks = "allow" in the config file)',
         ).conflicts('denyPrivateNetworks'),
       )
       .option('--wait', 'wait for a running crawl to finish instead of exiting with 75');
@@ -230,6 +234,16 @@ export function buildProgram(run: (action: Action, cmd: Command, args: unknown[]
     .addHelpText('after', examples('inkzee stats', 'inkzee stats --json | jq .feeds'))
     .action(act('statsAction'));
 
+  program
+    .command('config')
+    .description('show the effective settings and where each came from (flag, environment, config file, default)')
+    .option('--path', "print only the config file's path (read or not)")
+    .addHelpText(
+      'after',
+      examples('inkzee config', 'inkzee config --json | jq -c \'select(.source == "file")\'', '$EDITOR "$(inkzee config --path)"'),
+    )
+    .action(actConfig('configAction'));
+
   const classify = program
     .command('classify')
     .description('label stored items by topic with a trained model (the engine); train it first')
@@ -249,7 +263,7 @@ export function buildProgram(run: (action: Action, cmd: Command, args: unknown[]
   classify
     .command('label', { isDefault: true })
     .description('label stored items this model has not labelled yet (the default when no subcommand is given)')
-    .option('--model <name>', 'model to use', 'default')
+    .option('--model <name>', `model to use (default: "${DEFAULTS.model}")`)
     .option('--all', 'relabel every item, not only those this model has not labelled')
     .option('--stdin', 'read NDJSON items on stdin, write them back with "label" and "confidence"')
     .option(
@@ -278,7 +292,7 @@ export function buildProgram(run: (action: Action, cmd: Command, args: unknown[]
       'CSV with a "label" column and text columns (title, description, summary, text, content), or NDJSON; - for stdin',
     )
     .option('--columns <names>', 'column names for a CSV without a header, e.g. label,title,description')
-    .option('--model <name>', 'name to store the model under', 'default')
+    .option('--model <name>', `name to store the model under (default: "${DEFAULTS.model}")`)
     .addHelpText(
       'after',
       examples(
@@ -295,7 +309,7 @@ export function buildProgram(run: (action: Action, cmd: Command, args: unknown[]
     .command('eval')
     .argument('<file>', 'labelled CSV or NDJSON, as for train --labels')
     .description('accuracy, macro-F1, per-label precision and recall, confusion matrix, calibration and coverage per --min-confidence')
-    .option('--model <name>', 'model to evaluate', 'default')
+    .option('--model <name>', `model to evaluate (default: "${DEFAULTS.model}")`)
     .option('--columns <names>', 'column names for a CSV without a header')
     .addHelpText(
       'after',
@@ -316,7 +330,7 @@ export function buildProgram(run: (action: Action, cmd: Command, args: unknown[]
     .command('explain')
     .argument('<item>', 'item id, from `inkzee items`')
     .description('why the model labels an item so: label, confidence, runner-up, and the words and word pairs that pushed most')
-    .option('--model <name>', 'model to ask', 'default')
+    .option('--model <name>', `model to ask (default: "${DEFAULTS.model}")`)
     .option('--top <n>', 'how many words to show each way', '8')
     .addHelpText(
       'after',
@@ -331,7 +345,7 @@ export function buildProgram(run: (action: Action, cmd: Command, args: unknown[]
     .description(
       'correct a label: the item takes it at once, and every later `classify train` of the model from the same source learns from it',
     )
-    .option('--model <name>', 'model to correct', 'default')
+    .option('--model <name>', `model to correct (default: "${DEFAULTS.model}")`)
     .addHelpText(
       'after',
       examples(
@@ -344,7 +358,7 @@ export function buildProgram(run: (action: Action, cmd: Command, args: unknown[]
   classify
     .command('corrections')
     .description('list the corrections you taught (all models, or one), or remove one')
-    .option('--model <name>', 'only this model (with --remove: default "default")')
+    .option('--model <name>', 'only this model (with --remove: default the configured model, "default")')
     .option('--remove <item>', 'forget the correction of this item; the model labels it again')
     .addHelpText(
       'after',
@@ -406,7 +420,7 @@ export async function main(argv: string[]): Promise<void> {
   };
   // Until a command runs, only the output settings matter: the database is chosen (and a bad
   // --db or INKZEE_DB refused) with the command's flags.
-  let cfg = resolveConfig({ db: defaultDbPath(process.env) }, env);
+  let cfg = earlyConfig(env);
   let out = new Output(cfg);
   // SIGINT/SIGTERM: the first asks commands to stop starting work and commit what is done;
   // a second one quits at once.
@@ -421,7 +435,15 @@ export async function main(argv: string[]): Promise<void> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   const program = buildProgram(async (action, cmd, args) => {
-    cfg = resolveConfig(globalsOf(cmd), env);
+    const flags = globalsOf(cmd);
+    // A bad config file or variable is reported as --json asks, before the settings exist.
+    cfg = earlyConfig(env, flags);
+    out = new Output(cfg);
+    const where = configFileLocation(flags.config, env.env);
+    // `inkzee config --path` answers where the file is even when the file is broken.
+    const file =
+      cmd.name() === 'config' && cmd.opts().path ? { ...where, found: false, values: {}, lines: {} } : readConfigFile(where, env.env);
+    cfg = resolveConfig(flags, env, file);
     out = new Output(cfg);
     const ctx = createContext(cfg, out, () => new Date(), interrupt.signal);
     try {

@@ -71,7 +71,13 @@ export function cli(args: string[], opts: { env?: NodeJS.ProcessEnv; input?: str
     const child = execFile(
       process.execPath,
       [path.join(ROOT, 'bin', 'inkzee.js'), ...args],
-      { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...opts.env }, cwd: opts.cwd, maxBuffer: 1 << 26, encoding: 'utf8' },
+      // XDG_CONFIG_HOME (vitest.config.ts) keeps the developer's own config file out of the run.
+      {
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, XDG_CONFIG_HOME: process.env.XDG_CONFIG_HOME, ...opts.env },
+        cwd: opts.cwd,
+        maxBuffer: 1 << 26,
+        encoding: 'utf8',
+      },
       (error, stdout, stderr) => resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
     if (opts.input !== undefined) child.stdin!.end(opts.input);

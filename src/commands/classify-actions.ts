@@ -1,6 +1,6 @@
 // The CLI's classify actions: each turns parsed flags into a command call and hands the result to output.
 import type { Context } from './context.js';
-import { DEFAULT_MODEL, evalCommand, labelCommand, modelsCommand, stdinCommand, trainCommand } from './classify.js';
+import { evalCommand, labelCommand, modelsCommand, stdinCommand, trainCommand } from './classify.js';
 import { correctionsCommand, explainCommand, teachCommand } from './classify-teach.js';
 import { printCorrections, printEval, printExplain, printLabel, printModels, printTeach, printTrain } from '../output/classify.js';
 import { UsageError } from '../errors.js';
@@ -37,7 +37,7 @@ export async function classifyTrainAction(
       depth,
       fromTags: opts.fromTags,
       minTagItems,
-      model: opts.model ?? DEFAULT_MODEL,
+      model: ctx.cfg.model,
       columns: columnsOf(opts.columns),
     }),
   );
@@ -48,7 +48,7 @@ export async function classifyAction(
   ctx: Context,
   opts: { model?: string; all?: boolean; stdin?: boolean; minConfidence?: string },
 ): Promise<void> {
-  const model = opts.model ?? DEFAULT_MODEL;
+  const model = ctx.cfg.model;
   const minConfidence = optionalFlag('--min-confidence', opts.minConfidence);
   if (opts.stdin) {
     if (opts.all) throw new UsageError('classify: --all labels stored items; it does not go with --stdin');
@@ -60,7 +60,7 @@ export async function classifyAction(
 
 /** classifyEvalAction runs `inkzee classify eval FILE`. */
 export async function classifyEvalAction(ctx: Context, file: string, opts: { model?: string; columns?: string }): Promise<void> {
-  printEval(ctx.out, await evalCommand(ctx, file, { model: opts.model ?? DEFAULT_MODEL, columns: columnsOf(opts.columns) }));
+  printEval(ctx.out, await evalCommand(ctx, file, { model: ctx.cfg.model, columns: columnsOf(opts.columns) }));
 }
 
 /** classifyModelsAction runs `inkzee classify models`. */
@@ -71,15 +71,18 @@ export async function classifyModelsAction(ctx: Context): Promise<void> {
 /** classifyExplainAction runs `inkzee classify explain ITEM`. */
 export async function classifyExplainAction(ctx: Context, item: string, opts: { model?: string; top?: string }): Promise<void> {
   const top = optionalFlag('--top', opts.top);
-  printExplain(ctx.out, await explainCommand(ctx, item, { model: opts.model ?? DEFAULT_MODEL, top }));
+  printExplain(ctx.out, await explainCommand(ctx, item, { model: ctx.cfg.model, top }));
 }
 
 /** classifyTeachAction runs `inkzee classify teach ITEM LABEL`. */
-export async function classifyTeachAction(ctx: Context, item: string, label: string, opts: { model?: string }): Promise<void> {
-  printTeach(ctx.out, await teachCommand(ctx, item, label, { model: opts.model ?? DEFAULT_MODEL }));
+// --model reaches the command through ctx.cfg.model (flag, INKZEE_MODEL, config file, "default").
+export async function classifyTeachAction(ctx: Context, item: string, label: string): Promise<void> {
+  printTeach(ctx.out, await teachCommand(ctx, item, label, { model: ctx.cfg.model }));
 }
 
 /** classifyCorrectionsAction runs `inkzee classify corrections [--remove ITEM]`. */
 export async function classifyCorrectionsAction(ctx: Context, opts: { model?: string; remove?: string }): Promise<void> {
-  printCorrections(ctx.out, await correctionsCommand(ctx, { model: opts.model, remove: opts.remove }));
+  // Listing, no --model means every model; removing, the configured one.
+  const model = opts.remove === undefined ? opts.model : ctx.cfg.model;
+  printCorrections(ctx.out, await correctionsCommand(ctx, { model, remove: opts.remove }));
 }

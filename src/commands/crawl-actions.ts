@@ -1,6 +1,7 @@
 // The crawling commands' actions (import, refresh, worker), in their own module so that the reading
 // commands never load the crawl, its HTTP client and parsers.
 import type { Context } from './context.js';
+import type { Config } from '../config.js';
 import { importSubscriptions } from './import.js';
 import { crawlNew, refreshCommand, type RefreshOptions } from './refresh.js';
 import { workerCommand } from './worker.js';
@@ -12,25 +13,21 @@ import { printImport } from '../output/render.js';
 import { crawlListener, printCrawlSummary } from '../output/progress.js';
 import type { CrawlSummary } from '../results.js';
 
-type CrawlFlags = {
-  concurrency: string;
-  perHost: string;
-  timeout: string;
-  maxSize: string;
-  wait?: boolean;
-  denyPrivateNetworks?: boolean;
-  allowPrivateNetworks?: boolean;
-};
+// The crawl limits and private networks come resolved in ctx.cfg (flags, environment, config file, defaults).
+type CrawlFlags = { wait?: boolean };
 
-/** crawlOptions reads the crawl flags; `denyByDefault` is what neither private-network flag means (a service's worker denies). */
-function crawlOptions(f: CrawlFlags, denyByDefault = false): CrawlOptions & { wait?: boolean } {
+/**
+ * crawlOptions reads the crawl settings from the resolved Config; `denyByDefault` is what no
+ * private-networks flag, variable or config key means (a service's worker denies).
+ */
+export function crawlOptions(cfg: Config, f: CrawlFlags, denyByDefault = false): CrawlOptions & { wait?: boolean } {
   return {
-    concurrency: numericFlag('--concurrency', f.concurrency),
-    perHost: numericFlag('--per-host', f.perHost),
-    timeout: numericFlag('--timeout', f.timeout),
-    maxSize: numericFlag('--max-size', f.maxSize),
+    concurrency: cfg.concurrency,
+    perHost: cfg.perHost,
+    timeout: cfg.timeout,
+    maxSize: cfg.maxSize,
     wait: f.wait,
-    denyPrivateNetworks: f.allowPrivateNetworks ? false : (f.denyPrivateNetworks ?? denyByDefault),
+    denyPrivateNetworks: cfg.privateNetworks === undefined ? denyByDefault : cfg.privateNetworks === 'deny',
   };
 }
 
@@ -61,7 +58,7 @@ function listenWithFailures(ctx: Context) {
 
 /** importAction runs `inkzee import FILE`: store the subscriptions, then crawl the new ones. */
 export async function importAction(ctx: Context, file: string, opts: CrawlFlags & { fetch: boolean }): Promise<void> {
-  const crawl = crawlOptions(opts); // a bad crawl flag is refused before anything is stored
+  const crawl = crawlOptions(ctx.cfg, opts);
   const result = await importSubscriptions(ctx, file);
   printImport(ctx.out, result);
   if (!opts.fetch) return;
@@ -72,7 +69,11 @@ export async function importAction(ctx: Context, file: string, opts: CrawlFlags 
 /** refreshAction runs `inkzee refresh`. */
 export async function refreshAction(ctx: Context, opts: CrawlFlags & Omit<RefreshOptions, keyof CrawlOptions>): Promise<void> {
   const { failures, listen } = listenWithFailures(ctx);
-  const summary = await refreshCommand(ctx, { ...crawlOptions(opts), feed: opts.feed, category: opts.category, force: opts.force }, listen);
+  const summary = await refreshCommand(
+    ctx,
+    { ...crawlOptions(ctx.cfg, opts), feed: opts.feed, category: opts.category, force: opts.force },
+    listen,
+  );
   finishCrawl(ctx, summary, failures);
   // A feed asked for by name that another crawler took meanwhile was not fetched: say so.
   if (opts.feed !== undefined && summary.leftToOthers)
@@ -84,7 +85,7 @@ export async function workerAction(ctx: Context, opts: CrawlFlags & { interval: 
   const listen = crawlListener(ctx.out);
   const total = await workerCommand(
     ctx,
-    { ...crawlOptions(opts, true), interval: numericFlag('--interval', opts.interval), exitWhenIdle: opts.exitWhenIdle },
+    { ...crawlOptions(ctx.cfg, opts, true), interval: numericFlag('--interval', opts.interval), exitWhenIdle: opts.exitWhenIdle },
     (s) => {
       if (!ctx.cfg.json) printCrawlSummary(ctx.out, s, []);
     },
