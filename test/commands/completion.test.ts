@@ -58,7 +58,8 @@ beforeAll(async () => {
 
 function run(file: string, args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(file, args, { env: { ...env, ...extraEnv }, cwd: dir, encoding: 'utf8' }, (err, stdout, stderr) =>
+    // A shell that waits for ever (a completion stuck on its pty) is killed: the test fails, it does not hang.
+    execFile(file, args, { env: { ...env, ...extraEnv }, cwd: dir, encoding: 'utf8', timeout: 25_000 }, (err, stdout, stderr) =>
       err ? reject(new Error(`${file} failed: ${stderr}`)) : resolve(stdout),
     );
   });
@@ -210,6 +211,52 @@ describe.skipIf(!has('fish'))('inkzee completion fish', () => {
     expect(await fish(`inkzee --db ${db} feeds --category `)).toEqual(FOLDERS);
     expect(await fish('inkzee feeds --category T', { INKZEE_DB: db })).toEqual(['Technology', 'Technology/Programming']);
     expect(await fish(`inkzee --db ${path.join(dir, 'gone.db')} feeds --category `)).toEqual([]);
+    expect(fs.existsSync(path.join(dir, 'gone.db'))).toBe(false);
+  });
+});
+
+describe.skipIf(!has('zsh'))('inkzee completion zsh', () => {
+  /** zsh types the line and Tab in an interactive zsh with the script loaded (test/fixtures/completion/capture.zsh). */
+  async function zsh(how: 'source' | 'fpath', line: string): Promise<string[]> {
+    let file = scripts.zsh;
+    if (how === 'fpath') {
+      fs.mkdirSync(path.join(dir, 'functions'), { recursive: true });
+      file = path.join(dir, 'functions', '_inkzee');
+      fs.copyFileSync(scripts.zsh, file);
+    }
+    // compinit's dump is kept between runs (one per way of loading): scanning $fpath takes seconds.
+    const out = await run('zsh', ['-f', path.join(ROOT, 'test', 'fixtures', 'completion', 'capture.zsh'), how, file, line], {
+      ZCOMPDUMP: path.join(dir, `zcompdump-${how}`),
+    });
+    return out.split('\n').filter(Boolean).sort();
+  }
+
+  it('parses', async () => {
+    await run('zsh', ['-n', scripts.zsh]);
+  });
+
+  it.each([
+    ['source', 'inkzee ref', ['refresh']],
+    ['source', 'inkzee items --for', ['--format']],
+    ['source', 'inkzee items --format ', ['table', 'tsv']],
+    ['source', 'inkzee classify t', ['teach', 'train']],
+    ['source', 'inkzee --d', ['--db']],
+    ['source', 'inkzee classify --m', ['--min-confidence', '--model']],
+    ['source', 'inkzee completion ', ['bash', 'fish', 'zsh']],
+    ['fpath', 'inkzee classify t', ['teach', 'train']],
+    ['fpath', 'inkzee items --format ', ['table', 'tsv']],
+  ] as const)('completes (%s) %j', async (how, line, expected) => {
+    expect(await zsh(how, line)).toEqual(expected);
+  });
+
+  it('completes --category with the folders of the database, and with nothing for a missing one', async () => {
+    expect(await zsh('source', `inkzee --db ${db} feeds --category `)).toEqual([
+      'News',
+      'Technology',
+      'Technology/Programming',
+      'UI\\ /\\ UX',
+    ]);
+    expect(await zsh('source', `inkzee --db ${path.join(dir, 'gone.db')} feeds --category `)).toEqual([]);
     expect(fs.existsSync(path.join(dir, 'gone.db'))).toBe(false);
   });
 });
