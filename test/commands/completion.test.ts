@@ -123,6 +123,14 @@ describe('inkzee completion bash', () => {
     expect(await bash(['inkzee', 'refresh', '--category', 'UI\\ '], { INKZEE_DB: db })).toEqual(['UI\\ /\\ UX']);
   });
 
+  it('reads a --db path as the shell does, quoted or with escaped spaces', async () => {
+    const spaced = path.join(dir, 'my subs.db');
+    expect((await cli(['--db', spaced, 'import', path.join(dir, 'subs.opml'), '--no-fetch'])).code).toBe(0);
+    expect(await bash(['inkzee', '--db', `'${spaced}'`, 'feeds', '--category', 'N'])).toEqual(['News']);
+    expect(await bash(['inkzee', '--db', `"${spaced}"`, 'feeds', '--category', 'N'])).toEqual(['News']);
+    expect(await bash(['inkzee', '--db', spaced.replace(/ /g, '\\ '), 'feeds', '--category', 'N'])).toEqual(['News']);
+  });
+
   it('completes --category with nothing, and creates no database, when the database does not exist', async () => {
     const missing = path.join(dir, 'missing', 'none.db');
     expect(await bash(['inkzee', '--db', missing, 'feeds', '--category', ''])).toEqual([]);
@@ -257,6 +265,9 @@ describe.skipIf(!has('zsh'))('inkzee completion zsh', () => {
       'UI\\ /\\ UX',
     ]);
     expect(await zsh('source', `inkzee --db ${path.join(dir, 'gone.db')} feeds --category `)).toEqual([]);
+    const spaced = path.join(dir, 'my zsh subs.db');
+    expect((await cli(['--db', spaced, 'import', path.join(dir, 'subs.opml'), '--no-fetch'])).code).toBe(0);
+    expect(await zsh('source', `inkzee --db ${spaced.replace(/ /g, '\\ ')} feeds --category N`)).toEqual(['News']);
     expect(fs.existsSync(path.join(dir, 'gone.db'))).toBe(false);
   });
 });

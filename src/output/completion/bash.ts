@@ -91,6 +91,11 @@ _inkzee_categories() {
   [[ $cmd == \\~/* ]] && cmd=$HOME/\${cmd#\\~/}
   local -a args=(__complete categories)
   if [[ -n $db ]]; then
+    # The path as typed: 'my db.db', "my db.db" or my\\ db.db.
+    case $db in
+      \\'*\\' | \\"*\\") db=\${db:1:\${#db}-2} ;;
+      *) db=\${db//\\\\/} ;;
+    esac
     [[ $db == \\~/* ]] && db=$HOME/\${db#\\~/}
     args+=(--db "$db")
   fi

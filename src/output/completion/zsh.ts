@@ -109,12 +109,12 @@ _inkzee_categories() {
 }
 
 _inkzee() {
-  # The program and the database as typed, before _arguments narrows $words to a subcommand's.
+  # The program and the database (unquoted), before _arguments narrows $words to a subcommand's.
   local _inkzee_prog=\${words[1]} _inkzee_db= i
   for ((i = 2; i < CURRENT; i++)); do
     case \${words[i]} in
-      --db) _inkzee_db=\${words[i+1]} ;;
-      --db=*) _inkzee_db=\${words[i]#--db=} ;;
+      --db) _inkzee_db=\${(Q)words[i+1]} ;;
+      --db=*) _inkzee_db=\${(Q)\${words[i]#--db=}} ;;
     esac
   done
   [[ $_inkzee_prog == '~/'* ]] && _inkzee_prog=$HOME/\${_inkzee_prog#'~/'}
