@@ -1,5 +1,5 @@
 import { setMaxListeners } from 'node:events';
-import { Command, CommanderError, Option } from 'commander';
+import { Argument, Command, CommanderError, Option } from 'commander';
 import { DEFAULTS, earlyConfig, resolveConfig, type Config, type GlobalFlags } from './config.js';
 import { configFileLocation, readConfigFile } from './config-file.js';
 import { EXIT, InkzeeError, PipeClosed, storeFault } from './errors.js';
@@ -377,6 +377,30 @@ export function buildProgram(run: (action: Action, cmd: Command, args: unknown[]
     .addHelpText('after', examples('inkzee export backup.opml', 'inkzee export > subs.opml'))
     .action(act('exportAction'));
 
+  const actCompletion = lazyActions(() => import('./commands/completion-actions.js'));
+  program
+    .command('completion')
+    .addArgument(new Argument('<shell>', 'the shell to complete for').choices(['bash', 'zsh', 'fish']))
+    .description('print a completion script for bash, zsh or fish: commands, flags, their choices, your folders')
+    .addHelpText(
+      'after',
+      examples(
+        'source <(inkzee completion bash)   # in ~/.bashrc',
+        'inkzee completion zsh > "${fpath[1]}/_inkzee"',
+        'inkzee completion fish > ~/.config/fish/completions/inkzee.fish',
+      ),
+    )
+    .action(actCompletion('completionAction'));
+
+  // What the completion scripts run on Tab (the stored folders for --category): quiet on any failure.
+  program
+    .command('__complete', { hidden: true })
+    .argument('[what]')
+    .action(async (what: string | undefined, _opts: unknown, cmd: Command) => {
+      const { completeAction } = await import('./commands/completion-actions.js');
+      await completeAction(what, globalsOf(cmd), process.env);
+    });
+
   return program;
 }
 
@@ -447,7 +471,7 @@ export async function main(argv: string[]): Promise<void> {
     out = new Output(cfg);
     const ctx = createContext(cfg, out, () => new Date(), interrupt.signal);
     try {
-      await action(ctx, ...args, cmd.opts());
+      await action(ctx, ...args, cmd.opts(), cmd);
     } finally {
       await ctx.close();
       // A flush that fails other than on a closed pipe is reported in place of an error the action
