@@ -36,9 +36,9 @@ export function cutoff(value: string, now: Date): string {
 export async function pruneCommand(ctx: Context, f: PruneFlags): Promise<PruneOutcome> {
   const dryRun = !!f.dryRun;
   if (f.olderThan === undefined) {
+    if (f.keepUnread || dryRun) throw new UsageError(`prune: ${f.keepUnread ? '--keep-unread' : '--dry-run'} needs --older-than DURATION`);
     if (!f.vacuum)
       throw new UsageError('prune: say which items go with --older-than DURATION (e.g. --older-than 90d), or give --vacuum alone');
-    if (f.keepUnread || dryRun) throw new UsageError(`prune: ${f.keepUnread ? '--keep-unread' : '--dry-run'} needs --older-than DURATION`);
   }
   if (f.vacuum && dryRun) throw new UsageError('prune: --dry-run changes nothing, so it cannot --vacuum; leave one of them out');
   const now = ctx.now();
