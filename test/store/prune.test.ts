@@ -173,7 +173,9 @@ describe('inkzee prune on SQLite', () => {
 
     const alone = await run(db, 'prune', '--vacuum');
     expect(alone.code, alone.stderr).toBe(0);
-    expect(alone.stderr).toMatch(/^vacuumed the database file: [\d.]+ KiB before, [\d.]+ KiB after \([\d.]+ (KiB|B) given back\)\n$/);
+    expect(alone.stderr).toMatch(
+      /^vacuumed the database file: [\d.]+ [KM]iB before, [\d.]+ [KM]iB after \([\d.]+ (MiB|KiB|B) given back\)\n$/,
+    );
     expect(await guids(db)).toEqual(ids.slice(25).sort());
   });
 
