@@ -124,6 +124,43 @@ describe.skipIf(!pgAvailable)('inkzee prune on PostgreSQL', () => {
     expect(records(listed.postgres).map((i) => i.title)).toEqual(records(listed.sqlite).map((i) => i.title));
   });
 
+  it('keeps the pruned keys of a feed that a move merges into another subscription', async () => {
+    server.route(
+      '/pma',
+      serve(
+        200,
+        rss('MA', [
+          { guid: 'm1', title: 'm1' },
+          { guid: 'm2', title: 'm2' },
+        ]),
+      ),
+    );
+    server.route('/pmb', serve(200, rss('MB', [{ guid: 'm2', title: 'm2' }])));
+    const dbs = await subscribe('/pma', '/pmb');
+    for (const db of Object.values(dbs)) await age(db, ['m1']);
+    await both(dbs, 'prune', '--older-than', '30d');
+    server.route('/pma', serve(301, '', { location: `${server.url}/pmb` }));
+    server.route(
+      '/pmb',
+      serve(
+        200,
+        rss('MB', [
+          { guid: 'm1', title: 'm1' },
+          { guid: 'm2', title: 'm2' },
+        ]),
+      ),
+    );
+    for (const p of ['/pma', '/pmb']) {
+      const r = await both(dbs, '--json', 'refresh', '--feed', `${server.url}${p}`);
+      expect(records(r.postgres).find((x) => x.type === 'feed')).toMatchObject({ newItems: 0 });
+      expect(records(r.sqlite).find((x) => x.type === 'feed')).toMatchObject({ newItems: 0 });
+    }
+    expect(await guids(dbs.postgres)).toEqual(['m2']);
+    expect(await sql(dbs.postgres, 'SELECT f.url, p.key FROM pruned_keys p JOIN feeds f ON f.id = p.feed_id')).toEqual([
+      { url: `${server.url}/pmb`, key: 'm1' },
+    ]);
+  });
+
   it('vacuums the item tables with --vacuum, outside the transaction', async () => {
     const ids = Array.from({ length: 20 }, (_, k) => `pv${k}`);
     server.route('/pvacuum', serve(200, bulky('V', ids)));

@@ -179,6 +179,43 @@ describe('inkzee prune on SQLite', () => {
     expect(await guids(db)).toEqual(ids.slice(25).sort());
   });
 
+  it('keeps the pruned keys of a feed that a move merges into another subscription', async () => {
+    server.route(
+      '/ma',
+      serve(
+        200,
+        rss('MA', [
+          { guid: 'm1', title: 'm1' },
+          { guid: 'm2', title: 'm2' },
+        ]),
+      ),
+    );
+    server.route('/mb', serve(200, rss('MB', [{ guid: 'm2', title: 'm2' }])));
+    const db = await subscribe('/ma', '/mb');
+    await age(db, ['m1']);
+    expect(records(await run(db, '--json', 'prune', '--older-than', '30d'))[0]).toMatchObject({ items: 1 });
+    // /ma turns out to be /mb, which lists m1 now too.
+    server.route('/ma', serve(301, '', { location: `${server.url}/mb` }));
+    server.route(
+      '/mb',
+      serve(
+        200,
+        rss('MB', [
+          { guid: 'm1', title: 'm1' },
+          { guid: 'm2', title: 'm2' },
+        ]),
+      ),
+    );
+    const moved = await run(db, '--json', 'refresh', '--feed', `${server.url}/ma`);
+    expect(records(moved).find((x) => x.type === 'feed')).toMatchObject({ mergedInto: expect.any(Number), newItems: 0 });
+    const after = await run(db, '--json', 'refresh', '--feed', `${server.url}/mb`);
+    expect(records(after).find((x) => x.type === 'feed')).toMatchObject({ newItems: 0 });
+    expect(await guids(db)).toEqual(['m2']);
+    expect(await sql(db, 'SELECT f.url, p.key FROM pruned_keys p JOIN feeds f ON f.id = p.feed_id')).toEqual([
+      { url: `${server.url}/mb`, key: 'm1' },
+    ]);
+  });
+
   it.each([
     ['no --older-than', [], /^inkzee: prune: say which items go with --older-than DURATION/],
     ['a word', ['--older-than', 'soon'], /^inkzee: --older-than soon: not a duration/],
