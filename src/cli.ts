@@ -370,6 +370,7 @@ export function buildProgram(run: (action: Action, cmd: Command, args: unknown[]
       '--vacuum',
       'then give the freed space back (SQLite: VACUUM the file; PostgreSQL: VACUUM (ANALYZE) the item tables); alone: only that',
     )
+    .option('--wait', 'on SQLite, wait for a crawl under way to finish instead of exiting with 75')
     .addHelpText(
       'after',
       examples(

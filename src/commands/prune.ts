@@ -9,6 +9,8 @@ export interface PruneFlags {
   keepUnread?: boolean;
   dryRun?: boolean;
   vacuum?: boolean;
+  /** Wait for a crawl under way (SQLite's run lock) instead of exiting with 75. */
+  wait?: boolean;
 }
 
 /**
@@ -44,8 +46,16 @@ export async function pruneCommand(ctx: Context, f: PruneFlags): Promise<PruneOu
   const now = ctx.now();
   const before = f.olderThan === undefined ? undefined : cutoff(f.olderThan, now);
   const store = await ctx.store();
-  const outcome: PruneOutcome = { before, dryRun };
-  if (before !== undefined) outcome.pruned = await store.prune({ before, keepUnread: !!f.keepUnread, dryRun, now: now.toISOString() });
-  if (f.vacuum) outcome.reclaimed = await store.reclaimSpace();
-  return outcome;
+  // On SQLite a prune or a VACUUM of a big database holds the write lock longer than a crawl's
+  // writes wait for it (the busy timeout): like a crawl, it takes the run lock, so the two take
+  // turns instead of failing each other. PostgreSQL has no run lock; its rows are locked one by one.
+  const lock = dryRun ? undefined : await store.runLock(!!f.wait);
+  try {
+    const outcome: PruneOutcome = { before, dryRun };
+    if (before !== undefined) outcome.pruned = await store.prune({ before, keepUnread: !!f.keepUnread, dryRun, now: now.toISOString() });
+    if (f.vacuum) outcome.reclaimed = await store.reclaimSpace();
+    return outcome;
+  } finally {
+    lock?.release();
+  }
 }

@@ -216,6 +216,25 @@ describe('inkzee prune on SQLite', () => {
     ]);
   });
 
+  it('takes turns with a crawl: exit 75 while one holds the run lock, nothing changed; --dry-run still counts', async () => {
+    server.route('/locked', serve(200, rss('L', [{ guid: 'l1', title: 'l1' }])));
+    const db = await subscribe('/locked');
+    await age(db, ['l1']);
+    // A live process (this one) holds the crawl lock, as a running refresh would.
+    fs.writeFileSync(`${db}.lock`, `${process.pid}\n`);
+    const r = await run(db, 'prune', '--older-than', '30d');
+    expect(r.code).toBe(75);
+    expect(r.stderr).toBe(
+      `inkzee: ${db}: another inkzee run (pid ${process.pid}) is crawling this database; try again later or use --wait\n`,
+    );
+    expect(await guids(db)).toEqual(['l1']);
+    const dry = await run(db, '--json', 'prune', '--older-than', '30d', '--dry-run');
+    expect(records(dry)[0]).toMatchObject({ items: 1, dryRun: true });
+    fs.rmSync(`${db}.lock`);
+    expect((await run(db, 'prune', '--older-than', '30d')).code).toBe(0);
+    expect(await guids(db)).toEqual([]);
+  });
+
   it.each([
     ['no --older-than', [], /^inkzee: prune: say which items go with --older-than DURATION/],
     ['a word', ['--older-than', 'soon'], /^inkzee: --older-than soon: not a duration/],
