@@ -370,6 +370,33 @@ export function buildProgram(run: (action: Action, cmd: Command, args: unknown[]
     )
     .action(actClassify('classifyCorrectionsAction'));
 
+  // prune's action in its own module, loaded only when it runs.
+  const actPrune = lazyActions(() => import('./commands/prune-actions.js'));
+  program
+    .command('prune')
+    .description(
+      'delete items first seen longer ago than a duration, never starred ones nor ones with a classifier correction; a refresh does not bring them back',
+    )
+    .option('--older-than <when>', 'items first seen before this: a duration back (90d, 12w, 36h) or an ISO date (2026-01-01)')
+    .option('--keep-unread', 'keep unread items too: prune only read ones')
+    .option('--dry-run', 'count what would go, and change nothing')
+    .option(
+      '--vacuum',
+      'then give the freed space back (SQLite: VACUUM the file; PostgreSQL: VACUUM (ANALYZE) the item tables); alone: only that',
+    )
+    .option('--wait', 'on SQLite, wait for a crawl under way to finish instead of exiting with 75')
+    .addHelpText(
+      'after',
+      examples(
+        'inkzee prune --older-than 90d --dry-run',
+        'inkzee prune --older-than 90d --keep-unread',
+        'inkzee prune --older-than 26w --vacuum',
+        'inkzee prune --vacuum',
+        'inkzee prune --older-than 30d --json | jq .items',
+      ),
+    )
+    .action(actPrune('pruneAction'));
+
   program
     .command('export')
     .argument('[file]', 'write to this file (default: standard output)')

@@ -4,7 +4,7 @@ import type { Calibration, Evaluation } from './classify/metrics.js';
 import type { Explanation } from './classify/explain.js';
 import type { FeedResult } from './crawl/recipe.js';
 import type { SkipReason } from './model.js';
-import type { Correction } from './store/contract.js';
+import type { Correction, PruneResult, Reclaimed } from './store/contract.js';
 
 /** ImportResult is what an import did to the database. */
 export interface ImportResult {
@@ -88,3 +88,12 @@ export interface TeachResult {
 /** CorrectionsResult lists corrections, or names the one removed. */
 export type CorrectionsResult =
   { kind: 'list'; corrections: Correction[] } | { kind: 'removed'; model: string; item: number; label: string; now: string | null };
+
+/** PruneOutcome is what `prune` did: the items (absent for `--vacuum` alone), and the space given back (with --vacuum). */
+export interface PruneOutcome {
+  /** The cutoff: items first seen before it were pruned (ISO time). */
+  before?: string;
+  dryRun: boolean;
+  pruned?: PruneResult;
+  reclaimed?: Reclaimed;
+}

@@ -214,6 +214,42 @@ export interface RunLock {
   release(): void;
 }
 
+/** PruneRequest says which items `prune` deletes: first seen before a time, never starred or corrected ones. */
+export interface PruneRequest {
+  /** ISO time: items first seen before it go. */
+  before: string;
+  /** Keep unread items (read_at not set) too. */
+  keepUnread: boolean;
+  /** Count what would go, and change nothing. */
+  dryRun: boolean;
+  /** ISO time recorded with each pruned item's key. */
+  now: string;
+}
+
+/**
+ * PruneResult counts the items prune deleted (or would delete) and, among the others first seen
+ * before the cutoff, those it kept, each under its first reason: starred, corrected, unread.
+ */
+export interface PruneResult {
+  items: number;
+  /** Feeds that lost at least one item. */
+  feeds: number;
+  keptStarred: number;
+  /** Items with a classifier correction (`classify teach`): a user's training data. */
+  keptCorrected: number;
+  /** Unread items kept by keepUnread (0 without it). */
+  keptUnread: number;
+  /** Bytes the database file could give back (SQLite's free pages), or null where the engine reuses them itself (PostgreSQL). */
+  freeBytes: number | null;
+}
+
+/** Reclaimed is what giving free space back did: the size before and after, of the file (SQLite) or of the item tables (PostgreSQL). */
+export interface Reclaimed {
+  measured: 'file' | 'tables';
+  before: number;
+  after: number;
+}
+
 /** Store is an open Inkzee database, whichever engine holds it. */
 export interface Store {
   /** Where the data lives, for messages: a file path, or a URL without its password. */
@@ -303,4 +339,12 @@ export interface Store {
   borrowHost(worker: string, host: string, leaseMs: number): Promise<boolean>;
   /** leasedElsewhere lists the hosts with feeds due under f that another crawler than `worker` holds a live lease on, soonest free first. */
   leasedElsewhere(f: DueFilter & { worker: string }): Promise<HostHold[]>;
+
+  /**
+   * prune deletes the items a PruneRequest names and remembers each one's key for its feed, in one
+   * transaction, so that a feed still listing an item does not bring it back as new.
+   */
+  prune(r: PruneRequest): Promise<PruneResult>;
+  /** reclaimSpace gives free space back: SQLite rewrites its file (VACUUM), PostgreSQL vacuums the item tables. */
+  reclaimSpace(): Promise<Reclaimed>;
 }

@@ -17,6 +17,9 @@ import type {
   ItemFilter,
   LabelRow,
   ModelToSave,
+  PruneRequest,
+  PruneResult,
+  Reclaimed,
   RunLock,
   SearchHit,
   Store,
@@ -30,6 +33,7 @@ import { addSubscriptions, countDue, dueFeeds, listFeeds } from './feeds.js';
 import { migratePg } from './migrations.js';
 import { recordFailure, recordFetch } from './outcomes.js';
 import * as read from './read.js';
+import { pruneItems, reclaimSpace } from './prune.js';
 
 export type { PgOptions } from './connect.js';
 
@@ -147,6 +151,13 @@ export class PgStore implements Store {
   }
   leasedElsewhere(f: DueFilter & { worker: string }): Promise<HostHold[]> {
     return leasedElsewhere(this.db, f);
+  }
+
+  prune(r: PruneRequest): Promise<PruneResult> {
+    return pruneItems(this.db, r);
+  }
+  reclaimSpace(): Promise<Reclaimed> {
+    return reclaimSpace(this.db);
   }
 }
 

@@ -76,7 +76,7 @@ async function moveFeed(c: pg.PoolClient, feedId: number, url: string): Promise<
 /**
  * mergeFeed folds subscription `from` into `into`, which keeps its own folder, title and state:
  * from's items move over unless into already has one with the same key (that copy is dropped with
- * from's row, labels and all), and from's former URLs now name into. Should another crawler store
+ * from's row, labels and all), and from's former URLs and pruned keys now name into. Should another crawler store
  * one of those keys for into at the same moment, this transaction fails on the unique key and
  * the whole fetch is stored again, merge included, the next time the feed is crawled.
  */
@@ -87,6 +87,12 @@ async function mergeFeed(c: pg.PoolClient, from: number, into: number): Promise<
     [into, from],
   );
   await c.query('UPDATE feed_urls SET feed_id = $1 WHERE feed_id = $2', [into, from]);
+  // Items pruned from either stay pruned: the merged feed still lists them (from's rows go with it).
+  await c.query(
+    `INSERT INTO pruned_keys (feed_id, key, pruned_at) SELECT $1, key, pruned_at FROM pruned_keys WHERE feed_id = $2
+                 ON CONFLICT (feed_id, key) DO NOTHING`,
+    [into, from],
+  );
   await c.query('DELETE FROM feeds WHERE id = $1', [from]);
 }
 

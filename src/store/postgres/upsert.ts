@@ -112,6 +112,11 @@ const FIND = {
   text: `SELECT id, key, first_seen, json_build_array(${COLUMNS.map(([n, t]) => (t === 'jsonb' ? `${n}::text` : n)).join(', ')}) AS row
          FROM items WHERE feed_id = $1 AND key = ANY($2::text[])`,
 };
+// Keys `inkzee prune` deleted from the feed (prune.ts), asked only of the keys it does not hold.
+const PRUNED = {
+  name: 'inkzee-items-pruned',
+  text: 'SELECT key FROM pruned_keys WHERE feed_id = $1 AND key = ANY($2::text[])',
+};
 const INSERT = {
   name: 'inkzee-items-insert',
   text: `INSERT INTO items (${INSERT_COLS.map(([n]) => n).join(', ')}, feed_id, first_seen)
@@ -128,8 +133,9 @@ const UPDATE = {
 };
 const INDEX = {
   name: 'inkzee-items-index',
+  // Only items still there: one changed in place may have been pruned since the plan read it.
   text: `INSERT INTO item_search (item_id, doc) SELECT u.id, ${searchDoc('u.t', 'u.b')} FROM unnest($1::int8[], $2::text[], $3::text[]) AS u(id, t, b)
-         ON CONFLICT (item_id) DO UPDATE SET doc = excluded.doc`,
+         WHERE EXISTS (SELECT 1 FROM items WHERE id = u.id) ON CONFLICT (item_id) DO UPDATE SET doc = excluded.doc`,
 };
 
 /** UpsertPlan is what storing a feed's items will write, worked out against the rows already stored. */
@@ -144,7 +150,8 @@ type Queryable = Pick<pg.PoolClient, 'query'>;
 /**
  * planUpsert compares a feed's items with the stored ones (one read, which needs no transaction):
  * a new key is to be inserted, a known key whose fields changed updated in place (keeping its id
- * and first-seen time), an unchanged one left alone. A key given twice counts as SQLite's
+ * and first-seen time), an unchanged one left alone, and a key pruned from the feed skipped (a
+ * second read, only when there are new keys). A key given twice counts as SQLite's
  * item-by-item loop counts it: inserted, then updated if the second differs.
  */
 export async function planUpsert(
@@ -173,7 +180,12 @@ export async function planUpsert(
     r.row[9] = JSON.stringify(JSON.parse(r.row[9]));
     byKey.set(r.key, { id: r.id, firstSeen: r.first_seen, row: r.row, write: false, k: -1 });
   }
+  const fresh = keys.filter((key) => !byKey.has(key));
+  const pruned = fresh.length
+    ? new Set((await c.query<{ key: string }>({ ...PRUNED, values: [feedId, fresh] })).rows.map((r) => r.key))
+    : undefined;
   for (let k = 0; k < items.length; k++) {
+    if (pruned?.has(keyOf(k))) continue;
     const row = toRow(items[k]);
     const s = byKey.get(keyOf(k));
     if (!s) {

@@ -8,6 +8,7 @@ import type { Feed, Subscription } from '../../model.js';
 import { borrowHost, claimHosts, leasedElsewhere, releaseHosts, renewLeases } from './claims.js';
 import { WriteBatch } from './batch.js';
 import type { ClaimRequest, FetchRecord, FetchStored, LabelRow, ModelToSave, RunLock, Store, StoreStats } from '../contract.js';
+import type { PruneRequest, PruneResult, Reclaimed } from '../contract.js';
 import * as classify from './classify.js';
 import { openStore, type Db, type StoreOptions } from './connect.js';
 import { addSubscriptions, listFeeds } from './feeds.js';
@@ -16,6 +17,7 @@ import { upsertItems } from './upsert.js';
 import { acquireRunLock } from './lock.js';
 import { countDue, dueFeeds, moveFeed, recordFailure, recordSuccess } from './outcomes.js';
 import { searchItems } from './search.js';
+import { pruneItems, reclaimSpace } from './prune.js';
 import type {
   AddResult,
   Correction,
@@ -216,6 +218,13 @@ export class SqliteStore implements Store {
   }
   async leasedElsewhere(f: DueFilter & { worker: string }) {
     return leasedElsewhere(this.settled(), f);
+  }
+
+  async prune(r: PruneRequest): Promise<PruneResult> {
+    return pruneItems(this.settled(), r);
+  }
+  async reclaimSpace(): Promise<Reclaimed> {
+    return reclaimSpace(this.settled(), this.location);
   }
 }
 

@@ -68,12 +68,14 @@ export function moveFeed(db: Db, feedId: number, url: string): MoveResult {
 /**
  * mergeFeed folds subscription `from` into `into`, which keeps its own folder, title and state:
  * from's items move over unless into already has one with the same key (that copy is dropped with
- * from's row, labels and all), and from's former URLs now name into. Run inside the caller's transaction.
+ * from's row, labels and all), and from's former URLs and pruned keys now name into. Run inside the caller's transaction.
  */
 export function mergeFeed(db: Db, from: number, into: number): void {
   // OR IGNORE skips exactly the rows that would break UNIQUE(feed_id, key): the duplicates.
   prepared(db, 'UPDATE OR IGNORE items SET feed_id = ? WHERE feed_id = ?').run(into, from);
   prepared(db, 'UPDATE feed_urls SET feed_id = ? WHERE feed_id = ?').run(into, from);
+  // Items pruned from either stay pruned: the merged feed still lists them.
+  prepared(db, 'UPDATE OR IGNORE pruned_keys SET feed_id = ? WHERE feed_id = ?').run(into, from);
   prepared(db, 'DELETE FROM feeds WHERE id = ?').run(from);
 }
 

@@ -46,13 +46,16 @@ const KNOWN = `SELECT i.key, i.id, i.first_seen, i.guid, i.link, i.title, i.auth
 const INSERT = `INSERT INTO items (guid, link, title, author, published, updated, summary, content, enclosures, categories,
                 duration, comments, episode, season, explicit, transcript_url, chapters_url, feed_id, key, first_seen, sort_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+// A key `inkzee prune` deleted from this feed (pruned.ts): asked only of keys the feed does not hold, one primary-key probe each.
+const PRUNED = 'SELECT 1 FROM pruned_keys WHERE feed_id = ? AND key = ?';
 const UPDATE = `UPDATE items SET guid = ?, link = ?, title = ?, author = ?, published = ?, updated = ?, summary = ?, content = ?,
                 enclosures = ?, categories = ?, duration = ?, comments = ?, episode = ?, season = ?, explicit = ?,
                 transcript_url = ?, chapters_url = ?, sort_at = ? WHERE id = ?`;
 
 /**
  * upsertItems stores a feed's items: a new key is inserted, a known key whose fields changed is
- * updated in place (keeping its id and first-seen time), an unchanged one is left alone.
+ * updated in place (keeping its id and first-seen time), an unchanged one is left alone, and a
+ * key pruned from the feed is not stored again (nor counted).
  * `texts[k]`, when given, is items[k]'s search text, made beside the parse (off this thread).
  * Runs inside the caller's transaction.
  */
@@ -75,6 +78,7 @@ export function upsertItems(db: Db, feedId: number, items: readonly Item[], now:
     const values = rowValues(it);
     const row = known.get(it.key);
     if (!row) {
+      if (prepared(db, PRUNED).get(feedId, it.key) !== undefined) continue;
       const sortAt = it.published === null ? now : sortAfter(it.published, now, nowTime);
       const id = insert.run(...values, feedId, it.key, now, sortAt).lastInsertRowid;
       index(id, k);
