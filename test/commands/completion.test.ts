@@ -143,8 +143,13 @@ describe('inkzee completion bash', () => {
 
 describe('inkzee __complete categories', () => {
   it('prints the stored folder paths, each folder above a folder too, one a line', async () => {
+    const before = fs.readdirSync(dir).sort();
+    const bytes = fs.readFileSync(db);
     const r = await cli(['--db', db, '__complete', 'categories']);
     expect(r).toEqual({ code: 0, stdout: FOLDERS.map((f) => `${f}\n`).join(''), stderr: '' });
+    // Only read: the file unchanged, and no -wal or -shm file left beside it.
+    expect(fs.readFileSync(db).equals(bytes)).toBe(true);
+    expect(fs.readdirSync(dir).sort()).toEqual(before);
   });
 
   it.each([
