@@ -413,7 +413,7 @@ export function buildProgram(run: (action: Action, cmd: Command, args: unknown[]
       'after',
       examples(
         'source <(inkzee completion bash)   # in ~/.bashrc',
-        'inkzee completion zsh > "${fpath[1]}/_inkzee"',
+        'inkzee completion zsh > ~/.zfunc/_inkzee         # with fpath=(~/.zfunc $fpath) before compinit',
         'inkzee completion fish > ~/.config/fish/completions/inkzee.fish',
       ),
     )

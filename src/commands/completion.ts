@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import type { Argument, Command, Help, Option } from 'commander';
 import type { ArgSpec, CommandSpec, OptionSpec, ValueKind } from '../output/completion/spec.js';
-import { isPostgresUrl, openStoreAt } from '../store/open.js';
+import { isPostgresUrl, storedFolderPaths } from '../store/open.js';
 
 /** SHELLS are the shells `inkzee completion` writes a script for. */
 export const SHELLS = ['bash', 'zsh', 'fish'] as const;
@@ -86,38 +86,12 @@ export function rootOf(cmd: Command): Command {
   return c;
 }
 
-// Completion runs on every Tab: a database that does not answer at once is skipped, not waited for.
-const PG_TIMEOUT_S = '2';
-
-/** withShortTimeout adds ?timeout= and ?pool=1 to a postgres:// URL that sets neither (left as is if it cannot be parsed). */
-function withShortTimeout(url: string): string {
-  try {
-    const u = new URL(url);
-    if (!u.searchParams.has('timeout')) u.searchParams.set('timeout', PG_TIMEOUT_S);
-    if (!u.searchParams.has('pool')) u.searchParams.set('pool', '1');
-    return u.href;
-  } catch {
-    return url;
-  }
-}
-
 /**
- * completionCategories lists the stored folder paths, each folder and every folder above it, for
- * completing --category. A SQLite file that does not exist is not opened (opening would create it):
- * completing must never make a database.
+ * completionCategories lists the stored folder paths for completing --category. A SQLite file that
+ * does not exist is not even opened: completing must never make a database.
  */
 export async function completionCategories(location: string): Promise<string[]> {
-  let where = location;
-  if (isPostgresUrl(location)) where = withShortTimeout(location);
-  else if (!fs.statSync(location, { throwIfNoEntry: false })?.isFile()) return [];
-  const store = await openStoreAt(where);
-  try {
-    const paths = new Set<string>();
-    for (const f of await store.listFeeds())
-      for (let depth = 1; depth <= f.folders.length; depth++) paths.add(f.folders.slice(0, depth).join('/'));
-    // One a line: a name holding a line break or a control character cannot be given on a line anyway.
-    return [...paths].filter((p) => !/[\u0000-\u001f\u007f]/.test(p)).sort();
-  } finally {
-    await store.close();
-  }
+  if (!isPostgresUrl(location) && !fs.statSync(location, { throwIfNoEntry: false })?.isFile()) return [];
+  // One a line: a name holding a line break or a control character cannot be given on a line anyway.
+  return (await storedFolderPaths(location)).filter((p) => !/[\u0000-\u001f\u007f]/.test(p));
 }

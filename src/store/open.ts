@@ -1,4 +1,5 @@
 import type { Store } from './contract.js';
+import { folderNames } from './shared/folders.js';
 
 export { storeIsDown } from './shared/faults.js';
 
@@ -19,4 +20,22 @@ export async function openStoreAt(location: string): Promise<Store> {
   }
   const { openSqlite } = await import('./sqlite/index.js');
   return openSqlite(location);
+}
+
+/**
+ * storedFolderPaths lists the folder paths feeds are filed under, each with the folders above it
+ * (`--category Technology` takes in Technology/Programming), as people write them, sorted: for
+ * shell completion. It only reads — a SQLite file must exist (it is not created) and no schema is
+ * migrated — and loads only the engine's small reader, not the store.
+ */
+export async function storedFolderPaths(location: string): Promise<string[]> {
+  const stored = isPostgresUrl(location)
+    ? await (await import('./postgres/categories.js')).storedCategories(location)
+    : (await import('./sqlite/categories.js')).storedCategories(location);
+  const paths = new Set<string>();
+  for (const category of stored) {
+    const names = folderNames(category);
+    for (let depth = 1; depth <= names.length; depth++) paths.add(names.slice(0, depth).join('/'));
+  }
+  return [...paths].sort();
 }

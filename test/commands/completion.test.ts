@@ -72,6 +72,9 @@ async function bash(words: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<
   return out.split('\n').filter(Boolean).sort();
 }
 
+/** byBreaks splits a word as bash's COMP_WORDBREAKS does: each run of "=", ":" or "@" a word of its own. */
+const byBreaks = (word: string) => word.split(/([=:@]+)/).filter(Boolean);
+
 describe('inkzee completion bash', () => {
   it.each([
     ['a command', ['inkzee', 'ref'], ['refresh']],
@@ -89,6 +92,11 @@ describe('inkzee completion bash', () => {
     ['a value after "=", split off by bash', ['inkzee', 'items', '--format', '=', 't'], ['table', 'tsv']],
     ['a value after "=", nothing typed yet', ['inkzee', 'items', '--format', '='], ['table', 'tsv']],
     ['nothing for a flag that takes a number', ['inkzee', 'refresh', '--timeout', ''], []],
+    [
+      'after a postgres:// URL, split by bash at each ":" and "@"',
+      ['inkzee', '--db', ...byBreaks('postgres://inkzee@127.0.0.1:5432/inkzee'), 'feeds', '--for'],
+      ['--format'],
+    ],
   ])('completes %s', async (_name, words, expected) => {
     expect(await bash(words)).toEqual(expected);
   });
@@ -143,8 +151,13 @@ describe('inkzee completion bash', () => {
 
 describe('inkzee __complete categories', () => {
   it('prints the stored folder paths, each folder above a folder too, one a line', async () => {
+    const before = fs.readdirSync(dir).sort();
+    const bytes = fs.readFileSync(db);
     const r = await cli(['--db', db, '__complete', 'categories']);
     expect(r).toEqual({ code: 0, stdout: FOLDERS.map((f) => `${f}\n`).join(''), stderr: '' });
+    // Only read: the file unchanged, and no -wal or -shm file left beside it.
+    expect(fs.readFileSync(db).equals(bytes)).toBe(true);
+    expect(fs.readdirSync(dir).sort()).toEqual(before);
   });
 
   it.each([
@@ -166,6 +179,11 @@ describe('inkzee __complete categories', () => {
     expect((await cli(['--db', url, 'import', path.join(dir, 'subs.opml'), '--no-fetch'])).code).toBe(0);
     const r = await cli(['--db', url, '__complete', 'categories']);
     expect(r).toEqual({ code: 0, stdout: FOLDERS.map((f) => `${f}\n`).join(''), stderr: '' });
+    // And through the bash script, the URL split at its ":" and "@" as bash does.
+    expect(await bash(['inkzee', '--db', ...byBreaks(url), 'feeds', '--category', 'Tech'])).toEqual([
+      'Technology',
+      'Technology/Programming',
+    ]);
   });
 });
 

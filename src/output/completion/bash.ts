@@ -122,10 +122,10 @@ _inkzee() {
   local r cur i w v db= path= flag= pre= ended=0 npos=0 glue=0
   local -a words=()
   COMPREPLY=()
-  # bash splits words at the = and : of COMP_WORDBREAKS (--db=x.db, postgres://host): glue them back.
+  # bash splits words at the =, : and @ of COMP_WORDBREAKS (--db=x.db, postgres://user@host:5432): glue them back.
   for ((i = 0; i <= COMP_CWORD; i++)); do
     w=\${COMP_WORDS[i]}
-    if ((i > 0)) && [[ $w =~ ^[=:]+$ ]]; then
+    if ((i > 0)) && [[ $w =~ ^[=:@]+$ ]]; then
       words[-1]+=$w
       glue=1
     elif ((glue)); then
@@ -194,9 +194,9 @@ _inkzee() {
       [[ -n $r ]] && _inkzee_complete $r
     fi
   fi
-  # Readline replaces only what follows the word's last = or : (COMP_WORDBREAKS): hand it that part.
+  # Readline replaces only what follows the last =, : or @ of the word (COMP_WORDBREAKS): hand it that part.
   local typed=\${COMP_WORDS[COMP_CWORD]} drop
-  if [[ $typed =~ ^[=:]+$ ]]; then drop=$whole; else drop=\${whole%"$typed"}; fi
+  if [[ $typed =~ ^[=:@]+$ ]]; then drop=$whole; else drop=\${whole%"$typed"}; fi
   if [[ -n $pre || -n $drop ]]; then
     for i in "\${!COMPREPLY[@]}"; do
       w=$pre\${COMPREPLY[i]}
