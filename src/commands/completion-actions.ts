@@ -2,6 +2,7 @@
 // scripts run on Tab, loaded only when one of them runs.
 import type { Command } from 'commander';
 import { resolveConfig, type GlobalFlags } from '../config.js';
+import { configFileLocation, readConfigFile } from '../config-file.js';
 import { StdoutWriter } from '../output/stdout.js';
 import { bashScript } from '../output/completion/bash.js';
 import { fishScript } from '../output/completion/fish.js';
@@ -25,7 +26,9 @@ export function completionAction(ctx: Context, shell: Shell, _opts: object, cmd:
  */
 export async function completeAction(what: string | undefined, flags: GlobalFlags, env: NodeJS.ProcessEnv): Promise<void> {
   try {
-    const cfg = resolveConfig(flags, { env, stdoutIsTTY: false, stderrIsTTY: false, columns: undefined });
+    // The database as any command would pick it: --db on the line, INKZEE_DB, the config file's, the default.
+    const file = readConfigFile(configFileLocation(flags.config, env), env);
+    const cfg = resolveConfig(flags, { env, stdoutIsTTY: false, stderrIsTTY: false, columns: undefined }, file);
     const lines = what === 'categories' ? await completionCategories(cfg.dbPath) : [];
     const out = new StdoutWriter(1);
     for (const l of lines) out.line(l);

@@ -160,6 +160,13 @@ describe('inkzee __complete categories', () => {
     expect(fs.readdirSync(dir).sort()).toEqual(before);
   });
 
+  it('finds the database a config file names, as every command does', async () => {
+    const conf = path.join(tempDir(), 'config.toml');
+    fs.writeFileSync(conf, `database = ${JSON.stringify(db)}\n`);
+    const r = await cli(['__complete', 'categories'], { env: { INKZEE_CONFIG: conf } });
+    expect(r).toEqual({ code: 0, stdout: FOLDERS.map((f) => `${f}\n`).join(''), stderr: '' });
+  });
+
   it.each([
     ['a database that does not exist', ['--db', 'nowhere/none.db']],
     ['an empty --db', ['--db', '']],
