@@ -267,10 +267,14 @@ describe('inkzee edit', { timeout: 120_000 }, () => {
 
   it("changes a feed's URL: items stay, it is fetched from there, and the old URL still names it (a re-import adds nothing)", async () => {
     await inkzee(db, ['add', w.url('/a')]);
+    const d = new Database(db);
+    d.prepare("UPDATE items SET read_at = '2026-01-02T00:00:00Z', starred_at = '2026-01-03T00:00:00Z' WHERE id = 2").run();
+    d.close();
     const r = await inkzee(db, ['edit', '1', '--url', w.url('/c')]);
     expect(r.code).toBe(0);
     expect(lines(r)).toEqual([`edited feed 1 "Feed A": URL now ${w.url('/c')}`]);
     expect(count('items')).toBe(3);
+    expect(rows('SELECT id FROM items WHERE read_at IS NOT NULL AND starred_at IS NOT NULL')).toEqual([{ id: 2 }]);
     expect(rows('SELECT etag, next_check_at FROM feeds')).toEqual([{ etag: null, next_check_at: null }]);
     expect((await inkzee(db, ['refresh'])).code).toBe(0);
     expect(count('items')).toBe(4);
