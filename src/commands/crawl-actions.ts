@@ -6,7 +6,7 @@ import { crawlNew, refreshCommand, type RefreshOptions } from './refresh.js';
 import { workerCommand } from './worker.js';
 import type { CrawlOptions } from './crawl.js';
 import type { FeedResult } from '../crawl/recipe.js';
-import { InkzeeError, InputError, InterruptedError, LockedError, PartialFailure } from '../errors.js';
+import { InkzeeError, InputError, InterruptedError, LockedError, PartialFailure, UsageError } from '../errors.js';
 import { addCommand, urlsToAdd } from './add.js';
 import { printSubscribed } from '../output/subscriptions.js';
 import { numericFlag } from './flags.js';
@@ -104,6 +104,8 @@ export async function addAction(
   const crawl = crawlOptions(opts); // a bad crawl flag is refused before anything is read or stored
   const urls = await urlsToAdd(given);
   const alone = urls.length === 1;
+  // One name for several feeds would make them all look alike in `feeds`.
+  if (opts.title !== undefined && !alone) throw new UsageError(`add --title: names one feed, but ${urls.length} URLs were given`);
   const results = await addCommand(ctx, urls, { ...crawl, category: opts.category, title: opts.title, fetch: opts.fetch }, (r) =>
     printSubscribed(ctx.out, r, alone),
   );

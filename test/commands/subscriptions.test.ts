@@ -147,6 +147,9 @@ describe('inkzee add', { timeout: 120_000 }, () => {
     const empty = await inkzee(db, ['add', '-'], '\n# nothing\n');
     expect(empty.code).toBe(2);
     expect(lines(empty)).toEqual([expect.stringMatching(/^inkzee: add: no URL given/)]);
+    const titled = await inkzee(db, ['add', w.url('/a'), w.url('/b'), '--title', 'Both']);
+    expect(titled.code).toBe(2);
+    expect(lines(titled)).toEqual(['inkzee: add --title: names one feed, but 2 URLs were given']);
     const flag = await inkzee(db, ['add', w.url('/a'), '--timeout', '0']);
     expect(flag.code).toBe(2);
     expect(fs.existsSync(db) ? count('feeds') : 0).toBe(0);
