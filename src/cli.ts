@@ -61,8 +61,13 @@ export function buildProgram(run: (action: Action, cmd: Command, args: unknown[]
   const actClassify = lazyActions(() => import('./commands/classify-actions.js'));
   const actConfig = lazyActions(() => import('./commands/config.js'));
 
-  // No commander defaults: a flag not typed leaves the value to INKZEE_*, then the config file (config.ts).
-  const crawlFlags = (c: Command) =>
+  // The subscription commands that fetch nothing (remove, edit, pause, resume) never load the crawl.
+  const actSubs = lazyActions(() => import('./commands/subscription-actions.js'));
+
+  // How feeds are fetched: the flags of every command that fetches (crawlFlags adds --wait for those
+  // that take the crawl lock). No commander defaults: a flag not typed leaves the value to INKZEE_*,
+  // then the config file (config.ts).
+  const fetchFlags = (c: Command) =>
     c
       .option('-c, --concurrency <n>', `feeds fetched at once (default: ${DEFAULTS.concurrency})`)
       .option('--per-host <n>', `requests in flight to one host at once (default: ${DEFAULTS.perHost})`)
@@ -74,8 +79,8 @@ export function buildProgram(run: (action: Action, cmd: Command, args: unknown[]
           '--allow-private-networks',
           'connect to any address (the default for import and refresh; worker denies private networks without it or private-networks = "allow" in the config file)',
         ).conflicts('denyPrivateNetworks'),
-      )
-      .option('--wait', 'wait for a running crawl to finish instead of exiting with 75');
+      );
+  const crawlFlags = (c: Command) => fetchFlags(c).option('--wait', 'wait for a running crawl to finish instead of exiting with 75');
 
   crawlFlags(
     program
@@ -93,6 +98,71 @@ export function buildProgram(run: (action: Action, cmd: Command, args: unknown[]
       ),
     )
     .action(actCrawl('importAction'));
+
+  fetchFlags(
+    program
+      .command('add')
+      .argument('<url...>', 'feed URL, or a web page whose <link rel="alternate"> names its feed; - reads URLs from standard input')
+      .description('subscribe to feeds: each URL is fetched and checked, then stored with its items (nothing stored if it fails)')
+      .option('--category <path>', 'file the feeds in this folder, e.g. Technology/Programming')
+      .option('--title <name>', "your name for the feed (default: the feed's own title)")
+      .option('--no-fetch', 'store the subscriptions without fetching or checking them'),
+  )
+    .addHelpText(
+      'after',
+      examples(
+        'inkzee add https://blog.example.com/feed.xml',
+        'inkzee add https://blog.example.com/ --category Technology/Programming --title "Example blog"',
+        'inkzee add - < urls.txt',
+        'inkzee add https://example.org/atom.xml --no-fetch',
+      ),
+    )
+    .action(actCrawl('addAction'));
+
+  program
+    .command('remove')
+    .argument('[feed...]', 'feed id or URL, from `inkzee feeds`')
+    .description('unsubscribe: the feeds go with their items, labels and corrections, in one transaction')
+    .option('--category <path>', 'every feed in this folder and its subfolders (needs --yes)')
+    .option('--yes', 'with --category: really remove them')
+    .addHelpText(
+      'after',
+      examples('inkzee remove 42', 'inkzee remove https://blog.example.com/feed.xml 43', 'inkzee remove --category Old --yes'),
+    )
+    .action(actSubs('removeAction'));
+
+  program
+    .command('edit')
+    .argument('<feed>', 'feed id or URL, from `inkzee feeds`')
+    .description('rename a feed, move it to a folder, or correct its URL (items and read state stay)')
+    .option('--title <name>', 'your name for the feed ("" goes back to the feed\'s own title)')
+    .option('--category <path>', 'move it to this folder ("" is the top level)')
+    .option('--url <url>', 'fetch it from this URL from now on (the old one stays known, so a re-import does not add it again)')
+    .addHelpText(
+      'after',
+      examples(
+        'inkzee edit 42 --title "Daring Fireball"',
+        'inkzee edit 42 --category Technology/Apple',
+        'inkzee edit 42 --url https://example.com/feed.atom',
+      ),
+    )
+    .action(actSubs('editAction'));
+
+  program
+    .command('pause')
+    .argument('[feed...]', 'feed id or URL, from `inkzee feeds`')
+    .description('stop fetching feeds (refresh and workers skip them, even with --force) until `inkzee resume`')
+    .option('--category <path>', 'every feed in this folder and its subfolders')
+    .addHelpText('after', examples('inkzee pause 42', 'inkzee pause --category Podcasts'))
+    .action(actSubs('pauseAction'));
+
+  program
+    .command('resume')
+    .argument('[feed...]', 'feed id or URL, from `inkzee feeds`')
+    .description('fetch paused feeds again, at the next refresh; also enables a feed disabled by HTTP 410 Gone')
+    .option('--category <path>', 'every feed in this folder and its subfolders')
+    .addHelpText('after', examples('inkzee resume 42', 'inkzee resume --category Podcasts'))
+    .action(actSubs('resumeAction'));
 
   crawlFlags(
     program

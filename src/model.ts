@@ -46,6 +46,8 @@ export interface Feed {
   lastError: string | null;
   nextCheckAt: string | null;
   disabledReason: string | null;
+  /** When the user paused the feed (`inkzee pause`): never fetched until resumed; null when not paused. */
+  pausedAt: string | null;
   /** What the feed document itself says (the user's name from the OPML stays in `title`). */
   meta: FeedMeta;
 }

@@ -20,6 +20,31 @@ export interface ImportResult {
   addedIds: number[];
 }
 
+/** FeedRef names a feed in what subscription commands report: its id, URL and the name shown for it. */
+export interface FeedRef {
+  id: number;
+  url: string;
+  title: string | null;
+}
+
+/**
+ * SubscribeResult is what `inkzee add` did with one URL: subscribed it (with the items its first
+ * fetch stored), found it subscribed already (by its URL, a former one, or the page's feed), or failed.
+ */
+export type SubscribeResult =
+  | { kind: 'added'; given: string; feed: FeedRef & { category: string; items: number } }
+  | { kind: 'present'; given: string; feed: FeedRef }
+  | { kind: 'failed'; given: string; error: string };
+
+/** RemoveResult is a feed `inkzee remove` deleted, with how many items went with it. */
+export type RemoveResult = FeedRef & { items: number };
+
+/** PauseResult is a feed `inkzee pause` or `resume` was given, and whether that changed it. */
+export type PauseResult = FeedRef & { changed: boolean };
+
+/** EditChange is one change `inkzee edit` made. */
+export type EditChange = 'title' | 'category' | 'url';
+
 /** CrawlSummary totals a crawl. */
 export interface CrawlSummary {
   feeds: number;

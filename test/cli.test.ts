@@ -51,6 +51,7 @@ describe('the inkzee command', () => {
       'lastError',
       'nextCheckAt',
       'disabledReason',
+      'pausedAt',
       'state',
       'itemCount',
       'docTitle',

@@ -7,7 +7,9 @@ import { crawlNew, refreshCommand, type RefreshOptions } from './refresh.js';
 import { workerCommand } from './worker.js';
 import type { CrawlOptions } from './crawl.js';
 import type { FeedResult } from '../crawl/recipe.js';
-import { InterruptedError, LockedError, PartialFailure } from '../errors.js';
+import { InkzeeError, InputError, InterruptedError, LockedError, PartialFailure, UsageError } from '../errors.js';
+import { addCommand, urlsToAdd } from './add.js';
+import { printSubscribed } from '../output/subscriptions.js';
 import { numericFlag } from './flags.js';
 import { printImport } from '../output/render.js';
 import { crawlListener, printCrawlSummary } from '../output/progress.js';
@@ -92,4 +94,24 @@ export async function workerAction(ctx: Context, opts: CrawlFlags & { interval: 
     listen,
   );
   if (ctx.cfg.json) ctx.out.record({ type: 'summary', ...total });
+}
+
+/** addAction runs `inkzee add URL…`: each URL fetched and checked, then subscribed with its items (or not fetched: --no-fetch). */
+export async function addAction(
+  ctx: Context,
+  given: string[],
+  opts: CrawlFlags & { category?: string; title?: string; fetch: boolean },
+): Promise<void> {
+  const crawl = crawlOptions(ctx.cfg, opts);
+  const urls = await urlsToAdd(given);
+  const alone = urls.length === 1;
+  // One name for several feeds would make them all look alike in `feeds`.
+  if (opts.title !== undefined && !alone) throw new UsageError(`add --title: names one feed, but ${urls.length} URLs were given`);
+  const results = await addCommand(ctx, urls, { ...crawl, category: opts.category, title: opts.title, fetch: opts.fetch }, (r) =>
+    printSubscribed(ctx.out, r, alone),
+  );
+  const failed = results.filter((r) => r.kind === 'failed');
+  if (ctx.signal.aborted) throw new InterruptedError(`interrupted: ${results.length - failed.length} of ${urls.length} URLs subscribed`);
+  if (alone && failed.length) throw new InputError(failed[0].given, failed[0].error, 'add-failed');
+  if (failed.length) throw new InkzeeError(`${failed.length} of ${urls.length} URLs failed, nothing stored for them`, 'add-failed');
 }

@@ -1,6 +1,6 @@
 import type { Feed } from '../model.js';
 import { InputError } from '../errors.js';
-import type { DueFilter, Store } from '../store/contract.js';
+import type { DueFilter, FeedListing, Store } from '../store/contract.js';
 import type { Context } from './context.js';
 import { checkCrawlOptions, crawlFeeds, type CrawlOptions } from './crawl.js';
 import { knownFeeds } from './known-feeds.js';
@@ -23,8 +23,10 @@ export interface RefreshOptions extends CrawlOptions {
 type Selection = Omit<DueFilter, 'now'>;
 
 // --feed and --category together select the named feeds that are in the category.
-async function select(store: Store, o: RefreshOptions): Promise<Selection> {
+async function select(store: Store, o: RefreshOptions, paused: (f: FeedListing) => void): Promise<Selection> {
   const named = o.feed !== undefined ? await knownFeeds(store, o.feed) : undefined;
+  // A paused feed is not fetched even when named (dueFeeds never lists it): say so rather than be silent.
+  for (const f of named ?? []) if (f.pausedAt !== null) paused(f);
   const inside = o.category !== undefined ? await store.listFeeds({ category: o.category, feed: o.feed }) : named;
   if (o.category !== undefined && inside!.length === 0) {
     const given = [o.feed ?? []].flat();
@@ -80,7 +82,7 @@ export function refreshCommand(ctx: Context, o: RefreshOptions, listen: CrawlLis
   return crawlSelected(
     ctx,
     { ...o, named: o.feed === undefined ? undefined : `feed ${[o.feed].flat().join(', ')}` },
-    (store) => select(store, o),
+    (store) => select(store, o, (f) => ctx.out.info(`feed ${f.id}${f.title ? ` "${f.title}"` : ''}: paused (inkzee resume ${f.id})`)),
     listen,
   );
 }

@@ -30,7 +30,8 @@ export interface FeedResult {
 
 /** RecipeDeps are what the recipe needs from the crawl. */
 export interface RecipeDeps {
-  store: Store;
+  /** Where the outcome is written (`inkzee add` checks a feed before storing it: a store that keeps it aside). */
+  store: Pick<Store, 'recordFetch' | 'recordFailure'>;
   fetcher: Fetcher;
   signal: AbortSignal;
   now: () => Date;

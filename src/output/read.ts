@@ -98,7 +98,9 @@ export function printStats(out: Output, s: StoreStats): void {
     return;
   }
   const f = s.feeds;
-  out.line(`Feeds      ${f.total} (${f.ok} ok, ${f.failing} failing, ${f.disabled} disabled, ${f.never} never fetched)`);
+  out.line(
+    `Feeds      ${f.total} (${f.ok} ok, ${f.failing} failing, ${f.disabled} disabled, ${f.paused} paused, ${f.never} never fetched)`,
+  );
   out.line(`Items      ${s.items.total}`);
   out.line(`Database   ${(s.database.bytes / 1024 / 1024).toFixed(1)} MiB  ${s.database.path}`);
   if (s.items.perDay.length) {

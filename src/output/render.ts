@@ -56,6 +56,7 @@ export function feedRecord(f: Feed, extra: object = {}): object {
     lastError: f.lastError,
     nextCheckAt: f.nextCheckAt,
     disabledReason: f.disabledReason,
+    pausedAt: f.pausedAt,
     ...extra,
     docTitle: f.meta.title,
     description: f.meta.description,
@@ -105,6 +106,7 @@ function feedLines(f: FeedListing): string[] {
   add('Folder:', f.category);
   add('State:', `${f.state}${f.lastStatus !== null ? ` (HTTP ${f.lastStatus})` : ''}, ${f.itemCount} items`);
   add('Fetched:', f.lastFetchedAt);
+  add('Paused:', f.pausedAt && `since ${f.pausedAt} (inkzee resume ${f.id})`);
   add('Last error:', f.state === 'ok' ? null : (f.disabledReason ?? f.lastError));
   lines.push('');
   return lines;

@@ -13,6 +13,27 @@ export interface AddResult {
   present: number;
 }
 
+/** RemovedFeed is a feed `removeFeeds` deleted, with how many items went with it. */
+export interface RemovedFeed {
+  id: number;
+  url: string;
+  title: string | null;
+  items: number;
+}
+
+/** FeedEdit is what `inkzee edit` changes on a feed; a field left out stays as it is. */
+export interface FeedEdit {
+  /** The user's name for the feed; null goes back to the document's own title. */
+  title?: string | null;
+  /** The folder path, names joined by "/" as `--category` takes it ("" is the top level). */
+  category?: string;
+  /** A new URL: the old one stays the feed's as a former URL (feed_urls). */
+  url?: string;
+}
+
+/** EditResult is the edited feed, or the feed that already has the URL asked for (nothing changed), or missing. */
+export type EditResult = { feed: Feed } | { takenBy: number } | { missing: true };
+
 /** FeedFilter narrows a feed listing. */
 export interface FeedFilter {
   /** A category path: that folder and its subfolders; or several (any of them). */
@@ -24,7 +45,7 @@ export interface FeedFilter {
 }
 
 /** FeedState is a feed's crawl state as `feeds` and `stats` report it. */
-export type FeedState = 'ok' | 'failing' | 'disabled' | 'never';
+export type FeedState = 'ok' | 'failing' | 'disabled' | 'paused' | 'never';
 
 /** FeedListing is a feed with its state and how many items it has stored. */
 export type FeedListing = Feed & { state: FeedState; itemCount: number };
@@ -264,6 +285,15 @@ export interface Store {
 
   /** addSubscriptions stores the subscriptions not stored yet, in one transaction; a known URL is left as it is. */
   addSubscriptions(subs: readonly Subscription[], now: string): Promise<AddResult>;
+  /** removeFeeds deletes feeds with their items (search rows, labels, corrections, URLs, pruned keys), in one transaction; ids not stored are skipped. */
+  removeFeeds(ids: readonly number[]): Promise<RemovedFeed[]>;
+  /** editFeed renames, moves or re-points a feed, in one transaction; a URL another feed has or had is refused. */
+  editFeed(id: number, e: FeedEdit): Promise<EditResult>;
+  /**
+   * setPaused pauses feeds (never fetched until resumed) or resumes them: due at once, a feed
+   * disabled by a 410 enabled again; it returns the ids it changed (a paused feed paused again is not).
+   */
+  setPaused(ids: readonly number[], paused: boolean, now: string): Promise<number[]>;
   /** listFeeds lists feeds with state and item count, by category then title. */
   listFeeds(filter?: FeedFilter): Promise<FeedListing[]>;
   /** dueFeeds lists feeds to crawl, in subscription order. */

@@ -181,7 +181,7 @@ describe('inkzee show and stats', () => {
       .run();
     ctx.db().prepare("UPDATE feeds SET last_fetched_at = '2026-01-10' WHERE url = 'https://rust.example/feed'").run();
     const s = await statsCommand(ctx);
-    expect(s.feeds).toEqual({ total: 3, ok: 1, failing: 1, disabled: 0, never: 1 });
+    expect(s.feeds).toEqual({ total: 3, ok: 1, failing: 1, disabled: 0, paused: 0, never: 1 });
     expect(s.items.total).toBe(6);
     expect(s.items.perDay).toEqual([
       { day: '2026-01-10', items: 2 },

@@ -95,17 +95,18 @@ export async function listFeeds(db: Pg, filter: FeedFilter = {}): Promise<FeedLi
 
 /** dueWhere is dueFeeds' condition over feeds (aliased f), binding its values into p. */
 export function dueWhere(f: DueFilter, p: Params): string {
-  const where: string[] = [];
+  // A paused feed is never due: not with force, not when named, not to a worker.
+  const where: string[] = ['f.paused_at IS NULL'];
   if (f.ids) where.push(`f.id = ANY(${p.add(f.ids.filter((id) => Number.isSafeInteger(id)))}::bigint[])`);
   if (!f.includeDisabled) where.push('f.disabled_reason IS NULL');
   if (!f.force) where.push(`(f.next_check_at IS NULL OR f.next_check_at <= ${p.add(f.now)})`);
   if (f.checkedBefore !== undefined) where.push(`(f.last_fetched_at IS NULL OR f.last_fetched_at < ${p.add(f.checkedBefore)})`);
-  return where.length ? where.join(' AND ') : 'true';
+  return where.join(' AND ');
 }
 
 /**
  * dueFeeds lists feeds to crawl in subscription order: those whose next check has come (or was
- * never set), all of them with force; disabled feeds only with includeDisabled.
+ * never set), all of them with force; disabled feeds only with includeDisabled; paused feeds never.
  */
 export async function dueFeeds(db: Pg, f: DueFilter): Promise<Feed[]> {
   const p = new Params();

@@ -8,6 +8,8 @@ import type {
   ClaimRequest,
   Correction,
   DueFilter,
+  EditResult,
+  FeedEdit,
   FeedFilter,
   FeedListing,
   FetchRecord,
@@ -20,6 +22,7 @@ import type {
   PruneRequest,
   PruneResult,
   Reclaimed,
+  RemovedFeed,
   RunLock,
   SearchHit,
   Store,
@@ -32,6 +35,7 @@ import { connectPool, pgFault, type Pg, type PgOptions } from './connect.js';
 import { addSubscriptions, countDue, dueFeeds, listFeeds } from './feeds.js';
 import { migratePg } from './migrations.js';
 import { recordFailure, recordFetch } from './outcomes.js';
+import { editFeed, removeFeeds, setPaused } from './subscriptions.js';
 import * as read from './read.js';
 import { pruneItems, reclaimSpace } from './prune.js';
 
@@ -55,6 +59,15 @@ export class PgStore implements Store {
   }
   listFeeds(filter?: FeedFilter): Promise<FeedListing[]> {
     return listFeeds(this.db, filter);
+  }
+  removeFeeds(ids: readonly number[]): Promise<RemovedFeed[]> {
+    return removeFeeds(this.db, ids);
+  }
+  editFeed(id: number, e: FeedEdit): Promise<EditResult> {
+    return editFeed(this.db, id, e);
+  }
+  setPaused(ids: readonly number[], paused: boolean, now: string): Promise<number[]> {
+    return setPaused(this.db, ids, paused, now);
   }
   dueFeeds(f: DueFilter): Promise<Feed[]> {
     return dueFeeds(this.db, f);

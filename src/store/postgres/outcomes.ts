@@ -120,6 +120,12 @@ export async function recordFetch(db: Pg, feedId: number, r: FetchRecord, now: s
     return { ...counts, movedTo: null, mergedInto: null };
   }
   return transaction(db, async (c) => {
+    // The move's subscriptions lock first, before this transaction holds any row (removeFeeds takes them in that order).
+    if (r.movedTo) await lockSubscriptions(c);
+    // A feed removed while its fetch was under way (`inkzee remove` beside a crawl): the late result
+    // is dropped. Held, the row cannot be removed until this transaction ends (its removal then takes these items too).
+    if ((await c.query('SELECT 1 FROM feeds WHERE id = $1 FOR KEY SHARE', [feedId])).rowCount === 0)
+      return { added: 0, updated: 0, movedTo: null, mergedInto: null };
     // The move first: it takes the subscriptions lock before this transaction holds any item row.
     const move = r.movedTo ? await moveFeed(c, feedId, r.movedTo) : { movedTo: null, mergedInto: null };
     // Merged, the items are the joined feed's, compared (again, inside the transaction) with what it

@@ -21,6 +21,7 @@ export interface FeedRow {
   last_error: string | null;
   next_check_at: string | null;
   disabled_reason: string | null;
+  paused_at: string | null;
   doc_title: string | null;
   description: string | null;
   language: string | null;
@@ -45,6 +46,7 @@ export function toFeed(r: FeedRow): Feed {
     lastError: r.last_error,
     nextCheckAt: r.next_check_at,
     disabledReason: r.disabled_reason,
+    pausedAt: r.paused_at,
     meta: { title: r.doc_title, description: r.description, language: r.language, imageUrl: r.image_url },
   };
 }
@@ -54,13 +56,13 @@ export function subscriptionPath(s: Subscription): string {
   return storedPath(s.folders ?? pathNames(s.category));
 }
 
-/** FEED_STATE_SQL computes a feeds row's FeedState: disabled, else failing, else ok or never fetched. */
-export const FEED_STATE_SQL = `CASE WHEN disabled_reason IS NOT NULL THEN 'disabled' WHEN consecutive_errors > 0 THEN 'failing'
+/** FEED_STATE_SQL computes a feeds row's FeedState: paused, else disabled, else failing, else ok or never fetched. */
+export const FEED_STATE_SQL = `CASE WHEN paused_at IS NOT NULL THEN 'paused' WHEN disabled_reason IS NOT NULL THEN 'disabled' WHEN consecutive_errors > 0 THEN 'failing'
   WHEN last_fetched_at IS NOT NULL THEN 'ok' ELSE 'never' END`;
 
 /** feedStateTotals adds up per-state feed counts (rows of FEED_STATE_SQL … GROUP BY state) into the totals `stats` shows. */
 export function feedStateTotals(rows: readonly { state: FeedState; n: number }[]): Record<FeedState, number> & { total: number } {
-  const feeds = { total: 0, ok: 0, failing: 0, disabled: 0, never: 0 };
+  const feeds = { total: 0, ok: 0, failing: 0, disabled: 0, paused: 0, never: 0 };
   for (const r of rows) {
     feeds[r.state] = r.n;
     feeds.total += r.n;

@@ -10,7 +10,8 @@ import { WriteBatch } from './batch.js';
 import type { ClaimRequest, FetchRecord, FetchStored, LabelRow, ModelToSave, RunLock, Store, StoreStats } from '../contract.js';
 import type { PruneRequest, PruneResult, Reclaimed } from '../contract.js';
 import * as classify from './classify.js';
-import { openStore, type Db, type StoreOptions } from './connect.js';
+import { openStore, prepared, type Db, type StoreOptions } from './connect.js';
+import { editFeed, removeFeeds, setPaused } from './subscriptions.js';
 import { addSubscriptions, listFeeds } from './feeds.js';
 import { ITEM_COLUMNS, iterateItems, readItem } from './read.js';
 import { upsertItems } from './upsert.js';
@@ -22,11 +23,14 @@ import type {
   AddResult,
   Correction,
   DueFilter,
+  EditResult,
+  FeedEdit,
   FeedFilter,
   FeedListing,
   FeedState,
   FetchState,
   ItemFilter,
+  RemovedFeed,
   SearchHit,
   StoredItem,
 } from '../contract.js';
@@ -61,6 +65,8 @@ export class SqliteStore implements Store {
     this.batch = new WriteBatch(db, location);
     // Inside the open batch, each feed's write is a savepoint: a write that throws undoes only itself.
     this.storeFetch = db.transaction((feedId: number, r: FetchRecord, now: string): FetchStored => {
+      // A feed removed while its fetch was under way (`inkzee remove` beside a crawl): the late result is dropped.
+      if (!prepared(db, 'SELECT 1 FROM feeds WHERE id = ?').get(feedId)) return { added: 0, updated: 0, movedTo: null, mergedInto: null };
       const move = r.movedTo ? moveFeed(db, feedId, r.movedTo) : { movedTo: null, mergedInto: null };
       // Merged, the items are the joined feed's, counted against what it holds; it keeps its own state.
       const target = move.mergedInto ?? feedId;
@@ -86,6 +92,15 @@ export class SqliteStore implements Store {
   }
   async listFeeds(filter?: FeedFilter): Promise<FeedListing[]> {
     return listFeeds(this.settled(), filter);
+  }
+  async removeFeeds(ids: readonly number[]): Promise<RemovedFeed[]> {
+    return removeFeeds(this.settled(), ids);
+  }
+  async editFeed(id: number, e: FeedEdit): Promise<EditResult> {
+    return editFeed(this.settled(), id, e);
+  }
+  async setPaused(ids: readonly number[], paused: boolean, now: string): Promise<number[]> {
+    return setPaused(this.settled(), ids, paused, now);
   }
   async dueFeeds(f: DueFilter): Promise<Feed[]> {
     return dueFeeds(this.settled(), f);

@@ -81,7 +81,8 @@ export function mergeFeed(db: Db, from: number, into: number): void {
 
 /** dueWhere is the WHERE clause (over feeds, unaliased) and parameters of a DueFilter. */
 export function dueWhere(f: DueFilter): { sql: string; params: Record<string, unknown> } {
-  const where: string[] = [];
+  // A paused feed is never due: not with force, not when named, not to a worker.
+  const where: string[] = ['paused_at IS NULL'];
   const params: Record<string, unknown> = { now: f.now };
   if (f.ids) {
     where.push(`id IN (SELECT value FROM json_each(@ids))`);
@@ -93,12 +94,12 @@ export function dueWhere(f: DueFilter): { sql: string; params: Record<string, un
     where.push('(last_fetched_at IS NULL OR last_fetched_at < @checkedBefore)');
     params.checkedBefore = f.checkedBefore;
   }
-  return { sql: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
+  return { sql: `WHERE ${where.join(' AND ')}`, params };
 }
 
 /**
  * dueFeeds lists feeds to crawl in subscription order: those whose next check has come (or was
- * never set), all of them with force; disabled feeds only with includeDisabled.
+ * never set), all of them with force; disabled feeds only with includeDisabled; paused feeds never.
  */
 export function dueFeeds(db: Db, f: DueFilter): Feed[] {
   const w = dueWhere(f);
