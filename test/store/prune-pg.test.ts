@@ -5,9 +5,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rss, serve, startFeedServer, type FeedServer } from '../feed-server.js';
-import { tempDir } from '../helpers.js';
+import { itemOf, tempDir } from '../helpers.js';
+import { openPostgres } from '../../src/store/postgres/index.js';
+import { transaction } from '../../src/store/postgres/connect.js';
+import { applyUpsert, planUpsert } from '../../src/store/postgres/upsert.js';
 import { freshDatabase, pgAvailable } from '../pg.js';
-import { age, bulky, correct, count, guids, label, markRead, records, run, sql, star } from './prune-rows.js';
+import { age, bulky, correct, count, guids, label, LONG_AGO, markRead, records, run, sql, star } from './prune-rows.js';
 
 let server: FeedServer;
 beforeAll(async () => {
@@ -184,6 +187,42 @@ describe.skipIf(!pgAvailable)('inkzee prune on PostgreSQL', () => {
       /^vacuumed the item tables: [\d.]+ [KM]iB before, [\d.]+ [KM]iB after; PostgreSQL reuses the freed space for new items\n$/,
     );
     expect((await vacuums()).map((t) => t.n)).toEqual([2, 2]);
+  });
+
+  it('stores a crawl planned before a prune without re-creating the item it changed, or failing', async () => {
+    const s = await openPostgres(await freshDatabase());
+    try {
+      const { added } = await s.addSubscriptions([{ url: 'http://example.com/race', title: null, siteUrl: null, category: '' }], LONG_AGO);
+      const feed = added[0].id;
+      const stored = await s.recordFetch(
+        feed,
+        {
+          items: [itemOf({ key: 'r1', guid: 'r1', title: 'First' })],
+          movedTo: null,
+          state: { status: 200, error: null, nextCheckAt: null },
+        },
+        LONG_AGO,
+      );
+      expect(stored.added).toBe(1);
+      // A crawl reads the stored items (outside its transaction) and plans to update r1 in place…
+      const plan = await planUpsert(s.db.pool, feed, [itemOf({ key: 'r1', guid: 'r1', title: 'First, edited' })], '2026-06-01T00:00:00Z');
+      expect(plan).toMatchObject({ added: 0, updated: 1 });
+      // …a prune deletes r1 meanwhile…
+      expect(
+        await s.prune({ before: '2025-01-01T00:00:00Z', keepUnread: false, dryRun: false, now: '2026-06-01T00:00:00Z' }),
+      ).toMatchObject({
+        items: 1,
+      });
+      // …and the crawl's write updates nothing, indexes nothing, and does not fail on the search row's foreign key.
+      await transaction(s.db, (c) => applyUpsert(c, feed, plan));
+      expect(
+        await s.db.pool.query('SELECT (SELECT count(*) FROM items) AS items, (SELECT count(*) FROM item_search) AS search'),
+      ).toMatchObject({
+        rows: [{ items: 0, search: 0 }],
+      });
+    } finally {
+      await s.close();
+    }
   });
 
   it.each([
