@@ -84,7 +84,7 @@ describe.skipIf(!pgAvailable)('inkzee prune on PostgreSQL', () => {
 
     const human = await run(pg, 'prune', '--older-than', '30d');
     expect(human.stderr).toBe('pruned 0 items from 0 feeds (kept 1 starred, 1 with a classifier correction)\n');
-  });
+  }, 180_000);
 
   it('does not bring a pruned item back while its feed keeps serving it; a new item still arrives', async () => {
     const items = [
@@ -125,7 +125,7 @@ describe.skipIf(!pgAvailable)('inkzee prune on PostgreSQL', () => {
     const listed = await both(dbs, '--json', 'items');
     expect(records(listed.postgres).map((i) => i.title)).toEqual(['Brand new', 'Recent']);
     expect(records(listed.postgres).map((i) => i.title)).toEqual(records(listed.sqlite).map((i) => i.title));
-  });
+  }, 180_000);
 
   it('keeps the pruned keys of a feed that a move merges into another subscription', async () => {
     server.route(
@@ -162,7 +162,7 @@ describe.skipIf(!pgAvailable)('inkzee prune on PostgreSQL', () => {
     expect(await sql(dbs.postgres, 'SELECT f.url, p.key FROM pruned_keys p JOIN feeds f ON f.id = p.feed_id')).toEqual([
       { url: `${server.url}/pmb`, key: 'm1' },
     ]);
-  });
+  }, 180_000);
 
   it('vacuums the item tables with --vacuum, outside the transaction', async () => {
     const ids = Array.from({ length: 20 }, (_, k) => `pv${k}`);
@@ -187,7 +187,7 @@ describe.skipIf(!pgAvailable)('inkzee prune on PostgreSQL', () => {
       /^vacuumed the item tables: [\d.]+ [KM]iB before, [\d.]+ [KM]iB after; PostgreSQL reuses the freed space for new items\n$/,
     );
     expect((await vacuums()).map((t) => t.n)).toEqual([2, 2]);
-  });
+  }, 180_000);
 
   it('stores a crawl planned before a prune without re-creating the item it changed, or failing', async () => {
     const s = await openPostgres(await freshDatabase());
@@ -223,19 +223,23 @@ describe.skipIf(!pgAvailable)('inkzee prune on PostgreSQL', () => {
     } finally {
       await s.close();
     }
-  });
+  }, 180_000);
 
   it.each([
     ['a word', ['--older-than', 'soon']],
     ['minutes', ['--older-than', '6m']],
     ['no --older-than', []],
-  ])('refuses %s as SQLite does: exit 2, nothing changed', async (_name, args) => {
-    server.route('/pbad', serve(200, rss('Bad', [{ guid: 'x1', title: 'x1' }])));
-    const dbs = await subscribe('/pbad');
-    await age(dbs.postgres, ['x1']);
-    const r = await both(dbs, 'prune', ...args);
-    expect(r.postgres).toEqual(r.sqlite);
-    expect(r.postgres.code).toBe(2);
-    expect(await guids(dbs.postgres)).toEqual(['x1']);
-  });
+  ])(
+    'refuses %s as SQLite does: exit 2, nothing changed',
+    async (_name, args) => {
+      server.route('/pbad', serve(200, rss('Bad', [{ guid: 'x1', title: 'x1' }])));
+      const dbs = await subscribe('/pbad');
+      await age(dbs.postgres, ['x1']);
+      const r = await both(dbs, 'prune', ...args);
+      expect(r.postgres).toEqual(r.sqlite);
+      expect(r.postgres.code).toBe(2);
+      expect(await guids(dbs.postgres)).toEqual(['x1']);
+    },
+    180_000,
+  );
 });
