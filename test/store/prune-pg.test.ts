@@ -5,9 +5,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rss, serve, startFeedServer, type FeedServer } from '../feed-server.js';
-import { tempDir } from '../helpers.js';
+import { itemOf, tempDir } from '../helpers.js';
+import { openPostgres } from '../../src/store/postgres/index.js';
+import { transaction } from '../../src/store/postgres/connect.js';
+import { applyUpsert, planUpsert } from '../../src/store/postgres/upsert.js';
 import { freshDatabase, pgAvailable } from '../pg.js';
-import { age, bulky, correct, count, guids, label, markRead, records, run, sql, star } from './prune-rows.js';
+import { age, bulky, correct, count, guids, label, LONG_AGO, markRead, records, run, sql, star } from './prune-rows.js';
 
 let server: FeedServer;
 beforeAll(async () => {
@@ -81,7 +84,7 @@ describe.skipIf(!pgAvailable)('inkzee prune on PostgreSQL', () => {
 
     const human = await run(pg, 'prune', '--older-than', '30d');
     expect(human.stderr).toBe('pruned 0 items from 0 feeds (kept 1 starred, 1 with a classifier correction)\n');
-  });
+  }, 180_000);
 
   it('does not bring a pruned item back while its feed keeps serving it; a new item still arrives', async () => {
     const items = [
@@ -122,7 +125,7 @@ describe.skipIf(!pgAvailable)('inkzee prune on PostgreSQL', () => {
     const listed = await both(dbs, '--json', 'items');
     expect(records(listed.postgres).map((i) => i.title)).toEqual(['Brand new', 'Recent']);
     expect(records(listed.postgres).map((i) => i.title)).toEqual(records(listed.sqlite).map((i) => i.title));
-  });
+  }, 180_000);
 
   it('keeps the pruned keys of a feed that a move merges into another subscription', async () => {
     server.route(
@@ -159,7 +162,7 @@ describe.skipIf(!pgAvailable)('inkzee prune on PostgreSQL', () => {
     expect(await sql(dbs.postgres, 'SELECT f.url, p.key FROM pruned_keys p JOIN feeds f ON f.id = p.feed_id')).toEqual([
       { url: `${server.url}/pmb`, key: 'm1' },
     ]);
-  });
+  }, 180_000);
 
   it('vacuums the item tables with --vacuum, outside the transaction', async () => {
     const ids = Array.from({ length: 20 }, (_, k) => `pv${k}`);
@@ -184,19 +187,59 @@ describe.skipIf(!pgAvailable)('inkzee prune on PostgreSQL', () => {
       /^vacuumed the item tables: [\d.]+ [KM]iB before, [\d.]+ [KM]iB after; PostgreSQL reuses the freed space for new items\n$/,
     );
     expect((await vacuums()).map((t) => t.n)).toEqual([2, 2]);
-  });
+  }, 180_000);
+
+  it('stores a crawl planned before a prune without re-creating the item it changed, or failing', async () => {
+    const s = await openPostgres(await freshDatabase());
+    try {
+      const { added } = await s.addSubscriptions([{ url: 'http://example.com/race', title: null, siteUrl: null, category: '' }], LONG_AGO);
+      const feed = added[0].id;
+      const stored = await s.recordFetch(
+        feed,
+        {
+          items: [itemOf({ key: 'r1', guid: 'r1', title: 'First' })],
+          movedTo: null,
+          state: { status: 200, error: null, nextCheckAt: null },
+        },
+        LONG_AGO,
+      );
+      expect(stored.added).toBe(1);
+      // A crawl reads the stored items (outside its transaction) and plans to update r1 in place…
+      const plan = await planUpsert(s.db.pool, feed, [itemOf({ key: 'r1', guid: 'r1', title: 'First, edited' })], '2026-06-01T00:00:00Z');
+      expect(plan).toMatchObject({ added: 0, updated: 1 });
+      // …a prune deletes r1 meanwhile…
+      expect(
+        await s.prune({ before: '2025-01-01T00:00:00Z', keepUnread: false, dryRun: false, now: '2026-06-01T00:00:00Z' }),
+      ).toMatchObject({
+        items: 1,
+      });
+      // …and the crawl's write updates nothing, indexes nothing, and does not fail on the search row's foreign key.
+      await transaction(s.db, (c) => applyUpsert(c, feed, plan));
+      expect(
+        await s.db.pool.query('SELECT (SELECT count(*) FROM items) AS items, (SELECT count(*) FROM item_search) AS search'),
+      ).toMatchObject({
+        rows: [{ items: 0, search: 0 }],
+      });
+    } finally {
+      await s.close();
+    }
+  }, 180_000);
 
   it.each([
     ['a word', ['--older-than', 'soon']],
     ['minutes', ['--older-than', '6m']],
     ['no --older-than', []],
-  ])('refuses %s as SQLite does: exit 2, nothing changed', async (_name, args) => {
-    server.route('/pbad', serve(200, rss('Bad', [{ guid: 'x1', title: 'x1' }])));
-    const dbs = await subscribe('/pbad');
-    await age(dbs.postgres, ['x1']);
-    const r = await both(dbs, 'prune', ...args);
-    expect(r.postgres).toEqual(r.sqlite);
-    expect(r.postgres.code).toBe(2);
-    expect(await guids(dbs.postgres)).toEqual(['x1']);
-  });
+  ])(
+    'refuses %s as SQLite does: exit 2, nothing changed',
+    async (_name, args) => {
+      server.route('/pbad', serve(200, rss('Bad', [{ guid: 'x1', title: 'x1' }])));
+      const dbs = await subscribe('/pbad');
+      await age(dbs.postgres, ['x1']);
+      const r = await both(dbs, 'prune', ...args);
+      expect(r.postgres).toEqual(r.sqlite);
+      expect(r.postgres.code).toBe(2);
+      expect(await guids(dbs.postgres)).toEqual(['x1']);
+    },
+    180_000,
+  );
 });

@@ -96,7 +96,7 @@ describe('inkzee prune on SQLite', () => {
         dryRun: false,
       },
     ]);
-  });
+  }, 120_000);
 
   it('prunes only read items with --keep-unread, and says how many unread ones it kept', async () => {
     server.route(
@@ -116,7 +116,7 @@ describe('inkzee prune on SQLite', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/^pruned 1 item from 1 feed \(kept 2 unread\)/);
     expect(await guids(db)).toEqual(['u2', 'u3']);
-  });
+  }, 120_000);
 
   it('does not bring a pruned item back while its feed keeps serving it; a new item still arrives', async () => {
     const items = [
@@ -154,7 +154,7 @@ describe('inkzee prune on SQLite', () => {
     expect(await guids(db)).toEqual(['new', 'recent']);
     const listed = await run(db, '--json', 'items');
     expect(records(listed).map((i) => i.title)).toEqual(['Brand new', 'Recent']);
-  });
+  }, 120_000);
 
   it('gives the freed space back with --vacuum, alone or after a prune', async () => {
     const ids = Array.from({ length: 30 }, (_, k) => `v${k}`);
@@ -177,7 +177,7 @@ describe('inkzee prune on SQLite', () => {
       /^vacuumed the database file: [\d.]+ [KM]iB before, [\d.]+ [KM]iB after \([\d.]+ (MiB|KiB|B) given back\)\n$/,
     );
     expect(await guids(db)).toEqual(ids.slice(25).sort());
-  });
+  }, 120_000);
 
   it('keeps the pruned keys of a feed that a move merges into another subscription', async () => {
     server.route(
@@ -214,7 +214,7 @@ describe('inkzee prune on SQLite', () => {
     expect(await sql(db, 'SELECT f.url, p.key FROM pruned_keys p JOIN feeds f ON f.id = p.feed_id')).toEqual([
       { url: `${server.url}/mb`, key: 'm1' },
     ]);
-  });
+  }, 120_000);
 
   it('takes turns with a crawl: exit 75 while one holds the run lock, nothing changed; --dry-run still counts', async () => {
     server.route('/locked', serve(200, rss('L', [{ guid: 'l1', title: 'l1' }])));
@@ -233,7 +233,7 @@ describe('inkzee prune on SQLite', () => {
     fs.rmSync(`${db}.lock`);
     expect((await run(db, 'prune', '--older-than', '30d')).code).toBe(0);
     expect(await guids(db)).toEqual([]);
-  });
+  }, 120_000);
 
   it.each([
     ['no --older-than', [], /^inkzee: prune: say which items go with --older-than DURATION/],
@@ -247,28 +247,32 @@ describe('inkzee prune on SQLite', () => {
     ['--dry-run alone', ['--dry-run'], /^inkzee: prune: --dry-run needs --older-than/],
     ['--dry-run with --vacuum', ['--older-than', '30d', '--dry-run', '--vacuum'], /^inkzee: prune: --dry-run changes nothing/],
     ['--older-than without a value', ['--older-than'], /^inkzee: option '--older-than <when>' argument missing/],
-  ])('refuses %s: one line, exit 2, nothing changed', async (_name, args, message) => {
-    server.route('/bad', serve(200, rss('Bad', [{ guid: 'x1', title: 'x1' }])));
-    const db = await subscribe('/bad');
-    await age(db, ['x1']);
-    const r = await run(db, 'prune', ...args);
-    expect(r.code).toBe(2);
-    expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(message);
-    expect(
-      r.stderr
-        .trimEnd()
-        .split('\n')
-        .filter((l) => !l.startsWith('(run with --help')),
-    ).toHaveLength(1);
-    expect(await guids(db)).toEqual(['x1']);
-    expect(await count(db, 'SELECT count(*) AS n FROM pruned_keys')).toBe(0);
-  });
+  ])(
+    'refuses %s: one line, exit 2, nothing changed',
+    async (_name, args, message) => {
+      server.route('/bad', serve(200, rss('Bad', [{ guid: 'x1', title: 'x1' }])));
+      const db = await subscribe('/bad');
+      await age(db, ['x1']);
+      const r = await run(db, 'prune', ...args);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(message);
+      expect(
+        r.stderr
+          .trimEnd()
+          .split('\n')
+          .filter((l) => !l.startsWith('(run with --help')),
+      ).toHaveLength(1);
+      expect(await guids(db)).toEqual(['x1']);
+      expect(await count(db, 'SELECT count(*) AS n FROM pruned_keys')).toBe(0);
+    },
+    120_000,
+  );
 
   it('looks a pruned key up by its primary key', async () => {
     server.route('/plan', serve(200, rss('P', [{ guid: 'p1', title: 'p1' }])));
     const db = await subscribe('/plan');
     const plan = await sql(db, 'EXPLAIN QUERY PLAN SELECT 1 FROM pruned_keys WHERE feed_id = ? AND key = ?', [1, 'k']);
     expect(plan.map((r) => r.detail).join(' ')).toMatch(/SEARCH pruned_keys USING PRIMARY KEY \(feed_id=\? AND key=\?\)/);
-  });
+  }, 120_000);
 });

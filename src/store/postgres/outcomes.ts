@@ -76,9 +76,9 @@ async function moveFeed(c: pg.PoolClient, feedId: number, url: string): Promise<
 /**
  * mergeFeed folds subscription `from` into `into`, which keeps its own folder, title and state:
  * from's items move over unless into already has one with the same key (that copy is dropped with
- * from's row, labels and all), and from's former URLs and pruned keys now name into. Should another crawler store
- * one of those keys for into at the same moment, this transaction fails on the unique key and
- * the whole fetch is stored again, merge included, the next time the feed is crawled.
+ * from's row, labels and all), and from's former URLs and pruned keys now name into. Should another
+ * crawler store one of those keys for into at the same moment, this transaction fails on the unique
+ * key and the whole fetch is stored again, merge included, the next time the feed is crawled.
  */
 async function mergeFeed(c: pg.PoolClient, from: number, into: number): Promise<void> {
   await c.query(
