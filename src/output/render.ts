@@ -69,6 +69,7 @@ const feedColumns: Column<FeedListing>[] = [
   { header: 'STATE', cell: (f) => f.state, drop: 6 },
   { header: 'HTTP', cell: (f) => f.lastStatus ?? '', align: 'right', drop: 2 },
   { header: 'ITEMS', cell: (f) => f.itemCount, align: 'right', drop: 3 },
+  { header: 'UNREAD', cell: (f) => f.unreadCount, align: 'right', drop: 3.5 },
   { header: 'FETCHED', cell: (f) => f.lastFetchedAt?.slice(0, 16).replace('T', ' ') ?? '', drop: 1 },
   { header: 'CATEGORY', cell: (f) => f.category, shrink: true, drop: 4 },
   { header: 'TITLE', cell: (f) => f.title ?? '', flex: true },
@@ -85,7 +86,7 @@ const feedColumns: Column<FeedListing>[] = [
  * the feed in full instead of a table row, the user's name beside what the document says.
  */
 export function printFeeds(out: Output, feeds: FeedListing[], format: 'table' | 'tsv', detail = false): void {
-  if (out.cfg.json) for (const f of feeds) out.record(feedRecord(f, { state: f.state, itemCount: f.itemCount }));
+  if (out.cfg.json) for (const f of feeds) out.record(feedRecord(f, { state: f.state, itemCount: f.itemCount, unread: f.unreadCount }));
   else if (format === 'tsv') for (const f of feeds) out.line(tsvLine(feedColumns.map((c) => c.cell(f))));
   else if (detail) for (const f of feeds) for (const l of feedLines(f)) out.line(l);
   else for (const l of renderTable(feeds, feedColumns, out.cfg.stdoutIsTTY ? out.cfg.columns : undefined)) out.line(l);
@@ -103,7 +104,7 @@ function feedLines(f: FeedListing): string[] {
   add('Language:', f.meta.language);
   add('Image:', f.meta.imageUrl);
   add('Folder:', f.category);
-  add('State:', `${f.state}${f.lastStatus !== null ? ` (HTTP ${f.lastStatus})` : ''}, ${f.itemCount} items`);
+  add('State:', `${f.state}${f.lastStatus !== null ? ` (HTTP ${f.lastStatus})` : ''}, ${f.itemCount} items, ${f.unreadCount} unread`);
   add('Fetched:', f.lastFetchedAt);
   add('Last error:', f.state === 'ok' ? null : (f.disabledReason ?? f.lastError));
   lines.push('');
