@@ -18,6 +18,9 @@ import type {
   HostHold,
   ItemFilter,
   LabelRow,
+  MarkKind,
+  MarkResult,
+  MarkTarget,
   ModelToSave,
   PruneRequest,
   PruneResult,
@@ -38,6 +41,7 @@ import { recordFailure, recordFetch } from './outcomes.js';
 import { editFeed, removeFeeds, setPaused } from './subscriptions.js';
 import * as read from './read.js';
 import { pruneItems, reclaimSpace } from './prune.js';
+import { mark } from './mark.js';
 
 export type { PgOptions } from './connect.js';
 
@@ -91,6 +95,9 @@ export class PgStore implements Store {
   }
   search(query: string, f: ItemFilter): AsyncIterable<SearchHit> {
     return read.search(this.db, query, f);
+  }
+  mark(kind: MarkKind, target: MarkTarget, o: { now: string; dryRun: boolean }): Promise<MarkResult> {
+    return mark(this.db, kind, target, o);
   }
   stats(sinceDay: string): Promise<StoreStats> {
     return read.stats(this.db, sinceDay);
