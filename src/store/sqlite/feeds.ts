@@ -4,6 +4,7 @@ import { feedRef, urlKey } from '../shared/feed-urls.js';
 import { folderKeys, pathKey } from '../shared/folders.js';
 import type { AddResult, FeedFilter, FeedListing, FeedState } from '../contract.js';
 import { FEED_STATE_SQL, type FeedRow, subscriptionPath, toFeed, UNREAD_COUNT_SQL } from '../shared/rows.js';
+import { nextIdSql } from './next-id.js';
 
 /**
  * addSubscriptions stores the subscriptions that are not in the database yet, all in one
@@ -13,7 +14,7 @@ import { FEED_STATE_SQL, type FeedRow, subscriptionPath, toFeed, UNREAD_COUNT_SQ
 export function addSubscriptions(db: Db, subs: readonly Subscription[], now: string): AddResult {
   const known = db.prepare('SELECT 1 FROM feed_urls WHERE url = ?');
   const insert = db.prepare(
-    `INSERT INTO feeds (url, title, site_url, category, folder_keys, added_at, host) VALUES (?, ?, ?, ?, ?, ?, ?)
+    `INSERT INTO feeds (id, url, title, site_url, category, folder_keys, added_at, host) VALUES (${nextIdSql('feeds')}, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT(url) DO NOTHING RETURNING *`,
   );
   const remember = db.prepare('INSERT INTO feed_urls (url, feed_id) VALUES (?, ?) ON CONFLICT (url) DO NOTHING');

@@ -166,5 +166,17 @@ export const migrations: readonly Migration[] = [
    ) WITHOUT ROWID;
    CREATE INDEX items_unread ON items(sort_at DESC, id DESC) WHERE read_at IS NULL;
    CREATE INDEX items_feed_unread ON items(feed_id, read_at) WHERE read_at IS NULL;
-   CREATE INDEX items_starred ON items(sort_at DESC, id DESC) WHERE starred_at IS NOT NULL;`,
+   CREATE INDEX items_starred ON items(sort_at DESC, id DESC) WHERE starred_at IS NOT NULL;
+   -- Ids are never given twice, as PostgreSQL's sequences never give them twice: without
+   -- AUTOINCREMENT SQLite gives max(id) + 1, so removing the newest feed or pruning the newest
+   -- items would hand their ids out again (a late fetch of a removed feed landing in another,
+   -- an --after-id pipeline skipping items). id_floor keeps the largest id ever deleted, and
+   -- inserts take an id above it (next-id.ts); rebuilding the tables with AUTOINCREMENT instead
+   -- would rewrite every item of a large database.
+   CREATE TABLE id_floor (name TEXT PRIMARY KEY, last_id INTEGER NOT NULL) WITHOUT ROWID;
+   INSERT INTO id_floor (name, last_id) VALUES ('items', (SELECT ifnull(max(id), 0) FROM items)), ('feeds', (SELECT ifnull(max(id), 0) FROM feeds));
+   CREATE TRIGGER items_id_floor AFTER DELETE ON items WHEN old.id > (SELECT last_id FROM id_floor WHERE name = 'items')
+   BEGIN UPDATE id_floor SET last_id = old.id WHERE name = 'items'; END;
+   CREATE TRIGGER feeds_id_floor AFTER DELETE ON feeds WHEN old.id > (SELECT last_id FROM id_floor WHERE name = 'feeds')
+   BEGIN UPDATE id_floor SET last_id = old.id WHERE name = 'feeds'; END;`,
 ];

@@ -3,6 +3,7 @@ import { prepared, type Db } from './connect.js';
 import { sortAfter, sortTime } from '../shared/items.js';
 import { itemIndexText } from '../../text/search-text.js';
 import type { SearchText, StoreResult } from '../contract.js';
+import { nextIdSql } from './next-id.js';
 
 const num = (n: number | null | undefined) => (typeof n === 'number' && Number.isFinite(n) ? n : null);
 
@@ -43,9 +44,9 @@ const KNOWN = `SELECT i.key, i.id, i.first_seen, i.guid, i.link, i.title, i.auth
                i.enclosures, i.categories, i.duration, i.comments, i.episode, i.season, i.explicit, i.transcript_url, i.chapters_url
                FROM items i WHERE i.key IN (SELECT value FROM json_each(?)) AND i.feed_id = ?`;
 // Positional parameters, in rowValues' column order: binding a named object costs a lookup per column.
-const INSERT = `INSERT INTO items (guid, link, title, author, published, updated, summary, content, enclosures, categories,
+const INSERT = `INSERT INTO items (id, guid, link, title, author, published, updated, summary, content, enclosures, categories,
                 duration, comments, episode, season, explicit, transcript_url, chapters_url, feed_id, key, first_seen, sort_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+                VALUES (${nextIdSql('items')}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 // A key `inkzee prune` deleted from this feed (pruned.ts): asked only of keys the feed does not hold, one primary-key probe each.
 const PRUNED = 'SELECT 1 FROM pruned_keys WHERE feed_id = ? AND key = ?';
 const UPDATE = `UPDATE items SET guid = ?, link = ?, title = ?, author = ?, published = ?, updated = ?, summary = ?, content = ?,
