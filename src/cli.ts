@@ -608,9 +608,10 @@ export async function main(argv: string[]): Promise<void> {
     cfg = earlyConfig(env, flags);
     out = new Output(cfg);
     const where = configFileLocation(flags.config, env.env);
-    // `inkzee config --path` answers where the file is even when the file is broken.
-    const file =
-      cmd.name() === 'config' && cmd.opts().path ? { ...where, found: false, values: {}, lines: {} } : readConfigFile(where, env.env);
+    // `inkzee config --path` answers where the file is even when the file is broken, and a
+    // completion script, which no setting changes, is printed whatever the file holds.
+    const unread = (cmd.name() === 'config' && cmd.opts().path) || cmd.name() === 'completion';
+    const file = unread ? { ...where, found: false, values: {}, lines: {} } : readConfigFile(where, env.env);
     cfg = resolveConfig(flags, env, file);
     out = new Output(cfg);
     const ctx = createContext(cfg, out, () => new Date(), interrupt.signal);

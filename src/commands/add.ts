@@ -2,6 +2,7 @@
 // recipe (autodiscovery of a page's <link rel="alternate"> feeds included) before anything is stored,
 // its outcome kept aside; only a URL whose feed parsed is then subscribed and its items stored, so a
 // failure leaves nothing behind that a refresh running beside could see.
+import { cleanName } from '../text/well-formed.js';
 import type { Feed } from '../model.js';
 import { InputError, UsageError } from '../errors.js';
 import { Fetcher } from '../fetch/http.js';
@@ -128,7 +129,15 @@ export async function addCommand(
   const results: SubscribeResult[] = [];
   try {
     for (const [k, p] of plans.entries()) {
-      const r = p.done ?? (await store1(ctx, store, p.url!, { title: o.title ?? null, category: o.category ?? '' }, await probes[k]));
+      const r =
+        p.done ??
+        (await store1(
+          ctx,
+          store,
+          p.url!,
+          { title: o.title === undefined ? null : cleanName(o.title) || null, category: o.category ?? '' },
+          await probes[k],
+        ));
       // A URL given twice is subscribed once: the second finds the first.
       if (r.kind === 'added') for (const q of plans.slice(k + 1)) if (q.url === p.url) q.done = { ...r, kind: 'present', given: q.given };
       results.push({ ...r, given: p.given });

@@ -42,7 +42,7 @@ export async function markCommand(
 ): Promise<Marked> {
   const given = FILTERS.filter(([k]) => flags[k] !== undefined && flags[k] !== false).map(([, name]) => name);
   const fromStdin = args.includes('-');
-  const ids = args.filter((a) => a !== '-').map(argumentId);
+  const ids = args.filter((a) => a !== '-').map((a) => argumentId(kind, a));
   if (args.length && given.length) throw new UsageError(`mark ${kind}: give item ids or filters (${given.join(', ')}), not both`);
   if (args.length && flags.all) throw new UsageError(`mark ${kind}: --all marks every item; give no item ids with it`);
   if (!args.length && !given.length && !flags.all) {
@@ -59,10 +59,10 @@ export async function markCommand(
   return { mark: kind, items: r.changed, dryRun };
 }
 
-/** argumentId reads an item id given as an argument. */
-function argumentId(a: string): number {
+/** argumentId reads an item id given as an argument to `mark KIND`. */
+function argumentId(kind: string, a: string): number {
   if (!/^\d+$/.test(a))
-    throw new UsageError(`mark ${shownValue(a)}: an item id is a whole number (see \`inkzee items\`), or - for standard input`);
+    throw new UsageError(`mark ${kind} ${shownValue(a)}: an item id is a whole number (see \`inkzee items\`), or - for standard input`);
   return itemId(a, `item ${a}`);
 }
 
@@ -75,15 +75,15 @@ function itemId(digits: string, name: string): number {
 
 /**
  * stdinIds reads item ids from standard input: one a line, either the id or an NDJSON object with
- * an `id` (an item as `inkzee items --json` writes it); blank lines are skipped, anything else is
- * an error naming its line.
+ * an `id` (an item as `inkzee items --json` writes it); blank lines and # comments are skipped (as
+ * `inkzee add -` skips them), anything else is an error naming its line.
  */
 export function stdinIds(text: string): number[] {
   const ids: number[] = [];
   const lines = text.split('\n');
   for (let k = 0; k < lines.length; k++) {
     const line = lines[k].trim();
-    if (line === '') continue;
+    if (line === '' || line.startsWith('#')) continue;
     const name = `stdin line ${k + 1}`;
     if (/^\d+$/.test(line)) {
       ids.push(itemId(line, name));

@@ -24,7 +24,15 @@ export function cutoff(value: string, now: Date): string {
     throw new UsageError(
       `--older-than ${shownValue(value)}: "${unit}" means ${unit.toLowerCase() === 'm' ? 'minutes' : 'seconds'}; give hours, days or weeks (90d, 12w) or an ISO date`,
     );
-  const before = parseWhen('--older-than', value, now);
+  let before: string;
+  try {
+    before = parseWhen('--older-than', value, now);
+  } catch {
+    // parseWhen's own message offers minutes (30m), which --older-than refuses.
+    throw new UsageError(
+      `--older-than ${shownValue(value)}: not a duration in hours, days or weeks (12h, 90d, 12w) or an ISO date (2024-05-01)`,
+    );
+  }
   if (before > now.toISOString()) throw new UsageError(`--older-than ${shownValue(value)}: a date to come; give one in the past`);
   return before;
 }

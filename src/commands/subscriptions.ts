@@ -2,6 +2,7 @@
 // as --feed names them everywhere (an id, or a URL the feed has or had), or by folder; every name is
 // checked before anything changes.
 import { InputError, UsageError } from '../errors.js';
+import { cleanName } from '../text/well-formed.js';
 import type { FeedListing, Store } from '../store/contract.js';
 import type { Context } from './context.js';
 import { knownFeeds } from './known-feeds.js';
@@ -37,7 +38,7 @@ export async function removeCommand(ctx: Context, s: Selection & { yes?: boolean
   const feeds = await selected(store, 'remove', s);
   if (s.category !== undefined && !s.yes)
     throw new UsageError(
-      `remove --category ${s.category}: would remove ${feeds.length} feed${feeds.length === 1 ? '' : 's'} and their items; add --yes to remove them`,
+      `remove --category ${s.category}: would remove ${feeds.length} feed${feeds.length === 1 ? '' : 's'} with their items; add --yes to remove them`,
     );
   const gone = await store.removeFeeds(feeds.map((f) => f.id));
   const named = new Map(feeds.map((f) => [f.id, f]));
@@ -57,8 +58,8 @@ export async function editCommand(
   name: string,
   o: EditOptions,
 ): Promise<{ feed: FeedRef & { category: string }; changed: EditChange[] }> {
-  const changed = (['title', 'category', 'url'] as const).filter((k) => o[k] !== undefined);
-  if (changed.length === 0) throw new UsageError('edit: nothing to change (give --title, --category or --url)');
+  if (o.title === undefined && o.category === undefined && o.url === undefined)
+    throw new UsageError('edit: nothing to change (give --title, --category or --url)');
   let url: string | undefined;
   if (o.url !== undefined) {
     let u: URL | undefined;
@@ -73,9 +74,13 @@ export async function editCommand(
   }
   const store = await ctx.store();
   const [feed] = await knownFeeds(store, name);
-  const r = await store.editFeed(feed.id, { title: o.title === undefined ? undefined : o.title.trim() || null, category: o.category, url });
+  // A name typed on the command line is cleaned as a name read from an OPML file is (no controls, spaces folded).
+  const title = o.title === undefined ? undefined : cleanName(o.title) || null;
+  const r = await store.editFeed(feed.id, { title, category: o.category, url });
   if ('missing' in r) throw new InputError(`feed ${name}`, 'removed meanwhile', 'no-feed');
   if ('takenBy' in r) throw new InputError(o.url!, `already subscribed as ${r.takenBy}; nothing changed`, 'subscribed');
+  // What the edit changed, not what was asked: an edit to the same name, folder or URL changes nothing.
+  const changed = (['title', 'category', 'url'] as const).filter((k) => o[k] !== undefined && r.feed[k] !== feed[k]);
   return { feed: { id: r.feed.id, url: r.feed.url, title: r.feed.title ?? r.feed.meta.title, category: r.feed.category }, changed };
 }
 

@@ -88,7 +88,7 @@ export function printCrawlSummary(out: Output, s: CrawlSummary, failures: FeedRe
   if (s.lostLeases) parts.push(`${s.lostLeases} given up (their host's lease was lost to another crawler)`);
   if (s.leftToOthers) parts.push(`${s.leftToOthers} due left to other crawlers (their hosts are leased)`);
   if (!out.cfg.quiet || s.failed || s.interrupted) {
-    const msg = `${s.feeds} feeds: ${parts.join(', ')}; ${s.newItems} new items, ${s.updatedItems} updated, in ${s.seconds} s`;
+    const msg = `${s.feeds} ${s.feeds === 1 ? 'feed' : 'feeds'}: ${parts.join(', ')}; ${s.newItems} new items, ${s.updatedItems} updated, in ${s.seconds} s`;
     if (out.cfg.quiet) out.stderr.write(`${msg}\n`);
     else out.info(msg);
   }

@@ -47,7 +47,7 @@ export function printEdited(out: Output, f: FeedRef & { category: string }, chan
           ? `moved to ${oneLine(f.category)}`
           : 'moved to the top level',
   );
-  out.info(`edited ${named(f)}: ${what.join(', ')}`);
+  out.info(`edited ${named(f)}: ${what.length ? what.join(', ') : 'nothing changed (already so)'}`);
 }
 
 /** printPaused reports each feed `inkzee pause` or `resume` was given, changed or already so. */

@@ -43,3 +43,8 @@ export function itemKey(s: string): string {
   if (fitsIndex(k)) return k;
   return `sha1-key:${crypto.createHash('sha1').update(k).digest('hex')}`;
 }
+
+/** cleanName is a name typed or read for display (a feed's title, a folder): well-formed, no controls, whitespace folded. */
+export function cleanName(s: string): string {
+  return wellFormed(s).replace(CONTROL, '').replace(/\s+/g, ' ').trim();
+}

@@ -215,7 +215,7 @@ describe('inkzee remove', { timeout: 120_000 }, () => {
     const before = everything();
     const no = await inkzee(db, ['remove', '--category', 'x']);
     expect(no.code).toBe(2);
-    expect(lines(no)).toEqual(['inkzee: remove --category x: would remove 2 feeds and their items; add --yes to remove them']);
+    expect(lines(no)).toEqual(['inkzee: remove --category x: would remove 2 feeds with their items; add --yes to remove them']);
     expect(everything()).toEqual(before);
     const none = await inkzee(db, ['remove', '--category', 'Nowhere', '--yes']);
     expect(none.code).toBe(1);
