@@ -88,7 +88,7 @@ describe('inkzee completion bash', () => {
     ["a subcommand's flag", ['inkzee', 'classify', 'train', '--from-'], ['--from-folders', '--from-tags']],
     ["an argument's choices", ['inkzee', 'completion', ''], ['bash', 'fish', 'zsh']],
     ['a command after a global flag and its value', ['inkzee', '--db', 'x.db', 'exp'], ['export']],
-    ['commands for help', ['inkzee', 'help', 'c'], ['classify', 'completion']],
+    ['commands for help', ['inkzee', 'help', 'c'], ['classify', 'completion', 'config']],
     ['a value after "=", split off by bash', ['inkzee', 'items', '--format', '=', 't'], ['table', 'tsv']],
     ['a value after "=", nothing typed yet', ['inkzee', 'items', '--format', '='], ['table', 'tsv']],
     ['nothing for a flag that takes a number', ['inkzee', 'refresh', '--timeout', ''], []],

@@ -81,7 +81,7 @@ export const lines = (r: CliResult): string[] => r.stderr.trim().split('\n').fil
 /** background starts the CLI without waiting for it; `done` resolves when it exits. */
 export function background(db: string, args: string[]): Promise<CliResult> {
   const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'inkzee.js'), '--db', db, ...args], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, XDG_CONFIG_HOME: process.env.XDG_CONFIG_HOME },
   });
   let stdout = '';
   let stderr = '';

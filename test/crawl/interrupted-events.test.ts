@@ -53,7 +53,10 @@ async function refreshStopped(
   const child = spawn(
     process.execPath,
     [path.join(ROOT, 'bin', 'inkzee.js'), '--db', db, ...flags, 'refresh', '--concurrency', '4', '--per-host', '8'],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH, HOME: process.env.HOME } },
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, XDG_CONFIG_HOME: process.env.XDG_CONFIG_HOME },
+    },
   );
   let out = '';
   let err = '';

@@ -14,7 +14,6 @@ import { rss, serve, startFeedServer, type FeedServer } from '../feed-server.js'
 import { freshDatabase, pgAvailable } from '../pg.js';
 import { migrate } from '../../src/store/sqlite/connect.js';
 import { feedHost } from '../../src/model.js';
-import { upsertItems } from '../../src/store/sqlite/upsert.js';
 import { migrations } from '../../src/store/sqlite/migrations.js';
 
 const json = (body: string) => serve(200, body, { 'content-type': 'application/feed+json' });
@@ -237,27 +236,10 @@ describe('a SQLite database that stored a lone surrogate key before keys were ma
           .run(poisonUrls()[0], now, feedHost(poisonUrls()[0])).lastInsertRowid,
       ),
     };
-    const item = {
-      key: 'lone\ud800',
-      guid: 'lone\ud800',
-      link: null,
-      title: 'x',
-      author: null,
-      published: null,
-      updated: null,
-      summary: 'b',
-      content: 'b',
-      enclosures: [],
-      categories: [],
-      duration: null,
-      comments: null,
-      episode: null,
-      season: null,
-      explicit: null,
-      transcriptUrl: null,
-      chaptersUrl: null,
-    };
-    upsertItems(old, feed.id, [item], now);
+    // The item row as schema 7 had it (today's upsertItems reads tables of later migrations).
+    old
+      .prepare('INSERT INTO items (feed_id, key, guid, title, summary, content, first_seen, sort_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(feed.id, 'lone\ud800', 'lone\ud800', 'x', 'b', 'b', now, now);
     expect(old.prepare('SELECT hex(key) FROM items').pluck().get()).toBe('6C6F6E65EDA080');
     old.close();
 
@@ -278,7 +260,7 @@ describe('a SQLite database that stored a lone surrogate key before keys were ma
 /** startWorker runs `inkzee worker` in the background, killed if it outlives the test's patience. */
 function startWorker(db: string, args: string[]): Promise<CliResult & { timedOut: boolean }> {
   const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'inkzee.js'), '--db', db, 'worker', ...args], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, XDG_CONFIG_HOME: process.env.XDG_CONFIG_HOME },
   });
   let stdout = '';
   let stderr = '';

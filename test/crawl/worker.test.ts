@@ -56,7 +56,7 @@ function startWorker(
   args: string[],
 ): { child: ChildProcess; done: Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> } {
   const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'inkzee.js'), '--db', db, 'worker', ...args], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, XDG_CONFIG_HOME: process.env.XDG_CONFIG_HOME },
   });
   let stdout = '';
   let stderr = '';

@@ -101,7 +101,7 @@ function onTerminal(cols: number, args: string[], term = 'dumb'): Promise<string
     execFile(
       'script',
       ['-qec', cmd, '/dev/null'],
-      { env: { PATH: process.env.PATH, HOME: process.env.HOME, TERM: term } },
+      { env: { PATH: process.env.PATH, HOME: process.env.HOME, XDG_CONFIG_HOME: process.env.XDG_CONFIG_HOME, TERM: term } },
       (err, stdout) => (err ? reject(err) : resolve(stdout.replace(/\r/g, ''))),
     ),
   );
