@@ -1,5 +1,5 @@
 import { setMaxListeners } from 'node:events';
-import { Command, CommanderError, Option } from 'commander';
+import { Argument, Command, CommanderError, Option } from 'commander';
 import { defaultDbPath, resolveConfig, type Config, type GlobalFlags } from './config.js';
 import { EXIT, InkzeeError, PipeClosed, storeFault } from './errors.js';
 import { Output } from './output/output.js';
@@ -181,6 +181,9 @@ export function buildProgram(run: (action: Action, cmd: Command, args: unknown[]
         (v: string, prev: string[] = []) => [...prev, v],
       )
       .option('--has-enclosure [kind]', 'only items with an enclosure: any, or audio, video, image, or a MIME type (audio/mpeg)')
+      .option('--unread', 'only unread items')
+      .addOption(new Option('--read', 'only items marked read').conflicts('unread'))
+      .option('--starred', 'only starred items')
       .option('--limit <n>', 'at most this many items')
       .option('--after-id <id>', 'only items stored after this id, in id order (for pipelines that remember the largest id seen)')
       .addOption(new Option('--format <format>', 'human output format').choices(['table', 'tsv']).default('table'));
@@ -193,6 +196,7 @@ export function buildProgram(run: (action: Action, cmd: Command, args: unknown[]
         'inkzee items --since 1d --json | jq -r .link',
         'inkzee items --category Technology --since 2024-05-01 --format tsv',
         'inkzee items --tag rust --tag release',
+        'inkzee items --unread --limit 50',
         "inkzee items --has-enclosure audio --json | jq -r '.enclosures[0].url'",
       ),
     )
@@ -217,12 +221,55 @@ export function buildProgram(run: (action: Action, cmd: Command, args: unknown[]
   program
     .command('show')
     .argument('<id>', 'item id, from `inkzee items` or `inkzee search`')
-    .description('show one item in full (readable text; raw fields with --json)')
+    .description('show one item in full (readable text; raw fields with --json), then mark it read')
+    .option('--keep-unread', 'leave the item unread')
     .addHelpText(
       'after',
-      examples('inkzee show 123', 'inkzee show 123 --json | jq -r .content', "inkzee show 123 --json | jq -r '.enclosures[].url'"),
+      examples(
+        'inkzee show 123',
+        'inkzee show 123 --json | jq -r .content',
+        "inkzee show 123 --json | jq -r '.enclosures[].url'",
+        'inkzee show 123 --keep-unread',
+      ),
     )
     .action(act('showAction'));
+
+  program
+    .command('mark')
+    .addArgument(new Argument('<mark>', 'what to do to the items').choices(['read', 'unread', 'star', 'unstar']))
+    .argument('[ids...]', 'item ids, or - to read ids (or NDJSON items with an "id") from standard input, one a line')
+    .description('mark items read or unread, star or unstar them: by id, or every item the filters match')
+    .option('--feed <id|url>', 'items of this feed (repeat: of any of them)', (v: string, prev: string[] = []) => [...prev, v])
+    .option(
+      '--category <path>',
+      'items of feeds in this folder and its subfolders (repeat: any of them)',
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
+    .option('--since <when>', 'published at or after: a duration back (2h, 3d, 1w) or an ISO date')
+    .option('--until <when>', 'published before: a duration back or an ISO date')
+    .option('--label <label>', 'items the classifier labelled so')
+    .option('--tag <tag>', 'items the feed filed under this category/tag (repeat: all of them)', (v: string, prev: string[] = []) => [
+      ...prev,
+      v,
+    ])
+    .option('--has-enclosure [kind]', 'items with an enclosure: any, or audio, video, image, or a MIME type')
+    .option('--unread', 'only unread items')
+    .addOption(new Option('--read', 'only items marked read').conflicts('unread'))
+    .option('--starred', 'only starred items')
+    .option('--all', 'every item (required when no id and no filter is given)')
+    .option('--dry-run', 'count the items that would change, change nothing')
+    .addHelpText(
+      'after',
+      examples(
+        'inkzee mark read 123 124',
+        'inkzee mark read --feed 42',
+        'inkzee mark read --category News --until 1d',
+        'inkzee mark star 123',
+        'inkzee mark read --all --dry-run',
+        'inkzee items --unread --json | jq -c \'select(.title | test("sponsored"; "i"))\' | inkzee mark read -',
+      ),
+    )
+    .action(act('markAction'));
 
   program
     .command('stats')

@@ -88,3 +88,10 @@ export interface TeachResult {
 /** CorrectionsResult lists corrections, or names the one removed. */
 export type CorrectionsResult =
   { kind: 'list'; corrections: Correction[] } | { kind: 'removed'; model: string; item: number; label: string; now: string | null };
+
+/** Marked is what `inkzee mark` did: how many items took the mark (or would have, in a dry run). */
+export interface Marked {
+  mark: import('./store/contract.js').MarkKind;
+  items: number;
+  dryRun: boolean;
+}

@@ -6,7 +6,10 @@ import { exportCommand } from './export.js';
 import { printFeeds } from '../output/render.js';
 import { itemsCommand, type ItemFlags } from './items.js';
 import { printItems } from '../output/items.js';
-import { searchCommand, showCommand, statsCommand } from './read.js';
+import { markShown, searchCommand, showItem, statsCommand } from './read.js';
+import { markCommand, type MarkFlags } from './mark.js';
+import { printMarked } from '../output/mark.js';
+import type { MarkKind } from '../store/contract.js';
 import { printHits, printItem, printStats } from '../output/read.js';
 
 /** feedsAction runs `inkzee feeds`. */
@@ -38,9 +41,16 @@ export async function searchAction(ctx: Context, query: string, opts: ItemFlags 
   if (n === 0 && !ctx.cfg.json) ctx.out.info(`no items match "${query}"`);
 }
 
-/** showAction runs `inkzee show ID`. */
-export async function showAction(ctx: Context, id: string): Promise<void> {
-  printItem(ctx.out, await showCommand(ctx, id));
+/** showAction runs `inkzee show ID`: prints the item, then marks it read unless --keep-unread. */
+export async function showAction(ctx: Context, id: string, opts: { keepUnread?: boolean }): Promise<void> {
+  const shown = await showItem(ctx, id, opts.keepUnread);
+  printItem(ctx.out, shown.item);
+  await markShown(ctx, shown);
+}
+
+/** markAction runs `inkzee mark read|unread|star|unstar [ID…|-] [filters]`. */
+export async function markAction(ctx: Context, kind: MarkKind, ids: string[], opts: MarkFlags): Promise<void> {
+  printMarked(ctx.out, await markCommand(ctx, kind, ids, opts));
 }
 
 /** statsAction runs `inkzee stats`. */

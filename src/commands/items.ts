@@ -20,6 +20,10 @@ export interface ItemFlags {
   tag?: string | string[];
   /** --has-enclosure: true without a value, else audio, video, image or a MIME type. */
   hasEnclosure?: true | string;
+  /** Read state: --unread, --read (not both), --starred. */
+  unread?: boolean;
+  read?: boolean;
+  starred?: boolean;
 }
 
 /** itemFilter validates the flags into an ItemFilter. */
@@ -35,6 +39,9 @@ export function itemFilter(ctx: Context, f: ItemFlags): ItemFilter {
     afterId: optionalFlag('--after-id', f.afterId),
     tags: f.tag === undefined ? undefined : [f.tag].flat(),
     enclosure: f.hasEnclosure === undefined ? undefined : enclosureKind(f.hasEnclosure),
+    unread: f.unread || undefined,
+    read: f.read || undefined,
+    starred: f.starred || undefined,
   };
 }
 

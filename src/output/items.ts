@@ -29,6 +29,10 @@ export function itemRecord(i: StoredItem & { snippet?: string }): object {
     explicit: i.explicit,
     transcriptUrl: i.transcriptUrl,
     chaptersUrl: i.chaptersUrl,
+    read: i.read,
+    readAt: i.readAt,
+    starred: i.starred,
+    starredAt: i.starredAt,
   };
   if (i.label !== undefined) {
     rec.label = i.label;
@@ -65,8 +69,18 @@ export function byteSize(n: number): string {
   return `${v.toFixed(1)} ${units[u]}`;
 }
 
+/** UNREAD_MARK and STARRED_MARK head the rows of unread and starred items in tables. */
+export const UNREAD_MARK = '•';
+export const STARRED_MARK = '★';
+
+/** stateMark is an item's mark in a table's narrow first column: • unread, ★ starred, both, or blank for a read item. */
+export function stateMark(i: Pick<StoredItem, 'read' | 'starred'>): string {
+  return `${i.read ? '' : UNREAD_MARK}${i.starred ? STARRED_MARK : ''}`;
+}
+
 const when = (i: StoredItem) => (i.published ?? i.firstSeen).slice(0, 16).replace('T', ' ');
 const itemColumns: Column<StoredItem>[] = [
+  { header: '', cell: stateMark },
   { header: 'ID', cell: (i) => i.id, align: 'right' },
   { header: 'DATE', cell: when, drop: 2 },
   { header: 'FEED', cell: (i) => i.feedTitle ?? i.feedUrl, max: 24, shrink: true, drop: 1 },

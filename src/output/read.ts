@@ -2,7 +2,7 @@ import stringWidth from 'string-width';
 import type { SearchHit, StoredItem, StoreStats } from '../store/contract.js';
 import { SNIPPET_CLOSE, SNIPPET_OPEN } from '../store/contract.js';
 import { htmlToText } from '../text/html.js';
-import { byteSize, clock, forEach, hasMedia, itemRecord, MEDIA_MARK } from './items.js';
+import { byteSize, clock, forEach, hasMedia, itemRecord, MEDIA_MARK, stateMark } from './items.js';
 import type { Output } from './output.js';
 import { oneLine, stripControls } from './sanitize.js';
 import { pad, renderTable, tsvLine, truncate } from './table.js';
@@ -32,7 +32,9 @@ export async function printHits(out: Output, hits: AsyncIterable<SearchHit>, for
     // On a narrow terminal the feed, then the date, leave their room to the title (at least 20 wide).
     const date = width >= 9 + 12 + 20 ? `${(h.published ?? h.firstSeen).slice(0, 10)}  ` : '';
     const feed = width >= 9 + 12 + 26 + 20 ? `${pad(truncate(oneLine(h.feedTitle ?? h.feedUrl), 24), 24)}  ` : '';
-    const head = `${String(h.id).padStart(7)}  ${date}${feed}`;
+    // The unread and starred marks take the room the id leaves of its 7 columns, as far as they can.
+    const state = stateMark(h);
+    const head = `${state}${String(h.id).padStart(7 - state.length)}  ${date}${feed}`;
     const mark = hasMedia(h) ? ` ${MEDIA_MARK}` : '';
     out.line(
       head + truncate(oneLine(h.title ?? h.link ?? '(untitled)'), Math.max(1, width - stringWidth(head) - stringWidth(mark))) + mark,
@@ -60,6 +62,7 @@ export function printItem(out: Output, i: StoredItem): void {
   ];
   if (i.author) lines.push(`Author:    ${oneLine(i.author)}`);
   lines.push(`Published: ${i.published ?? 'unknown'}   (first seen ${i.firstSeen})`);
+  lines.push(`State:     ${i.read ? `read ${i.readAt}` : 'unread'}${i.starred ? `, starred ${i.starredAt}` : ''}`);
   if (i.link) lines.push(`Link:      ${oneLine(i.link)}`);
   lines.push(...mediaLines(i));
   lines.push('');
@@ -99,7 +102,7 @@ export function printStats(out: Output, s: StoreStats): void {
   }
   const f = s.feeds;
   out.line(`Feeds      ${f.total} (${f.ok} ok, ${f.failing} failing, ${f.disabled} disabled, ${f.never} never fetched)`);
-  out.line(`Items      ${s.items.total}`);
+  out.line(`Items      ${s.items.total} (${s.items.unread} unread, ${s.items.starred} starred)`);
   out.line(`Database   ${(s.database.bytes / 1024 / 1024).toFixed(1)} MiB  ${s.database.path}`);
   if (s.items.perDay.length) {
     out.line('');
@@ -108,6 +111,20 @@ export function printStats(out: Output, s: StoreStats): void {
     // The bars are 40 wide, less on a terminal narrower than the 22 columns before them and 40 more.
     const bar = out.cfg.stdoutIsTTY ? Math.max(1, Math.min(40, out.cfg.columns - 22)) : 40;
     for (const d of s.items.perDay) out.line(`  ${d.day}  ${String(d.items).padStart(6)}  ${'#'.repeat(Math.ceil((d.items / max) * bar))}`);
+  }
+  if (s.folders.length) {
+    out.line('');
+    out.line('Unread by folder:');
+    for (const l of renderTable(
+      s.folders,
+      [
+        { header: 'UNREAD', cell: (t) => t.unread, align: 'right' },
+        { header: 'ITEMS', cell: (t) => t.items, align: 'right' },
+        { header: 'FOLDER', cell: (t) => t.folder || '(no folder)', flex: true },
+      ],
+      out.cfg.stdoutIsTTY ? out.cfg.columns - 2 : undefined,
+    ))
+      out.line(`  ${l}`);
   }
   if (s.topFeeds.length) {
     out.line('');

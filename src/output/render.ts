@@ -64,11 +64,14 @@ export function feedRecord(f: Feed, extra: object = {}): object {
   };
 }
 
+// Unread beside the item count in the table; in TSV after the columns scripts already cut by number.
+const UNREAD_COLUMN: Column<FeedListing> = { header: 'UNREAD', cell: (f) => f.unreadCount, align: 'right', drop: 3.5 };
 const feedColumns: Column<FeedListing>[] = [
   { header: 'ID', cell: (f) => f.id, align: 'right' },
   { header: 'STATE', cell: (f) => f.state, drop: 6 },
   { header: 'HTTP', cell: (f) => f.lastStatus ?? '', align: 'right', drop: 2 },
   { header: 'ITEMS', cell: (f) => f.itemCount, align: 'right', drop: 3 },
+  UNREAD_COLUMN,
   { header: 'FETCHED', cell: (f) => f.lastFetchedAt?.slice(0, 16).replace('T', ' ') ?? '', drop: 1 },
   { header: 'CATEGORY', cell: (f) => f.category, shrink: true, drop: 4 },
   { header: 'TITLE', cell: (f) => f.title ?? '', flex: true },
@@ -80,13 +83,15 @@ const feedColumns: Column<FeedListing>[] = [
   },
 ];
 
+const TSV_COLUMNS = [...feedColumns.filter((c) => c !== UNREAD_COLUMN), UNREAD_COLUMN];
+
 /**
  * printFeeds lists feeds as NDJSON, TSV or a table; `detail` (one feed asked for by --feed) shows
  * the feed in full instead of a table row, the user's name beside what the document says.
  */
 export function printFeeds(out: Output, feeds: FeedListing[], format: 'table' | 'tsv', detail = false): void {
-  if (out.cfg.json) for (const f of feeds) out.record(feedRecord(f, { state: f.state, itemCount: f.itemCount }));
-  else if (format === 'tsv') for (const f of feeds) out.line(tsvLine(feedColumns.map((c) => c.cell(f))));
+  if (out.cfg.json) for (const f of feeds) out.record(feedRecord(f, { state: f.state, itemCount: f.itemCount, unread: f.unreadCount }));
+  else if (format === 'tsv') for (const f of feeds) out.line(tsvLine(TSV_COLUMNS.map((c) => c.cell(f))));
   else if (detail) for (const f of feeds) for (const l of feedLines(f)) out.line(l);
   else for (const l of renderTable(feeds, feedColumns, out.cfg.stdoutIsTTY ? out.cfg.columns : undefined)) out.line(l);
 }
@@ -103,7 +108,7 @@ function feedLines(f: FeedListing): string[] {
   add('Language:', f.meta.language);
   add('Image:', f.meta.imageUrl);
   add('Folder:', f.category);
-  add('State:', `${f.state}${f.lastStatus !== null ? ` (HTTP ${f.lastStatus})` : ''}, ${f.itemCount} items`);
+  add('State:', `${f.state}${f.lastStatus !== null ? ` (HTTP ${f.lastStatus})` : ''}, ${f.itemCount} items, ${f.unreadCount} unread`);
   add('Fetched:', f.lastFetchedAt);
   add('Last error:', f.state === 'ok' ? null : (f.disabledReason ?? f.lastError));
   lines.push('');

@@ -26,8 +26,8 @@ export interface FeedFilter {
 /** FeedState is a feed's crawl state as `feeds` and `stats` report it. */
 export type FeedState = 'ok' | 'failing' | 'disabled' | 'never';
 
-/** FeedListing is a feed with its state and how many items it has stored. */
-export type FeedListing = Feed & { state: FeedState; itemCount: number };
+/** FeedListing is a feed with its state, how many items it has stored and how many of them are unread. */
+export type FeedListing = Feed & { state: FeedState; itemCount: number; unreadCount: number };
 
 /** ItemFilter narrows an item listing; every field is optional. */
 export interface ItemFilter {
@@ -48,8 +48,22 @@ export interface ItemFilter {
   tags?: string[];
   /** Only items with an enclosure: true for any, a top-level type as "audio/", or a full type "audio/mpeg". */
   enclosure?: true | string;
+  /** Only unread items (read_at unset); `read` only read ones. Both at once match nothing. */
+  unread?: boolean;
+  read?: boolean;
+  /** Only starred items. */
+  starred?: boolean;
   limit?: number;
 }
+
+/** MarkKind is what `inkzee mark` does to items: read and unread set or clear read_at, star and unstar starred_at. */
+export type MarkKind = 'read' | 'unread' | 'star' | 'unstar';
+
+/** MarkTarget is what a mark applies to: these item ids, or every item an ItemFilter matches ({} for all). */
+export type MarkTarget = { ids: readonly number[] } | { filter: ItemFilter };
+
+/** MarkResult counts the items a mark changed (would change, dry run), or names the first given id that is no item. */
+export type MarkResult = { changed: number; unknownId?: undefined } | { changed: 0; unknownId: number };
 
 /** StoreResult counts what storing one feed's items changed. */
 export interface StoreResult {
@@ -71,6 +85,11 @@ export interface StoredItem extends Omit<Item, 'key'> {
   feedTitle: string | null;
   category: string;
   firstSeen: string;
+  /** Read state: read since readAt (ISO time), else unread; starred since starredAt. */
+  read: boolean;
+  readAt: string | null;
+  starred: boolean;
+  starredAt: string | null;
 }
 
 /** FetchState is what a crawl learned about a feed, written onto its row. */
@@ -169,9 +188,18 @@ export interface FetchStored {
 /** StoreStats are the database's totals for `inkzee stats`. */
 export interface StoreStats {
   feeds: Record<FeedState, number> & { total: number };
-  items: { total: number; perDay: { day: string; items: number }[] };
+  items: { total: number; unread: number; starred: number; perDay: { day: string; items: number }[] };
+  /** Items and unread items per top-level folder ('' for feeds filed in none), by folder name. */
+  folders: FolderTotals[];
   topFeeds: { id: number; title: string | null; url: string; items: number }[];
   database: { path: string; bytes: number };
+}
+
+/** FolderTotals are one top-level folder's item and unread counts, for `inkzee stats`. */
+export interface FolderTotals {
+  folder: string;
+  items: number;
+  unread: number;
 }
 
 /** ModelToSave is a trained model as `classify train` stores it. */
@@ -251,6 +279,12 @@ export interface Store {
   item(id: number): Promise<StoredItem | undefined>;
   /** search streams items matching a query (words, word*, OR, "phrases"), best first. */
   search(query: string, f: ItemFilter): AsyncIterable<SearchHit>;
+  /**
+   * mark sets or clears items' read or starred state in one transaction and one set-based UPDATE
+   * (never read-modify-write), changing only items not in that state already; with dryRun it only
+   * counts. Ids that name no item change nothing: the first such id is returned.
+   */
+  mark(kind: MarkKind, target: MarkTarget, o: { now: string; dryRun: boolean }): Promise<MarkResult>;
   /** stats counts feeds by state, items per day since a day (YYYY-MM-DD), and the biggest feeds. */
   stats(sinceDay: string): Promise<StoreStats>;
 

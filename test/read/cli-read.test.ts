@@ -61,6 +61,10 @@ describe('reading from the command line', () => {
       'explicit',
       'transcriptUrl',
       'chaptersUrl',
+      'read',
+      'readAt',
+      'starred',
+      'starredAt',
     ]);
     expect(rec).toMatchObject({ enclosures: [], categories: [], duration: null, explicit: null, transcriptUrl: null });
     expect(rec.title).toBe(EVIL); // data stays raw in JSON

@@ -7,7 +7,7 @@ import { urlKey } from '../shared/feed-urls.js';
 import { folderKeys } from '../shared/folders.js';
 import { categoryWhere, feedWhere, Params } from './item-where.js';
 import type { AddResult, DueFilter, FeedFilter, FeedListing, FeedState } from '../contract.js';
-import { FEED_STATE_SQL, type FeedRow, subscriptionPath, toFeed } from '../shared/rows.js';
+import { FEED_STATE_SQL, type FeedRow, subscriptionPath, toFeed, UNREAD_COUNT_SQL } from '../shared/rows.js';
 
 /** noteHosts makes sure every host has its row in hosts, which claims lock. */
 export async function noteHosts(c: pg.PoolClient, hosts: readonly string[]): Promise<void> {
@@ -84,13 +84,14 @@ export async function listFeeds(db: Pg, filter: FeedFilter = {}): Promise<FeedLi
   if (filter.feed !== undefined) where.push(feedWhere({ id: 'id', url: 'url' }, filter.feed, p));
   if (filter.failing) where.push('(consecutive_errors > 0 OR disabled_reason IS NOT NULL)');
   // SQLite's NOCASE folds ASCII only, as lower() does under the C collation; its NULLs sort first.
-  const rows = await query<FeedRow & { state: FeedState; item_count: number }>(
+  const rows = await query<FeedRow & { state: FeedState; item_count: number; unread_count: number }>(
     db,
-    `SELECT f.*, ${FEED_STATE_SQL} AS state, (SELECT count(*) FROM items i WHERE i.feed_id = f.id) AS item_count FROM feeds f
+    `SELECT f.*, ${FEED_STATE_SQL} AS state, (SELECT count(*) FROM items i WHERE i.feed_id = f.id) AS item_count,
+     ${UNREAD_COUNT_SQL} AS unread_count FROM feeds f
      ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY category, lower(title) NULLS FIRST, id`,
     p.values,
   );
-  return rows.map((r) => ({ ...toFeed(r), state: r.state, itemCount: r.item_count }));
+  return rows.map((r) => ({ ...toFeed(r), state: r.state, itemCount: r.item_count, unreadCount: r.unread_count }));
 }
 
 /** dueWhere is dueFeeds' condition over feeds (aliased f), binding its values into p. */

@@ -16,6 +16,9 @@ import type {
   HostHold,
   ItemFilter,
   LabelRow,
+  MarkKind,
+  MarkResult,
+  MarkTarget,
   ModelToSave,
   RunLock,
   SearchHit,
@@ -30,6 +33,7 @@ import { addSubscriptions, countDue, dueFeeds, listFeeds } from './feeds.js';
 import { migratePg } from './migrations.js';
 import { recordFailure, recordFetch } from './outcomes.js';
 import * as read from './read.js';
+import { mark } from './mark.js';
 
 export type { PgOptions } from './connect.js';
 
@@ -74,6 +78,9 @@ export class PgStore implements Store {
   }
   search(query: string, f: ItemFilter): AsyncIterable<SearchHit> {
     return read.search(this.db, query, f);
+  }
+  mark(kind: MarkKind, target: MarkTarget, o: { now: string; dryRun: boolean }): Promise<MarkResult> {
+    return mark(this.db, kind, target, o);
   }
   stats(sinceDay: string): Promise<StoreStats> {
     return read.stats(this.db, sinceDay);

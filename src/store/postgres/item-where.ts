@@ -62,6 +62,10 @@ export function itemWhere(f: ItemFilter, p: Params): string {
   if (f.afterId !== undefined) where.push(idCompare('i.id', '>', f.afterId, p));
   if (f.label !== undefined) where.push(`EXISTS (SELECT 1 FROM item_labels l WHERE l.item_id = i.id AND l.label = ${p.add(f.label)})`);
   if (f.tags?.length) where.push(`i.tags @> ${p.add(f.tags.map(filterTag))}::text[]`);
+  // Written as the partial indexes' own conditions (items_unread, items_feed_unread, items_starred), so the planner can use them.
+  if (f.unread) where.push('i.read_at IS NULL');
+  if (f.read) where.push('i.read_at IS NOT NULL');
+  if (f.starred) where.push('i.starred_at IS NOT NULL');
   if (f.enclosure === true) where.push('jsonb_array_length(i.enclosures) > 0');
   else if (f.enclosure !== undefined) {
     // Compared by prefix, not LIKE (a MIME type may hold "_", a LIKE wildcard): "audio/" matches

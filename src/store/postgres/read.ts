@@ -9,7 +9,7 @@ import { parseSearchQuery, type SearchQuery } from '../shared/search-query.js';
 import { snippetOf } from '../shared/search-snippet.js';
 import { itemSearchText } from '../../text/search-text.js';
 import type { FeedState, ItemFilter, SearchHit, StoredItem } from '../contract.js';
-import { FEED_STATE_SQL, feedStateTotals } from '../shared/rows.js';
+import { FEED_STATE_SQL, FOLDER_COUNTS_SQL, feedStateTotals, folderTotals, STARRED_SQL, UNREAD_SQL } from '../shared/rows.js';
 import { pagesById } from '../shared/items.js';
 
 /**
@@ -82,7 +82,7 @@ async function* withSnippets(hits: AsyncIterable<SearchHit>, q: SearchQuery): As
 
 /** stats counts feeds by state, items per day since a day (YYYY-MM-DD), and the biggest feeds. */
 export async function stats(db: Pg, sinceDay: string): Promise<StoreStats> {
-  const [states, perDay, total, topFeeds, size] = await Promise.all([
+  const [states, perDay, total, unread, starred, folders, topFeeds, size] = await Promise.all([
     query<{ state: FeedState; n: number }>(db, `SELECT ${FEED_STATE_SQL} AS state, count(*) AS n FROM feeds GROUP BY state`),
     query<{ day: string; items: number }>(
       db,
@@ -91,6 +91,9 @@ export async function stats(db: Pg, sinceDay: string): Promise<StoreStats> {
       [sinceDay],
     ),
     query<{ n: number }>(db, 'SELECT count(*) AS n FROM items'),
+    query<{ n: number }>(db, `SELECT count(*) AS n FROM items WHERE ${UNREAD_SQL}`),
+    query<{ n: number }>(db, `SELECT count(*) AS n FROM items WHERE ${STARRED_SQL}`),
+    query<{ category: string; items: number; unread: number }>(db, FOLDER_COUNTS_SQL),
     query<{ id: number; title: string | null; url: string; items: number }>(
       db,
       `SELECT f.id, f.title, f.url, count(i.id) AS items
@@ -100,7 +103,8 @@ export async function stats(db: Pg, sinceDay: string): Promise<StoreStats> {
   ]);
   return {
     feeds: feedStateTotals(states),
-    items: { total: total[0].n, perDay },
+    items: { total: total[0].n, unread: unread[0].n, starred: starred[0].n, perDay },
+    folders: folderTotals(folders),
     topFeeds,
     database: { path: db.location, bytes: size[0].bytes },
   };

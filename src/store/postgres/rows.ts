@@ -9,7 +9,7 @@ import { type CellDecoding, storedItemFrom } from '../shared/rows.js';
 /** ITEM_COLUMNS selects a StoredItem's columns from items i joined with feeds f, in the order fromRow expects. */
 export const ITEM_COLUMNS = `i.id, i.feed_id, f.url, f.title, f.category, i.guid, i.link, i.title, i.author, i.published, i.updated,
   i.summary, i.content, i.first_seen, i.enclosures, i.categories, i.duration, i.comments, i.episode, i.season, i.explicit,
-  i.transcript_url, i.chapters_url`;
+  i.transcript_url, i.chapters_url, i.read_at, i.starred_at`;
 
 // Rows come as arrays; a cursor has no access to the pool's type parsers, so bigint ids arrive as
 // strings there and are made numbers here (ids stay far below 2^53). Lists are jsonb (already

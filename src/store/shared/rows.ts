@@ -1,7 +1,7 @@
 // Rows as both engines read them back: a feeds row and an item row become the very same domain
 // objects on SQLite and PostgreSQL (each engine says only how its cells decode).
 import type { Enclosure, Feed, Subscription } from '../../model.js';
-import type { FeedState, StoredItem } from '../contract.js';
+import type { FeedState, FolderTotals, StoredItem } from '../contract.js';
 import { displayPath, folderNames, pathNames, storedPath } from './folders.js';
 
 /** FeedRow is a row of the feeds table. */
@@ -58,6 +58,25 @@ export function subscriptionPath(s: Subscription): string {
 export const FEED_STATE_SQL = `CASE WHEN disabled_reason IS NOT NULL THEN 'disabled' WHEN consecutive_errors > 0 THEN 'failing'
   WHEN last_fetched_at IS NOT NULL THEN 'ok' ELSE 'never' END`;
 
+/** UNREAD_SQL and STARRED_SQL are the conditions of the partial indexes items_unread and items_starred, over items unaliased. */
+export const UNREAD_SQL = 'read_at IS NULL';
+export const STARRED_SQL = 'starred_at IS NOT NULL';
+
+/**
+ * UNREAD_COUNT_SQL counts a feeds row's (aliased f) unread items: the condition is the partial
+ * index items_feed_unread's, so the count reads that index's entries of the feed and no others.
+ */
+export const UNREAD_COUNT_SQL = '(SELECT count(*) FROM items u WHERE u.feed_id = f.id AND u.read_at IS NULL)';
+
+/**
+ * FOLDER_COUNTS_SQL counts items and unread items per stored category, folders without items too
+ * (folderTotals adds them up per top-level folder): counted feed by feed from the indexes on
+ * feed_id, as `feeds` counts them, which never reads the items themselves.
+ */
+export const FOLDER_COUNTS_SQL = `SELECT c.category, sum(c.items) AS items, sum(c.unread) AS unread
+  FROM (SELECT f.category, (SELECT count(*) FROM items i WHERE i.feed_id = f.id) AS items, ${UNREAD_COUNT_SQL} AS unread FROM feeds f) c
+  GROUP BY c.category`;
+
 /** feedStateTotals adds up per-state feed counts (rows of FEED_STATE_SQL … GROUP BY state) into the totals `stats` shows. */
 export function feedStateTotals(rows: readonly { state: FeedState; n: number }[]): Record<FeedState, number> & { total: number } {
   const feeds = { total: 0, ok: 0, failing: 0, disabled: 0, never: 0 };
@@ -68,8 +87,22 @@ export function feedStateTotals(rows: readonly { state: FeedState; n: number }[]
   return feeds;
 }
 
+/** folderTotals adds up per-category item and unread counts into per-top-level-folder totals, by folder name ('' first). */
+export function folderTotals(rows: readonly { category: string; items: number; unread: number }[]): FolderTotals[] {
+  const byFolder = new Map<string, FolderTotals>();
+  for (const r of rows) {
+    // Folders are compared by their stored path's first name: "Tech" and "Tech/Sub" add up under Tech.
+    const folder = folderNames(r.category)[0] ?? '';
+    const t = byFolder.get(folder) ?? { folder, items: 0, unread: 0 };
+    t.items += r.items;
+    t.unread += r.unread;
+    byFolder.set(folder, t);
+  }
+  return [...byFolder.values()].sort((a, b) => (a.folder < b.folder ? -1 : a.folder > b.folder ? 1 : 0));
+}
+
 /** ITEM_COLUMN_COUNT is how many columns each engine's ITEM_COLUMNS select (any extra columns follow, by name). */
-export const ITEM_COLUMN_COUNT = 23;
+export const ITEM_COLUMN_COUNT = 25;
 
 /** Cell is a raw cell of a row; storedItemFrom knows each column's type from its position. */
 export type Cell = any;
@@ -114,6 +147,10 @@ export function storedItemFrom(a: Cell[], extras: readonly string[], d: CellDeco
     explicit: d.flag(a[20]),
     transcriptUrl: a[21],
     chaptersUrl: a[22],
+    read: a[23] !== null,
+    readAt: a[23],
+    starred: a[24] !== null,
+    starredAt: a[24],
   };
   for (let k = 0; k < extras.length; k++) (item as unknown as Record<string, unknown>)[extras[k]] = a[ITEM_COLUMN_COUNT + k];
   return item;

@@ -3,7 +3,7 @@ import type { Db } from './connect.js';
 import { feedRef, urlKey } from '../shared/feed-urls.js';
 import { folderKeys, pathKey } from '../shared/folders.js';
 import type { AddResult, FeedFilter, FeedListing, FeedState } from '../contract.js';
-import { FEED_STATE_SQL, type FeedRow, subscriptionPath, toFeed } from '../shared/rows.js';
+import { FEED_STATE_SQL, type FeedRow, subscriptionPath, toFeed, UNREAD_COUNT_SQL } from '../shared/rows.js';
 
 /**
  * addSubscriptions stores the subscriptions that are not in the database yet, all in one
@@ -83,11 +83,13 @@ export function listFeeds(db: Db, filter: FeedFilter = {}): FeedListing[] {
   const where = clauses.map((c) => c.sql);
   const params = Object.assign({}, ...clauses.map((c) => c.params));
   if (filter.failing) where.push('(consecutive_errors > 0 OR disabled_reason IS NOT NULL)');
-  const sql = `SELECT f.*, ${FEED_STATE_SQL} AS state, (SELECT count(*) FROM items i WHERE i.feed_id = f.id) AS item_count FROM feeds f
+  const sql = `SELECT f.*, ${FEED_STATE_SQL} AS state, (SELECT count(*) FROM items i WHERE i.feed_id = f.id) AS item_count,
+               ${UNREAD_COUNT_SQL} AS unread_count FROM feeds f
                ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY category, title COLLATE NOCASE, id`;
-  return (db.prepare(sql).all(params) as (FeedRow & { state: FeedState; item_count: number })[]).map((r) => ({
+  return (db.prepare(sql).all(params) as (FeedRow & { state: FeedState; item_count: number; unread_count: number })[]).map((r) => ({
     ...toFeed(r),
     state: r.state,
     itemCount: r.item_count,
+    unreadCount: r.unread_count,
   }));
 }

@@ -16,6 +16,7 @@ import { upsertItems } from './upsert.js';
 import { acquireRunLock } from './lock.js';
 import { countDue, dueFeeds, moveFeed, recordFailure, recordSuccess } from './outcomes.js';
 import { searchItems } from './search.js';
+import { mark } from './mark.js';
 import type {
   AddResult,
   Correction,
@@ -25,10 +26,13 @@ import type {
   FeedState,
   FetchState,
   ItemFilter,
+  MarkKind,
+  MarkResult,
+  MarkTarget,
   SearchHit,
   StoredItem,
 } from '../contract.js';
-import { FEED_STATE_SQL, feedStateTotals } from '../shared/rows.js';
+import { FEED_STATE_SQL, FOLDER_COUNTS_SQL, feedStateTotals, folderTotals, STARRED_SQL, UNREAD_SQL } from '../shared/rows.js';
 
 /**
  * bothWays hands out better-sqlite3's synchronous row stream as the contract's async one, still
@@ -115,6 +119,10 @@ export class SqliteStore implements Store {
     return bothWays(searchItems(this.settled(), query, f));
   }
 
+  async mark(kind: MarkKind, target: MarkTarget, o: { now: string; dryRun: boolean }): Promise<MarkResult> {
+    return mark(this.settled(), kind, target, o);
+  }
+
   async stats(sinceDay: string): Promise<StoreStats> {
     const db = this.settled();
     const feeds = feedStateTotals(
@@ -127,6 +135,9 @@ export class SqliteStore implements Store {
       )
       .all({ since: sinceDay }) as StoreStats['items']['perDay'];
     const total = (db.prepare('SELECT count(*) AS n FROM items').get() as { n: number }).n;
+    const unread = (db.prepare(`SELECT count(*) AS n FROM items WHERE ${UNREAD_SQL}`).get() as { n: number }).n;
+    const starred = (db.prepare(`SELECT count(*) AS n FROM items WHERE ${STARRED_SQL}`).get() as { n: number }).n;
+    const folders = folderTotals(db.prepare(FOLDER_COUNTS_SQL).all() as { category: string; items: number; unread: number }[]);
     const topFeeds = db
       .prepare(
         `SELECT f.id, f.title, f.url, count(i.id) AS items FROM feeds f JOIN items i ON i.feed_id = f.id
@@ -142,7 +153,8 @@ export class SqliteStore implements Store {
     };
     return {
       feeds,
-      items: { total, perDay },
+      items: { total, unread, starred, perDay },
+      folders,
       topFeeds,
       database: { path: this.location, bytes: size(this.location) + size(`${this.location}-wal`) },
     };

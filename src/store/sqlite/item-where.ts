@@ -55,6 +55,10 @@ export function itemWhere(f: ItemFilter): { sql: string; params: Record<string, 
     where.push(`EXISTS (SELECT 1 FROM json_each(i.categories) c WHERE ${CASEFOLD}(c.value) = @tag${k})`);
     params[`tag${k}`] = filterTag(tag);
   });
+  // Written as the partial indexes' own conditions (items_unread, items_feed_unread, items_starred), so the planner can use them.
+  if (f.unread) where.push('i.read_at IS NULL');
+  if (f.read) where.push('i.read_at IS NOT NULL');
+  if (f.starred) where.push('i.starred_at IS NOT NULL');
   if (f.enclosure === true) where.push('json_array_length(i.enclosures) > 0');
   else if (f.enclosure !== undefined) {
     // Compared by prefix, not LIKE (a MIME type may hold "_", a LIKE wildcard): "audio/" matches

@@ -9,7 +9,8 @@ import { type Cell, type CellDecoding, ITEM_COLUMN_COUNT, storedItemFrom } from 
 /** ITEM_COLUMNS selects a StoredItem's columns from items i joined with feeds f, in the order readItems expects. */
 export const ITEM_COLUMNS = `i.id, i.feed_id AS feedId, f.url AS feedUrl, f.title AS feedTitle, f.category, i.guid, i.link, i.title,
   i.author, i.published, i.updated, i.summary, i.content, i.first_seen AS firstSeen, i.enclosures, i.categories, i.duration,
-  i.comments, i.episode, i.season, i.explicit, i.transcript_url AS transcriptUrl, i.chapters_url AS chaptersUrl`;
+  i.comments, i.episode, i.season, i.explicit, i.transcript_url AS transcriptUrl, i.chapters_url AS chaptersUrl,
+  i.read_at AS readAt, i.starred_at AS starredAt`;
 
 // SQLite: ids are numbers, lists are JSON text, booleans are 0/1.
 const SQLITE_CELLS: CellDecoding = {

@@ -1,0 +1,61 @@
+// Marking items read, unread, starred or unstarred on PostgreSQL, as ../sqlite/mark.ts does on
+// SQLite: one transaction, one set-based UPDATE (per chunk of ids), never read-modify-write. Each
+// UPDATE changes only rows not in the new state yet and writes only its one column, so marks made
+// at once from several machines never lose each other, and a crawl updating an item (which writes
+// only the feed's columns) never resets its state: READ COMMITTED re-reads a row it had to wait for.
+import type pg from 'pg';
+import { transaction, type Pg } from './connect.js';
+import { itemWhere, Params } from './item-where.js';
+import type { MarkKind, MarkResult, MarkTarget } from '../contract.js';
+import { chunks, firstUnknown, MARKS } from '../shared/marks.js';
+
+// Two marks (or a mark and a crawl) locking overlapping rows in different orders can deadlock;
+// PostgreSQL then fails one of them (SQLSTATE 40P01), which changed nothing and is tried again.
+const TRIES = 5;
+
+/** mark changes the state of the items named or matched, counting those changed; see Store.mark. */
+export async function mark(db: Pg, kind: MarkKind, target: MarkTarget, o: { now: string; dryRun: boolean }): Promise<MarkResult> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await transaction(db, (c) => markIn(c, kind, target, o));
+    } catch (err) {
+      const code = ((err as { cause?: { code?: unknown } }).cause ?? {}).code;
+      if (attempt >= TRIES || (code !== '40P01' && code !== '40001')) throw err;
+    }
+  }
+}
+
+async function markIn(c: pg.PoolClient, kind: MarkKind, target: MarkTarget, o: { now: string; dryRun: boolean }): Promise<MarkResult> {
+  const m = MARKS[kind];
+  const value = m.set ? o.now : null;
+  if ('ids' in target) {
+    const parts = chunks(target.ids);
+    const found = new Set<number>();
+    for (const ids of parts)
+      for (const r of (await c.query<{ id: number }>('SELECT id FROM items WHERE id = ANY($1::bigint[])', [ids])).rows)
+        found.add(Number(r.id));
+    const unknownId = firstUnknown(target.ids, found);
+    if (unknownId !== undefined) return { changed: 0, unknownId };
+    let changed = 0;
+    for (const ids of parts) {
+      changed += o.dryRun
+        ? Number(
+            (await c.query<{ n: number }>(`SELECT count(*) AS n FROM items i WHERE ${m.pending} AND i.id = ANY($1::bigint[])`, [ids]))
+              .rows[0].n,
+          )
+        : ((await c.query(`UPDATE items AS i SET ${m.column} = $1 WHERE ${m.pending} AND i.id = ANY($2::bigint[])`, [value, ids]))
+            .rowCount ?? 0);
+    }
+    return { changed };
+  }
+  const p = new Params();
+  const where = [m.pending, itemWhere(target.filter, p)].filter(Boolean).join(' AND ');
+  if (o.dryRun) {
+    const sql = `SELECT count(*) AS n FROM items i JOIN feeds f ON f.id = i.feed_id WHERE ${where}`;
+    return { changed: Number((await c.query<{ n: number }>(sql, p.values)).rows[0].n) };
+  }
+  // Without conditions on the feed, the UPDATE needs no join (mark read --all of a million items).
+  const join = /\bf\./.test(where) ? 'FROM feeds AS f WHERE f.id = i.feed_id AND' : 'WHERE';
+  const set = p.add(value);
+  return { changed: (await c.query(`UPDATE items AS i SET ${m.column} = ${set}::text ${join} ${where}`, p.values)).rowCount ?? 0 };
+}
