@@ -4,7 +4,7 @@ import type { Calibration, Evaluation } from './classify/metrics.js';
 import type { Explanation } from './classify/explain.js';
 import type { FeedResult } from './crawl/recipe.js';
 import type { SkipReason } from './model.js';
-import type { Correction } from './store/contract.js';
+import type { Correction, MarkKind } from './store/contract.js';
 
 /** ImportResult is what an import did to the database. */
 export interface ImportResult {
@@ -91,7 +91,7 @@ export type CorrectionsResult =
 
 /** Marked is what `inkzee mark` did: how many items took the mark (or would have, in a dry run). */
 export interface Marked {
-  mark: import('./store/contract.js').MarkKind;
+  mark: MarkKind;
   items: number;
   dryRun: boolean;
 }

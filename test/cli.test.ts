@@ -53,6 +53,7 @@ describe('the inkzee command', () => {
       'disabledReason',
       'state',
       'itemCount',
+      'unread',
       'docTitle',
       'description',
       'language',
@@ -63,10 +64,10 @@ describe('the inkzee command', () => {
 
   it('prints a plain table and TSV for people and scripts', async () => {
     const table = await cli(['--db', db, 'feeds', '--category', 'Culture & Arts']);
-    expect(table.stdout.split('\n')[0]).toMatch(/^\s*ID\s+STATE\s+HTTP\s+ITEMS\s+FETCHED\s+CATEGORY\s+TITLE\s+URL \/ LAST ERROR$/);
+    expect(table.stdout.split('\n')[0]).toMatch(/^\s*ID\s+STATE\s+HTTP\s+ITEMS\s+UNREAD\s+FETCHED\s+CATEGORY\s+TITLE\s+URL \/ LAST ERROR$/);
     expect(table.stdout).toContain('Film & TV');
     const tsv = await cli(['--db', db, 'feeds', '--category', 'Culture & Arts', '--format', 'tsv']);
-    expect(tsv.stdout).toMatch(/^\d+\tnever\t\t0\t\tCulture & Arts\tFilm & TV\thttps:\/\/film\.example\/feed\n$/);
+    expect(tsv.stdout).toMatch(/^\d+\tnever\t\t0\t\tCulture & Arts\tFilm & TV\thttps:\/\/film\.example\/feed\t0\n$/);
   });
 
   it('exports OPML to stdout when no file is given', async () => {

@@ -129,8 +129,8 @@ describe.skipIf(!pgAvailable)('read state on PostgreSQL', () => {
     for (const s of steps) {
       const r = await both((b) => ['--json', ...s.args(b)], s.input);
       const what = s.args('sqlite').join(' ');
-      expect(r.postgres.code, what).toBe(0);
-      expect(r.sqlite.code, what).toBe(0);
+      expect(r.postgres.code, `${what}: ${r.postgres.stderr}`).toBe(0);
+      expect(r.sqlite.code, `${what}: ${r.sqlite.stderr}`).toBe(0);
       if (s.args('sqlite')[0] === 'search') {
         // Search ranks by each engine's own measure: the same items match, in any order.
         const guids = (x: CliResult) =>

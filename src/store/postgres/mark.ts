@@ -13,6 +13,9 @@ import { chunks, firstUnknown, MARKS } from '../shared/marks.js';
 // PostgreSQL then fails one of them (SQLSTATE 40P01), which changed nothing and is tried again.
 const TRIES = 5;
 
+/** ID_RANGE is how many consecutive item ids one UPDATE of a filtered mark covers. */
+const ID_RANGE = 100_000;
+
 /** mark changes the state of the items named or matched, counting those changed; see Store.mark. */
 export async function mark(db: Pg, kind: MarkKind, target: MarkTarget, o: { now: string; dryRun: boolean }): Promise<MarkResult> {
   for (let attempt = 1; ; attempt++) {
@@ -57,5 +60,18 @@ async function markIn(c: pg.PoolClient, kind: MarkKind, target: MarkTarget, o: {
   // Without conditions on the feed, the UPDATE needs no join (mark read --all of a million items).
   const join = /\bf\./.test(where) ? 'FROM feeds AS f WHERE f.id = i.feed_id AND' : 'WHERE';
   const set = p.add(value);
-  return { changed: (await c.query(`UPDATE items AS i SET ${m.column} = ${set}::text ${join} ${where}`, p.values)).rowCount ?? 0 };
+  const [lo, hi] = [p.add(0), p.add(0)];
+  const update = `UPDATE items AS i SET ${m.column} = ${set}::text ${join} ${where} AND i.id BETWEEN ${lo} AND ${hi}`;
+  // One statement per range of ids, all in this one transaction: a mark of a million items rewrites
+  // a million rows and every index entry of each, longer than the answer timeout that tells a
+  // server gone quiet from one at work; a range of ids takes a few seconds.
+  const ids = (await c.query<{ lo: number | null; hi: number | null }>('SELECT min(id) AS lo, max(id) AS hi FROM items')).rows[0];
+  let changed = 0;
+  for (let from = Number(ids.lo ?? 1); ids.hi !== null && from <= Number(ids.hi); from += ID_RANGE) {
+    const values = [...p.values];
+    values[values.length - 2] = from;
+    values[values.length - 1] = from + ID_RANGE - 1;
+    changed += (await c.query(update, values)).rowCount ?? 0;
+  }
+  return { changed };
 }
