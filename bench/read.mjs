@@ -4,8 +4,9 @@
 // answer well under a second. Figures are wall time and peak RSS per command (/usr/bin/time),
 // with ratios to baselines measured in the same run: the RSS of streaming 1,000 items, and the
 // time of `inkzee --version` (process start-up).
-// Usage: npm run bench:read [-- --items 1000000 --rebuild]
+// Usage: npm run build && npm run bench:read [-- --items 1000000 --rebuild]
 import { spawn, execFileSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,7 +18,10 @@ const arg = (name, def) => {
   return k > 0 ? process.argv[k + 1] : def;
 };
 const N = Number(arg('items', 1_000_000));
-const db = path.join(os.tmpdir(), `inkzee-bench-${N}.db`);
+// The cached database is keyed by the schema and the generator, so a stale one is rebuilt.
+const hash = crypto.createHash('sha256');
+for (const f of ['src/store/sqlite/migrations.ts', 'bench/gen-items.mjs']) hash.update(fs.readFileSync(path.join(root, f)));
+const db = path.join(os.tmpdir(), `inkzee-bench-${N}-${hash.digest('hex').slice(0, 12)}.db`);
 if (!fs.existsSync('/usr/bin/time')) {
   console.log('skipped: /usr/bin/time (Debian package "time") is needed for peak RSS');
   process.exit(0);
