@@ -176,7 +176,7 @@ describe('read state', () => {
     ['no id and no filter', ['mark', 'read'], /give item ids, - for standard input, filters .* or --all/],
     ['ids and filters together', ['mark', 'read', '1', '--feed', '1'], /give item ids or filters \(--feed\), not both/],
     ['ids with --all', ['mark', 'read', '1', '--all'], /--all marks every item; give no item ids with it/],
-    ['an id that is not a number', ['mark', 'read', 'x1'], /mark x1: an item id is a whole number/],
+    ['an id that is not a number', ['mark', 'read', 'x1'], /mark read x1: an item id is a whole number/],
     ['an unknown mark', ['mark', 'skim', '1'], /'skim' is invalid for argument 'mark'/],
     ['--read with --unread', ['mark', 'read', '--read', '--unread'], /cannot be used with/],
     ['a bad --since', ['mark', 'read', '--since', 'yesterdayish'], /--since/],
