@@ -5,12 +5,12 @@
 import { cleanName } from '../text/well-formed.js';
 import type { Feed } from '../model.js';
 import { InputError, UsageError } from '../errors.js';
-import { Fetcher } from '../fetch/http.js';
+import type { Fetcher } from '../fetch/http.js';
 import { refreshFeed } from '../crawl/recipe.js';
 import { normalizeFeedUrl } from '../opml/url.js';
 import type { FetchRecord, Store } from '../store/contract.js';
 import type { Context } from './context.js';
-import { checkCrawlOptions, USER_AGENT, type CrawlOptions } from './crawl.js';
+import { checkCrawlOptions, fetcherFor, type CrawlOptions } from './crawl.js';
 import { readInput } from './input.js';
 import type { SubscribeResult } from '../results.js';
 
@@ -95,16 +95,7 @@ export async function addCommand(
 ): Promise<SubscribeResult[]> {
   if (o.fetch) checkCrawlOptions(o);
   const store = await ctx.store();
-  const fetcher = o.fetch
-    ? new Fetcher({
-        userAgent: USER_AGENT,
-        timeoutMs: o.timeout * 1000,
-        maxBodyBytes: Math.round(o.maxSize * 1024 * 1024),
-        concurrency: o.concurrency,
-        perHost: o.perHost,
-        denyPrivateNetworks: o.denyPrivateNetworks,
-      })
-    : undefined;
+  const fetcher = o.fetch ? fetcherFor(o) : undefined;
   // Each URL made fetchable (feed://, no scheme) or refused; a subscribed one is not fetched again.
   const plans = await Promise.all(
     urls.map(async (given) => {

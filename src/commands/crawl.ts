@@ -48,6 +48,18 @@ export function checkCrawlOptions(o: CrawlOptions): CrawlOptions {
   return o;
 }
 
+/** fetcherFor is the HTTP client the crawl options ask for (timeout, size cap, concurrency, per host, private networks). */
+export function fetcherFor(o: CrawlOptions): Fetcher {
+  return new Fetcher({
+    userAgent: USER_AGENT,
+    timeoutMs: o.timeout * 1000,
+    maxBodyBytes: Math.round(o.maxSize * 1024 * 1024),
+    concurrency: o.concurrency,
+    perHost: o.perHost,
+    denyPrivateNetworks: o.denyPrivateNetworks,
+  });
+}
+
 /** emptySummary is the CrawlSummary of a crawl that did nothing yet. */
 export function emptySummary(): CrawlSummary {
   return {
@@ -101,14 +113,7 @@ export async function crawlFeeds(
 ): Promise<CrawlSummary> {
   const { signal } = ctx;
   const started = Date.now();
-  const fetcher = new Fetcher({
-    userAgent: USER_AGENT,
-    timeoutMs: o.timeout * 1000,
-    maxBodyBytes: Math.round(o.maxSize * 1024 * 1024),
-    concurrency: o.concurrency,
-    perHost: o.perHost,
-    denyPrivateNetworks: o.denyPrivateNetworks,
-  });
+  const fetcher = fetcherFor(o);
   const sum = emptySummary();
   const pool = new ParsePool(parsePoolFor(supply ? Infinity : feeds.length));
   const deps = { store: await ctx.store(), fetcher, signal, now: ctx.now, parse: pool.parse.bind(pool) };
