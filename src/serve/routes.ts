@@ -1,0 +1,7 @@
+// The Google Reader API's routes (below the base path), in the dialect FreshRSS serves.
+import type { Route } from './api.js';
+
+/** apiRoutes lists the reader API's routes other than the session ones (ClientLogin, token, user-info). */
+export function apiRoutes(): Route[] {
+  return [];
+}
