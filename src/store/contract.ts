@@ -64,6 +64,8 @@ export interface ItemFilter {
    * pipeline remembering the largest id it saw, page after page, never skips one.
    */
   afterId?: number;
+  /** Only these items (by id); ids that name no item match nothing. */
+  ids?: readonly number[];
   label?: string;
   /** Item categories the item must all carry (case-insensitive, exact). */
   tags?: string[];

@@ -47,6 +47,11 @@ export function itemWhere(f: ItemFilter): { sql: string; params: Record<string, 
     where.push('i.id > @afterId');
     params.afterId = f.afterId;
   }
+  if (f.ids !== undefined) {
+    // One bound JSON array, however many ids: SQLite limits the number of bound parameters.
+    where.push('i.id IN (SELECT value FROM json_each(@ids))');
+    params.ids = JSON.stringify(f.ids.filter(Number.isSafeInteger));
+  }
   if (f.label !== undefined) {
     where.push('EXISTS (SELECT 1 FROM item_labels l WHERE l.item_id = i.id AND l.label = @label)');
     params.label = f.label;
