@@ -102,8 +102,10 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
     req.on('data', (c: Buffer) => {
       size += c.length;
       if (size > limit) {
+        // The rest is read and dropped (requestTimeout bounds how long): a connection closed with
+        // unread data is reset, and the client could lose the 413 before reading it.
         req.removeAllListeners('data');
-        req.pause();
+        req.resume();
         reject(new ApiError(413, `request body over ${limit} bytes`));
       } else chunks.push(c);
     });
