@@ -20,6 +20,7 @@ import { countDue, dueFeeds, moveFeed, recordFailure, recordSuccess } from './ou
 import { searchItems } from './search.js';
 import { pruneItems, reclaimSpace } from './prune.js';
 import { mark } from './mark.js';
+import { labelsOf, unreadTotals } from './reader.js';
 import type {
   AddResult,
   Correction,
@@ -138,6 +139,13 @@ export class SqliteStore implements Store {
 
   async mark(kind: MarkKind, target: MarkTarget, o: { now: string; dryRun: boolean }): Promise<MarkResult> {
     return mark(this.settled(), kind, target, o);
+  }
+
+  async unreadTotals(model: string) {
+    return unreadTotals(this.settled(), model);
+  }
+  async labelsOf(model: string, ids: readonly number[]) {
+    return labelsOf(this.settled(), model, ids);
   }
 
   async stats(sinceDay: string): Promise<StoreStats> {
