@@ -43,6 +43,7 @@ import * as read from './read.js';
 import { pruneItems, reclaimSpace } from './prune.js';
 import { mark } from './mark.js';
 import { readSettings, writeSettings } from './settings.js';
+import { labelsOf, moveFolder, unreadTotals } from './reader.js';
 
 export type { PgOptions } from './connect.js';
 
@@ -99,6 +100,15 @@ export class PgStore implements Store {
   }
   mark(kind: MarkKind, target: MarkTarget, o: { now: string; dryRun: boolean }): Promise<MarkResult> {
     return mark(this.db, kind, target, o);
+  }
+  unreadTotals(model: string) {
+    return unreadTotals(this.db, model);
+  }
+  labelsOf(model: string, ids: readonly number[]) {
+    return labelsOf(this.db, model, ids);
+  }
+  moveFolder(from: string, to: string | null) {
+    return moveFolder(this.db, from, to);
   }
   stats(sinceDay: string): Promise<StoreStats> {
     return read.stats(this.db, sinceDay);

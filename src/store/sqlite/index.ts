@@ -21,6 +21,7 @@ import { searchItems } from './search.js';
 import { pruneItems, reclaimSpace } from './prune.js';
 import { mark } from './mark.js';
 import { readSettings, writeSettings } from './settings.js';
+import { labelsOf, moveFolder, unreadTotals } from './reader.js';
 import type {
   AddResult,
   Correction,
@@ -139,6 +140,16 @@ export class SqliteStore implements Store {
 
   async mark(kind: MarkKind, target: MarkTarget, o: { now: string; dryRun: boolean }): Promise<MarkResult> {
     return mark(this.settled(), kind, target, o);
+  }
+
+  async unreadTotals(model: string) {
+    return unreadTotals(this.settled(), model);
+  }
+  async labelsOf(model: string, ids: readonly number[]) {
+    return labelsOf(this.settled(), model, ids);
+  }
+  async moveFolder(from: string, to: string | null) {
+    return moveFolder(this.settled(), from, to);
   }
 
   async stats(sinceDay: string): Promise<StoreStats> {
