@@ -143,7 +143,7 @@ describe('inkzee serve: sessions and bad requests', () => {
 
   it('without Auth, or with a bad one, answers 401 Unauthorized with X-Reader-Google-Bad-Token', async () => {
     for (const headers of [
-      {},
+      {} as Record<string, string>,
       { Authorization: `GoogleLogin auth=${auth}x` },
       { Authorization: `GoogleLogin auth=inkzee/${'0'.repeat(64)}` },
       { Authorization: `Bearer ${auth}` },
