@@ -14,6 +14,7 @@ import { Auth, storePassword } from '../../src/serve/auth.js';
 import { startServer } from '../../src/serve/server.js';
 import { sessionRoutes } from '../../src/serve/session.js';
 import { resolveConfig } from '../../src/config.js';
+import { StoreError } from '../../src/errors.js';
 import { openStore } from '../../src/store/sqlite/connect.js';
 
 const PASSWORD = 'correct horse battery staple';
@@ -49,6 +50,18 @@ describe('inkzee serve --set-password', () => {
       expect(await login(s.url, 'inkzee', PASSWORD)).toMatch(/^inkzee\//);
     } finally {
       await s.stop();
+    }
+  });
+
+  it('refuses --user without --set-password, and --listen with it (exit 2, one line)', async () => {
+    const db = path.join(tempDir(), 'x.db');
+    for (const args of [
+      ['--user', 'bob'],
+      ['--set-password', '--listen', '127.0.0.1:0'],
+    ]) {
+      const r = await cli(['--db', db, 'serve', ...args], { input: 'x\n' });
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
     }
   });
 
@@ -171,6 +184,17 @@ describe('inkzee serve: sessions and bad requests', () => {
     expect(r.status).toBe(405);
     expect(r.headers.allow).toBe('GET');
     await alive();
+  });
+
+  it('answers a CORS preflight with 204, and lets any origin read (the API is authenticated by a header, not a cookie)', async () => {
+    const r = await request('OPTIONS', `${s.url}/reader/api/0/stream/contents`, {
+      headers: { Origin: 'https://app.example', 'Access-Control-Request-Method': 'GET' },
+    });
+    expect(r.status).toBe(204);
+    expect(r.headers['access-control-allow-origin']).toBe('*');
+    expect(r.headers['access-control-allow-headers']).toContain('Authorization');
+    expect(r.headers['content-length']).toBeUndefined();
+    expect((await request('GET', `${s.url}/reader/api/0/user-info`, { auth })).headers['access-control-allow-origin']).toBe('*');
   });
 
   it('answers 400 to bad percent-encoding in the path, the query or the body', async () => {
@@ -362,6 +386,14 @@ describe('startServer in-process: write routes and handler failures', () => {
         },
         {
           methods: ['GET'],
+          pattern: /^\/reader\/api\/0\/store-down$/,
+          access: 'read',
+          handler: async () => {
+            throw new StoreError('cannot read db.example/inkzee: connection refused');
+          },
+        },
+        {
+          methods: ['GET'],
           pattern: /^\/reader\/api\/0\/broken$/,
           access: 'read',
           handler: async () => {
@@ -407,5 +439,12 @@ describe('startServer in-process: write routes and handler failures', () => {
     expect(r).toMatchObject({ status: 500, body: 'internal error\n' });
     expect(faults).toEqual(['GET /api/greader/reader/api/0/broken: a bug at /secret/place.ts:12']);
     expect((await request('GET', `${server.url}/reader/api/0/user-info`, { auth })).status).toBe(200);
+  });
+
+  it('answers 503 with Retry-After when the database is out of reach', async () => {
+    const r = await request('GET', `${server.url}/reader/api/0/store-down`, { auth });
+    expect(r.status).toBe(503);
+    expect(r.headers['retry-after']).toBe('5');
+    expect(faults.at(-1)).toBe('GET /api/greader/reader/api/0/store-down: store: cannot read db.example/inkzee: connection refused');
   });
 });
