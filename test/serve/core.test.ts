@@ -244,6 +244,16 @@ describe('inkzee serve: sessions and bad requests', () => {
     expect(await login(s.url, 'inkzee', PASSWORD)).toBe(auth);
   });
 
+  it('counts guesses sent all at once against the same limit', async () => {
+    const from = { 'X-Forwarded-For': '198.51.100.8' };
+    const replies = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        request('POST', `${s.url}/accounts/ClientLogin`, { body: 'Email=inkzee&Passwd=guess', headers: from }),
+      ),
+    );
+    expect(replies.map((r) => r.status).sort()).toEqual([401, 401, 401, 401, 401, 429, 429, 429]);
+  });
+
   it('logs each request as NDJSON on stdout, and never a password or a token, here or on stderr', async () => {
     const t = (await request('GET', `${s.url}/reader/api/0/token`, { auth })).body.trim();
     await request('GET', `${s.url}/reader/api/0/user-info?T=${t}&Auth=${encodeURIComponent(auth)}`, { auth });
