@@ -444,4 +444,9 @@ export interface Store {
   prune(r: PruneRequest): Promise<PruneResult>;
   /** reclaimSpace gives free space back: SQLite rewrites its file (VACUUM), PostgreSQL vacuums the item tables. */
   reclaimSpace(): Promise<Reclaimed>;
+
+  /** readSettings returns the settings kept in the database (the reader API's user, password hash, token secret). */
+  readSettings(): Promise<Record<string, string>>;
+  /** writeSettings stores settings, replacing those keys' old values, in one transaction. */
+  writeSettings(values: Readonly<Record<string, string>>): Promise<void>;
 }

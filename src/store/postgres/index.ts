@@ -42,6 +42,7 @@ import { editFeed, removeFeeds, setPaused } from './subscriptions.js';
 import * as read from './read.js';
 import { pruneItems, reclaimSpace } from './prune.js';
 import { mark } from './mark.js';
+import { readSettings, writeSettings } from './settings.js';
 import { labelsOf, moveFolder, unreadTotals } from './reader.js';
 
 export type { PgOptions } from './connect.js';
@@ -188,6 +189,13 @@ export class PgStore implements Store {
   }
   reclaimSpace(): Promise<Reclaimed> {
     return reclaimSpace(this.db);
+  }
+
+  readSettings(): Promise<Record<string, string>> {
+    return readSettings(this.db);
+  }
+  writeSettings(values: Readonly<Record<string, string>>): Promise<void> {
+    return writeSettings(this.db, values);
   }
 }
 

@@ -20,6 +20,7 @@ import { countDue, dueFeeds, moveFeed, recordFailure, recordSuccess } from './ou
 import { searchItems } from './search.js';
 import { pruneItems, reclaimSpace } from './prune.js';
 import { mark } from './mark.js';
+import { readSettings, writeSettings } from './settings.js';
 import { labelsOf, moveFolder, unreadTotals } from './reader.js';
 import type {
   AddResult,
@@ -263,6 +264,13 @@ export class SqliteStore implements Store {
   }
   async reclaimSpace(): Promise<Reclaimed> {
     return reclaimSpace(this.settled(), this.location);
+  }
+
+  async readSettings(): Promise<Record<string, string>> {
+    return readSettings(this.settled());
+  }
+  async writeSettings(values: Readonly<Record<string, string>>): Promise<void> {
+    writeSettings(this.settled(), values);
   }
 }
 
