@@ -36,6 +36,8 @@ export interface ServerOptions {
   headersTimeoutMs?: number;
   /** …and its whole request within this long (default 60 s), else it gets 408 and is cut off. */
   requestTimeoutMs?: number;
+  /** How long close() waits for requests in flight before closing their connections (default 30 s). */
+  closeGraceMs?: number;
   /** Called once per request answered. */
   log?: (e: AccessEntry) => void;
   /** Called with one line when a handler fails unexpectedly (the client only gets "internal error"). */
@@ -262,7 +264,13 @@ export async function startServer(routes: readonly Route[], env: ServeEnv, o: Se
     close: () =>
       new Promise<void>((resolve) => {
         closing = true;
-        server.close(() => resolve());
+        // Requests in flight are answered; one that is still not after the grace period (a
+        // handler stuck on a database that stopped answering) has its connection closed.
+        const cut = setTimeout(() => server.closeAllConnections(), o.closeGraceMs ?? 30_000);
+        server.close(() => {
+          clearTimeout(cut);
+          resolve();
+        });
         server.closeIdleConnections();
       }),
   };
