@@ -228,6 +228,15 @@ describe('inkzee serve: sessions and bad requests', () => {
     await alive();
   });
 
+  it('cuts off a client that sends its body too slowly, and keeps answering others', async () => {
+    const reply = await rawExchange(
+      s.port,
+      'POST /api/greader/accounts/ClientLogin HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nEmail=inkzee',
+    );
+    expect(reply).toMatch(/^HTTP\/1\.1 408 /);
+    await alive();
+  });
+
   it('slows repeated failed logins from one address to 429 with Retry-After, even for the right password', async () => {
     const from = { 'X-Forwarded-For': '198.51.100.7' };
     for (let i = 0; i < 5; i++)
