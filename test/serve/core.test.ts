@@ -113,7 +113,7 @@ describe('inkzee serve: starting', () => {
   });
 });
 
-describe('inkzee serve: sessions and bad requests', () => {
+describe('inkzee serve: sessions and bad requests', { timeout: 90_000 }, () => {
   let db: string;
   let s: ServeChild;
   let auth: string;
@@ -122,7 +122,7 @@ describe('inkzee serve: sessions and bad requests', () => {
     expect((await setPassword(db, PASSWORD)).code).toBe(0);
     s = await startServe(db, ['--headers-timeout', '1', '--request-timeout', '2'], ['--json']);
     auth = await login(s.url, 'inkzee', PASSWORD);
-  });
+  }, 90_000);
   afterAll(async () => {
     expect(await s.stop()).toBe(0);
   });
@@ -288,7 +288,7 @@ describe('inkzee serve: sessions and bad requests', () => {
   });
 });
 
-describe('inkzee serve: writes need the T token', () => {
+describe('inkzee serve: writes need the T token', { timeout: 90_000 }, () => {
   it('mark-all-as-read and edit-tag without T or with a wrong one get 401 and change nothing; with T (and a newline) they write', async () => {
     const feeds = await startFeedServer({
       '/feed': serve(
@@ -315,7 +315,7 @@ describe('inkzee serve: writes need the T token', () => {
   });
 });
 
-describe('inkzee serve: lifetime', () => {
+describe('inkzee serve: lifetime', { timeout: 90_000 }, () => {
   it('on SIGTERM stops accepting, answers the request in flight, and exits 0', async () => {
     const db = path.join(tempDir(), 'term.db');
     await setPassword(db, PASSWORD);
@@ -425,7 +425,7 @@ describe('startServer in-process: write routes and handler failures', () => {
     );
     auth = await login(server.url, 'inkzee', PASSWORD);
     t = (await request('GET', `${server.url}/reader/api/0/token`, { auth })).body;
-  });
+  }, 90_000);
   afterAll(async () => {
     await server.close();
     await store.close();
