@@ -100,6 +100,19 @@ const PREFLIGHT = {
   'Access-Control-Max-Age': '600',
 };
 
+/** multipartParams adds a multipart/form-data body's text fields to params (files are ignored); a malformed one is 400. */
+async function multipartParams(body: Buffer, contentType: string, into: URLSearchParams): Promise<void> {
+  let form: FormData;
+  try {
+    form = await new Response(new Uint8Array(body), {
+      headers: { 'Content-Type': contentType },
+    }).formData();
+  } catch {
+    throw new ApiError(400, 'malformed multipart/form-data body');
+  }
+  for (const [k, v] of form) if (typeof v === 'string') into.append(k, v);
+}
+
 /** clientAddress is the peer's address; behind a proxy on this machine, the one the proxy says it forwards for. */
 function clientAddress(req: http.IncomingMessage): string {
   const peer = req.socket.remoteAddress ?? '';
@@ -166,8 +179,10 @@ export async function startServer(routes: readonly Route[], env: ServeEnv, o: Se
       throw err;
     }
     const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-    // Clients that send a form without saying so (curl's default) are read too.
+    // Clients that send a form without saying so (curl's default) are read too; so is a
+    // multipart form, which PHP (and so FreshRSS) reads like any other.
     if (type === '' || type === 'application/x-www-form-urlencoded') formParams(body.toString('utf8'), 'body', params);
+    else if (type === 'multipart/form-data') await multipartParams(body, req.headers['content-type']!, params);
     let user = '';
     if (route.access !== 'none') {
       const c = await o.auth.userFor(req.headers.authorization);

@@ -451,6 +451,24 @@ describe('startServer in-process: write routes and handler failures', () => {
       ['1', '2'],
       ['3', '4'],
     ]);
+    // A multipart form, as PHP would read it for FreshRSS.
+    const form = new FormData();
+    form.append('i', '5');
+    form.append('T', t);
+    const mp = new Request('http://x/', { method: 'POST', body: form });
+    const multipart = await request('POST', `${server.url}/reader/api/0/edit-tag`, {
+      auth,
+      body: await mp.text(),
+      headers: { 'Content-Type': mp.headers.get('content-type')! },
+    });
+    expect(multipart.status).toBe(200);
+    expect(writes.at(-1)).toEqual(['5']);
+    const broken = await request('POST', `${server.url}/reader/api/0/edit-tag`, {
+      auth,
+      body: 'not a multipart body',
+      headers: { 'Content-Type': 'multipart/form-data; boundary=xyz' },
+    });
+    expect(broken.status).toBe(400);
   });
 
   it('answers a failing handler with 500 "internal error", one line for the operator, no stack for the client', async () => {
