@@ -35,7 +35,8 @@ async function itemIdOf(db: string, title: string): Promise<number> {
   });
 }
 
-describe('reader apps against inkzee serve (SQLite)', () => {
+// Room on a loaded machine (six engineers share two CPUs): these limits are no timing assertion.
+describe('reader apps against inkzee serve (SQLite)', { timeout: 90_000 }, () => {
   let db: string;
   let s: ServeChild;
   let api: string;
@@ -45,7 +46,7 @@ describe('reader apps against inkzee serve (SQLite)', () => {
     expect((await setPassword(db, PASSWORD)).code).toBe(0);
     s = await startServe(db);
     api = `${s.url}/reader/api/0`;
-  });
+  }, 90_000);
   afterAll(async () => {
     await s.stop();
   });
@@ -187,7 +188,7 @@ describe('reader apps against inkzee serve (SQLite)', () => {
   });
 });
 
-describe('serving beside a crawl (SQLite)', () => {
+describe('serving beside a crawl (SQLite)', { timeout: 180_000 }, () => {
   let feeds: FeedServer;
   let round = 0;
   beforeAll(async () => {
