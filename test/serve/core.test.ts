@@ -97,6 +97,19 @@ describe('inkzee serve: starting', () => {
     expect(r.stderr).toContain('inkzee serve --set-password');
   });
 
+  it('beyond loopback with a password set, starts without a warning', async () => {
+    const db = path.join(tempDir(), 'open.db');
+    await setPassword(db, PASSWORD);
+    const s = await startServe(db, ['--listen', '0.0.0.0:0']);
+    try {
+      expect(s.url).toMatch(/^http:\/\/0\.0\.0\.0:\d+\/api\/greader$/);
+      expect(await login(`http://127.0.0.1:${s.port}/api/greader`, 'inkzee', PASSWORD)).toMatch(/^inkzee\//);
+      expect(s.stderr()).not.toMatch(/warning/);
+    } finally {
+      expect(await s.stop()).toBe(0);
+    }
+  });
+
   it('on loopback with no password, starts, warns once, and every login fails', async () => {
     const db = path.join(tempDir(), 'w.db');
     const s = await startServe(db);
