@@ -48,8 +48,15 @@ export async function itemContext(env: ServeEnv, items: readonly StoredItem[]): 
   return { feeds, topics };
 }
 
-/** streamPage reads one page of a stream: its items and the continuation to the next page, if any. */
-async function streamPage(req: ApiRequest, env: ServeEnv, max?: number) {
+/** StreamPage is one page of a stream: the stream id asked for, its items, and the continuation to the next page if there is one. */
+export interface StreamPage {
+  id: string;
+  items: StoredItem[];
+  continuation?: string;
+}
+
+/** streamPage reads one page of the stream a request names, with its n, r, c, xt, it, ot and nt (the Atom form reads pages so too). */
+export async function streamPage(req: ApiRequest, env: ServeEnv, max?: number): Promise<StreamPage> {
   const id = streamIdOf(req);
   const base = await streamFilter(parseStreamId(id), env.store, env.cfg.model);
   const { filter, n } = pageFilter(base, req.params, max);

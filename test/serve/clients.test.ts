@@ -153,6 +153,29 @@ describe('reader apps against inkzee serve (SQLite)', { timeout: 90_000 }, () =>
     );
   });
 
+  it('nested folders round-trip through the URL path over HTTP, encoded or not, as do topics', async () => {
+    const auth = await login(s.url, 'inkzee', PASSWORD);
+    const tags = JSON.parse((await request('GET', `${api}/tag/list?output=json`, { auth })).body).tags as { id: string }[];
+    const nested = tags.find((t) => t.id.endsWith('/Technology/Programming'))!.id;
+    for (const path of [encodeURIComponent(nested), nested, nested.replace('Technology/Programming', 'Technology%2FProgramming')]) {
+      const r = await request('GET', `${api}/stream/contents/${path}?n=50`, { auth });
+      expect(r.status, path).toBe(200);
+      expect(
+        JSON.parse(r.body)
+          .items.map((i: any) => i.title)
+          .sort(),
+        path,
+      ).toEqual(Array.from({ length: 10 }, (_, k) => `rust ${k}`).sort());
+    }
+    const ux = await request('GET', `${api}/stream/contents/${encodeURIComponent('user/-/label/UI / UX')}?n=50`, { auth });
+    expect(JSON.parse(ux.body).items).toHaveLength(4);
+    const topic = await request('GET', `${api}/stream/contents/user/-/label/~Sports?n=50`, { auth });
+    expect(JSON.parse(topic.body).items).toHaveLength(8);
+    const none = await request('GET', `${api}/stream/contents/user/-/label/Nothing%2FHere`, { auth });
+    expect(none.status).toBe(404);
+    expect(none.body.trim()).toBe('no such folder: Nothing/Here');
+  });
+
   it('Reeder and FeedMe: T in the query of a POST, a continuation followed as a string, the reading list without a stream id', async () => {
     const auth = await login(s.url, 'inkzee', PASSWORD);
     const token = (await request('GET', `${api}/token`, { auth })).body.trim();
