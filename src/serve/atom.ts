@@ -4,18 +4,26 @@
 // edit-tag, and its state comes from the Google Reader <category> elements (rss/atomparser.cpp,
 // src/rssparser.cpp at newsboat r2.21). A pure function of items already read from the store.
 import { escapeXml } from '../opml/write.js';
-import type { ItemFilter, StoredItem } from '../store/contract.js';
-import { ApiError, type ApiRequest, type ServeEnv, type Route } from './api.js';
+import type { StoredItem } from '../store/contract.js';
+import { ApiError, type ApiReply, type ApiRequest, type ServeEnv, type Route } from './api.js';
+import { longItemId } from './item-ids.js';
+import {
+  encodeContinuation,
+  feedStreamId,
+  LABEL,
+  folderStreamId,
+  pageFilter,
+  parseStreamId,
+  STATE,
+  streamFilter,
+  topicStreamId,
+  type Stream,
+} from './streams.js';
 import { wellFormed } from '../text/well-formed.js';
 
 /** GR_SCHEME is the scheme of Google Reader's state and label categories. */
 const GR_SCHEME = 'http://www.google.com/reader/';
 const TAG = 'tag:google.com,2005:reader/';
-
-/** longItemId is an item's Google Reader id: tag:google.com,2005:reader/item/ and 16 hex digits. */
-export function longItemId(id: number): string {
-  return `${TAG}item/${id.toString(16).padStart(16, '0')}`;
-}
 
 /** AtomStream describes the stream a feed document renders: its id, title and where to continue. */
 export interface AtomStream {
@@ -31,10 +39,12 @@ export interface AtomStream {
   continuation?: string;
 }
 
-/** AtomEntryState is state the store keeps beside an item that the Atom form shows. */
+/** AtomEntryState is what the Atom form shows beside a stored item. */
 export interface AtomEntryState {
-  /** Marked unread on purpose by a client (Google Reader's kept-unread). */
+  /** Marked unread on purpose by a client (Google Reader's kept-unread), when the store keeps that. */
   keptUnread?: boolean;
+  /** The label the default model gave the item (its topic). */
+  topic?: string;
 }
 
 /** renderAtom renders a stream's items as one well-formed Atom 1.0 document with Google Reader's extensions. */
@@ -83,7 +93,7 @@ function entry(it: StoredItem & AtomEntryState): string {
   else if (it.summary) lines.push(`<summary type="html">${x(it.summary)}</summary>`);
   if (it.author) lines.push(`<author><name>${x(it.author)}</name></author>`);
   lines.push(
-    `<source gr:stream-id="feed/${it.feedId}"><id>${x(`${TAG}feed/${it.feedUrl}`)}</id>` +
+    `<source gr:stream-id="${feedStreamId(it.feedId)}"><id>${x(`${TAG}feed/${it.feedUrl}`)}</id>` +
       `<title type="text">${x(it.feedTitle ?? it.feedUrl)}</title></source>`,
   );
   lines.push('</entry>\n');
@@ -93,17 +103,21 @@ function entry(it: StoredItem & AtomEntryState): string {
 /** categories are an entry's state, its folder and its own tags as Atom categories. */
 function categories(it: StoredItem & AtomEntryState): string[] {
   const gr = (term: string, label: string) => `<category term="${x(term)}" scheme="${GR_SCHEME}" label="${x(label)}"/>`;
-  const out = [gr('user/-/state/com.google/reading-list', 'reading-list')];
-  if (it.read) out.push(gr('user/-/state/com.google/read', 'read'));
+  const out = [gr(`${STATE}reading-list`, 'reading-list')];
+  if (it.read) out.push(gr(`${STATE}read`, 'read'));
   else {
     // newsboat (2.21, rssparser.cpp) keeps its own idea of an entry it has seen unless a category
     // says "read", "fresh" or "kept-unread": without one of them an item marked unread in Inkzee
     // after newsboat read it would stay read there. Google Reader called unread items "fresh".
-    out.push(gr('user/-/state/com.google/fresh', 'fresh'));
-    if (it.keptUnread) out.push(gr('user/-/state/com.google/kept-unread', 'kept-unread'));
+    out.push(gr(`${STATE}fresh`, 'fresh'));
+    if (it.keptUnread) out.push(gr(`${STATE}kept-unread`, 'kept-unread'));
   }
-  if (it.starred) out.push(gr('user/-/state/com.google/starred', 'starred'));
-  if (it.category) out.push(gr(`user/-/label/${it.category}`, it.category));
+  if (it.starred) out.push(gr(`${STATE}starred`, 'starred'));
+  // Folders and topics go without Google Reader's scheme: newsboat reads the label of every
+  // category in that scheme as a state, so a folder named "read" would mark its items read there.
+  const label = (term: string) => `<category term="${x(term)}" label="${x(term.slice(LABEL.length))}"/>`;
+  if (it.category) out.push(label(folderStreamId(it.category)));
+  if (it.topic !== undefined) out.push(label(topicStreamId(it.topic)));
   for (const c of it.categories) out.push(`<category term="${x(c)}"/>`);
   return out;
 }
@@ -115,60 +129,57 @@ function x(s: string): string {
 
 /** atomRoutes is the Atom form of every stream: GET /reader/atom/<stream>, read access. */
 export function atomRoutes(): Route[] {
-  return [{ methods: ['GET'], pattern: /^\/reader\/atom\/(.+)$/, access: 'read', handler: atomStream }];
+  return [{ methods: ['GET'], pattern: /^\/reader\/atom\/(.+)$/s, access: 'read', handler: atomStream }];
 }
 
-/** DEFAULT_N and MAX_N bound a page: Google Reader's default of 20 items, and a cap so one request cannot read the whole store. */
-const DEFAULT_N = 20;
-const MAX_N = 1000;
+/**
+ * SHARING_STATES are Google Reader's sharing streams, which newsboat's special feeds ("People you
+ * follow", "Shared items") read on every reload: Inkzee shares nothing, so they are empty rather
+ * than errors shown each time.
+ */
+const SHARING_STATES = new Set([`${STATE}broadcast`, `${STATE}broadcast-friends`]);
 
-/** atomStream answers one Atom request: the stream's newest n items (unread only with xt=…/read). */
-async function atomStream(req: ApiRequest, env: ServeEnv) {
+/** atomStream answers one Atom request with the parameters of stream/contents (n, r=o, c, xt, it, ot, nt). */
+async function atomStream(req: ApiRequest, env: ServeEnv): Promise<ApiReply> {
   let id: string;
   try {
     id = decodeURIComponent(req.captures[0] ?? '');
   } catch {
-    throw new ApiError(400, 'bad stream id: not percent-encoded UTF-8');
+    throw new ApiError(400, 'stream id: not percent-encoded UTF-8');
   }
-  const n = pageSize(req.params.get('n'));
-  const { title, filter, feedUrl, siteUrl } = await resolveStream(id, env);
-  const xt = req.params.getAll('xt');
-  for (const t of xt) if (t !== 'user/-/state/com.google/read') throw new ApiError(400, `unsupported xt: ${t}`);
+  const shared = SHARING_STATES.has(id.replace(/^user\/[^/]*\//, 'user/-/'));
+  const stream = shared ? undefined : parseStreamId(id);
+  const base = stream ? await streamFilter(stream, env.store, env.cfg.model) : undefined;
+  // Parameters are read (and refused when bad) even for an empty stream.
+  const { filter, n } = pageFilter(base ?? {}, req.params);
   const items: StoredItem[] = [];
-  if (filter) for await (const it of env.store.items({ ...filter, unread: xt.length > 0 || undefined, limit: n })) items.push(it);
-  const xml = renderAtom({ id, title, feedUrl, siteUrl }, items, env.now());
+  if (base) for await (const it of env.store.items(filter)) items.push(it);
+  const page = items.slice(0, n);
+  const last = page.at(-1);
+  const continuation = items.length > n && last?.sortAt ? encodeContinuation({ id: last.id, sortAt: last.sortAt }) : undefined;
+  const topics = await env.store.labelsOf(
+    env.cfg.model,
+    page.map((it) => it.id),
+  );
+  const entries = page.map((it) => ({ ...it, topic: topics.get(it.id) }));
+  const xml = renderAtom({ id, continuation, ...(await describe(stream, env)) }, entries, env.now());
   return { xml, headers: { 'Content-Type': 'application/atom+xml; charset=utf-8' } };
 }
 
-/** pageSize reads `n`: a whole number from 1, capped at MAX_N; absent, DEFAULT_N. */
-function pageSize(v: string | null): number {
-  if (v === null || v === '') return DEFAULT_N;
-  if (!/^\d{1,9}$/.test(v) || Number(v) < 1) throw new ApiError(400, `bad n: ${v.slice(0, 40)} (a whole number from 1)`);
-  return Math.min(Number(v), MAX_N);
-}
-
-/** ResolvedStream is a stream id as the store reads it; no filter means a stream that is always empty. */
-interface ResolvedStream {
-  title: string;
-  filter?: ItemFilter;
-  feedUrl?: string;
-  siteUrl?: string | null;
-}
-
-/** resolveStream maps a stream id to an item filter (feed, folder label, reading list, starred); unknown ones are 404. */
-async function resolveStream(id: string, env: ServeEnv): Promise<ResolvedStream> {
-  const state = /^user\/[^/]+\/state\/com\.google\/(.+)$/.exec(id)?.[1];
-  if (state === 'reading-list') return { title: 'Reading list', filter: {} };
-  if (state === 'starred') return { title: 'Starred items', filter: { starred: true } };
-  // Inkzee has no sharing: newsboat's special feeds "People you follow" and "Shared items" are
-  // empty, not errors it would show on every reload.
-  if (state === 'broadcast' || state === 'broadcast-friends') return { title: state };
-  const label = /^user\/[^/]+\/label\/(.+)$/.exec(id)?.[1];
-  if (label !== undefined) return { title: label, filter: { category: label } };
-  const feed = /^feed\/(\d{1,15})$/.exec(id)?.[1];
-  if (feed !== undefined) {
-    const [f] = await env.store.listFeeds({ feed });
-    if (f) return { title: f.title ?? f.meta.title ?? f.url, filter: { feed }, feedUrl: f.url, siteUrl: f.siteUrl };
+/** describe gives a stream its title, and a feed its URL and site. */
+async function describe(s: Stream | undefined, env: ServeEnv): Promise<Omit<AtomStream, 'id'>> {
+  switch (s?.kind) {
+    case 'feed': {
+      const [f] = await env.store.listFeeds({ feed: s.feed });
+      return { title: f ? (f.title ?? f.meta.title ?? f.url) : s.feed, feedUrl: f?.url, siteUrl: f?.siteUrl };
+    }
+    case 'folder':
+      return { title: s.path };
+    case 'topic':
+      return { title: s.label };
+    case 'state':
+      return { title: s.state === 'reading-list' ? 'Reading list' : s.state === 'starred' ? 'Starred items' : s.state };
+    default:
+      return { title: 'Shared items' };
   }
-  throw new ApiError(404, `no such stream: ${id.slice(0, 200)}`);
 }

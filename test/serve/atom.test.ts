@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, itemOf, tempDir } from '../helpers.js';
 import { rss, serve, startFeedServer, type FeedServer } from '../feed-server.js';
 import { freshDatabase, pgAvailable } from '../pg.js';
-import { longItemId, renderAtom } from '../../src/serve/atom.js';
+import { renderAtom } from '../../src/serve/atom.js';
+import { longItemId } from '../../src/serve/item-ids.js';
 import { apiRoutes } from '../../src/serve/routes.js';
 import { matchRoute } from '../../src/serve/dispatch.js';
 import { ApiError, type ServeEnv } from '../../src/serve/api.js';
@@ -114,7 +115,7 @@ describe('renderAtom', () => {
       renderAtom(
         { id: 'user/-/state/com.google/reading-list', title: 'Reading list' },
         [
-          stored({ id: 1, read: true, starred: true, category: 'Tech/Programming', categories: ['rust'] }),
+          { ...stored({ id: 1, read: true, starred: true, category: 'Tech/Programming', categories: ['rust'] }), topic: 'Science' },
           stored({ id: 2, read: false }),
           { ...stored({ id: 3 }), keptUnread: true },
         ],
@@ -122,10 +123,18 @@ describe('renderAtom', () => {
       ),
     );
     const [a, b, c] = all(doc, 'entry');
-    expect(states(a)).toEqual(['reading-list', 'read', 'starred', 'Tech/Programming']);
+    expect(states(a)).toEqual(['reading-list', 'read', 'starred']);
     expect(all(a, 'category').find((x) => x.attrs.label === 'read')!.attrs.term).toBe('user/-/state/com.google/read');
-    expect(all(a, 'category').find((x) => x.attrs.label === 'Tech/Programming')!.attrs.term).toBe('user/-/label/Tech/Programming');
-    expect(all(a, 'category').find((x) => !x.attrs.scheme)!.attrs.term).toBe('rust');
+    // The folder, the topic (marked so it never merges with a folder) and the item's own tags, outside the state scheme.
+    expect(
+      all(a, 'category')
+        .filter((x) => !x.attrs.scheme)
+        .map((x) => [x.attrs.term, x.attrs.label]),
+    ).toEqual([
+      ['user/-/label/Tech/Programming', 'Tech/Programming'],
+      ['user/-/label/~Science', '~Science'],
+      ['rust', undefined],
+    ]);
     expect(states(b)).toEqual(['reading-list', 'fresh']);
     expect(states(c)).toEqual(['reading-list', 'fresh', 'kept-unread']);
   });
@@ -143,11 +152,6 @@ describe('renderAtom', () => {
     expect(one(e, 'content').text).toBe('<p>a ]]> b <x> & "q"  \ufffd z \ufffd  end</p>');
     expect(one(e, 'link').attrs.href).toBe('http://e/?a=1&b=2');
     expect(xml).not.toContain('\u0001');
-  });
-
-  it('longItemId pads the id to 16 hex digits', () => {
-    expect(longItemId(1)).toBe('tag:google.com,2005:reader/item/0000000000000001');
-    expect(longItemId(2 ** 40)).toBe('tag:google.com,2005:reader/item/0000010000000000');
   });
 });
 
@@ -239,13 +243,26 @@ describe.each(engines)('GET /reader/atom/<stream> on %s', (b) => {
     expect(titles(await get(b, '/reader/atom/user/-/state/com.google/broadcast-friends'))).toEqual([]);
   });
 
-  it('refuses a bad n, an unknown feed or stream, and an unsupported xt with a short reason', async () => {
-    expect(await refused(b, '/reader/atom/feed%2F1?n=abc')).toEqual({ status: 400, message: 'bad n: abc (a whole number from 1)' });
+  it('refuses a bad n, continuation, stream id or encoding, and an unknown feed or folder, with a short reason', async () => {
+    expect(await refused(b, '/reader/atom/feed%2F1?n=abc')).toEqual({ status: 400, message: 'n: not a positive whole number: abc' });
     expect((await refused(b, '/reader/atom/feed%2F1?n=0')).status).toBe(400);
-    expect(await refused(b, '/reader/atom/feed%2F999')).toEqual({ status: 404, message: 'no such stream: feed/999' });
-    expect((await refused(b, '/reader/atom/nonsense')).status).toBe(404);
-    expect((await refused(b, '/reader/atom/feed%2F1?xt=user/-/state/com.google/starred')).status).toBe(400);
-    expect((await refused(b, '/reader/atom/%E0%A4%A')).status).toBe(400);
+    expect((await refused(b, '/reader/atom/feed%2F1?c=%3C%3E')).status).toBe(400);
+    expect(await refused(b, '/reader/atom/feed%2F999')).toEqual({ status: 404, message: 'no such feed: 999' });
+    expect(await refused(b, '/reader/atom/user/-/label/Nowhere')).toEqual({ status: 404, message: 'no such folder: Nowhere' });
+    expect(await refused(b, '/reader/atom/nonsense')).toEqual({ status: 400, message: 'not a stream id: nonsense' });
+    expect(await refused(b, '/reader/atom/%E0%A4%A')).toEqual({ status: 400, message: 'stream id: not percent-encoded UTF-8' });
+  });
+
+  it('pages with c (a gr:continuation) and r=o, as stream/contents does', async () => {
+    const first = parseXml(await get(b, '/reader/atom/user/-/state/com.google/reading-list?n=5'));
+    const c = one(first, 'gr:continuation').text;
+    expect(c).toMatch(/^[A-Za-z0-9_-]+$/);
+    const second = await get(b, `/reader/atom/user/-/state/com.google/reading-list?n=5&c=${c}`);
+    expect(all(parseXml(second), 'gr:continuation')).toHaveLength(0);
+    const both = [...all(first, 'entry').map((e) => one(e, 'title').text), ...titles(second)];
+    expect(both).toHaveLength(8);
+    expect(new Set(both).size).toBe(8);
+    expect(titles(await get(b, '/reader/atom/feed%2F2?r=o'))).toEqual(['tech story 0', 'tech story 1', 'tech story 2']);
   });
 
   it('caps n', async () => {
