@@ -63,14 +63,22 @@ export function sameText(given: string, expected: string): boolean {
 
 const mac = (c: Credentials, purpose: string) => crypto.createHmac('sha256', c.secret).update(`${purpose}\0${c.user}`).digest('hex');
 
+// Tokens are checked on every request: each set of credentials derives its own once.
+const derived = new WeakMap<Credentials, { auth: string; write: string }>();
+const tokensOf = (c: Credentials) => {
+  let t = derived.get(c);
+  if (!t) derived.set(c, (t = { auth: `${c.user}/${mac(c, 'auth')}`, write: mac(c, 'write').slice(0, 57) }));
+  return t;
+};
+
 /** authToken is the Auth token ClientLogin gives: "user/HMAC", as FreshRSS's "user/sha1". */
 export function authToken(c: Credentials): string {
-  return `${c.user}/${mac(c, 'auth')}`;
+  return tokensOf(c).auth;
 }
 
 /** writeToken is the T token writes carry: 57 characters, as long as Google Reader's. */
 export function writeToken(c: Credentials): string {
-  return mac(c, 'write').slice(0, 57);
+  return tokensOf(c).write;
 }
 
 /** storePassword sets the user and password, with a fresh secret (so every older token stops working). */

@@ -102,8 +102,10 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
     req.on('data', (c: Buffer) => {
       size += c.length;
       if (size > limit) {
+        // The rest is read and dropped (requestTimeout bounds how long): a connection closed with
+        // unread data is reset, and the client could lose the 413 before reading it.
         req.removeAllListeners('data');
-        req.pause();
+        req.resume();
         reject(new ApiError(413, `request body over ${limit} bytes`));
       } else chunks.push(c);
     });
@@ -188,18 +190,26 @@ export async function startServer(routes: readonly Route[], env: ServeEnv, o: Se
           user: seen.user,
         });
       };
-      answer(req, remote, seen).then(
-        (r) => {
-          if ('json' in r) send(r.status ?? 200, JSON.stringify(r.json), TYPES.json, r.headers ?? {});
-          else if ('xml' in r) send(r.status ?? 200, r.xml, TYPES.xml, r.headers ?? {});
-          else send(r.status ?? 200, r.text, TYPES.text, r.headers ?? {});
-        },
-        (err: unknown) => {
-          if (err instanceof ApiError) return send(err.status, `${err.message}\n`, TYPES.text, err.headers);
-          o.fault?.(`${req.method} ${loggedPath(req.url ?? '').split('?')[0]}: ${(err as Error)?.message ?? String(err)}`);
-          send(500, 'internal error\n', TYPES.text, {});
-        },
-      );
+      const failed = (err: unknown) => {
+        o.fault?.(`${req.method} ${loggedPath(req.url ?? '').split('?')[0]}: ${(err as Error)?.message ?? String(err)}`);
+        if (res.headersSent) res.destroy();
+        else send(500, 'internal error\n', TYPES.text, {});
+      };
+      answer(req, remote, seen)
+        .then(
+          (r) => {
+            if ('json' in r) send(r.status ?? 200, JSON.stringify(r.json), TYPES.json, r.headers ?? {});
+            else if ('xml' in r) send(r.status ?? 200, r.xml, TYPES.xml, r.headers ?? {});
+            else send(r.status ?? 200, r.text, TYPES.text, r.headers ?? {});
+          },
+          (err: unknown) => {
+            if (err instanceof ApiError) send(err.status, `${err.message}\n`, TYPES.text, err.headers);
+            else failed(err);
+          },
+        )
+        // A reply that cannot be written (a header value a handler got wrong) must not end the process either.
+        .catch(failed)
+        .catch(() => res.destroy());
     },
   );
   // A socket error (a client resetting mid-request) concerns that client only.

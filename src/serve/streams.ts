@@ -152,8 +152,8 @@ export function secondsParam(name: string, v: string | null): string | undefined
  * pageFilter is the filter of one page of a stream with the reader API's parameters: s (given),
  * n, r=o, c, xt, it, ot, nt. It asks for one item more than a page, to know if another follows.
  */
-export function pageFilter(base: ItemFilter, params: URLSearchParams): { filter: ItemFilter; n: number } {
-  const n = pageSize(params.get('n'));
+export function pageFilter(base: ItemFilter, params: URLSearchParams, max = N_MAX): { filter: ItemFilter; n: number } {
+  const n = pageSize(params.get('n'), max);
   const c = params.get('c');
   const filter: ItemFilter = {
     ...base,

@@ -378,6 +378,12 @@ export interface Store {
   unreadTotals(model: string): Promise<UnreadTotals>;
   /** labelsOf maps the given item ids to the label a model gave each (ids it has not labelled left out). */
   labelsOf(model: string, ids: readonly number[]): Promise<Map<number, string>>;
+  /**
+   * moveFolder renames a folder to another path (its subfolders going with it), or dissolves it (to
+   * null: its feeds go to the folder above, its subfolders up one level), in one transaction; it
+   * returns how many feeds moved. Folders are compared as `--category` compares them.
+   */
+  moveFolder(from: string, to: string | null): Promise<number>;
   /** stats counts feeds by state, items per day since a day (YYYY-MM-DD), and the biggest feeds. */
   stats(sinceDay: string): Promise<StoreStats>;
 

@@ -2,6 +2,8 @@
 // counterpart): unread totals per feed and per topic, and the topics of listed items.
 import { query, transaction, type Pg } from './connect.js';
 import type { UnreadTotals } from '../contract.js';
+import { folderMoveKey, movedPath } from '../shared/folder-moves.js';
+import { folderKeys } from '../shared/folders.js';
 
 /** unreadTotals counts unread items per feed and per label of a model, each with its newest sort time. */
 export async function unreadTotals(db: Pg, model: string): Promise<UnreadTotals> {
@@ -32,4 +34,24 @@ export async function labelsOf(db: Pg, model: string, ids: readonly number[]): P
     [model, ids.filter(Number.isSafeInteger)],
   );
   return new Map(rows.map((r) => [Number(r.id), r.label]));
+}
+
+/** moveFolder renames a folder (and the folders below it) or dissolves it (to null), in one transaction; it returns the feeds moved. */
+export async function moveFolder(db: Pg, from: string, to: string | null): Promise<number> {
+  const key = folderMoveKey(from);
+  if (key === '') return 0;
+  return transaction(db, async (c) => {
+    const feeds = await c.query<{ id: string; category: string }>(
+      'SELECT id, category FROM feeds WHERE folder_keys @> ARRAY[$1::text] ORDER BY id FOR UPDATE',
+      [key],
+    );
+    let moved = 0;
+    for (const f of feeds.rows) {
+      const category = movedPath(f.category, from, to);
+      if (category === undefined) continue;
+      await c.query('UPDATE feeds SET category = $1, folder_keys = $2::text[] WHERE id = $3', [category, folderKeys(category), f.id]);
+      moved++;
+    }
+    return moved;
+  });
 }

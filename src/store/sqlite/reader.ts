@@ -2,6 +2,8 @@
 // counterpart): unread totals per feed and per topic, and the topics of listed items.
 import type { Db } from './connect.js';
 import type { UnreadTotals } from '../contract.js';
+import { folderMoveKey, movedPath } from '../shared/folder-moves.js';
+import { folderKeys } from '../shared/folders.js';
 
 /** unreadTotals counts unread items per feed and per label of a model, each with its newest sort time. */
 export function unreadTotals(db: Db, model: string): UnreadTotals {
@@ -28,4 +30,26 @@ export function labelsOf(db: Db, model: string, ids: readonly number[]): Map<num
     .prepare('SELECT item_id AS id, label FROM item_labels WHERE model = ? AND item_id IN (SELECT value FROM json_each(?))')
     .all(model, JSON.stringify(ids.filter(Number.isSafeInteger))) as { id: number; label: string }[];
   return new Map(rows.map((r) => [r.id, r.label]));
+}
+
+/** moveFolder renames a folder (and the folders below it) or dissolves it (to null), in one transaction; it returns the feeds moved. */
+export function moveFolder(db: Db, from: string, to: string | null): number {
+  const key = folderMoveKey(from);
+  if (key === '') return 0;
+  return db
+    .transaction((): number => {
+      const feeds = db
+        .prepare('SELECT id, category FROM feeds WHERE EXISTS (SELECT 1 FROM json_each(folder_keys) k WHERE k.value = ?)')
+        .all(key) as { id: number; category: string }[];
+      const update = db.prepare('UPDATE feeds SET category = ?, folder_keys = ? WHERE id = ?');
+      let moved = 0;
+      for (const f of feeds) {
+        const category = movedPath(f.category, from, to);
+        if (category === undefined) continue;
+        update.run(category, JSON.stringify(folderKeys(category)), f.id);
+        moved++;
+      }
+      return moved;
+    })
+    .immediate();
 }
