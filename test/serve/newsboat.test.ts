@@ -8,7 +8,7 @@
 // as http://feedhq.org/reader/atom/user/-/state/com.google/starred (src/feedhqurlreader.cpp); the
 // test points newsboat's http_proxy at a small proxy that sends feedhq.org's requests to the test
 // server, so that feed is read from Inkzee too.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -158,11 +158,17 @@ async function tearDown(s: Setup | undefined): Promise<void> {
   await new Promise<void>((resolve) => s.proxy.close(() => resolve()));
 }
 
-/** newsboat runs `newsboat -x …` and returns its standard output. */
-function newsboat(s: Setup, ...cmds: string[]): string {
-  const r = spawnSync('newsboat', [...s.args, '-x', ...cmds], { env: s.env, encoding: 'utf8', timeout: 60_000 });
-  if (r.status !== 0) throw new Error(`newsboat -x ${cmds.join(' ')} exited ${r.status}: ${r.stderr}${r.stdout}`);
-  return r.stdout;
+/**
+ * newsboat runs `newsboat -x …` and resolves with its standard output; asynchronously, since the
+ * proxy it reaches the special feeds through runs in this process.
+ */
+function newsboat(s: Setup, ...cmds: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile('newsboat', [...s.args, '-x', ...cmds], { env: s.env, encoding: 'utf8', timeout: 60_000 }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`newsboat -x ${cmds.join(' ')} failed: ${err.message} ${stderr}${stdout}`));
+      else resolve(stdout);
+    });
+  });
 }
 
 /** CachedItem is an article in newsboat's cache (cache.db, SQLite). */
@@ -262,7 +268,7 @@ describe.skipIf(missing.length > 0)(
       });
 
       it('newsboat -x reload reads every feed and item, with its id and title', async () => {
-        newsboat(s!, 'reload');
+        await newsboat(s!, 'reload');
         const inkzee = await storeItems(s!);
         expect(inkzee).toHaveLength(13);
         const nb = cached(s!);
@@ -277,14 +283,14 @@ describe.skipIf(missing.length > 0)(
       it('newsboat -x print-unread says as many unread as Inkzee has, read state included', async () => {
         const world = await storeItems(s!, '--feed', `${feeds.url}/world`);
         expect((await cli(['--db', s!.db, 'mark', 'read', String(world[0].id), String(world[1].id)])).code).toBe(0);
-        newsboat(s!, 'reload');
+        await newsboat(s!, 'reload');
         const unread = (await storeItems(s!, '--unread')).length;
         expect(unread).toBe(11);
-        expect(newsboat(s!, 'print-unread').trim()).toBe(`${unread} unread articles`);
+        expect((await newsboat(s!, 'print-unread')).trim()).toBe(`${unread} unread articles`);
         // Marked unread again in Inkzee, it is unread in newsboat after a reload (the "fresh" category).
         expect((await cli(['--db', s!.db, 'mark', 'unread', String(world[1].id)])).code).toBe(0);
-        newsboat(s!, 'reload');
-        expect(newsboat(s!, 'print-unread').trim()).toBe('12 unread articles');
+        await newsboat(s!, 'reload');
+        expect((await newsboat(s!, 'print-unread')).trim()).toBe('12 unread articles');
         expect(cached(s!).find((i) => i.guid === longItemId(world[1].id))!.unread).toBe(1);
       });
 
@@ -335,7 +341,7 @@ describe.skipIf(missing.length > 0)(
       it('a star set in Inkzee shows in newsboat as the article of "Starred items"', async () => {
         const [star] = await storeItems(s!, '--feed', `${feeds.url}/rust`);
         expect((await cli(['--db', s!.db, 'mark', 'star', String(star.id)])).code).toBe(0);
-        newsboat(s!, 'reload');
+        await newsboat(s!, 'reload');
         const starred = cached(s!).filter((i) => i.feedurl === STARRED_URL);
         expect(starred.map((i) => [i.guid, i.title])).toEqual([[longItemId(star.id), star.title]]);
         tmux = new Tmux(s!);
