@@ -8,17 +8,18 @@
 // as http://feedhq.org/reader/atom/user/-/state/com.google/starred (src/feedhqurlreader.cpp); the
 // test points newsboat's http_proxy at a small proxy that sends feedhq.org's requests to the test
 // server, so that feed is read from Inkzee too.
-import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { cli, ROOT, tempDir } from '../helpers.js';
+import { cli, tempDir } from '../helpers.js';
 import { rss, serve, startFeedServer, type FeedServer } from '../feed-server.js';
 import { freshDatabase, pgAvailable } from '../pg.js';
 import { longItemId } from '../../src/serve/item-ids.js';
+import { setPassword, startServe, type ServeChild } from './child.js';
 
 const missing = ['newsboat', 'tmux'].filter((c) => spawnSync('sh', ['-c', `command -v ${c}`]).status !== 0);
 const engines = pgAvailable ? (['sqlite', 'postgres'] as const) : (['sqlite'] as const);
@@ -58,28 +59,11 @@ afterAll(async () => {
 /** Setup is one engine's store, its running server, the proxy for feedhq.org and newsboat's files. */
 interface Setup {
   db: string;
-  server: ChildProcess;
+  server: ServeChild;
   proxy: http.Server;
   dir: string;
   env: NodeJS.ProcessEnv;
   args: string[];
-}
-
-/** startServe runs `inkzee serve --listen 127.0.0.1:0` and resolves with the URL it prints. */
-function startServe(db: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'inkzee.js'), '--db', db, 'serve', '--listen', '127.0.0.1:0'], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, XDG_CONFIG_HOME: process.env.XDG_CONFIG_HOME },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let err = '';
-    child.stderr.on('data', (c: Buffer) => {
-      err += c.toString();
-      const m = /serving the Google Reader API at (\S+)/.exec(err);
-      if (m) resolve({ child, url: m[1] });
-    });
-    child.on('exit', (code) => reject(new Error(`inkzee serve exited ${code}: ${err}`)));
-  });
 }
 
 /** startProxy answers newsboat's proxied requests for feedhq.org from the test server (the special feeds). */
@@ -109,11 +93,12 @@ async function startProxy(serveUrl: string): Promise<http.Server> {
 async function setUp(b: Backend): Promise<Setup> {
   const dir = tempDir();
   const db = b === 'sqlite' ? path.join(dir, 'inkzee.db') : await freshDatabase();
-  const run = (args: string[], input?: string) => cli(['--db', db, '--quiet', ...args], { input });
+  const run = (args: string[]) => cli(['--db', db, '--quiet', ...args]);
   expect((await run(['import', opml, '--no-fetch'])).code).toBe(0);
   for (const p of ['/world', '/chips', '/rust']) expect((await run(['refresh', '--feed', `${feeds.url}${p}`])).code).toBe(0);
-  expect((await run(['serve', '--set-password'], 'correct horse\n')).code).toBe(0);
-  const { child, url } = await startServe(db);
+  expect((await setPassword(db, 'correct horse')).code).toBe(0);
+  const server = await startServe(db);
+  const url = server.url;
   const proxy = await startProxy(url);
   fs.writeFileSync(path.join(dir, 'password'), 'correct horse\n');
   fs.writeFileSync(
@@ -143,19 +128,13 @@ async function setUp(b: Backend): Promise<Setup> {
     no_proxy: '127.0.0.1,localhost',
   };
   const args = ['-C', path.join(dir, 'config'), '-u', path.join(dir, 'urls'), '-c', path.join(dir, 'cache.db')];
-  return { db, server: child, proxy, dir, env, args };
+  return { db, server, proxy, dir, env, args };
 }
 
 /** tearDown stops the server and the proxy this setup started. */
 async function tearDown(s: Setup | undefined): Promise<void> {
   if (!s) return;
-  await new Promise<void>((resolve) => {
-    if (s.server.exitCode !== null) resolve();
-    else {
-      s.server.once('exit', () => resolve());
-      s.server.kill('SIGTERM');
-    }
-  });
+  await s.server.stop();
   await new Promise<void>((resolve) => s.proxy.close(() => resolve()));
 }
 
@@ -280,7 +259,7 @@ describe.skipIf(missing.length > 0)(
         // Each article sits in the feed it came from (nothing is starred yet).
         for (const i of inkzee)
           expect(nb.find((n) => n.guid === longItemId(i.id))!.feedurl).toContain(`/reader/atom/feed%2F${i.feedId}?n=100`);
-      });
+      }, 60_000);
 
       it('newsboat -x print-unread says as many unread as Inkzee has, read state included', async () => {
         const world = await storeItems(s!, '--feed', `${feeds.url}/world`);
@@ -294,7 +273,7 @@ describe.skipIf(missing.length > 0)(
         await newsboat(s!, 'reload');
         expect((await newsboat(s!, 'print-unread')).trim()).toBe('12 unread articles');
         expect(cached(s!).find((i) => i.guid === longItemId(world[1].id))!.unread).toBe(1);
-      });
+      }, 60_000);
 
       it('a feed marked read in newsboat (A) is read in Inkzee, and only that feed', async () => {
         tmux = new Tmux(s!);
