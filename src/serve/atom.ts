@@ -2,7 +2,8 @@
 // The Old Reader still do. newsboat before 2.22 (the one Debian 12 ships) reads items only this
 // way in its `feedhq` and `oldreader` modes: each entry's <id> is the id it sends back to
 // edit-tag, and its state comes from the Google Reader <category> elements (rss/atomparser.cpp,
-// src/rssparser.cpp at newsboat r2.21). A pure function of items already read from the store.
+// src/rssparser.cpp at newsboat r2.21). renderAtom is a pure function of items already read; the
+// route reads them through streams.ts, with the parameters of stream/contents.
 import { escapeXml } from '../opml/write.js';
 import type { StoredItem } from '../store/contract.js';
 import { ApiError, type ApiReply, type ApiRequest, type ServeEnv, type Route } from './api.js';
@@ -33,8 +34,6 @@ export interface AtomStream {
   /** The feed's own URL and site, for a feed/<id> stream. */
   feedUrl?: string;
   siteUrl?: string | null;
-  /** The request's own URL, for rel="self". */
-  self?: string;
   /** An opaque string that fetches the next page (`c`), when there is one. */
   continuation?: string;
 }
@@ -51,13 +50,12 @@ export interface AtomEntryState {
 export function renderAtom(stream: AtomStream, items: readonly (StoredItem & AtomEntryState)[], now: Date): string {
   const head = [
     '<?xml version="1.0" encoding="utf-8"?>',
-    '<feed xmlns="http://www.w3.org/2005/Atom" xmlns:gr="http://www.google.com/schemas/reader/atom/" xmlns:media="http://search.yahoo.com/mrss/">',
-    '<generator uri="https://github.com/inkzee/inkzee">Inkzee</generator>',
+    '<feed xmlns="http://www.w3.org/2005/Atom" xmlns:gr="http://www.google.com/schemas/reader/atom/">',
+    '<generator>Inkzee</generator>',
     `<id>${x(streamAtomId(stream))}</id>`,
     `<title type="text">${x(stream.title)}</title>`,
   ];
   if (stream.continuation) head.push(`<gr:continuation>${x(stream.continuation)}</gr:continuation>`);
-  if (stream.self) head.push(`<link rel="self" href="${x(stream.self)}"/>`);
   if (stream.siteUrl) head.push(`<link rel="alternate" type="text/html" href="${x(stream.siteUrl)}"/>`);
   head.push(`<updated>${now.toISOString()}</updated>`);
   return `${head.join('\n')}\n${items.map(entry).join('')}</feed>\n`;
@@ -162,12 +160,12 @@ async function atomStream(req: ApiRequest, env: ServeEnv): Promise<ApiReply> {
     page.map((it) => it.id),
   );
   const entries = page.map((it) => ({ ...it, topic: topics.get(it.id) }));
-  const xml = renderAtom({ id, continuation, ...(await describe(stream, env)) }, entries, env.now());
+  const xml = renderAtom({ id, continuation, ...(await describe(stream, id, env)) }, entries, env.now());
   return { xml, headers: { 'Content-Type': 'application/atom+xml; charset=utf-8' } };
 }
 
-/** describe gives a stream its title, and a feed its URL and site. */
-async function describe(s: Stream | undefined, env: ServeEnv): Promise<Omit<AtomStream, 'id'>> {
+/** describe gives a stream its title, and a feed its URL and site; a sharing stream (no Stream) is titled by its state. */
+async function describe(s: Stream | undefined, id: string, env: ServeEnv): Promise<Omit<AtomStream, 'id'>> {
   switch (s?.kind) {
     case 'feed': {
       const [f] = await env.store.listFeeds({ feed: s.feed });
@@ -180,6 +178,6 @@ async function describe(s: Stream | undefined, env: ServeEnv): Promise<Omit<Atom
     case 'state':
       return { title: s.state === 'reading-list' ? 'Reading list' : s.state === 'starred' ? 'Starred items' : s.state };
     default:
-      return { title: 'Shared items' };
+      return { title: id.slice(id.lastIndexOf('/') + 1) };
   }
 }
