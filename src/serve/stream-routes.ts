@@ -11,8 +11,8 @@ import { encodeContinuation, pageFilter, parseStreamId, STATE, streamFilter } fr
 /** IDS_MAX is the largest page of item references (NetNewsWire asks for thousands of unread ids at once). */
 export const IDS_MAX = 10_000;
 
-/** CONTENTS_MAX is how many items stream/items/contents answers at most in one call. */
-export const CONTENTS_MAX = 1000;
+/** CONTENTS_MAX is how many items stream/items/contents answers at most in one call: NetNewsWire posts every unread id of one ids page at once. */
+export const CONTENTS_MAX = IDS_MAX;
 
 /** streamIdOf is the stream a request names: the path's capture (percent-decoded), else `s`, else the reading list. */
 export function streamIdOf(req: ApiRequest): string {

@@ -52,6 +52,8 @@ const STATES = new Set(['reading-list', 'starred', 'read', 'kept-unread']);
  * user ("user/-/", "user/1/"). Something that is no stream id is a 400.
  */
 export function parseStreamId(id: string): Stream {
+  // Fluent Reader asks for stream/contents/reading-list; FreshRSS serves it so.
+  if (id === 'reading-list' || id === 'starred') return { kind: 'state', state: id };
   if (id.startsWith('feed/')) {
     const feed = id.slice('feed/'.length);
     if (feed === '') throw new ApiError(400, 'stream id: feed/ names no feed');

@@ -369,7 +369,7 @@ export function describeApi(engine: string, open: () => Promise<Store>): void {
       ['an unknown state', '/stream/contents/user/-/state/com.google/liked', 400, 'unknown state stream: user/-/state/com.google/liked'],
       ['bad percent-encoding', '/stream/contents/feed%2', 400, 'stream id: bad percent-encoding'],
       ['items/contents without ids', '/stream/items/contents', 400, 'i: no item id given'],
-      ['items/contents with a bad id', '/stream/items/contents?i=12ab', 400, 'not an item id: 12ab'],
+      ['items/contents with a bad id', '/stream/items/contents?i=12xz', 400, 'not an item id: 12xz'],
       ['an unknown endpoint', '/stream/nothing', 404, 'no such endpoint: /reader/api/0/stream/nothing'],
     ])('%s is refused with a short reason', async (_name, path, status, reason) => {
       expect(await get(env, path)).toEqual({ status, error: reason });

@@ -3,6 +3,7 @@
 import http from 'node:http';
 import path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { expect } from 'vitest';
 import { cli, ROOT } from '../helpers.js';
 
 /** ServeChild is a running `inkzee serve`, its base URL and what it wrote so far. */
@@ -113,4 +114,35 @@ export async function eventually<T>(check: () => Promise<T>, ok: (v: T) => boole
     if (ok(v) || Date.now() > end) return v;
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/** unreadCount counts the unread items `inkzee items --unread` lists. */
+export async function unreadCount(db: string): Promise<number> {
+  const r = await cli(['--db', db, '--json', 'items', '--unread']);
+  if (r.code !== 0) throw new Error(`inkzee items failed: ${r.stderr}`);
+  return r.stdout.split('\n').filter(Boolean).length;
+}
+
+/**
+ * checkWriteTokens runs the write-token cases against a served store holding unread items:
+ * mark-all-as-read and edit-tag without T, or with a wrong T, get 401 and change nothing; with
+ * the right T and newsboat's trailing newline, mark-all-as-read answers OK and reads everything.
+ */
+export async function checkWriteTokens(db: string, url: string, auth: string): Promise<void> {
+  const before = await unreadCount(db);
+  expect(before > 0).toBe(true);
+  const t = (await request('GET', `${url}/reader/api/0/token`, { auth })).body;
+  const all = 's=user%2F-%2Fstate%2Fcom.google%2Freading-list';
+  for (const body of [all, `${all}&T=${encodeURIComponent(t.trim())}0`, `${all}&T=`]) {
+    const r = await request('POST', `${url}/reader/api/0/mark-all-as-read`, { auth, body });
+    expect(r.status).toBe(401);
+    expect(r.headers['x-reader-google-bad-token']).toBe('true');
+  }
+  const edit = await request('POST', `${url}/reader/api/0/edit-tag`, { auth, body: 'i=1&a=user%2F-%2Fstate%2Fcom.google%2Fread' });
+  expect(edit.status).toBe(401);
+  expect(await unreadCount(db)).toBe(before);
+  const ok = await request('POST', `${url}/reader/api/0/mark-all-as-read`, { auth, body: `${all}&T=${encodeURIComponent(t)}` });
+  expect(ok.status).toBe(200);
+  expect(ok.body).toBe('OK');
+  expect(await unreadCount(db)).toBe(0);
 }

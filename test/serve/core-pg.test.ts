@@ -4,7 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../helpers.js';
 import { freshDatabase, pgAvailable } from '../pg.js';
-import { eventually, login, request, setPassword, startServe, type ServeChild } from './child.js';
+import { checkWriteTokens, eventually, login, request, setPassword, startServe, type ServeChild } from './child.js';
+import { rss, serve, startFeedServer, type FeedServer } from '../feed-server.js';
 
 const PASSWORD = 'pg password';
 
@@ -12,13 +13,25 @@ describe.skipIf(!pgAvailable)('inkzee serve on PostgreSQL', () => {
   let db: string;
   let a: ServeChild;
   let b: ServeChild;
+  let feeds: FeedServer;
   beforeAll(async () => {
     db = await freshDatabase();
+    feeds = await startFeedServer({
+      '/feed': serve(
+        200,
+        rss(
+          'F',
+          [1, 2, 3].map((n) => ({ guid: `g${n}`, title: `Item ${n}`, date: 'Mon, 07 Dec 2026 08:00:00 GMT' })),
+        ),
+      ),
+    });
+    expect((await cli(['--db', db, '--quiet', 'add', `${feeds.url}/feed`])).code).toBe(0);
     expect((await setPassword(db, PASSWORD, ['--user', 'reader'])).code).toBe(0);
     [a, b] = await Promise.all([startServe(db, [], ['--json']), startServe(db)]);
   });
   afterAll(async () => {
     expect(await Promise.all([a.stop(), b.stop()])).toEqual([0, 0]);
+    await feeds.close();
   });
 
   it('names the database in the start line without its password', () => {
@@ -42,6 +55,10 @@ describe.skipIf(!pgAvailable)('inkzee serve on PostgreSQL', () => {
     });
     expect(bad).toMatchObject({ status: 401, body: 'Error=BadAuthentication\n' });
     expect((await request('GET', `${b.url}/reader/api/0/token`, { auth: `${fromA}0` })).status).toBe(401);
+  });
+
+  it('writes need the T token: none or a wrong one gets 401 and changes nothing', async () => {
+    await checkWriteTokens(db, b.url, await login(a.url, 'reader', PASSWORD));
   });
 
   it('refuses an empty password and keeps the old one', async () => {

@@ -6,7 +6,8 @@ import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, tempDir } from '../helpers.js';
-import { eventually, login, request, setPassword, startServe, type ServeChild } from './child.js';
+import { checkWriteTokens, eventually, login, request, setPassword, startServe, type ServeChild } from './child.js';
+import { rss, serve, startFeedServer } from '../feed-server.js';
 import { openStoreAt } from '../../src/store/open.js';
 import type { Store } from '../../src/store/contract.js';
 import { Auth, storePassword } from '../../src/serve/auth.js';
@@ -142,7 +143,7 @@ describe('inkzee serve: sessions and bad requests', () => {
 
   it('without Auth, or with a bad one, answers 401 Unauthorized with X-Reader-Google-Bad-Token', async () => {
     for (const headers of [
-      {},
+      {} as Record<string, string>,
       { Authorization: `GoogleLogin auth=${auth}x` },
       { Authorization: `GoogleLogin auth=inkzee/${'0'.repeat(64)}` },
       { Authorization: `Bearer ${auth}` },
@@ -240,6 +241,33 @@ describe('inkzee serve: sessions and bad requests', () => {
     for (const secret of [PASSWORD, encodeURIComponent(PASSWORD), auth, auth.split('/')[1], t]) {
       expect(s.stdout()).not.toContain(secret);
       expect(s.stderr()).not.toContain(secret);
+    }
+  });
+});
+
+describe('inkzee serve: writes need the T token', () => {
+  it('mark-all-as-read and edit-tag without T or with a wrong one get 401 and change nothing; with T (and a newline) they write', async () => {
+    const feeds = await startFeedServer({
+      '/feed': serve(
+        200,
+        rss(
+          'F',
+          [1, 2, 3].map((n) => ({ guid: `g${n}`, title: `Item ${n}`, date: 'Mon, 07 Dec 2026 08:00:00 GMT' })),
+        ),
+      ),
+    });
+    const db = path.join(tempDir(), 'write.db');
+    try {
+      expect((await cli(['--db', db, '--quiet', 'add', `${feeds.url}/feed`])).code).toBe(0);
+      await setPassword(db, PASSWORD);
+      const s = await startServe(db);
+      try {
+        await checkWriteTokens(db, s.url, await login(s.url, 'inkzee', PASSWORD));
+      } finally {
+        expect(await s.stop()).toBe(0);
+      }
+    } finally {
+      await feeds.close();
     }
   });
 });
