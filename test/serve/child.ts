@@ -107,7 +107,7 @@ export async function login(base: string, user: string, password: string): Promi
 }
 
 /** eventually retries a check until it passes or the deadline (well above any expected wait) is reached. */
-export async function eventually<T>(check: () => Promise<T>, ok: (v: T) => boolean, deadlineMs = 15_000): Promise<T> {
+export async function eventually<T>(check: () => Promise<T>, ok: (v: T) => boolean, deadlineMs = 30_000): Promise<T> {
   const end = Date.now() + deadlineMs;
   for (;;) {
     const v = await check();
