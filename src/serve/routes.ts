@@ -1,5 +1,6 @@
 // The Google Reader API's routes (below the base path), in the dialect FreshRSS serves.
 import type { Access, Handler, Route } from './api.js';
+import { atomRoutes } from './atom.js';
 import { editTag, markAllAsRead } from './edit-routes.js';
 import { streamContents, streamItemContents, streamItemIds } from './stream-routes.js';
 import { quickadd, subscriptionEdit, subscriptionExport, subscriptionList } from './subscription-routes.js';
@@ -35,5 +36,6 @@ export function apiRoutes(): Route[] {
     route(POST, 'mark-all-as-read', 'write', markAllAsRead),
     route(POST, 'rename-tag', 'write', renameTag),
     route(POST, 'disable-tag', 'write', disableTag),
+    ...atomRoutes(),
   ];
 }
