@@ -12,6 +12,7 @@ import { itemKey } from '../../text/well-formed.js';
 import { pgFault, type Pg } from './connect.js';
 import { folderKeys } from '../shared/folders.js';
 import { reindexSearchPg } from './reindex-search.js';
+import { linkStoredItems } from './stories.js';
 
 /** PgMigration is SQL to run, or a function for steps SQL alone cannot do. */
 export type PgMigration = string | ((c: pg.PoolClient) => Promise<void>);
@@ -185,6 +186,16 @@ export const pgMigrations: readonly PgMigration[] = [
    CREATE INDEX items_unread ON items (sort_at DESC, id DESC) WHERE read_at IS NULL;
    CREATE INDEX items_feed_unread ON items (feed_id) WHERE read_at IS NULL;
    CREATE INDEX items_starred ON items (sort_at DESC, id DESC) WHERE starred_at IS NOT NULL;`,
+  // One story across feeds, as the SQLite migration of the same name: story_id on the copies of a
+  // story of two or more, story_links from each compared link to its story, and the items already
+  // stored filed once, oldest first, their read state left as it is.
+  async (c) => {
+    await c.query(`ALTER TABLE items ADD COLUMN story_id bigint;
+                   CREATE INDEX items_story ON items (story_id) WHERE story_id IS NOT NULL;
+                   CREATE TABLE story_links (link text COLLATE "C" PRIMARY KEY, story_id bigint NOT NULL);
+                   CREATE INDEX story_links_story ON story_links (story_id);`);
+    await linkStoredItems(c);
+  },
 ];
 
 // Any fixed number: every Inkzee migrating a database holds this lock while it does.

@@ -7,6 +7,7 @@ import { itemSearchText } from '../../text/search-text.js';
 import { reindexSearch } from './reindex-search.js';
 import { feedHost } from '../../model.js';
 import { folderKeys } from '../shared/folders.js';
+import { linkStoredItems } from './stories.js';
 
 /** Migration is SQL to run, or a function for steps SQL alone cannot do (e.g. reindexing text). */
 export type Migration = string | ((db: Database.Database) => void);
@@ -179,4 +180,15 @@ export const migrations: readonly Migration[] = [
    BEGIN UPDATE id_floor SET last_id = old.id WHERE name = 'items'; END;
    CREATE TRIGGER feeds_id_floor AFTER DELETE ON feeds WHEN old.id > (SELECT last_id FROM id_floor WHERE name = 'feeds')
    BEGIN UPDATE id_floor SET last_id = old.id WHERE name = 'feeds'; END;`,
+  // One story across feeds (shared/stories.ts): story_id names an item's story (its first-stored
+  // copy's id) on every copy of a story of two or more, NULL on a story of one; story_links maps
+  // each compared link to its story, one probe per link as an item is stored. The items already
+  // stored are filed once, here, oldest first, their read state left as it is.
+  (db) => {
+    db.exec(`ALTER TABLE items ADD COLUMN story_id INTEGER;
+             CREATE INDEX items_story ON items(story_id) WHERE story_id IS NOT NULL;
+             CREATE TABLE story_links (link TEXT PRIMARY KEY, story_id INTEGER NOT NULL) WITHOUT ROWID;
+             CREATE INDEX story_links_story ON story_links(story_id);`);
+    linkStoredItems(db);
+  },
 ];
