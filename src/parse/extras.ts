@@ -131,7 +131,7 @@ export function readExtras(entry: XmlElement): Extras {
   const transcript = kid(entry, 'podcast:transcript');
   const chapters = kid(entry, 'podcast:chapters');
   // A proxy's "original link" (FeedBurner, Pheedo): where the post really lives, while <link> goes through the proxy.
-  const orig = kid(entry, 'feedburner:origLink') ?? kid(entry, 'pheedo:origLink');
+  const orig = kid(entry, 'feedburner:origlink') ?? kid(entry, 'pheedo:origlink');
   return {
     enclosures: encs.list,
     categories: cats.list,
