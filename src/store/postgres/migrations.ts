@@ -192,8 +192,7 @@ export const pgMigrations: readonly PgMigration[] = [
   async (c) => {
     await c.query(`ALTER TABLE items ADD COLUMN story_id bigint;
                    CREATE INDEX items_story ON items (story_id) WHERE story_id IS NOT NULL;
-                   CREATE TABLE story_links (link text COLLATE "C" PRIMARY KEY, story_id bigint NOT NULL);
-                   CREATE INDEX story_links_story ON story_links (story_id);`);
+                   CREATE TABLE story_links (link text COLLATE "C" PRIMARY KEY, story_id bigint NOT NULL);`);
     await linkStoredItems(c);
   },
 ];

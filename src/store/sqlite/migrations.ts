@@ -187,8 +187,7 @@ export const migrations: readonly Migration[] = [
   (db) => {
     db.exec(`ALTER TABLE items ADD COLUMN story_id INTEGER;
              CREATE INDEX items_story ON items(story_id) WHERE story_id IS NOT NULL;
-             CREATE TABLE story_links (link TEXT PRIMARY KEY, story_id INTEGER NOT NULL) WITHOUT ROWID;
-             CREATE INDEX story_links_story ON story_links(story_id);`);
+             CREATE TABLE story_links (link TEXT PRIMARY KEY, story_id INTEGER NOT NULL) WITHOUT ROWID;`);
     linkStoredItems(db);
   },
 ];

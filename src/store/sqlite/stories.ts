@@ -2,9 +2,21 @@
 // links name, as they are stored (../shared/stories.ts decides which), and each listed first copy
 // is told where its other copies are.
 import type { Item } from '../../model.js';
-import { prepared, type Db } from './connect.js';
+import type Database from 'better-sqlite3';
 import { placeCopies, type NewCopy, type StoryFacts } from '../shared/stories.js';
 import { storyLinks } from '../shared/story-links.js';
+
+type Db = Database.Database;
+// Statements prepared once per connection. Not connect.ts's cache: the migration that adds
+// stories runs this file from inside connect.ts's migrations, and the import would go in a circle.
+const cache = new WeakMap<Db, Map<string, Database.Statement>>();
+function prepared(db: Db, sql: string): Database.Statement {
+  let m = cache.get(db);
+  if (!m) cache.set(db, (m = new Map()));
+  let st = m.get(sql);
+  if (!st) m.set(sql, (st = db.prepare(sql)));
+  return st;
+}
 
 const PROBE = 'SELECT story_id FROM story_links WHERE link = ?';
 const FACTS = 'SELECT feed_id, read_at, starred_at FROM items WHERE id = ? OR story_id = ?';
