@@ -23,10 +23,10 @@ const N = Number(arg('items', 100_000)),
   REPEAT = Number(arg('repeat', 3));
 const NOW = '2025-06-01T00:00:00.000Z';
 
-/** itemOf is item g of feed f (per items a feed): every tenth is a copy of the previous feed's item g - per, its link with tracking parameters. */
+/** itemOf is item g of feed f (per items a feed): every tenth is a copy of the previous feed's item g - per - 1 (not a copy itself), its link with tracking parameters. */
 function itemOf(g, f, per) {
   const copy = g % 10 === 9 && f > 1;
-  const link = copy ? `https://feed${f - 1}.example/p/${g - per}?utm_source=rss&utm_medium=feed` : `https://feed${f}.example/p/${g}`;
+  const link = copy ? `https://feed${f - 1}.example/p/${g - per - 1}?utm_source=rss&utm_medium=feed` : `https://feed${f}.example/p/${g}`;
   return {
     key: `g${g}`,
     guid: `g${g}`,

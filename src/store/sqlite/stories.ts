@@ -54,11 +54,13 @@ export function placeStories(db: Db, copies: readonly NewCopy[], inherit: boolea
     facts.set(s, f);
   }
   const placed = placeCopies(copies, linked, facts);
-  const join = prepared(db, inherit ? JOIN_STATE : JOIN),
+  const join = prepared(db, JOIN),
+    joinState = prepared(db, JOIN_STATE),
     first = prepared(db, FIRST),
     link = prepared(db, LINK);
   for (const j of placed.joined) {
-    if (inherit) join.run(j.storyId, j.readAt, j.starredAt, j.id);
+    // Writing read_at or starred_at, even unchanged, updates the read-state indexes: only when there is state to take.
+    if (inherit && (j.readAt !== null || j.starredAt !== null)) joinState.run(j.storyId, j.readAt, j.starredAt, j.id);
     else join.run(j.storyId, j.id);
     first.run(j.storyId);
   }
