@@ -119,8 +119,10 @@ async function corpus() {
 }
 
 async function farm() {
-  const farmJs = path.join(shared, 'bench', 'feed-farm.mjs');
+  let farmJs = path.join(shared, 'bench', 'feed-farm.mjs');
   if (!fs.existsSync(farmJs)) return console.log(`skipped farm: ${farmJs} not found`);
+  // By its real path: the farm starts only when run as itself, and ../shared may be a symlink.
+  farmJs = fs.realpathSync(farmJs);
   const feeds = String(arg('feeds', 698));
   const child = spawn(process.execPath, [farmJs, '--feeds', feeds, '--seed', '1', '--port', '0', '--no-latency'], {
     stdio: ['ignore', 'pipe', 'inherit'],
