@@ -258,6 +258,7 @@ export function buildProgram(run: (action: Action, cmd: Command, args: unknown[]
       .option('--unread', 'only unread items')
       .addOption(new Option('--read', 'only items marked read').conflicts('unread'))
       .option('--starred', 'only starred items')
+      .option('--unique', 'each story once: one post carried by several feeds is listed as its first copy, with the others (alsoIn)')
       .option('--limit <n>', 'at most this many items')
       .option('--after-id <id>', 'only items stored after this id, in id order (for pipelines that remember the largest id seen)')
       .addOption(new Option('--format <format>', 'human output format').choices(['table', 'tsv']).default('table'));
@@ -271,6 +272,7 @@ export function buildProgram(run: (action: Action, cmd: Command, args: unknown[]
         'inkzee items --category Technology --since 2024-05-01 --format tsv',
         'inkzee items --tag rust --tag release',
         'inkzee items --unread --limit 50',
+        'inkzee items --unread --unique',
         "inkzee items --has-enclosure audio --json | jq -r '.enclosures[0].url'",
       ),
     )

@@ -105,6 +105,11 @@ export interface Item {
   /** Podcasting 2.0 podcast:transcript and podcast:chapters URLs. */
   transcriptUrl: string | null;
   chaptersUrl: string | null;
+  /**
+   * The publisher's own link when a proxy rewrote `link` (feedburner:origLink, pheedo:origLink):
+   * the canonical link of the story (store/shared/story-links.ts); absent when the feed gives none.
+   */
+  origLink?: string;
 }
 
 /** ParsedFeed is a feed document turned into our model. */

@@ -24,6 +24,8 @@ export interface ItemFlags {
   unread?: boolean;
   read?: boolean;
   starred?: boolean;
+  /** --unique: each story (one post carried by several feeds) once. */
+  unique?: boolean;
 }
 
 /** itemFilter validates the flags into an ItemFilter. */
@@ -42,6 +44,7 @@ export function itemFilter(ctx: Context, f: ItemFlags): ItemFilter {
     unread: f.unread || undefined,
     read: f.read || undefined,
     starred: f.starred || undefined,
+    unique: f.unique || undefined,
   };
 }
 

@@ -39,12 +39,20 @@ export function itemRecord(i: StoredItem & { snippet?: string }): object {
     rec.confidence = i.confidence ?? null;
   }
   if (i.snippet !== undefined) rec.snippet = i.snippet;
+  // Only in a --unique listing: the story's other copies (id, feedId, feedTitle), oldest first.
+  if (i.alsoIn !== undefined) rec.alsoIn = i.alsoIn.map((c) => ({ id: c.id, feedId: c.feedId, feedTitle: c.feedTitle }));
   return rec;
 }
 
 /** hasMedia says whether an item carries audio or video (a podcast episode), which tables mark with ♪. */
 export function hasMedia(i: Pick<StoredItem, 'enclosures'>): boolean {
   return i.enclosures.some((e) => e.type !== null && /^(audio|video)\//.test(e.type));
+}
+
+/** titleMarks are what follows a title in tables: ♪ for audio or video, +2 for a story with two more copies (--unique). */
+export function titleMarks(i: Pick<StoredItem, 'enclosures' | 'alsoIn'>): string {
+  const copies = i.alsoIn?.length ? `+${i.alsoIn.length}` : '';
+  return [hasMedia(i) ? MEDIA_MARK : '', copies].filter(Boolean).join(' ');
 }
 
 /** MEDIA_MARK follows the title of an item with audio or video in tables. */
@@ -84,7 +92,7 @@ const itemColumns: Column<StoredItem>[] = [
   { header: 'ID', cell: (i) => i.id, align: 'right' },
   { header: 'DATE', cell: when, drop: 2 },
   { header: 'FEED', cell: (i) => i.feedTitle ?? i.feedUrl, max: 24, shrink: true, drop: 1 },
-  { header: 'TITLE', cell: (i) => i.title ?? i.link ?? '(untitled)', flex: true, mark: (i) => (hasMedia(i) ? MEDIA_MARK : '') },
+  { header: 'TITLE', cell: (i) => i.title ?? i.link ?? '(untitled)', flex: true, mark: titleMarks },
 ];
 
 /**

@@ -2,7 +2,7 @@ import stringWidth from 'string-width';
 import type { SearchHit, StoredItem, StoreStats } from '../store/contract.js';
 import { SNIPPET_CLOSE, SNIPPET_OPEN } from '../store/contract.js';
 import { htmlToText } from '../text/html.js';
-import { byteSize, clock, forEach, hasMedia, itemRecord, MEDIA_MARK, stateMark } from './items.js';
+import { byteSize, clock, forEach, itemRecord, stateMark, titleMarks } from './items.js';
 import type { Output } from './output.js';
 import { oneLine, stripControls } from './sanitize.js';
 import { pad, renderTable, tsvLine, truncate } from './table.js';
@@ -35,7 +35,8 @@ export async function printHits(out: Output, hits: AsyncIterable<SearchHit>, for
     // The unread and starred marks take the room the id leaves of its 7 columns, as far as they can.
     const state = stateMark(h);
     const head = `${state}${String(h.id).padStart(7 - state.length)}  ${date}${feed}`;
-    const mark = hasMedia(h) ? ` ${MEDIA_MARK}` : '';
+    const after = titleMarks(h);
+    const mark = after ? ` ${after}` : '';
     out.line(
       head + truncate(oneLine(h.title ?? h.link ?? '(untitled)'), Math.max(1, width - stringWidth(head) - stringWidth(mark))) + mark,
     );

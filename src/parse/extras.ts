@@ -78,6 +78,7 @@ interface Extras {
   explicit: boolean | null;
   transcriptUrl: string | null;
   chaptersUrl: string | null;
+  origLink: string | null;
 }
 
 /** CategoryList keeps trimmed, well-formed, non-empty categories, first occurrence only. */
@@ -129,6 +130,8 @@ export function readExtras(entry: XmlElement): Extras {
 
   const transcript = kid(entry, 'podcast:transcript');
   const chapters = kid(entry, 'podcast:chapters');
+  // A proxy's "original link" (FeedBurner, Pheedo): where the post really lives, while <link> goes through the proxy.
+  const orig = kid(entry, 'feedburner:origlink') ?? kid(entry, 'pheedo:origlink');
   return {
     enclosures: encs.list,
     categories: cats.list,
@@ -138,5 +141,6 @@ export function readExtras(entry: XmlElement): Extras {
     explicit: toExplicit(text(kid(entry, 'itunes:explicit'))),
     transcriptUrl: transcript ? httpUrl(attr(transcript, 'url'), transcript.base) : null,
     chaptersUrl: chapters ? httpUrl(attr(chapters, 'url'), chapters.base) : null,
+    origLink: orig ? httpUrl(text(orig), orig.base) : null,
   };
 }

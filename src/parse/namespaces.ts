@@ -26,6 +26,7 @@ const NS: Record<string, string> = {
   'http://wellformedweb.org/commentapi/': 'wfw',
   'http://purl.org/rss/1.0/modules/slash/': 'slash',
   'http://rssnamespace.org/feedburner/ext/1.0': 'feedburner',
+  'http://www.pheedo.com/namespace/pheedo': 'pheedo',
   'http://www.w3.org/xml/1998/namespace': 'xml',
 };
 // Feeds misspell namespace URIs in small ways ("…/modules/content" without its slash, https for

@@ -29,6 +29,8 @@ export interface RawItem {
   explicit?: boolean | null;
   transcriptUrl?: unknown;
   chaptersUrl?: unknown;
+  /** The publisher's own link when the feed went through a proxy (feedburner:origLink, pheedo:origLink). */
+  origLink?: unknown;
 }
 
 /** textOf flattens what an XML-to-object mapper produced (string, {_: text}, arrays) into a well-formed string. */
@@ -127,6 +129,9 @@ export function normalizeItems(raws: readonly RawItem[], base: string): Item[] {
       transcriptUrl: absoluteUrl(r.transcriptUrl, base),
       chaptersUrl: absoluteUrl(r.chaptersUrl, base),
     };
+    // Set only when the feed gives one, so items of every other feed keep their shape.
+    const origLink = absoluteUrl(r.origLink, base);
+    if (origLink !== null) item.origLink = origLink;
     const primary = itemKey(guid ?? link ?? `sha1:${hash(`${title ?? ''}\n${item.published ?? ''}`)}`);
     const claimed = seen.get(primary);
     if (!claimed) {

@@ -83,6 +83,11 @@ export interface ItemFilter {
   read?: boolean;
   /** Only starred items. */
   starred?: boolean;
+  /**
+   * Each story once (copies of one post in several feeds, see shared/story-links.ts): its
+   * first-stored copy among the items the other filters match, with its other copies in alsoIn.
+   */
+  unique?: boolean;
   limit?: number;
 }
 
@@ -99,6 +104,13 @@ export interface ItemCursor {
 export interface UnreadTotals {
   feeds: { feedId: number; unread: number; newest: string }[];
   labels: { label: string; unread: number; newest: string }[];
+}
+
+/** StoryCopy is another copy of a listed item's story: its item id and feed. */
+export interface StoryCopy {
+  id: number;
+  feedId: number;
+  feedTitle: string | null;
 }
 
 /** MarkKind is what `inkzee mark` does to items: read and unread set or clear read_at, star and unstar starred_at. */
@@ -137,6 +149,8 @@ export interface StoredItem extends Omit<Item, 'key'> {
   readAt: string | null;
   starred: boolean;
   starredAt: string | null;
+  /** In a unique listing (ItemFilter.unique): the story's other copies, oldest first ([] for a story of one). */
+  alsoIn?: StoryCopy[];
 }
 
 /** FetchState is what a crawl learned about a feed, written onto its row. */
@@ -374,7 +388,8 @@ export interface Store {
   /**
    * mark sets or clears items' read or starred state in one transaction and one set-based UPDATE
    * (never read-modify-write), changing only items not in that state already; with dryRun it only
-   * counts. Ids that name no item change nothing: the first such id is returned.
+   * counts. Every other copy of a marked item's story is marked too, and counted. Ids that name no
+   * item change nothing: the first such id is returned.
    */
   mark(kind: MarkKind, target: MarkTarget, o: { now: string; dryRun: boolean }): Promise<MarkResult>;
   /** unreadTotals counts unread items per feed and per label of a model (labels of no unread item left out), with each one's newest. */

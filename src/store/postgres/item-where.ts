@@ -4,6 +4,7 @@ import { feedRef } from '../shared/feed-urls.js';
 import { pathKey } from '../shared/folders.js';
 import type { ItemFilter } from '../contract.js';
 import { filterTag, keysetOp } from '../shared/items.js';
+import { firstCopiesSql } from '../shared/stories.js';
 
 /** Params collects bound values and hands out their $n placeholders, in order. */
 export class Params {
@@ -83,5 +84,7 @@ export function itemWhere(f: ItemFilter, p: Params): string {
       : `(${type} = ${t} OR left(${type}, length(${t}::text) + 1) = ${t} || ';')`;
     where.push(`EXISTS (SELECT 1 FROM jsonb_array_elements(i.enclosures) e WHERE ${match})`);
   }
+  // Each story once: the same conditions again, inside, pick each story's first copy among the matches.
+  if (f.unique) where.push(firstCopiesSql('items i JOIN feeds f ON f.id = i.feed_id', where.join(' AND ')));
   return where.join(' AND ');
 }

@@ -3,6 +3,8 @@
 // UPDATE changes only rows not in the new state yet and writes only its one column, so marks made
 // at once from several machines never lose each other, and a crawl updating an item (which writes
 // only the feed's columns) never resets its state: READ COMMITTED re-reads a row it had to wait for.
+// A mark reaches every copy of a story (shared/stories.ts): a first UPDATE marks the copies of the
+// stories the items named or matched belong to (items_story index), then the usual one the rest.
 import type pg from 'pg';
 import { transaction, type Pg } from './connect.js';
 import { itemWhere, Params } from './item-where.js';
@@ -39,24 +41,41 @@ async function markIn(c: pg.PoolClient, kind: MarkKind, target: MarkTarget, o: {
         found.add(Number(r.id));
     const unknownId = firstUnknown(target.ids, found);
     if (unknownId !== undefined) return { changed: 0, unknownId };
+    const stories = (ids: string) => `SELECT story_id FROM items WHERE id = ANY(${ids}::bigint[]) AND story_id IS NOT NULL`;
     let changed = 0;
     for (const ids of parts) {
-      changed += o.dryRun
-        ? Number(
-            (await c.query<{ n: number }>(`SELECT count(*) AS n FROM items i WHERE ${m.pending} AND i.id = ANY($1::bigint[])`, [ids]))
-              .rows[0].n,
-          )
-        : ((await c.query(`UPDATE items AS i SET ${m.column} = $1 WHERE ${m.pending} AND i.id = ANY($2::bigint[])`, [value, ids]))
-            .rowCount ?? 0);
+      if (o.dryRun) {
+        const sql = `SELECT count(*) AS n FROM items i WHERE ${m.pending} AND (i.id = ANY($1::bigint[]) OR i.story_id IN (${stories('$1')}))`;
+        changed += Number((await c.query<{ n: number }>(sql, [ids])).rows[0].n);
+        continue;
+      }
+      const copies = `UPDATE items AS i SET ${m.column} = $1 WHERE ${m.pending} AND i.story_id IN (${stories('$2')})`;
+      changed += (await c.query(copies, [value, ids])).rowCount ?? 0;
+      changed +=
+        (await c.query(`UPDATE items AS i SET ${m.column} = $1 WHERE ${m.pending} AND i.id = ANY($2::bigint[])`, [value, ids])).rowCount ??
+        0;
     }
     return { changed };
   }
   const p = new Params();
-  const where = [m.pending, itemWhere(target.filter, p)].filter(Boolean).join(' AND ');
+  const filter = itemWhere(target.filter, p);
+  const where = [m.pending, filter].filter(Boolean).join(' AND ');
+  const matched = `FROM items i JOIN feeds f ON f.id = i.feed_id ${filter ? `WHERE ${filter}` : ''}`;
+  const stories = `SELECT i.story_id ${matched} ${filter ? 'AND' : 'WHERE'} i.story_id IS NOT NULL`;
   if (o.dryRun) {
-    const sql = `SELECT count(*) AS n FROM items i JOIN feeds f ON f.id = i.feed_id WHERE ${where}`;
+    const sql = `SELECT count(*) AS n FROM items i WHERE ${m.pending} AND (i.id IN (SELECT i.id ${matched}) OR i.story_id IN (${stories}))`;
     return { changed: Number((await c.query<{ n: number }>(sql, p.values)).rows[0].n) };
   }
+  // The copies first, while the filter still sees the items as they were before this mark.
+  const copyValue = new Params();
+  copyValue.values.push(...p.values);
+  const copied =
+    (
+      await c.query(
+        `UPDATE items AS i SET ${m.column} = ${copyValue.add(value)}::text WHERE ${m.pending} AND i.story_id IN (${stories})`,
+        copyValue.values,
+      )
+    ).rowCount ?? 0;
   // Without conditions on the feed, the UPDATE needs no join (mark read --all of a million items).
   const join = /\bf\./.test(where) ? 'FROM feeds AS f WHERE f.id = i.feed_id AND' : 'WHERE';
   const set = p.add(value);
@@ -66,7 +85,7 @@ async function markIn(c: pg.PoolClient, kind: MarkKind, target: MarkTarget, o: {
   // a million rows and every index entry of each, longer than the answer timeout that tells a
   // server gone quiet from one at work; a range of ids takes a few seconds.
   const ids = (await c.query<{ lo: number | null; hi: number | null }>('SELECT min(id) AS lo, max(id) AS hi FROM items')).rows[0];
-  let changed = 0;
+  let changed = copied;
   for (let from = Number(ids.lo ?? 1); ids.hi !== null && from <= Number(ids.hi); from += ID_RANGE) {
     const values = [...p.values];
     values[values.length - 2] = from;

@@ -12,6 +12,7 @@ import { itemKey } from '../../text/well-formed.js';
 import { pgFault, type Pg } from './connect.js';
 import { folderKeys } from '../shared/folders.js';
 import { reindexSearchPg } from './reindex-search.js';
+import { linkStoredItems } from './stories.js';
 
 /** PgMigration is SQL to run, or a function for steps SQL alone cannot do. */
 export type PgMigration = string | ((c: pg.PoolClient) => Promise<void>);
@@ -188,6 +189,15 @@ export const pgMigrations: readonly PgMigration[] = [
   // Settings kept with the data, as SQLite's: the reader API's user, password hash and token
   // secret (serve/auth.ts), shared by every `inkzee serve` of this database.
   `CREATE TABLE settings (key text COLLATE "C" PRIMARY KEY, value text NOT NULL);`,
+  // One story across feeds, as the SQLite migration of the same name: story_id on the copies of a
+  // story of two or more, story_links from each compared link to its story, and the items already
+  // stored filed once, oldest first, their read state left as it is.
+  async (c) => {
+    await c.query(`ALTER TABLE items ADD COLUMN story_id bigint;
+                   CREATE INDEX items_story ON items (story_id) WHERE story_id IS NOT NULL;
+                   CREATE TABLE story_links (link text COLLATE "C" PRIMARY KEY, story_id bigint NOT NULL);`);
+    await linkStoredItems(c);
+  },
 ];
 
 // Any fixed number: every Inkzee migrating a database holds this lock while it does.

@@ -2,6 +2,7 @@
 // set-based transaction and their keys stay behind in pruned_keys (read by upsert.ts's plan);
 // VACUUM (ANALYZE) on request, since PostgreSQL reuses freed space rather than give it back.
 import type pg from 'pg';
+import { ORPHAN_LINKS } from '../shared/stories.js';
 import type { PruneRequest, PruneResult, Reclaimed } from '../contract.js';
 import { pgFault, transaction, type Pg } from './connect.js';
 
@@ -58,6 +59,7 @@ export async function pruneItems(db: Pg, r: PruneRequest): Promise<PruneResult> 
         values: [r.before, r.now],
       }),
     );
+    await c.query(ORPHAN_LINKS);
     // What really went: another machine may have starred or stored items since the count.
     return { ...counts, ...gone.rows[0] };
   });

@@ -11,6 +11,7 @@ import { itemSearchText } from '../../text/search-text.js';
 import type { FeedState, ItemFilter, SearchHit, StoredItem } from '../contract.js';
 import { FEED_STATE_SQL, FOLDER_COUNTS_SQL, feedStateTotals, folderTotals, STARRED_SQL, UNREAD_SQL } from '../shared/rows.js';
 import { listingOrder, pagesById } from '../shared/items.js';
+import { ALSO_IN } from './stories.js';
 
 /**
  * storedUpTo is the largest item id below which no item can appear any more: the largest stored
@@ -43,9 +44,14 @@ export async function* items(db: Pg, f: ItemFilter): AsyncGenerator<StoredItem> 
   const conditions = pagesById(f) ? [where, `i.id <= ${p.add(await storedUpTo(db))}`].filter(Boolean).join(' AND ') : where;
   const limit = f.limit !== undefined ? `LIMIT ${p.add(f.limit)}` : '';
   const sortAt = f.keyset ? ', i.sort_at AS "sortAt"' : '';
-  const sql = `SELECT ${ITEM_COLUMNS}${labelled}${sortAt} FROM items i JOIN feeds f ON f.id = i.feed_id ${conditions ? `WHERE ${conditions}` : ''}
+  const copies = f.unique ? `, ${ALSO_IN}` : '';
+  const sql = `SELECT ${ITEM_COLUMNS}${labelled}${sortAt}${copies} FROM items i JOIN feeds f ON f.id = i.feed_id ${conditions ? `WHERE ${conditions}` : ''}
                ORDER BY ${listingOrder(f)} ${limit}`;
-  const extras = [...(f.label !== undefined ? ['label', 'confidence'] : []), ...(f.keyset ? ['sortAt'] : [])];
+  const extras = [
+    ...(f.label !== undefined ? ['label', 'confidence'] : []),
+    ...(f.keyset ? ['sortAt'] : []),
+    ...(f.unique ? ['alsoIn'] : []),
+  ];
   yield* streamItems(db, sql, p.values, extras);
 }
 
@@ -68,7 +74,7 @@ export function search(db: Pg, q: string, f: ItemFilter): AsyncIterable<SearchHi
   return withSnippets(
     (async function* () {
       const { sql, values } = searchSql(query, f, pagesById(f) ? await storedUpTo(db) : undefined);
-      yield* streamItems<{ snippet: string; rank: number }>(db, sql, values, ['snippet', 'rank']);
+      yield* streamItems<{ snippet: string; rank: number }>(db, sql, values, ['snippet', 'rank', ...(f.unique ? ['alsoIn'] : [])]);
     })(),
     query,
   );

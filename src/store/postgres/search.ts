@@ -7,6 +7,8 @@ import { SEARCH_CONFIG } from './reindex-search.js';
 import { ITEM_COLUMNS } from './rows.js';
 import type { ItemFilter } from '../contract.js';
 import { pagesById } from '../shared/items.js';
+import { firstCopiesSql } from '../shared/stories.js';
+import { ALSO_IN } from './stories.js';
 
 const CONFIG = `'${SEARCH_CONFIG}'::regconfig`;
 
@@ -53,12 +55,21 @@ export function searchSql(query: SearchQuery, f: ItemFilter, upTo?: number): { s
   const p = new Params();
   const q = `to_tsquery(${CONFIG}, ${p.add(toTsQuery(query))})`;
   const byId = pagesById(f);
-  const where = [itemWhere(f, p), upTo !== undefined ? `i.id <= ${p.add(upTo)}` : ''].filter(Boolean).join(' AND ');
+  const filters = [itemWhere({ ...f, unique: false }, p), upTo !== undefined ? `i.id <= ${p.add(upTo)}` : ''].filter(Boolean);
+  // Each story once: its first copy among the matches of the query and the filters.
+  if (f.unique)
+    filters.push(
+      firstCopiesSql(
+        'item_search s JOIN items i ON i.id = s.item_id JOIN feeds f ON f.id = i.feed_id',
+        [`s.doc @@ ${q}`, ...filters].join(' AND '),
+      ),
+    );
+  const where = filters.join(' AND ');
   const limit = f.limit !== undefined ? `ORDER BY ${byId ? '' : 'rank, '}s.item_id LIMIT ${p.add(f.limit)}` : '';
   const ranked = `SELECT s.item_id, -ts_rank(${WEIGHTS}, s.doc, ${q}, 1)::float8 AS rank
     FROM item_search s ${where ? 'JOIN items i ON i.id = s.item_id JOIN feeds f ON f.id = i.feed_id' : ''}
     WHERE s.doc @@ ${q} ${where ? `AND ${where}` : ''} ${limit}`;
-  const sql = `SELECT ${ITEM_COLUMNS}, ''::text AS snippet, h.rank
+  const sql = `SELECT ${ITEM_COLUMNS}, ''::text AS snippet, h.rank${f.unique ? `, ${ALSO_IN}` : ''}
     FROM (${ranked}) h JOIN items i ON i.id = h.item_id JOIN feeds f ON f.id = i.feed_id
     ORDER BY ${byId ? '' : 'h.rank, '}h.item_id`;
   return { sql, values: p.values };

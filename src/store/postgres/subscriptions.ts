@@ -7,6 +7,7 @@ import { folderKeys, pathNames, storedPath } from '../shared/folders.js';
 import { lockSubscriptions, noteHosts } from './feeds.js';
 import type { EditResult, FeedEdit, RemovedFeed } from '../contract.js';
 import { type FeedRow, toFeed } from '../shared/rows.js';
+import { ORPHAN_LINKS } from '../shared/stories.js';
 
 /**
  * removeFeeds deletes feeds in one transaction; the schema's cascades take their items (and
@@ -27,6 +28,7 @@ export async function removeFeeds(db: Pg, ids: readonly number[]): Promise<Remov
       )
     ).rows;
     await c.query('DELETE FROM feeds WHERE id = ANY($1::bigint[])', [rows.map((r) => r.id)]);
+    if (rows.some((r) => Number(r.items) > 0)) await c.query(ORPHAN_LINKS);
     return rows.map((r) => ({ id: Number(r.id), url: r.url, title: r.title, items: Number(r.items) }));
   });
 }

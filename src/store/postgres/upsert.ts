@@ -7,6 +7,8 @@ import { itemIndexText } from '../../text/search-text.js';
 import { searchDoc } from './reindex-search.js';
 import type { SearchText, StoreResult } from '../contract.js';
 import { sortTime, tagFold } from '../shared/items.js';
+import { storyLinks } from '../shared/story-links.js';
+import { placeStories } from './stories.js';
 
 // PostgreSQL text (and jsonb) cannot hold U+0000, which SQLite keeps; such a character is dropped.
 const noNul = (s: string | null | undefined): string | null => (s == null ? null : s.includes('\0') ? s.replaceAll('\0', '') : s);
@@ -95,6 +97,8 @@ export interface Stored {
   write: boolean;
   text?: SearchText;
   k: number;
+  /** A new item's compared links (story-links.ts), to file it into a story once inserted. */
+  links?: string[];
 }
 
 /** unnestOf is `unnest($a::t[], …)` over the given columns, binding one array per column from offset. */
@@ -189,7 +193,7 @@ export async function planUpsert(
     const row = toRow(items[k]);
     const s = byKey.get(keyOf(k));
     if (!s) {
-      byKey.set(keyOf(k), { id: null, firstSeen: now, row, write: true, k });
+      byKey.set(keyOf(k), { id: null, firstSeen: now, row, write: true, k, links: storyLinks(items[k]) });
       plan.added++;
     } else if (row.some((v, j) => v !== s.row[j])) {
       plan.updated++;
@@ -224,6 +228,13 @@ export async function applyUpsert(c: Queryable, feedId: number, plan: UpsertPlan
     for (const r of inserted.rows) byKey.get(r.key)!.id = r.id;
     // ON CONFLICT DO NOTHING returns only the rows it inserted.
     done.added = inserted.rows.length;
+    // The new items join the stories their links name (an item changed in place keeps its story).
+    const copies = inserted.rows.map((r) => ({ id: Number(r.id), feedId, links: byKey.get(r.key)!.links ?? [] }));
+    await placeStories(
+      c,
+      copies.sort((a, b) => a.id - b.id),
+      true,
+    );
   }
   if (changed.length) {
     await c.query({

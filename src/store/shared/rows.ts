@@ -1,7 +1,7 @@
 // Rows as both engines read them back: a feeds row and an item row become the very same domain
 // objects on SQLite and PostgreSQL (each engine says only how its cells decode).
 import type { Enclosure, Feed, Subscription } from '../../model.js';
-import type { FeedState, FolderTotals, StoredItem } from '../contract.js';
+import type { FeedState, FolderTotals, StoredItem, StoryCopy } from '../contract.js';
 import { displayPath, folderNames, pathNames, storedPath } from './folders.js';
 
 /** FeedRow is a row of the feeds table. */
@@ -155,5 +155,7 @@ export function storedItemFrom(a: Cell[], extras: readonly string[], d: CellDeco
     starredAt: a[24],
   };
   for (let k = 0; k < extras.length; k++) (item as unknown as Record<string, unknown>)[extras[k]] = a[ITEM_COLUMN_COUNT + k];
+  // A unique listing's other copies of the story: JSON text from SQLite, parsed JSON from PostgreSQL.
+  if (typeof item.alsoIn === 'string') item.alsoIn = JSON.parse(item.alsoIn) as StoryCopy[];
   return item;
 }

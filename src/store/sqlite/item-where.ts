@@ -2,6 +2,7 @@ import type { Db } from './connect.js';
 import { categoryClause, feedClause } from './feeds.js';
 import type { ItemFilter } from '../contract.js';
 import { filterTag, keysetOp, tagFold } from '../shared/items.js';
+import { firstCopiesSql } from '../shared/stories.js';
 
 // SQLite's lower() folds ASCII only; tags are often not ("Ökonomie"), so fold them in JavaScript.
 const CASEFOLD = 'inkzee_casefold';
@@ -83,5 +84,7 @@ export function itemWhere(f: ItemFilter): { sql: string; params: Record<string, 
     where.push(`EXISTS (SELECT 1 FROM json_each(i.enclosures) e WHERE ${match})`);
     params.enclosureType = f.enclosure;
   }
+  // Each story once: the same conditions again, inside, pick each story's first copy among the matches.
+  if (f.unique) where.push(firstCopiesSql('items i JOIN feeds f ON f.id = i.feed_id', where.join(' AND ')));
   return { sql: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
 }

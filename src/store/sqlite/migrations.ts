@@ -7,6 +7,7 @@ import { itemSearchText } from '../../text/search-text.js';
 import { reindexSearch } from './reindex-search.js';
 import { feedHost } from '../../model.js';
 import { folderKeys } from '../shared/folders.js';
+import { linkStoredItems } from './stories.js';
 
 /** Migration is SQL to run, or a function for steps SQL alone cannot do (e.g. reindexing text). */
 export type Migration = string | ((db: Database.Database) => void);
@@ -182,4 +183,14 @@ export const migrations: readonly Migration[] = [
   // Settings kept with the data, one key/value row each: the reader API's user, password hash
   // and token secret (serve/auth.ts), so every process serving this database answers alike.
   `CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;`,
+  // One story across feeds (shared/stories.ts): story_id names an item's story (its first-stored
+  // copy's id) on every copy of a story of two or more, NULL on a story of one; story_links maps
+  // each compared link to its story, one probe per link as an item is stored. The items already
+  // stored are filed once, here, oldest first, their read state left as it is.
+  (db) => {
+    db.exec(`ALTER TABLE items ADD COLUMN story_id INTEGER;
+             CREATE INDEX items_story ON items(story_id) WHERE story_id IS NOT NULL;
+             CREATE TABLE story_links (link TEXT PRIMARY KEY, story_id INTEGER NOT NULL) WITHOUT ROWID;`);
+    linkStoredItems(db);
+  },
 ];

@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import type { Db } from './connect.js';
 import type { PruneRequest, PruneResult, Reclaimed } from '../contract.js';
+import { ORPHAN_LINKS } from '../shared/stories.js';
 
 // Corrections are a user's training data (`classify teach`): an item with one is never pruned.
 const KEEP = `starred_at IS NOT NULL OR id IN (SELECT item_id FROM corrections)`;
@@ -45,6 +46,7 @@ export function pruneItems(db: Db, r: PruneRequest): PruneResult {
        ON CONFLICT (feed_id, key) DO UPDATE SET pruned_at = excluded.pruned_at`,
     ).run(params);
     db.prepare(`DELETE FROM items WHERE ${where}`).run({ before: r.before });
+    db.prepare(ORPHAN_LINKS).run();
     return result;
   })();
   return { ...counts, freeBytes: freeBytes(db) };

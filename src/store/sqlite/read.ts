@@ -4,6 +4,7 @@ import { type Db } from './connect.js';
 import { filterFor } from './item-where.js';
 import { listingOrder } from '../shared/items.js';
 import type { ItemFilter, StoredItem } from '../contract.js';
+import { ALSO_IN } from './stories.js';
 import { type Cell, type CellDecoding, ITEM_COLUMN_COUNT, storedItemFrom } from '../shared/rows.js';
 
 /** ITEM_COLUMNS selects a StoredItem's columns from items i joined with feeds f, in the order readItems expects. */
@@ -64,7 +65,8 @@ export function iterateItems(db: Db, f: ItemFilter): IterableIterator<StoredItem
       ? ', @label AS label, (SELECT max(confidence) FROM item_labels l WHERE l.item_id = i.id AND l.label = @label) AS confidence'
       : '';
   const sortAt = f.keyset ? ', i.sort_at AS sortAt' : '';
-  const sql = `SELECT ${ITEM_COLUMNS}${labelled}${sortAt} FROM items i JOIN feeds f ON f.id = i.feed_id ${w.sql}
+  const copies = f.unique ? `, ${ALSO_IN}` : '';
+  const sql = `SELECT ${ITEM_COLUMNS}${labelled}${sortAt}${copies} FROM items i JOIN feeds f ON f.id = i.feed_id ${w.sql}
                ORDER BY ${listingOrder(f)} ${limit}`;
   return readItems(db, sql, { ...w.params, ...(f.limit !== undefined ? { limit: f.limit } : {}) });
 }

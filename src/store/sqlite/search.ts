@@ -6,6 +6,8 @@ import { snippetOf } from '../shared/search-snippet.js';
 import { itemSearchText } from '../../text/search-text.js';
 import type { ItemFilter, SearchHit } from '../contract.js';
 import { pagesById } from '../shared/items.js';
+import { ALSO_IN } from './stories.js';
+import { firstCopiesSql } from '../shared/stories.js';
 
 /** Bm25 weights of the FTS columns (title, body): a word in the title counts ten times more. */
 const TITLE_WEIGHT = 10;
@@ -31,14 +33,20 @@ export function searchItems(db: Db, query: string, f: ItemFilter): IterableItera
   const q = parseSearchQuery(query);
   const match = toFtsQuery(q);
   if (match === undefined) return [][Symbol.iterator]();
-  const w = filterFor(db, f);
+  const w = filterFor(db, { ...f, unique: false });
+  // Each story once: its first copy among the matches of the query and the filters.
+  if (f.unique) {
+    const matched = [`items_fts MATCH @match`, w.sql.replace(/^WHERE /, '')].filter(Boolean).join(' AND ');
+    w.sql = `WHERE ${[w.sql.replace(/^WHERE /, ''), firstCopiesSql('items_fts JOIN items i ON i.id = items_fts.rowid JOIN feeds f ON f.id = i.feed_id', matched)].filter(Boolean).join(' AND ')}`;
+  }
+  const copies = f.unique ? `, ${ALSO_IN}` : '';
   const limit = f.limit !== undefined ? 'LIMIT @limit' : '';
   const ranked = `bm25(items_fts, ${TITLE_WEIGHT}, ${BODY_WEIGHT}) AS rank`;
   // The snippet column is a placeholder, filled in below from the item's text (search-snippet.ts).
   // Without item filters, rank and cut inside the index before joining: a common word can match a
   // quarter of a million items, and joining them all before the sort costs several times more.
   const sql = w.sql
-    ? `SELECT ${ITEM_COLUMNS}, '' AS snippet, ${ranked} FROM items_fts JOIN items i ON i.id = items_fts.rowid JOIN feeds f ON f.id = i.feed_id
+    ? `SELECT ${ITEM_COLUMNS}, '' AS snippet, ${ranked}${copies} FROM items_fts JOIN items i ON i.id = items_fts.rowid JOIN feeds f ON f.id = i.feed_id
        WHERE items_fts MATCH @match AND ${w.sql.slice('WHERE '.length)} ORDER BY ${pagesById(f) ? 'i.id' : 'rank, i.id'} ${limit}`
     : `SELECT ${ITEM_COLUMNS}, '' AS snippet, h.rank FROM (SELECT rowid, ${ranked} FROM items_fts WHERE items_fts MATCH @match ORDER BY rank, rowid ${limit}) h
        JOIN items i ON i.id = h.rowid JOIN feeds f ON f.id = i.feed_id ORDER BY h.rank, i.id`;

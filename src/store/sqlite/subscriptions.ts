@@ -6,6 +6,7 @@ import { urlKey } from '../shared/feed-urls.js';
 import { folderKeys, pathNames, storedPath } from '../shared/folders.js';
 import type { EditResult, FeedEdit, RemovedFeed } from '../contract.js';
 import { type FeedRow, toFeed } from '../shared/rows.js';
+import { ORPHAN_LINKS } from '../shared/stories.js';
 
 /**
  * removeFeeds deletes feeds in one transaction; the schema's cascades take their items (and the
@@ -26,6 +27,7 @@ export function removeFeeds(db: Db, ids: readonly number[]): RemovedFeed[] {
         del.run(id);
         gone.push(row);
       }
+      if (gone.some((f) => f.items > 0)) prepared(db, ORPHAN_LINKS).run();
       return gone;
     })
     .immediate();

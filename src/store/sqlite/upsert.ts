@@ -4,6 +4,8 @@ import { sortAfter, sortTime } from '../shared/items.js';
 import { itemIndexText } from '../../text/search-text.js';
 import type { SearchText, StoreResult } from '../contract.js';
 import { nextIdSql } from './next-id.js';
+import { newCopy, placeStories } from './stories.js';
+import type { NewCopy } from '../shared/stories.js';
 
 const num = (n: number | null | undefined) => (typeof n === 'number' && Number.isFinite(n) ? n : null);
 
@@ -74,6 +76,7 @@ export function upsertItems(db: Db, feedId: number, items: readonly Item[], now:
   const known = new Map<string, unknown[]>();
   for (const row of prepared(db, KNOWN).raw(true).all(JSON.stringify(keys), feedId) as unknown[][]) known.set(row[0] as string, row);
   const nowTime = Date.parse(now);
+  const copies: NewCopy[] = [];
   for (let k = 0; k < items.length; k++) {
     const it = items[k];
     const values = rowValues(it);
@@ -83,6 +86,7 @@ export function upsertItems(db: Db, feedId: number, items: readonly Item[], now:
       const sortAt = it.published === null ? now : sortAfter(it.published, now, nowTime);
       const id = insert.run(...values, feedId, it.key, now, sortAt).lastInsertRowid;
       index(id, k);
+      copies.push(newCopy(Number(id), feedId, it));
       // A later item of this list with the same key finds this one, as it would in the table.
       if (k < items.length - 1) known.set(it.key, [it.key, id, now, ...values]);
       result.added++;
@@ -95,6 +99,8 @@ export function upsertItems(db: Db, feedId: number, items: readonly Item[], now:
       result.updated++;
     }
   }
+  // New items join the stories their links name; an item changed in place keeps its story.
+  placeStories(db, copies, true);
   return result;
 }
 
