@@ -48,7 +48,7 @@ async function probe(url: string, fetcher: Fetcher, ctx: Context): Promise<Probe
   const aside = {
     recordFetch: async (_id: number, r: FetchRecord) => {
       record = r;
-      return { added: r.items?.length ?? 0, updated: 0, movedTo: r.movedTo, mergedInto: null };
+      return { added: r.items?.length ?? 0, updated: 0, movedTo: r.movedTo, mergedInto: null, newIds: [] };
     },
     recordFailure: async () => {},
   };

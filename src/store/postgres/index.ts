@@ -26,6 +26,7 @@ import type {
   PruneResult,
   Reclaimed,
   RemovedFeed,
+  Rule,
   RunLock,
   SearchHit,
   Store,
@@ -42,6 +43,8 @@ import { editFeed, removeFeeds, setPaused } from './subscriptions.js';
 import * as read from './read.js';
 import { pruneItems, reclaimSpace } from './prune.js';
 import { mark } from './mark.js';
+import { addRule, listRules, removeRule } from './rules.js';
+import { parseSearchQuery } from '../shared/search-query.js';
 
 export type { PgOptions } from './connect.js';
 
@@ -98,6 +101,18 @@ export class PgStore implements Store {
   }
   mark(kind: MarkKind, target: MarkTarget, o: { now: string; dryRun: boolean }): Promise<MarkResult> {
     return mark(this.db, kind, target, o);
+  }
+  checkQuery(query: string): void {
+    parseSearchQuery(query);
+  }
+  addRule(r: Rule): Promise<boolean> {
+    return addRule(this.db, r);
+  }
+  listRules(): Promise<Rule[]> {
+    return listRules(this.db);
+  }
+  removeRule(name: string): Promise<boolean> {
+    return removeRule(this.db, name);
   }
   stats(sinceDay: string): Promise<StoreStats> {
     return read.stats(this.db, sinceDay);

@@ -185,6 +185,15 @@ export const pgMigrations: readonly PgMigration[] = [
    CREATE INDEX items_unread ON items (sort_at DESC, id DESC) WHERE read_at IS NULL;
    CREATE INDEX items_feed_unread ON items (feed_id) WHERE read_at IS NULL;
    CREATE INDEX items_starred ON items (sort_at DESC, id DESC) WHERE starred_at IS NOT NULL;`,
+  // Rules (`inkzee rules`), as SQLite's rules table: the filter as JSON (jsonb here), the model a
+  // --label rule reads labels of.
+  `CREATE TABLE rules (
+     name text COLLATE "C" PRIMARY KEY,
+     action text NOT NULL CHECK (action IN ('read', 'star')),
+     filter jsonb NOT NULL,
+     model text,
+     created_at text COLLATE "C" NOT NULL
+   );`,
 ];
 
 // Any fixed number: every Inkzee migrating a database holds this lock while it does.

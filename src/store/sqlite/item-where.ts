@@ -53,8 +53,10 @@ export function itemWhere(f: ItemFilter): { sql: string; params: Record<string, 
     params.ids = JSON.stringify(f.ids.filter(Number.isSafeInteger));
   }
   if (f.label !== undefined) {
-    where.push('EXISTS (SELECT 1 FROM item_labels l WHERE l.item_id = i.id AND l.label = @label)');
+    const model = f.labelModel !== undefined ? ' AND l.model = @labelModel' : '';
+    where.push(`EXISTS (SELECT 1 FROM item_labels l WHERE l.item_id = i.id AND l.label = @label${model})`);
     params.label = f.label;
+    if (f.labelModel !== undefined) params.labelModel = f.labelModel;
   }
   (f.tags ?? []).forEach((tag, k) => {
     where.push(`EXISTS (SELECT 1 FROM json_each(i.categories) c WHERE ${CASEFOLD}(c.value) = @tag${k})`);

@@ -179,4 +179,14 @@ export const migrations: readonly Migration[] = [
    BEGIN UPDATE id_floor SET last_id = old.id WHERE name = 'items'; END;
    CREATE TRIGGER feeds_id_floor AFTER DELETE ON feeds WHEN old.id > (SELECT last_id FROM id_floor WHERE name = 'feeds')
    BEGIN UPDATE id_floor SET last_id = old.id WHERE name = 'feeds'; END;`,
+  // Rules (`inkzee rules`): a name, what it does (mark read or star), what it matches as JSON
+  // (the filters of `items`, a search query, a title pattern), and the classifier model a --label
+  // rule reads labels of (the default model when it was made). Crawls and classify apply them.
+  `CREATE TABLE rules (
+     name TEXT PRIMARY KEY,
+     action TEXT NOT NULL CHECK (action IN ('read', 'star')),
+     filter TEXT NOT NULL,
+     model TEXT,
+     created_at TEXT NOT NULL
+   ) WITHOUT ROWID;`,
 ];
