@@ -180,6 +180,11 @@ export function buildProgram(run: (action: Action, cmd: Command, args: unknown[]
       )
       .option('--force', 'ignore backoff: crawl failing feeds now too'),
   )
+    .option(
+      '--exec <cmd>',
+      'after the crawl, run this shell command once with the new items as NDJSON on stdin ("" for none; default: on-new-items)',
+    )
+    .option('--exec-timeout <seconds>', `kill the --exec command after this long (default: ${DEFAULTS.execTimeout})`)
     .addHelpText(
       'after',
       examples(
@@ -200,6 +205,11 @@ export function buildProgram(run: (action: Action, cmd: Command, args: unknown[]
       .option('--interval <minutes>', 'fetch each feed at most this often', '60')
       .option('--exit-when-idle', 'exit 0 once nothing is due or claimed (for scripts and tests)'),
   )
+    .option(
+      '--exec <cmd>',
+      'after each round, run this shell command once with its new items as NDJSON on stdin ("" for none; default: on-new-items)',
+    )
+    .option('--exec-timeout <seconds>', `kill the --exec command after this long (default: ${DEFAULTS.execTimeout})`)
     .addHelpText(
       'after',
       examples(

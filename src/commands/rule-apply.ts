@@ -80,3 +80,16 @@ export async function rulesOnNew(store: Store, ids: readonly number[], now: stri
   const rules = (await store.listRules()).filter((r) => !only || only(r));
   return rules.length ? applyRules(store, rules, { now, dryRun: false, ids }) : [];
 }
+
+/** mergeOutcomes adds up the outcomes of the same rules applied batch after batch, one per rule. */
+export function mergeOutcomes(all: readonly RuleOutcome[]): RuleOutcome[] {
+  const by = new Map<string, RuleOutcome>();
+  for (const o of all) {
+    const m = by.get(o.rule.name);
+    if (m) {
+      m.ids.push(...o.ids);
+      m.changed += o.changed;
+    } else by.set(o.rule.name, { rule: o.rule, ids: [...o.ids], changed: o.changed });
+  }
+  return [...by.values()];
+}
