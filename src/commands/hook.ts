@@ -2,7 +2,6 @@
 // the crawl's new items on standard input as NDJSON, as `items --json` writes them and as they are
 // after the rules. Bounded in time; its failure is one line on stderr and changes nothing else.
 import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { constants } from 'node:os';
 import type { Writable } from 'node:stream';
 import type { Store } from '../store/contract.js';
@@ -36,7 +35,13 @@ export function hookProblem(cmd: string, r: HookRun): string | undefined {
 async function write(w: Writable, text: string): Promise<boolean> {
   if (w.destroyed || w.writableEnded) return false;
   if (w.write(text)) return true;
-  await Promise.race([once(w, 'drain'), once(w, 'close')]);
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      w.off('drain', done).off('close', done).off('error', done);
+      resolve();
+    };
+    w.on('drain', done).on('close', done).on('error', done);
+  });
   return !w.destroyed;
 }
 
@@ -62,15 +67,18 @@ export async function runHook(store: Store, cmd: string, ids: readonly number[],
   const stdin = child.stdin!;
   stdin.on('error', () => {});
   const feeding = (async () => {
-    for await (const it of store.items({ ids, afterId: 0 })) {
-      if (!(await write(stdin, `${JSON.stringify(itemRecord(it))}\n`))) break;
-      if (timedOut) break;
+    try {
+      for await (const it of store.items({ ids, afterId: 0 })) {
+        if (!(await write(stdin, `${JSON.stringify(itemRecord(it))}\n`))) break;
+        if (timedOut) break;
+      }
+    } finally {
+      stdin.end();
     }
-    stdin.end();
-  })();
+  })().catch(() => {}); // a store that fails while the items are read: the hook gets what was read, then EOF
   try {
     const r = await ended;
-    await feeding.catch(() => {});
+    await feeding;
     return timedOut ? { kind: 'timeout', seconds: timeoutSec } : r;
   } finally {
     clearTimeout(timer);
