@@ -390,6 +390,7 @@ export function buildProgram(run: (action: Action, cmd: Command, args: unknown[]
   )
     .option('--search <query>', 'only items matching this search query (as `inkzee search` takes it)')
     .option('--title <regex>', 'only items whose title matches this JavaScript regular expression (case-insensitive)')
+    .option('--model <name>', `with --label: the classifier model whose labels count (default: "${DEFAULTS.model}", or as configured)`)
     .addHelpText(
       'after',
       examples(
