@@ -139,6 +139,7 @@ describe('on_new_items in the config file', () => {
     fs.writeFileSync(config, `on_new_items = "cat > /dev/null; echo config >> '${runs}'"\n`);
     const shown = lines((await cli(['--config', config, '--json', 'config'])).stdout).find((s) => s.key === 'on-new-items');
     expect(shown).toMatchObject({ value: `cat > /dev/null; echo config >> '${runs}'`, source: 'file', line: 1 });
+    expect((await cli(['config'])).stdout).toMatch(/\non-new-items +none +default\n/);
     const table = await cli(['--config', config, 'config']);
     expect(table.stdout).toMatch(/on-new-items\s+cat > \/dev\/null; echo config/);
     // --exec "" runs nothing, whatever the file says.
