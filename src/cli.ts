@@ -180,6 +180,11 @@ export function buildProgram(run: (action: Action, cmd: Command, args: unknown[]
       )
       .option('--force', 'ignore backoff: crawl failing feeds now too'),
   )
+    .option(
+      '--exec <cmd>',
+      'after the crawl, run this shell command once with the new items as NDJSON on stdin ("" for none; default: on-new-items)',
+    )
+    .option('--exec-timeout <seconds>', `kill the --exec command after this long (default: ${DEFAULTS.execTimeout})`)
     .addHelpText(
       'after',
       examples(
@@ -200,6 +205,11 @@ export function buildProgram(run: (action: Action, cmd: Command, args: unknown[]
       .option('--interval <minutes>', 'fetch each feed at most this often', '60')
       .option('--exit-when-idle', 'exit 0 once nothing is due or claimed (for scripts and tests)'),
   )
+    .option(
+      '--exec <cmd>',
+      'after each round, run this shell command once with its new items as NDJSON on stdin ("" for none; default: on-new-items)',
+    )
+    .option('--exec-timeout <seconds>', `kill the --exec command after this long (default: ${DEFAULTS.execTimeout})`)
     .addHelpText(
       'after',
       examples(
@@ -238,23 +248,30 @@ export function buildProgram(run: (action: Action, cmd: Command, args: unknown[]
     )
     .action(act('feedsAction'));
 
-  const itemFlags = (c: Command) =>
+  // The filters of `items` that say which items (not when, nor how many): rules take them too.
+  const feedFlags = (c: Command) =>
     c
       .option('--feed <id|url>', 'only items of this feed (repeat: of any of them)', (v: string, prev: string[] = []) => [...prev, v])
       .option(
         '--category <path>',
         'only feeds in this folder and its subfolders (repeat: any of them)',
         (v: string, prev: string[] = []) => [...prev, v],
-      )
-      .option('--since <when>', 'published at or after: a duration back (2h, 3d, 1w) or an ISO date')
-      .option('--until <when>', 'published before: a duration back or an ISO date')
+      );
+  const contentFlags = (c: Command) =>
+    c
       .option('--label <label>', 'only items the classifier labelled so')
       .option(
         '--tag <tag>',
         'only items the feed filed under this category/tag (any case; repeat: all of them)',
         (v: string, prev: string[] = []) => [...prev, v],
       )
-      .option('--has-enclosure [kind]', 'only items with an enclosure: any, or audio, video, image, or a MIME type (audio/mpeg)')
+      .option('--has-enclosure [kind]', 'only items with an enclosure: any, or audio, video, image, or a MIME type (audio/mpeg)');
+  const itemFlags = (c: Command) =>
+    contentFlags(
+      feedFlags(c)
+        .option('--since <when>', 'published at or after: a duration back (2h, 3d, 1w) or an ISO date')
+        .option('--until <when>', 'published before: a duration back or an ISO date'),
+    )
       .option('--unread', 'only unread items')
       .addOption(new Option('--read', 'only items marked read').conflicts('unread'))
       .option('--starred', 'only starred items')
@@ -346,6 +363,71 @@ export function buildProgram(run: (action: Action, cmd: Command, args: unknown[]
       ),
     )
     .action(act('markAction'));
+
+  const actRules = lazyActions(() => import('./commands/rules-actions.js'));
+  const rules = program
+    .command('rules')
+    .description('rules that mark items read or star them: applied to each item a crawl stores and each label classify gives')
+    .addHelpText(
+      'after',
+      examples(
+        'inkzee rules add sports --do read --label Sports',
+        'inkzee rules add no-sponsored --do read --title "^(sponsored|ad):"',
+        'inkzee rules add releases --do star --feed 12 --search "release OR released"',
+        'inkzee rules list',
+        'inkzee rules apply --all --dry-run',
+        'inkzee rules remove sports',
+      ),
+    );
+  contentFlags(
+    feedFlags(
+      rules
+        .command('add')
+        .argument('<name>', 'the rule\'s name (letters, digits, ".", "_", "-")')
+        .description(
+          'store a rule: what it does (--do) to items matching its filters (at least one); it applies to items stored from now on',
+        )
+        .option('--do <action>', 'what to do to matching items: read (mark them read) or star'),
+    ),
+  )
+    .option('--search <query>', 'only items matching this search query (as `inkzee search` takes it)')
+    .option('--title <regex>', 'only items whose title matches this JavaScript regular expression (case-insensitive)')
+    .option('--model <name>', `with --label: the classifier model whose labels count (default: "${DEFAULTS.model}", or as configured)`)
+    .addHelpText(
+      'after',
+      examples(
+        'inkzee rules add sports --do read --label Sports',
+        'inkzee rules add podcasts --do star --category Podcasts --has-enclosure audio',
+        'inkzee rules add no-deals --do read --tag deals --title "\\bdeal(s)?\\b"',
+      ),
+    )
+    .action(actRules('rulesAddAction'));
+  rules
+    .command('list')
+    .description('list the rules')
+    .addHelpText('after', examples('inkzee rules list', 'inkzee rules list --json | jq -r .name'))
+    .action(actRules('rulesListAction'));
+  rules
+    .command('remove')
+    .argument('<name>', 'the rule to remove')
+    .description('remove a rule (the items it marked stay as they are)')
+    .addHelpText('after', examples('inkzee rules remove sports'))
+    .action(actRules('rulesRemoveAction'));
+  rules
+    .command('apply')
+    .argument('[name...]', 'the rules to apply (see `inkzee rules list`)')
+    .description('apply rules to every stored item now, not only to new ones')
+    .option('--all', 'every rule')
+    .option('--dry-run', 'count (with --json: list) the items that would change, change nothing')
+    .addHelpText(
+      'after',
+      examples(
+        'inkzee rules apply sports',
+        'inkzee rules apply --all --dry-run',
+        "inkzee rules apply sports --dry-run --json | jq -r '.title'",
+      ),
+    )
+    .action(actRules('rulesApplyAction'));
 
   program
     .command('stats')

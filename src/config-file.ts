@@ -9,7 +9,20 @@ import { describeSpec, NUMERIC_FLAGS, type NumberSpec } from './commands/flags.j
 import { isPostgresUrl } from './store/open.js';
 
 /** SETTINGS are the keys a config file may hold, kebab-case like the flags, in the order `inkzee config` lists them. */
-export const SETTINGS = ['database', 'concurrency', 'per-host', 'timeout', 'max-size', 'private-networks', 'model', 'color'] as const;
+export const SETTINGS = [
+  'database',
+  'concurrency',
+  'per-host',
+  'timeout',
+  'max-size',
+  'private-networks',
+  'model',
+  'color',
+  'on-new-items',
+] as const;
+
+/** ALIASES are other spellings of a key the file accepts: on_new_items as the issue that asked for it wrote it. */
+const ALIASES: Readonly<Partial<Record<string, Setting>>> = { on_new_items: 'on-new-items' };
 
 /** Setting is one key of the config file. */
 export type Setting = (typeof SETTINGS)[number];
@@ -92,7 +105,8 @@ export function parseConfigText(text: string, file: string, home: string): Pick<
   }
   const values: Partial<Record<Setting, string | number>> = {};
   const lines: Partial<Record<Setting, number>> = {};
-  for (const [key, value] of Object.entries(doc)) {
+  for (const [written, value] of Object.entries(doc)) {
+    const key = ALIASES[written] ?? written;
     if (!(SETTINGS as readonly string[]).includes(key)) {
       const inner = isTable(value) ? Object.keys(value)[0] : undefined;
       const name = inner === undefined ? key : `${key}.${inner}`;
@@ -107,7 +121,8 @@ export function parseConfigText(text: string, file: string, home: string): Pick<
       throw new InputError(`${file}:${line}`, `${name}: unknown key (${hint})`, 'config');
     }
     const k = key as Setting;
-    const line = lineOf(text, [k]);
+    if (values[k] !== undefined) throw new InputError(`${file}:${lineOf(text, [written])}`, `${written}: ${k} is set twice`, 'config');
+    const line = lineOf(text, [written]);
     const problem = checkValue(k, value);
     if (problem) throw new InputError(`${file}:${line}`, `${k}: ${problem}`, 'config');
     values[k] = k === 'database' ? expandDatabase(value as string, file, home) : (value as string | number);

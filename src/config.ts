@@ -40,6 +40,8 @@ export interface Config {
   readonly privateNetworks: PrivateNetworks;
   /** The classifier model used when --model is not given. */
   readonly model: string;
+  /** The command run with each crawl's new items (refresh and worker): --exec, INKZEE_ON_NEW_ITEMS, on-new-items; undefined for none. */
+  readonly onNewItems: string | undefined;
   /** The colour setting as chosen ("auto" follows the terminal); `color` is what it came to. */
   readonly colorMode: 'auto' | 'always' | 'never';
   /** Where each setting came from. */
@@ -49,7 +51,15 @@ export interface Config {
 }
 
 /** DEFAULTS are the settings' values when no flag, variable or file sets them (help text shows them). */
-export const DEFAULTS = { concurrency: 16, perHost: 2, timeout: 30, maxSize: 15, model: 'default', color: 'auto' } as const;
+export const DEFAULTS = {
+  concurrency: 16,
+  perHost: 2,
+  timeout: 30,
+  maxSize: 15,
+  model: 'default',
+  color: 'auto',
+  execTimeout: 60,
+} as const;
 
 /** GlobalFlags are the options every command accepts, and the command's own that settings come from. */
 export interface GlobalFlags {
@@ -64,6 +74,8 @@ export interface GlobalFlags {
   denyPrivateNetworks?: boolean;
   allowPrivateNetworks?: boolean;
   model?: string;
+  /** refresh and worker: the hook on new items (--exec; "" for none). */
+  exec?: string;
 }
 
 /** Environment is the subset of process state that configuration depends on. */
@@ -84,6 +96,7 @@ export const ENV_VARS: Record<Setting, string> = {
   'private-networks': 'INKZEE_PRIVATE_NETWORKS',
   model: 'INKZEE_MODEL',
   color: 'INKZEE_COLOR',
+  'on-new-items': 'INKZEE_ON_NEW_ITEMS',
 };
 
 /** defaultDbPath is $XDG_DATA_HOME/inkzee/inkzee.db, else ~/.local/share/inkzee/inkzee.db. */
@@ -195,6 +208,8 @@ export function resolveConfig(flags: GlobalFlags, e: Environment, file?: ConfigF
     CHOICES['private-networks'],
   ) as PrivateNetworks;
   const model = word('model', flags.model, '--model') ?? DEFAULTS.model;
+  // --exec "" runs no hook, whatever the variable or the file says.
+  const onNewItems = word('on-new-items', flags.exec, '--exec') || undefined;
 
   // Colour: INKZEE_COLOR, else NO_COLOR (https://no-color.org: any non-empty value disables), else the file.
   let colorMode: Config['colorMode'];
@@ -220,6 +235,7 @@ export function resolveConfig(flags: GlobalFlags, e: Environment, file?: ConfigF
     maxSize,
     privateNetworks,
     model,
+    onNewItems,
     colorMode,
     sources: Object.freeze(Object.fromEntries(SETTINGS.map((k) => [k, sources[k]])) as Record<Setting, SettingSource>),
     file: file && Object.freeze({ path: file.path, from: file.from, found: file.found }),
@@ -255,6 +271,7 @@ export function effectiveSettings(cfg: Config): EffectiveSetting[] {
     'private-networks': cfg.privateNetworks ?? null,
     model: cfg.model,
     color: cfg.colorMode,
+    'on-new-items': cfg.onNewItems ?? null,
   };
   return SETTINGS.map((key) => ({ key, value: values[key], source: cfg.sources[key] }));
 }

@@ -4,7 +4,7 @@ import type { Calibration, Evaluation } from './classify/metrics.js';
 import type { Explanation } from './classify/explain.js';
 import type { FeedResult } from './crawl/recipe.js';
 import type { SkipReason } from './model.js';
-import type { Correction, MarkKind, PruneResult, Reclaimed } from './store/contract.js';
+import type { Correction, MarkKind, PruneResult, Reclaimed, RuleAction } from './store/contract.js';
 
 /** ImportResult is what an import did to the database. */
 export interface ImportResult {
@@ -126,6 +126,14 @@ export interface PruneOutcome {
 /** Marked is what `inkzee mark` did: how many items took the mark (or would have, in a dry run). */
 export interface Marked {
   mark: MarkKind;
+  items: number;
+  dryRun: boolean;
+}
+
+/** RuleApplied is what `inkzee rules apply` did with one rule: how many items took its mark (or would, in a dry run). */
+export interface RuleApplied {
+  name: string;
+  action: RuleAction;
   items: number;
   dryRun: boolean;
 }

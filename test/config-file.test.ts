@@ -302,12 +302,22 @@ describe('examples/config.toml', () => {
   it('is a valid config file that sets every key', async () => {
     const h = home();
     const s = await settings(['--config', path.join(ROOT, 'examples', 'config.toml')], h.env);
-    expect(Object.keys(s)).toEqual(['database', 'concurrency', 'per-host', 'timeout', 'max-size', 'private-networks', 'model', 'color']);
+    expect(Object.keys(s)).toEqual([
+      'database',
+      'concurrency',
+      'per-host',
+      'timeout',
+      'max-size',
+      'private-networks',
+      'model',
+      'color',
+      'on-new-items',
+    ]);
     expect(
       Object.values(s)
         .filter((x) => x.source !== 'file')
         .map((x) => x.key),
-    ).toEqual(['private-networks']); // commented out
+    ).toEqual(['private-networks', 'on-new-items']); // commented out
     expect(s.database.value).toBe(path.join(h.dir, '.local', 'share', 'inkzee', 'inkzee.db'));
   });
 });

@@ -109,6 +109,7 @@ describe('numeric flags on the command line', () => {
     '--per-host': ['refresh'],
     '--timeout': ['refresh'],
     '--max-size': ['refresh'],
+    '--exec-timeout': ['refresh', '--exec', 'cat'],
     '--interval': ['worker', '--exit-when-idle'],
     '--limit': ['items'],
     '--after-id': ['search', 'rust'],

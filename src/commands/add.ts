@@ -12,6 +12,7 @@ import type { FetchRecord, Store } from '../store/contract.js';
 import type { Context } from './context.js';
 import { checkCrawlOptions, fetcherFor, type CrawlOptions } from './crawl.js';
 import { readInput } from './input.js';
+import { afterStored } from './new-items.js';
 import type { SubscribeResult } from '../results.js';
 
 /** AddOptions are `inkzee add`'s flags. */
@@ -48,7 +49,7 @@ async function probe(url: string, fetcher: Fetcher, ctx: Context): Promise<Probe
   const aside = {
     recordFetch: async (_id: number, r: FetchRecord) => {
       record = r;
-      return { added: r.items?.length ?? 0, updated: 0, movedTo: r.movedTo, mergedInto: null };
+      return { added: r.items?.length ?? 0, updated: 0, movedTo: r.movedTo, mergedInto: null, newIds: [] };
     },
     recordFailure: async () => {},
   };
@@ -118,6 +119,7 @@ export async function addCommand(
   };
   const probes = plans.map((p) => (p.done || !fetcher || !p.url ? undefined : limited(() => probe(p.url, fetcher, ctx))));
   const results: SubscribeResult[] = [];
+  const newIds: number[] = [];
   try {
     for (const [k, p] of plans.entries()) {
       const r =
@@ -128,6 +130,7 @@ export async function addCommand(
           p.url!,
           { title: o.title === undefined ? null : cleanName(o.title) || null, category: o.category ?? '' },
           await probes[k],
+          newIds,
         ));
       // A URL given twice is subscribed once: the second finds the first.
       if (r.kind === 'added') for (const q of plans.slice(k + 1)) if (q.url === p.url) q.done = { ...r, kind: 'present', given: q.given };
@@ -137,16 +140,19 @@ export async function addCommand(
   } finally {
     await fetcher?.close();
   }
+  // The rules apply to the items of the feeds just subscribed, as to those of a refresh.
+  await afterStored(ctx, store, newIds);
   return results;
 }
 
-/** store1 subscribes one URL whose probe succeeded (or that is not to be fetched) and stores what the probe fetched. */
+/** store1 subscribes one URL whose probe succeeded (or that is not to be fetched) and stores what the probe fetched (its new item ids into newIds). */
 async function store1(
   ctx: Context,
   store: Store,
   url: string,
   sub: { title: string | null; category: string },
   p: Probe | undefined,
+  newIds: number[],
 ): Promise<SubscribeResult> {
   if (p && !p.ok) return { kind: 'failed', given: url, error: p.error };
   // The page's feed, found by autodiscovery (or a permanent redirect), may be subscribed already.
@@ -161,6 +167,7 @@ async function store1(
   if (p) {
     // Stored as the recipe stores a refresh: the move to the feed's URL, items, the feed's state.
     const stored = await store.recordFetch(id, p.record, now);
+    for (const n of stored.newIds) newIds.push(n);
     if (stored.mergedInto !== null) id = stored.mergedInto;
     if (stored.mergedInto !== null) return { kind: 'present', given: url, feed: { id, url: movedTo!, title: null } };
   }

@@ -8,6 +8,8 @@ import type { StoredModel, TextRow } from '../store/contract.js';
 import { partialCopies } from '../classify/augment.js';
 import { itemSearchText } from '../text/search-text.js';
 import type { Context } from './context.js';
+import { applyRules, mergeOutcomes, type RuleOutcome } from './rule-apply.js';
+import { reportRules } from './new-items.js';
 import { displayName, readInput } from './input.js';
 import type { EvalResult, LabelResult, TrainResult } from '../results.js';
 
@@ -215,6 +217,9 @@ export async function labelCommand(ctx: Context, o: { model: string; all?: boole
   const db = await ctx.store();
   const result: LabelResult = { model: o.model, labelled: 0, byLabel: {}, unsure: 0, taught: 0 };
   const now = ctx.now().toISOString();
+  // The --label rules that read this model's labels, read once: they apply to each batch as it is labelled.
+  const rules = (await db.listRules()).filter((r) => r.filter.label !== undefined && r.model === o.model);
+  const ruled: RuleOutcome[] = [];
   for (let after = 0; ;) {
     if (ctx.signal.aborted) break;
     const rows = await db.itemsToLabel(o.model, !!o.all, after, LABEL_BATCH);
@@ -236,12 +241,14 @@ export async function labelCommand(ctx: Context, o: { model: string; all?: boole
     });
     await db.saveLabels(o.model, sure, now);
     await db.forgetLabels(o.model, unsure);
+    if (rules.length && sure.length) ruled.push(...(await applyRules(db, rules, { now, dryRun: false, ids: sure.map((p) => p.id) })));
     for (const p of sure) result.byLabel[p.label] = (result.byLabel[p.label] ?? 0) + 1;
     // Batches move forward by id, so no item is counted twice.
     result.unsure += unsure.length;
     result.labelled += sure.length;
     after = rows.at(-1)!.id;
   }
+  reportRules(ctx, mergeOutcomes(ruled), 'labelled');
   return result;
 }
 

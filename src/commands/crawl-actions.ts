@@ -10,7 +10,7 @@ import type { FeedResult } from '../crawl/recipe.js';
 import { InkzeeError, InputError, InterruptedError, LockedError, PartialFailure, UsageError } from '../errors.js';
 import { addCommand, urlsToAdd } from './add.js';
 import { printSubscribed } from '../output/subscriptions.js';
-import { numericFlag } from './flags.js';
+import { numericFlag, optionalFlag } from './flags.js';
 import { printImport } from '../output/render.js';
 import { crawlListener, printCrawlSummary } from '../output/progress.js';
 import type { CrawlSummary, SubscribeResult } from '../results.js';
@@ -31,6 +31,11 @@ export function crawlOptions(cfg: Config, f: CrawlFlags, denyByDefault = false):
     wait: f.wait,
     denyPrivateNetworks: cfg.privateNetworks === undefined ? denyByDefault : cfg.privateNetworks === 'deny',
   };
+}
+
+/** hookOptions are the hook on new items as refresh and worker take it: --exec (or the config) and --exec-timeout. */
+function hookOptions(cfg: Config, f: { execTimeout?: string }): { exec?: string; execTimeout?: number } {
+  return { exec: cfg.onNewItems, execTimeout: optionalFlag('--exec-timeout', f.execTimeout) };
 }
 
 /** finishCrawl prints the summary and turns failures and interruptions into exit codes. */
@@ -69,11 +74,15 @@ export async function importAction(ctx: Context, file: string, opts: CrawlFlags 
 }
 
 /** refreshAction runs `inkzee refresh`. */
-export async function refreshAction(ctx: Context, opts: CrawlFlags & Omit<RefreshOptions, keyof CrawlOptions>): Promise<void> {
+export async function refreshAction(
+  ctx: Context,
+  opts: CrawlFlags & Omit<RefreshOptions, keyof CrawlOptions> & { execTimeout?: string },
+): Promise<void> {
+  const hook = hookOptions(ctx.cfg, opts);
   const { failures, listen } = listenWithFailures(ctx);
   const summary = await refreshCommand(
     ctx,
-    { ...crawlOptions(ctx.cfg, opts), feed: opts.feed, category: opts.category, force: opts.force },
+    { ...crawlOptions(ctx.cfg, opts), ...hook, feed: opts.feed, category: opts.category, force: opts.force },
     listen,
   );
   finishCrawl(ctx, summary, failures);
@@ -83,11 +92,15 @@ export async function refreshAction(ctx: Context, opts: CrawlFlags & Omit<Refres
 }
 
 /** workerAction runs `inkzee worker`: crawl round after round; SIGTERM stops it cleanly (exit 0). */
-export async function workerAction(ctx: Context, opts: CrawlFlags & { interval: string; exitWhenIdle?: boolean }): Promise<void> {
+export async function workerAction(
+  ctx: Context,
+  opts: CrawlFlags & { interval: string; exitWhenIdle?: boolean; execTimeout?: string },
+): Promise<void> {
+  const hook = hookOptions(ctx.cfg, opts);
   const listen = crawlListener(ctx.out);
   const total = await workerCommand(
     ctx,
-    { ...crawlOptions(ctx.cfg, opts, true), interval: numericFlag('--interval', opts.interval), exitWhenIdle: opts.exitWhenIdle },
+    { ...crawlOptions(ctx.cfg, opts, true), ...hook, interval: numericFlag('--interval', opts.interval), exitWhenIdle: opts.exitWhenIdle },
     (s) => {
       if (!ctx.cfg.json) printCrawlSummary(ctx.out, s, []);
     },

@@ -8,9 +8,10 @@ import { UsageError } from '../errors.js';
 import { describeSpec, NUMERIC_FLAGS, type NumberSpec, type NumericFlag } from './flags.js';
 import type { Context } from './context.js';
 import type { CrawlListener, CrawlSummary } from '../results.js';
+import { afterStored, type NewItemsOptions } from './new-items.js';
 
-/** CrawlOptions are the crawl flags shared by import and refresh. */
-export interface CrawlOptions {
+/** CrawlOptions are the crawl flags shared by import and refresh, and (refresh, worker) the hook on new items. */
+export interface CrawlOptions extends NewItemsOptions {
   concurrency: number;
   perHost: number;
   /** Per-feed total timeout, seconds. */
@@ -99,7 +100,8 @@ function tally(sum: CrawlSummary, r: FeedResult): void {
 }
 
 /**
- * crawlFeeds fetches and stores the given feeds with one bounded pool. SIGINT/SIGTERM stop new
+ * crawlFeeds fetches and stores the given feeds with one bounded pool, then applies the rules to
+ * the new items and runs the hook (o.exec) with them. SIGINT/SIGTERM stop new
  * feeds from starting and abort those in flight; what was stored stays stored. Every feed handed
  * to the pool (listed, or claimed from the supply) gets exactly one event: those the pool dropped
  * before starting them are reported `interrupted` once it returns, and the summary counts events.
@@ -137,8 +139,11 @@ export async function crawlFeeds(
       return batch;
     },
   };
+  // The items this crawl stored new: the rules and the hook get them once it is done.
+  const newIds: number[] = [];
   const report = (r: FeedResult) => {
     unreported.delete(r.feedId);
+    if (r.newIds) for (const id of r.newIds) newIds.push(id);
     tally(sum, r);
     listen.feed(r);
   };
@@ -157,6 +162,9 @@ export async function crawlFeeds(
     await fetcher.close();
     await pool.close();
   }
+  // Applied after the crawl rather than in each feed's transaction: the rules are read once and
+  // run as one marking per rule, and a SQLite batch commits many feeds at once anyway.
+  await afterStored(ctx, deps.store, newIds, o);
   // Feeds dropped with a lost lease are another crawler's: neither crawled nor reported here.
   sum.lostLeases = supply?.lost ?? 0;
   sum.seconds = Math.round((Date.now() - started) / 100) / 10;

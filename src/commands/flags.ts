@@ -26,6 +26,7 @@ export const NUMERIC_FLAGS = {
   '--per-host': { whole: true, min: 1, max: 1000 },
   '--timeout': { whole: false, min: 0, aboveMin: true, max: 86_400, unit: 'seconds', why: 'a day' },
   '--max-size': { whole: false, min: 0, aboveMin: true, max: 1024, unit: 'MiB', why: '1 GiB' },
+  '--exec-timeout': { whole: false, min: 0, aboveMin: true, max: 86_400, unit: 'seconds', why: 'a day' },
   '--interval': { whole: false, min: 0, aboveMin: true, max: 43_200, unit: 'minutes', why: '30 days' },
   '--limit': { whole: true, min: 0, max: MAX_COUNT },
   '--after-id': { whole: true, min: 0, max: MAX_COUNT },

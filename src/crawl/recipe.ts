@@ -26,6 +26,8 @@ export interface FeedResult {
   mergedInto: number | null;
   disabled: boolean;
   ms: number;
+  /** The ids of the items this fetch stored new (absent when none), for rules and the hook on new items; not an event field. */
+  newIds?: number[];
 }
 
 /** RecipeDeps are what the recipe needs from the crawl. */
@@ -230,6 +232,11 @@ export async function refreshFeed(feed: Feed, d: RecipeDeps): Promise<FeedResult
   );
   // Its rows refused, the feed fails alone: the other feeds' writes (SQLite: their savepoints in the same batch) stand.
   if (!stored.ok) return fail(res.status, stored.error);
-  const counts = stored.value;
-  return result({ outcome: counts.added || counts.updated ? 'updated' : 'unchanged', status: res.status, ...counts });
+  const { newIds, ...counts } = stored.value;
+  return result({
+    outcome: counts.added || counts.updated ? 'updated' : 'unchanged',
+    status: res.status,
+    ...counts,
+    ...(newIds.length ? { newIds } : {}),
+  });
 }

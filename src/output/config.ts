@@ -30,8 +30,12 @@ export function printConfig(out: Output, r: ConfigReport): void {
     r.settings,
     [
       { header: 'KEY', cell: (s) => s.key },
-      // A setting left to each command (private networks) shows what that means.
-      { header: 'VALUE', cell: (s) => (s.value === null ? 'allow (worker: deny)' : String(s.value)), shrink: true },
+      // A setting left to each command (private networks) shows what that means; no hook on new items is "none".
+      {
+        header: 'VALUE',
+        cell: (s) => (s.value !== null ? String(s.value) : s.key === 'on-new-items' ? 'none' : 'allow (worker: deny)'),
+        shrink: true,
+      },
       { header: 'SOURCE', cell: (s) => sourceText(s.source), flex: true },
     ],
     out.cfg.stdoutIsTTY ? out.cfg.columns : undefined,

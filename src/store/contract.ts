@@ -244,6 +244,34 @@ export interface FetchStored {
   updated: number;
   movedTo: string | null;
   mergedInto: number | null;
+  /** The ids of the items this fetch inserted (new to the store), for rules and the hook on new items. */
+  newIds: number[];
+}
+
+/** RuleAction is what a rule does to the items it matches: mark them read, or star them. */
+export type RuleAction = 'read' | 'star';
+
+/**
+ * RuleFilter is what a rule matches: the filters of `items` (feed ids, folders, tags, a label,
+ * enclosures), a search query and a title pattern (JavaScript syntax, case-insensitive).
+ */
+export interface RuleFilter {
+  feed?: string[];
+  category?: string[];
+  tags?: string[];
+  label?: string;
+  enclosure?: true | string;
+  search?: string;
+  title?: string;
+}
+
+/** Rule is a stored rule: its name, action and filter; model is the classifier a --label rule reads labels of. */
+export interface Rule {
+  name: string;
+  action: RuleAction;
+  filter: RuleFilter;
+  model: string | null;
+  createdAt: string;
 }
 
 /** StoreStats are the database's totals for `inkzee stats`. */
@@ -402,6 +430,14 @@ export interface Store {
    * returns how many feeds moved. Folders are compared as `--category` compares them.
    */
   moveFolder(from: string, to: string | null): Promise<number>;
+  /** checkQuery refuses a search query `search` would refuse (UsageError), without running it. */
+  checkQuery(query: string): void;
+  /** addRule stores a rule, in one transaction; false (nothing stored) when its name is taken. */
+  addRule(r: Rule): Promise<boolean>;
+  /** listRules lists the rules by name. */
+  listRules(): Promise<Rule[]>;
+  /** removeRule deletes a rule and says whether there was one. */
+  removeRule(name: string): Promise<boolean>;
   /** stats counts feeds by state, items per day since a day (YYYY-MM-DD), and the biggest feeds. */
   stats(sinceDay: string): Promise<StoreStats>;
 

@@ -56,7 +56,7 @@ describe('batched crawl writes', () => {
     const failure = store.recordFailure(ids[0], { status: 500, error: 'HTTP 500', nextCheckAt: null }, NOW);
     expect(committedItems(peek)).toBe(0);
     expect(fetchedFeeds(peek)).toBe(0);
-    expect(await writes[0]).toEqual({ added: 2, updated: 0, movedTo: null, mergedInto: null });
+    expect(await writes[0]).toEqual({ added: 2, updated: 0, movedTo: null, mergedInto: null, newIds: [1, 2] });
     // The first write's promise resolved: the COMMIT it waited for holds the other writes too.
     expect(committedItems(peek)).toBe(6);
     expect(indexed(peek)).toBe(6);

@@ -144,10 +144,10 @@ describe.skipIf(!pgAvailable)('the PostgreSQL store core', () => {
     // The figures themselves, so that a bug shared by both stores shows too.
     expect(want.add).toMatchObject({ present: 1 });
     expect((want.add as { added: unknown[] }).added).toHaveLength(10);
-    expect(want.first).toEqual({ added: 4, updated: 1, movedTo: null, mergedInto: null });
-    expect(want.again).toEqual({ added: 0, updated: 2, movedTo: null, mergedInto: null }); // k4's two versions alternate
-    expect(want.changed).toEqual({ added: 1, updated: 1, movedTo: null, mergedInto: null });
-    expect(want.same).toEqual({ added: 0, updated: 0, movedTo: null, mergedInto: null });
+    expect(want.first).toEqual({ added: 4, updated: 1, movedTo: null, mergedInto: null, newIds: [1, 2, 3, 4] });
+    expect(want.again).toEqual({ added: 0, updated: 2, movedTo: null, mergedInto: null, newIds: [] }); // k4's two versions alternate
+    expect(want.changed).toEqual({ added: 1, updated: 1, movedTo: null, mergedInto: null, newIds: [5] });
+    expect(want.same).toEqual({ added: 0, updated: 0, movedTo: null, mergedInto: null, newIds: [] });
     // Feed 1 moving onto feed 2's URL is feed 2: merged into it, its row gone, its items now feed 2's.
     expect(want.moveTaken).toMatchObject({ movedTo: 'https://a.example/feed', mergedInto: 2 });
     expect((want.after as { id: number }[]).map((f) => f.id)).not.toContain(1);

@@ -26,6 +26,7 @@ import type {
   PruneResult,
   Reclaimed,
   RemovedFeed,
+  Rule,
   RunLock,
   SearchHit,
   Store,
@@ -44,6 +45,8 @@ import { pruneItems, reclaimSpace } from './prune.js';
 import { mark } from './mark.js';
 import { readSettings, writeSettings } from './settings.js';
 import { labelsOf, moveFolder, unreadTotals } from './reader.js';
+import { addRule, listRules, removeRule } from './rules.js';
+import { parseSearchQuery } from '../shared/search-query.js';
 
 export type { PgOptions } from './connect.js';
 
@@ -109,6 +112,18 @@ export class PgStore implements Store {
   }
   moveFolder(from: string, to: string | null) {
     return moveFolder(this.db, from, to);
+  }
+  checkQuery(query: string): void {
+    parseSearchQuery(query);
+  }
+  addRule(r: Rule): Promise<boolean> {
+    return addRule(this.db, r);
+  }
+  listRules(): Promise<Rule[]> {
+    return listRules(this.db);
+  }
+  removeRule(name: string): Promise<boolean> {
+    return removeRule(this.db, name);
   }
   stats(sinceDay: string): Promise<StoreStats> {
     return read.stats(this.db, sinceDay);

@@ -198,6 +198,15 @@ export const pgMigrations: readonly PgMigration[] = [
                    CREATE TABLE story_links (link text COLLATE "C" PRIMARY KEY, story_id bigint NOT NULL);`);
     await linkStoredItems(c);
   },
+  // Rules (`inkzee rules`), as SQLite's rules table: the filter as JSON (jsonb here), the model a
+  // --label rule reads labels of.
+  `CREATE TABLE rules (
+     name text COLLATE "C" PRIMARY KEY,
+     action text NOT NULL CHECK (action IN ('read', 'star')),
+     filter jsonb NOT NULL,
+     model text,
+     created_at text COLLATE "C" NOT NULL
+   );`,
 ];
 
 // Any fixed number: every Inkzee migrating a database holds this lock while it does.

@@ -117,7 +117,7 @@ export async function recordFetch(db: Pg, feedId: number, r: FetchRecord, now: s
     } catch (err) {
       throw pgFault(db, err, 'write');
     }
-    return { ...counts, movedTo: null, mergedInto: null };
+    return { ...counts, movedTo: null, mergedInto: null, newIds: [] };
   }
   return transaction(db, async (c) => {
     // The move's subscriptions lock first, before this transaction holds any row (removeFeeds takes them in that order).
@@ -125,7 +125,7 @@ export async function recordFetch(db: Pg, feedId: number, r: FetchRecord, now: s
     // A feed removed while its fetch was under way (`inkzee remove` beside a crawl): the late result
     // is dropped. Held, the row cannot be removed until this transaction ends (its removal then takes these items too).
     if ((await c.query('SELECT 1 FROM feeds WHERE id = $1 FOR KEY SHARE', [feedId])).rowCount === 0)
-      return { added: 0, updated: 0, movedTo: null, mergedInto: null };
+      return { added: 0, updated: 0, movedTo: null, mergedInto: null, newIds: [] };
     // The move first: it takes the subscriptions lock before this transaction holds any item row.
     const move = r.movedTo ? await moveFeed(c, feedId, r.movedTo) : { movedTo: null, mergedInto: null };
     // Merged, the items are the joined feed's, compared (again, inside the transaction) with what it
@@ -133,9 +133,10 @@ export async function recordFetch(db: Pg, feedId: number, r: FetchRecord, now: s
     const target = move.mergedInto ?? feedId;
     const stored = target === feedId ? plan : r.items?.length ? await planUpsert(c, target, r.items, now, r.texts) : undefined;
     // Only the rows really inserted count as added (another crawler may store the same items at once).
-    const done = stored ? await applyUpsert(c, target, stored) : { added: 0, updated: 0 };
+    const newIds: number[] = [];
+    const done = stored ? await applyUpsert(c, target, stored, newIds) : { added: 0, updated: 0 };
     if (move.mergedInto === null) await recordSuccess(c, feedId, r.state, now);
-    return { added: done.added, updated: done.updated, ...move };
+    return { added: done.added, updated: done.updated, ...move, newIds };
   });
 }
 

@@ -209,9 +209,10 @@ export async function planUpsert(
  * applyUpsert writes a plan's inserts, updates and their search rows, inside the caller's
  * transaction, and returns what it really changed: a key another crawler inserted since the plan
  * was made (two crawlers storing one feed at once, one of them past its lease) is left to that
- * crawler's row and not counted new here, so the fleet counts each item new once.
+ * crawler's row and not counted new here, so the fleet counts each item new once. `newIds`, when
+ * given, receives the id of each row inserted.
  */
-export async function applyUpsert(c: Queryable, feedId: number, plan: UpsertPlan): Promise<StoreResult> {
+export async function applyUpsert(c: Queryable, feedId: number, plan: UpsertPlan, newIds?: number[]): Promise<StoreResult> {
   const { writes, now } = plan;
   const done = { added: 0, updated: plan.updated };
   if (writes.length === 0) return done;
@@ -226,6 +227,7 @@ export async function applyUpsert(c: Queryable, feedId: number, plan: UpsertPlan
     });
     const byKey = new Map(fresh);
     for (const r of inserted.rows) byKey.get(r.key)!.id = r.id;
+    for (const r of inserted.rows) newIds?.push(Number(r.id));
     // ON CONFLICT DO NOTHING returns only the rows it inserted.
     done.added = inserted.rows.length;
     // The new items join the stories their links name (an item changed in place keeps its story).

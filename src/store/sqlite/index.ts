@@ -22,6 +22,9 @@ import { pruneItems, reclaimSpace } from './prune.js';
 import { mark } from './mark.js';
 import { readSettings, writeSettings } from './settings.js';
 import { labelsOf, moveFolder, unreadTotals } from './reader.js';
+import { addRule, listRules, removeRule } from './rules.js';
+import { parseSearchQuery } from '../shared/search-query.js';
+import type { Rule } from '../contract.js';
 import type {
   AddResult,
   Correction,
@@ -72,13 +75,15 @@ export class SqliteStore implements Store {
     // Inside the open batch, each feed's write is a savepoint: a write that throws undoes only itself.
     this.storeFetch = db.transaction((feedId: number, r: FetchRecord, now: string): FetchStored => {
       // A feed removed while its fetch was under way (`inkzee remove` beside a crawl): the late result is dropped.
-      if (!prepared(db, 'SELECT 1 FROM feeds WHERE id = ?').get(feedId)) return { added: 0, updated: 0, movedTo: null, mergedInto: null };
+      if (!prepared(db, 'SELECT 1 FROM feeds WHERE id = ?').get(feedId))
+        return { added: 0, updated: 0, movedTo: null, mergedInto: null, newIds: [] };
       const move = r.movedTo ? moveFeed(db, feedId, r.movedTo) : { movedTo: null, mergedInto: null };
       // Merged, the items are the joined feed's, counted against what it holds; it keeps its own state.
       const target = move.mergedInto ?? feedId;
-      const counts = r.items ? upsertItems(db, target, r.items, now, r.texts) : { added: 0, updated: 0 };
+      const newIds: number[] = [];
+      const counts = r.items ? upsertItems(db, target, r.items, now, r.texts, newIds) : { added: 0, updated: 0 };
       if (move.mergedInto === null) recordSuccess(db, feedId, r.state, now);
-      return { ...counts, ...move };
+      return { ...counts, ...move, newIds };
     });
     this.storeFailure = db.transaction((feedId: number, s: FetchState, now: string) => recordFailure(db, feedId, s, now));
   }
@@ -140,6 +145,18 @@ export class SqliteStore implements Store {
 
   async mark(kind: MarkKind, target: MarkTarget, o: { now: string; dryRun: boolean }): Promise<MarkResult> {
     return mark(this.settled(), kind, target, o);
+  }
+  checkQuery(query: string): void {
+    parseSearchQuery(query);
+  }
+  async addRule(r: Rule): Promise<boolean> {
+    return addRule(this.settled(), r);
+  }
+  async listRules(): Promise<Rule[]> {
+    return listRules(this.settled());
+  }
+  async removeRule(name: string): Promise<boolean> {
+    return removeRule(this.settled(), name);
   }
 
   async unreadTotals(model: string) {

@@ -193,4 +193,14 @@ export const migrations: readonly Migration[] = [
              CREATE TABLE story_links (link TEXT PRIMARY KEY, story_id INTEGER NOT NULL) WITHOUT ROWID;`);
     linkStoredItems(db);
   },
+  // Rules (`inkzee rules`): a name, what it does (mark read or star), what it matches as JSON
+  // (the filters of `items`, a search query, a title pattern), and the classifier model a --label
+  // rule reads labels of (the default model when it was made). Crawls and classify apply them.
+  `CREATE TABLE rules (
+     name TEXT PRIMARY KEY,
+     action TEXT NOT NULL CHECK (action IN ('read', 'star')),
+     filter TEXT NOT NULL,
+     model TEXT,
+     created_at TEXT NOT NULL
+   ) WITHOUT ROWID;`,
 ];

@@ -59,10 +59,17 @@ const UPDATE = `UPDATE items SET guid = ?, link = ?, title = ?, author = ?, publ
  * upsertItems stores a feed's items: a new key is inserted, a known key whose fields changed is
  * updated in place (keeping its id and first-seen time), an unchanged one is left alone, and a
  * key pruned from the feed is not stored again (nor counted).
- * `texts[k]`, when given, is items[k]'s search text, made beside the parse (off this thread).
- * Runs inside the caller's transaction.
+ * `texts[k]`, when given, is items[k]'s search text, made beside the parse (off this thread);
+ * `newIds`, when given, receives the id of each item inserted. Runs inside the caller's transaction.
  */
-export function upsertItems(db: Db, feedId: number, items: readonly Item[], now: string, texts?: readonly SearchText[]): StoreResult {
+export function upsertItems(
+  db: Db,
+  feedId: number,
+  items: readonly Item[],
+  now: string,
+  texts?: readonly SearchText[],
+  newIds?: number[],
+): StoreResult {
   const result: StoreResult = { added: 0, updated: 0 };
   if (items.length === 0) return result;
   const insert = prepared(db, INSERT),
@@ -87,6 +94,7 @@ export function upsertItems(db: Db, feedId: number, items: readonly Item[], now:
       const id = insert.run(...values, feedId, it.key, now, sortAt).lastInsertRowid;
       index(id, k);
       copies.push(newCopy(Number(id), feedId, it));
+      newIds?.push(Number(id));
       // A later item of this list with the same key finds this one, as it would in the table.
       if (k < items.length - 1) known.set(it.key, [it.key, id, now, ...values]);
       result.added++;
