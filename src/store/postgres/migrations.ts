@@ -189,15 +189,6 @@ export const pgMigrations: readonly PgMigration[] = [
   // Settings kept with the data, as SQLite's: the reader API's user, password hash and token
   // secret (serve/auth.ts), shared by every `inkzee serve` of this database.
   `CREATE TABLE settings (key text COLLATE "C" PRIMARY KEY, value text NOT NULL);`,
-  // One story across feeds, as the SQLite migration of the same name: story_id on the copies of a
-  // story of two or more, story_links from each compared link to its story, and the items already
-  // stored filed once, oldest first, their read state left as it is.
-  async (c) => {
-    await c.query(`ALTER TABLE items ADD COLUMN story_id bigint;
-                   CREATE INDEX items_story ON items (story_id) WHERE story_id IS NOT NULL;
-                   CREATE TABLE story_links (link text COLLATE "C" PRIMARY KEY, story_id bigint NOT NULL);`);
-    await linkStoredItems(c);
-  },
   // Rules (`inkzee rules`), as SQLite's rules table: the filter as JSON (jsonb here), the model a
   // --label rule reads labels of.
   `CREATE TABLE rules (
@@ -207,6 +198,15 @@ export const pgMigrations: readonly PgMigration[] = [
      model text,
      created_at text COLLATE "C" NOT NULL
    );`,
+  // One story across feeds, as the SQLite migration of the same name: story_id on the copies of a
+  // story of two or more, story_links from each compared link to its story, and the items already
+  // stored filed once, oldest first, their read state left as it is.
+  async (c) => {
+    await c.query(`ALTER TABLE items ADD COLUMN story_id bigint;
+                   CREATE INDEX items_story ON items (story_id) WHERE story_id IS NOT NULL;
+                   CREATE TABLE story_links (link text COLLATE "C" PRIMARY KEY, story_id bigint NOT NULL);`);
+    await linkStoredItems(c);
+  },
 ];
 
 // Any fixed number: every Inkzee migrating a database holds this lock while it does.

@@ -180,20 +180,10 @@ export const migrations: readonly Migration[] = [
    BEGIN UPDATE id_floor SET last_id = old.id WHERE name = 'items'; END;
    CREATE TRIGGER feeds_id_floor AFTER DELETE ON feeds WHEN old.id > (SELECT last_id FROM id_floor WHERE name = 'feeds')
    BEGIN UPDATE id_floor SET last_id = old.id WHERE name = 'feeds'; END;`,
-  // Settings kept with the data, one key/value row each: the reader API's user, password hash
+  // 13: settings kept with the data, one key/value row each: the reader API's user, password hash
   // and token secret (serve/auth.ts), so every process serving this database answers alike.
   `CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;`,
-  // One story across feeds (shared/stories.ts): story_id names an item's story (its first-stored
-  // copy's id) on every copy of a story of two or more, NULL on a story of one; story_links maps
-  // each compared link to its story, one probe per link as an item is stored. The items already
-  // stored are filed once, here, oldest first, their read state left as it is.
-  (db) => {
-    db.exec(`ALTER TABLE items ADD COLUMN story_id INTEGER;
-             CREATE INDEX items_story ON items(story_id) WHERE story_id IS NOT NULL;
-             CREATE TABLE story_links (link TEXT PRIMARY KEY, story_id INTEGER NOT NULL) WITHOUT ROWID;`);
-    linkStoredItems(db);
-  },
-  // Rules (`inkzee rules`): a name, what it does (mark read or star), what it matches as JSON
+  // 14: rules (`inkzee rules`): a name, what it does (mark read or star), what it matches as JSON
   // (the filters of `items`, a search query, a title pattern), and the classifier model a --label
   // rule reads labels of (the default model when it was made). Crawls and classify apply them.
   `CREATE TABLE rules (
@@ -203,4 +193,14 @@ export const migrations: readonly Migration[] = [
      model TEXT,
      created_at TEXT NOT NULL
    ) WITHOUT ROWID;`,
+  // 15: one story across feeds (shared/stories.ts): story_id names an item's story (its first-stored
+  // copy's id) on every copy of a story of two or more, NULL on a story of one; story_links maps
+  // each compared link to its story, one probe per link as an item is stored. The items already
+  // stored are filed once, here, oldest first, their read state left as it is.
+  (db) => {
+    db.exec(`ALTER TABLE items ADD COLUMN story_id INTEGER;
+             CREATE INDEX items_story ON items(story_id) WHERE story_id IS NOT NULL;
+             CREATE TABLE story_links (link TEXT PRIMARY KEY, story_id INTEGER NOT NULL) WITHOUT ROWID;`);
+    linkStoredItems(db);
+  },
 ];
