@@ -514,6 +514,31 @@ export function buildProgram(run: (action: Action, cmd: Command, args: unknown[]
     )
     .action(actPrune('pruneAction'));
 
+  // serve's action in its own module: no other command loads the HTTP server.
+  const actServe = lazyActions(() => import('./commands/serve-actions.js'));
+  program
+    .command('serve')
+    .description('serve the Google Reader API (as FreshRSS does) to reader apps: NetNewsWire, Reeder, FeedMe, Read You, newsboat')
+    .option(
+      '--listen <host:port>',
+      'address and port to listen on (default: 127.0.0.1:8080; another address than loopback needs a password set)',
+    )
+    .option('--base-path <path>', 'URL path the API is served under (default: /api/greader)')
+    .option('--set-password', 'read the API password from the terminal or standard input (one line), store its hash, and exit')
+    .option('--user <name>', 'with --set-password: the user name apps log in with (default: inkzee)')
+    .addOption(new Option('--headers-timeout <seconds>').hideHelp())
+    .addOption(new Option('--request-timeout <seconds>').hideHelp())
+    .addHelpText(
+      'after',
+      examples(
+        'inkzee serve --set-password',
+        'inkzee serve',
+        'inkzee serve --listen 0.0.0.0:8080 --json >> access.ndjson',
+        'inkzee --db postgres://inkzee@db.example/inkzee serve --listen 127.0.0.1:8081',
+      ),
+    )
+    .action(actServe('serveAction'));
+
   program
     .command('export')
     .argument('[file]', 'write to this file (default: standard output)')

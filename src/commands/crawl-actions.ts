@@ -13,7 +13,7 @@ import { printSubscribed } from '../output/subscriptions.js';
 import { numericFlag } from './flags.js';
 import { printImport } from '../output/render.js';
 import { crawlListener, printCrawlSummary } from '../output/progress.js';
-import type { CrawlSummary } from '../results.js';
+import type { CrawlSummary, SubscribeResult } from '../results.js';
 
 // The crawl limits and private networks come resolved in ctx.cfg (flags, environment, config file, defaults).
 type CrawlFlags = { wait?: boolean };
@@ -96,20 +96,34 @@ export async function workerAction(ctx: Context, opts: CrawlFlags & { interval: 
   if (ctx.cfg.json) ctx.out.record({ type: 'summary', ...total });
 }
 
-/** addAction runs `inkzee add URL…`: each URL fetched and checked, then subscribed with its items (or not fetched: --no-fetch). */
-export async function addAction(
+/** SubscribeFlags are what `inkzee add` and the reader API's subscription/edit and quickadd say about new subscriptions. */
+export type SubscribeFlags = CrawlFlags & { category?: string; title?: string; fetch: boolean };
+
+/**
+ * subscribeUrls subscribes to URLs as `inkzee add` does — each fetched, discovered and checked
+ * before anything is stored (unless not to be fetched) — reporting each result as it is known; the
+ * CLI and the reader API both subscribe through it. `denyByDefault` is what no private-networks
+ * setting means (a server subscribing what a client asks denies).
+ */
+export async function subscribeUrls(
   ctx: Context,
-  given: string[],
-  opts: CrawlFlags & { category?: string; title?: string; fetch: boolean },
-): Promise<void> {
-  const crawl = crawlOptions(ctx.cfg, opts);
+  urls: readonly string[],
+  opts: SubscribeFlags,
+  report: (r: SubscribeResult) => void,
+  denyByDefault = false,
+): Promise<SubscribeResult[]> {
+  const crawl = crawlOptions(ctx.cfg, opts, denyByDefault);
+  // One name for several feeds would make them all look alike in `feeds`.
+  if (opts.title !== undefined && urls.length !== 1)
+    throw new UsageError(`add --title: names one feed, but ${urls.length} URLs were given`);
+  return addCommand(ctx, urls, { ...crawl, category: opts.category, title: opts.title, fetch: opts.fetch }, report);
+}
+
+/** addAction runs `inkzee add URL…`: each URL fetched and checked, then subscribed with its items (or not fetched: --no-fetch). */
+export async function addAction(ctx: Context, given: string[], opts: SubscribeFlags): Promise<void> {
   const urls = await urlsToAdd(given);
   const alone = urls.length === 1;
-  // One name for several feeds would make them all look alike in `feeds`.
-  if (opts.title !== undefined && !alone) throw new UsageError(`add --title: names one feed, but ${urls.length} URLs were given`);
-  const results = await addCommand(ctx, urls, { ...crawl, category: opts.category, title: opts.title, fetch: opts.fetch }, (r) =>
-    printSubscribed(ctx.out, r, alone),
-  );
+  const results = await subscribeUrls(ctx, urls, opts, (r) => printSubscribed(ctx.out, r, alone));
   const failed = results.filter((r) => r.kind === 'failed');
   if (ctx.signal.aborted) throw new InterruptedError(`interrupted: ${results.length - failed.length} of ${urls.length} URLs subscribed`);
   if (alone && failed.length) throw new InputError(failed[0].given, failed[0].error, 'add-failed');

@@ -66,7 +66,14 @@ export interface ItemFilter {
   afterId?: number;
   /** Only these items (by id); ids that name no item match nothing. */
   ids?: readonly number[];
+  /**
+   * Keyset paging of the sorted listing (the reader API's continuations): newest first, or oldest
+   * first, and only the items after a place in that order; each item then carries its sortAt.
+   */
+  keyset?: { oldestFirst: boolean; after?: ItemCursor };
   label?: string;
+  /** With label: only that model's labels count (else any model's). */
+  labelModel?: string;
   /** Item categories the item must all carry (case-insensitive, exact). */
   tags?: string[];
   /** Only items with an enclosure: true for any, a top-level type as "audio/", or a full type "audio/mpeg". */
@@ -77,6 +84,18 @@ export interface ItemFilter {
   /** Only starred items. */
   starred?: boolean;
   limit?: number;
+}
+
+/** ItemCursor is a place in a sorted item listing: the sort time (published, else first seen) and id of the last item seen. */
+export interface ItemCursor {
+  sortAt: string;
+  id: number;
+}
+
+/** UnreadTotals are the unread items per feed and per label of one model, each with its newest item's sort time. */
+export interface UnreadTotals {
+  feeds: { feedId: number; unread: number; newest: string }[];
+  labels: { label: string; unread: number; newest: string }[];
 }
 
 /** MarkKind is what `inkzee mark` does to items: read and unread set or clear read_at, star and unstar starred_at. */
@@ -102,6 +121,8 @@ export interface StoredItem extends Omit<Item, 'key'> {
   id: number;
   /** Present when listing by --label. */
   label?: string;
+  /** When the item sorts (ItemCursor.sortAt); present when the filter pages by keyset. */
+  sortAt?: string;
   confidence?: number;
   feedId: number;
   feedUrl: string;
@@ -353,6 +374,16 @@ export interface Store {
    * counts. Ids that name no item change nothing: the first such id is returned.
    */
   mark(kind: MarkKind, target: MarkTarget, o: { now: string; dryRun: boolean }): Promise<MarkResult>;
+  /** unreadTotals counts unread items per feed and per label of a model (labels of no unread item left out), with each one's newest. */
+  unreadTotals(model: string): Promise<UnreadTotals>;
+  /** labelsOf maps the given item ids to the label a model gave each (ids it has not labelled left out). */
+  labelsOf(model: string, ids: readonly number[]): Promise<Map<number, string>>;
+  /**
+   * moveFolder renames a folder to another path (its subfolders going with it), or dissolves it (to
+   * null: its feeds go to the folder above, its subfolders up one level), in one transaction; it
+   * returns how many feeds moved. Folders are compared as `--category` compares them.
+   */
+  moveFolder(from: string, to: string | null): Promise<number>;
   /** stats counts feeds by state, items per day since a day (YYYY-MM-DD), and the biggest feeds. */
   stats(sinceDay: string): Promise<StoreStats>;
 
@@ -413,4 +444,9 @@ export interface Store {
   prune(r: PruneRequest): Promise<PruneResult>;
   /** reclaimSpace gives free space back: SQLite rewrites its file (VACUUM), PostgreSQL vacuums the item tables. */
   reclaimSpace(): Promise<Reclaimed>;
+
+  /** readSettings returns the settings kept in the database (the reader API's user, password hash, token secret). */
+  readSettings(): Promise<Record<string, string>>;
+  /** writeSettings stores settings, replacing those keys' old values, in one transaction. */
+  writeSettings(values: Readonly<Record<string, string>>): Promise<void>;
 }

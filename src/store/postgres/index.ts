@@ -42,6 +42,8 @@ import { editFeed, removeFeeds, setPaused } from './subscriptions.js';
 import * as read from './read.js';
 import { pruneItems, reclaimSpace } from './prune.js';
 import { mark } from './mark.js';
+import { readSettings, writeSettings } from './settings.js';
+import { labelsOf, moveFolder, unreadTotals } from './reader.js';
 
 export type { PgOptions } from './connect.js';
 
@@ -98,6 +100,15 @@ export class PgStore implements Store {
   }
   mark(kind: MarkKind, target: MarkTarget, o: { now: string; dryRun: boolean }): Promise<MarkResult> {
     return mark(this.db, kind, target, o);
+  }
+  unreadTotals(model: string) {
+    return unreadTotals(this.db, model);
+  }
+  labelsOf(model: string, ids: readonly number[]) {
+    return labelsOf(this.db, model, ids);
+  }
+  moveFolder(from: string, to: string | null) {
+    return moveFolder(this.db, from, to);
   }
   stats(sinceDay: string): Promise<StoreStats> {
     return read.stats(this.db, sinceDay);
@@ -178,6 +189,13 @@ export class PgStore implements Store {
   }
   reclaimSpace(): Promise<Reclaimed> {
     return reclaimSpace(this.db);
+  }
+
+  readSettings(): Promise<Record<string, string>> {
+    return readSettings(this.db);
+  }
+  writeSettings(values: Readonly<Record<string, string>>): Promise<void> {
+    return writeSettings(this.db, values);
   }
 }
 

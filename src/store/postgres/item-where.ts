@@ -3,7 +3,7 @@
 import { feedRef } from '../shared/feed-urls.js';
 import { pathKey } from '../shared/folders.js';
 import type { ItemFilter } from '../contract.js';
-import { filterTag } from '../shared/items.js';
+import { filterTag, keysetOp } from '../shared/items.js';
 
 /** Params collects bound values and hands out their $n placeholders, in order. */
 export class Params {
@@ -61,7 +61,12 @@ export function itemWhere(f: ItemFilter, p: Params): string {
   if (f.until !== undefined) where.push(`i.sort_at < ${p.add(f.until)}`);
   if (f.afterId !== undefined) where.push(idCompare('i.id', '>', f.afterId, p));
   if (f.ids !== undefined) where.push(`i.id = ANY(${p.add(f.ids.filter(Number.isSafeInteger))}::bigint[])`);
-  if (f.label !== undefined) where.push(`EXISTS (SELECT 1 FROM item_labels l WHERE l.item_id = i.id AND l.label = ${p.add(f.label)})`);
+  if (f.keyset?.after !== undefined)
+    where.push(`(i.sort_at, i.id) ${keysetOp(f)} (${p.add(f.keyset.after.sortAt)}::text, ${p.add(f.keyset.after.id)}::bigint)`);
+  if (f.label !== undefined) {
+    const model = f.labelModel !== undefined ? ` AND l.model = ${p.add(f.labelModel)}` : '';
+    where.push(`EXISTS (SELECT 1 FROM item_labels l WHERE l.item_id = i.id AND l.label = ${p.add(f.label)}${model})`);
+  }
   if (f.tags?.length) where.push(`i.tags @> ${p.add(f.tags.map(filterTag))}::text[]`);
   // Written as the partial indexes' own conditions (items_unread, items_feed_unread, items_starred), so the planner can use them.
   if (f.unread) where.push('i.read_at IS NULL');

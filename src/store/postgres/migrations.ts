@@ -185,6 +185,9 @@ export const pgMigrations: readonly PgMigration[] = [
    CREATE INDEX items_unread ON items (sort_at DESC, id DESC) WHERE read_at IS NULL;
    CREATE INDEX items_feed_unread ON items (feed_id) WHERE read_at IS NULL;
    CREATE INDEX items_starred ON items (sort_at DESC, id DESC) WHERE starred_at IS NOT NULL;`,
+  // Settings kept with the data, as SQLite's: the reader API's user, password hash and token
+  // secret (serve/auth.ts), shared by every `inkzee serve` of this database.
+  `CREATE TABLE settings (key text COLLATE "C" PRIMARY KEY, value text NOT NULL);`,
 ];
 
 // Any fixed number: every Inkzee migrating a database holds this lock while it does.

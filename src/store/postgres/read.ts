@@ -10,7 +10,7 @@ import { snippetOf } from '../shared/search-snippet.js';
 import { itemSearchText } from '../../text/search-text.js';
 import type { FeedState, ItemFilter, SearchHit, StoredItem } from '../contract.js';
 import { FEED_STATE_SQL, FOLDER_COUNTS_SQL, feedStateTotals, folderTotals, STARRED_SQL, UNREAD_SQL } from '../shared/rows.js';
-import { pagesById } from '../shared/items.js';
+import { listingOrder, pagesById } from '../shared/items.js';
 
 /**
  * storedUpTo is the largest item id below which no item can appear any more: the largest stored
@@ -42,9 +42,11 @@ export async function* items(db: Pg, f: ItemFilter): AsyncGenerator<StoredItem> 
   const where = itemWhere(f, p);
   const conditions = pagesById(f) ? [where, `i.id <= ${p.add(await storedUpTo(db))}`].filter(Boolean).join(' AND ') : where;
   const limit = f.limit !== undefined ? `LIMIT ${p.add(f.limit)}` : '';
-  const sql = `SELECT ${ITEM_COLUMNS}${labelled} FROM items i JOIN feeds f ON f.id = i.feed_id ${conditions ? `WHERE ${conditions}` : ''}
-               ORDER BY ${pagesById(f) ? 'i.id' : 'i.sort_at DESC, i.id DESC'} ${limit}`;
-  yield* streamItems(db, sql, p.values, f.label !== undefined ? ['label', 'confidence'] : []);
+  const sortAt = f.keyset ? ', i.sort_at AS "sortAt"' : '';
+  const sql = `SELECT ${ITEM_COLUMNS}${labelled}${sortAt} FROM items i JOIN feeds f ON f.id = i.feed_id ${conditions ? `WHERE ${conditions}` : ''}
+               ORDER BY ${listingOrder(f)} ${limit}`;
+  const extras = [...(f.label !== undefined ? ['label', 'confidence'] : []), ...(f.keyset ? ['sortAt'] : [])];
+  yield* streamItems(db, sql, p.values, extras);
 }
 
 /** item reads one item by id. */

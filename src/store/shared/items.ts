@@ -38,3 +38,14 @@ export const filterTag = (s: string) => tagFold(s.trim());
 export function pagesById(f: ItemFilter): boolean {
   return f.afterId !== undefined;
 }
+
+/** listingOrder is the ORDER BY of an item listing (over items i): by id when paging by id, else by sort time, newest or (keyset) oldest first. */
+export function listingOrder(f: ItemFilter): string {
+  if (pagesById(f)) return 'i.id';
+  return f.keyset?.oldestFirst ? 'i.sort_at, i.id' : 'i.sort_at DESC, i.id DESC';
+}
+
+/** keysetOp is how an item compares with the keyset cursor to come after it in the listing's order. */
+export function keysetOp(f: ItemFilter): '<' | '>' {
+  return f.keyset?.oldestFirst ? '>' : '<';
+}

@@ -20,6 +20,8 @@ import { countDue, dueFeeds, moveFeed, recordFailure, recordSuccess } from './ou
 import { searchItems } from './search.js';
 import { pruneItems, reclaimSpace } from './prune.js';
 import { mark } from './mark.js';
+import { readSettings, writeSettings } from './settings.js';
+import { labelsOf, moveFolder, unreadTotals } from './reader.js';
 import type {
   AddResult,
   Correction,
@@ -140,6 +142,16 @@ export class SqliteStore implements Store {
     return mark(this.settled(), kind, target, o);
   }
 
+  async unreadTotals(model: string) {
+    return unreadTotals(this.settled(), model);
+  }
+  async labelsOf(model: string, ids: readonly number[]) {
+    return labelsOf(this.settled(), model, ids);
+  }
+  async moveFolder(from: string, to: string | null) {
+    return moveFolder(this.settled(), from, to);
+  }
+
   async stats(sinceDay: string): Promise<StoreStats> {
     const db = this.settled();
     const feeds = feedStateTotals(
@@ -252,6 +264,13 @@ export class SqliteStore implements Store {
   }
   async reclaimSpace(): Promise<Reclaimed> {
     return reclaimSpace(this.settled(), this.location);
+  }
+
+  async readSettings(): Promise<Record<string, string>> {
+    return readSettings(this.settled());
+  }
+  async writeSettings(values: Readonly<Record<string, string>>): Promise<void> {
+    writeSettings(this.settled(), values);
   }
 }
 

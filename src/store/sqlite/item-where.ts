@@ -1,7 +1,7 @@
 import type { Db } from './connect.js';
 import { categoryClause, feedClause } from './feeds.js';
 import type { ItemFilter } from '../contract.js';
-import { filterTag, tagFold } from '../shared/items.js';
+import { filterTag, keysetOp, tagFold } from '../shared/items.js';
 
 // SQLite's lower() folds ASCII only; tags are often not ("Ökonomie"), so fold them in JavaScript.
 const CASEFOLD = 'inkzee_casefold';
@@ -52,9 +52,17 @@ export function itemWhere(f: ItemFilter): { sql: string; params: Record<string, 
     where.push('i.id IN (SELECT value FROM json_each(@ids))');
     params.ids = JSON.stringify(f.ids.filter(Number.isSafeInteger));
   }
+  if (f.keyset?.after !== undefined) {
+    // A row-value comparison, which SQLite (≥ 3.15) turns into a range of the (sort_at, id) indexes.
+    where.push(`(i.sort_at, i.id) ${keysetOp(f)} (@cursorSortAt, @cursorId)`);
+    params.cursorSortAt = f.keyset.after.sortAt;
+    params.cursorId = f.keyset.after.id;
+  }
   if (f.label !== undefined) {
-    where.push('EXISTS (SELECT 1 FROM item_labels l WHERE l.item_id = i.id AND l.label = @label)');
+    const model = f.labelModel !== undefined ? ' AND l.model = @labelModel' : '';
+    where.push(`EXISTS (SELECT 1 FROM item_labels l WHERE l.item_id = i.id AND l.label = @label${model})`);
     params.label = f.label;
+    if (f.labelModel !== undefined) params.labelModel = f.labelModel;
   }
   (f.tags ?? []).forEach((tag, k) => {
     where.push(`EXISTS (SELECT 1 FROM json_each(i.categories) c WHERE ${CASEFOLD}(c.value) = @tag${k})`);

@@ -179,4 +179,7 @@ export const migrations: readonly Migration[] = [
    BEGIN UPDATE id_floor SET last_id = old.id WHERE name = 'items'; END;
    CREATE TRIGGER feeds_id_floor AFTER DELETE ON feeds WHEN old.id > (SELECT last_id FROM id_floor WHERE name = 'feeds')
    BEGIN UPDATE id_floor SET last_id = old.id WHERE name = 'feeds'; END;`,
+  // Settings kept with the data, one key/value row each: the reader API's user, password hash
+  // and token secret (serve/auth.ts), so every process serving this database answers alike.
+  `CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;`,
 ];

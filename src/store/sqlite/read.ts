@@ -2,7 +2,7 @@
 // ../shared/rows.ts decodes PostgreSQL's (../postgres/read.ts and rows.ts are the counterpart).
 import { type Db } from './connect.js';
 import { filterFor } from './item-where.js';
-import { pagesById } from '../shared/items.js';
+import { listingOrder } from '../shared/items.js';
 import type { ItemFilter, StoredItem } from '../contract.js';
 import { type Cell, type CellDecoding, ITEM_COLUMN_COUNT, storedItemFrom } from '../shared/rows.js';
 
@@ -63,7 +63,8 @@ export function iterateItems(db: Db, f: ItemFilter): IterableIterator<StoredItem
     f.label !== undefined
       ? ', @label AS label, (SELECT max(confidence) FROM item_labels l WHERE l.item_id = i.id AND l.label = @label) AS confidence'
       : '';
-  const sql = `SELECT ${ITEM_COLUMNS}${labelled} FROM items i JOIN feeds f ON f.id = i.feed_id ${w.sql}
-               ORDER BY ${pagesById(f) ? 'i.id' : 'i.sort_at DESC, i.id DESC'} ${limit}`;
+  const sortAt = f.keyset ? ', i.sort_at AS sortAt' : '';
+  const sql = `SELECT ${ITEM_COLUMNS}${labelled}${sortAt} FROM items i JOIN feeds f ON f.id = i.feed_id ${w.sql}
+               ORDER BY ${listingOrder(f)} ${limit}`;
   return readItems(db, sql, { ...w.params, ...(f.limit !== undefined ? { limit: f.limit } : {}) });
 }

@@ -1,0 +1,105 @@
+// The reader API's item listings: stream/contents (a page of items), stream/items/ids (a page of
+// item references, for the clients that sync by ids: NetNewsWire, Reeder) and
+// stream/items/contents (the items of given ids).
+import type { Feed } from '../model.js';
+import type { ItemFilter, StoredItem } from '../store/contract.js';
+import { ApiError, type ApiReply, type ApiRequest, type ServeEnv } from './api.js';
+import { itemIdsParam } from './item-ids.js';
+import { itemJson, type ItemContext } from './items-json.js';
+import { encodeContinuation, pageFilter, parseStreamId, STATE, streamFilter } from './streams.js';
+
+/** IDS_MAX is the largest page of item references (NetNewsWire asks for thousands of unread ids at once). */
+export const IDS_MAX = 10_000;
+
+/** CONTENTS_MAX is how many items stream/items/contents answers at most in one call. */
+export const CONTENTS_MAX = 1000;
+
+/** streamIdOf is the stream a request names: the path's capture (percent-decoded), else `s`, else the reading list. */
+export function streamIdOf(req: ApiRequest): string {
+  const captured = req.captures[0];
+  if (captured) {
+    try {
+      return decodeURIComponent(captured);
+    } catch {
+      throw new ApiError(400, 'stream id: bad percent-encoding');
+    }
+  }
+  return req.params.get('s') || `${STATE}reading-list`;
+}
+
+/** collect reads a listing into memory (a page: at most a thousand and one items). */
+export async function collect(env: ServeEnv, f: ItemFilter): Promise<StoredItem[]> {
+  const out: StoredItem[] = [];
+  for await (const item of env.store.items(f)) out.push(item);
+  return out;
+}
+
+/** itemContext reads what the items' JSON needs beside them: their feeds and their topics (the default model's labels). */
+export async function itemContext(env: ServeEnv, items: readonly StoredItem[]): Promise<ItemContext> {
+  const feedIds = [...new Set(items.map((i) => i.feedId))];
+  const feeds = new Map<number, Feed>();
+  if (feedIds.length) for (const f of await env.store.listFeeds({ feed: feedIds.map(String) })) feeds.set(f.id, f);
+  const topics = items.length
+    ? await env.store.labelsOf(
+        env.cfg.model,
+        items.map((i) => i.id),
+      )
+    : new Map<number, string>();
+  return { feeds, topics };
+}
+
+/** streamPage reads one page of a stream: its items and the continuation to the next page, if any. */
+async function streamPage(req: ApiRequest, env: ServeEnv, max?: number) {
+  const id = streamIdOf(req);
+  const base = await streamFilter(parseStreamId(id), env.store, env.cfg.model);
+  const { filter, n } = pageFilter(base, req.params, max);
+  const rows = await collect(env, filter);
+  const items = rows.slice(0, n);
+  const last = items[items.length - 1];
+  const continuation = rows.length > n && last?.sortAt ? encodeContinuation({ sortAt: last.sortAt, id: last.id }) : undefined;
+  return { id, items, continuation };
+}
+
+/** streamContents answers stream/contents[/<stream>]: a page of items as JSON. */
+export async function streamContents(req: ApiRequest, env: ServeEnv): Promise<ApiReply> {
+  const page = await streamPage(req, env);
+  const ctx = await itemContext(env, page.items);
+  return {
+    json: {
+      id: page.id,
+      updated: Math.floor(env.now().getTime() / 1000),
+      items: page.items.map((i) => itemJson(i, ctx)),
+      ...(page.continuation !== undefined ? { continuation: page.continuation } : {}),
+    },
+  };
+}
+
+/** streamItemIds answers stream/items/ids: a page of item references (decimal ids), with the same parameters. */
+export async function streamItemIds(req: ApiRequest, env: ServeEnv): Promise<ApiReply> {
+  const page = await streamPage(req, env, IDS_MAX);
+  return {
+    json: {
+      itemRefs: page.items.map((i) => ({
+        id: String(i.id),
+        directStreamIds: [`feed/${i.feedId}`],
+        timestampUsec: `${Date.parse(i.sortAt ?? i.firstSeen)}000`,
+      })),
+      ...(page.continuation !== undefined ? { continuation: page.continuation } : {}),
+    },
+  };
+}
+
+/** streamItemContents answers stream/items/contents: the items of the ids given (`i`, repeated), unknown ones left out. */
+export async function streamItemContents(req: ApiRequest, env: ServeEnv): Promise<ApiReply> {
+  const ids = itemIdsParam(req.params);
+  if (ids.length > CONTENTS_MAX) throw new ApiError(400, `i: at most ${CONTENTS_MAX} item ids at once (${ids.length} given)`);
+  const items = await collect(env, { ids, keyset: { oldestFirst: false } });
+  const ctx = await itemContext(env, items);
+  return {
+    json: {
+      id: `${STATE}reading-list`,
+      updated: Math.floor(env.now().getTime() / 1000),
+      items: items.map((i) => itemJson(i, ctx)),
+    },
+  };
+}

@@ -1,0 +1,57 @@
+// What the reader API asks of PostgreSQL beyond item listings (../sqlite/reader.ts is the
+// counterpart): unread totals per feed and per topic, and the topics of listed items.
+import { query, transaction, type Pg } from './connect.js';
+import type { UnreadTotals } from '../contract.js';
+import { folderMoveKey, movedPath } from '../shared/folder-moves.js';
+import { folderKeys } from '../shared/folders.js';
+
+/** unreadTotals counts unread items per feed and per label of a model, each with its newest sort time. */
+export async function unreadTotals(db: Pg, model: string): Promise<UnreadTotals> {
+  // One snapshot for both counts (REPEATABLE READ), so feeds and topics add up to the same unread items.
+  return transaction(db, async (c) => {
+    await c.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    const feeds = await c.query<{ feedId: string; unread: string; newest: string }>(
+      'SELECT feed_id AS "feedId", count(*) AS unread, max(sort_at) AS newest FROM items WHERE read_at IS NULL GROUP BY feed_id',
+    );
+    const labels = await c.query<{ label: string; unread: string; newest: string }>(
+      `SELECT l.label, count(*) AS unread, max(i.sort_at) AS newest FROM item_labels l JOIN items i ON i.id = l.item_id
+        WHERE l.model = $1 AND i.read_at IS NULL GROUP BY l.label ORDER BY l.label COLLATE "C"`,
+      [model],
+    );
+    return {
+      feeds: feeds.rows.map((r) => ({ feedId: Number(r.feedId), unread: Number(r.unread), newest: r.newest })),
+      labels: labels.rows.map((r) => ({ label: r.label, unread: Number(r.unread), newest: r.newest })),
+    };
+  });
+}
+
+/** labelsOf maps the given item ids to the label the model gave each (unlabelled ids left out). */
+export async function labelsOf(db: Pg, model: string, ids: readonly number[]): Promise<Map<number, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await query<{ id: string | number; label: string }>(
+    db,
+    'SELECT item_id AS id, label FROM item_labels WHERE model = $1 AND item_id = ANY($2::bigint[])',
+    [model, ids.filter(Number.isSafeInteger)],
+  );
+  return new Map(rows.map((r) => [Number(r.id), r.label]));
+}
+
+/** moveFolder renames a folder (and the folders below it) or dissolves it (to null), in one transaction; it returns the feeds moved. */
+export async function moveFolder(db: Pg, from: string, to: string | null): Promise<number> {
+  const key = folderMoveKey(from);
+  if (key === '') return 0;
+  return transaction(db, async (c) => {
+    const feeds = await c.query<{ id: string; category: string }>(
+      'SELECT id, category FROM feeds WHERE folder_keys @> ARRAY[$1::text] ORDER BY id FOR UPDATE',
+      [key],
+    );
+    let moved = 0;
+    for (const f of feeds.rows) {
+      const category = movedPath(f.category, from, to);
+      if (category === undefined) continue;
+      await c.query('UPDATE feeds SET category = $1, folder_keys = $2::text[] WHERE id = $3', [category, folderKeys(category), f.id]);
+      moved++;
+    }
+    return moved;
+  });
+}

@@ -1,0 +1,55 @@
+// What the reader API asks of SQLite beyond item listings (../postgres/reader.ts is the
+// counterpart): unread totals per feed and per topic, and the topics of listed items.
+import type { Db } from './connect.js';
+import type { UnreadTotals } from '../contract.js';
+import { folderMoveKey, movedPath } from '../shared/folder-moves.js';
+import { folderKeys } from '../shared/folders.js';
+
+/** unreadTotals counts unread items per feed and per label of a model, each with its newest sort time. */
+export function unreadTotals(db: Db, model: string): UnreadTotals {
+  // One snapshot for both counts, so feeds and topics add up to the same unread items.
+  return db.transaction((): UnreadTotals => {
+    // The condition is the partial index items_feed_unread's, which holds feed_id.
+    const feeds = db
+      .prepare('SELECT feed_id AS feedId, count(*) AS unread, max(sort_at) AS newest FROM items WHERE read_at IS NULL GROUP BY feed_id')
+      .all() as UnreadTotals['feeds'];
+    const labels = db
+      .prepare(
+        `SELECT l.label, count(*) AS unread, max(i.sort_at) AS newest FROM item_labels l JOIN items i ON i.id = l.item_id
+          WHERE l.model = ? AND i.read_at IS NULL GROUP BY l.label ORDER BY l.label`,
+      )
+      .all(model) as UnreadTotals['labels'];
+    return { feeds, labels };
+  })();
+}
+
+/** labelsOf maps the given item ids to the label the model gave each (unlabelled ids left out). */
+export function labelsOf(db: Db, model: string, ids: readonly number[]): Map<number, string> {
+  if (ids.length === 0) return new Map();
+  const rows = db
+    .prepare('SELECT item_id AS id, label FROM item_labels WHERE model = ? AND item_id IN (SELECT value FROM json_each(?))')
+    .all(model, JSON.stringify(ids.filter(Number.isSafeInteger))) as { id: number; label: string }[];
+  return new Map(rows.map((r) => [r.id, r.label]));
+}
+
+/** moveFolder renames a folder (and the folders below it) or dissolves it (to null), in one transaction; it returns the feeds moved. */
+export function moveFolder(db: Db, from: string, to: string | null): number {
+  const key = folderMoveKey(from);
+  if (key === '') return 0;
+  return db
+    .transaction((): number => {
+      const feeds = db
+        .prepare('SELECT id, category FROM feeds WHERE EXISTS (SELECT 1 FROM json_each(folder_keys) k WHERE k.value = ?)')
+        .all(key) as { id: number; category: string }[];
+      const update = db.prepare('UPDATE feeds SET category = ?, folder_keys = ? WHERE id = ?');
+      let moved = 0;
+      for (const f of feeds) {
+        const category = movedPath(f.category, from, to);
+        if (category === undefined) continue;
+        update.run(category, JSON.stringify(folderKeys(category)), f.id);
+        moved++;
+      }
+      return moved;
+    })
+    .immediate();
+}
