@@ -42,6 +42,11 @@ export interface FeedFilter {
   feed?: string | readonly string[];
   /** Only feeds whose last fetch failed, or that are disabled. */
   failing?: boolean;
+  /**
+   * false: leave the item counts out (itemCount and unreadCount are 0), for callers that need only
+   * the feeds — counting a feed of 100,000 items costs more than the rest of a reader API page.
+   */
+  counts?: boolean;
 }
 
 /** FeedState is a feed's crawl state as `feeds` and `stats` report it. */
