@@ -29,8 +29,11 @@ export function streamIdOf(req: ApiRequest): string {
 
 /** collect reads a listing into memory (a page: at most a thousand and one items). */
 export async function collect(env: ServeEnv, f: ItemFilter): Promise<StoredItem[]> {
+  const listing = env.store.items(f);
+  // SQLite's listing can also be read synchronously: a page then costs no promise per row.
+  if (Symbol.iterator in listing) return [...(listing as Iterable<StoredItem>)];
   const out: StoredItem[] = [];
-  for await (const item of env.store.items(f)) out.push(item);
+  for await (const item of listing) out.push(item);
   return out;
 }
 
