@@ -41,7 +41,7 @@ export async function collect(env: ServeEnv, f: ItemFilter): Promise<StoredItem[
 export async function itemContext(env: ServeEnv, items: readonly StoredItem[]): Promise<ItemContext> {
   const feedIds = [...new Set(items.map((i) => i.feedId))];
   const feeds = new Map<number, Feed>();
-  if (feedIds.length) for (const f of await env.store.listFeeds({ feed: feedIds.map(String), counts: false })) feeds.set(f.id, f);
+  for (const f of await env.store.feedsById(feedIds)) feeds.set(f.id, f);
   const topics = items.length
     ? await env.store.labelsOf(
         env.cfg.model,

@@ -1,5 +1,5 @@
-// listFeeds({ counts: false }), which the reader API uses to find its items' feeds without counting
-// their items: the same feeds, in the same order, with the same fields, and counts of 0, on both engines.
+// What the reader API reads feeds with, on both engines: listFeeds({ counts: false }) (the same
+// feeds, order and fields as with counts, counts 0) and feedsById (the feeds of a page's items).
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/contract.js';
@@ -34,5 +34,17 @@ describe.each(engines)('listFeeds without counts on %s', (_name, open, available
     expect(await store.listFeeds({ category: 'Technology', counts: false })).toEqual(
       strip(await store.listFeeds({ category: 'Technology' })),
     );
+  });
+
+  it.skipIf(!available)('feedsById reads the feeds of the ids given, leaving unknown ids out', async () => {
+    const store = await open();
+    stores.push(store);
+    await seed(store);
+    const listed = await store.listFeeds();
+    const plain = listed.map(({ state: _s, itemCount: _i, unreadCount: _u, ...feed }) => feed);
+    const byId = (fs: { id: number }[]) => [...fs].sort((a, b) => a.id - b.id);
+    expect(byId(await store.feedsById(listed.map((f) => f.id)))).toEqual(byId(plain));
+    expect(await store.feedsById([listed[2].id, 999_999])).toEqual([plain[2]]);
+    expect(await store.feedsById([])).toEqual([]);
   });
 });

@@ -43,7 +43,7 @@ import * as read from './read.js';
 import { pruneItems, reclaimSpace } from './prune.js';
 import { mark } from './mark.js';
 import { readSettings, writeSettings } from './settings.js';
-import { labelsOf, moveFolder, unreadTotals } from './reader.js';
+import { feedsById, labelsOf, moveFolder, unreadTotals } from './reader.js';
 
 export type { PgOptions } from './connect.js';
 
@@ -106,6 +106,9 @@ export class PgStore implements Store {
   }
   labelsOf(model: string, ids: readonly number[]) {
     return labelsOf(this.db, model, ids);
+  }
+  feedsById(ids: readonly number[]) {
+    return feedsById(this.db, ids);
   }
   moveFolder(from: string, to: string | null) {
     return moveFolder(this.db, from, to);

@@ -21,7 +21,7 @@ import { searchItems } from './search.js';
 import { pruneItems, reclaimSpace } from './prune.js';
 import { mark } from './mark.js';
 import { readSettings, writeSettings } from './settings.js';
-import { labelsOf, moveFolder, unreadTotals } from './reader.js';
+import { feedsById, labelsOf, moveFolder, unreadTotals } from './reader.js';
 import type {
   AddResult,
   Correction,
@@ -147,6 +147,9 @@ export class SqliteStore implements Store {
   }
   async labelsOf(model: string, ids: readonly number[]) {
     return labelsOf(this.settled(), model, ids);
+  }
+  async feedsById(ids: readonly number[]) {
+    return feedsById(this.settled(), ids);
   }
   async moveFolder(from: string, to: string | null) {
     return moveFolder(this.settled(), from, to);
