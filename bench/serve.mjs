@@ -412,7 +412,8 @@ if (ONLY.includes('pg')) {
     const r = await generate(`${url}${url.includes('?') ? '&' : '?'}timeout=3600`, { items: N, feeds: F, big: BIG, log });
     log(`built in ${r.seconds.toFixed(0)} s`);
     // A store just loaded is not one in use: its pages' hint bits are unset and autovacuum has yet
-    // to analyze it, so the first reads would pay for both (the stream measured 2-3x slower).
+    // to analyze it, so the first reads would pay for both (without this, stream/contents ran slower
+    // before the refresh, 116 rps, than during it, 179).
     const c = new pg.Client({ connectionString: url });
     await c.connect();
     await c.query('VACUUM (ANALYZE)').finally(() => c.end());
