@@ -4,6 +4,7 @@ import { UsageError } from '../errors.js';
 import { parseNumber, NUMERIC_FLAGS } from './flags.js';
 import { checkUser, parseBasePath, parseListen, serveCommand, setPasswordCommand, DEFAULT_BASE_PATH, DEFAULT_LISTEN } from './serve.js';
 import { readSecretLine } from './secret-input.js';
+import type { AccessEntry } from '../serve/server.js';
 
 type ServeFlags = {
   listen?: string;
@@ -37,12 +38,22 @@ export async function serveAction(ctx: Context, opts: ServeFlags): Promise<void>
     headersTimeoutMs: seconds('--headers-timeout', opts.headersTimeout),
     requestTimeoutMs: seconds('--request-timeout', opts.requestTimeout),
     // The access log: one NDJSON line per request with --json; people get none (stderr keeps to start-up and faults).
-    log: ctx.cfg.json
-      ? (e) => {
-          ctx.out.record({ type: 'request', ...e });
-          ctx.out.flush();
-        }
-      : undefined,
+    log: ctx.cfg.json ? accessLog(ctx) : undefined,
     started: (url, database) => ctx.out.info(`inkzee: serving the Google Reader API at ${url} (database ${database})`),
   });
+}
+
+/** accessLog writes one NDJSON line per request on stdout; if stdout goes away it says so once and serves on. */
+function accessLog(ctx: Context): (e: AccessEntry) => void {
+  let open = true;
+  return (e) => {
+    if (!open) return;
+    try {
+      ctx.out.record({ type: 'request', ...e });
+      ctx.out.flush();
+    } catch (err) {
+      open = false;
+      ctx.out.warn(`the access log cannot be written (${(err as Error).message}); serving on without it`);
+    }
+  };
 }

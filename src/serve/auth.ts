@@ -137,8 +137,16 @@ export class Auth {
     const c = await this.credentials();
     if (!c) return undefined;
     // The hash is checked even for a wrong user name, so the answer takes as long either way.
-    const ok = await verifyPassword(password, c.hash);
+    const ok = await this.oneHashAtATime(() => verifyPassword(password, c.hash));
     return ok && sameText(user, c.user) ? authToken(c) : undefined;
+  }
+
+  // Each scrypt takes 32 MiB: logins arriving together wait for each other rather than add up.
+  private hashing: Promise<unknown> = Promise.resolve();
+  private oneHashAtATime<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.hashing.then(fn, fn);
+    this.hashing = run.catch(() => {});
+    return run;
   }
 
   /** userFor returns the credentials an `Authorization: GoogleLogin auth=…` header proves, or undefined. */

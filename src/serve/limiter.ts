@@ -27,6 +27,11 @@ export class LoginLimiter {
     if (this.failures.size > 10_000) for (const r of [...this.failures.keys()]) if (this.recent(r).length === 0) this.failures.delete(r);
   }
 
+  /** forgive takes back the latest failure recorded for an address (an attempt counted before it was checked, that succeeded). */
+  forgive(remote: string): void {
+    this.recent(remote).pop();
+  }
+
   private recent(remote: string): number[] {
     const since = this.clock() - this.windowMs;
     const kept = (this.failures.get(remote) ?? []).filter((t) => t > since);

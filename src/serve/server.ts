@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { ApiError, type ApiReply, type ApiRequest, type Route, type ServeEnv } from './api.js';
 import { matchRoute } from './dispatch.js';
 import type { Auth } from './auth.js';
+import { StoreError } from '../errors.js';
 
 /** AccessEntry is one answered request, as the access log records it (no token or password in it). */
 export interface AccessEntry {
@@ -35,6 +36,8 @@ export interface ServerOptions {
   headersTimeoutMs?: number;
   /** …and its whole request within this long (default 60 s), else it gets 408 and is cut off. */
   requestTimeoutMs?: number;
+  /** How long close() waits for requests in flight before closing their connections (default 30 s). */
+  closeGraceMs?: number;
   /** Called once per request answered. */
   log?: (e: AccessEntry) => void;
   /** Called with one line when a handler fails unexpectedly (the client only gets "internal error"). */
@@ -82,6 +85,32 @@ export function formParams(text: string, where: string, into = new URLSearchPara
   if (!ok) throw new ApiError(400, `bad percent-encoding in the ${where}`);
   for (const [k, v] of new URLSearchParams(text)) into.append(k, v);
   return into;
+}
+
+const unavailable = (err: unknown) =>
+  err instanceof StoreError || /^SQLITE_(BUSY|LOCKED)/.test(String((err as { code?: unknown })?.code ?? ''));
+
+// Apps in a browser may call the API too: it is authenticated by a header, never a cookie, so any
+// origin may (as FreshRSS allows).
+const CORS = { 'Access-Control-Allow-Origin': '*' };
+const PREFLIGHT = {
+  ...CORS,
+  'Access-Control-Allow-Methods': 'GET, POST',
+  'Access-Control-Allow-Headers': 'Authorization, Content-Type',
+  'Access-Control-Max-Age': '600',
+};
+
+/** multipartParams adds a multipart/form-data body's text fields to params (files are ignored); a malformed one is 400. */
+async function multipartParams(body: Buffer, contentType: string, into: URLSearchParams): Promise<void> {
+  let form: FormData;
+  try {
+    form = await new Response(new Uint8Array(body), {
+      headers: { 'Content-Type': contentType },
+    }).formData();
+  } catch {
+    throw new ApiError(400, 'malformed multipart/form-data body');
+  }
+  for (const [k, v] of form) if (typeof v === 'string') into.append(k, v);
 }
 
 /** clientAddress is the peer's address; behind a proxy on this machine, the one the proxy says it forwards for. */
@@ -139,6 +168,7 @@ export async function startServer(routes: readonly Route[], env: ServeEnv, o: Se
       throw new ApiError(400, 'bad percent-encoding in the path');
     }
     const method = req.method ?? 'GET';
+    if (method === 'OPTIONS') return { status: 204, text: '', headers: PREFLIGHT };
     const { route, captures } = matchRoute(routes, method, path);
     const params = formParams(q < 0 ? '' : target.slice(q + 1), 'query');
     let body: Buffer;
@@ -149,8 +179,10 @@ export async function startServer(routes: readonly Route[], env: ServeEnv, o: Se
       throw err;
     }
     const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-    // Clients that send a form without saying so (curl's default) are read too.
+    // Clients that send a form without saying so (curl's default) are read too; so is a
+    // multipart form, which PHP (and so FreshRSS) reads like any other.
     if (type === '' || type === 'application/x-www-form-urlencoded') formParams(body.toString('utf8'), 'body', params);
+    else if (type === 'multipart/form-data') await multipartParams(body, req.headers['content-type']!, params);
     let user = '';
     if (route.access !== 'none') {
       const c = await o.auth.userFor(req.headers.authorization);
@@ -177,7 +209,13 @@ export async function startServer(routes: readonly Route[], env: ServeEnv, o: Se
       const send = (status: number, body: string, type: string, headers: Record<string, string>) => {
         const bytes = Buffer.byteLength(body);
         if (closing || seen.closeAfter) res.shouldKeepAlive = false;
-        res.writeHead(status, { ...headers, 'Content-Type': type, 'Content-Length': bytes, 'Cache-Control': 'no-store' });
+        // RFC 9110 §8.6: a 204 has no Content-Length (nor a body to type).
+        res.writeHead(
+          status,
+          status === 204
+            ? { ...CORS, ...headers }
+            : { ...CORS, ...headers, 'Content-Type': type, 'Content-Length': bytes, 'Cache-Control': 'no-store' },
+        );
         res.end(body);
         o.log?.({
           time: new Date().toISOString(),
@@ -193,6 +231,8 @@ export async function startServer(routes: readonly Route[], env: ServeEnv, o: Se
       const failed = (err: unknown) => {
         o.fault?.(`${req.method} ${loggedPath(req.url ?? '').split('?')[0]}: ${(err as Error)?.message ?? String(err)}`);
         if (res.headersSent) res.destroy();
+        // The database out of reach (PostgreSQL down, SQLite locked past its busy timeout): the app may try again.
+        else if (unavailable(err)) send(503, 'the database is unavailable; try again later\n', TYPES.text, { 'Retry-After': '5' });
         else send(500, 'internal error\n', TYPES.text, {});
       };
       answer(req, remote, seen)
@@ -239,7 +279,13 @@ export async function startServer(routes: readonly Route[], env: ServeEnv, o: Se
     close: () =>
       new Promise<void>((resolve) => {
         closing = true;
-        server.close(() => resolve());
+        // Requests in flight are answered; one that is still not after the grace period (a
+        // handler stuck on a database that stopped answering) has its connection closed.
+        const cut = setTimeout(() => server.closeAllConnections(), o.closeGraceMs ?? 30_000);
+        server.close(() => {
+          clearTimeout(cut);
+          resolve();
+        });
         server.closeIdleConnections();
       }),
   };

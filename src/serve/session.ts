@@ -23,11 +23,11 @@ export function sessionRoutes(auth: Auth, limiter = new LoginLimiter()): Route[]
         const email = req.params.get('Email');
         const passwd = req.params.get('Passwd');
         if (email === null || passwd === null) throw new ApiError(400, 'Email and Passwd are required');
+        // Counted as failed until it succeeds, so that guesses sent all at once meet the limit too.
+        limiter.failed(req.remote);
         const token = await auth.login(email, passwd);
-        if (token === undefined) {
-          limiter.failed(req.remote);
-          return { status: 401, text: 'Error=BadAuthentication\n' };
-        }
+        if (token === undefined) return { status: 401, text: 'Error=BadAuthentication\n' };
+        limiter.forgive(req.remote);
         // LSID=null as FreshRSS sends it: Vienna RSS expects the line.
         return { text: `SID=${token}\nLSID=null\nAuth=${token}\n` };
       },

@@ -11,8 +11,8 @@ import { encodeContinuation, pageFilter, parseStreamId, STATE, streamFilter } fr
 /** IDS_MAX is the largest page of item references (NetNewsWire asks for thousands of unread ids at once). */
 export const IDS_MAX = 10_000;
 
-/** CONTENTS_MAX is how many items stream/items/contents answers at most in one call. */
-export const CONTENTS_MAX = 1000;
+/** CONTENTS_MAX is how many items stream/items/contents answers at most in one call: NetNewsWire posts every unread id of one ids page at once. */
+export const CONTENTS_MAX = IDS_MAX;
 
 /** streamIdOf is the stream a request names: the path's capture (percent-decoded), else `s`, else the reading list. */
 export function streamIdOf(req: ApiRequest): string {
@@ -51,8 +51,15 @@ export async function itemContext(env: ServeEnv, items: readonly StoredItem[]): 
   return { feeds, topics };
 }
 
-/** streamPage reads one page of a stream: its items and the continuation to the next page, if any. */
-async function streamPage(req: ApiRequest, env: ServeEnv, max?: number) {
+/** StreamPage is one page of a stream: the stream id asked for, its items, and the continuation to the next page if there is one. */
+export interface StreamPage {
+  id: string;
+  items: StoredItem[];
+  continuation?: string;
+}
+
+/** streamPage reads one page of the stream a request names, with its n, r, c, xt, it, ot and nt (the Atom form reads pages so too). */
+export async function streamPage(req: ApiRequest, env: ServeEnv, max?: number): Promise<StreamPage> {
   const id = streamIdOf(req);
   const base = await streamFilter(parseStreamId(id), env.store, env.cfg.model);
   const { filter, n } = pageFilter(base, req.params, max);

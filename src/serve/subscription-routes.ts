@@ -77,6 +77,8 @@ export async function subscriptionEdit(req: ApiRequest, env: ServeEnv): Promise<
     if (ac === 'subscribe') {
       const stream = parseStreamId(s);
       if (stream.kind !== 'feed') throw new ApiError(400, `s: not a feed: ${clip(s)}`);
+      // A feed id names a subscription already (FreshRSS skips it); only a URL can be subscribed to.
+      if (/^\d+$/.test(stream.feed)) continue;
       const r = await subscribe(env, stream.feed, { title, category: add || undefined });
       if (r.kind === 'failed') throw new ApiError(400, `subscribe: ${clip(stream.feed)}: ${r.error}`);
     } else if (ac === 'unsubscribe') {

@@ -97,7 +97,10 @@ export interface ItemCursor {
   id: number;
 }
 
-/** UnreadTotals are the unread items per feed and per label of one model, each with its newest item's sort time. */
+/**
+ * UnreadTotals are the unread items per feed and per label of one model, each with its newest's
+ * sort time: a feed's newest is its unread item stored last, a label's the one sorting last.
+ */
 export interface UnreadTotals {
   feeds: { feedId: number; unread: number; newest: string }[];
   labels: { label: string; unread: number; newest: string }[];

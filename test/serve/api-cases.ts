@@ -375,6 +375,15 @@ export function describeApi(engine: string, open: () => Promise<Store>): void {
       expect(await get(env, path)).toEqual({ status, error: reason });
     });
 
+    it('stream/items/contents takes up to 10000 ids at once, and refuses more', async () => {
+      const ids = (n: number) => ({ i: Array.from({ length: n }, (_, k) => String(k + 1)) });
+      expect(titles(await post(env, '/stream/items/contents', ids(10_000)))).toHaveLength(30);
+      expect(await post(env, '/stream/items/contents', ids(10_001))).toEqual({
+        status: 400,
+        error: 'i: at most 10000 item ids at once (10001 given)',
+      });
+    });
+
     it('n is capped at 1000 items', async () => {
       expect(titles(await get(env, '/stream/contents?n=99999999'))).toHaveLength(30);
     });

@@ -10,6 +10,7 @@ import { tempDir } from '../helpers.js';
 import { freshDatabase, pgAvailable } from '../pg.js';
 import { API, describeApi, READING_LIST } from './api-cases.js';
 import { apiCall, envFor, seed } from './fixture.js';
+import { login, request, setPassword, startServe } from './child.js';
 
 describe.skipIf(!pgAvailable)('PostgreSQL', () => {
   describeApi('PostgreSQL', async () => openPostgres(await freshDatabase()));
@@ -95,4 +96,41 @@ describe.skipIf(!pgAvailable)('PostgreSQL', () => {
       expect((await s.listFeeds({ category: 'Tech/New/Programming' })).map((f) => f.url)).toEqual(['https://rust.example/feed']);
     });
   });
+
+  it(
+    'two serve processes on one database both answer, each taking the other’s tokens and seeing the other’s marks',
+    { timeout: 90_000 },
+    async () => {
+      const url = await freshDatabase();
+      const store = await openPostgres(url);
+      try {
+        await seed(store);
+      } finally {
+        await store.close();
+      }
+      expect((await setPassword(url, 'pw')).code).toBe(0);
+      const [a, b] = [await startServe(url), await startServe(url)];
+      try {
+        const auth = await login(a.url, 'inkzee', 'pw');
+        const token = (await request('GET', `${b.url}/reader/api/0/token`, { auth })).body.trim();
+        const pageA = await request('GET', `${a.url}/reader/api/0/stream/contents?n=5`, { auth });
+        const pageB = await request('GET', `${b.url}/reader/api/0/stream/contents?n=5`, { auth });
+        expect(pageA.status).toBe(200);
+        expect(JSON.parse(pageB.body).items).toEqual(JSON.parse(pageA.body).items);
+        const first = JSON.parse(pageA.body).items[0].id as string;
+        const mark = await request('POST', `${b.url}/reader/api/0/edit-tag`, {
+          auth,
+          body: `i=${encodeURIComponent(first)}&a=user/-/state/com.google/read&T=${token}`,
+        });
+        expect(mark).toMatchObject({ status: 200, body: 'OK' });
+        const again = await request('GET', `${a.url}/reader/api/0/stream/contents?n=5`, { auth });
+        expect(JSON.parse(again.body).items[0].categories).toContain('user/-/state/com.google/read');
+        const counts = await request('GET', `${a.url}/reader/api/0/unread-count?output=json`, { auth });
+        expect(JSON.parse(counts.body).unreadcounts.find((c: any) => c.id === READING_LIST).count).toBe(29);
+      } finally {
+        await a.stop();
+        await b.stop();
+      }
+    },
+  );
 });

@@ -22,16 +22,14 @@ process.on('exit', () => {
   for (const c of running) c.kill('SIGKILL');
 });
 
-/** startServe starts `inkzee --db DB serve --listen 127.0.0.1:0 …` and waits for its start line. */
+/** startServe starts `inkzee --db DB serve --listen 127.0.0.1:0 …` (or the --listen in args) and waits for its start line. */
 export function startServe(db: string, args: string[] = [], globals: string[] = []): Promise<ServeChild> {
-  const child = spawn(
-    process.execPath,
-    [path.join(ROOT, 'bin', 'inkzee.js'), '--db', db, ...globals, 'serve', '--listen', '127.0.0.1:0', ...args],
-    {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, XDG_CONFIG_HOME: process.env.XDG_CONFIG_HOME },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  // --listen given in args replaces the default loopback one.
+  const listen = args.includes('--listen') ? [] : ['--listen', '127.0.0.1:0'];
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'inkzee.js'), '--db', db, ...globals, 'serve', ...listen, ...args], {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, XDG_CONFIG_HOME: process.env.XDG_CONFIG_HOME },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   running.add(child);
   let out = '';
   let err = '';
@@ -45,7 +43,7 @@ export function startServe(db: string, args: string[] = [], globals: string[] = 
   return new Promise((resolve, reject) => {
     child.stderr.on('data', (c: Buffer) => {
       err += c.toString();
-      const m = /serving the Google Reader API at (http:\/\/127\.0\.0\.1:(\d+)\S*)/.exec(err);
+      const m = /serving the Google Reader API at (http:\/\/(?:\[[^\]]+\]|[^:/\s]+):(\d+)\S*)/.exec(err);
       if (m)
         resolve({
           url: m[1],
@@ -107,7 +105,7 @@ export async function login(base: string, user: string, password: string): Promi
 }
 
 /** eventually retries a check until it passes or the deadline (well above any expected wait) is reached. */
-export async function eventually<T>(check: () => Promise<T>, ok: (v: T) => boolean, deadlineMs = 15_000): Promise<T> {
+export async function eventually<T>(check: () => Promise<T>, ok: (v: T) => boolean, deadlineMs = 30_000): Promise<T> {
   const end = Date.now() + deadlineMs;
   for (;;) {
     const v = await check();

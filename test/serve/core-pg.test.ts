@@ -9,7 +9,7 @@ import { rss, serve, startFeedServer, type FeedServer } from '../feed-server.js'
 
 const PASSWORD = 'pg password';
 
-describe.skipIf(!pgAvailable)('inkzee serve on PostgreSQL', () => {
+describe.skipIf(!pgAvailable)('inkzee serve on PostgreSQL', { timeout: 90_000 }, () => {
   let db: string;
   let a: ServeChild;
   let b: ServeChild;
@@ -28,7 +28,7 @@ describe.skipIf(!pgAvailable)('inkzee serve on PostgreSQL', () => {
     expect((await cli(['--db', db, '--quiet', 'add', `${feeds.url}/feed`])).code).toBe(0);
     expect((await setPassword(db, PASSWORD, ['--user', 'reader'])).code).toBe(0);
     [a, b] = await Promise.all([startServe(db, [], ['--json']), startServe(db)]);
-  });
+  }, 90_000);
   afterAll(async () => {
     expect(await Promise.all([a.stop(), b.stop()])).toEqual([0, 0]);
     await feeds.close();

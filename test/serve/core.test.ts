@@ -14,6 +14,7 @@ import { Auth, storePassword } from '../../src/serve/auth.js';
 import { startServer } from '../../src/serve/server.js';
 import { sessionRoutes } from '../../src/serve/session.js';
 import { resolveConfig } from '../../src/config.js';
+import { StoreError } from '../../src/errors.js';
 import { openStore } from '../../src/store/sqlite/connect.js';
 
 const PASSWORD = 'correct horse battery staple';
@@ -52,6 +53,18 @@ describe('inkzee serve --set-password', () => {
     }
   });
 
+  it('refuses --user without --set-password, and --listen with it (exit 2, one line)', async () => {
+    const db = path.join(tempDir(), 'x.db');
+    for (const args of [
+      ['--user', 'bob'],
+      ['--set-password', '--listen', '127.0.0.1:0'],
+    ]) {
+      const r = await cli(['--db', db, 'serve', ...args], { input: 'x\n' });
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    }
+  });
+
   it('refuses a user name clients could not send (exit 2)', async () => {
     const db = path.join(tempDir(), 'u.db');
     const r = await cli(['--db', db, 'serve', '--set-password', '--user', 'a/b'], { input: 'x\n' });
@@ -84,6 +97,19 @@ describe('inkzee serve: starting', () => {
     expect(r.stderr).toContain('inkzee serve --set-password');
   });
 
+  it('beyond loopback with a password set, starts without a warning', async () => {
+    const db = path.join(tempDir(), 'open.db');
+    await setPassword(db, PASSWORD);
+    const s = await startServe(db, ['--listen', '0.0.0.0:0']);
+    try {
+      expect(s.url).toMatch(/^http:\/\/0\.0\.0\.0:\d+\/api\/greader$/);
+      expect(await login(`http://127.0.0.1:${s.port}/api/greader`, 'inkzee', PASSWORD)).toMatch(/^inkzee\//);
+      expect(s.stderr()).not.toMatch(/warning/);
+    } finally {
+      expect(await s.stop()).toBe(0);
+    }
+  });
+
   it('on loopback with no password, starts, warns once, and every login fails', async () => {
     const db = path.join(tempDir(), 'w.db');
     const s = await startServe(db);
@@ -100,7 +126,7 @@ describe('inkzee serve: starting', () => {
   });
 });
 
-describe('inkzee serve: sessions and bad requests', () => {
+describe('inkzee serve: sessions and bad requests', { timeout: 90_000 }, () => {
   let db: string;
   let s: ServeChild;
   let auth: string;
@@ -109,7 +135,7 @@ describe('inkzee serve: sessions and bad requests', () => {
     expect((await setPassword(db, PASSWORD)).code).toBe(0);
     s = await startServe(db, ['--headers-timeout', '1', '--request-timeout', '2'], ['--json']);
     auth = await login(s.url, 'inkzee', PASSWORD);
-  });
+  }, 90_000);
   afterAll(async () => {
     expect(await s.stop()).toBe(0);
   });
@@ -173,6 +199,17 @@ describe('inkzee serve: sessions and bad requests', () => {
     await alive();
   });
 
+  it('answers a CORS preflight with 204, and lets any origin read (the API is authenticated by a header, not a cookie)', async () => {
+    const r = await request('OPTIONS', `${s.url}/reader/api/0/stream/contents`, {
+      headers: { Origin: 'https://app.example', 'Access-Control-Request-Method': 'GET' },
+    });
+    expect(r.status).toBe(204);
+    expect(r.headers['access-control-allow-origin']).toBe('*');
+    expect(r.headers['access-control-allow-headers']).toContain('Authorization');
+    expect(r.headers['content-length']).toBeUndefined();
+    expect((await request('GET', `${s.url}/reader/api/0/user-info`, { auth })).headers['access-control-allow-origin']).toBe('*');
+  });
+
   it('answers 400 to bad percent-encoding in the path, the query or the body', async () => {
     expect((await request('GET', `${s.url}/reader/api/0/user-info%zz`, { auth })).status).toBe(400);
     const q = await request('GET', `${s.url}/reader/api/0/user-info?output=%E0%A4%A`, { auth });
@@ -204,6 +241,15 @@ describe('inkzee serve: sessions and bad requests', () => {
     await alive();
   });
 
+  it('cuts off a client that sends its body too slowly, and keeps answering others', async () => {
+    const reply = await rawExchange(
+      s.port,
+      'POST /api/greader/accounts/ClientLogin HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nEmail=inkzee',
+    );
+    expect(reply).toMatch(/^HTTP\/1\.1 408 /);
+    await alive();
+  });
+
   it('slows repeated failed logins from one address to 429 with Retry-After, even for the right password', async () => {
     const from = { 'X-Forwarded-For': '198.51.100.7' };
     for (let i = 0; i < 5; i++)
@@ -218,6 +264,16 @@ describe('inkzee serve: sessions and bad requests', () => {
     expect(Number(r.headers['retry-after'])).toBeGreaterThan(0);
     // Another address still logs in.
     expect(await login(s.url, 'inkzee', PASSWORD)).toBe(auth);
+  });
+
+  it('counts guesses sent all at once against the same limit', async () => {
+    const from = { 'X-Forwarded-For': '198.51.100.8' };
+    const replies = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        request('POST', `${s.url}/accounts/ClientLogin`, { body: 'Email=inkzee&Passwd=guess', headers: from }),
+      ),
+    );
+    expect(replies.map((r) => r.status).sort()).toEqual([401, 401, 401, 401, 401, 429, 429, 429]);
   });
 
   it('logs each request as NDJSON on stdout, and never a password or a token, here or on stderr', async () => {
@@ -245,7 +301,7 @@ describe('inkzee serve: sessions and bad requests', () => {
   });
 });
 
-describe('inkzee serve: writes need the T token', () => {
+describe('inkzee serve: writes need the T token', { timeout: 90_000 }, () => {
   it('mark-all-as-read and edit-tag without T or with a wrong one get 401 and change nothing; with T (and a newline) they write', async () => {
     const feeds = await startFeedServer({
       '/feed': serve(
@@ -272,7 +328,7 @@ describe('inkzee serve: writes need the T token', () => {
   });
 });
 
-describe('inkzee serve: lifetime', () => {
+describe('inkzee serve: lifetime', { timeout: 90_000 }, () => {
   it('on SIGTERM stops accepting, answers the request in flight, and exits 0', async () => {
     const db = path.join(tempDir(), 'term.db');
     await setPassword(db, PASSWORD);
@@ -362,6 +418,14 @@ describe('startServer in-process: write routes and handler failures', () => {
         },
         {
           methods: ['GET'],
+          pattern: /^\/reader\/api\/0\/store-down$/,
+          access: 'read',
+          handler: async () => {
+            throw new StoreError('cannot read db.example/inkzee: connection refused');
+          },
+        },
+        {
+          methods: ['GET'],
           pattern: /^\/reader\/api\/0\/broken$/,
           access: 'read',
           handler: async () => {
@@ -374,7 +438,7 @@ describe('startServer in-process: write routes and handler failures', () => {
     );
     auth = await login(server.url, 'inkzee', PASSWORD);
     t = (await request('GET', `${server.url}/reader/api/0/token`, { auth })).body;
-  });
+  }, 90_000);
   afterAll(async () => {
     await server.close();
     await store.close();
@@ -400,6 +464,24 @@ describe('startServer in-process: write routes and handler failures', () => {
       ['1', '2'],
       ['3', '4'],
     ]);
+    // A multipart form, as PHP would read it for FreshRSS.
+    const form = new FormData();
+    form.append('i', '5');
+    form.append('T', t);
+    const mp = new Request('http://x/', { method: 'POST', body: form });
+    const multipart = await request('POST', `${server.url}/reader/api/0/edit-tag`, {
+      auth,
+      body: await mp.text(),
+      headers: { 'Content-Type': mp.headers.get('content-type')! },
+    });
+    expect(multipart.status).toBe(200);
+    expect(writes.at(-1)).toEqual(['5']);
+    const broken = await request('POST', `${server.url}/reader/api/0/edit-tag`, {
+      auth,
+      body: 'not a multipart body',
+      headers: { 'Content-Type': 'multipart/form-data; boundary=xyz' },
+    });
+    expect(broken.status).toBe(400);
   });
 
   it('answers a failing handler with 500 "internal error", one line for the operator, no stack for the client', async () => {
@@ -407,5 +489,12 @@ describe('startServer in-process: write routes and handler failures', () => {
     expect(r).toMatchObject({ status: 500, body: 'internal error\n' });
     expect(faults).toEqual(['GET /api/greader/reader/api/0/broken: a bug at /secret/place.ts:12']);
     expect((await request('GET', `${server.url}/reader/api/0/user-info`, { auth })).status).toBe(200);
+  });
+
+  it('answers 503 with Retry-After when the database is out of reach', async () => {
+    const r = await request('GET', `${server.url}/reader/api/0/store-down`, { auth });
+    expect(r.status).toBe(503);
+    expect(r.headers['retry-after']).toBe('5');
+    expect(faults.at(-1)).toBe('GET /api/greader/reader/api/0/store-down: store: cannot read db.example/inkzee: connection refused');
   });
 });

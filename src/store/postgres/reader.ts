@@ -13,7 +13,9 @@ export async function unreadTotals(db: Pg, model: string): Promise<UnreadTotals>
   return transaction(db, async (c) => {
     await c.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
     const feeds = await c.query<{ feedId: string; unread: string; newest: string }>(
-      'SELECT feed_id AS "feedId", count(*) AS unread, max(sort_at) AS newest FROM items WHERE read_at IS NULL GROUP BY feed_id',
+      `SELECT u."feedId", u.unread, i.sort_at AS newest
+         FROM (SELECT feed_id AS "feedId", count(*) AS unread, max(id) AS last FROM items WHERE read_at IS NULL GROUP BY feed_id) u
+         JOIN items i ON i.id = u.last ORDER BY u."feedId"`,
     );
     const labels = await c.query<{ label: string; unread: string; newest: string }>(
       `SELECT l.label, count(*) AS unread, max(i.sort_at) AS newest FROM item_labels l JOIN items i ON i.id = l.item_id
