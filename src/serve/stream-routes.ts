@@ -29,8 +29,11 @@ export function streamIdOf(req: ApiRequest): string {
 
 /** collect reads a listing into memory (a page: at most a thousand and one items). */
 export async function collect(env: ServeEnv, f: ItemFilter): Promise<StoredItem[]> {
+  const listing = env.store.items(f);
+  // SQLite's listing can also be read synchronously: a page then costs no promise per row.
+  if (Symbol.iterator in listing) return [...(listing as Iterable<StoredItem>)];
   const out: StoredItem[] = [];
-  for await (const item of env.store.items(f)) out.push(item);
+  for await (const item of listing) out.push(item);
   return out;
 }
 
@@ -38,7 +41,7 @@ export async function collect(env: ServeEnv, f: ItemFilter): Promise<StoredItem[
 export async function itemContext(env: ServeEnv, items: readonly StoredItem[]): Promise<ItemContext> {
   const feedIds = [...new Set(items.map((i) => i.feedId))];
   const feeds = new Map<number, Feed>();
-  if (feedIds.length) for (const f of await env.store.listFeeds({ feed: feedIds.map(String) })) feeds.set(f.id, f);
+  for (const f of await env.store.feedsById(feedIds)) feeds.set(f.id, f);
   const topics = items.length
     ? await env.store.labelsOf(
         env.cfg.model,

@@ -79,13 +79,13 @@ export async function streamFilter(s: Stream, store: Store, model: string): Prom
   switch (s.kind) {
     case 'feed': {
       // A decimal is a feed id, anything else its URL (older clients' "feed/http://…").
-      const [f] = await store.listFeeds({ feed: s.feed });
+      const [f] = await store.listFeeds({ feed: s.feed, counts: false });
       if (!f) throw new ApiError(404, `no such feed: ${clip(s.feed)}`);
       return { feed: String(f.id) };
     }
     case 'folder': {
       if (s.path.replace(/[\s/]/g, '') === '') throw new ApiError(400, 'stream id: the label is empty');
-      const feeds = await store.listFeeds({ category: s.path });
+      const feeds = await store.listFeeds({ category: s.path, counts: false });
       if (feeds.length === 0) throw new ApiError(404, `no such folder: ${clip(s.path)}`);
       return { category: s.path };
     }

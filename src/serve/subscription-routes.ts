@@ -11,7 +11,7 @@ import { clip, feedStreamId, folderLabel, folderStreamId, parseStreamId } from '
 
 /** subscriptionList answers subscription/list: every feed with its folder as its one category. */
 export async function subscriptionList(_req: ApiRequest, env: ServeEnv): Promise<ApiReply> {
-  const feeds = await env.store.listFeeds();
+  const feeds = await env.store.listFeeds({ counts: false });
   return {
     json: {
       subscriptions: feeds.map((f) => ({
@@ -56,7 +56,7 @@ function folderParam(name: string, v: string | null): string {
 async function feedOf(env: ServeEnv, s: string): Promise<Feed | undefined> {
   const stream = parseStreamId(s);
   if (stream.kind !== 'feed') throw new ApiError(400, `s: not a feed: ${clip(s)}`);
-  return (await env.store.listFeeds({ feed: stream.feed }))[0];
+  return (await env.store.listFeeds({ feed: stream.feed, counts: false }))[0];
 }
 
 /**
@@ -101,13 +101,13 @@ export async function quickadd(req: ApiRequest, env: ServeEnv): Promise<ApiReply
   const url = given.trim().replace(/^(feed\/)+/, '');
   const r = await subscribe(env, url, {});
   if (r.kind === 'failed') return { json: { numResults: 0, error: r.error } };
-  const [f] = await env.store.listFeeds({ feed: String(r.feed.id) });
+  const [f] = await env.store.listFeeds({ feed: String(r.feed.id), counts: false });
   return { json: { numResults: 1, query: f?.url ?? url, streamId: feedStreamId(r.feed.id), streamName: f?.title ?? f?.meta.title ?? '' } };
 }
 
 /** subscriptionExport answers subscription/export: every subscription as OPML 2.0, folders nested. */
 export async function subscriptionExport(_req: ApiRequest, env: ServeEnv): Promise<ApiReply> {
-  const feeds = await env.store.listFeeds();
+  const feeds = await env.store.listFeeds({ counts: false });
   return {
     xml: writeOpml(feeds, 'Inkzee subscriptions', env.now()),
     headers: { 'Content-Disposition': 'attachment; filename="inkzee.opml"' },

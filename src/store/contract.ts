@@ -42,6 +42,11 @@ export interface FeedFilter {
   feed?: string | readonly string[];
   /** Only feeds whose last fetch failed, or that are disabled. */
   failing?: boolean;
+  /**
+   * false: leave the item counts out (itemCount and unreadCount are 0), for callers that need only
+   * the feeds — counting a feed of 100,000 items costs more than the rest of a reader API page.
+   */
+  counts?: boolean;
 }
 
 /** FeedState is a feed's crawl state as `feeds` and `stats` report it. */
@@ -424,6 +429,8 @@ export interface Store {
   unreadTotals(model: string): Promise<UnreadTotals>;
   /** labelsOf maps the given item ids to the label a model gave each (ids it has not labelled left out). */
   labelsOf(model: string, ids: readonly number[]): Promise<Map<number, string>>;
+  /** feedsById reads the feeds of the given ids (unknown ids left out, in no order), without state or counts: a page of items' origins. */
+  feedsById(ids: readonly number[]): Promise<Feed[]>;
   /**
    * moveFolder renames a folder to another path (its subfolders going with it), or dissolves it (to
    * null: its feeds go to the folder above, its subfolders up one level), in one transaction; it

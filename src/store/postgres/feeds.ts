@@ -83,11 +83,14 @@ export async function listFeeds(db: Pg, filter: FeedFilter = {}): Promise<FeedLi
   if (filter.category !== undefined) where.push(categoryWhere('f', filter.category, p));
   if (filter.feed !== undefined) where.push(feedWhere({ id: 'id', url: 'url' }, filter.feed, p));
   if (filter.failing) where.push('(consecutive_errors > 0 OR disabled_reason IS NOT NULL)');
+  const counts =
+    filter.counts === false
+      ? '0 AS item_count, 0 AS unread_count'
+      : `(SELECT count(*) FROM items i WHERE i.feed_id = f.id) AS item_count, ${UNREAD_COUNT_SQL} AS unread_count`;
   // SQLite's NOCASE folds ASCII only, as lower() does under the C collation; its NULLs sort first.
   const rows = await query<FeedRow & { state: FeedState; item_count: number; unread_count: number }>(
     db,
-    `SELECT f.*, ${FEED_STATE_SQL} AS state, (SELECT count(*) FROM items i WHERE i.feed_id = f.id) AS item_count,
-     ${UNREAD_COUNT_SQL} AS unread_count FROM feeds f
+    `SELECT f.*, ${FEED_STATE_SQL} AS state, ${counts} FROM feeds f
      ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY category, lower(title) NULLS FIRST, id`,
     p.values,
   );

@@ -44,7 +44,7 @@ import * as read from './read.js';
 import { pruneItems, reclaimSpace } from './prune.js';
 import { mark } from './mark.js';
 import { readSettings, writeSettings } from './settings.js';
-import { labelsOf, moveFolder, unreadTotals } from './reader.js';
+import { feedsById, labelsOf, moveFolder, unreadTotals } from './reader.js';
 import { addRule, listRules, removeRule } from './rules.js';
 import { parseSearchQuery } from '../shared/search-query.js';
 
@@ -109,6 +109,9 @@ export class PgStore implements Store {
   }
   labelsOf(model: string, ids: readonly number[]) {
     return labelsOf(this.db, model, ids);
+  }
+  feedsById(ids: readonly number[]) {
+    return feedsById(this.db, ids);
   }
   moveFolder(from: string, to: string | null) {
     return moveFolder(this.db, from, to);

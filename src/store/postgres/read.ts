@@ -3,7 +3,7 @@
 import type { StoreStats } from '../contract.js';
 import { query, transaction, type Pg } from './connect.js';
 import { itemWhere, Params } from './item-where.js';
-import { fromRow, ITEM_COLUMNS, queryRows, streamItems } from './rows.js';
+import { BATCH, fromRow, ITEM_COLUMNS, queryRows, streamItems } from './rows.js';
 import { searchSql } from './search.js';
 import { parseSearchQuery, type SearchQuery } from '../shared/search-query.js';
 import { snippetOf } from '../shared/search-snippet.js';
@@ -52,6 +52,12 @@ export async function* items(db: Pg, f: ItemFilter): AsyncGenerator<StoredItem> 
     ...(f.keyset ? ['sortAt'] : []),
     ...(f.unique ? ['alsoIn'] : []),
   ];
+  // A page that fits in one cursor batch (the reader API's) is one query: a cursor would cost two
+  // more round trips (the empty read that ends it, and its close) for the same rows.
+  if (f.limit !== undefined && f.limit <= BATCH) {
+    for (const row of await queryRows(db, sql, p.values)) yield fromRow(row, extras);
+    return;
+  }
   yield* streamItems(db, sql, p.values, extras);
 }
 

@@ -1,7 +1,9 @@
 // What the reader API asks of PostgreSQL beyond item listings (../sqlite/reader.ts is the
 // counterpart): unread totals per feed and per topic, and the topics of listed items.
+import type { Feed } from '../../model.js';
 import { query, transaction, type Pg } from './connect.js';
 import type { UnreadTotals } from '../contract.js';
+import { type FeedRow, toFeed } from '../shared/rows.js';
 import { folderMoveKey, movedPath } from '../shared/folder-moves.js';
 import { folderKeys } from '../shared/folders.js';
 
@@ -36,6 +38,13 @@ export async function labelsOf(db: Pg, model: string, ids: readonly number[]): P
     [model, ids.filter(Number.isSafeInteger)],
   );
   return new Map(rows.map((r) => [Number(r.id), r.label]));
+}
+
+/** feedsById reads the feeds of the given ids (unknown ids left out), without state or counts. */
+export async function feedsById(db: Pg, ids: readonly number[]): Promise<Feed[]> {
+  if (ids.length === 0) return [];
+  const rows = await query<FeedRow>(db, 'SELECT * FROM feeds WHERE id = ANY($1::bigint[])', [ids.filter(Number.isSafeInteger)]);
+  return rows.map(toFeed);
 }
 
 /** moveFolder renames a folder (and the folders below it) or dissolves it (to null), in one transaction; it returns the feeds moved. */

@@ -27,7 +27,7 @@ export function fromRow(a: Cell[], extras: readonly string[] = []): StoredItem {
 }
 
 /** BATCH is how many rows a cursor fetches at a time: items carry their text, some tens of kilobytes. */
-const BATCH = 200;
+export const BATCH = 200;
 
 /** within rejects as pg's query_timeout does if p has not settled after ms (no bound without ms). */
 function within<T>(p: Promise<T>, ms: number | undefined): Promise<T> {

@@ -1,5 +1,5 @@
 import { feedHost, type Subscription } from '../../model.js';
-import type { Db } from './connect.js';
+import { prepared, type Db } from './connect.js';
 import { feedRef, urlKey } from '../shared/feed-urls.js';
 import { folderKeys, pathKey } from '../shared/folders.js';
 import type { AddResult, FeedFilter, FeedListing, FeedState } from '../contract.js';
@@ -84,10 +84,15 @@ export function listFeeds(db: Db, filter: FeedFilter = {}): FeedListing[] {
   const where = clauses.map((c) => c.sql);
   const params = Object.assign({}, ...clauses.map((c) => c.params));
   if (filter.failing) where.push('(consecutive_errors > 0 OR disabled_reason IS NOT NULL)');
-  const sql = `SELECT f.*, ${FEED_STATE_SQL} AS state, (SELECT count(*) FROM items i WHERE i.feed_id = f.id) AS item_count,
-               ${UNREAD_COUNT_SQL} AS unread_count FROM feeds f
+  const counts =
+    filter.counts === false
+      ? '0 AS item_count, 0 AS unread_count'
+      : `(SELECT count(*) FROM items i WHERE i.feed_id = f.id) AS item_count, ${UNREAD_COUNT_SQL} AS unread_count`;
+  const sql = `SELECT f.*, ${FEED_STATE_SQL} AS state, ${counts} FROM feeds f
                ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY category, title COLLATE NOCASE, id`;
-  return (db.prepare(sql).all(params) as (FeedRow & { state: FeedState; item_count: number; unread_count: number })[]).map((r) => ({
+  // Prepared once per shape: the reader API lists its pages' feeds on every request. Safe to share,
+  // as all() runs the statement to its end at once.
+  return (prepared(db, sql).all(params) as (FeedRow & { state: FeedState; item_count: number; unread_count: number })[]).map((r) => ({
     ...toFeed(r),
     state: r.state,
     itemCount: r.item_count,

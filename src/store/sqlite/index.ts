@@ -21,7 +21,7 @@ import { searchItems } from './search.js';
 import { pruneItems, reclaimSpace } from './prune.js';
 import { mark } from './mark.js';
 import { readSettings, writeSettings } from './settings.js';
-import { labelsOf, moveFolder, unreadTotals } from './reader.js';
+import { feedsById, labelsOf, moveFolder, unreadTotals } from './reader.js';
 import { addRule, listRules, removeRule } from './rules.js';
 import { parseSearchQuery } from '../shared/search-query.js';
 import type { Rule } from '../contract.js';
@@ -164,6 +164,9 @@ export class SqliteStore implements Store {
   }
   async labelsOf(model: string, ids: readonly number[]) {
     return labelsOf(this.settled(), model, ids);
+  }
+  async feedsById(ids: readonly number[]) {
+    return feedsById(this.settled(), ids);
   }
   async moveFolder(from: string, to: string | null) {
     return moveFolder(this.settled(), from, to);

@@ -1,6 +1,6 @@
 // Items read back from SQLite: the columns every listing selects and the rows decoded as
 // ../shared/rows.ts decodes PostgreSQL's (../postgres/read.ts and rows.ts are the counterpart).
-import { type Db } from './connect.js';
+import { prepared, type Db } from './connect.js';
 import { filterFor } from './item-where.js';
 import { listingOrder } from '../shared/items.js';
 import type { ItemFilter, StoredItem } from '../contract.js';
@@ -68,5 +68,22 @@ export function iterateItems(db: Db, f: ItemFilter): IterableIterator<StoredItem
   const copies = f.unique ? `, ${ALSO_IN}` : '';
   const sql = `SELECT ${ITEM_COLUMNS}${labelled}${sortAt}${copies} FROM items i JOIN feeds f ON f.id = i.feed_id ${w.sql}
                ORDER BY ${listingOrder(f)} ${limit}`;
-  return readItems(db, sql, { ...w.params, ...(f.limit !== undefined ? { limit: f.limit } : {}) });
+  const params = { ...w.params, ...(f.limit !== undefined ? { limit: f.limit } : {}) };
+  return f.limit !== undefined && f.limit <= PAGE_MAX ? readPage(db, sql, params) : readItems(db, sql, params);
+}
+
+/** PAGE_MAX is the largest listing read at once, by a statement kept prepared (a reader API page is 51 rows). */
+const PAGE_MAX = 200;
+
+/**
+ * readPage reads a short listing at once: its statement is prepared once per connection, as
+ * preparing it cost as much as reading a page; shared safely, as all() runs it to its end.
+ */
+function readPage(db: Db, sql: string, params: Record<string, unknown>): IterableIterator<StoredItem> {
+  const stmt = prepared(db, sql).raw(true);
+  const extras = stmt
+    .columns()
+    .slice(ITEM_COLUMN_COUNT)
+    .map((c) => c.name);
+  return (stmt.all(params) as Cell[][]).map((row) => storedItemFrom(row, extras, SQLITE_CELLS)).values();
 }

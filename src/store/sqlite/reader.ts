@@ -1,7 +1,9 @@
 // What the reader API asks of SQLite beyond item listings (../postgres/reader.ts is the
 // counterpart): unread totals per feed and per topic, and the topics of listed items.
-import type { Db } from './connect.js';
+import type { Feed } from '../../model.js';
+import { prepared, type Db } from './connect.js';
 import type { UnreadTotals } from '../contract.js';
+import { type FeedRow, toFeed } from '../shared/rows.js';
 import { folderMoveKey, movedPath } from '../shared/folder-moves.js';
 import { folderKeys } from '../shared/folders.js';
 
@@ -35,6 +37,16 @@ export function labelsOf(db: Db, model: string, ids: readonly number[]): Map<num
     .prepare('SELECT item_id AS id, label FROM item_labels WHERE model = ? AND item_id IN (SELECT value FROM json_each(?))')
     .all(model, JSON.stringify(ids.filter(Number.isSafeInteger))) as { id: number; label: string }[];
   return new Map(rows.map((r) => [r.id, r.label]));
+}
+
+/** feedsById reads the feeds of the given ids (unknown ids left out), without state or counts. */
+export function feedsById(db: Db, ids: readonly number[]): Feed[] {
+  if (ids.length === 0) return [];
+  // One statement for any number of ids (one bound JSON array), prepared once: it runs on every page.
+  const rows = prepared(db, 'SELECT * FROM feeds WHERE id IN (SELECT value FROM json_each(?))').all(
+    JSON.stringify(ids.filter(Number.isSafeInteger)),
+  ) as FeedRow[];
+  return rows.map(toFeed);
 }
 
 /** moveFolder renames a folder (and the folders below it) or dissolves it (to null), in one transaction; it returns the feeds moved. */
