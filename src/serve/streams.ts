@@ -55,7 +55,8 @@ export function parseStreamId(id: string): Stream {
   // Fluent Reader asks for stream/contents/reading-list; FreshRSS serves it so.
   if (id === 'reading-list' || id === 'starred') return { kind: 'state', state: id };
   if (id.startsWith('feed/')) {
-    const feed = id.slice('feed/'.length);
+    // "feed/" repeated names the same feed: FreshRSS strips ^(feed/)+, and some clients send it doubled.
+    const feed = id.replace(/^(feed\/)+/, '');
     if (feed === '') throw new ApiError(400, 'stream id: feed/ names no feed');
     return { kind: 'feed', feed };
   }
