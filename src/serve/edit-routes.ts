@@ -39,22 +39,25 @@ export async function editTag(req: ApiRequest, env: ServeEnv): Promise<ApiReply>
   return OK;
 }
 
-/** usecParam reads mark-all-as-read's `ts` (microseconds since the epoch) as the ISO time just after it, or undefined. */
+/** usecParam reads mark-all-as-read's `ts` (microseconds since the epoch) as an ISO time (to the millisecond below), or undefined. */
 function usecParam(v: string | null): string | undefined {
   // FreshRSS reads ts=0 (and none) as "everything".
   if (v === null || v.trim() === '' || /^0+$/.test(v.trim())) return undefined;
   if (!/^\d{1,17}$/.test(v.trim())) throw new ApiError(400, `ts: not a time in microseconds: ${clip(v)}`);
-  // Items sorting at or before ts: the store's `until` is exclusive, so one millisecond later.
-  return new Date(Math.floor(Number(v.trim()) / 1000) + 1).toISOString();
+  return new Date(Math.floor(Number(v.trim()) / 1000)).toISOString();
 }
 
-/** markAllAsRead answers mark-all-as-read: every unread item of stream `s` sorting up to `ts` (all, without it) is read. */
+/**
+ * markAllAsRead answers mark-all-as-read: every unread item of stream `s` first seen at or before
+ * `ts` (all, without it) is read. First seen, not published: ts is the newest timestampUsec the
+ * client has seen, and an old post stored after that must stay unread until it has been shown.
+ */
 export async function markAllAsRead(req: ApiRequest, env: ServeEnv): Promise<ApiReply> {
   const s = req.params.get('s');
   if (!s) throw new ApiError(400, 's: no stream given');
   const until = usecParam(req.params.get('ts'));
   const filter: ItemFilter = { ...(await streamFilter(parseStreamId(s), env.store, env.cfg.model)) };
-  if (until !== undefined) filter.until = until;
+  if (until !== undefined) filter.seenUntil = until;
   await env.store.mark('read', { filter }, { now: env.now().toISOString(), dryRun: false });
   return OK;
 }

@@ -1,0 +1,124 @@
+// The reader API's review fixes, on both engines: timestampUsec, ot/nt and mark-all-as-read's ts
+// are about when an item was first seen (FreshRSS's crawl time), edit-tag applies `r` after `a`,
+// subscribing to a feed already subscribed applies its title and folder, and a 405 allows HEAD.
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ServeEnv } from '../../src/serve/api.js';
+import { openPostgres } from '../../src/store/postgres/index.js';
+import { openSqlite } from '../../src/store/sqlite/index.js';
+import type { Store } from '../../src/store/contract.js';
+import { itemOf, tempDir } from '../helpers.js';
+import { freshDatabase, pgAvailable } from '../pg.js';
+import { API, READING_LIST } from './api-cases.js';
+import { apiCall, envFor, seed } from './fixture.js';
+
+const READ = 'user/-/state/com.google/read';
+const STARRED = 'user/-/state/com.google/starred';
+const FIRST = '2026-02-20T00:00:00.000Z'; // the seed's fetch
+const LATER = '2026-02-25T00:00:00.000Z';
+const usec = (iso: string) => `${Date.parse(iso)}000`;
+
+function describeFixes(engine: string, open: () => Promise<Store>): void {
+  describe(`reader API review fixes (${engine})`, () => {
+    let store: Store;
+    let env: ServeEnv;
+    afterEach(async () => store?.close());
+    const start = async () => {
+      store = await open();
+      await seed(store);
+      env = envFor(store);
+    };
+    const feedId = async (url: string) => (await store.listFeeds()).find((f) => f.url === url)!.id;
+    const get = (p: string) => apiCall(env, 'GET', API + p);
+    const post = (p: string, body: Record<string, string | string[]>) => apiCall(env, 'POST', API + p, body);
+    const titles = (a: { json?: any }) => a.json.items.map((i: any) => i.title);
+    /** storeOld stores, at LATER, an item of the sport feed published long before the seed's fetch. */
+    const storeOld = async () => {
+      const sports = await feedId('https://sport.example/feed');
+      const old = itemOf({
+        key: 'old',
+        guid: 'old',
+        title: 'old post',
+        link: 'https://sport.example/old',
+        published: '2025-06-01T00:00:00.000Z',
+      });
+      await store.recordFetch(sports, { items: [old], movedTo: null, state: { status: 200, error: null, nextCheckAt: null } }, LATER);
+      return sports;
+    };
+
+    it('mark-all-as-read with the ts the client last saw leaves an old post stored after it unread', async () => {
+      await start();
+      const sports = await feedId('https://sport.example/feed');
+      // The client syncs: the newest timestampUsec it sees is the seed's fetch time.
+      const seen = await get(`/stream/contents/feed/${sports}?n=50`);
+      const ts = seen.json.items
+        .map((i: any) => i.timestampUsec)
+        .sort()
+        .pop();
+      expect(ts).toBe(usec(FIRST));
+      await storeOld();
+      const before = await get(`/stream/contents/feed/${sports}?n=50`);
+      const before2 = before.json.items.map((i: any) => [i.title, i.read]);
+      expect(await post('/mark-all-as-read', { s: `feed/${sports}`, ts })).toEqual({ status: 200, text: 'OK' });
+      expect(titles(await get(`/stream/contents/feed/${sports}?n=50&xt=${READ}`))).toEqual(['old post']);
+      expect(before2).toHaveLength(7);
+      // Without ts, everything is read.
+      await post('/mark-all-as-read', { s: `feed/${sports}` });
+      expect(titles(await get(`/stream/contents/feed/${sports}?n=50&xt=${READ}`))).toEqual([]);
+    });
+
+    it('timestampUsec and crawlTimeMsec are the first-seen time in stream/contents, items/ids, items/contents and unread-count', async () => {
+      await start();
+      const sports = await storeOld();
+      const a = await get(`/stream/contents/feed/${sports}?n=50`);
+      // The listing keeps its order by publication: the old post comes last.
+      expect(titles(a).at(-1)).toBe('old post');
+      const old = a.json.items.at(-1);
+      expect(old.timestampUsec).toBe(usec(LATER));
+      expect(old.crawlTimeMsec).toBe(String(Date.parse(LATER)));
+      expect(old.published).toBe(Date.parse('2025-06-01T00:00:00.000Z') / 1000);
+      expect(a.json.items[0].timestampUsec).toBe(usec(FIRST));
+      const ids = await get(`/stream/items/ids?s=feed/${sports}&n=50`);
+      const ref = ids.json.itemRefs.find((r: any) => r.id === String(Number(BigInt(`0x${old.id.split('/').pop()}`))));
+      expect(ref.timestampUsec).toBe(usec(LATER));
+      const c = await get(`/stream/items/contents?i=${ref.id}`);
+      expect(c.json.items[0].timestampUsec).toBe(usec(LATER));
+      const counts = (await get('/unread-count')).json.unreadcounts;
+      const newest = (id: string) => counts.find((x: any) => x.id === id).newestItemTimestampUsec;
+      expect(newest(`feed/${sports}`)).toBe(usec(LATER));
+      expect(newest('user/-/label/Sports')).toBe(usec(LATER));
+      expect(newest(READING_LIST)).toBe(usec(LATER));
+      expect(newest(`feed/${await feedId('https://rust.example/feed')}`)).toBe(usec(FIRST));
+      expect(newest('user/-/label/~Tech')).toBe(usec(FIRST));
+    });
+
+    it('ot and nt bound the first-seen time (inclusive), as FreshRSS does, not the publication', async () => {
+      await start();
+      const sports = await storeOld();
+      const s = (t: string) => String(Date.parse(t) / 1000);
+      expect(titles(await get(`/stream/contents/feed/${sports}?n=50&ot=${s('2026-02-21T00:00:00.000Z')}`))).toEqual(['old post']);
+      expect(titles(await get(`/stream/contents/feed/${sports}?n=50&ot=${s(LATER)}&nt=${s(LATER)}`))).toEqual(['old post']);
+      const upToFirst = titles(await get(`/stream/contents/feed/${sports}?n=50&nt=${s(FIRST)}`));
+      expect(upToFirst).toHaveLength(6);
+      expect(upToFirst).not.toContain('old post');
+      expect((await get(`/stream/items/ids?s=feed/${sports}&n=50&ot=${s(LATER)}`)).json.itemRefs).toHaveLength(1);
+      // A bad ot is still a one-line 400 that reads nothing.
+      expect(await get(`/stream/contents?ot=later`)).toEqual({ status: 400, error: 'ot: not a time in seconds: later' });
+    });
+
+    it('mark-all-as-read refuses a bad ts and changes nothing', async () => {
+      await start();
+      const sports = await storeOld();
+      expect(await post('/mark-all-as-read', { s: `feed/${sports}`, ts: 'soon' })).toEqual({
+        status: 400,
+        error: 'ts: not a time in microseconds: soon',
+      });
+      expect(titles(await get(`/stream/contents/feed/${sports}?n=50&xt=${READ}`))).toHaveLength(7);
+    });
+  });
+}
+
+describeFixes('SQLite', async () => openSqlite(path.join(tempDir(), 'fixes.db')));
+describe.skipIf(!pgAvailable)('PostgreSQL', () => {
+  describeFixes('PostgreSQL', async () => openPostgres(await freshDatabase()));
+});
