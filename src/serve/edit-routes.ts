@@ -29,13 +29,15 @@ function markOf(tag: string, add: boolean): MarkKind | undefined {
  */
 export async function editTag(req: ApiRequest, env: ServeEnv): Promise<ApiReply> {
   const ids = itemIdsParam(req.params);
-  const marks = [...req.params.getAll('r').map((t) => markOf(t, false)), ...req.params.getAll('a').map((t) => markOf(t, true))].filter(
-    (k): k is MarkKind => k !== undefined,
-  );
-  if (req.params.getAll('a').length + req.params.getAll('r').length === 0) throw new ApiError(400, 'a or r: no tag given');
+  // FreshRSS applies every `a`, then every `r` (a=read&r=read ends unread): the last mark of each
+  // kind (read/unread, star/unstar) in that order is the one that stays, so only it is written.
+  const marks = [...req.params.getAll('a').map((t) => markOf(t, true)), ...req.params.getAll('r').map((t) => markOf(t, false))];
+  if (marks.length === 0) throw new ApiError(400, 'a or r: no tag given');
+  const last = (kinds: MarkKind[]) => marks.filter((k): k is MarkKind => k !== undefined && kinds.includes(k)).pop();
   const now = env.now().toISOString();
   // A filter by ids, not a list of ids: ids of no item match nothing instead of refusing the mark.
-  for (const kind of new Set(marks)) await env.store.mark(kind, { filter: { ids } }, { now, dryRun: false });
+  for (const kind of [last(['read', 'unread']), last(['star', 'unstar'])])
+    if (kind !== undefined) await env.store.mark(kind, { filter: { ids } }, { now, dryRun: false });
   return OK;
 }
 

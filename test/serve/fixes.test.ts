@@ -115,6 +115,25 @@ function describeFixes(engine: string, open: () => Promise<Store>): void {
       });
       expect(titles(await get(`/stream/contents/feed/${sports}?n=50&xt=${READ}`))).toHaveLength(7);
     });
+
+    it('edit-tag applies r after a: a=read&r=read ends unread, a=starred&r=starred unstarred', async () => {
+      await start();
+      const [one, two] = (await get(`/stream/items/ids?s=${READING_LIST}&n=2`)).json.itemRefs.map((r: any) => r.id);
+      await post('/edit-tag', { i: two, a: [READ, STARRED] });
+      expect(await post('/edit-tag', { i: [one, two], a: [READ, STARRED], r: [READ, STARRED] })).toEqual({ status: 200, text: 'OK' });
+      for (const id of [one, two]) {
+        const item = (await store.item(Number(id)))!;
+        expect([item.read, item.starred]).toEqual([false, false]);
+      }
+      // kept-unread then read in a, read in r: still unread; read in a with nothing removed: read.
+      await post('/edit-tag', { i: one, a: ['user/-/state/com.google/kept-unread', READ], r: READ });
+      expect((await store.item(Number(one)))!.read).toBe(false);
+      await post('/edit-tag', { i: one, a: READ, r: STARRED });
+      expect((await store.item(Number(one)))!.read).toBe(true);
+      // A label is still a 400 that changes nothing.
+      expect(await post('/edit-tag', { i: two, a: READ, r: 'user/-/label/Tech' })).toMatchObject({ status: 400 });
+      expect((await store.item(Number(two)))!.read).toBe(false);
+    });
   });
 }
 
