@@ -134,6 +134,32 @@ function describeFixes(engine: string, open: () => Promise<Store>): void {
       expect(await post('/edit-tag', { i: two, a: READ, r: 'user/-/label/Tech' })).toMatchObject({ status: 400 });
       expect((await store.item(Number(two)))!.read).toBe(false);
     });
+
+    it('subscription/edit ac=subscribe of a feed already subscribed applies its title and folder', async () => {
+      await start();
+      const news = await feedId('https://news.example/feed');
+      const list = async () => (await get('/subscription/list')).json.subscriptions.find((x: any) => x.id === `feed/${news}`);
+      const before = (await store.listFeeds()).length;
+      expect(
+        await post('/subscription/edit', {
+          ac: 'subscribe',
+          s: 'feed/https://news.example/feed',
+          t: 'Daily news',
+          a: 'user/-/label/Press',
+        }),
+      ).toEqual({ status: 200, text: 'OK' });
+      expect(await list()).toMatchObject({ title: 'Daily news', categories: [{ id: 'user/-/label/Press', label: 'Press' }] });
+      // By feed id too; a title alone keeps the folder.
+      await post('/subscription/edit', { ac: 'subscribe', s: `feed/${news}`, t: 'News again' });
+      expect(await list()).toMatchObject({ title: 'News again', categories: [{ id: 'user/-/label/Press' }] });
+      // Neither t nor a: nothing changes; a feed id of no feed is skipped.
+      expect(await post('/subscription/edit', { ac: 'subscribe', s: [`feed/${news}`, 'feed/999'] })).toEqual({ status: 200, text: 'OK' });
+      expect(await list()).toMatchObject({ title: 'News again' });
+      expect((await store.listFeeds()).length).toBe(before);
+      // A topic as the folder is still a 400 that changes nothing.
+      expect(await post('/subscription/edit', { ac: 'subscribe', s: `feed/${news}`, t: 'X', a: STARRED })).toMatchObject({ status: 400 });
+      expect(await list()).toMatchObject({ title: 'News again' });
+    });
   });
 }
 
