@@ -3,7 +3,9 @@
 // subscribing to a feed already subscribed applies its title and folder, and a 405 allows HEAD.
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ServeEnv } from '../../src/serve/api.js';
+import { ApiError, type ServeEnv } from '../../src/serve/api.js';
+import { matchRoute } from '../../src/serve/dispatch.js';
+import { apiRoutes } from '../../src/serve/routes.js';
 import { openPostgres } from '../../src/store/postgres/index.js';
 import { openSqlite } from '../../src/store/sqlite/index.js';
 import type { Store } from '../../src/store/contract.js';
@@ -162,6 +164,24 @@ function describeFixes(engine: string, open: () => Promise<Store>): void {
     });
   });
 }
+
+describe('a 405 allows HEAD wherever GET is allowed', () => {
+  const allowOf = (method: string, p: string) => {
+    try {
+      matchRoute(apiRoutes(), method, API + p);
+    } catch (e) {
+      if (e instanceof ApiError) return [e.status, e.headers.Allow];
+    }
+    return undefined;
+  };
+  it('names GET and HEAD for a GET route, GET, HEAD and POST for one taking both, and POST alone for a write', () => {
+    expect(allowOf('POST', '/subscription/list')).toEqual([405, 'GET, HEAD']);
+    expect(allowOf('DELETE', '/stream/items/contents')).toEqual([405, 'GET, POST, HEAD']);
+    expect(allowOf('GET', '/edit-tag')).toEqual([405, 'POST']);
+    // HEAD itself is served where GET is.
+    expect(allowOf('HEAD', '/subscription/list')).toBeUndefined();
+  });
+});
 
 describeFixes('SQLite', async () => openSqlite(path.join(tempDir(), 'fixes.db')));
 describe.skipIf(!pgAvailable)('PostgreSQL', () => {
