@@ -610,6 +610,14 @@ export function buildProgram(run: (action: Action, cmd: Command, args: unknown[]
     .option('--base-path <path>', 'URL path the API is served under (default: /api/greader)')
     .option('--set-password', 'read the API password from the terminal or standard input (one line), store its hash, and exit')
     .option('--user <name>', 'with --set-password: the user name apps log in with (default: inkzee)')
+    // subscription/edit refuses private addresses by default and its reason names this flag: serve must take it.
+    .option('--deny-private-networks', 'subscription/edit: refuse loopback, private and link-local addresses (the default)')
+    .addOption(
+      new Option(
+        '--allow-private-networks',
+        'subscription/edit and quickadd: subscribe to feeds on loopback and private addresses too (or private-networks = "allow" in the config file)',
+      ).conflicts('denyPrivateNetworks'),
+    )
     .addOption(new Option('--headers-timeout <seconds>').hideHelp())
     .addOption(new Option('--request-timeout <seconds>').hideHelp())
     .addHelpText(

@@ -19,5 +19,6 @@ export function matchRoute(routes: readonly Route[], method: string, path: strin
   if (allowed.size === 0) throw new ApiError(404, `no such endpoint: ${path}`);
   // HEAD is answered wherever GET is (node:http sends no body for it).
   if (method === 'HEAD' && allowed.has('GET')) return matchRoute(routes, 'GET', path);
+  if (allowed.has('GET')) allowed.add('HEAD');
   throw new ApiError(405, `${method} is not allowed here`, { Allow: [...allowed].join(', ') });
 }

@@ -29,32 +29,37 @@ function markOf(tag: string, add: boolean): MarkKind | undefined {
  */
 export async function editTag(req: ApiRequest, env: ServeEnv): Promise<ApiReply> {
   const ids = itemIdsParam(req.params);
-  const marks = [...req.params.getAll('r').map((t) => markOf(t, false)), ...req.params.getAll('a').map((t) => markOf(t, true))].filter(
-    (k): k is MarkKind => k !== undefined,
-  );
-  if (req.params.getAll('a').length + req.params.getAll('r').length === 0) throw new ApiError(400, 'a or r: no tag given');
+  // FreshRSS applies every `a`, then every `r` (a=read&r=read ends unread): the last mark of each
+  // kind (read/unread, star/unstar) in that order is the one that stays, so only it is written.
+  const marks = [...req.params.getAll('a').map((t) => markOf(t, true)), ...req.params.getAll('r').map((t) => markOf(t, false))];
+  if (marks.length === 0) throw new ApiError(400, 'a or r: no tag given');
+  const last = (kinds: MarkKind[]) => marks.filter((k): k is MarkKind => k !== undefined && kinds.includes(k)).pop();
   const now = env.now().toISOString();
   // A filter by ids, not a list of ids: ids of no item match nothing instead of refusing the mark.
-  for (const kind of new Set(marks)) await env.store.mark(kind, { filter: { ids } }, { now, dryRun: false });
+  for (const kind of [last(['read', 'unread']), last(['star', 'unstar'])])
+    if (kind !== undefined) await env.store.mark(kind, { filter: { ids } }, { now, dryRun: false });
   return OK;
 }
 
-/** usecParam reads mark-all-as-read's `ts` (microseconds since the epoch) as the ISO time just after it, or undefined. */
+/** usecParam reads mark-all-as-read's `ts` (microseconds since the epoch) as an ISO time (to the millisecond below), or undefined. */
 function usecParam(v: string | null): string | undefined {
   // FreshRSS reads ts=0 (and none) as "everything".
   if (v === null || v.trim() === '' || /^0+$/.test(v.trim())) return undefined;
   if (!/^\d{1,17}$/.test(v.trim())) throw new ApiError(400, `ts: not a time in microseconds: ${clip(v)}`);
-  // Items sorting at or before ts: the store's `until` is exclusive, so one millisecond later.
-  return new Date(Math.floor(Number(v.trim()) / 1000) + 1).toISOString();
+  return new Date(Math.floor(Number(v.trim()) / 1000)).toISOString();
 }
 
-/** markAllAsRead answers mark-all-as-read: every unread item of stream `s` sorting up to `ts` (all, without it) is read. */
+/**
+ * markAllAsRead answers mark-all-as-read: every unread item of stream `s` first seen at or before
+ * `ts` (all, without it) is read. First seen, not published: ts is the newest timestampUsec the
+ * client has seen, and an old post stored after that must stay unread until it has been shown.
+ */
 export async function markAllAsRead(req: ApiRequest, env: ServeEnv): Promise<ApiReply> {
   const s = req.params.get('s');
   if (!s) throw new ApiError(400, 's: no stream given');
   const until = usecParam(req.params.get('ts'));
   const filter: ItemFilter = { ...(await streamFilter(parseStreamId(s), env.store, env.cfg.model)) };
-  if (until !== undefined) filter.until = until;
+  if (until !== undefined) filter.seenUntil = until;
   await env.store.mark('read', { filter }, { now: env.now().toISOString(), dryRun: false });
   return OK;
 }

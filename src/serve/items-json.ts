@@ -44,9 +44,8 @@ export function itemCategories(item: StoredItem, topic: string | undefined): str
 
 /** itemJson shows one stored item. */
 export function itemJson(item: StoredItem, ctx: ItemContext): ItemJson {
+  // First seen, as FreshRSS's crawl time: what ot, nt and mark-all-as-read's ts compare with.
   const seen = ms(item.firstSeen);
-  // The sort time (publication, else first seen), which ot, nt and mark-all-as-read's ts compare with.
-  const sorted = Number.isFinite(ms(item.sortAt ?? null)) ? ms(item.sortAt!) : seen;
   const published = Number.isFinite(ms(item.published)) ? ms(item.published) : seen;
   const updated = Number.isFinite(ms(item.updated)) ? ms(item.updated) : published;
   const feed = ctx.feeds.get(item.feedId);
@@ -54,7 +53,7 @@ export function itemJson(item: StoredItem, ctx: ItemContext): ItemJson {
   const out: ItemJson = {
     id: longItemId(item.id),
     crawlTimeMsec: String(seen),
-    timestampUsec: `${sorted}000`,
+    timestampUsec: `${seen}000`,
     published: Math.floor(published / 1000),
     updated: Math.floor(updated / 1000),
     title: item.title ?? '',

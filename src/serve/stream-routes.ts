@@ -92,7 +92,7 @@ export async function streamItemIds(req: ApiRequest, env: ServeEnv): Promise<Api
       itemRefs: page.items.map((i) => ({
         id: String(i.id),
         directStreamIds: [`feed/${i.feedId}`],
-        timestampUsec: `${Date.parse(i.sortAt ?? i.firstSeen)}000`,
+        timestampUsec: `${Date.parse(i.firstSeen)}000`, // first seen, as in stream/contents
       })),
       ...(page.continuation !== undefined ? { continuation: page.continuation } : {}),
     },

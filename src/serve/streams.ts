@@ -55,7 +55,8 @@ export function parseStreamId(id: string): Stream {
   // Fluent Reader asks for stream/contents/reading-list; FreshRSS serves it so.
   if (id === 'reading-list' || id === 'starred') return { kind: 'state', state: id };
   if (id.startsWith('feed/')) {
-    const feed = id.slice('feed/'.length);
+    // "feed/" repeated names the same feed: FreshRSS strips ^(feed/)+, and some clients send it doubled.
+    const feed = id.replace(/^(feed\/)+/, '');
     if (feed === '') throw new ApiError(400, 'stream id: feed/ names no feed');
     return { kind: 'feed', feed };
   }
@@ -164,10 +165,13 @@ export function pageFilter(base: ItemFilter, params: URLSearchParams, max = N_MA
     keyset: { oldestFirst: params.get('r') === 'o', after: c ? decodeContinuation(c) : undefined },
     limit: n + 1,
   };
+  // As in FreshRSS (and Google Reader: "items crawled after this time"), ot and nt bound the time
+  // an item was first seen, both inclusive, not its publication: a client syncing from its last
+  // ot gets an old post stored since then. The listing's order stays by sort time.
   const since = secondsParam('ot', params.get('ot'));
   const until = secondsParam('nt', params.get('nt'));
-  if (since !== undefined) filter.since = since;
-  if (until !== undefined) filter.until = until;
+  if (since !== undefined) filter.seenSince = since;
+  if (until !== undefined) filter.seenUntil = until;
   return { filter, n };
 }
 

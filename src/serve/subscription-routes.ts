@@ -77,10 +77,16 @@ export async function subscriptionEdit(req: ApiRequest, env: ServeEnv): Promise<
     if (ac === 'subscribe') {
       const stream = parseStreamId(s);
       if (stream.kind !== 'feed') throw new ApiError(400, `s: not a feed: ${clip(s)}`);
-      // A feed id names a subscription already (FreshRSS skips it); only a URL can be subscribed to.
-      if (/^\d+$/.test(stream.feed)) continue;
-      const r = await subscribe(env, stream.feed, { title, category: add || undefined });
-      if (r.kind === 'failed') throw new ApiError(400, `subscribe: ${clip(stream.feed)}: ${r.error}`);
+      // A feed id names a subscription already (one of no feed is skipped, as FreshRSS does); only a URL can be subscribed to.
+      const byId = /^\d+$/.test(stream.feed);
+      const known = byId ? await feedOf(env, s) : undefined;
+      if (byId && !known) continue;
+      const r = known ? undefined : await subscribe(env, stream.feed, { title, category: add || undefined });
+      if (r?.kind === 'failed') throw new ApiError(400, `subscribe: ${clip(stream.feed)}: ${r.error}`);
+      // Subscribed already: its title and folder become the ones asked for, as ac=edit would make them.
+      const present = known?.id ?? (r?.kind === 'present' ? r.feed.id : undefined);
+      if (present !== undefined && (title !== undefined || add !== ''))
+        await env.store.editFeed(present, { title, category: add !== '' ? add : undefined });
     } else if (ac === 'unsubscribe') {
       const f = await feedOf(env, s);
       if (f) await env.store.removeFeeds([f.id]);

@@ -65,6 +65,13 @@ export interface ItemFilter {
   since?: string;
   until?: string;
   /**
+   * ISO timestamps: items first seen (stored) at or after / at or before. The reader API's ot, nt
+   * and mark-all-as-read's ts compare with this, as FreshRSS's with its crawl time: a client never
+   * touches an item stored after its last look, however old its publication date.
+   */
+  seenSince?: string;
+  seenUntil?: string;
+  /**
    * Only items stored after this id; the listing then comes in id order (ascending), so that a
    * pipeline remembering the largest id it saw, page after page, never skips one.
    */
@@ -104,7 +111,7 @@ export interface ItemCursor {
 
 /**
  * UnreadTotals are the unread items per feed and per label of one model, each with its newest's
- * sort time: a feed's newest is its unread item stored last, a label's the one sorting last.
+ * first-seen time: a feed's newest is its unread item stored last, a label's the one first seen last.
  */
 export interface UnreadTotals {
   feeds: { feedId: number; unread: number; newest: string }[];

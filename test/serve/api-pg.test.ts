@@ -48,7 +48,7 @@ describe.skipIf(!pgAvailable)('PostgreSQL', () => {
           { i: ['1', '0000000000000002', 'tag:google.com,2005:reader/item/0000000000000003'], a: 'user/-/state/com.google/read' },
         ],
         ['/edit-tag', { i: ['4', '5'], a: 'user/-/state/com.google/starred' }],
-        ['/mark-all-as-read', { s: 'user/-/label/~Sports', ts: String(Date.parse('2026-02-13T02:00:00.000Z') * 1000) }],
+        ['/mark-all-as-read', { s: 'user/-/label/~Sports', ts: String(Date.parse('2026-02-20T00:00:00.000Z') * 1000) }],
         ['/rename-tag', { s: 'user/-/label/Technology', dest: 'user/-/label/Tech' }],
         ['/subscription/edit', { ac: 'edit', s: 'feed/2', t: 'Renamed', a: 'user/-/label/Sports' }],
         ['/disable-tag', { s: 'user/-/label/Tech' }],
@@ -78,8 +78,8 @@ describe.skipIf(!pgAvailable)('PostgreSQL', () => {
       expect(await p.unreadTotals('default')).toEqual(await s.unreadTotals('default'));
       expect(await p.unreadTotals('none')).toEqual(await s.unreadTotals('none'));
       expect((await s.unreadTotals('default')).labels).toEqual([
-        { label: 'Sports', unread: 8, newest: '2026-02-13T05:00:00.000Z' },
-        { label: 'Tech', unread: 20, newest: '2026-02-12T03:00:00.000Z' },
+        { label: 'Sports', unread: 8, newest: '2026-02-20T00:00:00.000Z' },
+        { label: 'Tech', unread: 20, newest: '2026-02-20T00:00:00.000Z' },
       ]);
       const ids = [1, 2, 3, 29, 30, 31, 999];
       const sorted = (m: Map<number, string>) => [...m].sort((a, b) => a[0] - b[0]);

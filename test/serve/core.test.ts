@@ -195,7 +195,7 @@ describe('inkzee serve: sessions and bad requests', { timeout: 90_000 }, () => {
     expect(unknown.body.split('\n')).toHaveLength(2); // one line
     const r = await request('DELETE', `${s.url}/reader/api/0/user-info`, { auth });
     expect(r.status).toBe(405);
-    expect(r.headers.allow).toBe('GET');
+    expect(r.headers.allow).toBe('GET, HEAD');
     await alive();
   });
 

@@ -60,6 +60,8 @@ export function itemWhere(f: ItemFilter, p: Params): string {
   if (f.category !== undefined) where.push(categoryWhere('f', f.category, p));
   if (f.since !== undefined) where.push(`i.sort_at >= ${p.add(f.since)}`);
   if (f.until !== undefined) where.push(`i.sort_at < ${p.add(f.until)}`);
+  if (f.seenSince !== undefined) where.push(`i.first_seen >= ${p.add(f.seenSince)}`);
+  if (f.seenUntil !== undefined) where.push(`i.first_seen <= ${p.add(f.seenUntil)}`);
   if (f.afterId !== undefined) where.push(idCompare('i.id', '>', f.afterId, p));
   if (f.ids !== undefined) where.push(`i.id = ANY(${p.add(f.ids.filter(Number.isSafeInteger))}::bigint[])`);
   if (f.keyset?.after !== undefined)

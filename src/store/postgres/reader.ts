@@ -7,18 +7,18 @@ import { type FeedRow, toFeed } from '../shared/rows.js';
 import { folderMoveKey, movedPath } from '../shared/folder-moves.js';
 import { folderKeys } from '../shared/folders.js';
 
-/** unreadTotals counts unread items per feed and per label of a model, each with its newest sort time. */
+/** unreadTotals counts unread items per feed and per label of a model, each with its newest first-seen time (the reader API's timestampUsec). */
 export async function unreadTotals(db: Pg, model: string): Promise<UnreadTotals> {
   // One snapshot for both counts (REPEATABLE READ), so feeds and topics add up to the same unread items.
   return transaction(db, async (c) => {
     await c.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
     const feeds = await c.query<{ feedId: string; unread: string; newest: string }>(
-      `SELECT u."feedId", u.unread, i.sort_at AS newest
+      `SELECT u."feedId", u.unread, i.first_seen AS newest
          FROM (SELECT feed_id AS "feedId", count(*) AS unread, max(id) AS last FROM items WHERE read_at IS NULL GROUP BY feed_id) u
          JOIN items i ON i.id = u.last ORDER BY u."feedId"`,
     );
     const labels = await c.query<{ label: string; unread: string; newest: string }>(
-      `SELECT l.label, count(*) AS unread, max(i.sort_at) AS newest FROM item_labels l JOIN items i ON i.id = l.item_id
+      `SELECT l.label, count(*) AS unread, max(i.first_seen) AS newest FROM item_labels l JOIN items i ON i.id = l.item_id
         WHERE l.model = $1 AND i.read_at IS NULL GROUP BY l.label ORDER BY l.label COLLATE "C"`,
       [model],
     );

@@ -44,6 +44,14 @@ export function itemWhere(f: ItemFilter): { sql: string; params: Record<string, 
     where.push('i.sort_at < @until');
     params.until = f.until;
   }
+  if (f.seenSince !== undefined) {
+    where.push('i.first_seen >= @seenSince');
+    params.seenSince = f.seenSince;
+  }
+  if (f.seenUntil !== undefined) {
+    where.push('i.first_seen <= @seenUntil');
+    params.seenUntil = f.seenUntil;
+  }
   if (f.afterId !== undefined) {
     where.push('i.id > @afterId');
     params.afterId = f.afterId;

@@ -7,22 +7,22 @@ import { type FeedRow, toFeed } from '../shared/rows.js';
 import { folderMoveKey, movedPath } from '../shared/folder-moves.js';
 import { folderKeys } from '../shared/folders.js';
 
-/** unreadTotals counts unread items per feed and per label of a model, each with its newest sort time. */
+/** unreadTotals counts unread items per feed and per label of a model, each with its newest first-seen time (the reader API's timestampUsec). */
 export function unreadTotals(db: Db, model: string): UnreadTotals {
   // One snapshot for both counts, so feeds and topics add up to the same unread items.
   return db.transaction((): UnreadTotals => {
     // Counted in the partial index items_feed_unread alone (feed_id, and the id every index holds):
-    // a feed's newest is its last stored unread item's sort time, one lookup per feed, not a read of every unread row.
+    // a feed's newest is its last stored unread item's first-seen time, one lookup per feed, not a read of every unread row.
     const feeds = db
       .prepare(
-        `SELECT u.feedId, u.unread, i.sort_at AS newest
+        `SELECT u.feedId, u.unread, i.first_seen AS newest
            FROM (SELECT feed_id AS feedId, count(*) AS unread, max(id) AS last FROM items WHERE read_at IS NULL GROUP BY feed_id) u
            JOIN items i ON i.id = u.last ORDER BY u.feedId`,
       )
       .all() as UnreadTotals['feeds'];
     const labels = db
       .prepare(
-        `SELECT l.label, count(*) AS unread, max(i.sort_at) AS newest FROM item_labels l JOIN items i ON i.id = l.item_id
+        `SELECT l.label, count(*) AS unread, max(i.first_seen) AS newest FROM item_labels l JOIN items i ON i.id = l.item_id
           WHERE l.model = ? AND i.read_at IS NULL GROUP BY l.label ORDER BY l.label`,
       )
       .all(model) as UnreadTotals['labels'];
