@@ -241,3 +241,23 @@ export async function transaction<T>(db: Pg, fn: (c: pg.PoolClient) => Promise<T
     client.release(broken);
   }
 }
+
+/** CONFLICT_TRIES is how many times retryingTransaction runs a transaction PostgreSQL ended for a conflict. */
+const CONFLICT_TRIES = 5;
+
+/**
+ * retryingTransaction is transaction, run again when PostgreSQL ended it for a deadlock (SQLSTATE
+ * 40P01) or a serialization failure (40001): such a transaction changed nothing, and another try
+ * usually passes. Two writers that lock overlapping rows in different orders meet so — two marks,
+ * a mark and a crawl, two crawlers filing copies of one story. fn must be safe to run again.
+ */
+export async function retryingTransaction<T>(db: Pg, fn: (c: pg.PoolClient) => Promise<T>, tries = CONFLICT_TRIES): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await transaction(db, fn);
+    } catch (err) {
+      const code = ((err as { cause?: { code?: unknown } }).cause ?? {}).code;
+      if (attempt >= tries || (code !== '40P01' && code !== '40001')) throw err;
+    }
+  }
+}

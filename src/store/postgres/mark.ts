@@ -6,28 +6,17 @@
 // A mark reaches every copy of a story (shared/stories.ts): a first UPDATE marks the copies of the
 // stories the items named or matched belong to (items_story index), then the usual one the rest.
 import type pg from 'pg';
-import { transaction, type Pg } from './connect.js';
+import { retryingTransaction, type Pg } from './connect.js';
 import { itemWhere, Params } from './item-where.js';
 import type { MarkKind, MarkResult, MarkTarget } from '../contract.js';
 import { chunks, firstUnknown, MARKS } from '../shared/marks.js';
-
-// Two marks (or a mark and a crawl) locking overlapping rows in different orders can deadlock;
-// PostgreSQL then fails one of them (SQLSTATE 40P01), which changed nothing and is tried again.
-const TRIES = 5;
 
 /** ID_RANGE is how many consecutive item ids one UPDATE of a filtered mark covers. */
 const ID_RANGE = 100_000;
 
 /** mark changes the state of the items named or matched, counting those changed; see Store.mark. */
 export async function mark(db: Pg, kind: MarkKind, target: MarkTarget, o: { now: string; dryRun: boolean }): Promise<MarkResult> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await transaction(db, (c) => markIn(c, kind, target, o));
-    } catch (err) {
-      const code = ((err as { cause?: { code?: unknown } }).cause ?? {}).code;
-      if (attempt >= TRIES || (code !== '40P01' && code !== '40001')) throw err;
-    }
-  }
+  return retryingTransaction(db, (c) => markIn(c, kind, target, o));
 }
 
 async function markIn(c: pg.PoolClient, kind: MarkKind, target: MarkTarget, o: { now: string; dryRun: boolean }): Promise<MarkResult> {

@@ -2,7 +2,7 @@
 // one transaction, or a failure — the same updates as ../sqlite/outcomes.ts makes on SQLite.
 import type pg from 'pg';
 import type { FetchRecord, FetchStored } from '../contract.js';
-import { pgFault, query, transaction, type Pg } from './connect.js';
+import { pgFault, query, retryingTransaction, type Pg } from './connect.js';
 import { feedHost } from '../../model.js';
 import { urlKey, type MoveResult } from '../shared/feed-urls.js';
 import { lockSubscriptions, noteHosts } from './feeds.js';
@@ -119,7 +119,9 @@ export async function recordFetch(db: Pg, feedId: number, r: FetchRecord, now: s
     }
     return { ...counts, movedTo: null, mergedInto: null, newIds: [] };
   }
-  return transaction(db, async (c) => {
+  // Run again if PostgreSQL ends it for a deadlock: filing a copy of a story writes the first copy's
+  // row, in another feed, which another crawler's transaction may hold (shared/stories.ts).
+  return retryingTransaction(db, async (c) => {
     // The move's subscriptions lock first, before this transaction holds any row (removeFeeds takes them in that order).
     if (r.movedTo) await lockSubscriptions(c);
     // A feed removed while its fetch was under way (`inkzee remove` beside a crawl): the late result

@@ -220,13 +220,17 @@ export async function applyUpsert(c: Queryable, feedId: number, plan: UpsertPlan
   const tags = (list: [string, Stored][]) => list.map(([, s]) => JSON.stringify((JSON.parse(s.row[9]) as string[]).map(tagFold)));
   const changed = writes.filter(([, s]) => s.id !== null);
   const fresh = writes.filter(([, s]) => s.id === null);
+  const insertedIds = new Map<string, number>();
   if (fresh.length) {
     const inserted = await c.query<{ id: number; key: string }>({
       ...INSERT,
       values: [feedId, now, ...columns(fresh), fresh.map(([key]) => key), fresh.map(([, s]) => sortTime(s.row[4], now)), tags(fresh)],
     });
     const byKey = new Map(fresh);
-    for (const r of inserted.rows) byKey.get(r.key)!.id = r.id;
+    // The ids go into a map of this call's own, never onto the plan: a transaction PostgreSQL ends
+    // for a deadlock runs again with the same plan (retryingTransaction), whose new items must
+    // still be new.
+    for (const r of inserted.rows) insertedIds.set(r.key, Number(r.id));
     for (const r of inserted.rows) newIds?.push(Number(r.id));
     // ON CONFLICT DO NOTHING returns only the rows it inserted.
     done.added = inserted.rows.length;
@@ -244,10 +248,13 @@ export async function applyUpsert(c: Queryable, feedId: number, plan: UpsertPlan
       values: [...columns(changed), changed.map(([, s]) => sortTime(s.row[4], s.firstSeen)), tags(changed), changed.map(([, s]) => s.id)],
     });
   }
-  const indexed = writes.filter(([, s]) => s.id !== null);
+  const indexed = writes.flatMap(([key, s]) => {
+    const id = s.id ?? insertedIds.get(key);
+    return id === undefined || id === null ? [] : [{ id, s }];
+  });
   await c.query({
     ...INDEX,
-    values: [indexed.map(([, s]) => s.id), indexed.map(([, s]) => noNul(s.text!.title)), indexed.map(([, s]) => noNul(s.text!.body))],
+    values: [indexed.map((x) => x.id), indexed.map((x) => noNul(x.s.text!.title)), indexed.map((x) => noNul(x.s.text!.body))],
   });
   return done;
 }
