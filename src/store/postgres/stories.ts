@@ -7,6 +7,15 @@ import { storyLinks } from '../shared/story-links.js';
 
 type Queryable = Pick<pg.PoolClient, 'query'>;
 
+// Class id of the transaction-scoped advisory locks one per story link (hashtext of the link) is
+// taken under: two crawl transactions filing copies of one post at once would otherwise each see
+// no link yet and each start a story. Locks are taken in key order, so two crawls never wait on
+// each other in a cycle here; a collision of hashes only makes one wait a moment longer.
+const STORY_LOCK_CLASS = 0x1b5e; // 'inkzee stories'
+const LOCK = {
+  name: 'inkzee-stories-lock',
+  text: `SELECT pg_advisory_xact_lock($2::int4, k) FROM (SELECT DISTINCT hashtext(l) AS k FROM unnest($1::text[]) AS l ORDER BY k) AS s`,
+};
 const PROBE = {
   name: 'inkzee-stories-probe',
   text: 'SELECT link, story_id FROM story_links WHERE link = ANY($1::text[])',
@@ -35,14 +44,16 @@ const LINK = {
 
 /**
  * placeStories files items just inserted into stories, inside the caller's transaction, as the
- * SQLite store does; `inherit` as there. Two crawlers storing two copies of one post at the very
- * same moment may each start a story (neither sees the other's uncommitted links): the copies
- * then stay apart, never wrongly merged.
+ * SQLite store does; `inherit` as there. It first locks the copies' links (held to the end of the
+ * transaction): a crawl filing a copy of a post another crawl is filing at the same moment waits
+ * for that one to commit, then reads its links (each statement sees what was committed before
+ * it, under READ COMMITTED) and joins its story.
  */
 export async function placeStories(c: Queryable, copies: readonly NewCopy[], inherit: boolean): Promise<void> {
   if (copies.length === 0) return;
   const all = [...new Set(copies.flatMap((x) => x.links))];
   if (all.length === 0) return;
+  await c.query({ ...LOCK, values: [all, STORY_LOCK_CLASS] });
   const linked = new Map<string, number>();
   for (const r of (await c.query<{ link: string; story_id: string }>({ ...PROBE, values: [all] })).rows)
     linked.set(r.link, Number(r.story_id));
