@@ -7,14 +7,18 @@ import { storyLinks } from '../shared/story-links.js';
 
 type Queryable = Pick<pg.PoolClient, 'query'>;
 
-// Class id of the transaction-scoped advisory locks one per story link (hashtext of the link) is
-// taken under: two crawl transactions filing copies of one post at once would otherwise each see
-// no link yet and each start a story. Locks are taken in key order, so two crawls never wait on
-// each other in a cycle here; a collision of hashes only makes one wait a moment longer.
+// Two crawl transactions filing copies of one post at once would each see no link yet and each
+// start a story; so a crawl first takes a transaction-scoped advisory lock on each of its links'
+// buckets (a hash of the link, one of LOCK_BUCKETS), in key order so that two crawls never wait on
+// each other in a cycle here. Buckets, not links: advisory locks live in the server's shared lock
+// table (max_locks_per_transaction × connections, 6,400 by default), which a first crawl of a few
+// thousand items per feed would otherwise exhaust; two posts in one bucket only wait a moment.
 const STORY_LOCK_CLASS = 0x1b5e; // 'inkzee stories'
+const LOCK_BUCKETS = 256;
 const LOCK = {
   name: 'inkzee-stories-lock',
-  text: `SELECT pg_advisory_xact_lock($2::int4, k) FROM (SELECT DISTINCT hashtext(l) AS k FROM unnest($1::text[]) AS l ORDER BY k) AS s`,
+  text: `SELECT pg_advisory_xact_lock($2::int4, k)
+         FROM (SELECT DISTINCT hashtext(l) & ${LOCK_BUCKETS - 1} AS k FROM unnest($1::text[]) AS l ORDER BY k) AS s`,
 };
 const PROBE = {
   name: 'inkzee-stories-probe',
@@ -44,16 +48,17 @@ const LINK = {
 
 /**
  * placeStories files items just inserted into stories, inside the caller's transaction, as the
- * SQLite store does; `inherit` as there. It first locks the copies' links (held to the end of the
- * transaction): a crawl filing a copy of a post another crawl is filing at the same moment waits
- * for that one to commit, then reads its links (each statement sees what was committed before
- * it, under READ COMMITTED) and joins its story.
+ * SQLite store does; `inherit` as there. Unless `alone` (the upgrade's pass, under the migration
+ * lock), it first locks the copies' links (to the end of the transaction): a crawl filing a copy
+ * of a post another crawl is filing at the same moment waits for that one to commit, then reads
+ * its links (each statement sees what was committed before it, under READ COMMITTED) and joins
+ * its story.
  */
-export async function placeStories(c: Queryable, copies: readonly NewCopy[], inherit: boolean): Promise<void> {
+export async function placeStories(c: Queryable, copies: readonly NewCopy[], inherit: boolean, alone = false): Promise<void> {
   if (copies.length === 0) return;
   const all = [...new Set(copies.flatMap((x) => x.links))];
   if (all.length === 0) return;
-  await c.query({ ...LOCK, values: [all, STORY_LOCK_CLASS] });
+  if (!alone) await c.query({ ...LOCK, values: [all, STORY_LOCK_CLASS] });
   const linked = new Map<string, number>();
   for (const r of (await c.query<{ link: string; story_id: string }>({ ...PROBE, values: [all] })).rows)
     linked.set(r.link, Number(r.story_id));
@@ -105,6 +110,7 @@ export async function linkStoredItems(c: Queryable): Promise<void> {
       c,
       rows.map((r) => newCopy(Number(r.id), Number(r.feed_id), r)),
       false,
+      true,
     );
     after = Number(rows.at(-1)!.id);
   }
