@@ -43,7 +43,9 @@ function finishCrawl(ctx: Context, s: CrawlSummary, failures: FeedResult[]): voi
   printCrawlSummary(ctx.out, s, failures);
   if (ctx.signal.aborted)
     throw new InterruptedError(
-      `interrupted: ${s.feeds - s.interrupted} of ${s.feeds} feeds crawled and stored; \`inkzee refresh\` finishes the rest`,
+      s.interrupted
+        ? `interrupted: ${s.feeds - s.interrupted} of ${s.feeds} feeds crawled and stored; \`inkzee refresh\` finishes the rest`
+        : `interrupted: all ${s.feeds} feeds crawled and stored`,
     );
   if (s.failed) throw new PartialFailure(`${s.failed} of ${s.feeds} feeds failed (\`inkzee feeds --failing\` lists them)`);
 }

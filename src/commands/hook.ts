@@ -12,9 +12,10 @@ import { DEFAULTS } from '../config.js';
 /** DEFAULT_EXEC_TIMEOUT is how long the hook may run (seconds) when --exec-timeout is not given. */
 export const DEFAULT_EXEC_TIMEOUT = DEFAULTS.execTimeout;
 
-/** HookRun is how a hook ended: exit status 0, another status, a signal, a timeout, or not started. */
+/** HookRun is how a hook ended: exit status 0, another status, a signal, a timeout, stopped by the user's interrupt, or not started. */
 export type HookRun =
   | { kind: 'ok' }
+  | { kind: 'interrupted' }
   | { kind: 'status'; status: number }
   | { kind: 'signal'; signal: string }
   | { kind: 'timeout'; seconds: number }
@@ -28,6 +29,7 @@ export function hookProblem(cmd: string, r: HookRun): string | undefined {
   if (r.kind === 'status') return `${name}: exited with status ${r.status}${r.status === 127 ? ' (command not found)' : ''}; ${kept}`;
   if (r.kind === 'signal') return `${name}: killed by ${r.signal}; ${kept}`;
   if (r.kind === 'timeout') return `${name}: still running after ${r.seconds} s (--exec-timeout), killed; ${kept}`;
+  if (r.kind === 'interrupted') return `${name}: stopped by the interrupt; ${kept} and go to the next crawl's hook`;
   return `${name}: could not be started (${r.error}); ${kept}`;
 }
 
@@ -48,21 +50,42 @@ async function write(w: Writable, text: string): Promise<boolean> {
 /**
  * runHook runs `sh -c CMD` in a process group of its own with the items `ids` (in id order) on its
  * standard input, as NDJSON. Its standard output goes to Inkzee's standard error, so that it never
- * mixes with `--json` records; its standard error too. After `timeoutSec` its whole group is killed.
+ * mixes with `--json` records; its standard error too. After `timeoutSec` its whole group is killed;
+ * likewise at once when `signal` aborts (the user's SIGINT/SIGTERM: the group is in no terminal's
+ * way to get it) and when Inkzee exits before it (a second interrupt's fast exit).
  */
-export async function runHook(store: Store, cmd: string, ids: readonly number[], timeoutSec: number): Promise<HookRun> {
+export async function runHook(
+  store: Store,
+  cmd: string,
+  ids: readonly number[],
+  timeoutSec: number,
+  signal?: AbortSignal,
+): Promise<HookRun> {
   const child = spawn('sh', ['-c', cmd], { stdio: ['pipe', 2, 2], detached: true });
+  let exited = false;
+  const killOnExit = () => {
+    if (!exited) killGroup(child.pid);
+  };
+  process.on('exit', killOnExit);
   const ended = new Promise<HookRun>((resolve) => {
     child.once('error', (err) => resolve({ kind: 'error', error: err.message }));
-    child.once('exit', (code, signal) =>
-      resolve(code === 0 ? { kind: 'ok' } : code !== null ? { kind: 'status', status: code } : { kind: 'signal', signal: signal ?? '?' }),
-    );
+    child.once('exit', (code, sig) => {
+      exited = true;
+      resolve(code === 0 ? { kind: 'ok' } : code !== null ? { kind: 'status', status: code } : { kind: 'signal', signal: sig ?? '?' });
+    });
   });
   let timedOut = false;
+  let interrupted = false;
   const timer = setTimeout(() => {
     timedOut = true;
     killGroup(child.pid);
   }, timeoutSec * 1000);
+  const onAbort = () => {
+    interrupted = true;
+    killGroup(child.pid);
+  };
+  if (signal?.aborted) onAbort();
+  else signal?.addEventListener('abort', onAbort, { once: true });
   // A hook that exits without reading its input closes the pipe: EPIPE is its business, not an error here.
   const stdin = child.stdin!;
   stdin.on('error', () => {});
@@ -70,7 +93,7 @@ export async function runHook(store: Store, cmd: string, ids: readonly number[],
     try {
       for await (const it of store.items({ ids, afterId: 0 })) {
         if (!(await write(stdin, `${JSON.stringify(itemRecord(it))}\n`))) break;
-        if (timedOut) break;
+        if (timedOut || interrupted) break;
       }
     } finally {
       stdin.end();
@@ -79,11 +102,13 @@ export async function runHook(store: Store, cmd: string, ids: readonly number[],
   try {
     const r = await ended;
     await feeding;
-    return timedOut ? { kind: 'timeout', seconds: timeoutSec } : r;
+    return interrupted ? { kind: 'interrupted' } : timedOut ? { kind: 'timeout', seconds: timeoutSec } : r;
   } finally {
     clearTimeout(timer);
-    // What the hook left running in its group (a backgrounded `sleep`) does not outlive it when it timed out.
-    if (timedOut) killGroup(child.pid);
+    signal?.removeEventListener('abort', onAbort);
+    process.off('exit', killOnExit);
+    // What the hook left running in its group (a backgrounded `sleep`) does not outlive it when it was cut short.
+    if (timedOut || interrupted) killGroup(child.pid);
   }
 }
 
@@ -103,10 +128,11 @@ export async function hookOnNew(
   cmd: string | undefined,
   ids: readonly number[],
   timeoutSec: number,
+  signal?: AbortSignal,
 ): Promise<HookRun | undefined> {
   if (!cmd || ids.length === 0) return undefined;
   out.flush(); // what Inkzee printed so far comes before what the hook prints
-  const r = await runHook(store, cmd, ids, timeoutSec);
+  const r = await runHook(store, cmd, ids, timeoutSec, signal);
   const problem = hookProblem(cmd, r);
   // Not silenced by --quiet: from cron, a hook that failed is what the mail should say.
   if (problem) out.stderr.write(`${out.paint('33', 'warning:')} ${problem}\n`);

@@ -22,11 +22,30 @@ export function reportRules(ctx: Context, done: readonly RuleOutcome[], which: '
 }
 
 /**
- * afterStored applies the rules to the items just stored, then runs the hook with them (unless
- * the user interrupted): both before the crawl returns, so that what it reports is already so.
+ * afterStored applies the rules to the items just stored, then runs the hook with them and with
+ * what an interrupted crawl left for it (the store's backlog): both before the crawl returns, so
+ * that what it reports is already so. Interrupted before the hook starts, or while it runs (it is
+ * then killed), the crawl leaves them all to the next crawl's hook: never lost, never run twice
+ * by one crawl.
  */
 export async function afterStored(ctx: Context, store: Store, ids: readonly number[], o: NewItemsOptions = {}): Promise<void> {
-  if (ids.length === 0) return;
-  reportRules(ctx, await rulesOnNew(store, ids, ctx.now().toISOString()));
-  if (!ctx.signal.aborted) await hookOnNew(ctx.out, store, o.exec, ids, o.execTimeout ?? DEFAULT_EXEC_TIMEOUT);
+  if (ids.length) reportRules(ctx, await rulesOnNew(store, ids, ctx.now().toISOString()));
+  if (!o.exec) return;
+  if (ctx.signal.aborted) {
+    if (ids.length) {
+      await store.deferHookItems(ids);
+      warnDeferred(ctx, o.exec, ids.length);
+    }
+    return;
+  }
+  const all = [...new Set([...(await store.takeHookItems()), ...ids])].sort((a, b) => a - b);
+  const r = await hookOnNew(ctx.out, store, o.exec, all, o.execTimeout ?? DEFAULT_EXEC_TIMEOUT, ctx.signal);
+  if (r?.kind === 'interrupted') await store.deferHookItems(all);
+}
+
+// Not silenced by --quiet, as a hook's failure is not: from cron, it says why no mail came.
+function warnDeferred(ctx: Context, cmd: string, n: number): void {
+  ctx.out.stderr.write(
+    `${ctx.out.paint('33', 'warning:')} hook ${JSON.stringify(cmd)}: not run (interrupted); ${n} new item${n === 1 ? '' : 's'} stored, for the next crawl's hook\n`,
+  );
 }

@@ -517,4 +517,8 @@ export interface Store {
   readSettings(): Promise<Record<string, string>>;
   /** writeSettings stores settings, replacing those keys' old values, in one transaction. */
   writeSettings(values: Readonly<Record<string, string>>): Promise<void>;
+  /** deferHookItems keeps new items no hook was given (an interrupted crawl's) for the next crawl that runs one. */
+  deferHookItems(ids: readonly number[]): Promise<void>;
+  /** takeHookItems returns the items deferHookItems kept, in id order, and forgets them, at once (each is taken by one crawl). */
+  takeHookItems(): Promise<number[]>;
 }

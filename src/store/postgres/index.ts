@@ -43,7 +43,7 @@ import { editFeed, removeFeeds, setPaused } from './subscriptions.js';
 import * as read from './read.js';
 import { pruneItems, reclaimSpace } from './prune.js';
 import { mark } from './mark.js';
-import { readSettings, writeSettings } from './settings.js';
+import { deferHookItems, readSettings, takeHookItems, writeSettings } from './settings.js';
 import { feedsById, labelsOf, moveFolder, unreadTotals } from './reader.js';
 import { addRule, listRules, removeRule } from './rules.js';
 import { parseSearchQuery } from '../shared/search-query.js';
@@ -214,6 +214,12 @@ export class PgStore implements Store {
   }
   writeSettings(values: Readonly<Record<string, string>>): Promise<void> {
     return writeSettings(this.db, values);
+  }
+  deferHookItems(ids: readonly number[]): Promise<void> {
+    return deferHookItems(this.db, ids);
+  }
+  takeHookItems(): Promise<number[]> {
+    return takeHookItems(this.db);
   }
 }
 

@@ -20,7 +20,7 @@ import { countDue, dueFeeds, moveFeed, recordFailure, recordSuccess } from './ou
 import { searchItems } from './search.js';
 import { pruneItems, reclaimSpace } from './prune.js';
 import { mark } from './mark.js';
-import { readSettings, writeSettings } from './settings.js';
+import { deferHookItems, readSettings, takeHookItems, writeSettings } from './settings.js';
 import { feedsById, labelsOf, moveFolder, unreadTotals } from './reader.js';
 import { addRule, listRules, removeRule } from './rules.js';
 import { parseSearchQuery } from '../shared/search-query.js';
@@ -291,6 +291,12 @@ export class SqliteStore implements Store {
   }
   async writeSettings(values: Readonly<Record<string, string>>): Promise<void> {
     writeSettings(this.settled(), values);
+  }
+  async deferHookItems(ids: readonly number[]): Promise<void> {
+    deferHookItems(this.settled(), ids);
+  }
+  async takeHookItems(): Promise<number[]> {
+    return takeHookItems(this.settled());
   }
 }
 
