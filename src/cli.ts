@@ -1,5 +1,5 @@
 import { setMaxListeners } from 'node:events';
-import { Argument, Command, CommanderError, Option } from 'commander';
+import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { DEFAULTS, earlyConfig, resolveConfig, type Config, type GlobalFlags } from './config.js';
 import { configFileLocation, readConfigFile } from './config-file.js';
 import { EXIT, InkzeeError, PipeClosed, storeFault } from './errors.js';
@@ -248,6 +248,13 @@ export function buildProgram(run: (action: Action, cmd: Command, args: unknown[]
     )
     .action(act('feedsAction'));
 
+  // A flag that holds one value, given twice: refused rather than the last one kept unsaid (a rule
+  // stored with half of what was typed would be worse than no rule).
+  const once = (v: string, prev: string | undefined) => {
+    if (prev !== undefined)
+      throw new InvalidArgumentError(`given twice (${JSON.stringify(prev)}, then ${JSON.stringify(v)}); give it once`);
+    return v;
+  };
   // The filters of `items` that say which items (not when, nor how many): rules take them too.
   const feedFlags = (c: Command) =>
     c
@@ -387,12 +394,16 @@ export function buildProgram(run: (action: Action, cmd: Command, args: unknown[]
         .description(
           'store a rule: what it does (--do) to items matching its filters (at least one); it applies to items stored from now on',
         )
-        .option('--do <action>', 'what to do to matching items: read (mark them read) or star'),
+        .option('--do <action>', 'what to do to matching items: read (mark them read) or star', once),
     ),
   )
-    .option('--search <query>', 'only items matching this search query (as `inkzee search` takes it)')
-    .option('--title <regex>', 'only items whose title matches this JavaScript regular expression (case-insensitive)')
-    .option('--model <name>', `with --label: the classifier model whose labels count (default: "${DEFAULTS.model}", or as configured)`)
+    .option('--search <query>', 'only items matching this search query (as `inkzee search` takes it)', once)
+    .option('--title <regex>', 'only items whose title matches this JavaScript regular expression (case-insensitive)', once)
+    .option(
+      '--model <name>',
+      `with --label: the classifier model whose labels count (a trained one; default: "${DEFAULTS.model}", or as configured)`,
+      once,
+    )
     .addHelpText(
       'after',
       examples(
@@ -685,7 +696,7 @@ function report(err: unknown, out: Output, cfg: Config): number {
 }
 
 /** main runs the CLI: the only place that decides the process's exit code. */
-export async function main(argv: string[]): Promise<void> {
+export async function main(argv: string[], earlySignals: readonly string[] = []): Promise<void> {
   // npm only warns about engines (EBADENGINE); an older Node would fail later, in the first crawl.
   const tooOld = nodeProblem(process.versions.node);
   if (tooOld) {
@@ -719,6 +730,8 @@ export async function main(argv: string[]): Promise<void> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // Those that came while the program loaded (bin/inkzee.js kept them) count as if they came now.
+  for (let k = 0; k < earlySignals.length; k++) onSignal();
   const program = buildProgram(async (action, cmd, args) => {
     const flags = globalsOf(cmd);
     // A bad config file or variable is reported as --json asks, before the settings exist.

@@ -8,6 +8,20 @@ export interface RuleOutcome {
   rule: Rule;
   ids: number[];
   changed: number;
+  /** With applyRules' `copies`: the other copies of those items' stories the mark changed (would change) too. */
+  copies?: number[];
+}
+
+// copiesToChange lists the other copies of the stories of `ids` not yet in the rule's state: a mark
+// of an item reaches every copy of its story (Store.mark), and the count a mark reports includes them.
+async function copiesToChange(store: Store, rule: Rule, ids: readonly number[]): Promise<number[]> {
+  const matched = new Set(ids);
+  const others = new Set<number>();
+  for await (const it of store.items({ ids, unique: true })) for (const c of it.alsoIn ?? []) if (!matched.has(c.id)) others.add(c.id);
+  if (others.size === 0) return [];
+  const out: number[] = [];
+  for await (const it of store.items({ ids: [...others] })) if (!(rule.action === 'read' ? it.read : it.starred)) out.push(it.id);
+  return out;
 }
 
 /** titlePattern compiles a rule's --title: JavaScript regular expression syntax, matched case-insensitively. */
@@ -55,18 +69,19 @@ const KIND: Record<Rule['action'], MarkKind> = { read: 'read', star: 'star' };
 export async function applyRules(
   store: Store,
   rules: readonly Rule[],
-  o: { now: string; dryRun: boolean; ids?: readonly number[] },
+  o: { now: string; dryRun: boolean; ids?: readonly number[]; copies?: boolean },
 ): Promise<RuleOutcome[]> {
   const done: RuleOutcome[] = [];
   for (const rule of rules) {
     let ids = await ruleTargets(store, rule, o.ids);
+    const copies = o.copies ? await copiesToChange(store, rule, ids) : undefined;
     let r = ids.length ? await store.mark(KIND[rule.action], { ids }, o) : { changed: 0 };
     // An item removed or pruned between the two steps makes the mark change nothing: look again, once.
     if (r.unknownId !== undefined) {
       ids = await ruleTargets(store, rule, o.ids);
       r = ids.length ? await store.mark(KIND[rule.action], { ids }, o) : { changed: 0 };
     }
-    done.push({ rule, ids, changed: r.changed });
+    done.push({ rule, ids, changed: r.changed, ...(copies && { copies }) });
   }
   return done;
 }

@@ -2,7 +2,7 @@
 // filters of `items` plus a search query and a title pattern. A rule is checked whole before it is
 // stored: a bad one is one line naming it, exit 1, and nothing stored.
 import { InputError, InterruptedError, shownValue, UsageError } from '../errors.js';
-import type { Rule, RuleAction, RuleFilter, StoredItem } from '../store/contract.js';
+import type { Rule, RuleAction, RuleFilter, Store, StoredItem } from '../store/contract.js';
 import type { Context } from './context.js';
 import { itemFilter, type ItemFlags } from './items.js';
 import { knownFeeds } from './known-feeds.js';
@@ -34,6 +34,7 @@ export async function addRuleCommand(ctx: Context, name: string, flags: RuleFlag
   if (f.label !== undefined) filter.label = f.label;
   if (f.enclosure !== undefined) filter.enclosure = f.enclosure;
   if (flags.title !== undefined) {
+    if (flags.title === '') throw new InputError(what, '--title "": an empty pattern matches every title; give a pattern', 'bad-rule');
     try {
       titlePattern(flags.title);
     } catch (err) {
@@ -47,12 +48,15 @@ export async function addRuleCommand(ctx: Context, name: string, flags: RuleFlag
   }
   const store = await ctx.store();
   if (flags.search !== undefined) {
+    let searchable: boolean;
     try {
-      store.checkQuery(flags.search);
+      searchable = store.checkQuery(flags.search);
     } catch (err) {
       if (!(err instanceof UsageError)) throw err;
       throw new InputError(what, `--search ${shownValue(flags.search)}: ${err.message.replace(/^search: /, '')}`, 'bad-rule');
     }
+    if (!searchable)
+      throw new InputError(what, `--search ${shownValue(flags.search)}: no word to search for, so it would match nothing`, 'bad-rule');
     filter.search = flags.search;
   }
   if (Object.keys(filter).length === 0 && f.feed === undefined)
@@ -63,6 +67,7 @@ export async function addRuleCommand(ctx: Context, name: string, flags: RuleFlag
     );
   // Feeds are kept by id: a rule still names its feed after the feed's URL changes.
   if (f.feed !== undefined) filter.feed = (await knownFeeds(store, f.feed)).map((x) => String(x.id));
+  if (filter.label !== undefined) await checkLabel(store, what, ctx.cfg.model, filter.label);
   const rule: Rule = {
     name,
     action: action as RuleAction,
@@ -74,6 +79,24 @@ export async function addRuleCommand(ctx: Context, name: string, flags: RuleFlag
   if (!(await store.addRule(rule)))
     throw new InputError(what, `a rule of that name exists (\`inkzee rules remove ${name}\` first)`, 'rule-exists');
   return rule;
+}
+
+// A --label rule names a trained model and one of its labels: a typo would otherwise make a rule
+// that never matches, silently.
+async function checkLabel(store: Store, what: string, model: string, label: string): Promise<void> {
+  const m = (await store.listModels()).find((x) => x.name === model);
+  if (!m)
+    throw new InputError(
+      what,
+      `--model ${shownValue(model)}: no such model (train it first: \`inkzee classify train … --model ${model}\`; \`inkzee classify models\` lists them)`,
+      'bad-rule',
+    );
+  if (!m.labels.includes(label))
+    throw new InputError(
+      what,
+      `--label ${shownValue(label)}: model ${shownValue(model)} has no such label (its labels: ${m.labels.join(', ')})`,
+      'bad-rule',
+    );
 }
 
 /** listRulesCommand lists the stored rules by name. */
@@ -89,8 +112,8 @@ export async function removeRuleCommand(ctx: Context, name: string): Promise<voi
 
 /**
  * applyRulesCommand applies the named rules (or all, with `all`) to every stored item, in name
- * order given, and reports each; `touched` receives the items each rule marked (or would mark), as
- * they are after it.
+ * order given, and reports each; `touched` receives the items each rule marked (or would mark) and
+ * the other copies of their stories the mark reaches (would reach), as they are after it.
  */
 export async function applyRulesCommand(
   ctx: Context,
@@ -113,8 +136,10 @@ export async function applyRulesCommand(
   const out: RuleApplied[] = [];
   for (const rule of rules) {
     if (ctx.signal.aborted) throw new InterruptedError(`interrupted: ${out.length} of ${rules.length} rules applied`);
-    const [r] = await applyRules(store, [rule], { now: ctx.now().toISOString(), dryRun });
-    if (touched && r.ids.length) for await (const it of store.items({ ids: r.ids })) touched(rule, it);
+    const [r] = await applyRules(store, [rule], { now: ctx.now().toISOString(), dryRun, copies: !!touched });
+    // The items matched and the other copies of their stories the mark reaches: as many as it counts.
+    const ids = [...r.ids, ...(r.copies ?? [])];
+    if (touched && ids.length) for await (const it of store.items({ ids })) touched(rule, it);
     out.push({ name: rule.name, action: rule.action, items: r.changed, dryRun });
   }
   return out;

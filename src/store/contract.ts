@@ -444,8 +444,8 @@ export interface Store {
    * returns how many feeds moved. Folders are compared as `--category` compares them.
    */
   moveFolder(from: string, to: string | null): Promise<number>;
-  /** checkQuery refuses a search query `search` would refuse (UsageError), without running it. */
-  checkQuery(query: string): void;
+  /** checkQuery refuses a search query `search` would refuse (UsageError), without running it; false when it has no word to match (`(`, `*`). */
+  checkQuery(query: string): boolean;
   /** addRule stores a rule, in one transaction; false (nothing stored) when its name is taken. */
   addRule(r: Rule): Promise<boolean>;
   /** listRules lists the rules by name. */

@@ -60,6 +60,10 @@ describe.each(BACKENDS)('a --label rule on %s', (backend) => {
     );
     expect((await run('import', opml)).code).toBe(0);
     expect((await run('classify', 'train', '--from-folders')).code).toBe(0);
+    // A label the model does not give is a typo, refused: the rule would never match.
+    const typo = await run('rules', 'add', 'sport', '--do', 'read', '--label', 'Sprot');
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toBe('inkzee: rule "sport": --label Sprot: model default has no such label (its labels: Sport, Tech)\n');
     const added = await run('--json', 'rules', 'add', 'sport', '--do', 'read', '--label', 'Sport');
     expect(lines(added)[0]).toMatchObject({ name: 'sport', action: 'read', filter: { label: 'Sport' }, model: 'default' });
     // Nothing marked yet: the items are not labelled.

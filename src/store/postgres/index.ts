@@ -116,8 +116,8 @@ export class PgStore implements Store {
   moveFolder(from: string, to: string | null) {
     return moveFolder(this.db, from, to);
   }
-  checkQuery(query: string): void {
-    parseSearchQuery(query);
+  checkQuery(query: string): boolean {
+    return parseSearchQuery(query).any.length > 0;
   }
   addRule(r: Rule): Promise<boolean> {
     return addRule(this.db, r);

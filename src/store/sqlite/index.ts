@@ -146,8 +146,8 @@ export class SqliteStore implements Store {
   async mark(kind: MarkKind, target: MarkTarget, o: { now: string; dryRun: boolean }): Promise<MarkResult> {
     return mark(this.settled(), kind, target, o);
   }
-  checkQuery(query: string): void {
-    parseSearchQuery(query);
+  checkQuery(query: string): boolean {
+    return parseSearchQuery(query).any.length > 0;
   }
   async addRule(r: Rule): Promise<boolean> {
     return addRule(this.settled(), r);
