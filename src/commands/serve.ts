@@ -1,5 +1,6 @@
 // `inkzee serve`: the Google Reader API over the store, for reader apps (src/serve/), and
 // `inkzee serve --set-password`, which sets the one user's password.
+import fs from 'node:fs';
 import net from 'node:net';
 import { InkzeeError, InputError, shownValue, UsageError } from '../errors.js';
 import type { Context } from './context.js';
@@ -7,6 +8,7 @@ import { Auth, DEFAULT_USER, readCredentials, storePassword } from '../serve/aut
 import { startServer, type AccessEntry } from '../serve/server.js';
 import { sessionRoutes } from '../serve/session.js';
 import { apiRoutes } from '../serve/routes.js';
+import { isPostgresUrl } from '../store/open.js';
 
 /** DEFAULT_LISTEN and DEFAULT_BASE_PATH are where `inkzee serve` answers unless told otherwise. */
 export const DEFAULT_LISTEN = '127.0.0.1:8080';
@@ -64,14 +66,18 @@ export interface ServeOptions {
  * while no password is set (anyone could try to log in with none).
  */
 export async function serveCommand(ctx: Context, o: ServeOptions): Promise<void> {
-  const store = await ctx.store();
   const where = `--listen ${o.listen.host.includes(':') ? `[${o.listen.host}]` : o.listen.host}:${o.listen.port}`;
+  const noPassword = () =>
+    new InkzeeError(
+      `${where}: no password is set, and this address is reachable from other machines; set one first with \`inkzee serve --set-password\``,
+      'no-password',
+    );
+  // A SQLite file that does not exist holds no password: refused before opening it, which would create it, empty.
+  const db = ctx.cfg.dbPath;
+  if (!isLoopback(o.listen.host) && !isPostgresUrl(db) && !fs.existsSync(db)) throw noPassword();
+  const store = await ctx.store();
   if (!(await readCredentials(store))) {
-    if (!isLoopback(o.listen.host))
-      throw new InkzeeError(
-        `${where}: no password is set, and this address is reachable from other machines; set one first with \`inkzee serve --set-password\``,
-        'no-password',
-      );
+    if (!isLoopback(o.listen.host)) throw noPassword();
     ctx.out.warn('no password is set: every login fails until you set one with `inkzee serve --set-password`');
   }
   const auth = new Auth(store);

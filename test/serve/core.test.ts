@@ -2,6 +2,7 @@
 // 4xx answers to bad requests (after each of which the server still answers), timeouts, the
 // access log, SIGTERM with a request in flight. Write-token checks run in-process on a test route
 // (the reader routes have their own tests).
+import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -95,6 +96,14 @@ describe('inkzee serve: starting', () => {
     expect(r.code).toBe(1);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toContain('inkzee serve --set-password');
+    // Refused before the database is opened: no empty file is left behind.
+    expect(fs.existsSync(db)).toBe(false);
+    // A database that exists but holds no password is refused the same way.
+    expect((await cli(['--db', db, 'feeds'])).code).toBe(0);
+    expect(fs.existsSync(db)).toBe(true);
+    const again = await cli(['--db', db, 'serve', '--listen', '0.0.0.0:0']);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toBe(r.stderr);
   });
 
   it('beyond loopback with a password set, starts without a warning', async () => {
