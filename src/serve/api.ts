@@ -3,6 +3,7 @@
 // ApiReply or an ApiError back into a response; handlers never see node:http.
 import type { Config } from '../config.js';
 import type { Store } from '../store/contract.js';
+import type { AnswerCache } from './answer-cache.js';
 
 /** ApiRequest is one authenticated API call as a handler sees it. */
 export interface ApiRequest {
@@ -26,6 +27,8 @@ export interface ApiRequest {
 /** ApiReply is what a handler answers: a JSON value, plain text, or XML. */
 export type ApiReply =
   | { status?: number; json: unknown; headers?: Record<string, string> }
+  /** JSON already serialized (a cached answer's text), sent as it is. */
+  | { status?: number; jsonText: string; headers?: Record<string, string> }
   | { status?: number; text: string; headers?: Record<string, string> }
   | { status?: number; xml: string; headers?: Record<string, string> };
 
@@ -46,6 +49,8 @@ export interface ServeEnv {
   readonly store: Store;
   readonly cfg: Config;
   readonly now: () => Date;
+  /** Answers of reads kept while the store's data is unchanged (none: every read is computed). */
+  readonly cache?: AnswerCache;
 }
 
 /**

@@ -239,6 +239,7 @@ export async function startServer(routes: readonly Route[], env: ServeEnv, o: Se
         .then(
           (r) => {
             if ('json' in r) send(r.status ?? 200, JSON.stringify(r.json), TYPES.json, r.headers ?? {});
+            else if ('jsonText' in r) send(r.status ?? 200, r.jsonText, TYPES.json, r.headers ?? {});
             else if ('xml' in r) send(r.status ?? 200, r.xml, TYPES.xml, r.headers ?? {});
             else send(r.status ?? 200, r.text, TYPES.text, r.headers ?? {});
           },
