@@ -4,6 +4,7 @@
 import type { Config } from '../config.js';
 import type { Store } from '../store/contract.js';
 import type { AnswerCache } from './answer-cache.js';
+import type { MarkQueue } from './mark-queue.js';
 
 /** ApiRequest is one authenticated API call as a handler sees it. */
 export interface ApiRequest {
@@ -51,6 +52,8 @@ export interface ServeEnv {
   readonly now: () => Date;
   /** Answers of reads kept while the store's data is unchanged (none: every read is computed). */
   readonly cache?: AnswerCache;
+  /** edit-tag's marks, written in groups (none: each request writes its own). */
+  readonly marks?: MarkQueue;
 }
 
 /**
