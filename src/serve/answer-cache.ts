@@ -5,6 +5,9 @@
 // of this server or another process's crawl, changes the version and empties the cache.
 import type { Store } from '../store/contract.js';
 
+/** Answer is what the cache keeps: text, or bytes ready to send. */
+export type Answer = string | Buffer;
+
 /** CacheLimits bound what the cache holds: entries and the bytes of their text. */
 export interface CacheLimits {
   entries: number;
@@ -22,9 +25,12 @@ export const CACHE_LIMITS: CacheLimits = { entries: 256, bytes: 32 << 20 };
 export class AnswerCache {
   private version: string | undefined;
   // A Map iterates in insertion order: re-inserting on a hit makes its first key the least recently used.
-  private readonly answers = new Map<string, Promise<string>>();
+  private readonly answers = new Map<string, Promise<Answer>>();
   private readonly sizes = new Map<string, number>();
   private bytes = 0;
+  // The version read in flight, and the one to read after it (see readVersion).
+  private reading: Promise<string> | undefined;
+  private nextRead: Promise<string> | undefined;
 
   constructor(
     private readonly store: Pick<Store, 'dataVersion'>,
@@ -32,14 +38,14 @@ export class AnswerCache {
   ) {}
 
   /** get returns the answer kept for key if the data has not changed since it was computed, else computes and keeps it. */
-  async get(key: string, compute: () => Promise<string>): Promise<string> {
-    const version = await this.store.dataVersion();
+  async get<T extends Answer>(key: string, compute: () => Promise<T>): Promise<T> {
+    const version = await this.readVersion();
     if (version !== this.version) this.reset(version);
     const kept = this.answers.get(key);
     if (kept) {
       this.answers.delete(key);
       this.answers.set(key, kept);
-      return kept;
+      return kept as Promise<T>;
     }
     const answer = compute();
     this.answers.set(key, answer);
@@ -55,6 +61,31 @@ export class AnswerCache {
     return this.answers.size;
   }
 
+  /**
+   * readVersion reads the data version once for every request waiting: a request joins a read
+   * sent after it arrived, never one already under way (that one may predate a commit the client
+   * saw answered before it sent this request), so with one read in flight the others wait for the
+   * next, which starts as soon as it ends: one query per round trip, however many requests.
+   */
+  private readVersion(): Promise<string> {
+    if (!this.reading) {
+      const read = this.store.dataVersion();
+      this.reading = read;
+      const clear = () => {
+        if (this.reading === read) this.reading = undefined;
+      };
+      read.then(clear, clear);
+      return read;
+    }
+    this.nextRead ??= this.reading
+      .catch(() => undefined)
+      .then(() => {
+        this.nextRead = undefined;
+        return this.readVersion();
+      });
+    return this.nextRead;
+  }
+
   private reset(version: string): void {
     this.version = version;
     this.answers.clear();
@@ -62,10 +93,10 @@ export class AnswerCache {
     this.bytes = 0;
   }
 
-  private settled(key: string, answer: Promise<string>, text: string): void {
+  private settled(key: string, answer: Promise<Answer>, text: Answer): void {
     // Emptied (a newer version) or evicted since: nothing to account for.
     if (this.answers.get(key) !== answer) return;
-    const size = text.length * 2; // UTF-16 in memory, roughly
+    const size = typeof text === 'string' ? text.length * 2 : text.length; // a string is UTF-16 in memory
     if (size > this.limits.bytes) return this.forget(key, answer);
     this.sizes.set(key, size);
     this.bytes += size;
@@ -76,7 +107,7 @@ export class AnswerCache {
     }
   }
 
-  private forget(key: string, answer: Promise<string>): void {
+  private forget(key: string, answer: Promise<Answer>): void {
     if (this.answers.get(key) === answer) this.drop(key);
   }
 

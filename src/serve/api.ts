@@ -28,8 +28,8 @@ export interface ApiRequest {
 /** ApiReply is what a handler answers: a JSON value, plain text, or XML. */
 export type ApiReply =
   | { status?: number; json: unknown; headers?: Record<string, string> }
-  /** JSON already serialized (a cached answer's text), sent as it is. */
-  | { status?: number; jsonText: string; headers?: Record<string, string> }
+  /** JSON already serialized as UTF-8 (a cached answer's bytes), its parts sent one after the other. */
+  | { status?: number; jsonBytes: readonly Buffer[]; headers?: Record<string, string> }
   | { status?: number; text: string; headers?: Record<string, string> }
   | { status?: number; xml: string; headers?: Record<string, string> };
 

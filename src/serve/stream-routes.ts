@@ -79,23 +79,26 @@ function pageKey(route: string, id: string, params: URLSearchParams, max?: numbe
   return `${route}\n${id}\n${JSON.stringify(pageFilter({}, params, max).filter)}`;
 }
 
-/** cached is the text compute makes, kept in the env's answer cache when it has one. */
-function cached(env: ServeEnv, key: string, compute: () => Promise<string>): Promise<string> {
+/** cached is the answer compute makes, kept in the env's answer cache when it has one. */
+function cached(env: ServeEnv, key: string, compute: () => Promise<Buffer>): Promise<Buffer> {
   return env.cache ? env.cache.get(key, compute) : compute();
 }
 
 /** streamContents answers stream/contents[/<stream>]: a page of items as JSON. */
 export async function streamContents(req: ApiRequest, env: ServeEnv): Promise<ApiReply> {
   const id = streamIdOf(req);
-  // The items and continuation, as JSON text: the part of the answer that depends on the data.
+  // The items and continuation, as UTF-8 JSON: the part of the answer that depends on the data,
+  // encoded once however many requests it answers.
   const rest = await cached(env, pageKey('contents', id, req.params), async () => {
     const page = await streamPage(req, env);
     const ctx = await itemContext(env, page.items);
     const items = page.items.map((i) => JSON.stringify(itemJson(i, ctx))).join(',');
-    return `,"items":[${items}]${page.continuation !== undefined ? `,"continuation":${JSON.stringify(page.continuation)}` : ''}`;
+    const continuation = page.continuation !== undefined ? `,"continuation":${JSON.stringify(page.continuation)}` : '';
+    return Buffer.from(`,"items":[${items}]${continuation}}`);
   });
   // updated is the time of the answer, as FreshRSS gives it, cached or not.
-  return { jsonText: `{"id":${JSON.stringify(id)},"updated":${Math.floor(env.now().getTime() / 1000)}${rest}}` };
+  const head = Buffer.from(`{"id":${JSON.stringify(id)},"updated":${Math.floor(env.now().getTime() / 1000)}`);
+  return { jsonBytes: [head, rest] };
 }
 
 /** streamItemIds answers stream/items/ids: a page of item references (decimal ids), with the same parameters. */
@@ -103,7 +106,7 @@ export async function streamItemIds(req: ApiRequest, env: ServeEnv): Promise<Api
   const id = streamIdOf(req);
   const text = await cached(env, pageKey('ids', id, req.params, IDS_MAX), async () => {
     const page = await streamPage(req, env, IDS_MAX);
-    return JSON.stringify({
+    const refs = JSON.stringify({
       itemRefs: page.items.map((i) => ({
         id: String(i.id),
         directStreamIds: [`feed/${i.feedId}`],
@@ -111,8 +114,9 @@ export async function streamItemIds(req: ApiRequest, env: ServeEnv): Promise<Api
       })),
       ...(page.continuation !== undefined ? { continuation: page.continuation } : {}),
     });
+    return Buffer.from(refs);
   });
-  return { jsonText: text };
+  return { jsonBytes: [text] };
 }
 
 /** streamItemContents answers stream/items/contents: the items of the ids given (`i`, repeated), unknown ones left out. */

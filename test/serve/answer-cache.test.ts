@@ -61,6 +61,32 @@ describe('AnswerCache', () => {
     expect(computed).toBe(1);
   });
 
+  it('reads the version once for the requests waiting, never with a read sent before a request arrived', async () => {
+    let committed = 1;
+    const sent: ((v: string) => void)[] = [];
+    // Each read answers with the version as it was when the read was sent, once released.
+    const store = {
+      dataVersion: () =>
+        new Promise<string>((resolve) => {
+          const at = String(committed);
+          sent.push(() => resolve(at));
+        }),
+    };
+    const cache = new AnswerCache(store);
+    const first = cache.get('k', async () => `page at ${committed}`);
+    expect(sent).toHaveLength(1);
+    committed = 2; // a commit, answered to some client, who now asks for the page
+    const second = cache.get('k', async () => `page at ${committed}`);
+    const third = cache.get('k', async () => `page at ${committed}`);
+    expect(sent).toHaveLength(1); // the two wait for the next read, not for the one under way
+    sent[0]('');
+    expect(await first).toBe('page at 2'); // computed after its read: never older than its version
+    await new Promise((r) => setImmediate(r));
+    expect(sent).toHaveLength(2); // one read for both waiting requests
+    sent[1]('');
+    expect(await Promise.all([second, third])).toEqual(['page at 2', 'page at 2']);
+  });
+
   it('never keeps a refusal: the next request computes again', async () => {
     const { store } = versioned();
     const cache = new AnswerCache(store);
