@@ -14,8 +14,8 @@ export interface CacheLimits {
   bytes: number;
 }
 
-/** CACHE_LIMITS are the defaults: a page of 1,000 items of sanitized HTML is a few MB at most. */
-export const CACHE_LIMITS: CacheLimits = { entries: 256, bytes: 32 << 20 };
+/** CACHE_LIMITS are the defaults: a page of 1,000 items of sanitized HTML is a few MB at most, and serve must stay under 150 MB. */
+export const CACHE_LIMITS: CacheLimits = { entries: 256, bytes: 16 << 20 };
 
 /**
  * AnswerCache keeps answers by key under one data version. Answers being computed are shared: the

@@ -170,6 +170,24 @@ function cacheCases(engine: string, makeDb: () => Promise<string>) {
       expect((await page(IDS_PAGE)).itemRefs).toHaveLength(3);
     });
 
+    it("keeps unread-count and tag/list's counts while nothing changes, and shows another process's mark in the next one", async () => {
+      const count = async () => {
+        const r = await request('GET', `${s.url}/reader/api/0/unread-count?output=json`, { auth });
+        expect(r.status).toBe(200);
+        const all = JSON.parse(r.body).unreadcounts.find((c: { id: string }) => c.id.endsWith('/reading-list'));
+        return all.count as number;
+      };
+      const before = await count();
+      expect(await count()).toBe(before);
+      const tags = await request('GET', `${s.url}/reader/api/0/tag/list?output=json`, { auth });
+      expect(tags.status).toBe(200);
+      const id = String(await idOf('Item 3'));
+      expect((await cli(['--db', db, '--quiet', 'mark', 'read', id])).code).toBe(0);
+      expect(await count()).toBe(before - 1);
+      expect((await cli(['--db', db, '--quiet', 'mark', 'unread', id])).code).toBe(0);
+      expect(await count()).toBe(before);
+    });
+
     it("shows a crawl's new item, written by another process, in the next answer", async () => {
       await page();
       feeds.route('/feed', serve(200, feedOf(4)));
