@@ -4,6 +4,8 @@ import fs from 'node:fs';
 import net from 'node:net';
 import { InkzeeError, InputError, shownValue, UsageError } from '../errors.js';
 import type { Context } from './context.js';
+import { AnswerCache } from '../serve/answer-cache.js';
+import { MarkQueue } from '../serve/mark-queue.js';
 import { Auth, DEFAULT_USER, readCredentials, storePassword } from '../serve/auth.js';
 import { startServer, type AccessEntry } from '../serve/server.js';
 import { sessionRoutes } from '../serve/session.js';
@@ -86,7 +88,9 @@ export async function serveCommand(ctx: Context, o: ServeOptions): Promise<void>
   try {
     server = await startServer(
       routes,
-      { store, cfg: ctx.cfg, now: ctx.now },
+      // Pages are kept while the store's data is unchanged (any commit, of any process, drops them).
+      // edit-tags waiting together are written in one transaction per kind (group commit).
+      { store, cfg: ctx.cfg, now: ctx.now, cache: new AnswerCache(store), marks: new MarkQueue(store, ctx.now) },
       {
         host: o.listen.host,
         port: o.listen.port,

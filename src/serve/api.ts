@@ -3,6 +3,8 @@
 // ApiReply or an ApiError back into a response; handlers never see node:http.
 import type { Config } from '../config.js';
 import type { Store } from '../store/contract.js';
+import type { AnswerCache } from './answer-cache.js';
+import type { MarkQueue } from './mark-queue.js';
 
 /** ApiRequest is one authenticated API call as a handler sees it. */
 export interface ApiRequest {
@@ -26,6 +28,8 @@ export interface ApiRequest {
 /** ApiReply is what a handler answers: a JSON value, plain text, or XML. */
 export type ApiReply =
   | { status?: number; json: unknown; headers?: Record<string, string> }
+  /** JSON already serialized as UTF-8 (a cached answer's bytes), its parts sent one after the other. */
+  | { status?: number; jsonBytes: readonly Buffer[]; headers?: Record<string, string> }
   | { status?: number; text: string; headers?: Record<string, string> }
   | { status?: number; xml: string; headers?: Record<string, string> };
 
@@ -46,6 +50,10 @@ export interface ServeEnv {
   readonly store: Store;
   readonly cfg: Config;
   readonly now: () => Date;
+  /** Answers of reads kept while the store's data is unchanged (none: every read is computed). */
+  readonly cache?: AnswerCache;
+  /** edit-tag's marks, written in groups (none: each request writes its own). */
+  readonly marks?: MarkQueue;
 }
 
 /**

@@ -1,6 +1,7 @@
 // The Google Reader API's routes (below the base path), in the dialect FreshRSS serves.
 import type { Access, Handler, Route } from './api.js';
 import { atomRoutes } from './atom.js';
+import { cachedJson } from './cached.js';
 import { editTag, markAllAsRead } from './edit-routes.js';
 import { streamContents, streamItemContents, streamItemIds } from './stream-routes.js';
 import { quickadd, subscriptionEdit, subscriptionExport, subscriptionList } from './subscription-routes.js';
@@ -25,8 +26,9 @@ export function apiRoutes(): Route[] {
     route(POST, 'subscription/edit', 'write', subscriptionEdit),
     route(POST, 'subscription/quickadd', 'write', quickadd),
     route(GET, 'subscription/export', 'read', subscriptionExport),
-    route(GET, 'tag/list', 'read', tagList),
-    route(GET, 'unread-count', 'read', unreadCount),
+    // Both count every feed's unread items: kept while the data is unchanged.
+    route(GET, 'tag/list', 'read', cachedJson('tag/list', tagList)),
+    route(GET, 'unread-count', 'read', cachedJson('unread-count', unreadCount)),
     // The stream id may follow in the path (encoded or not: "feed%2F12", "user/-/label/Tech/Rust") or come as s=.
     route(GET, 'stream/contents', 'read', streamContents, '(?:\\/(.+))?'),
     route(GET, 'stream/items/ids', 'read', streamItemIds),

@@ -206,8 +206,8 @@ export async function startServer(routes: readonly Route[], env: ServeEnv, o: Se
       const started = performance.now();
       const remote = clientAddress(req);
       const seen = { user: '', closeAfter: false };
-      const send = (status: number, body: string, type: string, headers: Record<string, string>) => {
-        const bytes = Buffer.byteLength(body);
+      const send = (status: number, body: string | readonly Buffer[], type: string, headers: Record<string, string>) => {
+        const bytes = typeof body === 'string' ? Buffer.byteLength(body) : body.reduce((n, b) => n + b.length, 0);
         if (closing || seen.closeAfter) res.shouldKeepAlive = false;
         // RFC 9110 §8.6: a 204 has no Content-Length (nor a body to type).
         res.writeHead(
@@ -216,7 +216,13 @@ export async function startServer(routes: readonly Route[], env: ServeEnv, o: Se
             ? { ...CORS, ...headers }
             : { ...CORS, ...headers, 'Content-Type': type, 'Content-Length': bytes, 'Cache-Control': 'no-store' },
         );
-        res.end(body);
+        if (typeof body === 'string') res.end(body);
+        else {
+          // The parts go out in one write (end() uncorks): a cached page is sent without copying it.
+          res.cork();
+          for (const b of body) res.write(b);
+          res.end();
+        }
         o.log?.({
           time: new Date().toISOString(),
           remote,
@@ -239,6 +245,7 @@ export async function startServer(routes: readonly Route[], env: ServeEnv, o: Se
         .then(
           (r) => {
             if ('json' in r) send(r.status ?? 200, JSON.stringify(r.json), TYPES.json, r.headers ?? {});
+            else if ('jsonBytes' in r) send(r.status ?? 200, r.jsonBytes, TYPES.json, r.headers ?? {});
             else if ('xml' in r) send(r.status ?? 200, r.xml, TYPES.xml, r.headers ?? {});
             else send(r.status ?? 200, r.text, TYPES.text, r.headers ?? {});
           },

@@ -70,33 +70,53 @@ export async function streamPage(req: ApiRequest, env: ServeEnv, max?: number): 
   return { id, items, continuation };
 }
 
+/**
+ * pageKey is what a page's answer depends on beside the store's data: the route, the stream id and
+ * the page's parameters as read (checked here, so a bad one is refused before any query; a
+ * parameter no page reads, like the `ck` cache-buster some clients add, changes nothing).
+ */
+function pageKey(route: string, id: string, params: URLSearchParams, max?: number): string {
+  return `${route}\n${id}\n${JSON.stringify(pageFilter({}, params, max).filter)}`;
+}
+
+/** cached is the answer compute makes, kept in the env's answer cache when it has one. */
+function cached(env: ServeEnv, key: string, compute: () => Promise<Buffer>): Promise<Buffer> {
+  return env.cache ? env.cache.get(key, compute) : compute();
+}
+
 /** streamContents answers stream/contents[/<stream>]: a page of items as JSON. */
 export async function streamContents(req: ApiRequest, env: ServeEnv): Promise<ApiReply> {
-  const page = await streamPage(req, env);
-  const ctx = await itemContext(env, page.items);
-  return {
-    json: {
-      id: page.id,
-      updated: Math.floor(env.now().getTime() / 1000),
-      items: page.items.map((i) => itemJson(i, ctx)),
-      ...(page.continuation !== undefined ? { continuation: page.continuation } : {}),
-    },
-  };
+  const id = streamIdOf(req);
+  // The items and continuation, as UTF-8 JSON: the part of the answer that depends on the data,
+  // encoded once however many requests it answers.
+  const rest = await cached(env, pageKey('contents', id, req.params), async () => {
+    const page = await streamPage(req, env);
+    const ctx = await itemContext(env, page.items);
+    const items = page.items.map((i) => JSON.stringify(itemJson(i, ctx))).join(',');
+    const continuation = page.continuation !== undefined ? `,"continuation":${JSON.stringify(page.continuation)}` : '';
+    return Buffer.from(`,"items":[${items}]${continuation}}`);
+  });
+  // updated is the time of the answer, as FreshRSS gives it, cached or not.
+  const head = Buffer.from(`{"id":${JSON.stringify(id)},"updated":${Math.floor(env.now().getTime() / 1000)}`);
+  return { jsonBytes: [head, rest] };
 }
 
 /** streamItemIds answers stream/items/ids: a page of item references (decimal ids), with the same parameters. */
 export async function streamItemIds(req: ApiRequest, env: ServeEnv): Promise<ApiReply> {
-  const page = await streamPage(req, env, IDS_MAX);
-  return {
-    json: {
+  const id = streamIdOf(req);
+  const text = await cached(env, pageKey('ids', id, req.params, IDS_MAX), async () => {
+    const page = await streamPage(req, env, IDS_MAX);
+    const refs = JSON.stringify({
       itemRefs: page.items.map((i) => ({
         id: String(i.id),
         directStreamIds: [`feed/${i.feedId}`],
         timestampUsec: `${Date.parse(i.firstSeen)}000`, // first seen, as in stream/contents
       })),
       ...(page.continuation !== undefined ? { continuation: page.continuation } : {}),
-    },
-  };
+    });
+    return Buffer.from(refs);
+  });
+  return { jsonBytes: [text] };
 }
 
 /** streamItemContents answers stream/items/contents: the items of the ids given (`i`, repeated), unknown ones left out. */

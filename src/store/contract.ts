@@ -439,6 +439,12 @@ export interface Store {
   /** feedsById reads the feeds of the given ids (unknown ids left out, in no order), without state or counts: a page of items' origins. */
   feedsById(ids: readonly number[]): Promise<Feed[]>;
   /**
+   * dataVersion is a token of the committed data: it changes whenever a write commits, from this
+   * connection or any other of any process, so an answer read after a token is still current while
+   * the token reads the same (the reader API's answer cache). It may change without a write.
+   */
+  dataVersion(): Promise<string>;
+  /**
    * moveFolder renames a folder to another path (its subfolders going with it), or dissolves it (to
    * null: its feeds go to the folder above, its subfolders up one level), in one transaction; it
    * returns how many feeds moved. Folders are compared as `--category` compares them.

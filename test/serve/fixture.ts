@@ -104,6 +104,7 @@ export async function apiCall(env: ServeEnv, method: string, url: string, body: 
     const r: ApiReply = await route.handler({ method, path: p, captures, params, user: 'inkzee', remote: '127.0.0.1' }, env);
     const status = r.status ?? 200;
     if ('json' in r) return { status, json: JSON.parse(JSON.stringify(r.json)) };
+    if ('jsonBytes' in r) return { status, json: JSON.parse(Buffer.concat(r.jsonBytes).toString('utf8')) };
     if ('text' in r) return { status, text: r.text };
     return { status, xml: r.xml };
   } catch (e) {

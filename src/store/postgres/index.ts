@@ -44,7 +44,7 @@ import * as read from './read.js';
 import { pruneItems, reclaimSpace } from './prune.js';
 import { mark } from './mark.js';
 import { deferHookItems, readSettings, takeHookItems, writeSettings } from './settings.js';
-import { feedsById, labelsOf, moveFolder, unreadTotals } from './reader.js';
+import { dataVersion, feedsById, labelsOf, moveFolder, unreadTotals } from './reader.js';
 import { addRule, listRules, removeRule } from './rules.js';
 import { parseSearchQuery } from '../shared/search-query.js';
 
@@ -112,6 +112,9 @@ export class PgStore implements Store {
   }
   feedsById(ids: readonly number[]) {
     return feedsById(this.db, ids);
+  }
+  dataVersion(): Promise<string> {
+    return dataVersion(this.db);
   }
   moveFolder(from: string, to: string | null) {
     return moveFolder(this.db, from, to);

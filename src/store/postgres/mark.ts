@@ -8,8 +8,8 @@
 import type pg from 'pg';
 import { retryingTransaction, type Pg } from './connect.js';
 import { itemWhere, Params } from './item-where.js';
-import type { MarkKind, MarkResult, MarkTarget } from '../contract.js';
-import { chunks, firstUnknown, MARKS } from '../shared/marks.js';
+import type { ItemFilter, MarkKind, MarkResult, MarkTarget } from '../contract.js';
+import { chunks, firstUnknown, idsOnly, MARKS } from '../shared/marks.js';
 
 /** ID_RANGE is how many consecutive item ids one UPDATE of a filtered mark covers. */
 const ID_RANGE = 100_000;
@@ -19,35 +19,58 @@ export async function mark(db: Pg, kind: MarkKind, target: MarkTarget, o: { now:
   return retryingTransaction(db, (c) => markIn(c, kind, target, o));
 }
 
+/**
+ * markIds marks items by id (and the other copies of their stories); strict, an id of no item
+ * changes nothing and is returned. Its statements are named, so each connection plans them once:
+ * the reader API runs them for every edit-tag.
+ */
+async function markIds(
+  c: pg.PoolClient,
+  kind: MarkKind,
+  ids: readonly number[],
+  value: string | null,
+  o: { dryRun: boolean; strict: boolean },
+): Promise<MarkResult> {
+  const m = MARKS[kind];
+  const parts = chunks(ids);
+  if (o.strict) {
+    const found = new Set<number>();
+    for (const part of parts)
+      for (const r of (
+        await c.query<{ id: number }>({
+          name: 'inkzee-mark-find',
+          text: 'SELECT id FROM items WHERE id = ANY($1::bigint[])',
+          values: [part],
+        })
+      ).rows)
+        found.add(Number(r.id));
+    const unknownId = firstUnknown(ids, found);
+    if (unknownId !== undefined) return { changed: 0, unknownId };
+  }
+  const stories = (ids: string) => `SELECT story_id FROM items WHERE id = ANY(${ids}::bigint[]) AND story_id IS NOT NULL`;
+  let changed = 0;
+  for (const part of parts) {
+    if (o.dryRun) {
+      const sql = `SELECT count(*) AS n FROM items i WHERE ${m.pending} AND (i.id = ANY($1::bigint[]) OR i.story_id IN (${stories('$1')}))`;
+      changed += Number((await c.query<{ n: number }>({ name: `inkzee-mark-count-${kind}`, text: sql, values: [part] })).rows[0].n);
+      continue;
+    }
+    const copies = `UPDATE items AS i SET ${m.column} = $1 WHERE ${m.pending} AND i.story_id IN (${stories('$2')})`;
+    changed += (await c.query({ name: `inkzee-mark-copies-${kind}`, text: copies, values: [value, part] })).rowCount ?? 0;
+    const update = `UPDATE items AS i SET ${m.column} = $1 WHERE ${m.pending} AND i.id = ANY($2::bigint[])`;
+    changed += (await c.query({ name: `inkzee-mark-ids-${kind}`, text: update, values: [value, part] })).rowCount ?? 0;
+  }
+  return { changed };
+}
+
 async function markIn(c: pg.PoolClient, kind: MarkKind, target: MarkTarget, o: { now: string; dryRun: boolean }): Promise<MarkResult> {
   const m = MARKS[kind];
   const value = m.set ? o.now : null;
-  if ('ids' in target) {
-    const parts = chunks(target.ids);
-    const found = new Set<number>();
-    for (const ids of parts)
-      for (const r of (await c.query<{ id: number }>('SELECT id FROM items WHERE id = ANY($1::bigint[])', [ids])).rows)
-        found.add(Number(r.id));
-    const unknownId = firstUnknown(target.ids, found);
-    if (unknownId !== undefined) return { changed: 0, unknownId };
-    const stories = (ids: string) => `SELECT story_id FROM items WHERE id = ANY(${ids}::bigint[]) AND story_id IS NOT NULL`;
-    let changed = 0;
-    for (const ids of parts) {
-      if (o.dryRun) {
-        const sql = `SELECT count(*) AS n FROM items i WHERE ${m.pending} AND (i.id = ANY($1::bigint[]) OR i.story_id IN (${stories('$1')}))`;
-        changed += Number((await c.query<{ n: number }>(sql, [ids])).rows[0].n);
-        continue;
-      }
-      const copies = `UPDATE items AS i SET ${m.column} = $1 WHERE ${m.pending} AND i.story_id IN (${stories('$2')})`;
-      changed += (await c.query(copies, [value, ids])).rowCount ?? 0;
-      changed +=
-        (await c.query(`UPDATE items AS i SET ${m.column} = $1 WHERE ${m.pending} AND i.id = ANY($2::bigint[])`, [value, ids])).rowCount ??
-        0;
-    }
-    return { changed };
-  }
+  // A filter of ids alone marks exactly what a mark of those ids does, less the check that each is an item.
+  const byId = 'ids' in target ? target.ids : idsOnly(target.filter);
+  if (byId !== undefined) return markIds(c, kind, byId, value, { dryRun: o.dryRun, strict: 'ids' in target });
   const p = new Params();
-  const filter = itemWhere(target.filter, p);
+  const filter = itemWhere((target as { filter: ItemFilter }).filter, p);
   const where = [m.pending, filter].filter(Boolean).join(' AND ');
   const matched = `FROM items i JOIN feeds f ON f.id = i.feed_id ${filter ? `WHERE ${filter}` : ''}`;
   const stories = `SELECT i.story_id ${matched} ${filter ? 'AND' : 'WHERE'} i.story_id IS NOT NULL`;

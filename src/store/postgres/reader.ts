@@ -1,7 +1,7 @@
 // What the reader API asks of PostgreSQL beyond item listings (../sqlite/reader.ts is the
 // counterpart): unread totals per feed and per topic, and the topics of listed items.
 import type { Feed } from '../../model.js';
-import { query, transaction, type Pg } from './connect.js';
+import { pgFault, query, transaction, type Pg } from './connect.js';
 import type { UnreadTotals } from '../contract.js';
 import { type FeedRow, toFeed } from '../shared/rows.js';
 import { folderMoveKey, movedPath } from '../shared/folder-moves.js';
@@ -45,6 +45,21 @@ export async function feedsById(db: Pg, ids: readonly number[]): Promise<Feed[]>
   if (ids.length === 0) return [];
   const rows = await query<FeedRow>(db, 'SELECT * FROM feeds WHERE id = ANY($1::bigint[])', [ids.filter(Number.isSafeInteger)]);
   return rows.map(toFeed);
+}
+
+/**
+ * dataVersion is the current snapshot as text (xmin:xmax:in-progress ids): a writing transaction
+ * gets an id when it first writes, which moves xmax or joins the in-progress list, and leaves the
+ * list when it ends, so any commit, of any connection, changes it (read-only ones have no id).
+ */
+export async function dataVersion(db: Pg): Promise<string> {
+  try {
+    // A named statement: parsed once per connection, as it runs before every cached answer.
+    const r = await db.pool.query<{ v: string }>({ name: 'inkzee-data-version', text: 'SELECT pg_current_snapshot()::text AS v' });
+    return r.rows[0].v;
+  } catch (err) {
+    throw pgFault(db, err, 'read');
+  }
 }
 
 /** moveFolder renames a folder (and the folders below it) or dissolves it (to null), in one transaction; it returns the feeds moved. */

@@ -1,7 +1,7 @@
 // What each mark does to an item row, for both engines: which column it sets or clears, and which
 // rows it changes — only those not in the new state already, so that an earlier read time is kept
 // and a count of changed rows is a count of items whose state changed.
-import type { MarkKind } from '../contract.js';
+import type { ItemFilter, MarkKind } from '../contract.js';
 
 /** MarkSql is a mark as SQL over items aliased i: the column it writes, whether it sets it (to now) or clears it, and the rows it changes. */
 export interface MarkSql {
@@ -31,4 +31,15 @@ export function chunks<T>(list: readonly T[], n: number = ID_CHUNK): T[][] {
 /** firstUnknown is the first of the given ids that is not among those found, if any. */
 export function firstUnknown(given: readonly number[], found: ReadonlySet<number>): number | undefined {
   return given.find((id) => !found.has(id));
+}
+
+/**
+ * idsOnly is the ids of a filter that names items by id and by nothing else (the reader API's
+ * edit-tag), safe integers only, else undefined: such a mark is run as a mark of ids (no scan of
+ * the filter's matches) that skips the ids of no item instead of refusing them.
+ */
+export function idsOnly(f: ItemFilter): number[] | undefined {
+  if (f.ids === undefined) return undefined;
+  for (const [k, v] of Object.entries(f)) if (k !== 'ids' && v !== undefined) return undefined;
+  return f.ids.filter(Number.isSafeInteger);
 }

@@ -21,7 +21,7 @@ import { searchItems } from './search.js';
 import { pruneItems, reclaimSpace } from './prune.js';
 import { mark } from './mark.js';
 import { deferHookItems, readSettings, takeHookItems, writeSettings } from './settings.js';
-import { feedsById, labelsOf, moveFolder, unreadTotals } from './reader.js';
+import { dataVersion, feedsById, labelsOf, moveFolder, unreadTotals } from './reader.js';
 import { addRule, listRules, removeRule } from './rules.js';
 import { parseSearchQuery } from '../shared/search-query.js';
 import type { Rule } from '../contract.js';
@@ -167,6 +167,9 @@ export class SqliteStore implements Store {
   }
   async feedsById(ids: readonly number[]) {
     return feedsById(this.settled(), ids);
+  }
+  async dataVersion() {
+    return dataVersion(this.settled());
   }
   async moveFolder(from: string, to: string | null) {
     return moveFolder(this.settled(), from, to);

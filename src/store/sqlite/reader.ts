@@ -49,6 +49,17 @@ export function feedsById(db: Db, ids: readonly number[]): Feed[] {
   return rows.map(toFeed);
 }
 
+/** dataVersion is a token that changes whenever a write commits: PRAGMA data_version for other connections' commits, total_changes() for this one's. */
+export function dataVersion(db: Db): string {
+  // data_version stays the same for the connection's own commits (sqlite.org/pragma.html#pragma_data_version):
+  // total_changes() counts those (every row an INSERT, UPDATE or DELETE of this connection changed).
+  const r = prepared(db, 'SELECT (SELECT data_version FROM pragma_data_version) AS v, total_changes() AS n').get() as {
+    v: number;
+    n: number;
+  };
+  return `${r.v}.${r.n}`;
+}
+
 /** moveFolder renames a folder (and the folders below it) or dissolves it (to null), in one transaction; it returns the feeds moved. */
 export function moveFolder(db: Db, from: string, to: string | null): number {
   const key = folderMoveKey(from);
