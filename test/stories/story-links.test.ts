@@ -10,6 +10,7 @@ describe('storyLink', () => {
     ['http and https as one', 'http://blog.example.com/a/post', 'https://blog.example.com/a/post'],
     ['the default port of http', 'http://blog.example.com:80/a/post', 'https://blog.example.com/a/post'],
     ['the default port of https', 'https://blog.example.com:443/a/post', 'http://blog.example.com/a/post'],
+    ['a link to the comments section', 'https://blog.example.com/a/post#comments', 'https://blog.example.com/a/post'],
     [
       'the fragment (one page, different anchors: the accepted merge)',
       'https://blog.example.com/a/post#part-2',
@@ -38,6 +39,9 @@ describe('storyLink', () => {
     ['a different ?p', 'https://blog.example.com/?p=12', 'https://blog.example.com/?p=13'],
     ['ref, which can name content', 'https://blog.example.com/a?ref=one', 'https://blog.example.com/a?ref=two'],
     ['source, which can name content', 'https://blog.example.com/a?source=one', 'https://blog.example.com/a'],
+    ['a comment (WordPress), which is not the post', 'https://blog.example.com/why-rust/#comment-12', 'https://blog.example.com/why-rust/'],
+    ['two comments', 'https://blog.example.com/why-rust/#comment-12', 'https://blog.example.com/why-rust/#comment-13'],
+    ['a comment (Blogger)', 'https://x.blogspot.com/2026/12/post.html#c1234567890', 'https://x.blogspot.com/2026/12/post.html'],
     ['path case', 'https://blog.example.com/Post', 'https://blog.example.com/post'],
     ['a trailing slash', 'https://blog.example.com/post/', 'https://blog.example.com/post'],
     ['the order of other parameters', 'https://blog.example.com/a?x=1&y=2', 'https://blog.example.com/a?y=2&x=1'],
@@ -88,20 +92,54 @@ describe('storyLinks', () => {
 });
 
 describe('placeCopies', () => {
-  it("joins the oldest story a link names, unless the copy's feed already has a copy of it", () => {
-    const linked = new Map([['x/1', 10]]);
-    const facts = new Map([[10, { feeds: new Set([1]), readAt: '2026-01-01T00:00:00.000Z', starredAt: null }]]);
+  it("joins the story its first link names, unless the copy's feed already has a copy of it", () => {
+    const linked = new Map([
+      ['x/1', 10],
+      ['x/3', 5],
+    ]);
+    const facts = new Map([
+      [10, { feeds: new Set([1]), readAt: '2026-01-01T00:00:00.000Z', starredAt: null }],
+      [5, { feeds: new Set([3]), readAt: null, starredAt: null }],
+    ]);
     const placed = placeCopies(
       [
         { id: 20, feedId: 2, links: ['x/1'] },
-        { id: 21, feedId: 1, links: ['x/1'] },
-        { id: 22, feedId: 2, links: ['x/1', 'x/2'] },
+        { id: 21, feedId: 1, links: ['x/1', 'x/2'] },
+        // Its own link names story 10; its GUID the older story 5: the link wins.
+        { id: 22, feedId: 4, links: ['x/1', 'x/3'] },
       ],
       linked,
       facts,
     );
-    // 20 joins story 10 and arrives read; 21 is in story 10's own feed; 22's feed already has 20.
-    expect(placed.joined).toEqual([{ id: 20, storyId: 10, readAt: '2026-01-01T00:00:00.000Z', starredAt: null }]);
-    expect(placed.links).toEqual([['x/2', 22]]);
+    // 20 joins story 10 and arrives read; 21 is in story 10's own feed and starts its own.
+    expect(placed.joined).toEqual([
+      { id: 20, storyId: 10, readAt: '2026-01-01T00:00:00.000Z', starredAt: null },
+      { id: 22, storyId: 10, readAt: '2026-01-01T00:00:00.000Z', starredAt: null },
+    ]);
+    expect(placed.links).toEqual([['x/2', 21]]);
+    expect(placed.ambiguous).toEqual([]);
+  });
+
+  it('takes a link two items of one feed give (a show page, a feed URL as GUID) as naming no story, from then on', () => {
+    const linked = new Map([['x/show', 10]]);
+    const facts = new Map([[10, { feeds: new Set([1]), readAt: null, starredAt: null }]]);
+    const first = placeCopies(
+      [
+        { id: 20, feedId: 2, links: ['x/show', 'x/e1'] },
+        { id: 21, feedId: 2, links: ['x/show', 'x/e2'] },
+        { id: 22, feedId: 3, links: ['x/e1'] },
+      ],
+      linked,
+      facts,
+    );
+    // Neither episode joins story 10 by the show page; 22 still joins 20 by its own link.
+    expect(first.joined).toEqual([{ id: 22, storyId: 20, readAt: null, starredAt: null }]);
+    expect(first.ambiguous).toEqual(['x/show']);
+    expect(first.links).toEqual([
+      ['x/e1', 20],
+      ['x/e2', 21],
+    ]);
+    const later = placeCopies([{ id: 30, feedId: 4, links: ['x/show'] }], linked, facts);
+    expect(later).toEqual({ joined: [], links: [], ambiguous: [] });
   });
 });

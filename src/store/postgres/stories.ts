@@ -2,7 +2,7 @@
 // decides): set-based, a few statements per stored feed rather than a round trip per link — one
 // index probe per link all the same, inside one query.
 import type pg from 'pg';
-import { placeCopies, type NewCopy, type StoryFacts } from '../shared/stories.js';
+import { AMBIGUOUS, placeCopies, type NewCopy, type StoryFacts } from '../shared/stories.js';
 import { storyLinks } from '../shared/story-links.js';
 
 type Queryable = Pick<pg.PoolClient, 'query'>;
@@ -41,6 +41,11 @@ const FIRST = {
   name: 'inkzee-stories-first',
   text: 'UPDATE items SET story_id = id WHERE id = ANY($1::int8[]) AND story_id IS NULL',
 };
+const NO_STORY = {
+  name: 'inkzee-stories-ambiguous',
+  text: `INSERT INTO story_links (link, story_id) SELECT l, ${AMBIGUOUS} FROM unnest($1::text[]) AS l
+         ON CONFLICT (link) DO UPDATE SET story_id = ${AMBIGUOUS}`,
+};
 const LINK = {
   name: 'inkzee-stories-link',
   text: `INSERT INTO story_links (link, story_id) SELECT * FROM unnest($1::text[], $2::int8[]) ON CONFLICT (link) DO NOTHING`,
@@ -63,12 +68,13 @@ export async function placeStories(c: Queryable, copies: readonly NewCopy[], inh
   for (const r of (await c.query<{ link: string; story_id: string }>({ ...PROBE, values: [all] })).rows)
     linked.set(r.link, Number(r.story_id));
   const facts = new Map<number, StoryFacts>();
-  if (linked.size) {
+  const stories = [...new Set(linked.values())].filter((s) => s !== AMBIGUOUS);
+  if (stories.length) {
     const rows = await c.query<{ story: string; feed_id: string; read_at: string | null; starred_at: string | null }>({
       ...FACTS,
-      values: [[...new Set(linked.values())]],
+      values: [stories],
     });
-    for (const s of new Set(linked.values())) facts.set(s, { feeds: new Set(), readAt: null, starredAt: null });
+    for (const s of stories) facts.set(s, { feeds: new Set(), readAt: null, starredAt: null });
     for (const r of rows.rows) {
       const f = facts.get(Number(r.story));
       if (!f) continue;
@@ -87,6 +93,7 @@ export async function placeStories(c: Queryable, copies: readonly NewCopy[], inh
     await c.query({ ...FIRST, values: [[...new Set(j.map((x) => x.storyId))]] });
   }
   if (placed.links.length) await c.query({ ...LINK, values: [placed.links.map(([l]) => l), placed.links.map(([, s]) => s)] });
+  if (placed.ambiguous.length) await c.query({ ...NO_STORY, values: [placed.ambiguous] });
 }
 
 /** newCopy is an inserted item's NewCopy. */

@@ -27,23 +27,52 @@ export interface Joined {
   starredAt: string | null;
 }
 
-/** Placement is what storing new copies writes: the copies that joined a story, and the links not mapped yet. */
+/** Placement is what storing new copies writes: the copies that joined a story, the links not mapped yet, and the links found to name no one story. */
 export interface Placement {
   joined: Joined[];
   links: [link: string, storyId: number][];
+  /** Links to map to AMBIGUOUS from now on (replacing a story they named). */
+  ambiguous: string[];
 }
 
 /**
- * placeCopies decides, in the given order, which story each new copy joins: the oldest story
- * found by any of its links that has no copy in the copy's own feed yet — a feed never carries
- * two copies of one story, so a feed giving many items one link keeps them apart — or a story of
- * its own. `linked` (link → story, as stored) and `facts` (story → facts, for each story in
+ * AMBIGUOUS is the story a link is mapped to once two items of one feed gave it (a podcast's
+ * show page on every episode, a feed's own URL with a fragment as every GUID, a post's link on
+ * each of its comments): such a link names no one post, so no copy joins a story by it again.
+ */
+export const AMBIGUOUS = 0;
+
+// sharedInFeed lists the links that two or more copies of one feed give in this batch.
+function sharedInFeed(copies: readonly NewCopy[]): Set<string> {
+  const seen = new Map<string, number>(); // `${feed} ${link}` → copies
+  const shared = new Set<string>();
+  for (const c of copies)
+    for (const l of new Set(c.links)) {
+      const k = `${c.feedId} ${l}`;
+      const n = (seen.get(k) ?? 0) + 1;
+      seen.set(k, n);
+      if (n === 2) shared.add(l);
+    }
+  return shared;
+}
+
+/**
+ * placeCopies decides, in the given order, which story each new copy joins: the story its first
+ * link that names one names (its links come most telling first: original link, link, GUID) and
+ * that has no copy in the copy's own feed yet — a feed never carries two copies of one story —
+ * or a story of its own. A link two copies of one feed share in the batch becomes AMBIGUOUS and
+ * joins nothing. `linked` (link → story, as stored) and `facts` (story → facts, for each story in
  * `linked`) are updated as copies are placed, so copies of one batch find each other.
  */
 export function placeCopies(copies: readonly NewCopy[], linked: Map<string, number>, facts: Map<number, StoryFacts>): Placement {
-  const out: Placement = { joined: [], links: [] };
+  const out: Placement = { joined: [], links: [], ambiguous: [] };
+  for (const l of sharedInFeed(copies))
+    if (linked.get(l) !== AMBIGUOUS) {
+      linked.set(l, AMBIGUOUS);
+      out.ambiguous.push(l);
+    }
   for (const c of copies) {
-    const candidates = [...new Set(c.links.map((l) => linked.get(l)).filter((s): s is number => s !== undefined))].sort((a, b) => a - b);
+    const candidates = [...new Set(c.links.map((l) => linked.get(l)).filter((s): s is number => s !== undefined && s !== AMBIGUOUS))];
     let story = c.id;
     for (const s of candidates) {
       const f = facts.get(s) ?? { feeds: new Set<number>(), readAt: null, starredAt: null };
@@ -80,5 +109,5 @@ export const STORY_KEY = 'coalesce(i.story_id, i.id)';
  * remove): a story lives on while any copy does, its first one pruned or not, and a copy arriving
  * after the last went starts a story of its own, unread.
  */
-export const ORPHAN_LINKS = `DELETE FROM story_links WHERE NOT EXISTS (SELECT 1 FROM items WHERE items.id = story_links.story_id)
+export const ORPHAN_LINKS = `DELETE FROM story_links WHERE story_id <> ${AMBIGUOUS} AND NOT EXISTS (SELECT 1 FROM items WHERE items.id = story_links.story_id)
   AND NOT EXISTS (SELECT 1 FROM items WHERE items.story_id = story_links.story_id)`;

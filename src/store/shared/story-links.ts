@@ -47,7 +47,7 @@ export function isTracking(name: string): boolean {
  * absolute http(s) URL, or a site's front page ("https://example.com/" with no query), which some
  * feeds give every item and would merge every post of two feeds of one site. The scheme is left
  * out (http and https are one), the host is lower case (WHATWG URL parsing does that, and drops a
- * default port), the fragment and tracking parameters are dropped.
+ * default port), the fragment (unless it names a comment) and tracking parameters are dropped.
  */
 export function storyLink(raw: string | null | undefined): string | null {
   if (!raw) return null;
@@ -71,8 +71,16 @@ export function storyLink(raw: string | null | undefined): string | null {
   }
   const path = u.pathname === '' ? '/' : u.pathname;
   if (path === '/' && query === '') return null;
-  return `${u.hostname}${port}${path}${query}`;
+  const fragment = COMMENT_FRAGMENT.test(u.hash) ? u.hash : '';
+  return `${u.hostname}${port}${path}${query}${fragment}`;
 }
+
+/**
+ * COMMENT_FRAGMENT is a fragment that names one comment on a page (WordPress `#comment-123`,
+ * Blogger `#c1234567890`): a comments feed links each comment so, and a comment is not the post.
+ * Kept in the compared form; any other fragment (`#comments`, `#more`, `#part-2`) is dropped.
+ */
+const COMMENT_FRAGMENT = /^#(comment[-_]?\d+|c\d{6,})$/i;
 
 function decodeName(s: string): string {
   try {

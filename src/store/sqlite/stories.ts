@@ -3,7 +3,7 @@
 // is told where its other copies are.
 import type { Item } from '../../model.js';
 import type Database from 'better-sqlite3';
-import { placeCopies, type NewCopy, type StoryFacts } from '../shared/stories.js';
+import { AMBIGUOUS, placeCopies, type NewCopy, type StoryFacts } from '../shared/stories.js';
 import { storyLinks } from '../shared/story-links.js';
 
 type Db = Database.Database;
@@ -25,6 +25,7 @@ const JOIN = 'UPDATE items SET story_id = ? WHERE id = ?';
 const JOIN_STATE = 'UPDATE items SET story_id = ?, read_at = coalesce(read_at, ?), starred_at = coalesce(starred_at, ?) WHERE id = ?';
 const FIRST = 'UPDATE items SET story_id = id WHERE id = ? AND story_id IS NULL';
 const LINK = 'INSERT INTO story_links (link, story_id) VALUES (?, ?) ON CONFLICT (link) DO NOTHING';
+const NO_STORY = `INSERT INTO story_links (link, story_id) VALUES (?, ${AMBIGUOUS}) ON CONFLICT (link) DO UPDATE SET story_id = ${AMBIGUOUS}`;
 
 /**
  * placeStories files items just inserted into stories, inside the caller's transaction: one
@@ -45,6 +46,7 @@ export function placeStories(db: Db, copies: readonly NewCopy[], inherit: boolea
   const facts = new Map<number, StoryFacts>();
   const factsOf = prepared(db, FACTS);
   for (const s of new Set(linked.values())) {
+    if (s === AMBIGUOUS) continue;
     const f: StoryFacts = { feeds: new Set(), readAt: null, starredAt: null };
     for (const r of factsOf.all(s, s) as { feed_id: number; read_at: string | null; starred_at: string | null }[]) {
       f.feeds.add(r.feed_id);
@@ -65,6 +67,10 @@ export function placeStories(db: Db, copies: readonly NewCopy[], inherit: boolea
     first.run(j.storyId);
   }
   for (const [l, s] of placed.links) link.run(l, s);
+  if (placed.ambiguous.length) {
+    const none = prepared(db, NO_STORY);
+    for (const l of placed.ambiguous) none.run(l);
+  }
 }
 
 /** newCopy is an inserted item's NewCopy. */
