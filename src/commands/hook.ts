@@ -48,8 +48,8 @@ async function write(w: Writable, text: string): Promise<boolean> {
 }
 
 /**
- * runHook runs `sh -c CMD` in a process group of its own with the items `ids` (in id order) on its
- * standard input, as NDJSON. Its standard output goes to Inkzee's standard error, so that it never
+ * runHook runs `sh -c CMD` in a process group of its own with the items `ids` (in id order; each
+ * the first of its story among them, see newStories) on its standard input, as NDJSON with alsoIn. Its standard output goes to Inkzee's standard error, so that it never
  * mixes with `--json` records; its standard error too. After `timeoutSec` its whole group is killed;
  * likewise at once when `signal` aborts (the user's SIGINT/SIGTERM: the group is in no terminal's
  * way to get it) and when Inkzee exits before it (a second interrupt's fast exit).
@@ -91,7 +91,7 @@ export async function runHook(
   stdin.on('error', () => {});
   const feeding = (async () => {
     try {
-      for await (const it of store.items({ ids, afterId: 0 })) {
+      for await (const it of store.items({ ids, afterId: 0, unique: true })) {
         if (!(await write(stdin, `${JSON.stringify(itemRecord(it))}\n`))) break;
         if (timedOut || interrupted) break;
       }
@@ -121,7 +121,17 @@ function killGroup(pid: number | undefined): void {
   }
 }
 
-/** hookOnNew runs the hook with a crawl's new items, if there is a hook and there are new items, and reports a failure as one line. */
+/**
+ * newStories picks, from new items, one per story (as `items --unique`: copies stored together come
+ * once) and none of a story stored before them (its first copy older than all of them): no news.
+ */
+export async function newStories(store: Store, ids: readonly number[]): Promise<number[]> {
+  const out: number[] = [];
+  for await (const it of store.items({ ids, afterId: 0, unique: true })) if (!it.alsoIn?.some((c) => c.id < it.id)) out.push(it.id);
+  return out;
+}
+
+/** hookOnNew runs the hook with a crawl's new stories, if there is a hook and there are any, and reports a failure as one line. */
 export async function hookOnNew(
   out: Output,
   store: Store,
@@ -131,8 +141,10 @@ export async function hookOnNew(
   signal?: AbortSignal,
 ): Promise<HookRun | undefined> {
   if (!cmd || ids.length === 0) return undefined;
+  const stories = await newStories(store, ids);
+  if (stories.length === 0) return undefined;
   out.flush(); // what Inkzee printed so far comes before what the hook prints
-  const r = await runHook(store, cmd, ids, timeoutSec, signal);
+  const r = await runHook(store, cmd, stories, timeoutSec, signal);
   const problem = hookProblem(cmd, r);
   // Not silenced by --quiet: from cron, a hook that failed is what the mail should say.
   if (problem) out.stderr.write(`${out.paint('33', 'warning:')} ${problem}\n`);

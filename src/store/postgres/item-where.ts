@@ -44,7 +44,8 @@ export function feedWhere(column: { id: string; url: string }, feed: string | re
 
 // A number that is not a bigint (a fraction, or beyond 2^53 where ids never get) is an error in
 // PostgreSQL; SQLite compares it as a float, which for whole-number ids comes to this.
-function idCompare(column: string, op: '=' | '>', id: number, p: Params): string {
+/** idCompare is `column op id` with id bound, or a constant for an id no row can have. */
+export function idCompare(column: string, op: '=' | '>', id: number, p: Params): string {
   const n = op === '>' && Number.isFinite(id) ? Math.floor(id) : id;
   if (Number.isSafeInteger(n)) return `${column} ${op} ${p.add(n)}`;
   return op === '>' && n < 0 ? 'true' : 'false';
@@ -62,7 +63,11 @@ export function itemWhere(f: ItemFilter, p: Params): string {
   if (f.until !== undefined) where.push(`i.sort_at < ${p.add(f.until)}`);
   if (f.seenSince !== undefined) where.push(`i.first_seen >= ${p.add(f.seenSince)}`);
   if (f.seenUntil !== undefined) where.push(`i.first_seen <= ${p.add(f.seenUntil)}`);
-  if (f.afterId !== undefined) where.push(idCompare('i.id', '>', f.afterId, p));
+  if (f.afterId !== undefined) {
+    where.push(idCompare('i.id', '>', f.afterId, p));
+    // Paging stories: one whose first copy was on an earlier page is not listed again by a later copy.
+    if (f.unique) where.push(idCompare('coalesce(i.story_id, i.id)', '>', f.afterId, p));
+  }
   if (f.ids !== undefined) where.push(`i.id = ANY(${p.add(f.ids.filter(Number.isSafeInteger))}::bigint[])`);
   if (f.keyset?.after !== undefined)
     where.push(`(i.sort_at, i.id) ${keysetOp(f)} (${p.add(f.keyset.after.sortAt)}::text, ${p.add(f.keyset.after.id)}::bigint)`);

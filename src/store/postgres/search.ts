@@ -2,7 +2,7 @@
 // parser (../search-query.ts) and rendered as a tsquery of folded terms, ranked with the title
 // above the body; the snippet is cut in TypeScript from the item's text, as on SQLite.
 import type { Phrase, SearchQuery } from '../shared/search-query.js';
-import { itemWhere, Params } from './item-where.js';
+import { idCompare, itemWhere, Params } from './item-where.js';
 import { SEARCH_CONFIG } from './reindex-search.js';
 import { ITEM_COLUMNS } from './rows.js';
 import type { ItemFilter } from '../contract.js';
@@ -56,6 +56,8 @@ export function searchSql(query: SearchQuery, f: ItemFilter, upTo?: number): { s
   const q = `to_tsquery(${CONFIG}, ${p.add(toTsQuery(query))})`;
   const byId = pagesById(f);
   const filters = [itemWhere({ ...f, unique: false }, p), upTo !== undefined ? `i.id <= ${p.add(upTo)}` : ''].filter(Boolean);
+  // Paging stories, as items does (item-where.ts): not again by a later copy.
+  if (f.unique && f.afterId !== undefined) filters.push(idCompare('coalesce(i.story_id, i.id)', '>', f.afterId, p));
   // Each story once: its first copy among the matches of the query and the filters.
   if (f.unique)
     filters.push(

@@ -54,6 +54,8 @@ export function itemWhere(f: ItemFilter): { sql: string; params: Record<string, 
   }
   if (f.afterId !== undefined) {
     where.push('i.id > @afterId');
+    // Paging stories: one whose first copy was on an earlier page is not listed again by a later copy.
+    if (f.unique) where.push('coalesce(i.story_id, i.id) > @afterId');
     params.afterId = f.afterId;
   }
   if (f.ids !== undefined) {
