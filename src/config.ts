@@ -147,9 +147,11 @@ function envNumber(variable: string, value: string, spec: NumberSpec): number {
   }
 }
 
-/** envWord reads a variable that takes a word (private networks, colour, model). */
+/** envWord reads a variable that takes a word (private networks, colour, model, the hook's command). */
 function envWord(variable: string, value: string, choices?: readonly string[]): string {
-  if (value === '') throw new UsageError(`${variable} is set but empty; give it a value, or unset it`);
+  // Blank is empty, as in the config file: `INKZEE_ON_NEW_ITEMS='  '` would run `sh -c '  '`.
+  if (value.trim() === '')
+    throw new UsageError(`${variable} is set but empty${value === '' ? '' : ' (only white space)'}; give it a value, or unset it`);
   if (choices && !choices.includes(value))
     throw new UsageError(`${variable}=${shownValue(value)}: must be one of ${choices.map((c) => `"${c}"`).join(', ')}`);
   return value;
@@ -208,8 +210,8 @@ export function resolveConfig(flags: GlobalFlags, e: Environment, file?: ConfigF
     CHOICES['private-networks'],
   ) as PrivateNetworks;
   const model = word('model', flags.model, '--model') ?? DEFAULTS.model;
-  // --exec "" runs no hook, whatever the variable or the file says.
-  const onNewItems = word('on-new-items', flags.exec, '--exec') || undefined;
+  // --exec "" (or blank) runs no hook, whatever the variable or the file says.
+  const onNewItems = word('on-new-items', flags.exec?.trim() === '' ? '' : flags.exec, '--exec') || undefined;
 
   // Colour: INKZEE_COLOR, else NO_COLOR (https://no-color.org: any non-empty value disables), else the file.
   let colorMode: Config['colorMode'];

@@ -239,9 +239,18 @@ export async function labelCommand(ctx: Context, o: { model: string; all?: boole
       } else if (preds[k].confidence >= min) sure.push({ id: r.id, ...preds[k] });
       else unsure.push(r.id);
     });
+    // The rules apply to the items whose label is new or changed, not to those `--all` labels the
+    // same again: a rule marks an item once, and one the user marked unread since stays unread.
+    const before = rules.length
+      ? await db.labelsOf(
+          o.model,
+          sure.map((p) => p.id),
+        )
+      : new Map<number, string>();
     await db.saveLabels(o.model, sure, now);
     await db.forgetLabels(o.model, unsure);
-    if (rules.length && sure.length) ruled.push(...(await applyRules(db, rules, { now, dryRun: false, ids: sure.map((p) => p.id) })));
+    const relabelled = sure.filter((p) => before.get(p.id) !== p.label).map((p) => p.id);
+    if (rules.length && relabelled.length) ruled.push(...(await applyRules(db, rules, { now, dryRun: false, ids: relabelled })));
     for (const p of sure) result.byLabel[p.label] = (result.byLabel[p.label] ?? 0) + 1;
     // Batches move forward by id, so no item is counted twice.
     result.unsure += unsure.length;

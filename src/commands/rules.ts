@@ -40,7 +40,7 @@ export async function addRuleCommand(ctx: Context, name: string, flags: RuleFlag
     } catch (err) {
       throw new InputError(
         what,
-        `--title ${shownValue(flags.title)}: not a valid regular expression (${(err as Error).message})`,
+        `--title ${shownValue(flags.title)}: not a valid regular expression (${regexProblem((err as Error).message)})`,
         'bad-rule',
       );
     }
@@ -79,6 +79,14 @@ export async function addRuleCommand(ctx: Context, name: string, flags: RuleFlag
   if (!(await store.addRule(rule)))
     throw new InputError(what, `a rule of that name exists (\`inkzee rules remove ${name}\` first)`, 'rule-exists');
   return rule;
+}
+
+// regexProblem is the reason in a RegExp's SyntaxError without the pattern it echoes (shown already,
+// escaped): a pattern with a line break in it would make the error two lines. Any control character
+// left is escaped, so the message stays one line whatever the engine's wording.
+function regexProblem(message: string): string {
+  const why = /^Invalid regular expression: \/[\s\S]*\/[a-z]*: ([^\n]*)$/.exec(message)?.[1] ?? message;
+  return why.replace(/[\x00-\x1f\x7f-\x9f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 // A --label rule names a trained model and one of its labels: a typo would otherwise make a rule

@@ -7,9 +7,19 @@ import type { RuleApplied } from '../results.js';
 // The action as the end of "marked 3 items …".
 const DONE = { read: 'read', star: 'starred' } as const;
 
+// enclosureShown is a stored --has-enclosure kind as the user gives it: a top-level type is stored
+// as the prefix it matches ("audio/"), shown as the word (`audio`, or `font/*` for a type with no
+// word); a full MIME type as it is.
+function enclosureShown(kind: true | string): true | string {
+  if (kind === true || !kind.endsWith('/')) return kind;
+  const top = kind.slice(0, -1);
+  return top === 'audio' || top === 'video' || top === 'image' ? top : `${kind}*`;
+}
+
 /** ruleRecord is a rule's NDJSON form. */
 export function ruleRecord(r: Rule): object {
-  return { name: r.name, action: r.action, filter: r.filter, model: r.model, createdAt: r.createdAt };
+  const filter = r.filter.enclosure === undefined ? r.filter : { ...r.filter, enclosure: enclosureShown(r.filter.enclosure) };
+  return { name: r.name, action: r.action, filter, model: r.model, createdAt: r.createdAt };
 }
 
 /** ruleFlags renders a rule's filter as the flags that made it (`--feed 3 --title "^Sponsored"`). */
@@ -21,7 +31,10 @@ export function ruleFlags(r: Rule): string {
   for (const v of f.category ?? []) parts.push(`--category ${q(v)}`);
   for (const v of f.tags ?? []) parts.push(`--tag ${q(v)}`);
   if (f.label !== undefined) parts.push(`--label ${q(f.label)}${r.model !== null ? ` (model ${q(r.model)})` : ''}`);
-  if (f.enclosure !== undefined) parts.push(f.enclosure === true ? '--has-enclosure' : `--has-enclosure ${q(f.enclosure)}`);
+  if (f.enclosure !== undefined) {
+    const kind = enclosureShown(f.enclosure);
+    parts.push(kind === true ? '--has-enclosure' : `--has-enclosure ${q(kind)}`);
+  }
   if (f.search !== undefined) parts.push(`--search ${q(f.search)}`);
   if (f.title !== undefined) parts.push(`--title ${q(f.title)}`);
   return parts.join(' ');
