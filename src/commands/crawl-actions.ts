@@ -45,7 +45,7 @@ function finishCrawl(ctx: Context, s: CrawlSummary, failures: FeedResult[]): voi
     throw new InterruptedError(
       s.interrupted
         ? `interrupted: ${s.feeds - s.interrupted} of ${s.feeds} feeds crawled and stored; \`inkzee refresh\` finishes the rest`
-        : `interrupted: all ${s.feeds} feeds crawled and stored`,
+        : `interrupted: ${s.feeds === 1 ? 'the one feed' : `all ${s.feeds} feeds`} crawled and stored`,
     );
   if (s.failed) throw new PartialFailure(`${s.failed} of ${s.feeds} feeds failed (\`inkzee feeds --failing\` lists them)`);
 }

@@ -92,7 +92,7 @@ describe.each(engines)('the hook and an interrupt (%s)', (e) => {
       expect(run.err()).toContain(
         `warning: hook ${JSON.stringify(hook.exec)}: stopped by the interrupt; the new items are stored and go to the next crawl's hook`,
       );
-      if (command === 'refresh') expect(run.err()).toContain('inkzee: interrupted: all 1 feeds crawled and stored\n');
+      if (command === 'refresh') expect(run.err()).toContain('inkzee: interrupted: the one feed crawled and stored\n');
       expect(titles(read(hook.input))).toEqual(['one', 'three', 'two']);
       // Nothing is new now, but the three wait for a hook: the next crawl gives them, once.
       const got = path.join(dir, 'got');

@@ -88,4 +88,34 @@ describe.each(engines)('stories beyond items --unique, on %s', (e) => {
     }
     expect(all).toBe(4);
   });
+
+  it('paging one feed, or a search, lists a story by the first copy that matches, not by an older one that does not', async () => {
+    const db = e === 'sqlite' ? path.join(tempDir(), 'inkzee.db') : await freshDatabase();
+    const [pa, pb] = [`/pa-${e}`, `/pb-${e}`];
+    const item = (guid: string, title: string, link: string) => ({ guid, title, link, date: 'Mon, 05 Jan 2026 10:00:00 GMT' });
+    server.route(pa, serve(200, rss('PA', [item('k1', 'K1', 'https://k.example/1'), item('w', 'Weekly notes', 'https://m.example/1')])));
+    server.route(pb, serve(200, rss('PB', [])));
+    expect((await cli(['--db', db, 'add', `${server.url}${pa}`, `${server.url}${pb}`])).code).toBe(0);
+    const json = async (...args: string[]) => {
+      const r = await cli(['--db', db, '--json', ...args]);
+      expect(r.code, r.stderr).toBe(0);
+      return lines(r.stdout).map((i) => i.title);
+    };
+    expect(await json('items', '--unique', '--feed', `${server.url}${pb}`, '--after-id', '0')).toEqual([]);
+    expect(await json('search', '--unique', 'rust', '--after-id', '0')).toEqual([]);
+    const last = Math.max(...lines((await cli(['--db', db, '--json', 'items'])).stdout).map((i) => i.id));
+    // B now carries both posts: K1 (a copy of A's) and the notes, whose copy alone mentions Rust.
+    server.route(
+      pb,
+      serve(200, rss('PB', [item('k1b', 'K1 b', 'https://k.example/1'), item('wb', 'Weekly notes: Rust 2024', 'https://m.example/1')])),
+    );
+    expect((await cli(['--db', db, 'refresh', '--feed', `${server.url}${pb}`])).code).toBe(0);
+    expect((await json('items', '--unique', '--feed', `${server.url}${pb}`, '--after-id', String(last))).sort()).toEqual([
+      'K1 b',
+      'Weekly notes: Rust 2024',
+    ]);
+    expect(await json('search', '--unique', 'rust', '--after-id', String(last))).toEqual(['Weekly notes: Rust 2024']);
+    // Unfiltered, both are copies of stories listed before: nothing new to page.
+    expect(await json('items', '--unique', '--after-id', String(last))).toEqual([]);
+  });
 });

@@ -53,6 +53,41 @@ afterAll(async () => {
   await server?.close();
 });
 
+describe.each(pgAvailable ? (['sqlite', 'postgres'] as const) : (['sqlite'] as const))('a shared link across crawls (%s)', (e) => {
+  it('a second item of one feed giving a link already known makes it name no story, and the real copy still merges', async () => {
+    const db = e === 'sqlite' ? path.join(tempDir(), 'inkzee.db') : await freshDatabase();
+    const [pod, agg] = [`/pod-${e}`, `/agg-${e}`];
+    const ep = (n: number) => ({ guid: `https://pod.example/ep${n}`, title: `Ep${n}`, link: 'https://pod.example/show' });
+    server.route(pod, serve(200, rss('Pod', [ep(1)])));
+    server.route(agg, serve(200, rss('Agg', [])));
+    expect((await cli(['--db', db, 'add', `${server.url}${pod}`, `${server.url}${agg}`])).code).toBe(0);
+    server.route(pod, serve(200, rss('Pod', [ep(1), ep(2)])));
+    expect((await cli(['--db', db, 'refresh', '--feed', `${server.url}${pod}`])).code).toBe(0);
+    server.route(
+      agg,
+      serve(
+        200,
+        rss('Agg', [
+          { guid: 'g-show', title: 'Agg show', link: 'https://pod.example/show' },
+          { guid: 'g-1', title: 'Agg ep1', link: 'https://pod.example/ep1' },
+        ]),
+      ),
+    );
+    expect((await cli(['--db', db, 'refresh', '--feed', `${server.url}${agg}`])).code).toBe(0);
+    const r = await cli(['--db', db, '--json', 'items', '--unique']);
+    const got = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { title: string; alsoIn: unknown[] })
+      .map((i) => [i.title, i.alsoIn.length]);
+    expect(got.sort()).toEqual([
+      ['Agg show', 0],
+      [expect.stringMatching(/^(Ep1|Agg ep1)$/), 1],
+      ['Ep2', 0],
+    ]);
+  });
+});
+
 const engines = pgAvailable ? (['sqlite', 'postgres'] as const) : (['sqlite'] as const);
 describe.each(engines)('stories on %s', (e) => {
   it('merges no two posts by a show page, a fragment GUID or a comment link, and still merges real copies', async () => {

@@ -104,20 +104,22 @@ describe('placeCopies', () => {
     const placed = placeCopies(
       [
         { id: 20, feedId: 2, links: ['x/1'] },
-        { id: 21, feedId: 1, links: ['x/1', 'x/2'] },
         // Its own link names story 10; its GUID the older story 5: the link wins.
         { id: 22, feedId: 4, links: ['x/1', 'x/3'] },
+        // Story 10's own feed gives x/1 to a second item: x/1 is shared in feed 1, names no story now.
+        { id: 21, feedId: 1, links: ['x/1', 'x/2'] },
+        { id: 23, feedId: 5, links: ['x/1'] },
       ],
       linked,
       facts,
     );
-    // 20 joins story 10 and arrives read; 21 is in story 10's own feed and starts its own.
+    // 20 joins story 10 and arrives read, 22 too; 21 and 23 start their own.
     expect(placed.joined).toEqual([
       { id: 20, storyId: 10, readAt: '2026-01-01T00:00:00.000Z', starredAt: null },
       { id: 22, storyId: 10, readAt: '2026-01-01T00:00:00.000Z', starredAt: null },
     ]);
     expect(placed.links).toEqual([['x/2', 21]]);
-    expect(placed.ambiguous).toEqual([]);
+    expect(placed.ambiguous).toEqual(['x/1']);
   });
 
   it('takes a link two items of one feed give (a show page, a feed URL as GUID) as naming no story, from then on', () => {

@@ -63,11 +63,9 @@ export function itemWhere(f: ItemFilter, p: Params): string {
   if (f.until !== undefined) where.push(`i.sort_at < ${p.add(f.until)}`);
   if (f.seenSince !== undefined) where.push(`i.first_seen >= ${p.add(f.seenSince)}`);
   if (f.seenUntil !== undefined) where.push(`i.first_seen <= ${p.add(f.seenUntil)}`);
-  if (f.afterId !== undefined) {
-    where.push(idCompare('i.id', '>', f.afterId, p));
-    // Paging stories: one whose first copy was on an earlier page is not listed again by a later copy.
-    if (f.unique) where.push(idCompare('coalesce(i.story_id, i.id)', '>', f.afterId, p));
-  }
+  // Applied after the stories are picked (below): paging stories lists a story on the page of its
+  // first copy among the matches, never again on a later page by a later copy.
+  const after = f.afterId !== undefined ? idCompare('i.id', '>', f.afterId, p) : undefined;
   if (f.ids !== undefined) where.push(`i.id = ANY(${p.add(f.ids.filter(Number.isSafeInteger))}::bigint[])`);
   if (f.keyset?.after !== undefined)
     where.push(`(i.sort_at, i.id) ${keysetOp(f)} (${p.add(f.keyset.after.sortAt)}::text, ${p.add(f.keyset.after.id)}::bigint)`);
@@ -93,5 +91,6 @@ export function itemWhere(f: ItemFilter, p: Params): string {
   }
   // Each story once: the same conditions again, inside, pick each story's first copy among the matches.
   if (f.unique) where.push(firstCopiesSql('items i JOIN feeds f ON f.id = i.feed_id', where.join(' AND ')));
+  if (after) where.push(after);
   return where.join(' AND ');
 }

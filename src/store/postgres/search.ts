@@ -2,7 +2,7 @@
 // parser (../search-query.ts) and rendered as a tsquery of folded terms, ranked with the title
 // above the body; the snippet is cut in TypeScript from the item's text, as on SQLite.
 import type { Phrase, SearchQuery } from '../shared/search-query.js';
-import { idCompare, itemWhere, Params } from './item-where.js';
+import { itemWhere, Params } from './item-where.js';
 import { SEARCH_CONFIG } from './reindex-search.js';
 import { ITEM_COLUMNS } from './rows.js';
 import type { ItemFilter } from '../contract.js';
@@ -56,16 +56,17 @@ export function searchSql(query: SearchQuery, f: ItemFilter, upTo?: number): { s
   const q = `to_tsquery(${CONFIG}, ${p.add(toTsQuery(query))})`;
   const byId = pagesById(f);
   const filters = [itemWhere({ ...f, unique: false }, p), upTo !== undefined ? `i.id <= ${p.add(upTo)}` : ''].filter(Boolean);
-  // Paging stories, as items does (item-where.ts): not again by a later copy.
-  if (f.unique && f.afterId !== undefined) filters.push(idCompare('coalesce(i.story_id, i.id)', '>', f.afterId, p));
-  // Each story once: its first copy among the matches of the query and the filters.
-  if (f.unique)
+  // Each story once: its first copy among the matches of the query and the filters, --after-id
+  // aside (as items does, item-where.ts): listed on its first copy's page, never again by a later copy.
+  if (f.unique) {
+    const all = [itemWhere({ ...f, unique: false, afterId: undefined }, p), upTo !== undefined ? `i.id <= ${p.add(upTo)}` : ''];
     filters.push(
       firstCopiesSql(
         'item_search s JOIN items i ON i.id = s.item_id JOIN feeds f ON f.id = i.feed_id',
-        [`s.doc @@ ${q}`, ...filters].join(' AND '),
+        [`s.doc @@ ${q}`, ...all.filter(Boolean)].join(' AND '),
       ),
     );
+  }
   const where = filters.join(' AND ');
   const limit = f.limit !== undefined ? `ORDER BY ${byId ? '' : 'rank, '}s.item_id LIMIT ${p.add(f.limit)}` : '';
   const ranked = `SELECT s.item_id, -ts_rank(${WEIGHTS}, s.doc, ${q}, 1)::float8 AS rank

@@ -60,8 +60,8 @@ function sharedInFeed(copies: readonly NewCopy[]): Set<string> {
  * placeCopies decides, in the given order, which story each new copy joins: the story its first
  * link that names one names (its links come most telling first: original link, link, GUID) and
  * that has no copy in the copy's own feed yet — a feed never carries two copies of one story —
- * or a story of its own. A link two copies of one feed share in the batch becomes AMBIGUOUS and
- * joins nothing. `linked` (link → story, as stored) and `facts` (story → facts, for each story in
+ * or a story of its own. A link two copies of one feed share — in the batch, or one stored before
+ * (it names a story with a copy in this feed) — becomes AMBIGUOUS and joins nothing. `linked` (link → story, as stored) and `facts` (story → facts, for each story in
  * `linked`) are updated as copies are placed, so copies of one batch find each other.
  */
 export function placeCopies(copies: readonly NewCopy[], linked: Map<string, number>, facts: Map<number, StoryFacts>): Placement {
@@ -72,6 +72,15 @@ export function placeCopies(copies: readonly NewCopy[], linked: Map<string, numb
       out.ambiguous.push(l);
     }
   for (const c of copies) {
+    // A link naming a story this feed already holds a copy of is one this feed gives two items:
+    // shared, as in a batch, though the two came in different crawls.
+    for (const l of c.links) {
+      const s = linked.get(l);
+      if (s !== undefined && s !== AMBIGUOUS && facts.get(s)?.feeds.has(c.feedId)) {
+        linked.set(l, AMBIGUOUS);
+        out.ambiguous.push(l);
+      }
+    }
     const candidates = [...new Set(c.links.map((l) => linked.get(l)).filter((s): s is number => s !== undefined && s !== AMBIGUOUS))];
     let story = c.id;
     for (const s of candidates) {

@@ -52,12 +52,10 @@ export function itemWhere(f: ItemFilter): { sql: string; params: Record<string, 
     where.push('i.first_seen <= @seenUntil');
     params.seenUntil = f.seenUntil;
   }
-  if (f.afterId !== undefined) {
-    where.push('i.id > @afterId');
-    // Paging stories: one whose first copy was on an earlier page is not listed again by a later copy.
-    if (f.unique) where.push('coalesce(i.story_id, i.id) > @afterId');
-    params.afterId = f.afterId;
-  }
+  // Applied after the stories are picked (below): paging stories lists a story on the page of its
+  // first copy among the matches, never again on a later page by a later copy.
+  const after = f.afterId !== undefined ? 'i.id > @afterId' : undefined;
+  if (f.afterId !== undefined) params.afterId = f.afterId;
   if (f.ids !== undefined) {
     // One bound JSON array, however many ids: SQLite limits the number of bound parameters.
     where.push('i.id IN (SELECT value FROM json_each(@ids))');
@@ -96,5 +94,6 @@ export function itemWhere(f: ItemFilter): { sql: string; params: Record<string, 
   }
   // Each story once: the same conditions again, inside, pick each story's first copy among the matches.
   if (f.unique) where.push(firstCopiesSql('items i JOIN feeds f ON f.id = i.feed_id', where.join(' AND ')));
+  if (after) where.push(after);
   return { sql: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
 }

@@ -36,9 +36,10 @@ export function searchItems(db: Db, query: string, f: ItemFilter): IterableItera
   const w = filterFor(db, { ...f, unique: false });
   // Each story once: its first copy among the matches of the query and the filters.
   if (f.unique) {
-    // Paging stories, as items does (item-where.ts): not again by a later copy.
-    if (f.afterId !== undefined) w.sql += ' AND coalesce(i.story_id, i.id) > @afterId';
-    const matched = [`items_fts MATCH @match`, w.sql.replace(/^WHERE /, '')].filter(Boolean).join(' AND ');
+    // The first copy among all matches, --after-id aside (as items does, item-where.ts): a story is
+    // listed on its first copy's page, never again by a later copy.
+    const all = filterFor(db, { ...f, unique: false, afterId: undefined });
+    const matched = [`items_fts MATCH @match`, all.sql.replace(/^WHERE /, '')].filter(Boolean).join(' AND ');
     w.sql = `WHERE ${[w.sql.replace(/^WHERE /, ''), firstCopiesSql('items_fts JOIN items i ON i.id = items_fts.rowid JOIN feeds f ON f.id = i.feed_id', matched)].filter(Boolean).join(' AND ')}`;
   }
   const copies = f.unique ? `, ${ALSO_IN}` : '';
