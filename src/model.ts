@@ -64,6 +64,9 @@ export interface FeedMeta {
   imageUrl: string | null;
 }
 
+/** MEDIA_WORDS are the top-level media types `--has-enclosure` takes as a word (`audio` for any audio/ type). */
+export const MEDIA_WORDS: readonly string[] = ['audio', 'video', 'image'];
+
 /** Enclosure is a media file attached to an item (podcast audio, video, …). */
 export interface Enclosure {
   /** Absolute http(s) URL. */

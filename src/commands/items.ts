@@ -4,6 +4,7 @@ import { knownFeeds } from './known-feeds.js';
 import { parseWhen } from './when.js';
 import { optionalFlag } from './flags.js';
 import { shownValue, UsageError } from '../errors.js';
+import { MEDIA_WORDS } from '../model.js';
 
 /** ItemFlags are the listing filters as typed on the command line. */
 export interface ItemFlags {
@@ -64,7 +65,7 @@ export async function itemsCommand(ctx: Context, flags: ItemFlags): Promise<Asyn
 export function enclosureKind(value: true | string): true | string {
   if (value === true || value === '') return true;
   const v = value.trim().toLowerCase();
-  if (v === 'audio' || v === 'video' || v === 'image') return `${v}/`;
+  if (MEDIA_WORDS.includes(v)) return `${v}/`;
   if (/^[a-z0-9][a-z0-9!#$&^_.+-]*\/\*$/.test(v)) return v.slice(0, -1);
   if (/^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/.test(v)) return v;
   throw new UsageError(`--has-enclosure ${shownValue(value)}: not audio, video, image or a MIME type (audio/mpeg)`);

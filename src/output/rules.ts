@@ -3,6 +3,7 @@ import { renderTable, type Column } from './table.js';
 import { itemRecord } from './items.js';
 import type { Rule, StoredItem } from '../store/contract.js';
 import type { RuleApplied } from '../results.js';
+import { MEDIA_WORDS } from '../model.js';
 
 // The action as the end of "marked 3 items …".
 const DONE = { read: 'read', star: 'starred' } as const;
@@ -13,7 +14,7 @@ const DONE = { read: 'read', star: 'starred' } as const;
 function enclosureShown(kind: true | string): true | string {
   if (kind === true || !kind.endsWith('/')) return kind;
   const top = kind.slice(0, -1);
-  return top === 'audio' || top === 'video' || top === 'image' ? top : `${kind}*`;
+  return MEDIA_WORDS.includes(top) ? top : `${kind}*`;
 }
 
 /** ruleRecord is a rule's NDJSON form. */
